@@ -1,0 +1,229 @@
+"""
+``acc-plugins demo``: the example plugins at work in a temporary home.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.rule import Rule
+
+from acc_plugins.errors import PluginError
+from acc_plugins.host import FakeClaude, PluginHost, State, validate_plugin
+
+from ._format import console, plugins_table
+
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from acc_plugins.host import PluginInfo
+
+SAMPLE_CODE = textwrap.dedent(
+    """\
+    import json
+
+    # Load the settings file.
+    def load(path):
+        try:
+            return json.loads(open(path).read())
+        except:
+            return {}  # TODO: report the error instead of hiding it
+
+    def total(items):
+        # FIXME: floats lose cents
+        return sum(item["price"] for item in items)
+    """
+)
+
+HOSTILE_TOOLS = (
+    ("read_secrets", "imports os to read a private key"),
+    ("walk_objects", "climbs from '' to object's subclasses"),
+    ("steal_context", "reads the host's private state behind self.ctx"),
+    ("poison_json", "replaces json.loads for everyone"),
+    ("swallow_refusal", "catches the sandbox's refusal to carry on"),
+)
+
+
+def examples_root() -> Path:
+    """
+    The example plugins shipped with the package (or in the checkout).
+    """
+    from importlib.resources import files  # noqa: PLC0415
+
+    return Path(str(files("acc_plugins.examples")))
+
+
+def _copy_examples(target: Path) -> None:
+    source = examples_root()
+    target.mkdir(parents=True, exist_ok=True)
+    for child in sorted(source.iterdir()):
+        if (child / "plugin.toml").is_file():
+            shutil.copytree(
+                child,
+                target / child.name,
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+                dirs_exist_ok=True,
+            )
+
+
+def _show(out: Console, label: str, value: object) -> None:
+    text = value if isinstance(value, str) else json.dumps(value, indent=2)
+    out.print(f"[bold]{label}[/bold]")
+    out.print(textwrap.indent(text, "    "), markup=False, highlight=False)
+
+
+def run_demo(keep: Path | None = None) -> int:
+    """
+    Run the demo; return the exit status (0 when everything behaved).
+    """
+    out = console()
+    home = (
+        keep
+        if keep is not None
+        else Path(tempfile.mkdtemp(prefix="acc-plugins-demo-"))
+    )
+    try:
+        return _run(out, home)
+    finally:
+        if keep is None:
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def _run(out: Console, home: Path) -> int:
+    plugins = home / "plugins"
+    _copy_examples(plugins)
+    claude = FakeClaude()
+    problems: list[str] = []
+    out.print(Rule("acc-plugins demo"))
+    out.print(f"home: {home} (plugins, bytecode cache and storage live here)")
+    with PluginHost(
+        [plugins],
+        claude=claude,
+        cache_dir=home / "cache",
+        data_dir=home / "data",
+    ) as host:
+        out.print(plugins_table(host.plugins()))
+
+        out.print(Rule("tools: typed, validated, sandboxed"))
+        _show(
+            out,
+            "text-tools.word_count(text=...)",
+            host.call_tool("text-tools.word_count", text=SAMPLE_CODE),
+        )
+        _show(
+            out,
+            "text-tools.slugify(text='Héllo, Plugin Wörld!')",
+            host.call_tool("text-tools.slugify", text="Héllo, Plugin Wörld!"),
+        )
+        _show(
+            out,
+            "text-tools.extract_todos(code=...)",
+            host.call_tool("text-tools.extract_todos", code=SAMPLE_CODE),
+        )
+        try:
+            host.call_tool("text-tools.wrap", text="x", width="wide")
+            problems.append("a badly typed argument was accepted")
+        except PluginError as exc:
+            _show(
+                out,
+                "text-tools.wrap(width='wide') is refused before the plugin runs",
+                str(exc),
+            )
+
+        out.print(
+            Rule("agents: the code reviewer uses the host's (fake) Claude")
+        )
+        _show(
+            out,
+            "code-reviewer.review",
+            host.run_agent("code-reviewer.review", SAMPLE_CODE),
+        )
+        _show(
+            out,
+            "code-reviewer.summarizer (declarative, driven by the host)",
+            host.run_agent(
+                "code-reviewer.summarizer",
+                "Adds a load() helper and a total() function.",
+            ),
+        )
+
+        out.print(Rule("workflows: steps pass results along"))
+        report = host.run_workflow(
+            "review-pipeline.review-file", code=SAMPLE_CODE
+        )
+        _show(out, "review-pipeline.review-file", report)
+
+        out.print(Rule("a hostile plugin"))
+        refusals = _hostile(out, host, plugins / "hostile", problems)
+
+        out.print(Rule("summary"))
+        infos = host.plugins()
+        _summary(out, infos, refusals, len(claude.queries), problems)
+    return 1 if problems else 0
+
+
+def _hostile(
+    out: Console, host: PluginHost, root: Path, problems: list[str]
+) -> int:
+    report = validate_plugin(root)
+    out.print(
+        "[bold]acc-plugins validate hostile/[/bold] (static: nothing runs)"
+    )
+    for problem in report.problems:
+        out.print(
+            f"    {problem.replace(str(root) + '/', '')}",
+            markup=False,
+            highlight=False,
+        )
+    refusals = len(report.problems)
+    for tool, attempt in HOSTILE_TOOLS:
+        if host.state("sneaky") is State.ERROR:
+            host.restart("sneaky")
+        try:
+            result = host.call_tool(f"sneaky.{tool}")
+        except PluginError as exc:
+            refusals += 1
+            message = str(exc).replace(str(root) + "/", "")
+            out.print(
+                f"[bold]sneaky.{tool}[/bold] ({attempt}): [red]refused[/red]"
+            )
+            out.print(f"    {message}", markup=False, highlight=False)
+        else:
+            problems.append(f"sneaky.{tool} was not refused: {result!r}")
+    out.print(
+        f"sneaky is now {host.state('sneaky').value}; the other plugins still answer:"
+    )
+    answer = host.call_tool("text-tools.word_count", text="still here")
+    out.print(f"    text-tools.word_count -> {answer}")
+    if json.loads('"ok"') != "ok":
+        problems.append("the host's json module was changed")
+    return refusals
+
+
+def _summary(
+    out: Console,
+    infos: list[PluginInfo],
+    refusals: int,
+    queries: int,
+    problems: list[str],
+) -> None:
+    active = [i.name for i in infos if i.state is State.ACTIVE]
+    calls = sum(i.stats.calls for i in infos)
+    out.print(f"plugins active: {len(active)} ({', '.join(active)})")
+    out.print(
+        f"calls into plugin code: {calls}; fake Claude queries: {queries}"
+    )
+    out.print(f"hostile attempts refused: {refusals}; host still running: yes")
+    for problem in problems:
+        out.print(f"[red]UNEXPECTED:[/red] {problem}")
+    out.print(
+        "[green]demo finished: everything behaved as expected[/green]"
+        if not problems
+        else "[red]demo finished with problems[/red]"
+    )

@@ -1,0 +1,127 @@
+"""
+Turning API results into terminal output.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from acc_plugins.host import PluginInfo, ToolInfo
+
+_STATE_STYLES = {
+    "active": "green",
+    "error": "bold red",
+    "quarantined": "bold magenta",
+    "deactivated": "yellow",
+}
+
+
+def console() -> Console:
+    """
+    The console to print to (plain text when not a terminal).
+    """
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_json(value: object) -> None:
+    """
+    Print *value* as indented JSON.
+    """
+    print(json.dumps(value, indent=2, ensure_ascii=False))  # noqa: T201 -- the CLI's output
+
+
+def _state(state: str) -> Text:
+    return Text(state, style=_STATE_STYLES.get(state, ""))
+
+
+def plugins_table(infos: Sequence[PluginInfo]) -> Table:
+    """
+    The ``list`` table.
+    """
+    table = Table(title="plugins", title_justify="left")
+    for column in ("name", "version", "kind", "state", "permissions"):
+        table.add_column(column, overflow="fold")
+    for info in infos:
+        table.add_row(
+            info.name,
+            info.version,
+            info.kind,
+            _state(info.state.value),
+            "\n".join(info.permissions) or "-",
+        )
+    return table
+
+
+def plugin_details(info: PluginInfo, tools: Sequence[ToolInfo]) -> Group:
+    """
+    The ``info`` view.
+    """
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column(overflow="fold")
+    rows: list[tuple[str, str | Text]] = [
+        ("name", info.name),
+        ("version", info.version),
+        ("kind", info.kind),
+        ("state", _state(info.state.value)),
+        ("description", info.description),
+        ("folder", str(info.root)),
+        ("permissions", ", ".join(info.permissions) or "-"),
+        ("dependencies", ", ".join(info.dependencies) or "-"),
+        ("agents", ", ".join(info.agents) or "-"),
+        ("workflows", ", ".join(info.workflows) or "-"),
+        ("hooks", ", ".join(info.hooks) or "-"),
+        ("calls", f"{info.stats.calls} ({info.stats.errors} failed)"),
+    ]
+    if info.last_error is not None:
+        rows.append(("last error", Text(str(info.last_error), style="red")))
+    for key, value in rows:
+        head.add_row(key, value)
+    parts: list[Table] = [head]
+    if tools:
+        table = Table(title="tools", title_justify="left")
+        table.add_column("tool")
+        table.add_column("arguments", overflow="fold")
+        table.add_column("description", overflow="fold")
+        for tool in tools:
+            properties = tool.schema.get("properties", {})
+            required = set(tool.schema.get("required", []))  # type: ignore[call-overload]
+            arguments = ", ".join(
+                f"{name}{'' if name in required else '?'}: {_type_text(spec)}"
+                for name, spec in properties.items()  # type: ignore[attr-defined]
+            )
+            table.add_row(tool.name, arguments or "-", tool.description)
+        parts.append(table)
+    history = Table(title="transitions", title_justify="left")
+    for column in ("from", "to", "reason"):
+        history.add_column(column, overflow="fold")
+    for transition in info.transitions:
+        history.add_row(
+            transition.source.value, transition.target.value, transition.reason
+        )
+    parts.append(history)
+    return Group(*parts)
+
+
+def _type_text(spec: object) -> str:
+    if not isinstance(spec, dict):
+        return "any"
+    if "enum" in spec:
+        return "|".join(json.dumps(v) for v in spec["enum"])
+    kind = spec.get("type")
+    if isinstance(kind, list):
+        return "|".join(str(k) for k in kind)
+    if kind == "array":
+        return f"list[{_type_text(spec.get('items'))}]"
+    if "anyOf" in spec:
+        return "|".join(_type_text(s) for s in spec["anyOf"])
+    return str(kind or "any")

@@ -1,0 +1,240 @@
+"""
+The ``acc-plugins`` command: arguments in, one API call, text out.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from acc_plugins.errors import PluginError
+
+from ._format import console, plugin_details, plugins_table, print_json
+
+
+if TYPE_CHECKING:
+    from acc_plugins.host import PluginHost
+
+_PATHS_HELP = (
+    "A folder of plugins, or a plugin folder (repeatable). Defaults to the "
+    "user plugin folder and ./.acc/plugins; also ACC_PLUGINS_PATH "
+    "(separated by the OS path separator)."
+)
+
+
+def _host(ctx: click.Context) -> PluginHost:
+    from acc_plugins.host import FakeClaude, PluginHost  # noqa: PLC0415 -- keeps --help fast
+
+    options = ctx.obj
+    host = PluginHost(
+        options["paths"] or None,
+        claude=FakeClaude() if options["fake_claude"] else None,
+        cache_dir=options["cache_dir"],
+        data_dir=options["data_dir"],
+    )
+    host.start()
+    ctx.call_on_close(host.stop)
+    return host
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-p",
+    "--path",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    envvar="ACC_PLUGINS_PATH",
+    help=_PATHS_HELP,
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    help="Where compiled plugin code is cached.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    help="Where plugin storage lives.",
+)
+@click.option(
+    "--fake-claude/--no-fake-claude",
+    default=True,
+    show_default=True,
+    help="Offer plugins the offline fake Claude provider.",
+)
+@click.version_option(package_name="acc-plugins")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    cache_dir: Path | None,
+    data_dir: Path | None,
+    fake_claude: bool,
+) -> None:
+    """
+    Manage and run acc_plugins plugins.
+    """
+    ctx.obj = {
+        "paths": list(paths),
+        "cache_dir": cache_dir,
+        "data_dir": data_dir,
+        "fake_claude": fake_claude,
+    }
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False))
+def validate(path: Path) -> None:
+    """
+    Check a plugin folder: manifest, sandbox compilation, imports, entry.
+
+    Runs none of the plugin's code.  Exits 1 if anything is wrong.
+    """
+    from acc_plugins.host import validate_plugin  # noqa: PLC0415
+
+    if not path.is_dir():
+        _fail(f"{path}: not a folder")
+    report = validate_plugin(path)
+    for problem in report.problems:
+        click.echo(problem)
+    if not report.ok:
+        count = len(report.problems)
+        _fail(f"{count} problem{'s' if count != 1 else ''} in {path}")
+    meta = report.manifest.plugin if report.manifest else None
+    assert meta is not None  # noqa: S101 -- ok implies a manifest
+    click.echo(
+        f"ok: {meta.name} {meta.version} is valid "
+        f"({len(report.modules)} module{'s' if len(report.modules) != 1 else ''})"
+    )
+
+
+@cli.command("list")
+@click.pass_context
+def list_(ctx: click.Context) -> None:
+    """
+    List discovered plugins: name, version, kind, state, permissions.
+    """
+    host = _host(ctx)
+    infos = host.plugins()
+    if not infos:
+        click.echo("no plugins found", err=True)
+        return
+    console().print(plugins_table(infos))
+
+
+@cli.command()
+@click.argument("name")
+@click.pass_context
+def info(ctx: click.Context, name: str) -> None:
+    """
+    Show everything about one plugin.
+    """
+    host = _host(ctx)
+    try:
+        details = host.info(name)
+    except PluginError as exc:
+        _fail(str(exc))
+    tools = [host.describe_tool(t) for t in details.tools]
+    console().print(plugin_details(details, tools))
+
+
+def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    arguments: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            _fail(f"argument {pair!r} is not of the form key=value")
+        if key in arguments:
+            _fail(f"argument {key!r} is given twice")
+        arguments[key] = value
+    return arguments
+
+
+@cli.command()
+@click.argument("target")
+@click.argument("pairs", nargs=-1)
+@click.option(
+    "--json",
+    "json_arguments",
+    help="All arguments as one JSON object, instead of key=value pairs.",
+)
+@click.pass_context
+def call(
+    ctx: click.Context,
+    target: str,
+    pairs: tuple[str, ...],
+    json_arguments: str | None,
+) -> None:
+    """
+    Call a tool: acc-plugins call PLUGIN.TOOL key=value ...
+
+    Values are converted by the tool's schema (numbers, true/false, JSON
+    for lists and objects).  Prints the result as JSON.
+    """
+    if json_arguments is not None and pairs:
+        _fail("give key=value pairs or --json, not both")
+    arguments: Any
+    if json_arguments is not None:
+        try:
+            arguments = json.loads(json_arguments)
+        except json.JSONDecodeError as exc:
+            _fail(f"--json: {exc}")
+        if not isinstance(arguments, dict):
+            _fail("--json must be a JSON object")
+    host = _host(ctx)
+    try:
+        if json_arguments is not None:
+            result = host.call_tool(target, **arguments)
+        else:
+            result = host.call_tool_text(target, _parse_pairs(pairs))
+    except PluginError as exc:
+        _fail(str(exc))
+    print_json(result)
+
+
+@cli.command()
+def schema() -> None:
+    """
+    Print the JSON Schema (draft 2020-12) of plugin.toml, for editors.
+    """
+    from acc_plugins.manifest import manifest_json_schema  # noqa: PLC0415
+
+    print_json(manifest_json_schema())
+
+
+@cli.command()
+@click.option(
+    "--keep",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Use this folder as the demo home and keep it afterwards.",
+)
+def demo(keep: Path | None) -> None:
+    """
+    Load the example plugins into a temporary home and show them working,
+    including a hostile plugin being refused.  Needs nothing set up.
+    """
+    from ._demo import run_demo  # noqa: PLC0415
+
+    sys.exit(run_demo(keep))
+
+
+@cli.command()
+def modules() -> None:
+    """
+    List the standard-library modules plugins may import, with members.
+    """
+    from acc_plugins.sandbox import ALLOWED_MODULES  # noqa: PLC0415
+
+    for name, members in sorted(ALLOWED_MODULES.items()):
+        click.echo(f"{name}: {', '.join(members)}")
+    click.echo("acc_plugins.sdk: the plugin SDK")

@@ -1,0 +1,202 @@
+"""
+The public exception tree.
+
+Everything acc_plugins raises because of a plugin derives from
+``PluginError``; caller bugs (a wrong type, a duplicate name) stay plain
+``TypeError`` or ``ValueError``::
+
+    PluginError
+    ├── ManifestError(PluginError, ValueError)      .path, .problems
+    ├── SandboxError
+    │   ├── CompileError                            .path, .problems
+    │   └── SandboxViolation                        .what, .filename, .lineno
+    ├── LoadError                                   .name; __cause__
+    │   └── DependencyError                         .chain
+    ├── PluginNotFoundError(PluginError, LookupError)
+    ├── ToolArgumentError(PluginError, TypeError)   .target, .problems
+    ├── PluginCallError                             .target, .location
+    ├── PermissionDenied(PluginError, PermissionError)  .plugin, .permission
+    └── MarketplaceError
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+class PluginError(Exception):
+    """
+    Base of every error caused by a plugin or its files.
+    """
+
+
+class ManifestError(PluginError, ValueError):
+    """
+    A ``plugin.toml`` is malformed or invalid.
+
+    Attributes:
+        path: The manifest file, or ``"plugin.toml"`` for text without one.
+
+        problems: Every problem found, each ``"field.path: reason"``.
+    """
+
+    def __init__(self, path: str, problems: Sequence[str]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        super().__init__(
+            "\n".join(f"{path}: {problem}" for problem in self.problems)
+        )
+
+
+class SandboxError(PluginError):
+    """
+    Base of the errors raised by the sandbox.
+    """
+
+
+class CompileError(SandboxError):
+    """
+    Plugin source that the sandbox refuses to compile.
+
+    Attributes:
+        path: The source file.
+
+        problems: Each ``"path:line: reason"``, in source order.
+    """
+
+    def __init__(self, path: str, problems: Sequence[str]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class SandboxViolation(SandboxError):  # noqa: N818 -- a violation, not an "error"
+    """
+    A guard refused something that plugin code tried to do at run time.
+
+    Plugin code cannot catch it: the sandbox re-raises it from every
+    ``except`` clause and ``with`` block of plugin code.
+
+    Attributes:
+        what: What was refused, for example ``"import of 'os'"``.
+
+        filename: The plugin file that tried it, if known.
+
+        lineno: The line in that file, if known.
+    """
+
+    def __init__(
+        self, what: str, filename: str | None = None, lineno: int | None = None
+    ) -> None:
+        self.what = what
+        self.filename = filename
+        self.lineno = lineno
+        where = f"{filename}:{lineno}: " if filename else ""
+        super().__init__(f"{where}{what} is not allowed in the sandbox")
+
+
+class LoadError(PluginError):
+    """
+    A plugin could not be loaded or activated.
+
+    Attributes:
+        name: The plugin's name.
+
+    The underlying error, if any, is the ``__cause__``.
+    """
+
+    def __init__(self, name: str, message: str) -> None:
+        self.name = name
+        super().__init__(f"{name}: {message}")
+
+
+class DependencyError(LoadError):
+    """
+    A dependency is missing, of the wrong version, failed or forms a cycle.
+
+    Attributes:
+        chain: The plugins involved, from the dependent to the dependency.
+    """
+
+    def __init__(self, name: str, message: str, chain: Sequence[str]) -> None:
+        self.chain = list(chain)
+        super().__init__(name, message)
+
+
+class PluginNotFoundError(PluginError, LookupError):
+    """
+    No plugin, tool, agent or workflow of that name is registered.
+
+    Attributes:
+        target: The name that was looked up.
+    """
+
+    def __init__(self, target: str, message: str | None = None) -> None:
+        self.target = target
+        super().__init__(message or f"no such plugin or entry: {target!r}")
+
+
+class ToolArgumentError(PluginError, TypeError):
+    """
+    Arguments that do not match a tool's (or workflow's) signature.
+
+    Attributes:
+        target: The namespaced tool name.
+
+        problems: Every problem, each ``"argument 'x': reason"``.
+    """
+
+    def __init__(self, target: str, problems: Sequence[str]) -> None:
+        self.target = target
+        self.problems = list(problems)
+        super().__init__(f"{target}: " + "; ".join(self.problems))
+
+
+class PluginCallError(PluginError):
+    """
+    Plugin code failed while serving a call.
+
+    Attributes:
+        target: What was called, for example ``"text-tools.slugify"``.
+
+        location: ``"file:line"`` in the plugin where it failed, if known.
+
+    The plugin's own exception is the ``__cause__``.
+    """
+
+    def __init__(
+        self, target: str, message: str, location: str | None = None
+    ) -> None:
+        self.target = target
+        self.location = location
+        where = f" at {location}" if location else ""
+        super().__init__(f"{target} failed{where}: {message}")
+
+
+class PermissionDenied(PluginError, PermissionError):  # noqa: N818 -- reads as a verdict
+    """
+    A plugin used a capability it was not granted.
+
+    Attributes:
+        plugin: The plugin's name.
+
+        permission: The missing permission in canonical form.
+    """
+
+    def __init__(self, plugin: str, permission: str) -> None:
+        self.plugin = plugin
+        self.permission = permission
+        super().__init__(
+            f"plugin {plugin!r} lacks permission {permission!r}; "
+            f"request it in plugin.toml [permissions] and grant it"
+        )
+
+
+class MarketplaceError(PluginError):
+    """
+    A registry, archive or installation problem.
+    """

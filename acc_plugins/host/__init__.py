@@ -1,0 +1,24 @@
+"""
+The host: discovery, dependency resolution, lifecycle, dispatch, events.
+"""
+
+from ._claude import ClaudeProvider, FakeClaude
+from ._host import PluginHost, ToolInfo
+from ._lifecycle import State, Transition
+from ._record import CallStats, Failure, PluginInfo
+from ._validate import ValidationReport, validate_plugin
+
+
+__all__ = [
+    "CallStats",
+    "ClaudeProvider",
+    "Failure",
+    "FakeClaude",
+    "PluginHost",
+    "PluginInfo",
+    "State",
+    "ToolInfo",
+    "Transition",
+    "ValidationReport",
+    "validate_plugin",
+]

@@ -1,0 +1,91 @@
+"""
+The host's Claude capability: the protocol the embedding application
+implements, and an offline fake for tests and the demo.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Protocol
+
+import attrs
+
+
+class ClaudeProvider(Protocol):
+    """
+    What the embedding application supplies to give plugins Claude.
+
+    ``query`` returns the model's text answer; the host checks permissions
+    and types before it is called and copies what it returns.
+    """
+
+    def query(
+        self, prompt: str, *, system: str | None, max_tokens: int
+    ) -> str: ...
+
+
+_TODO: Final = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
+_BARE_EXCEPT: Final = re.compile(r"^\s*except\s*:", re.MULTILINE)
+_CODE_BLOCK: Final = re.compile(r"```[a-zA-Z0-9_+-]*\n(.*?)```", re.DOTALL)
+_LONG_LINE: Final = 99
+
+
+@attrs.define
+class FakeClaude:
+    """
+    A deterministic, offline stand-in for Claude.
+
+    Asked to review code (a system prompt that mentions "review"), it
+    reports what simple checks find in the first fenced code block of the
+    prompt; otherwise it answers with a short summary of the prompt.  It
+    records every query, which makes it handy in tests.
+
+    Attributes:
+        queries: ``(system, prompt)`` of every call, oldest first.
+    """
+
+    queries: list[tuple[str | None, str]] = attrs.Factory(list)
+
+    def query(
+        self, prompt: str, *, system: str | None = None, max_tokens: int = 1024
+    ) -> str:
+        """
+        Answer *prompt* without any network.
+        """
+        self.queries.append((system, prompt))
+        if system and "review" in system.lower():
+            answer = self._review(prompt)
+        else:
+            words = prompt.split()
+            answer = (
+                f"[fake-claude] {len(words)} words received; "
+                f"first line: {prompt.strip().splitlines()[0][:60] if words else ''!r}"
+            )
+        return answer[: max(max_tokens * 4, 16)]
+
+    @staticmethod
+    def _review(prompt: str) -> str:
+        match = _CODE_BLOCK.search(prompt)
+        code = match.group(1) if match else prompt
+        lines = code.splitlines()
+        findings: list[str] = []
+        for number, line in enumerate(lines, start=1):
+            if _TODO.search(line):
+                findings.append(
+                    f"line {number}: unresolved marker: {line.strip()}"
+                )
+            if len(line) > _LONG_LINE:
+                findings.append(f"line {number}: {len(line)} characters long")
+        findings.extend(
+            f"line {code[: m.start()].count(chr(10)) + 1}: bare 'except:' hides errors"
+            for m in _BARE_EXCEPT.finditer(code)
+        )
+        verdict = "changes requested" if findings else "looks good"
+        body = (
+            "\n".join(f"- {finding}" for finding in findings)
+            or "- no issues found"
+        )
+        return (
+            f"Review of {len(lines)} lines: {verdict}.\n{body}\n"
+            "(offline review by the fake Claude provider)"
+        )

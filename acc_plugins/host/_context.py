@@ -1,0 +1,181 @@
+"""
+Building ``self.ctx`` for one plugin: its log, settings, storage, events
+and permission-checked host capabilities.
+"""
+
+from __future__ import annotations
+
+import logging
+import types
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from acc_plugins.errors import PermissionDenied
+from acc_plugins.sdk._signature import check_result
+
+from ._facades import facade
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from acc_plugins.sdk import Context
+
+    from ._claude import ClaudeProvider
+    from ._storage import KeyValueStore
+
+_MAX_KEY: Final = 256
+_MAX_PROMPT: Final = 1_000_000
+
+
+def _text(what: str, value: object, limit: int = _MAX_PROMPT) -> str:
+    # Exact type: a plugin's str subclass could carry its own methods.
+    if type(value) is not str:
+        msg = f"{what} must be a string, got {type(value).__name__}"
+        raise TypeError(msg)
+    if len(value) > limit:
+        msg = f"{what} is longer than {limit} characters"
+        raise ValueError(msg)
+    return value
+
+
+@attrs.frozen
+class Capabilities:
+    """
+    What the host lends to the contexts it builds.
+
+    Attributes:
+        store: Per-plugin key-value storage.
+
+        claude: The embedding application's Claude provider, if any.
+
+        emit: Delivers an event; returns how many hooks received it.
+
+        call_tool: Calls a namespaced tool on behalf of a plugin.
+    """
+
+    store: KeyValueStore
+    claude: ClaudeProvider | None
+    emit: Callable[[str, object, str], int]
+    call_tool: Callable[[str, dict[str, object], str], object]
+
+
+def build_context(
+    plugin: str,
+    *,
+    granted: frozenset[str],
+    dependencies: frozenset[str],
+    settings: Mapping[str, object],
+    capabilities: Capabilities,
+    log_lines: list[str],
+) -> Context:
+    """
+    The capability context of *plugin*.
+
+    Args:
+        plugin: The plugin's name.
+
+        granted: Its effective permissions, in canonical form.
+
+        dependencies: Names of the plugins it declares it depends on; their
+            tools are callable without a further grant.
+
+        settings: Its current settings (copied here).
+
+        capabilities: What the host provides.
+
+        log_lines: Receives each line the plugin logs, for the host's view.
+    """
+    logger = logging.getLogger(f"acc_plugins.plugin.{plugin}")
+
+    def require(permission: str) -> None:
+        if permission not in granted:
+            raise PermissionDenied(plugin, permission)
+
+    def log_at(level: int) -> Callable[[str], None]:
+        def log(message: str) -> None:
+            text = _text("message", message, 100_000)
+            log_lines.append(f"{logging.getLevelName(level)}: {text}")
+            del log_lines[:-200]
+            logger.log(level, "%s", text)
+
+        return log
+
+    def storage_get(key: str, default: object = None) -> object:
+        text = capabilities.store.get(plugin, _text("key", key, _MAX_KEY))
+        if text is None:
+            return check_result(default, target=f"{plugin} storage")
+        import json  # noqa: PLC0415 -- only on this path
+
+        return json.loads(text)
+
+    def storage_set(key: str, value: object) -> None:
+        copied = check_result(value, target=f"{plugin} storage")
+        capabilities.store.set(plugin, _text("key", key, _MAX_KEY), copied)
+
+    def storage_delete(key: str) -> None:
+        capabilities.store.delete(plugin, _text("key", key, _MAX_KEY))
+
+    def storage_keys() -> list[str]:
+        return capabilities.store.keys(plugin)
+
+    def emit(name: str, payload: object = None) -> int:
+        text = _text("event name", name, 200)
+        copied = check_result(payload, target=f"event {text}")
+        return capabilities.emit(f"{plugin}.{text}", copied, plugin)
+
+    def query(
+        prompt: str, *, system: str | None = None, max_tokens: int = 1024
+    ) -> str:
+        require("host:claude.query")
+        provider = capabilities.claude
+        if provider is None:
+            msg = "the host application provides no Claude capability"
+            raise RuntimeError(msg)
+        if system is not None:
+            _text("system", system)
+        if type(max_tokens) is not int or not 1 <= max_tokens <= 200_000:  # noqa: PLR2004 -- the API's own ceiling
+            msg = "max_tokens must be an integer from 1 to 200000"
+            raise ValueError(msg)
+        answer = provider.query(
+            _text("prompt", prompt), system=system, max_tokens=max_tokens
+        )
+        return str(answer) if type(answer) is not str else answer
+
+    def call(name: str, /, **arguments: Any) -> object:
+        target = _text("tool name", name, 200)
+        owner = target.partition(".")[0]
+        if owner != plugin and owner not in dependencies:
+            wildcard = f"host:tools:{owner}.*"
+            if wildcard not in granted:
+                require(f"host:tools:{target}")
+        return capabilities.call_tool(target, arguments, plugin)
+
+    return facade(  # type: ignore[no-any-return]
+        "Context",
+        plugin=plugin,
+        log=facade(
+            "Logger",
+            debug=log_at(logging.DEBUG),
+            info=log_at(logging.INFO),
+            warning=log_at(logging.WARNING),
+            error=log_at(logging.ERROR),
+        ),
+        settings=types.MappingProxyType(
+            {
+                k: tuple(v) if isinstance(v, list) else v
+                for k, v in settings.items()
+            }
+        ),
+        storage=facade(
+            "Storage",
+            get=storage_get,
+            set=storage_set,
+            delete=storage_delete,
+            keys=storage_keys,
+        ),
+        events=facade("Events", emit=emit),
+        claude=facade("Claude", query=query),
+        tools=facade("Tools", call=call),
+    )

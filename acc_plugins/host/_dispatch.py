@@ -1,0 +1,172 @@
+"""
+Calling into plugin code: the one place where plugin failures are caught,
+located, counted and turned into ``PluginCallError``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Final, NoReturn
+
+import attrs
+
+from acc_plugins.errors import PluginCallError, SandboxViolation
+from acc_plugins.sdk import ToolError
+from acc_plugins.sdk._signature import check_result
+
+from ._fastcall import compile_fast_invoker
+from ._lifecycle import State
+from ._record import failure_of
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from acc_plugins.sdk._signature import ToolSignature
+
+    from ._record import PluginRecord
+
+_ACTIVE = State.ACTIVE
+_perf_counter = time.perf_counter
+
+
+def call_plugin(
+    record: PluginRecord,
+    target: str,
+    function: Callable[..., Any],
+    args: tuple[object, ...],
+    kwargs: Mapping[str, object] | None = None,
+) -> object:
+    """
+    Run plugin code for *target* and contain whatever it does.
+
+    Raises:
+        PluginCallError: With the plugin's exception as ``__cause__``.
+    """
+    stats = record.stats
+    sandbox = record.sandbox
+    seen = len(sandbox.violations) if sandbox is not None else 0
+    start = _perf_counter()
+    try:
+        result = function(*args, **(kwargs or {}))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a plugin may raise anything: contain it
+        stats.errors += 1
+        raise _call_error(record, target, exc) from exc
+    finally:
+        stats.calls += 1
+        stats.seconds += _perf_counter() - start
+    if sandbox is not None and len(sandbox.violations) != seen:
+        # Plugin code hid a refusal from itself; the host still acts on it.
+        violation = sandbox.violations[-1]
+        stats.errors += 1
+        raise _call_error(record, target, violation)
+    return result
+
+
+def _call_error(
+    record: PluginRecord, target: str, exc: BaseException
+) -> PluginCallError:
+    failure = failure_of(exc, record.root)
+    if isinstance(exc, ToolError):
+        return PluginCallError(target, failure.message)
+    record.last_error = failure
+    if isinstance(exc, SandboxViolation):
+        record.on_violation(record, exc)
+    message = failure.message
+    if failure.kind not in {"PluginCallError", "SandboxViolation"}:
+        message = f"{failure.kind}: {message}"
+    return PluginCallError(target, message, failure.location)
+
+
+_VIOLATED: Final = object()
+
+
+@attrs.define(eq=False)
+class ToolEntry:
+    """
+    A registered tool, ready to call.
+
+    Attributes:
+        target: Its namespaced name.
+
+        record: Its plugin.
+
+        function: The plugin's method.
+
+        signature: Its parameters.
+
+        description: What it does.
+
+        call: Validates arguments, calls the tool, returns a JSON copy of
+            the result: the compiled fast path where the signature allows,
+            else ``invoke``.
+    """
+
+    target: str
+    record: PluginRecord
+    function: Callable[..., Any]
+    signature: ToolSignature
+    description: str
+    call: Callable[[dict[str, object]], object] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        fast = compile_fast_invoker(
+            self.record,
+            self.signature.parameters,
+            self.function,
+            slow=self.invoke,
+            failed=self._failed,
+            slow_result=self._result,
+            violated=_VIOLATED,
+        )
+        self.call = fast if fast is not None else self.invoke
+
+    def _failed(self, exc: BaseException, start: float) -> NoReturn:
+        stats = self.record.stats
+        stats.calls += 1
+        stats.errors += 1
+        stats.seconds += _perf_counter() - start
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise exc
+        raise _call_error(self.record, self.target, exc) from exc
+
+    def _result(self, result: object) -> object:
+        if result is _VIOLATED:
+            sandbox = self.record.sandbox
+            assert sandbox is not None  # noqa: S101 -- a loaded plugin has one
+            self.record.stats.errors += 1
+            raise _call_error(self.record, self.target, sandbox.violations[-1])
+        try:
+            return check_result(result, target=self.target)
+        except ValueError as exc:
+            msg = f"returned a value that is not JSON-compatible: {exc}"
+            raise PluginCallError(self.target, msg) from None
+
+    def invoke(
+        self, arguments: Mapping[str, object], *, text: bool = False
+    ) -> object:
+        """
+        Validate *arguments*, call the tool, and return a JSON copy of its
+        result: the general path, with every check and message.
+
+        Raises:
+            ToolArgumentError: If the arguments do not fit the signature.
+
+            PluginCallError: If the plugin is not active or its code fails.
+        """
+        record = self.record
+        if record.lifecycle.state is not _ACTIVE:
+            msg = f"plugin {record.name!r} is {record.lifecycle.state.value}"
+            raise PluginCallError(self.target, msg)
+        signature = self.signature
+        bound = (
+            signature.coerce_text(arguments, target=self.target)  # type: ignore[arg-type]
+            if text
+            else signature.bind(arguments, target=self.target)
+        )
+        result = call_plugin(
+            record, self.target, self.function, (record.instance,), bound
+        )
+        return self._result(result)

@@ -1,0 +1,174 @@
+"""
+A compiled fast path for tool calls whose parameters are JSON scalars.
+
+Most tools take a few strings and numbers.  For those, the host generates
+one small function per tool (as attrs generates ``__init__``) that checks
+the exact type of each argument inline, calls the plugin, and counts the
+call.  Anything unusual (a missing or unknown argument, an ``int`` for a
+``float``, a non-scalar result) falls back to the general path, which
+produces the same results and every error message.
+
+Only trusted text goes into the generated source: our template, parameter
+names (identifiers read from the function's code object, checked again
+here), and numbers; values reach it through its namespace.
+"""
+
+from __future__ import annotations
+
+import keyword
+import time
+from typing import TYPE_CHECKING, Any, Final
+
+from acc_plugins.sdk._typespec import ScalarSpec, UnionSpec
+
+from ._lifecycle import State
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from acc_plugins.sdk._signature import Parameter, TypeSpec
+
+    from ._record import PluginRecord
+
+_EXACT: Final = {
+    "string": "str",
+    "integer": "int",
+    "boolean": "bool",
+    "number": "float",
+    "null": "NoneType",
+}
+_MISSING: Final = object()
+
+
+def _type_names(spec: TypeSpec) -> list[str] | None:
+    if isinstance(spec, ScalarSpec):
+        return [_EXACT[spec.kind]]
+    if isinstance(spec, UnionSpec):
+        names: list[str] = []
+        for member in spec.members:
+            found = _type_names(member)
+            if found is None:
+                return None
+            names += found
+        return names
+    return None
+
+
+def _check(var: str, names: list[str]) -> str:
+    return " and ".join(f"type({var}) is not {name}" for name in names)
+
+
+def _parameter_lines(
+    index: int, parameter: Parameter, namespace: dict[str, object]
+) -> list[str] | None:
+    names = _type_names(parameter.spec)
+    name = parameter.name
+    if names is None or not name.isidentifier() or keyword.iskeyword(name):
+        return None
+    var = f"a{index}"
+    if parameter.required:
+        return [
+            "    try:",
+            f"        {var} = arguments[{name!r}]",
+            "    except KeyError:",
+            "        return slow(arguments)",
+            f"    if {_check(var, names)}:",
+            "        return slow(arguments)",
+            "    given += 1",
+        ]
+    default = parameter.default
+    if type(default) not in (str, int, float, bool, type(None)):
+        return None  # a mutable default needs a fresh copy: general path
+    namespace[f"D{index}"] = default
+    return [
+        f"    {var} = arguments.get({name!r}, MISSING)",
+        f"    if {var} is MISSING:",
+        f"        {var} = D{index}",
+        f"    elif {_check(var, names)}:",
+        "        return slow(arguments)",
+        "    else:",
+        "        given += 1",
+    ]
+
+
+_TAIL: Final = """\
+    if len(arguments) != given or lifecycle.state is not ACTIVE:
+        return slow(arguments)
+    seen = len(violations)
+    start = perf_counter()
+    try:
+        result = function(instance, {call})
+    except BaseException as exc:
+        return failed(exc, start)
+    stats.calls += 1
+    stats.seconds += perf_counter() - start
+    if len(violations) != seen:
+        return slow_result(_VIOLATED)
+    kind = type(result)
+    if kind is str or kind is int or kind is bool or result is None:
+        return result
+    return slow_result(result)
+"""
+
+
+def compile_fast_invoker(
+    record: PluginRecord,
+    parameters: tuple[Parameter, ...],
+    function: Callable[..., Any],
+    *,
+    slow: Callable[[dict[str, object]], object],
+    failed: Callable[[BaseException, float], object],
+    slow_result: Callable[[object], object],
+    violated: object,
+) -> Callable[[dict[str, object]], object] | None:
+    """
+    Build the fast invoker of one tool, or None if it takes other than
+    scalar arguments.
+
+    Args:
+        record: The tool's plugin, loaded and instantiated.
+
+        parameters: The tool's parameters.
+
+        function: The plugin's method.
+
+        slow: The general path, called with the arguments.
+
+        failed: Handles an exception from the plugin (it raises).
+
+        slow_result: Checks and copies a result that is not a plain
+            scalar, or handles *violated*.
+
+        violated: The marker passed to *slow_result* when plugin code hid a
+            sandbox refusal from itself.
+    """
+    sandbox = record.sandbox
+    if sandbox is None:
+        return None
+    namespace: dict[str, object] = {
+        "ACTIVE": State.ACTIVE,
+        "MISSING": _MISSING,
+        "NoneType": type(None),
+        "_VIOLATED": violated,
+        "failed": failed,
+        "function": function,
+        "instance": record.instance,
+        "lifecycle": record.lifecycle,
+        "perf_counter": time.perf_counter,
+        "slow": slow,
+        "slow_result": slow_result,
+        "stats": record.stats,
+        "violations": sandbox.violations,
+    }
+    lines = ["def invoke(arguments, /):", "    given = 0"]
+    for index, parameter in enumerate(parameters):
+        block = _parameter_lines(index, parameter, namespace)
+        if block is None:
+            return None
+        lines += block
+    call = ", ".join(f"{p.name}=a{i}" for i, p in enumerate(parameters))
+    source = "\n".join(lines) + "\n" + _TAIL.format(call=call)
+    code = compile(source, f"<acc_plugins fast call {record.name}>", "exec")
+    exec(code, namespace)  # noqa: S102 -- our own template; see the module docstring
+    return namespace["invoke"]  # type: ignore[return-value]

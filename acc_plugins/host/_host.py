@@ -1,0 +1,695 @@
+"""
+``PluginHost``: composes discovery, resolution, the sandbox, the lifecycle
+and dispatch.  It parses nothing itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+
+import attrs
+import platformdirs
+from packaging.version import Version
+
+from acc_plugins.errors import (
+    LoadError,
+    ManifestError,
+    PluginCallError,
+    PluginNotFoundError,
+)
+from acc_plugins.manifest import load_manifest
+from acc_plugins.sandbox import BytecodeCache, Sandbox
+from acc_plugins.sdk import Event, Plugin, ToolError
+from acc_plugins.sdk._signature import check_result
+
+from ._context import Capabilities, build_context
+from ._discovery import MANIFEST_NAME, default_paths, discover
+from ._dispatch import ToolEntry, call_plugin
+from ._lifecycle import Lifecycle, State, Transition
+from ._record import Failure, PluginInfo, PluginRecord, failure_of
+from ._registration import collect, sdk_members
+from ._resolve import Node, resolve
+from ._storage import KeyValueStore
+from ._workflows import run_workflow
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+
+    from acc_plugins.manifest import Manifest
+    from acc_plugins.sdk import JSON, Agent, Workflow
+
+    from ._claude import ClaudeProvider
+
+_log = logging.getLogger("acc_plugins.host")
+_T = TypeVar("_T")
+_MAX_EVENT_DEPTH = 8
+
+
+@attrs.frozen
+class ToolInfo:
+    """
+    A registered tool, as ``PluginHost.tools()`` lists it.
+
+    Attributes:
+        name: Its namespaced name, ``plugin.tool``.
+
+        description: What it does.
+
+        schema: The JSON Schema of its arguments.
+    """
+
+    name: str
+    description: str
+    schema: dict[str, object]
+
+
+def _library_version() -> Version:
+    import acc_plugins  # noqa: PLC0415 -- the version is resolved lazily
+
+    return Version(acc_plugins.__version__)
+
+
+class PluginHost:
+    """
+    Discovers, loads and runs sandboxed plugins, and dispatches calls to
+    their tools, agents, workflows and hooks.
+
+    Args:
+        paths: Folders to search for plugins; each holds plugin folders or
+            is one.  By default the user plugin folder and
+            ``./.acc/plugins``.
+
+        claude: The application's Claude capability, offered to plugins
+            granted ``host:claude.query``.
+
+        cache_dir: Where compiled plugin code is cached.
+
+        data_dir: Where plugin storage lives.
+
+        settings: Setting values per plugin, over the manifest defaults.
+
+    Use it as a context manager, or call ``start()`` and ``stop()``.
+    """
+
+    def __init__(
+        self,
+        paths: Iterable[str | Path] | None = None,
+        *,
+        claude: ClaudeProvider | None = None,
+        cache_dir: str | Path | None = None,
+        data_dir: str | Path | None = None,
+        settings: Mapping[str, Mapping[str, object]] | None = None,
+    ) -> None:
+        self._paths = (
+            [Path(p) for p in paths] if paths is not None else default_paths()
+        )
+        self._claude = claude
+        self._cache = BytecodeCache(
+            Path(cache_dir)
+            if cache_dir is not None
+            else platformdirs.user_cache_path("acc-plugins", appauthor=False)
+            / "bytecode"
+        )
+        self._data_dir = (
+            Path(data_dir)
+            if data_dir is not None
+            else platformdirs.user_data_path("acc-plugins", appauthor=False)
+        )
+        self._settings = {k: dict(v) for k, v in (settings or {}).items()}
+        self._store: KeyValueStore | None = None
+        self._records: dict[str, PluginRecord] = {}
+        self._order: list[str] = []
+        self._tools: dict[str, ToolEntry] = {}
+        self._agents: dict[str, tuple[PluginRecord, Agent]] = {}
+        self._workflows: dict[str, tuple[PluginRecord, Workflow]] = {}
+        self._listeners: list[Callable[[Event], None]] = []
+        self._event_depth = 0
+        self._sdk = sdk_members()
+
+    def __repr__(self) -> str:
+        active = sum(r.state is State.ACTIVE for r in self._records.values())
+        return f"<acc_plugins.PluginHost(plugins={len(self._records)}, active={active})>"
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- observation ------------------------------------------------------
+
+    @property
+    def cache(self) -> BytecodeCache:
+        """
+        The bytecode cache, with its hit and miss counters.
+        """
+        return self._cache
+
+    def subscribe(self, listener: Callable[[Event], None]) -> None:
+        """
+        Receive every event, host and plugin, including each lifecycle
+        transition (``plugin.loaded``, ``plugin.active``, ``plugin.error``,
+        ...); *listener* runs in the host, unsandboxed.
+        """
+        self._listeners.append(listener)
+
+    def plugins(self) -> list[PluginInfo]:
+        """
+        A snapshot of every plugin found, in discovery order.
+        """
+        return [PluginInfo.of(r) for r in self._records.values()]
+
+    def info(self, name: str) -> PluginInfo:
+        """
+        A snapshot of one plugin.
+
+        Raises:
+            PluginNotFoundError: If no plugin has that name.
+        """
+        return PluginInfo.of(self._record(name))
+
+    def state(self, name: str) -> State:
+        """
+        The lifecycle state of one plugin.
+        """
+        return self._record(name).state
+
+    def tools(self) -> list[ToolInfo]:
+        """
+        Every callable tool, sorted by name.
+        """
+        return [
+            ToolInfo(name, entry.description, entry.signature.schema())
+            for name, entry in sorted(self._tools.items())
+        ]
+
+    def agents(self) -> list[str]:
+        """
+        Every registered agent's namespaced name, sorted.
+        """
+        return sorted(self._agents)
+
+    def workflows(self) -> list[str]:
+        """
+        Every registered workflow's namespaced name, sorted.
+        """
+        return sorted(self._workflows)
+
+    def _record(self, name: str) -> PluginRecord:
+        try:
+            return self._records[name]
+        except KeyError:
+            raise PluginNotFoundError(
+                name, f"no plugin named {name!r}"
+            ) from None
+
+    # -- loading ----------------------------------------------------------
+
+    def start(self) -> None:
+        """
+        Discover every plugin, resolve dependencies, load and activate.
+
+        A plugin that fails at any step moves to ``error``; the others go
+        on.  Never raises because of a plugin.
+        """
+        nodes: dict[str, Node] = {}
+        for root in discover(self._paths):
+            record = self._admit(root)
+            if record is not None and record.manifest is not None:
+                manifest = record.manifest
+                nodes[record.name] = Node(
+                    manifest.plugin.version,
+                    [(d.name, d.specifier) for d in manifest.dependencies],
+                )
+        resolution = resolve(nodes)
+        for name, error in sorted(resolution.failures.items()):
+            self._fail(
+                self._records[name],
+                Failure(str(error).split(": ", 1)[-1], kind="DependencyError"),
+            )
+        for name in resolution.order:
+            record = self._records[name]
+            if self._load(record):
+                self._activate(record)
+
+    def _admit(self, root: Path) -> PluginRecord | None:
+        try:
+            manifest = load_manifest(root / MANIFEST_NAME)
+        except ManifestError as exc:
+            record = self._new_record(root.name, root)
+            self._fail(
+                record,
+                Failure(
+                    "; ".join(exc.problems), str(exc.path), "ManifestError"
+                ),
+            )
+            return None
+        name = manifest.plugin.name
+        if name in self._records:
+            other = self._records[name].root
+            record = self._new_record(f"{name}@{root}", root)
+            self._fail(
+                record,
+                Failure(
+                    f"a plugin named {name!r} is already loaded from {other}",
+                    kind="LoadError",
+                ),
+            )
+            return None
+        record = self._new_record(name, root, manifest)
+        wanted = manifest.plugin.requires_acc
+        if wanted is not None and not wanted.contains(
+            _library_version(), prereleases=True
+        ):
+            self._fail(
+                record,
+                Failure(
+                    f"requires acc-plugins {wanted}, this is {_library_version()}",
+                    kind="LoadError",
+                ),
+            )
+            return None
+        return record
+
+    def _new_record(
+        self, name: str, root: Path, manifest: Any = None
+    ) -> PluginRecord:
+        record = PluginRecord(
+            name,
+            root,
+            Lifecycle(name, self._on_transition),
+            self._on_violation,
+            manifest,
+        )
+        self._records[name] = record
+        return record
+
+    def _load(self, record: PluginRecord) -> bool:
+        manifest = record.manifest
+        assert manifest is not None  # noqa: S101 -- admitted records have one
+        sandbox = Sandbox(
+            record.root,
+            record.name,
+            cache=self._cache,
+            extra_modules={"acc_plugins.sdk": self._sdk},
+            safe_bases=(Plugin, ToolError),
+            on_print=lambda text: record.log.append(f"PRINT: {text.rstrip()}"),
+        )
+        record.sandbox = sandbox
+        try:
+            entry = manifest.plugin.entry
+            cls = sandbox.load_attribute(entry.module, entry.attr)
+            if not (
+                isinstance(cls, type)
+                and issubclass(cls, Plugin)
+                and sandbox.owns(cls)
+            ):
+                msg = f"entry {entry.text!r} is not a Plugin subclass defined by the plugin"
+                raise LoadError(record.name, msg)  # noqa: TRY301 -- reported like every load failure
+            record.lifecycle.move(State.LOADED, "compiled and executed")
+            context = build_context(
+                record.name,
+                granted=frozenset(
+                    p.canonical for p in manifest.permissions.all
+                ),
+                dependencies=frozenset(d.name for d in manifest.dependencies),
+                settings=self._settings_of(record),
+                capabilities=self._capabilities(),
+                log_lines=record.log,
+            )
+            from acc_plugins.sdk._plugin import binding  # noqa: PLC0415 -- host-only helper
+
+            with binding(context):
+                instance = call_plugin(
+                    record, f"{record.name} (constructor)", cls, (), {}
+                )
+            record.instance = instance  # type: ignore[assignment]
+            collect(record, cls)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 -- contain any plugin failure
+            cause = (
+                exc.__cause__
+                if isinstance(exc, PluginCallError) and exc.__cause__
+                else exc
+            )
+            self._fail(record, failure_of(cause, record.root))
+            return False
+        return True
+
+    def _settings_of(self, record: PluginRecord) -> dict[str, object]:
+        manifest = record.manifest
+        assert manifest is not None  # noqa: S101 -- only loaded plugins
+        values: dict[str, object] = {
+            s.key: s.default for s in manifest.settings
+        }
+        overrides = self._settings.get(record.name, {})
+        by_key = {s.key: s for s in manifest.settings}
+        for key, value in overrides.items():
+            setting = by_key.get(key)
+            if setting is None:
+                msg = f"plugin {record.name!r} has no setting {key!r}"
+                raise LoadError(record.name, msg)
+            values[key] = setting.check(value)
+        return values
+
+    def _capabilities(self) -> Capabilities:
+        if self._store is None:
+            self._store = KeyValueStore(self._data_dir / "storage.sqlite3")
+        return Capabilities(
+            store=self._store,
+            claude=self._claude,
+            emit=lambda name, payload, source: self.emit(
+                name, payload, source=source
+            ),
+            call_tool=lambda name, arguments, _caller: self.call_tool(
+                name, **arguments
+            ),
+        )
+
+    def _activate(self, record: PluginRecord) -> bool:
+        manifest = record.manifest
+        assert manifest is not None  # noqa: S101 -- only loaded plugins
+        for dep in manifest.dependencies:
+            other = self._records.get(dep.name)
+            if other is None or other.state is not State.ACTIVE:
+                state = other.state.value if other else "missing"
+                self._fail(
+                    record,
+                    Failure(
+                        f"dependency {dep.name!r} is {state}",
+                        kind="DependencyError",
+                    ),
+                )
+                return False
+        try:
+            call_plugin(
+                record,
+                f"{record.name}.on_activate",
+                type(_instance(record)).on_activate,
+                (record.instance,),
+                {},
+            )
+        except PluginCallError as exc:
+            self._fail(record, record.last_error or Failure(str(exc)))
+            return False
+        self._register(record)
+        record.lifecycle.move(State.ACTIVE, "activated")
+        self._order.append(record.name)
+        return True
+
+    def _register(self, record: PluginRecord) -> None:
+        name = record.name
+        for tool_name, spec in record.tools.items():
+            target = f"{name}.{tool_name}"
+            self._tools[target] = ToolEntry(
+                target, record, spec.function, spec.signature, spec.description
+            )
+        for agent_name, agent in record.agents.items():
+            self._agents[f"{name}.{agent_name}"] = (record, agent)
+        for workflow_name, workflow in record.workflows.items():
+            self._workflows[f"{name}.{workflow_name}"] = (record, workflow)
+
+    def _unregister(self, record: PluginRecord) -> None:
+        prefix = record.name + "."
+        _drop_prefixed(self._tools, prefix)
+        _drop_prefixed(self._agents, prefix)
+        _drop_prefixed(self._workflows, prefix)
+        with contextlib.suppress(ValueError):
+            self._order.remove(record.name)
+
+    def _fail(self, record: PluginRecord, failure: Failure) -> None:
+        record.last_error = failure
+        self._unregister(record)
+        if record.sandbox is not None:
+            record.sandbox.close()
+        if record.state is not State.ERROR:
+            record.lifecycle.move(State.ERROR, str(failure))
+        _log.info("plugin %s failed: %s", record.name, failure)
+
+    def _on_violation(self, record: PluginRecord, exc: BaseException) -> None:
+        # A refused operation at run time means the plugin tried something
+        # it must not do: it stops serving until it is loaded again.
+        if record.state is State.ACTIVE:
+            self._fail(record, failure_of(exc, record.root))
+
+    def _on_transition(self, transition: Transition) -> None:
+        payload = {
+            "plugin": transition.plugin,
+            "from": transition.source.value,
+            "to": transition.target.value,
+            "reason": transition.reason,
+        }
+        self.emit(f"plugin.{transition.target.value}", payload)
+
+    # -- lifecycle commands ----------------------------------------------
+
+    def _dependents(self, name: str) -> list[str]:
+        return [
+            other
+            for other in self._order
+            if any(
+                d.name == name
+                for d in _manifest(self._records[other]).dependencies
+            )
+        ]
+
+    def deactivate(self, name: str) -> None:
+        """
+        Deactivate an active plugin, after the active plugins that need it.
+        """
+        record = self._record(name)
+        if record.state is not State.ACTIVE:
+            return
+        for dependent in reversed(self._dependents(name)):
+            self.deactivate(dependent)
+        with contextlib.suppress(PluginCallError):
+            call_plugin(
+                record,
+                f"{name}.on_deactivate",
+                type(_instance(record)).on_deactivate,
+                (record.instance,),
+                {},
+            )
+        self._unregister(record)
+        if record.state is State.ACTIVE:
+            record.lifecycle.move(State.DEACTIVATED, "deactivated")
+
+    def activate(self, name: str) -> None:
+        """
+        Activate a deactivated plugin again.
+
+        Raises:
+            LoadError: If it is not deactivated or it fails to activate.
+        """
+        record = self._record(name)
+        if record.state is not State.DEACTIVATED:
+            msg = f"is {record.state.value}, not deactivated"
+            raise LoadError(name, msg)
+        if not self._activate(record):
+            raise LoadError(name, str(record.last_error))
+
+    def restart(self, name: str) -> None:
+        """
+        Load and activate a plugin in ``error`` again, from its files.
+
+        Raises:
+            LoadError: If it is not in ``error``, or fails again.
+        """
+        record = self._record(name)
+        if record.state is not State.ERROR or record.manifest is None:
+            msg = f"is {record.state.value}; only a plugin in error with a valid manifest restarts"
+            raise LoadError(name, msg)
+        record.lifecycle.move(State.DISCOVERED, "restart requested")
+        for table in (record.tools, record.agents, record.workflows):
+            table.clear()
+        record.hooks.clear()
+        record.instance = None
+        record.sandbox = None
+        if not (self._load(record) and self._activate(record)):
+            raise LoadError(name, str(record.last_error))
+
+    def stop(self) -> None:
+        """
+        Deactivate every plugin (dependents first) and unload them all.
+        """
+        for name in reversed(list(self._order)):
+            self.deactivate(name)
+        for record in self._records.values():
+            if record.sandbox is not None:
+                record.sandbox.close()
+            if record.state in {
+                State.DEACTIVATED,
+                State.LOADED,
+                State.ERROR,
+                State.DISCOVERED,
+            }:
+                record.lifecycle.move(State.UNLOADED, "host stopped")
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # -- dispatch ---------------------------------------------------------
+
+    def call_tool(self, name: str, /, **arguments: object) -> Any:
+        """
+        Call a tool by its namespaced name with keyword arguments.
+
+        Returns:
+            A JSON-compatible copy of what the tool returned.
+
+        Raises:
+            PluginNotFoundError: If no active plugin offers that tool.
+
+            ToolArgumentError: If the arguments do not fit its signature.
+
+            PluginCallError: If the plugin's code fails.
+        """
+        entry = self._tools.get(name)
+        if entry is None:
+            entry = self._lookup(self._tools, "tool", name)
+        return entry.call(arguments)
+
+    def call_tool_text(self, name: str, arguments: Mapping[str, str]) -> Any:
+        """
+        Call a tool with textual arguments (``k=v`` on a command line),
+        converted according to its schema.
+        """
+        entry = self._lookup(self._tools, "tool", name)
+        return entry.invoke(arguments, text=True)
+
+    def describe_tool(self, name: str) -> ToolInfo:
+        """
+        The description and argument schema of one tool.
+        """
+        entry = self._lookup(self._tools, "tool", name)
+        return ToolInfo(name, entry.description, entry.signature.schema())
+
+    def run_agent(self, name: str, task: str) -> Any:
+        """
+        Run an agent on a task and return its answer.
+        """
+        record, agent = self._lookup(self._agents, "agent", name)
+        if type(task) is not str:
+            msg = "task must be a string"
+            raise TypeError(msg)
+        if agent.function is not None:
+            result = call_plugin(
+                record, name, agent.function, (record.instance, task), {}
+            )
+            return check_result(result, target=name)
+        if self._claude is None:
+            msg = "the host provides no Claude capability to drive this agent"
+            raise PluginCallError(name, msg)
+        granted = _manifest(record).permissions.all
+        if "host:claude.query" not in {p.canonical for p in granted}:
+            msg = "the plugin lacks permission 'host:claude.query'"
+            raise PluginCallError(name, msg)
+        return self._claude.query(
+            task, system=agent.system_prompt, max_tokens=4096
+        )
+
+    def run_workflow(self, name: str, /, **inputs: object) -> Any:
+        """
+        Run a workflow with its inputs and return its output.
+        """
+        record, workflow = self._lookup(self._workflows, "workflow", name)
+        copied = {k: check_result(v, target=name) for k, v in inputs.items()}
+        return run_workflow(
+            name,
+            workflow,
+            copied,
+            owner=record.name,
+            call_tool=lambda tool, arguments: self.call_tool(
+                tool, **arguments
+            ),
+            run_agent=self.run_agent,
+        )
+
+    def emit(
+        self, name: str, payload: object = None, *, source: str = "host"
+    ) -> int:
+        """
+        Deliver an event to the host's listeners and to matching hooks.
+
+        A failing hook is contained, counted and reported; the others still
+        run.  Hooks run in plugin activation order, then declaration order.
+
+        Returns:
+            How many plugin hooks received it.
+        """
+        copied = check_result(payload, target=f"event {name}")
+        for listener in list(self._listeners):
+            listener(Event(name, cast("JSON", copied), source))
+        if self._event_depth >= _MAX_EVENT_DEPTH:
+            _log.warning("event %s dropped: events nested too deeply", name)
+            return 0
+        delivered = 0
+        self._event_depth += 1
+        try:
+            for plugin in list(self._order):
+                record = self._records[plugin]
+                for hook in list(record.hooks):
+                    if (
+                        not _matches(hook.event, name)
+                        or record.state is not State.ACTIVE
+                    ):
+                        continue
+                    fresh = check_result(copied, target=name)
+                    event = Event(name, cast("JSON", fresh), source)
+                    delivered += 1
+                    with contextlib.suppress(PluginCallError):
+                        call_plugin(
+                            record,
+                            f"{plugin} hook {hook.event}",
+                            hook.function,
+                            (record.instance, event),
+                            {},
+                        )
+        finally:
+            self._event_depth -= 1
+        return delivered
+
+    @staticmethod
+    def _lookup(table: Mapping[str, _T], kind: str, name: str) -> _T:
+        found = table.get(name)
+        if found is not None:
+            return found
+        import difflib  # noqa: PLC0415 -- only on the error path
+
+        close = difflib.get_close_matches(name, list(table), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        msg = f"no active {kind} named {name!r}{hint}"
+        raise PluginNotFoundError(name, msg)
+
+
+def _manifest(record: PluginRecord) -> Manifest:
+    manifest = record.manifest
+    if manifest is None:  # pragma: no cover -- only admitted records get here
+        msg = f"plugin {record.name!r} has no valid manifest"
+        raise LoadError(record.name, msg)
+    return manifest
+
+
+def _instance(record: PluginRecord) -> Plugin:
+    instance = record.instance
+    if instance is None:  # pragma: no cover -- only loaded records get here
+        msg = f"plugin {record.name!r} has no instance"
+        raise LoadError(record.name, msg)
+    return instance
+
+
+def _drop_prefixed(table: dict[str, Any], prefix: str) -> None:
+    for key in [k for k in table if k.startswith(prefix)]:
+        del table[key]
+
+
+def _matches(pattern: str, name: str) -> bool:
+    if pattern in {"*", name}:
+        return True
+    return pattern.endswith(".*") and name.startswith(pattern[:-1])

@@ -1,0 +1,214 @@
+"""
+What the host keeps of each plugin, and the read-only views it hands out.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import TYPE_CHECKING
+
+import attrs
+
+from acc_plugins.errors import CompileError, SandboxViolation
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from acc_plugins.manifest import Manifest
+    from acc_plugins.sandbox import Sandbox
+    from acc_plugins.sdk import Agent, Plugin, Workflow
+    from acc_plugins.sdk._decorators import HookSpec, ToolSpec
+
+    from ._lifecycle import Lifecycle, State, Transition
+
+
+@attrs.frozen
+class Failure:
+    """
+    Why a plugin failed, where.
+
+    Attributes:
+        message: What went wrong.
+
+        location: ``"file:line"`` in the plugin, when known.
+
+        kind: The exception's class name.
+    """
+
+    message: str
+    location: str | None = None
+    kind: str = "Error"
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.message}"
+
+
+def locate(exc: BaseException, root: Path) -> str | None:
+    """
+    The innermost ``file:line`` under *root* where *exc* was raised.
+    """
+    if isinstance(exc, SandboxViolation) and exc.filename:
+        return f"{exc.filename}:{exc.lineno}"
+    if isinstance(exc, CompileError) and exc.problems:
+        head = exc.problems[0]
+        parts = head.split(":", 2)
+        return ":".join(parts[:2]) if len(parts) == 3 else None  # noqa: PLR2004 -- file:line:message
+    prefix = str(root)
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith(prefix):
+            found = f"{frame.filename}:{frame.lineno}"
+    return found
+
+
+def failure_of(exc: BaseException, root: Path) -> Failure:
+    """
+    Describe *exc*, raised by or about the plugin at *root*.
+    """
+    if isinstance(exc, SandboxViolation):
+        message = f"{exc.what} is not allowed in the sandbox"
+    elif isinstance(exc, CompileError):
+        message = "; ".join(p.split(": ", 1)[-1] for p in exc.problems)
+    else:
+        message = str(exc) or type(exc).__name__
+    return Failure(message, locate(exc, root), type(exc).__name__)
+
+
+@attrs.define
+class CallStats:
+    """
+    Counters of calls into one plugin.
+
+    Attributes:
+        calls: Calls served (tools, agents, hooks).
+
+        errors: Calls that failed.
+
+        seconds: Time spent in the plugin's code.
+    """
+
+    calls: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+
+
+@attrs.define(eq=False)
+class PluginRecord:
+    """
+    The host's state for one plugin.
+    """
+
+    name: str
+    root: Path
+    lifecycle: Lifecycle
+    on_violation: Callable[[PluginRecord, BaseException], None] = attrs.field(
+        repr=False
+    )
+    manifest: Manifest | None = None
+    sandbox: Sandbox | None = None
+    instance: Plugin | None = None
+    tools: dict[str, ToolSpec] = attrs.Factory(dict)
+    agents: dict[str, Agent] = attrs.Factory(dict)
+    workflows: dict[str, Workflow] = attrs.Factory(dict)
+    hooks: list[HookSpec] = attrs.Factory(list)
+    last_error: Failure | None = None
+    log: list[str] = attrs.Factory(list)
+    stats: CallStats = attrs.Factory(CallStats)
+
+    @property
+    def state(self) -> State:
+        return self.lifecycle.state
+
+
+@attrs.frozen
+class PluginInfo:
+    """
+    A snapshot of one plugin, as ``PluginHost.plugins()`` reports it.
+
+    Attributes:
+        name: The plugin's name.
+
+        version: Its version, or ``""`` if its manifest is unreadable.
+
+        kind: ``agent``, ``tool``, ``workflow`` or ``mixed``.
+
+        state: Its lifecycle state.
+
+        description: What it does.
+
+        root: Its folder.
+
+        permissions: What it asks for, in canonical form.
+
+        dependencies: ``name specifier`` of each dependency.
+
+        tools: Its namespaced tools.
+
+        agents: Its namespaced agents.
+
+        workflows: Its namespaced workflows.
+
+        hooks: The events it subscribes to.
+
+        last_error: Its most recent failure, if any.
+
+        transitions: How it reached its state.
+
+        stats: Its call counters.
+
+        log: Its most recent log lines.
+    """
+
+    name: str
+    version: str
+    kind: str
+    state: State
+    description: str
+    root: Path
+    permissions: tuple[str, ...]
+    dependencies: tuple[str, ...]
+    tools: tuple[str, ...]
+    agents: tuple[str, ...]
+    workflows: tuple[str, ...]
+    hooks: tuple[str, ...]
+    last_error: Failure | None
+    transitions: tuple[Transition, ...]
+    stats: CallStats
+    log: tuple[str, ...]
+
+    @classmethod
+    def of(cls, record: PluginRecord) -> PluginInfo:
+        """
+        Snapshot *record*.
+        """
+        manifest = record.manifest
+        meta = manifest.plugin if manifest else None
+        name = record.name
+        return cls(
+            name=name,
+            version=str(meta.version) if meta else "",
+            kind=meta.kind.value if meta else "",
+            state=record.state,
+            description=meta.description if meta else "",
+            root=record.root,
+            permissions=tuple(p.canonical for p in manifest.permissions.all)
+            if manifest
+            else (),
+            dependencies=tuple(
+                f"{d.name} {d.specifier}".strip()
+                for d in manifest.dependencies
+            )
+            if manifest
+            else (),
+            tools=tuple(f"{name}.{t}" for t in record.tools),
+            agents=tuple(f"{name}.{a}" for a in record.agents),
+            workflows=tuple(f"{name}.{w}" for w in record.workflows),
+            hooks=tuple(h.event for h in record.hooks),
+            last_error=record.last_error,
+            transitions=tuple(record.lifecycle.history),
+            stats=attrs.evolve(record.stats),
+            log=tuple(record.log),
+        )

@@ -1,0 +1,149 @@
+"""
+Checking a plugin folder before anything of it runs: its manifest, every
+module's compilation under the sandbox policy, its imports and its entry
+point.  Nothing here executes plugin code.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+import attrs
+
+from acc_plugins.errors import CompileError, ManifestError
+from acc_plugins.manifest import Manifest, load_manifest
+from acc_plugins.sandbox import ALLOWED_MODULES, compile_plugin_source
+
+from ._discovery import MANIFEST_NAME
+
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_SDK_MODULES = frozenset({"acc_plugins", "acc_plugins.sdk"})
+
+
+@attrs.frozen
+class ValidationReport:
+    """
+    What ``validate_plugin`` found.
+
+    Attributes:
+        root: The plugin folder.
+
+        manifest: The parsed manifest, if it is valid.
+
+        modules: The plugin's Python files, relative to *root*.
+
+        problems: Every problem, each ``"file[:line]: reason"``.
+    """
+
+    root: Path
+    manifest: Manifest | None
+    modules: tuple[str, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """
+        True when nothing is wrong.
+        """
+        return not self.problems
+
+
+def _module_files(root: Path) -> list[Path]:
+    return sorted(
+        path
+        for path in root.rglob("*.py")
+        if not any(
+            part.startswith(".") or part == "__pycache__"
+            for part in path.relative_to(root).parts
+        )
+    )
+
+
+def _module_name(root: Path, path: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _import_problems(path: Path, tree: ast.Module, own: set[str]) -> list[str]:
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif (
+            isinstance(node, ast.ImportFrom) and not node.level and node.module
+        ):
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            allowed = (
+                name in ALLOWED_MODULES
+                or name in _SDK_MODULES
+                or name in own
+                or name.partition(".")[0] in own
+            )
+            if not allowed:
+                problems.append(
+                    f"{path}:{node.lineno}: import of {name!r} is not "
+                    "allowed; plugins may import their own modules, "
+                    "acc_plugins.sdk and the standard-library allowlist "
+                    "(list them with 'acc-plugins modules')"
+                )
+    return problems
+
+
+def validate_plugin(root: Path) -> ValidationReport:
+    """
+    Check the plugin at *root* without running any of its code.
+    """
+    problems: list[str] = []
+    manifest: Manifest | None = None
+    manifest_path = root / MANIFEST_NAME
+    if not manifest_path.is_file():
+        problems.append(f"{manifest_path}: missing; every plugin has one")
+    else:
+        try:
+            manifest = load_manifest(manifest_path)
+        except ManifestError as exc:
+            problems.extend(f"{exc.path}: {p}" for p in exc.problems)
+    files = _module_files(root)
+    own = {_module_name(root, f) for f in files}
+    trees: dict[str, ast.Module] = {}
+    for path in files:
+        try:
+            source = path.read_text(encoding="utf-8")
+            compile_plugin_source(source, str(path))
+            trees[_module_name(root, path)] = ast.parse(source, str(path))
+        except CompileError as exc:
+            problems.extend(exc.problems)
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: cannot read: {exc}")
+            continue
+        problems.extend(
+            _import_problems(path, trees[_module_name(root, path)], own)
+        )
+    if manifest is not None:
+        entry = manifest.plugin.entry
+        tree = trees.get(entry.module)
+        if entry.module not in own:
+            problems.append(
+                f"{manifest_path}: plugin.entry: module {entry.module!r} "
+                f"not found in {root}"
+            )
+        elif tree is not None and not any(
+            isinstance(node, ast.ClassDef) and node.name == entry.attr
+            for node in tree.body
+        ):
+            problems.append(
+                f"{manifest_path}: plugin.entry: module {entry.module!r} "
+                f"defines no class {entry.attr!r}"
+            )
+    modules = tuple(str(f.relative_to(root)) for f in files)
+    return ValidationReport(root, manifest, modules, tuple(problems))

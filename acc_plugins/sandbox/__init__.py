@@ -1,0 +1,20 @@
+"""
+The sandbox: restricted compilation, guards, and the import gate.
+
+It knows nothing of the host, the market or the command line.
+"""
+
+from ._compiler import BytecodeCache, compile_plugin_source
+from ._imports import ALLOWED_MODULES, ModuleProxy
+from ._policy import POLICY_VERSION
+from ._sandbox import Sandbox
+
+
+__all__ = [
+    "ALLOWED_MODULES",
+    "POLICY_VERSION",
+    "BytecodeCache",
+    "ModuleProxy",
+    "Sandbox",
+    "compile_plugin_source",
+]

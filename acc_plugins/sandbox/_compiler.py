@@ -1,0 +1,182 @@
+"""
+Restricted compilation of plugin source, with an on-disk bytecode cache.
+
+Cached bytecode skips the restricting compiler when it loads, so the cache
+is part of the trusted base: an entry is used only if its header repeats the
+key it was stored under and the hash of its payload.  Anything else is
+recompiled, never run.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import marshal
+import os
+import re
+import sys
+import tempfile
+import types
+from importlib.metadata import version as _dist_version
+from pathlib import Path
+from typing import Final
+
+import attrs
+
+from acc_plugins.errors import CompileError
+
+from ._policy import POLICY_VERSION
+from ._transformer import PluginTransformer
+
+
+_MAGIC: Final = b"ACCP1\n"
+_LINE: Final = re.compile(r"^Line (\d+|None): ?(.*)$", re.DOTALL)
+
+
+def _compiler_fingerprint() -> str:
+    parts = (sys.version, _dist_version("RestrictedPython"), POLICY_VERSION)
+    return "|".join(parts)
+
+
+_FINGERPRINT: Final = _compiler_fingerprint()
+
+
+def _line_of(message: str) -> int:
+    match = _LINE.match(message)
+    line = match.group(1) if match else "None"
+    return 0 if line == "None" else int(line)
+
+
+def _problem(path: str, message: str) -> str:
+    match = _LINE.match(message)
+    if match is None:
+        return f"{path}: {message}"
+    line, text = match.groups()
+    text = text.removeprefix("SyntaxError: ").replace(" at statement: ", ": ")
+    return f"{path}:{line}: {text}" if line != "None" else f"{path}: {text}"
+
+
+def compile_plugin_source(source: str, filename: str) -> types.CodeType:
+    """
+    Compile one plugin module with the sandbox policy.
+
+    Args:
+        source: The module's text.
+
+        filename: Where it came from; it appears in tracebacks and errors.
+
+    Returns:
+        The code object, ready for the sandbox to execute.
+
+    Raises:
+        CompileError: With every problem, each ``"file:line: reason"``.
+    """
+    try:
+        tree = ast.parse(source, filename)
+    except SyntaxError as exc:
+        where = f"{filename}:{exc.lineno}" if exc.lineno else filename
+        raise CompileError(filename, [f"{where}: {exc.msg}"]) from None
+    errors: list[str] = []
+    PluginTransformer(errors).visit(tree)
+    if errors:
+        # Outer nodes are visited before inner ones; report in line order.
+        ordered = sorted(errors, key=_line_of)
+        raise CompileError(filename, [_problem(filename, e) for e in ordered])
+    # RestrictedPython's own compile() call inherits its module's
+    # ``from __future__ import annotations``; plugin code gets exactly the
+    # future features it asks for, and nothing from us.
+    return compile(tree, filename, "exec", dont_inherit=True)
+
+
+@attrs.define
+class BytecodeCache:
+    """
+    Compiled plugin modules on disk, keyed by everything that shapes them.
+
+    Attributes:
+        directory: Where entries live; created on first write.
+
+        hits: Entries loaded from disk in this process.
+
+        misses: Modules compiled in this process.
+    """
+
+    directory: Path
+    hits: int = 0
+    misses: int = 0
+
+    @staticmethod
+    def key(source: bytes, filename: str) -> str:
+        """
+        The entry key of *source* compiled as *filename*.
+        """
+        digest = hashlib.sha256()
+        for part in (_FINGERPRINT.encode(), filename.encode(), source):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / f"{key}.accc"
+
+    def load(self, key: str) -> types.CodeType | None:
+        """
+        The cached code for *key*, or None if absent or not trustworthy.
+        """
+        try:
+            blob = self._path(key).read_bytes()
+        except OSError:
+            return None
+        header_len = len(_MAGIC) + 64 + 64
+        if len(blob) < header_len or not blob.startswith(_MAGIC):
+            return None
+        stored_key = blob[len(_MAGIC) : len(_MAGIC) + 64].decode(
+            "ascii", "replace"
+        )
+        stored_hash = blob[len(_MAGIC) + 64 : header_len].decode(
+            "ascii", "replace"
+        )
+        payload = blob[header_len:]
+        if (
+            stored_key != key
+            or hashlib.sha256(payload).hexdigest() != stored_hash
+        ):
+            return None
+        try:
+            code = marshal.loads(payload)  # noqa: S302 -- integrity checked above
+        except (EOFError, ValueError, TypeError):
+            return None
+        return code if isinstance(code, types.CodeType) else None
+
+    def store(self, key: str, code: types.CodeType) -> None:
+        """
+        Write an entry atomically; a failure to write only costs speed.
+        """
+        payload = marshal.dumps(code)
+        digest = hashlib.sha256(payload).hexdigest()
+        blob = _MAGIC + key.encode() + digest.encode() + payload
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+            Path(tmp).replace(self._path(key))
+        except OSError:
+            return
+
+    def compile(self, source: str, filename: str) -> types.CodeType:
+        """
+        Compile through the cache.
+
+        Raises:
+            CompileError: As ``compile_plugin_source`` does.
+        """
+        key = self.key(source.encode(), filename)
+        code = self.load(key)
+        if code is not None:
+            self.hits += 1
+            return code
+        self.misses += 1
+        code = compile_plugin_source(source, filename)
+        self.store(key, code)
+        return code

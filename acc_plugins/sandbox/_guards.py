@@ -1,0 +1,547 @@
+"""
+The run-time half of the sandbox: guard functions and safe builtins.
+
+Each sandbox (one per plugin) gets its own ``Guards``, bound to an
+ownership token.  Classes, functions and modules that the plugin's code
+creates carry that token; only those objects may be modified or have their
+private attributes read.  Everything else a plugin can reach is either
+plain data, a fresh copy, or a host object that offers public methods only.
+"""
+
+from __future__ import annotations
+
+import abc
+import builtins
+import string
+import sys
+import types
+from typing import TYPE_CHECKING, Any, Final, NoReturn
+
+from acc_plugins.errors import SandboxViolation
+
+from ._policy import (
+    DESCRIPTIVE_DUNDERS,
+    FORBIDDEN_ATTRIBUTES,
+    GUARD_CLASS,
+    GUARD_GETATTR,
+    GUARD_RAW_GETATTR,
+    GUARD_RERAISE,
+    GUARD_SELF,
+    GUARD_TOKEN,
+    GUARD_WITH,
+    GUARD_WRITE,
+    OWNER_MARK,
+    PROTOCOL_DUNDERS,
+    is_dunder,
+)
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+
+
+# Exceptions that plugin code may not catch: sandbox refusals, and the
+# host's own interrupts.
+UNCATCHABLE: Final = (SandboxViolation, KeyboardInterrupt, SystemExit)
+
+# Built-ins every plugin gets, unchanged.  Left out on purpose: file and
+# console access (open, input, help, breakpoint, exit, quit), evaluation of
+# text (exec, eval, compile), namespace introspection (globals, locals, vars,
+# dir), memoryview, and the real attribute functions, type and the import
+# hook, whose guarded versions are added by ``Guards.builtins``.
+_PLAIN_BUILTINS: Final = (
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "DeprecationWarning",
+    "EOFError",
+    "Ellipsis",
+    "Exception",
+    "False",
+    "FileExistsError",
+    "FileNotFoundError",
+    "FloatingPointError",
+    "GeneratorExit",
+    "ImportError",
+    "IndexError",
+    "IsADirectoryError",
+    "KeyError",
+    "LookupError",
+    "MemoryError",
+    "ModuleNotFoundError",
+    "NameError",
+    "None",
+    "NotADirectoryError",
+    "NotImplemented",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "PermissionError",
+    "RecursionError",
+    "RuntimeError",
+    "RuntimeWarning",
+    "StopIteration",
+    "SyntaxError",
+    "TimeoutError",
+    "True",
+    "TypeError",
+    "UnboundLocalError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "UnicodeError",
+    "UserWarning",
+    "ValueError",
+    "Warning",
+    "ZeroDivisionError",
+    "__build_class__",
+    "abs",
+    "all",
+    "any",
+    "ascii",
+    "bin",
+    "bool",
+    "bytearray",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "complex",
+    "dict",
+    "divmod",
+    "enumerate",
+    "filter",
+    "float",
+    "format",
+    "frozenset",
+    "hash",
+    "hex",
+    "id",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "list",
+    "map",
+    "max",
+    "min",
+    "next",
+    "object",
+    "oct",
+    "ord",
+    "pow",
+    "property",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "slice",
+    "sorted",
+    "staticmethod",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "zip",
+)
+
+_PLAIN_TABLE: Final[dict[str, object]] = {
+    name: getattr(builtins, name) for name in _PLAIN_BUILTINS
+}
+
+# Built-in classes a plugin class may not derive from: ``type`` would make
+# metaclasses, the others expose interpreter internals.
+_FORBIDDEN_BASES: Final = frozenset(
+    {type, super, types.FunctionType, types.ModuleType, memoryview}
+)
+
+
+def _plain_builtins() -> dict[str, object]:
+    """
+    A fresh copy of the unguarded part of every sandbox's builtins.
+    """
+    return dict(_PLAIN_TABLE)
+
+
+def _plugin_location(root: str) -> tuple[str | None, int | None]:
+    """
+    The innermost frame of plugin code (a file under *root*), for reports.
+    """
+    frame: types.FrameType | None = sys._getframe(1)  # noqa: SLF001 -- host-side, for the report only
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith(root):
+            return filename, frame.f_lineno
+        frame = frame.f_back
+    return None, None
+
+
+def _most_derived_metaclass(bases: tuple[type, ...]) -> type:
+    winner: type = type
+    for base in bases:
+        meta = type(base)
+        if issubclass(winner, meta):
+            continue
+        if issubclass(meta, winner):
+            winner = meta
+            continue
+        msg = "metaclass conflict among the base classes"
+        raise TypeError(msg)
+    return winner
+
+
+class _SafeFormatter(string.Formatter):
+    """
+    ``str.format`` whose field lookups (``{0.attr}``, ``{0[key]}``) go
+    through the sandbox's attribute guard.
+    """
+
+    def __init__(self, getattr_guard: Callable[[object, str], object]) -> None:
+        self._getattr = getattr_guard
+
+    def get_field(
+        self, field_name: str, args: Any, kwargs: Any
+    ) -> tuple[object, str]:
+        first, rest = field_name_split(field_name)
+        obj = self.get_value(first, args, kwargs)
+        for is_attribute, key in rest:
+            obj = self._getattr(obj, key) if is_attribute else obj[key]
+        return obj, str(first)
+
+
+def field_name_split(
+    field_name: str,
+) -> tuple[Any, Iterable[tuple[bool, Any]]]:
+    """
+    Split a format field such as ``0.name[1]`` into its first part and the
+    attribute and item steps after it.
+    """
+    import _string  # type: ignore[import-not-found]  # noqa: PLC0415 -- private CPython helper
+
+    return _string.formatter_field_name_split(field_name)  # type: ignore[no-any-return]
+
+
+class _GuardedContext:
+    """
+    Wraps a context manager so that its ``__exit__`` cannot swallow a
+    sandbox refusal.
+    """
+
+    __slots__ = ("_manager",)
+
+    def __init__(self, manager: Any) -> None:
+        self._manager = manager
+
+    def __enter__(self) -> Any:
+        return type(self._manager).__enter__(self._manager)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: types.TracebackType | None,
+    ) -> bool:
+        swallow = type(self._manager).__exit__(
+            self._manager, kind, value, traceback
+        )
+        if isinstance(value, UNCATCHABLE):
+            return False
+        return bool(swallow)
+
+
+class Guards:
+    """
+    The guard functions and built-ins of one sandbox.
+
+    Args:
+        token: The sandbox's ownership token.
+
+        root: The plugin's folder; refusals are reported at the innermost
+            line of plugin code under it.
+
+        safe_bases: Host classes plugin classes may derive from, and whose
+            protocol dunders they may call (``Plugin.__init__(self)``).
+
+        on_violation: Called with every refusal before it is raised, so the
+            host learns of it even if plugin code were to hide it.
+
+        on_print: Receives each line plugin code prints.
+    """
+
+    def __init__(
+        self,
+        token: object,
+        *,
+        root: str = "/",
+        safe_bases: Iterable[type] = (),
+        on_violation: Callable[[SandboxViolation], None] = lambda _: None,
+        on_print: Callable[[str], None] = lambda _: None,
+    ) -> None:
+        self.token = token
+        self._root = root
+        self.safe_bases = frozenset(safe_bases)
+        self._on_violation = on_violation
+        self._on_print = on_print
+        self._formatter = _SafeFormatter(self.get_attribute)
+
+    # -- ownership --------------------------------------------------------
+
+    def owns(self, obj: object) -> bool:
+        """
+        Tell whether *obj* was made by this sandbox's plugin code.
+        """
+        token = self.token
+        kind = type(obj)
+        if getattr(kind, OWNER_MARK, None) is token:
+            return True
+        if isinstance(obj, type):
+            return getattr(obj, OWNER_MARK, None) is token
+        if isinstance(obj, types.FunctionType):
+            return obj.__globals__.get(OWNER_MARK) is token
+        if isinstance(obj, super):
+            bound = getattr(obj, "__self__", None)
+            return bound is not None and self.owns(bound)
+        return False
+
+    def _is_host_object(self, obj: object) -> bool:
+        cls = obj if isinstance(obj, type) else type(obj)
+        if cls in self.safe_bases:
+            return False
+        module = cls.__dict__.get("__module__", "")
+        return isinstance(module, str) and module.startswith("acc_plugins")
+
+    def refuse(self, what: str) -> NoReturn:
+        """
+        Record and raise a ``SandboxViolation`` located at plugin code.
+        """
+        filename, lineno = _plugin_location(self._root)
+        violation = SandboxViolation(what, filename, lineno)
+        self._on_violation(violation)
+        raise violation
+
+    # -- attribute access -------------------------------------------------
+
+    def _check_read(self, obj: object, name: str) -> str | None:
+        """
+        Why reading ``obj.name`` is refused, or None if it is allowed.
+        """
+        if name in FORBIDDEN_ATTRIBUTES:
+            return f"access to attribute {name!r}"
+        if not name.startswith("_"):
+            if (
+                name == "register"
+                and (
+                    isinstance(obj, abc.ABCMeta)
+                    or type(obj).__module__ == "typing"
+                )
+                and not self.owns(obj)
+            ):
+                return "registering with a shared abstract base class"
+            return None
+        if is_dunder(name):
+            if name in DESCRIPTIVE_DUNDERS:
+                return None
+            if name in PROTOCOL_DUNDERS and (
+                self.owns(obj) or not self._is_host_object(obj)
+            ):
+                return None
+            return f"access to attribute {name!r}"
+        if self.owns(obj):
+            return None
+        return f"access to private attribute {name!r} of a {type(obj).__name__} object"
+
+    def get_attribute(
+        self, obj: object, name: str, *default: object
+    ) -> object:
+        """
+        The guarded ``getattr``, also used for every private or dunder
+        attribute that plugin code reads.
+        """
+        if type(name) is not str:
+            msg = "attribute name must be a string"
+            raise TypeError(msg)
+        reason = self._check_read(obj, name)
+        if reason is not None:
+            self.refuse(reason)
+        if name in ("format", "format_map") and (
+            isinstance(obj, str) or obj is str
+        ):
+            return self._safe_format(obj, name)
+        return getattr(obj, name, *default)
+
+    def _safe_format(self, obj: object, name: str) -> object:
+        vformat = self._formatter.vformat
+        if obj is str:
+            if name == "format":
+                return lambda text, /, *a, **k: vformat(text, a, k)
+            return lambda text, mapping, /: vformat(text, (), mapping)
+        text = str(obj)  # obj is a str (or a subclass) here
+        if name == "format":
+            return lambda *a, **k: vformat(text, a, k)
+        return lambda mapping, /: vformat(text, (), mapping)
+
+    def has_attribute(self, obj: object, name: str) -> bool:
+        """
+        The guarded ``hasattr``: a refused attribute is simply absent.
+        """
+        if type(name) is not str:
+            msg = "attribute name must be a string"
+            raise TypeError(msg)
+        if self._check_read(obj, name) is not None:
+            return False
+        return hasattr(obj, name)
+
+    def write(self, obj: object) -> object:
+        """
+        Pass *obj* through if plugin code may modify its attributes.
+        """
+        if not self.owns(obj):
+            self.refuse(f"modifying a {type(obj).__name__} object")
+        return obj
+
+    def _check_write_name(self, name: object) -> str:
+        if type(name) is not str:
+            msg = "attribute name must be a string"
+            raise TypeError(msg)
+        if name in FORBIDDEN_ATTRIBUTES or (
+            is_dunder(name) and name not in DESCRIPTIVE_DUNDERS
+        ):
+            self.refuse(f"assigning attribute {name!r}")
+        return name
+
+    def set_attribute(self, obj: object, name: str, value: object) -> None:
+        """
+        The guarded ``setattr``.
+        """
+        name = self._check_write_name(name)
+        setattr(self.write(obj), name, value)
+
+    def del_attribute(self, obj: object, name: str) -> None:
+        """
+        The guarded ``delattr``.
+        """
+        name = self._check_write_name(name)
+        delattr(self.write(obj), name)
+
+    def check_self(self, obj: object) -> None:
+        """
+        Entry check of a method that then uses ``self`` without guards.
+        """
+        if not self.owns(obj):
+            self.refuse(
+                f"calling a plugin method on a foreign {type(obj).__name__} object"
+            )
+
+    def type_of(self, *args: object) -> type:
+        """
+        ``type(x)``; the three-argument form would build a class behind the
+        compiler's back.
+        """
+        if len(args) != 1:
+            self.refuse("type() with three arguments")
+        return type(args[0])
+
+    # -- classes ----------------------------------------------------------
+
+    def _check_bases(self, bases: tuple[object, ...]) -> None:
+        for base in bases:
+            if not isinstance(base, type):
+                msg = f"a base must be a class, not {type(base).__name__}"
+                raise TypeError(msg)
+            if base in _FORBIDDEN_BASES:
+                self.refuse(f"subclassing {base.__name__!r}")
+            if self.owns(base) or base in self.safe_bases:
+                continue
+            if self._is_host_object(base):
+                self.refuse(f"subclassing host class {base.__name__!r}")
+
+    # -- exceptions and context managers ----------------------------------
+
+    @staticmethod
+    def reraise() -> None:
+        """
+        First statement of every ``except`` clause in plugin code.
+        """
+        exc = sys.exc_info()[1]
+        if isinstance(exc, UNCATCHABLE):
+            raise exc
+
+    @staticmethod
+    def with_(manager: object) -> _GuardedContext:
+        """
+        Wrap the context manager of every ``with`` in plugin code.
+        """
+        return _GuardedContext(manager)
+
+    # -- printing ---------------------------------------------------------
+
+    def print_(
+        self, *values: object, sep: str | None = " ", end: str | None = "\n"
+    ) -> None:
+        """
+        ``print`` that sends its text to the plugin's log.
+        """
+        text = (" " if sep is None else sep).join(map(str, values))
+        self._on_print(text + ("\n" if end is None else end))
+
+    # -- assembly ---------------------------------------------------------
+
+    def builtins(
+        self, import_gate: Callable[..., object]
+    ) -> dict[str, object]:
+        """
+        A fresh ``__builtins__`` mapping for one module of this sandbox.
+        """
+        table = _plain_builtins()
+        table.update(
+            {
+                "__import__": import_gate,
+                "delattr": self.del_attribute,
+                "getattr": self.get_attribute,
+                "hasattr": self.has_attribute,
+                "print": self.print_,
+                "setattr": self.set_attribute,
+                "type": self.type_of,
+                GUARD_CLASS: _ClassFactory(self),
+                GUARD_GETATTR: self.get_attribute,
+                GUARD_RERAISE: self.reraise,
+                GUARD_RAW_GETATTR: getattr,
+                GUARD_SELF: self.check_self,
+                GUARD_TOKEN: self.token,
+                GUARD_WITH: self.with_,
+                GUARD_WRITE: self.write,
+            }
+        )
+        return table
+
+
+class _ClassFactory:
+    """
+    The metaclass hook of every plugin ``class`` statement: it checks the
+    bases, stamps the class as owned, and defers to the real metaclass.
+    """
+
+    __slots__ = ("_guards",)
+
+    def __init__(self, guards: Guards) -> None:
+        self._guards = guards
+
+    def __prepare__(
+        self, name: str, bases: tuple[type, ...], **kwds: object
+    ) -> Mapping[str, object]:
+        self._guards._check_bases(bases)  # noqa: SLF001 -- same module
+        meta = _most_derived_metaclass(bases)
+        return meta.__prepare__(name, bases, **kwds)
+
+    def __call__(
+        self,
+        name: str,
+        bases: tuple[type, ...],
+        namespace: dict[str, object],
+        **kwds: object,
+    ) -> type:
+        meta = _most_derived_metaclass(bases)
+        namespace[OWNER_MARK] = self._guards.token
+        return meta(name, bases, namespace, **kwds)  # type: ignore[no-any-return]

@@ -1,0 +1,238 @@
+"""
+The sandbox policy as literal, sorted tables a reviewer can read at once.
+
+Plugin code may use any name and attribute except those named here.  The
+tables are checked at compile time by the transformer and again at run time
+by the guards (for names that only exist at run time, as in ``getattr``).
+Change any table and ``POLICY_VERSION`` changes with it, which invalidates
+every cached bytecode file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Final
+
+
+# Dunder methods a plugin class may define.  They are the protocols ordinary
+# code implements.  Left out on purpose: ``__del__`` (runs outside any
+# budget), ``__new__``, ``__init_subclass__``, ``__set_name__``,
+# ``__class_getitem__``, ``__get__``/``__set__``/``__delete__``
+# (descriptors), ``__getattr__``/``__getattribute__``/``__setattr__``/
+# ``__delattr__`` (they would run when host code touches a plugin object),
+# ``__reduce__``/``__reduce_ex__``/``__getstate__``/``__setstate__``, and
+# ``__instancecheck__``/``__subclasscheck__``/``__mro_entries__``.
+DEFINABLE_DUNDERS: Final = frozenset(
+    {
+        "__abs__",
+        "__add__",
+        "__and__",
+        "__bool__",
+        "__bytes__",
+        "__call__",
+        "__ceil__",
+        "__complex__",
+        "__contains__",
+        "__delitem__",
+        "__divmod__",
+        "__enter__",
+        "__eq__",
+        "__exit__",
+        "__float__",
+        "__floor__",
+        "__floordiv__",
+        "__format__",
+        "__ge__",
+        "__getitem__",
+        "__gt__",
+        "__hash__",
+        "__iadd__",
+        "__iand__",
+        "__ifloordiv__",
+        "__ilshift__",
+        "__imatmul__",
+        "__imod__",
+        "__imul__",
+        "__index__",
+        "__init__",
+        "__int__",
+        "__invert__",
+        "__ior__",
+        "__ipow__",
+        "__irshift__",
+        "__isub__",
+        "__iter__",
+        "__itruediv__",
+        "__ixor__",
+        "__le__",
+        "__len__",
+        "__length_hint__",
+        "__lshift__",
+        "__lt__",
+        "__matmul__",
+        "__missing__",
+        "__mod__",
+        "__mul__",
+        "__ne__",
+        "__neg__",
+        "__next__",
+        "__or__",
+        "__pos__",
+        "__post_init__",
+        "__pow__",
+        "__radd__",
+        "__rand__",
+        "__rdivmod__",
+        "__repr__",
+        "__reversed__",
+        "__rfloordiv__",
+        "__rlshift__",
+        "__rmatmul__",
+        "__rmod__",
+        "__rmul__",
+        "__ror__",
+        "__round__",
+        "__rpow__",
+        "__rrshift__",
+        "__rshift__",
+        "__rsub__",
+        "__rtruediv__",
+        "__rxor__",
+        "__setitem__",
+        "__str__",
+        "__sub__",
+        "__truediv__",
+        "__trunc__",
+        "__xor__",
+    }
+)
+
+# Dunders that may be assigned in a class body (``__slots__ = (...)``,
+# ``__hash__ = None``) besides the definable methods above.
+CLASS_BODY_DUNDERS: Final = frozenset({"__slots__"})
+
+# Dunders that may be assigned at module level.
+MODULE_DUNDERS: Final = frozenset({"__all__", "__author__", "__version__"})
+
+# Dunder names plugin code may read as plain names (``__name__ == ...``).
+READABLE_DUNDER_NAMES: Final = frozenset({"__doc__", "__name__"})
+
+# Dunder attributes readable on any object: they are plain strings.
+DESCRIPTIVE_DUNDERS: Final = frozenset(
+    {"__doc__", "__module__", "__name__", "__qualname__"}
+)
+
+# Dunder attributes readable on plugin-owned objects, on ``super()``, and on
+# objects that are not the host's (built-in and standard-library types): the definable protocol methods (so ``Base.__init__(self)``
+# and ``super().__eq__(other)`` work) plus harmless class facts.  ``__call__``
+# is left out: ``type.__call__`` would build classes behind the compiler's
+# back.  An exception's ``__cause__`` and ``__context__`` are exceptions.
+PROTOCOL_DUNDERS: Final = (DEFINABLE_DUNDERS - {"__call__"}) | frozenset(
+    {"__cause__", "__context__", "__members__", "__slots__"}
+)
+
+# Dunder attributes that may be assigned (on plugin-owned objects only), as
+# ``functools.wraps``-style decorators do by hand.
+WRITABLE_DUNDERS: Final = frozenset({"__doc__", "__name__", "__qualname__"})
+
+# Public attribute names refused everywhere: each leads from an ordinary
+# object to frames, code or the class hierarchy.  (Every other public name is
+# read directly, without a guard call, which is what keeps plugin code fast.)
+FORBIDDEN_ATTRIBUTES: Final = frozenset(
+    {
+        "ag_await",
+        "ag_code",
+        "ag_frame",
+        "co_code",
+        "cr_await",
+        "cr_code",
+        "cr_frame",
+        "cr_origin",
+        "f_back",
+        "f_builtins",
+        "f_code",
+        "f_generator",
+        "f_globals",
+        "f_locals",
+        "f_trace",
+        "gi_code",
+        "gi_frame",
+        "gi_yieldfrom",
+        "mro",
+        "tb_frame",
+        "tb_next",
+    }
+)
+
+# Public attribute names routed through the run-time guard: ``str.format``
+# walks attributes and items named inside the format string, and
+# ``register`` on a shared abstract base class changes what the host's
+# ``isinstance`` answers.
+GUARDED_ATTRIBUTES: Final = frozenset({"format", "format_map", "register"})
+
+# Names the sandbox itself binds in plugin globals (RestrictedPython's and
+# ours).  Plugin code may never bind or read them.  Ours are all dunders, so
+# the dunder rule refuses them anyway; RestrictedPython's are listed so that
+# no plugin can shadow what a future guard might rely on.
+RESERVED_NAMES: Final = frozenset(
+    {
+        "_apply_",
+        "_getattr_",
+        "_getitem_",
+        "_getiter_",
+        "_inplacevar_",
+        "_iter_unpack_sequence_",
+        "_print",
+        "_print_",
+        "_unpack_sequence_",
+        "_write_",
+    }
+)
+
+# The names our transformer emits.  Kept here so the policy hash covers them.
+GUARD_GETATTR: Final = "__acc_getattr__"
+GUARD_WRITE: Final = "__acc_write__"
+GUARD_SELF: Final = "__acc_self__"
+GUARD_RERAISE: Final = "__acc_reraise__"
+GUARD_WITH: Final = "__acc_with__"
+GUARD_CLASS: Final = "__acc_class__"
+GUARD_TOKEN: Final = "__acc_token__"  # noqa: S105 -- a name, not a secret
+GUARD_RAW_GETATTR: Final = "__acc_rawgetattr__"
+
+# The attribute that marks a class or module as created by one sandbox; its
+# value is that sandbox's token.  A dunder, so plugin code can neither read
+# nor forge it.
+OWNER_MARK: Final = "__acc_sandbox__"
+
+# Parameter names that the transformer trusts as "the instance" or "the
+# class" inside a method, after one ownership check at the method's entry.
+SELF_NAMES: Final = frozenset({"cls", "self"})
+
+
+def _policy_fingerprint() -> str:
+    parts = [
+        DEFINABLE_DUNDERS,
+        CLASS_BODY_DUNDERS,
+        MODULE_DUNDERS,
+        READABLE_DUNDER_NAMES,
+        DESCRIPTIVE_DUNDERS,
+        PROTOCOL_DUNDERS,
+        WRITABLE_DUNDERS,
+        FORBIDDEN_ATTRIBUTES,
+        GUARDED_ATTRIBUTES,
+        RESERVED_NAMES,
+        SELF_NAMES,
+    ]
+    text = "|".join(",".join(sorted(part)) for part in parts)
+    # Bump the suffix when the transformer's output changes shape.
+    return hashlib.sha256(f"{text}|transformer-2".encode()).hexdigest()[:16]
+
+
+POLICY_VERSION: Final = _policy_fingerprint()
+
+
+def is_dunder(name: str) -> bool:
+    """
+    Tell whether *name* has the ``__x__`` shape.
+    """
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")  # noqa: PLR2004 -- "____" is not a dunder

@@ -1,0 +1,322 @@
+"""
+One plugin's sandbox: its modules, its import gate and its guards.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import types
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from acc_plugins.errors import CompileError, SandboxViolation
+
+from ._compiler import BytecodeCache, compile_plugin_source
+from ._guards import Guards
+from ._imports import ALLOWED_MODULES, ModuleProxy, build_proxy
+from ._policy import OWNER_MARK
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+
+
+# Where a plugin module keeps its own dotted name and whether it is a
+# package; a dunder, so plugin code cannot read or change it.
+_MODULE_KEY: Final = "__acc_module__"
+
+
+class Sandbox:
+    """
+    Loads and runs one plugin's modules under the sandbox policy.
+
+    Args:
+        root: The plugin's folder; its ``.py`` files are its modules.
+
+        name: The plugin's name, used in module names and messages.
+
+        cache: Where compiled modules are kept between runs, if anywhere.
+
+        extra_modules: Host modules plugin code may import, as
+            ``{"acc_plugins.sdk": {"Plugin": Plugin, ...}}``.
+
+        safe_bases: Host classes plugin classes may derive from.
+
+        on_print: Receives what plugin code prints.
+
+    Attributes:
+        violations: Every refusal so far, in order.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        name: str,
+        *,
+        cache: BytecodeCache | None = None,
+        extra_modules: Mapping[str, Mapping[str, object]] | None = None,
+        safe_bases: Iterable[type] = (),
+        on_print: Callable[[str], None] = lambda _: None,
+    ) -> None:
+        self.root = root.resolve()
+        self._root_text = str(self.root)
+        self.name = name
+        self.cache = cache
+        self.violations: list[SandboxViolation] = []
+        self._extra = dict(extra_modules or {})
+        self._token = object()
+        self.guards = Guards(
+            self._token,
+            root=str(self.root) + os.sep,
+            safe_bases=safe_bases,
+            on_violation=self.violations.append,
+            on_print=on_print,
+        )
+        self._builtins = self.guards.builtins(self._import)
+        # A module class of its own: ownership of plugin modules follows
+        # from their type, like ownership of any other plugin object.
+        self._module_class: type[types.ModuleType] = type(
+            "PluginModule", (types.ModuleType,), {OWNER_MARK: self._token}
+        )
+        self._modules: dict[str, types.ModuleType] = {}
+        self._found: dict[str, tuple[Path, bool] | None] = {}
+        self._proxies: dict[str, ModuleProxy] = {}
+        self._random = random.Random()  # noqa: S311 -- plugins' own PRNG, not crypto
+
+    def __repr__(self) -> str:
+        return f"<Sandbox {self.name!r} modules={len(self._modules)}>"
+
+    def close(self) -> None:
+        """
+        Forget the plugin's modules; its objects become unreachable.
+        """
+        for module in self._modules.values():
+            if sys.modules.get(module.__name__) is module:
+                del sys.modules[module.__name__]
+        self._modules.clear()
+        self._proxies.clear()
+
+    def owns(self, obj: object) -> bool:
+        """
+        Tell whether *obj* was made by this plugin's code.
+        """
+        return self.guards.owns(obj)
+
+    def mark(self, cls: type) -> None:
+        """
+        Declare a class made on the plugin's behalf as its own.
+        """
+        setattr(cls, OWNER_MARK, self._token)
+
+    # -- modules ----------------------------------------------------------
+
+    def _source_path(self, dotted: str) -> tuple[Path, bool] | None:
+        # Imports inside functions run on every call: remember the answer.
+        try:
+            return self._found[dotted]
+        except KeyError:
+            found = self._find_source(dotted)
+            self._found[dotted] = found
+            return found
+
+    def _find_source(self, dotted: str) -> tuple[Path, bool] | None:
+        parts = dotted.split(".")
+        if not all(part.isidentifier() for part in parts):
+            return None
+        base = os.path.join(self._root_text, *parts)
+        for path, is_package in (
+            (base + ".py", False),
+            (os.path.join(base, "__init__.py"), True),
+            (base, True),
+        ):
+            # Symbolic links may not lead out of the plugin's folder.
+            if os.path.exists(path) and os.path.realpath(path).startswith(
+                self._root_text + os.sep
+            ):
+                if is_package and not path.endswith(".py"):
+                    if not os.path.isdir(path):
+                        continue
+                elif not os.path.isfile(path):
+                    continue
+                return Path(path), is_package
+        return None
+
+    def has_module(self, dotted: str) -> bool:
+        """
+        Tell whether *dotted* names one of the plugin's own modules.
+        """
+        return dotted in self._modules or self._source_path(dotted) is not None
+
+    def import_module(self, dotted: str) -> types.ModuleType:
+        """
+        Import one of the plugin's modules (and its parents), running each
+        the first time.
+
+        Raises:
+            ModuleNotFoundError: If the plugin has no such module.
+
+            CompileError: If the sandbox refuses its source.
+        """
+        parent, _, last = dotted.rpartition(".")
+        parent_module = self.import_module(parent) if parent else None
+        existing = self._modules.get(dotted)
+        if existing is not None:
+            return existing
+        found = self._source_path(dotted)
+        if found is None:
+            msg = f"plugin {self.name!r} has no module {dotted!r}"
+            raise ModuleNotFoundError(msg, name=dotted)
+        path, is_package = found
+        module = self._module_class(f"{self.name}:{dotted}")
+        namespace = module.__dict__
+        namespace.update(
+            {
+                "__builtins__": self._builtins,
+                "__package__": dotted if is_package else parent,
+                OWNER_MARK: self._token,
+                _MODULE_KEY: (dotted, is_package),
+            }
+        )
+        self._modules[dotted] = module
+        # Registered under a name no real module can have (it contains a
+        # colon) because dataclasses and typing look a class's module up.
+        sys.modules[module.__name__] = module
+        try:
+            if path.is_file():
+                code = self._compile(path)
+                exec(code, namespace)  # noqa: S102 -- the sandbox's one exec: restricted code, guarded globals
+        except BaseException:
+            del self._modules[dotted]
+            sys.modules.pop(module.__name__, None)
+            raise
+        if parent_module is not None:
+            setattr(parent_module, last, module)
+        return module
+
+    def _compile(self, path: Path) -> types.CodeType:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            msg = f"{path}: cannot read: {exc}"
+            raise CompileError(str(path), [msg]) from exc
+        if self.cache is not None:
+            return self.cache.compile(source, str(path))
+        return compile_plugin_source(source, str(path))
+
+    def load_attribute(self, dotted: str, attribute: str) -> object:
+        """
+        Import *dotted* and return one of its attributes (an entry point).
+
+        Raises:
+            AttributeError: If the module has no such attribute.
+        """
+        module = self.import_module(dotted)
+        try:
+            return module.__dict__[attribute]
+        except KeyError:
+            msg = f"module {dotted!r} of plugin {self.name!r} has no {attribute!r}"
+            raise AttributeError(msg) from None
+
+    # -- the import gate --------------------------------------------------
+
+    def _proxy(self, dotted: str) -> ModuleProxy:
+        proxy = self._proxies.get(dotted)
+        if proxy is None:
+            if dotted in self._extra:
+                members = dict(self._extra[dotted])
+            elif dotted not in ALLOWED_MODULES:
+                members = {}  # a parent such as ``acc_plugins`` of ``.sdk``
+            else:
+                members = vars(
+                    build_proxy(
+                        dotted,
+                        random_source=self._random,
+                        mark_class=self.mark,
+                    )
+                )
+                members.pop("__name__", None)
+            prefix = dotted + "."
+            for other in (*ALLOWED_MODULES, *self._extra):
+                rest = other.removeprefix(prefix)
+                if other.startswith(prefix) and "." not in rest:
+                    members[rest] = self._proxy(other)
+            proxy = ModuleProxy(dotted, members)
+            self._proxies[dotted] = proxy
+        return proxy
+
+    def _is_allowed(self, dotted: str) -> bool:
+        prefix = dotted + "."
+        return (
+            dotted in ALLOWED_MODULES
+            or dotted in self._extra
+            or any(m.startswith(prefix) for m in self._extra)
+        )
+
+    def _resolve(self, name: str, importer: Any, level: int) -> str:
+        if not level:
+            return name
+        spec = (
+            importer.get(_MODULE_KEY) if isinstance(importer, dict) else None
+        )
+        if spec is None:
+            self.guards.refuse("a relative import outside a plugin module")
+        current, is_package = spec
+        base = current.split(".") if current else []
+        if not is_package:
+            base = base[:-1]
+        if level - 1 > len(base):
+            self.guards.refuse("a relative import beyond the plugin's folder")
+        base = base[: len(base) - (level - 1)]
+        return ".".join([*base, name] if name else base)
+
+    def _import(
+        self,
+        name: str,
+        globals: Any = None,  # noqa: A002 -- the signature of __import__
+        locals: Any = None,  # noqa: A002, ARG002 -- the signature of __import__
+        fromlist: Any = (),
+        level: int = 0,
+    ) -> object:
+        if type(name) is not str or type(level) is not int:
+            msg = "__import__() takes a module name and a level"
+            raise TypeError(msg)
+        dotted = self._resolve(name, globals, level)
+        wanted = tuple(fromlist or ())
+        if dotted and self.has_module(dotted):
+            module = self.import_module(dotted)
+            for item in wanted:
+                if type(item) is str and self.has_module(f"{dotted}.{item}"):
+                    self.import_module(f"{dotted}.{item}")
+            if wanted or level:
+                return module
+            return self._modules[dotted.partition(".")[0]]
+        if level and not dotted:
+            # ``from . import x`` at the plugin's top level.
+            for item in wanted:
+                if type(item) is str and self.has_module(item):
+                    self.import_module(item)
+            return _TopLevel(self._modules)
+        if not self._is_allowed(dotted):
+            self.guards.refuse(f"import of {dotted!r}")
+        if wanted:
+            return self._proxy(dotted)
+        return self._proxy(dotted.partition(".")[0])
+
+
+class _TopLevel:
+    """
+    What ``from . import x`` sees at a plugin's top level: its modules.
+    """
+
+    __slots__ = ("_modules",)
+
+    def __init__(self, modules: dict[str, types.ModuleType]) -> None:
+        self._modules = modules
+
+    def __getattr__(self, name: str) -> types.ModuleType:
+        try:
+            return self._modules[name]
+        except KeyError:
+            raise AttributeError(name) from None

@@ -1,0 +1,48 @@
+"""
+The plugin SDK: everything plugin code imports.
+
+```python
+from acc_plugins.sdk import Plugin, tool
+
+
+class Greeter(Plugin):
+    @tool
+    def greet(self, name: str) -> str:
+        \"\"\"Say hello.\"\"\"
+        return f"Hello, {name}!"
+```
+"""
+
+from ._context import (
+    JSON,
+    Claude,
+    Context,
+    Event,
+    Events,
+    Logger,
+    Storage,
+    Tools,
+)
+from ._decorators import Agent, agent, hook, tool
+from ._plugin import Plugin, ToolError
+from ._workflow import Step, Workflow
+
+
+__all__ = [
+    "JSON",
+    "Agent",
+    "Claude",
+    "Context",
+    "Event",
+    "Events",
+    "Logger",
+    "Plugin",
+    "Step",
+    "Storage",
+    "ToolError",
+    "Tools",
+    "Workflow",
+    "agent",
+    "hook",
+    "tool",
+]

@@ -1,0 +1,114 @@
+"""
+What plugin code sees of the host: the capability context and events.
+
+These are protocols for type checkers and documentation.  The host supplies
+the implementations, each a facade whose every method checks a permission
+before it acts and copies data in both directions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+import attrs
+
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    JSON = None | bool | int | float | str | list["JSON"] | dict[str, "JSON"]
+else:
+    JSON = object
+
+
+class Logger(Protocol):
+    """
+    The plugin's log; lines are prefixed with the plugin's name.
+    """
+
+    def debug(self, message: str) -> None: ...
+    def info(self, message: str) -> None: ...
+    def warning(self, message: str) -> None: ...
+    def error(self, message: str) -> None: ...
+
+
+class Storage(Protocol):
+    """
+    A small key-value store of JSON values that belongs to the plugin.
+    """
+
+    def get(self, key: str, default: JSON = None) -> JSON: ...
+    def set(self, key: str, value: JSON) -> None: ...
+    def delete(self, key: str) -> None: ...
+    def keys(self) -> list[str]: ...
+
+
+class Events(Protocol):
+    """
+    The event bus; what a plugin emits is namespaced with its name.
+    """
+
+    def emit(self, name: str, payload: JSON = None) -> int: ...
+
+
+class Claude(Protocol):
+    """
+    The host's Claude capability (permission ``host:claude.query``).
+    """
+
+    def query(
+        self,
+        prompt: str,
+        *,
+        system: str | None = None,
+        max_tokens: int = 1024,
+    ) -> str: ...
+
+
+class Tools(Protocol):
+    """
+    Calls to other plugins' tools (those of declared dependencies, or
+    granted by ``host:tools:<plugin>.<tool>``).
+    """
+
+    def call(self, name: str, /, **arguments: JSON) -> JSON: ...
+
+
+class Context(Protocol):
+    """
+    ``self.ctx`` of a plugin: its name, settings and capabilities.
+    """
+
+    @property
+    def plugin(self) -> str: ...
+    @property
+    def log(self) -> Logger: ...
+    @property
+    def settings(self) -> Mapping[str, JSON]: ...
+    @property
+    def storage(self) -> Storage: ...
+    @property
+    def events(self) -> Events: ...
+    @property
+    def claude(self) -> Claude: ...
+    @property
+    def tools(self) -> Tools: ...
+
+
+@attrs.frozen
+class Event:
+    """
+    One event delivered to a hook.
+
+    Attributes:
+        name: The event's full name, such as ``"plugin.activated"`` or
+            ``"text-tools.indexed"``.
+
+        payload: A private copy of the event's data.
+
+        source: The plugin that emitted it, or ``"host"``.
+    """
+
+    name: str
+    payload: JSON = None
+    source: str = "host"

@@ -1,0 +1,65 @@
+"""
+Automation: ``nox -l`` lists the sessions.
+"""
+
+import nox
+
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["tests", "lint", "typecheck"]
+
+PYTHONS = ["3.11", "3.12", "3.13"]
+
+
+def _install(session: nox.Session, *extras: str) -> None:
+    spec = f".[{','.join(extras)}]" if extras else "."
+    session.install("-e", spec)
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """
+    Run the test suite under coverage.
+    """
+    _install(session, "test")
+    session.run("coverage", "run", "-p", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def coverage(session: nox.Session) -> None:
+    """
+    Combine coverage data and report it.
+    """
+    session.install("coverage[toml]")
+    session.run("coverage", "combine", success_codes=[0, 1])
+    session.run("coverage", "report")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """
+    ruff check and ruff format --check.
+    """
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """
+    mypy --strict over the package, tests, benchmarks and this file.
+    """
+    _install(session, "test", "lint")
+    session.install("nox")
+    session.run("mypy")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """
+    Run the benchmarks and print the table (see docs/performance.md).
+    """
+    _install(session, "test")
+    session.run("python", "benchmarks/run.py", *session.posargs)

@@ -1,0 +1,35 @@
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from acc_plugins.sandbox import Sandbox
+from hypothesis import settings
+
+
+settings.register_profile("fast", max_examples=60, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+
+RunSource = Callable[..., Sandbox]
+
+
+@pytest.fixture(name="sandboxed")
+def _sandboxed(tmp_path: Path) -> RunSource:
+    """
+    Write *source* as module ``m`` of a fresh plugin folder, import it in a
+    sandbox, and return the sandbox.
+    """
+
+    def run(source: str, **files: str) -> Sandbox:
+        root = tmp_path / "plugin"
+        root.mkdir(exist_ok=True)
+        (root / "m.py").write_text(textwrap.dedent(source))
+        for name, text in files.items():
+            (root / f"{name}.py").write_text(textwrap.dedent(text))
+        sandbox = Sandbox(root, "test")
+        sandbox.import_module("m")
+        return sandbox
+
+    return run

@@ -1,0 +1,167 @@
+"""
+Classes: ordinary class code works; metaclasses, finalizers and forged
+``self`` do not.
+"""
+
+import pytest
+from acc_plugins.errors import CompileError, SandboxViolation
+
+
+TYPE_THREE_ARGS = "X = type('X', (), {'__del__': lambda self: None})\n"
+METACLASS_KEYWORD = "class A(metaclass=type):\n    pass\n"
+FINALIZER = "class A:\n    def __del__(self):\n        pass\n"
+INIT_SUBCLASS = "class A:\n    def __init_subclass__(cls):\n        pass\n"
+GETATTRIBUTE = (
+    "class A:\n    def __getattribute__(self, name):\n        return 1\n"
+)
+FORGED_SELF = """
+import json
+class A:
+    def peek(self):
+        return self._default_decoder
+A.peek(json)
+"""
+SUBCLASS_HOST = """
+from acc_plugins.sdk import Context
+class Fake(Context):
+    pass
+"""
+GUARD_SHADOW_PARAMETER = "def f(_getattr_):\n    pass\n"
+GUARD_SHADOW_POSITIONAL_ONLY = "def f(_write_, /):\n    pass\n"
+GUARD_SHADOW_OURS = "__acc_getattr__ = getattr\n"
+GUARD_SHADOW_IMPORT = "from json import loads as _getiter_\n"
+GUARD_SHADOW_CLASS_ATTR = "class A:\n    __acc_write__ = None\n"
+
+
+def test_three_argument_type_is_refused(sandboxed):
+    """type(name, bases, dict) would skip every compile-time check."""
+    with pytest.raises(
+        SandboxViolation, match="type\\(\\) with three arguments"
+    ):
+        sandboxed(TYPE_THREE_ARGS)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (METACLASS_KEYWORD, "the 'metaclass' keyword is not allowed"),
+        (FINALIZER, "defining '__del__' is not allowed"),
+        (INIT_SUBCLASS, "defining '__init_subclass__' is not allowed"),
+        (GETATTRIBUTE, "defining '__getattribute__' is not allowed"),
+        (GUARD_SHADOW_PARAMETER, "name '_getattr_' is reserved"),
+        (GUARD_SHADOW_POSITIONAL_ONLY, "name '_write_' is reserved"),
+        (GUARD_SHADOW_OURS, "name '__acc_getattr__' is not allowed"),
+        (GUARD_SHADOW_IMPORT, "name '_getiter_' is reserved"),
+        (GUARD_SHADOW_CLASS_ATTR, "'__acc_write__'"),
+    ],
+)
+def test_refused_class_constructs(sandboxed, source, message):
+    """Each is refused before any code runs."""
+    with pytest.raises(CompileError, match=message):
+        sandboxed(source)
+
+
+def test_method_called_with_a_foreign_self_is_refused(sandboxed):
+    """A method trusts self only after checking it is the plugin's."""
+    with pytest.raises(SandboxViolation, match="foreign ModuleProxy object"):
+        sandboxed(FORGED_SELF)
+
+
+def test_host_classes_cannot_be_subclassed(tmp_path):
+    """Only designated SDK bases may be derived from."""
+    from acc_plugins.host._registration import sdk_members
+    from acc_plugins.sandbox import Sandbox
+
+    (tmp_path / "m.py").write_text(SUBCLASS_HOST)
+    sandbox = Sandbox(
+        tmp_path, "p", extra_modules={"acc_plugins.sdk": sdk_members()}
+    )
+
+    with pytest.raises(
+        SandboxViolation, match="subclassing host class 'Context'"
+    ):
+        sandbox.import_module("m")
+
+
+def test_ordinary_class_features(sandboxed):
+    """Dunders, super(), Base.__init__, slots, properties, dataclasses, enums."""
+    sandbox = sandboxed(
+        """
+        from dataclasses import dataclass, field
+        from enum import Enum, auto
+        from functools import total_ordering
+
+        class Color(Enum):
+            RED = auto()
+            GREEN = auto()
+
+        @total_ordering
+        class Money:
+            __slots__ = ("_cents",)
+
+            def __init__(self, cents):
+                self._cents = cents
+
+            def __add__(self, other):
+                return Money(self._cents + other._cents)
+
+            def __eq__(self, other):
+                return self._cents == other._cents
+
+            def __lt__(self, other):
+                return self._cents < other._cents
+
+            def __hash__(self):
+                return hash(self._cents)
+
+            def __repr__(self):
+                return f"{type(self).__name__}({self._cents})"
+
+        class Base:
+            def __init__(self, name):
+                self.name = name
+
+        class Child(Base):
+            def __init__(self, name):
+                super().__init__(name.upper())
+                Base.__init__(self, self.name + "!")
+
+            @property
+            def shout(self):
+                return self.name * 2
+
+        @dataclass(order=True)
+        class Item:
+            name: str
+            tags: list = field(default_factory=list)
+
+            def __post_init__(self):
+                self.name = self.name.strip()
+
+        class Boom(Exception):
+            pass
+
+        try:
+            raise Boom("x")
+        except Boom as exc:
+            caught = exc.args
+
+        result = (
+            repr(Money(1) + Money(2)), Money(1) < Money(2), Money(3) >= Money(2),
+            Child("a").shout, Item(" b ").name, sorted([Item("z"), Item("a")])[0].name,
+            Color.GREEN.name, list(Color.__members__), caught,
+        )
+        """
+    )
+
+    assert sandbox.import_module("m").result == (
+        "Money(3)",
+        True,
+        True,
+        "A!A!",
+        "b",
+        "a",
+        "GREEN",
+        ["RED", "GREEN"],
+        ("x",),
+    )

@@ -1,0 +1,173 @@
+"""
+The acc-plugins command line, end to end.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from acc_plugins.cli import cli
+from click.testing import CliRunner
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.fixture(name="run")
+def _run(tmp_path):
+    def run(*args: str, paths: tuple[Path, ...] = (EXAMPLES,)):
+        options = [f"--path={p}" for p in paths]
+        options += [
+            f"--cache-dir={tmp_path / 'cache'}",
+            f"--data-dir={tmp_path / 'data'}",
+        ]
+        return CliRunner().invoke(
+            cli, [*options, *args], catch_exceptions=False
+        )
+
+    return run
+
+
+def test_validate_accepts_a_good_plugin(run):
+    """A valid plugin passes with a one-line summary."""
+    result = run("validate", str(EXAMPLES / "text-tools"))
+
+    assert result.exit_code == 0
+    assert result.output == "ok: text-tools 1.2.0 is valid (2 modules)\n"
+
+
+def test_validate_reports_every_problem_and_fails(run):
+    """The hostile plugin's refused constructs are listed with lines."""
+    result = run("validate", str(EXAMPLES / "hostile"))
+
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    backdoor = str(EXAMPLES / "hostile" / "backdoor.py")
+    assert (
+        f"{backdoor}:6: access to attribute '__class__' is not allowed"
+        in "\n".join(lines)
+    )
+    assert any(
+        line.startswith(f"{backdoor}:22: eval() is not allowed")
+        for line in lines
+    )
+    evil = str(EXAMPLES / "hostile" / "evil.py")
+    assert any(
+        line.startswith(f"{evil}:15: import of 'os' is not allowed")
+        for line in lines
+    )
+    assert "error: " in result.output
+
+
+def test_validate_reports_a_bad_manifest(run, tmp_path):
+    """Manifest problems are named by field path."""
+    plugin = tmp_path / "bad"
+    plugin.mkdir()
+    (plugin / "plugin.toml").write_text(
+        '[plugin]\nname = "bad"\nversion = "one"\n'
+    )
+    (plugin / "main.py").write_text("x = 1\n")
+
+    result = run("validate", str(plugin))
+
+    assert result.exit_code == 1
+    assert "plugin.version: 'one' is not a valid version" in result.output
+
+
+def test_list_shows_every_plugin_with_its_state(run):
+    """The table has names, versions, kinds, states and permissions."""
+    result = run("list")
+
+    assert result.exit_code == 0
+    for expected in (
+        "text-tools",
+        "code-reviewer",
+        "review-pipeline",
+        "sneaky",
+        "host:claude.query",
+        "active",
+    ):
+        assert expected in result.output
+
+
+def test_info_describes_one_plugin(run):
+    """info lists tools with their arguments and the transitions."""
+    result = run("info", "text-tools")
+
+    assert result.exit_code == 0
+    assert "text-tools.slugify" in result.output
+    assert "max_length?: integer" in result.output
+    assert "loaded" in result.output
+
+
+def test_info_of_an_unknown_plugin_fails(run):
+    """A clear error and a non-zero exit."""
+    result = CliRunner().invoke(cli, [f"--path={EXAMPLES}", "info", "nope"])
+
+    assert result.exit_code == 1
+    assert "no plugin named 'nope'" in result.output
+
+
+def test_call_converts_arguments_and_prints_json(run):
+    """k=v strings become typed arguments; the result is JSON."""
+    result = run(
+        "call", "text-tools.slugify", "text=Hello Big World", "max_length=9"
+    )
+
+    assert result.exit_code == 0
+    assert json.loads(result.output) == "hello-big"
+
+
+def test_call_with_bad_arguments_fails_cleanly(run):
+    """Wrong types and malformed pairs exit 1 with a message."""
+    wrong = run("call", "text-tools.slugify", "text=x", "max_length=many")
+    malformed = run("call", "text-tools.slugify", "text")
+
+    assert wrong.exit_code == 1
+    assert "argument 'max_length'" in wrong.output
+    assert malformed.exit_code == 1
+    assert "not of the form key=value" in malformed.output
+
+
+def test_schema_is_json_schema(run):
+    """schema prints a draft 2020-12 document."""
+    result = run("schema")
+
+    document = json.loads(result.output)
+    assert (
+        document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    )
+
+
+def test_modules_lists_the_allowlist(run):
+    """Authors can see what they may import."""
+    result = run("modules")
+
+    assert (
+        "json: JSONDecodeError, JSONDecoder, JSONEncoder, dumps, loads"
+        in result.output
+    )
+
+
+def test_demo_runs_end_to_end_from_the_installed_command(tmp_path):
+    """The README's demo command succeeds and shows the refusals."""
+    command = shutil.which(
+        "acc-plugins", path=str(Path(sys.executable).parent)
+    )
+    assert command is not None
+
+    result = subprocess.run(  # noqa: S603 -- our own console script
+        [command, "demo", "--keep", str(tmp_path / "home")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "demo finished: everything behaved as expected" in result.stdout
+    assert result.stdout.count("refused") >= 5
+    assert "Review of" in result.stdout
