@@ -27,7 +27,7 @@ from acc_plugins.manifest import (
     SettingType,
     unstructure_manifest,
 )
-from acc_plugins.manifest._models import SPDX_LICENSES
+from acc_plugins.manifest._checks import SPDX_LICENSES
 from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version

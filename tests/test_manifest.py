@@ -30,8 +30,8 @@ from acc_plugins.manifest import (
     parse_manifest,
     unstructure_manifest,
 )
+from acc_plugins.manifest._checks import SPDX_LICENSES
 from acc_plugins.manifest._converter import structure_manifest
-from acc_plugins.manifest._models import SPDX_LICENSES
 from hypothesis import given
 from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet

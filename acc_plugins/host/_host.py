@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 import platformdirs
@@ -21,16 +21,24 @@ from acc_plugins.errors import (
     PluginNotFoundError,
 )
 from acc_plugins.manifest import load_manifest
-from acc_plugins.sandbox import BytecodeCache, Sandbox
-from acc_plugins.sdk import Event, Plugin, ToolError
+from acc_plugins.sandbox import BytecodeCache
 from acc_plugins.sdk._signature import check_result
 
 from ._context import Capabilities, build_context
 from ._discovery import MANIFEST_NAME, default_paths, discover
-from ._dispatch import ToolEntry, call_plugin
+from ._dispatch import call_plugin
+from ._events import EventBus
 from ._lifecycle import Lifecycle, State, Transition
+from ._loader import (
+    construct,
+    instance_of,
+    load_entry_class,
+    manifest_of,
+    settings_of,
+)
 from ._record import Failure, PluginInfo, PluginRecord, failure_of
-from ._registration import collect, sdk_members
+from ._registration import sdk_members
+from ._registry import Registry, lookup
 from ._resolve import Node, resolve
 from ._storage import KeyValueStore
 from ._workflows import run_workflow
@@ -39,13 +47,11 @@ from ._workflows import run_workflow
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
-    from acc_plugins.manifest import Manifest
-    from acc_plugins.sdk import JSON, Agent, Workflow
+    from acc_plugins.sdk import Event
 
     from ._claude import ClaudeProvider
 
 _log = logging.getLogger("acc_plugins.host")
-_T = TypeVar("_T")
 _MAX_EVENT_DEPTH = 8
 
 
@@ -123,11 +129,9 @@ class PluginHost:
         self._store: KeyValueStore | None = None
         self._records: dict[str, PluginRecord] = {}
         self._order: list[str] = []
-        self._tools: dict[str, ToolEntry] = {}
-        self._agents: dict[str, tuple[PluginRecord, Agent]] = {}
-        self._workflows: dict[str, tuple[PluginRecord, Workflow]] = {}
-        self._listeners: list[Callable[[Event], None]] = []
-        self._event_depth = 0
+        self._registry = Registry()
+        self._tools = self._registry.tools  # the hot path reads it directly
+        self._events = EventBus()
         self._sdk = sdk_members()
 
     def __repr__(self) -> str:
@@ -156,7 +160,7 @@ class PluginHost:
         transition (``plugin.loaded``, ``plugin.active``, ``plugin.error``,
         ...); *listener* runs in the host, unsandboxed.
         """
-        self._listeners.append(listener)
+        self._events.subscribe(listener)
 
     def plugins(self) -> list[PluginInfo]:
         """
@@ -192,13 +196,13 @@ class PluginHost:
         """
         Every registered agent's namespaced name, sorted.
         """
-        return sorted(self._agents)
+        return sorted(self._registry.agents)
 
     def workflows(self) -> list[str]:
         """
         Every registered workflow's namespaced name, sorted.
         """
-        return sorted(self._workflows)
+        return sorted(self._registry.workflows)
 
     def _record(self, name: str) -> PluginRecord:
         try:
@@ -290,27 +294,9 @@ class PluginHost:
         return record
 
     def _load(self, record: PluginRecord) -> bool:
-        manifest = record.manifest
-        assert manifest is not None  # noqa: S101 -- admitted records have one
-        sandbox = Sandbox(
-            record.root,
-            record.name,
-            cache=self._cache,
-            extra_modules={"acc_plugins.sdk": self._sdk},
-            safe_bases=(Plugin, ToolError),
-            on_print=lambda text: record.log.append(f"PRINT: {text.rstrip()}"),
-        )
-        record.sandbox = sandbox
+        manifest = manifest_of(record)
         try:
-            entry = manifest.plugin.entry
-            cls = sandbox.load_attribute(entry.module, entry.attr)
-            if not (
-                isinstance(cls, type)
-                and issubclass(cls, Plugin)
-                and sandbox.owns(cls)
-            ):
-                msg = f"entry {entry.text!r} is not a Plugin subclass defined by the plugin"
-                raise LoadError(record.name, msg)  # noqa: TRY301 -- reported like every load failure
+            cls = load_entry_class(record, cache=self._cache, sdk=self._sdk)
             record.lifecycle.move(State.LOADED, "compiled and executed")
             context = build_context(
                 record.name,
@@ -318,18 +304,13 @@ class PluginHost:
                     p.canonical for p in manifest.permissions.all
                 ),
                 dependencies=frozenset(d.name for d in manifest.dependencies),
-                settings=self._settings_of(record),
+                settings=settings_of(
+                    record, self._settings.get(record.name, {})
+                ),
                 capabilities=self._capabilities(),
                 log_lines=record.log,
             )
-            from acc_plugins.sdk._plugin import binding  # noqa: PLC0415 -- host-only helper
-
-            with binding(context):
-                instance = call_plugin(
-                    record, f"{record.name} (constructor)", cls, (), {}
-                )
-            record.instance = instance  # type: ignore[assignment]
-            collect(record, cls)
+            construct(record, cls, context)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 -- contain any plugin failure
@@ -341,22 +322,6 @@ class PluginHost:
             self._fail(record, failure_of(cause, record.root))
             return False
         return True
-
-    def _settings_of(self, record: PluginRecord) -> dict[str, object]:
-        manifest = record.manifest
-        assert manifest is not None  # noqa: S101 -- only loaded plugins
-        values: dict[str, object] = {
-            s.key: s.default for s in manifest.settings
-        }
-        overrides = self._settings.get(record.name, {})
-        by_key = {s.key: s for s in manifest.settings}
-        for key, value in overrides.items():
-            setting = by_key.get(key)
-            if setting is None:
-                msg = f"plugin {record.name!r} has no setting {key!r}"
-                raise LoadError(record.name, msg)
-            values[key] = setting.check(value)
-        return values
 
     def _capabilities(self) -> Capabilities:
         if self._store is None:
@@ -391,35 +356,20 @@ class PluginHost:
             call_plugin(
                 record,
                 f"{record.name}.on_activate",
-                type(_instance(record)).on_activate,
+                type(instance_of(record)).on_activate,
                 (record.instance,),
                 {},
             )
         except PluginCallError as exc:
             self._fail(record, record.last_error or Failure(str(exc)))
             return False
-        self._register(record)
+        self._registry.register(record)
         record.lifecycle.move(State.ACTIVE, "activated")
         self._order.append(record.name)
         return True
 
-    def _register(self, record: PluginRecord) -> None:
-        name = record.name
-        for tool_name, spec in record.tools.items():
-            target = f"{name}.{tool_name}"
-            self._tools[target] = ToolEntry(
-                target, record, spec.function, spec.signature, spec.description
-            )
-        for agent_name, agent in record.agents.items():
-            self._agents[f"{name}.{agent_name}"] = (record, agent)
-        for workflow_name, workflow in record.workflows.items():
-            self._workflows[f"{name}.{workflow_name}"] = (record, workflow)
-
     def _unregister(self, record: PluginRecord) -> None:
-        prefix = record.name + "."
-        _drop_prefixed(self._tools, prefix)
-        _drop_prefixed(self._agents, prefix)
-        _drop_prefixed(self._workflows, prefix)
+        self._registry.unregister(record.name)
         with contextlib.suppress(ValueError):
             self._order.remove(record.name)
 
@@ -455,7 +405,7 @@ class PluginHost:
             for other in self._order
             if any(
                 d.name == name
-                for d in _manifest(self._records[other]).dependencies
+                for d in manifest_of(self._records[other]).dependencies
             )
         ]
 
@@ -472,7 +422,7 @@ class PluginHost:
             call_plugin(
                 record,
                 f"{name}.on_deactivate",
-                type(_instance(record)).on_deactivate,
+                type(instance_of(record)).on_deactivate,
                 (record.instance,),
                 {},
             )
@@ -552,7 +502,7 @@ class PluginHost:
         """
         entry = self._tools.get(name)
         if entry is None:
-            entry = self._lookup(self._tools, "tool", name)
+            entry = lookup(self._tools, "tool", name)
         return entry.call(arguments)
 
     def call_tool_text(self, name: str, arguments: Mapping[str, str]) -> Any:
@@ -560,21 +510,21 @@ class PluginHost:
         Call a tool with textual arguments (``k=v`` on a command line),
         converted according to its schema.
         """
-        entry = self._lookup(self._tools, "tool", name)
+        entry = lookup(self._tools, "tool", name)
         return entry.invoke(arguments, text=True)
 
     def describe_tool(self, name: str) -> ToolInfo:
         """
         The description and argument schema of one tool.
         """
-        entry = self._lookup(self._tools, "tool", name)
+        entry = lookup(self._tools, "tool", name)
         return ToolInfo(name, entry.description, entry.signature.schema())
 
     def run_agent(self, name: str, task: str) -> Any:
         """
         Run an agent on a task and return its answer.
         """
-        record, agent = self._lookup(self._agents, "agent", name)
+        record, agent = lookup(self._registry.agents, "agent", name)
         if type(task) is not str:
             msg = "task must be a string"
             raise TypeError(msg)
@@ -586,7 +536,7 @@ class PluginHost:
         if self._claude is None:
             msg = "the host provides no Claude capability to drive this agent"
             raise PluginCallError(name, msg)
-        granted = _manifest(record).permissions.all
+        granted = manifest_of(record).permissions.all
         if "host:claude.query" not in {p.canonical for p in granted}:
             msg = "the plugin lacks permission 'host:claude.query'"
             raise PluginCallError(name, msg)
@@ -598,7 +548,7 @@ class PluginHost:
         """
         Run a workflow with its inputs and return its output.
         """
-        record, workflow = self._lookup(self._workflows, "workflow", name)
+        record, workflow = lookup(self._registry.workflows, "workflow", name)
         copied = {k: check_result(v, target=name) for k, v in inputs.items()}
         return run_workflow(
             name,
@@ -623,73 +573,5 @@ class PluginHost:
         Returns:
             How many plugin hooks received it.
         """
-        copied = check_result(payload, target=f"event {name}")
-        for listener in list(self._listeners):
-            listener(Event(name, cast("JSON", copied), source))
-        if self._event_depth >= _MAX_EVENT_DEPTH:
-            _log.warning("event %s dropped: events nested too deeply", name)
-            return 0
-        delivered = 0
-        self._event_depth += 1
-        try:
-            for plugin in list(self._order):
-                record = self._records[plugin]
-                for hook in list(record.hooks):
-                    if (
-                        not _matches(hook.event, name)
-                        or record.state is not State.ACTIVE
-                    ):
-                        continue
-                    fresh = check_result(copied, target=name)
-                    event = Event(name, cast("JSON", fresh), source)
-                    delivered += 1
-                    with contextlib.suppress(PluginCallError):
-                        call_plugin(
-                            record,
-                            f"{plugin} hook {hook.event}",
-                            hook.function,
-                            (record.instance, event),
-                            {},
-                        )
-        finally:
-            self._event_depth -= 1
-        return delivered
-
-    @staticmethod
-    def _lookup(table: Mapping[str, _T], kind: str, name: str) -> _T:
-        found = table.get(name)
-        if found is not None:
-            return found
-        import difflib  # noqa: PLC0415 -- only on the error path
-
-        close = difflib.get_close_matches(name, list(table), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        msg = f"no active {kind} named {name!r}{hint}"
-        raise PluginNotFoundError(name, msg)
-
-
-def _manifest(record: PluginRecord) -> Manifest:
-    manifest = record.manifest
-    if manifest is None:  # pragma: no cover -- only admitted records get here
-        msg = f"plugin {record.name!r} has no valid manifest"
-        raise LoadError(record.name, msg)
-    return manifest
-
-
-def _instance(record: PluginRecord) -> Plugin:
-    instance = record.instance
-    if instance is None:  # pragma: no cover -- only loaded records get here
-        msg = f"plugin {record.name!r} has no instance"
-        raise LoadError(record.name, msg)
-    return instance
-
-
-def _drop_prefixed(table: dict[str, Any], prefix: str) -> None:
-    for key in [k for k in table if k.startswith(prefix)]:
-        del table[key]
-
-
-def _matches(pattern: str, name: str) -> bool:
-    if pattern in {"*", name}:
-        return True
-    return pattern.endswith(".*") and name.startswith(pattern[:-1])
+        plugins = [self._records[n] for n in self._order]
+        return self._events.emit(name, payload, source, plugins)

@@ -19,6 +19,7 @@ from acc_plugins.manifest._converter import (
     parse_manifest,
     unstructure_manifest,
 )
+from acc_plugins.manifest._filesystem import FilesystemPermission
 from acc_plugins.manifest._models import (
     Dependency,
     EntryPoint,
@@ -26,20 +27,18 @@ from acc_plugins.manifest._models import (
     Manifest,
     PluginKind,
     PluginMeta,
-    Setting,
-    SettingType,
 )
+from acc_plugins.manifest._network import NetworkPermission
 from acc_plugins.manifest._permissions import (
     EnvironmentPermission,
-    FilesystemPermission,
     HostPermission,
-    NetworkPermission,
     Permission,
     Permissions,
     ProcessPermission,
     parse_permission,
 )
 from acc_plugins.manifest._schema import manifest_json_schema
+from acc_plugins.manifest._settings import Setting, SettingType
 
 
 __all__ = [

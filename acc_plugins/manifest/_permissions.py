@@ -7,48 +7,32 @@ for example ``"read:${workspace}/src/**"`` in the ``filesystem`` array.
 The *canonical* form puts the kind in front,
 ``"fs:read:${workspace}/src/**"``,
 and names the permission everywhere else: policies, grants, audit records.
+
+The ``environment``, ``process`` and ``host`` kinds live here, with the
+``Permission`` union, ``parse_permission`` and the ``Permissions`` table;
+``_filesystem`` and ``_network`` hold the kinds with the most grammar.
 """
 
-import difflib
 import re
-from collections.abc import Callable, Iterable
-from typing import ClassVar, Final, Literal, Self, TypeAlias
+from typing import ClassVar, Final, Self, TypeAlias
 
 import attrs
 
+from acc_plugins.manifest._checks import (
+    PLUGIN_NAME_PATTERN,
+    did_you_mean,
+    matching,
+)
+from acc_plugins.manifest._filesystem import FilesystemPermission
+from acc_plugins.manifest._kind import PermissionKind
+from acc_plugins.manifest._network import NetworkPermission
 
-PLUGIN_NAME_PATTERN: Final = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
 
-FsAccess: TypeAlias = Literal["read", "write"]
-FsRoot: TypeAlias = Literal["data", "plugin", "workspace"]
-Scheme: TypeAlias = Literal["http", "https"]
-
-_FS_ACCESS: Final[tuple[FsAccess, ...]] = ("read", "write")
-_FS_ROOTS: Final[tuple[FsRoot, ...]] = ("data", "plugin", "workspace")
-_ROOTS_TEXT: Final = "${workspace}, ${plugin} or ${data}"
-_SEGMENT_CHARS: Final = re.compile(r"[A-Za-z0-9._+@=,%*?-]+")
-_DNS_LABEL: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
-_OCTET: Final = re.compile(r"0|[1-9][0-9]{0,2}")
-_PORT: Final = re.compile(r"[1-9][0-9]{0,4}")
 _ENV_NAME: Final = re.compile(r"[A-Z_][A-Z0-9_]*")
 _COMMAND: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
 _CLAUDE_TOOL: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _PLUGIN_TOOL: Final = re.compile(
     rf"(?:{PLUGIN_NAME_PATTERN})\.(?:[A-Za-z_][A-Za-z0-9_]*|\*)"
-)
-_IPV4_OCTETS: Final = 4
-_OCTET_MAX: Final = 255
-_PORT_MAX: Final = 65535
-_HOST_MAX: Final = 253
-_WILDCARD_MIN_LABELS: Final = 2
-_URL_PARTS: Final = {
-    "#": "a fragment",
-    "/": "a path",
-    "?": "a query",
-    "@": "user information",
-}
-_TOO_BROAD_HOST: Final = (
-    "is too broad; name a host such as 'api.example.com' or '*.example.com'"
 )
 
 # Host APIs a plugin may ask for, and the argument each one needs
@@ -63,263 +47,8 @@ HOST_APIS: Final[tuple[tuple[str, str | None], ...]] = (
 _HOST_ARGUMENTS: Final = dict(HOST_APIS)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """
-    Return ``"; did you mean 'x'?"`` for the closest candidate, or ``""``.
-    """
-    choices = list(candidates)
-    # A difference in case only is surely a slip: 'mit' means 'MIT'.
-    folded = [c for c in choices if c.lower() == word.lower()]
-    matches = folded or difflib.get_close_matches(word, choices, n=1)
-    return f"; did you mean {matches[0]!r}?" if matches else ""
-
-
-def matching(
-    pattern: str, what: str, advice: str = ""
-) -> Callable[[object, object, str], None]:
-    """
-    Make a validator saying "'x' is not a valid <what>; <advice>".
-    """
-    regex = re.compile(pattern)
-    tail = f"; {advice}" if advice else ""
-
-    def check(_: object, __: object, value: str) -> None:
-        if not regex.fullmatch(value):
-            msg = f"{value!r} is not a valid {what}{tail}"
-            raise ValueError(msg)
-
-    return check
-
-
-class _Kind:
-    """
-    What every kind of permission offers.
-
-    ``ENTRY_PATTERN`` feeds the JSON Schema; ``from_entry`` has the last word.
-    """
-
-    __slots__ = ()
-    PREFIX: ClassVar[str]
-    ENTRY_PATTERN: ClassVar[str]
-
-    @property
-    def entry(self) -> str:
-        """
-        The form written in the ``[permissions]`` table.
-        """
-        raise NotImplementedError
-
-    @property
-    def canonical(self) -> str:
-        """
-        The form that names the permission everywhere else.
-        """
-        return f"{self.PREFIX}:{self.entry}"
-
-
-def _check_pattern(_: object, __: object, pattern: str) -> None:
-    """
-    Refuse a path pattern that could leave its root or be read two ways.
-    """
-    if not pattern:
-        return
-    for segment in pattern.split("/"):
-        if not segment:
-            msg = (
-                "empty path segments ('//' or a trailing '/') are not allowed"
-            )
-            raise ValueError(msg)
-        if segment in {".", ".."}:
-            msg = f"{segment!r} segments are not allowed"
-            raise ValueError(msg)
-        if "**" in segment and segment != "**":
-            msg = f"'**' must be a whole path segment, not part of {segment!r}"
-            raise ValueError(msg)
-        if not _SEGMENT_CHARS.fullmatch(segment):
-            msg = (
-                f"{segment!r} is not allowed in a path; use letters, digits,"
-                " '._-+@=,%' and the wildcards '*' and '?'"
-            )
-            raise ValueError(msg)
-
-
 @attrs.frozen
-class FilesystemPermission(_Kind):
-    """
-    Access to files below one of the roots the host provides.
-
-    Attributes:
-        access: ``"read"`` or ``"write"``.
-
-        root: ``"workspace"``, ``"plugin"`` or ``"data"``,
-            written ``${workspace}`` and so on.
-
-        pattern: Glob segments after the root and its ``/``;
-            empty for the whole root.
-    """
-
-    PREFIX: ClassVar[str] = "fs"
-    ENTRY_PATTERN: ClassVar[str] = (
-        r"^(read|write):\$\{(workspace|plugin|data)\}(/[A-Za-z0-9._+@=,%*?-]+)*$"
-    )
-
-    access: FsAccess = attrs.field(validator=attrs.validators.in_(_FS_ACCESS))
-    root: FsRoot = attrs.field(validator=attrs.validators.in_(_FS_ROOTS))
-    pattern: str = attrs.field(default="", validator=_check_pattern)
-
-    @property
-    def entry(self) -> str:
-        tail = f"/{self.pattern}" if self.pattern else ""
-        return f"{self.access}:${{{self.root}}}{tail}"
-
-    @classmethod
-    def from_entry(cls, text: str) -> Self:
-        """
-        Parse a ``filesystem`` entry such as ``"read:${workspace}/**"``.
-        """
-        access, sep, path = text.partition(":")
-        if not sep or access not in _FS_ACCESS:
-            msg = f"{text!r} must start with 'read:' or 'write:'"
-            raise ValueError(msg)
-        absolute = path.startswith("/") or re.match(r"[A-Za-z]:", path)
-        for refused, msg in (
-            ("\\" in path, "backslashes are not allowed; separate with '/'"),
-            ("\x00" in path, "NUL characters are not allowed"),
-            (absolute, f"{path!r} is absolute; start it with {_ROOTS_TEXT}"),
-            (path.startswith("~"), f"'~' is not allowed; use {_ROOTS_TEXT}"),
-        ):
-            if refused:
-                raise ValueError(msg)
-        for root in _FS_ROOTS:
-            token = f"${{{root}}}"
-            if path == token:
-                return cls(access, root)
-            if path.startswith(f"{token}/"):
-                rest = path.removeprefix(f"{token}/")
-                # '${data}/' would otherwise read as the whole root.
-                _check_pattern(None, None, rest or "/")
-                return cls(access, root, rest)
-        msg = f"{path!r} must start with {_ROOTS_TEXT}"
-        raise ValueError(msg)
-
-
-def _is_ipv4(labels: list[str]) -> bool:
-    return len(labels) == _IPV4_OCTETS and all(
-        _OCTET.fullmatch(octet) and int(octet) <= _OCTET_MAX
-        for octet in labels
-    )
-
-
-def _check_host(_: object, __: object, host: str) -> None:
-    """
-    Accept a lowercase DNS name, ``*.`` and a DNS name, IPv4 or localhost.
-    """
-    if host != host.lower():
-        msg = f"{host!r} must be lowercase: {host.lower()!r}"
-        raise ValueError(msg)
-    labels = host.split(".")
-    wildcard = labels[0] == "*"
-    if wildcard:
-        labels = labels[1:]
-    # '*.com' would be a whole top-level domain.
-    if host == "*" or (wildcard and len(labels) < _WILDCARD_MIN_LABELS):
-        msg = f"{host!r} {_TOO_BROAD_HOST}"
-        raise ValueError(msg)
-    if "*" in ".".join(labels):
-        msg = f"in {host!r}, '*' may only be the whole leftmost label"
-        raise ValueError(msg)
-    if all(label.isascii() and label.isdigit() for label in labels):
-        if wildcard or not _is_ipv4(labels):
-            msg = f"{host!r} is not a valid IPv4 address"
-            raise ValueError(msg)
-        return
-    if (
-        len(host) > _HOST_MAX
-        or not all(_DNS_LABEL.fullmatch(label) for label in labels)
-        or labels[-1].isdigit()
-    ):
-        msg = (
-            f"{host!r} is not a valid host name"
-            " (write international names in their 'xn--' form)"
-        )
-        raise ValueError(msg)
-
-
-def _check_port(_: object, __: object, port: int | None) -> None:
-    if port is not None and (
-        type(port) is not int or not 0 < port <= _PORT_MAX
-    ):
-        msg = f"port must be from 1 to 65535, got {port!r}"
-        raise ValueError(msg)
-
-
-@attrs.frozen
-class NetworkPermission(_Kind):
-    """
-    Requests to one host, or to every subdomain of one (``*.example.com``).
-
-    Attributes:
-        scheme: ``"https"`` (the default when none is written) or ``"http"``.
-
-        host: A lowercase host name, ``*.`` and a host name,
-            an IPv4 address or ``localhost``.
-
-        port: The only port allowed, or ``None`` for the scheme's default.
-    """
-
-    PREFIX: ClassVar[str] = "net"
-    ENTRY_PATTERN: ClassVar[str] = (
-        r"^(https?://)?(\*\.)?[a-z0-9.-]+(:[1-9][0-9]{0,4})?$"
-    )
-
-    scheme: Scheme = attrs.field(
-        validator=attrs.validators.in_(("http", "https"))
-    )
-    host: str = attrs.field(validator=_check_host)
-    port: int | None = attrs.field(default=None, validator=_check_port)
-
-    @property
-    def entry(self) -> str:
-        port = "" if self.port is None else f":{self.port}"
-        return f"{self.scheme}://{self.host}{port}"
-
-    @classmethod
-    def from_entry(cls, text: str) -> Self:
-        """
-        Parse a ``network`` entry such as ``"https://api.example.com"``.
-        """
-        scheme, sep, rest = text.partition("://")
-        if not sep:
-            scheme, rest = "https", text
-        elif scheme not in {"http", "https"}:
-            msg = f"scheme {scheme!r} is not allowed; use https or http"
-            raise ValueError(msg)
-        host, sep, port_text = rest.partition(":")
-        extra = next((c for c in "/?#@" if c in rest), None)
-        for refused, msg in (
-            (
-                extra,
-                (
-                    f"{text!r} has {_URL_PARTS.get(extra or '')}; name only"
-                    " the host and the port"
-                ),
-            ),
-            (rest.startswith("["), "IPv6 addresses are not supported"),
-            (not host, f"{text!r} names no host"),
-        ):
-            if refused:
-                raise ValueError(msg)
-        port = None
-        if sep:
-            if not _PORT.fullmatch(port_text) or int(port_text) > _PORT_MAX:
-                msg = f"port must be from 1 to 65535, got {port_text!r}"
-                raise ValueError(msg)
-            port = int(port_text)
-        return cls("http" if scheme == "http" else "https", host, port)
-
-
-@attrs.frozen
-class EnvironmentPermission(_Kind):
+class EnvironmentPermission(PermissionKind):
     """
     Reading one environment variable, or every one with a prefix.
 
@@ -364,7 +93,7 @@ class EnvironmentPermission(_Kind):
 
 
 @attrs.frozen
-class ProcessPermission(_Kind):
+class ProcessPermission(PermissionKind):
     """
     Running one program, looked up by name on the host's ``PATH``.
 
@@ -420,7 +149,7 @@ def _host_argument_problem(api: str, argument: str | None) -> str | None:
 
 
 @attrs.frozen
-class HostPermission(_Kind):
+class HostPermission(PermissionKind):
     """
     Calling one API the host offers to plugins.
 

@@ -18,20 +18,16 @@ import attrs
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from acc_plugins.manifest._models import (
-    EntryPoint,
-    Manifest,
-    Setting,
-    SettingType,
-    toml_key,
-)
+from acc_plugins.manifest._checks import toml_key
+from acc_plugins.manifest._filesystem import FilesystemPermission
+from acc_plugins.manifest._models import EntryPoint, Manifest
+from acc_plugins.manifest._network import NetworkPermission
 from acc_plugins.manifest._permissions import (
     EnvironmentPermission,
-    FilesystemPermission,
     HostPermission,
-    NetworkPermission,
     ProcessPermission,
 )
+from acc_plugins.manifest._settings import Setting, SettingType
 
 
 DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"

@@ -4,8 +4,9 @@ The sandbox: restricted compilation, guards, and the import gate.
 It knows nothing of the host, the market or the command line.
 """
 
+from ._allowlist import ALLOWED_MODULES
 from ._compiler import BytecodeCache, compile_plugin_source
-from ._imports import ALLOWED_MODULES, ModuleProxy
+from ._imports import ModuleProxy
 from ._policy import POLICY_VERSION
 from ._sandbox import Sandbox
 

@@ -11,7 +11,6 @@ plain data, a fresh copy, or a host object that offers public methods only.
 from __future__ import annotations
 
 import abc
-import builtins
 import string
 import sys
 import types
@@ -19,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from acc_plugins.errors import SandboxViolation
 
+from ._builtins import plain_builtins
+from ._classes import ClassFactory
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
@@ -37,132 +38,12 @@ from ._policy import (
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable
 
 
 # Exceptions that plugin code may not catch: sandbox refusals, and the
 # host's own interrupts.
 UNCATCHABLE: Final = (SandboxViolation, KeyboardInterrupt, SystemExit)
-
-# Built-ins every plugin gets, unchanged.  Left out on purpose: file and
-# console access (open, input, help, breakpoint, exit, quit), evaluation of
-# text (exec, eval, compile), namespace introspection (globals, locals, vars,
-# dir), memoryview, and the real attribute functions, type and the import
-# hook, whose guarded versions are added by ``Guards.builtins``.
-_PLAIN_BUILTINS: Final = (
-    "ArithmeticError",
-    "AssertionError",
-    "AttributeError",
-    "BaseException",
-    "DeprecationWarning",
-    "EOFError",
-    "Ellipsis",
-    "Exception",
-    "False",
-    "FileExistsError",
-    "FileNotFoundError",
-    "FloatingPointError",
-    "GeneratorExit",
-    "ImportError",
-    "IndexError",
-    "IsADirectoryError",
-    "KeyError",
-    "LookupError",
-    "MemoryError",
-    "ModuleNotFoundError",
-    "NameError",
-    "None",
-    "NotADirectoryError",
-    "NotImplemented",
-    "NotImplementedError",
-    "OSError",
-    "OverflowError",
-    "PermissionError",
-    "RecursionError",
-    "RuntimeError",
-    "RuntimeWarning",
-    "StopIteration",
-    "SyntaxError",
-    "TimeoutError",
-    "True",
-    "TypeError",
-    "UnboundLocalError",
-    "UnicodeDecodeError",
-    "UnicodeEncodeError",
-    "UnicodeError",
-    "UserWarning",
-    "ValueError",
-    "Warning",
-    "ZeroDivisionError",
-    "__build_class__",
-    "abs",
-    "all",
-    "any",
-    "ascii",
-    "bin",
-    "bool",
-    "bytearray",
-    "bytes",
-    "callable",
-    "chr",
-    "classmethod",
-    "complex",
-    "dict",
-    "divmod",
-    "enumerate",
-    "filter",
-    "float",
-    "format",
-    "frozenset",
-    "hash",
-    "hex",
-    "id",
-    "int",
-    "isinstance",
-    "issubclass",
-    "iter",
-    "len",
-    "list",
-    "map",
-    "max",
-    "min",
-    "next",
-    "object",
-    "oct",
-    "ord",
-    "pow",
-    "property",
-    "range",
-    "repr",
-    "reversed",
-    "round",
-    "set",
-    "slice",
-    "sorted",
-    "staticmethod",
-    "str",
-    "sum",
-    "super",
-    "tuple",
-    "zip",
-)
-
-_PLAIN_TABLE: Final[dict[str, object]] = {
-    name: getattr(builtins, name) for name in _PLAIN_BUILTINS
-}
-
-# Built-in classes a plugin class may not derive from: ``type`` would make
-# metaclasses, the others expose interpreter internals.
-_FORBIDDEN_BASES: Final = frozenset(
-    {type, super, types.FunctionType, types.ModuleType, memoryview}
-)
-
-
-def _plain_builtins() -> dict[str, object]:
-    """
-    A fresh copy of the unguarded part of every sandbox's builtins.
-    """
-    return dict(_PLAIN_TABLE)
 
 
 def _plugin_location(root: str) -> tuple[str | None, int | None]:
@@ -176,20 +57,6 @@ def _plugin_location(root: str) -> tuple[str | None, int | None]:
             return filename, frame.f_lineno
         frame = frame.f_back
     return None, None
-
-
-def _most_derived_metaclass(bases: tuple[type, ...]) -> type:
-    winner: type = type
-    for base in bases:
-        meta = type(base)
-        if issubclass(winner, meta):
-            continue
-        if issubclass(meta, winner):
-            winner = meta
-            continue
-        msg = "metaclass conflict among the base classes"
-        raise TypeError(msg)
-    return winner
 
 
 class _SafeFormatter(string.Formatter):
@@ -305,7 +172,7 @@ class Guards:
             return bound is not None and self.owns(bound)
         return False
 
-    def _is_host_object(self, obj: object) -> bool:
+    def is_host_object(self, obj: object) -> bool:
         cls = obj if isinstance(obj, type) else type(obj)
         if cls in self.safe_bases:
             return False
@@ -344,7 +211,7 @@ class Guards:
             if name in DESCRIPTIVE_DUNDERS:
                 return None
             if name in PROTOCOL_DUNDERS and (
-                self.owns(obj) or not self._is_host_object(obj)
+                self.owns(obj) or not self.is_host_object(obj)
             ):
                 return None
             return f"access to attribute {name!r}"
@@ -443,20 +310,6 @@ class Guards:
             self.refuse("type() with three arguments")
         return type(args[0])
 
-    # -- classes ----------------------------------------------------------
-
-    def _check_bases(self, bases: tuple[object, ...]) -> None:
-        for base in bases:
-            if not isinstance(base, type):
-                msg = f"a base must be a class, not {type(base).__name__}"
-                raise TypeError(msg)
-            if base in _FORBIDDEN_BASES:
-                self.refuse(f"subclassing {base.__name__!r}")
-            if self.owns(base) or base in self.safe_bases:
-                continue
-            if self._is_host_object(base):
-                self.refuse(f"subclassing host class {base.__name__!r}")
-
     # -- exceptions and context managers ----------------------------------
 
     @staticmethod
@@ -494,7 +347,7 @@ class Guards:
         """
         A fresh ``__builtins__`` mapping for one module of this sandbox.
         """
-        table = _plain_builtins()
+        table = plain_builtins()
         table.update(
             {
                 "__import__": import_gate,
@@ -504,7 +357,7 @@ class Guards:
                 "print": self.print_,
                 "setattr": self.set_attribute,
                 "type": self.type_of,
-                GUARD_CLASS: _ClassFactory(self),
+                GUARD_CLASS: ClassFactory(self),
                 GUARD_GETATTR: self.get_attribute,
                 GUARD_RERAISE: self.reraise,
                 GUARD_RAW_GETATTR: getattr,
@@ -515,33 +368,3 @@ class Guards:
             }
         )
         return table
-
-
-class _ClassFactory:
-    """
-    The metaclass hook of every plugin ``class`` statement: it checks the
-    bases, stamps the class as owned, and defers to the real metaclass.
-    """
-
-    __slots__ = ("_guards",)
-
-    def __init__(self, guards: Guards) -> None:
-        self._guards = guards
-
-    def __prepare__(
-        self, name: str, bases: tuple[type, ...], **kwds: object
-    ) -> Mapping[str, object]:
-        self._guards._check_bases(bases)  # noqa: SLF001 -- same module
-        meta = _most_derived_metaclass(bases)
-        return meta.__prepare__(name, bases, **kwds)
-
-    def __call__(
-        self,
-        name: str,
-        bases: tuple[type, ...],
-        namespace: dict[str, object],
-        **kwds: object,
-    ) -> type:
-        meta = _most_derived_metaclass(bases)
-        namespace[OWNER_MARK] = self._guards.token
-        return meta(name, bases, namespace, **kwds)  # type: ignore[no-any-return]

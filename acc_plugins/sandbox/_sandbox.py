@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 from acc_plugins.errors import CompileError, SandboxViolation
 
+from ._allowlist import ALLOWED_MODULES
 from ._compiler import BytecodeCache, compile_plugin_source
 from ._guards import Guards
-from ._imports import ALLOWED_MODULES, ModuleProxy, build_proxy
+from ._imports import ModuleProxy, build_proxy
 from ._policy import OWNER_MARK
 
 

@@ -21,10 +21,18 @@ from __future__ import annotations
 
 import ast
 import contextlib
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Final
 
-from RestrictedPython.transformer import RestrictingNodeTransformer
-
+from ._astutil import (
+    Scope,
+    after_docstring,
+    binds,
+    call,
+    jumps_out_of_finally,
+    located,
+    owned_test,
+)
+from ._match import MatchRules
 from ._policy import (
     CLASS_BODY_DUNDERS,
     DEFINABLE_DUNDERS,
@@ -32,15 +40,12 @@ from ._policy import (
     FORBIDDEN_ATTRIBUTES,
     GUARD_CLASS,
     GUARD_GETATTR,
-    GUARD_RAW_GETATTR,
     GUARD_RERAISE,
     GUARD_SELF,
-    GUARD_TOKEN,
     GUARD_WITH,
     GUARD_WRITE,
     GUARDED_ATTRIBUTES,
     MODULE_DUNDERS,
-    OWNER_MARK,
     PROTOCOL_DUNDERS,
     READABLE_DUNDER_NAMES,
     RESERVED_NAMES,
@@ -54,125 +59,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-_N = TypeVar("_N", bound=ast.AST)
-
 _HINT_INTROSPECTION: Final = (
     "introspection reaches the interpreter's internals; "
     "use type(x), isinstance() or ordinary attributes"
 )
 
 
-def _located(new: _N, old: ast.AST) -> _N:
-    ast.copy_location(new, old)
-    return ast.fix_missing_locations(new)
-
-
-def _call(name: str, *args: ast.expr) -> ast.Call:
-    return ast.Call(
-        func=ast.Name(id=name, ctx=ast.Load()), args=list(args), keywords=[]
-    )
-
-
-def _owned_test(name: str) -> ast.Compare:
-    """
-    ``__acc_rawgetattr__(name, "__acc_sandbox__", None) is __acc_token__``:
-    an inline ownership test, a C-level call instead of a guard call.
-    """
-    probe = _call(
-        GUARD_RAW_GETATTR,
-        ast.Name(id=name, ctx=ast.Load()),
-        ast.Constant(OWNER_MARK),
-        ast.Constant(None),
-    )
-    return ast.Compare(
-        left=probe,
-        ops=[ast.Is()],
-        comparators=[ast.Name(id=GUARD_TOKEN, ctx=ast.Load())],
-    )
-
-
-class _Scope:
-    """
-    One lexical scope while the tree is walked.
-    """
-
-    __slots__ = ("class_name", "kind", "trusted_self")
-
-    def __init__(
-        self, kind: str, *, class_name: str = "", trusted_self: str = ""
-    ) -> None:
-        self.kind = kind
-        self.class_name = class_name
-        self.trusted_self = trusted_self
-
-
-def _binds(tree: ast.AST, name: str, *, skip: ast.arg) -> bool:
-    """
-    Tell whether *name* is rebound anywhere inside *tree*.
-    """
-    for node in ast.walk(tree):
-        match node:
-            case ast.Name(id=found, ctx=ast.Store() | ast.Del()) if (
-                found == name
-            ):
-                return True
-            case ast.arg(arg=found) if found == name and node is not skip:
-                return True
-            case ast.Global(names=names) | ast.Nonlocal(names=names) if (
-                name in names
-            ):
-                return True
-            case ast.alias(name=found, asname=alias) if (
-                alias or found.partition(".")[0]
-            ) == name:
-                return True
-            case (
-                ast.ExceptHandler(name=found)
-                | ast.MatchAs(name=found)
-                | ast.MatchStar(name=found)
-                | ast.MatchMapping(rest=found)
-            ) if found == name:
-                return True
-    return False
-
-
-def _jumps_out_of_finally(body: list[ast.stmt]) -> ast.stmt | None:
-    """
-    Find a ``return``, ``break`` or ``continue`` that would leave a
-    ``finally`` block and so discard the exception in flight.
-    """
-
-    def walk(nodes: list[ast.stmt], in_loop: bool) -> ast.stmt | None:
-        for node in nodes:
-            if isinstance(node, ast.Return) or (
-                isinstance(node, ast.Break | ast.Continue) and not in_loop
-            ):
-                return node
-            if isinstance(
-                node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-            ):
-                continue
-            loop = isinstance(node, ast.For | ast.While | ast.AsyncFor)
-            for field in ("body", "orelse", "finalbody"):
-                inner = getattr(node, field, None)
-                if inner:
-                    found = walk(inner, in_loop or (loop and field == "body"))
-                    if found:
-                        return found
-            for handler in getattr(node, "handlers", ()):
-                found = walk(handler.body, in_loop)
-                if found:
-                    return found
-            for case in getattr(node, "cases", ()):
-                found = walk(case.body, in_loop)
-                if found:
-                    return found
-        return None
-
-    return walk(body, in_loop=False)
-
-
-class PluginTransformer(RestrictingNodeTransformer):
+class PluginTransformer(MatchRules):
     """
     The RestrictedPython policy of acc_plugins.
 
@@ -187,12 +80,12 @@ class PluginTransformer(RestrictingNodeTransformer):
         used_names: dict[str, bool] | None = None,
     ) -> None:
         super().__init__(errors, warnings, used_names)
-        self._scopes: list[_Scope] = [_Scope("module")]
+        self._scopes: list[Scope] = [Scope("module")]
 
     # -- scopes -----------------------------------------------------------
 
     @property
-    def _scope(self) -> _Scope:
+    def _scope(self) -> Scope:
         return self._scopes[-1]
 
     def _trusted_self(self) -> str:
@@ -210,7 +103,7 @@ class PluginTransformer(RestrictingNodeTransformer):
         return attr
 
     @contextlib.contextmanager
-    def _enter(self, scope: _Scope) -> Iterator[None]:
+    def _enter(self, scope: Scope) -> Iterator[None]:
         self._scopes.append(scope)
         try:
             yield
@@ -311,12 +204,12 @@ class PluginTransformer(RestrictingNodeTransformer):
 
     @staticmethod
     def _writable(value: ast.expr) -> ast.expr:
-        guarded = _call(GUARD_WRITE, value)
+        guarded = call(GUARD_WRITE, value)
         if not isinstance(value, ast.Name):
             return guarded
         # Same inline ownership test as for reads of private names.
         return ast.IfExp(
-            test=_owned_test(value.id),
+            test=owned_test(value.id),
             body=ast.Name(id=value.id, ctx=ast.Load()),
             orelse=guarded,
         )
@@ -339,27 +232,27 @@ class PluginTransformer(RestrictingNodeTransformer):
         attr = node.attr
         if store:
             if not trusted:
-                node.value = _located(self._writable(node.value), node)
+                node.value = located(self._writable(node.value), node)
             return node
         if attr in GUARDED_ATTRIBUTES or (
             attr.startswith("_")
             and attr not in DESCRIPTIVE_DUNDERS
             and not trusted
         ):
-            guarded = _call(
+            guarded = call(
                 GUARD_GETATTR, node.value, ast.Constant(self._mangle(attr))
             )
             if attr in GUARDED_ATTRIBUTES or not isinstance(
                 node.value, ast.Name
             ):
-                return _located(guarded, node)
+                return located(guarded, node)
             # ``other._x`` on a plain name: test ownership inline and read
             # directly, falling back to the guard (and its refusal) only
             # for objects that are not the plugin's.
             fast = ast.IfExp(
-                test=_owned_test(node.value.id), body=node, orelse=guarded
+                test=owned_test(node.value.id), body=node, orelse=guarded
             )
-            return _located(fast, node)
+            return located(fast, node)
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
@@ -373,7 +266,7 @@ class PluginTransformer(RestrictingNodeTransformer):
                 trusted = self._is_trusted(target.value)
                 target.value = self.visit(target.value)
                 if not trusted:
-                    target.value = _located(
+                    target.value = located(
                         self._writable(target.value), target
                     )
         else:
@@ -419,12 +312,12 @@ class PluginTransformer(RestrictingNodeTransformer):
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> ast.AST:
         self.check_name(node, node.name)
         node = self.node_contents_visit(node)
-        reraise = _located(ast.Expr(value=_call(GUARD_RERAISE)), node)
+        reraise = located(ast.Expr(value=call(GUARD_RERAISE)), node)
         node.body.insert(0, reraise)
         return node
 
     def visit_Try(self, node: ast.Try) -> ast.AST:
-        jump = _jumps_out_of_finally(node.finalbody)
+        jump = jumps_out_of_finally(node.finalbody)
         if jump is not None:
             self.error(
                 jump,
@@ -436,8 +329,8 @@ class PluginTransformer(RestrictingNodeTransformer):
     def visit_With(self, node: ast.With) -> ast.AST:
         node = self.node_contents_visit(node)
         for item in node.items:
-            item.context_expr = _located(
-                _call(GUARD_WITH, item.context_expr), item.context_expr
+            item.context_expr = located(
+                call(GUARD_WITH, item.context_expr), item.context_expr
             )
         return node
 
@@ -477,7 +370,7 @@ class PluginTransformer(RestrictingNodeTransformer):
         ):
             return ""
         first = positional[0]
-        if _binds(node, first.arg, skip=first):
+        if binds(node, first.arg, skip=first):
             return ""
         return first.arg
 
@@ -493,27 +386,27 @@ class PluginTransformer(RestrictingNodeTransformer):
         # A nested function shares the method's ``self``, which
         # ``_trust_for`` has proved is never rebound anywhere inside.
         inherited = "" if self._scope.kind == "class" else self._trusted_self()
-        scope = _Scope("function", trusted_self=trusted or inherited)
+        scope = Scope("function", trusted_self=trusted or inherited)
         with self._enter(scope):
             node.body = self._visit_body(node.body)
         if trusted:
             # ``if not owned(self): __acc_self__(self)``: one inline test per
             # call buys unguarded use of ``self`` in the whole body.
-            check = _located(
+            check = located(
                 ast.If(
                     test=ast.UnaryOp(
-                        op=ast.Not(), operand=_owned_test(trusted)
+                        op=ast.Not(), operand=owned_test(trusted)
                     ),
                     body=[
                         ast.Expr(
-                            _call(GUARD_SELF, ast.Name(trusted, ast.Load()))
+                            call(GUARD_SELF, ast.Name(trusted, ast.Load()))
                         )
                     ],
                     orelse=[],
                 ),
                 node.body[0],
             )
-            node.body.insert(_after_docstring(node.body), check)
+            node.body.insert(after_docstring(node.body), check)
         return node
 
     def _visit_body(self, body: list[ast.stmt]) -> list[ast.stmt]:
@@ -536,10 +429,10 @@ class PluginTransformer(RestrictingNodeTransformer):
         node.bases = [self.visit(b) for b in node.bases]
         node.keywords = [self.visit(k) for k in node.keywords]
         node.decorator_list = [self.visit(d) for d in node.decorator_list]
-        with self._enter(_Scope("class", class_name=node.name)):
+        with self._enter(Scope("class", class_name=node.name)):
             node.body = self._visit_body(node.body)
         node.keywords.append(
-            _located(
+            located(
                 ast.keyword(
                     arg="metaclass", value=ast.Name(GUARD_CLASS, ast.Load())
                 ),
@@ -547,60 +440,3 @@ class PluginTransformer(RestrictingNodeTransformer):
             )
         )
         return node
-
-    # -- pattern matching -------------------------------------------------
-
-    def visit_Match(self, node: ast.Match) -> ast.AST:
-        return self.node_contents_visit(node)
-
-    def visit_match_case(self, node: ast.match_case) -> ast.AST:
-        return self.node_contents_visit(node)
-
-    def visit_MatchValue(self, node: ast.MatchValue) -> ast.AST:
-        return self.node_contents_visit(node)
-
-    def visit_MatchSingleton(self, node: ast.MatchSingleton) -> ast.AST:
-        return node
-
-    def visit_MatchSequence(self, node: ast.MatchSequence) -> ast.AST:
-        return self.node_contents_visit(node)
-
-    def visit_MatchStar(self, node: ast.MatchStar) -> ast.AST:
-        self.check_name(node, node.name)
-        return node
-
-    def visit_MatchMapping(self, node: ast.MatchMapping) -> ast.AST:
-        self.check_name(node, node.rest)
-        return self.node_contents_visit(node)
-
-    def visit_MatchAs(self, node: ast.MatchAs) -> ast.AST:
-        self.check_name(node, node.name)
-        return self.node_contents_visit(node)
-
-    def visit_MatchOr(self, node: ast.MatchOr) -> ast.AST:
-        return self.node_contents_visit(node)
-
-    def visit_MatchClass(self, node: ast.MatchClass) -> ast.AST:
-        # Keyword patterns read attributes with a plain getattr, so they get
-        # the strictest rule: public, unguarded names only.
-        for attr in node.kwd_attrs:
-            if (
-                attr.startswith("_")
-                or attr in FORBIDDEN_ATTRIBUTES
-                or attr in GUARDED_ATTRIBUTES
-            ):
-                self.error(
-                    node, f"matching on attribute {attr!r} is not allowed"
-                )
-        return self.node_contents_visit(node)
-
-
-def _after_docstring(body: list[ast.stmt]) -> int:
-    first = body[0] if body else None
-    if (
-        isinstance(first, ast.Expr)
-        and isinstance(first.value, ast.Constant)
-        and isinstance(first.value.value, str)
-    ):
-        return 1
-    return 0

@@ -2,42 +2,53 @@
 The JSON types a tool parameter accepts, with their JSON Schema.
 
 A ``TypeSpec`` validates a JSON-like value and returns a fresh copy, so a
-tool never shares a list or dict with its caller. Only exact built-in types
-pass: a subclass of ``str`` or ``list`` could carry plugin code into the
-host, so types are compared with ``is`` and no ``repr``, ``==`` or ``hash``
-is ever called on a value that is not of an exact built-in type.
+tool never shares a list or dict with its caller. As in ``_json``, only
+exact built-in types pass, and no code of a value's class ever runs.
 """
 
 from __future__ import annotations
 
-import abc
 import json
 import math
-from typing import TYPE_CHECKING, Final, Literal, TypeAlias
+from typing import Final, Literal, TypeAlias
 
 import attrs
 
+from ._json import (
+    SCALAR_TYPES,
+    ConvertError,
+    describe_type,
+    key_path,
+    show,
+    to_json,
+)
+from ._specbase import TypeSpec
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
+
+# TypeSpec, ConvertError and to_json are re-exported: callers import them
+# from here.
+__all__ = [
+    "AnySpec",
+    "ArrayKind",
+    "ArraySpec",
+    "ConvertError",
+    "DictSpec",
+    "LiteralSpec",
+    "Scalar",
+    "ScalarKind",
+    "ScalarSpec",
+    "TupleSpec",
+    "TypeSpec",
+    "UnionSpec",
+    "to_json",
+]
 
 Scalar: TypeAlias = str | int | bool | None
 ScalarKind: TypeAlias = Literal[
     "null", "boolean", "integer", "number", "string"
 ]
 ArrayKind: TypeAlias = Literal["list", "tuple", "set", "frozenset"]
-_Copy: TypeAlias = dict[str, object] | list[object]
-_Items: TypeAlias = "Iterator[tuple[object, object]]"
 
-_SCALAR_TYPES: Final[dict[str, type]] = {
-    "null": type(None),
-    "boolean": bool,
-    "integer": int,
-    "number": float,
-    "string": str,
-}
-_JSON_TYPES: Final = (*((t, n) for n, t in _SCALAR_TYPES.items()),)
-_CONTAINER_TYPES: Final = ((list, "array"), (tuple, "array"), (dict, "object"))
 _BOOL_WORDS: Final = {
     "0": False,
     "1": True,
@@ -46,274 +57,6 @@ _BOOL_WORDS: Final = {
     "true": True,
     "yes": True,
 }
-_SHOWN_BITS: Final = 64
-# type's own descriptor: a plugin metaclass could make __name__ a property.
-_TYPE_NAME: Final = type.__dict__["__name__"]
-
-
-class ConvertError(ValueError):
-    """
-    A value that does not fit a ``TypeSpec``.
-
-    Attributes:
-        reason: What is wrong, for example ``"expected integer, got string"``.
-
-        where: Path of the value inside the argument, ``""`` at the top.
-
-        mismatch: Whether the value is simply of another type, so that a
-            union may report its own expectations instead.
-    """
-
-    def __init__(
-        self, reason: str, where: str, *, mismatch: bool = False
-    ) -> None:
-        self.reason = reason
-        self.where = where
-        self.mismatch = mismatch
-        super().__init__(f"{reason} @ ${where}" if where else reason)
-
-
-def shorten(text: str, limit: int = 60) -> str:
-    """
-    Cut caller- or plugin-supplied text down to size for a message.
-    """
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def describe_type(value: object) -> str:
-    """
-    Name the JSON type of a value, or the class of any other value.
-
-    Args:
-        value: Any object; no code of its class runs.
-
-    Returns:
-        ``"integer"``, ``"array"``, ``"string subclass"``, ``"set"``...
-    """
-    cls = type(value)
-    for known, label in (*_JSON_TYPES, *_CONTAINER_TYPES):
-        if cls is known:
-            return label
-    for known, label in (*_JSON_TYPES, *_CONTAINER_TYPES):
-        # issubclass against a built-in reads the MRO; no plugin code runs.
-        if issubclass(cls, known):
-            return f"{label} subclass"
-    name = shorten(str.__str__(_TYPE_NAME.__get__(cls)))
-    return name or "unnamed class"
-
-
-def show(value: object) -> str:
-    """
-    Quote an exact scalar as JSON for a message, or name its type.
-    """
-    cls = type(value)
-    # Never ``cls in {...}``: hashing a plugin class can run its metaclass.
-    if value is None or cls is bool or cls is str:
-        return shorten(json.dumps(value, ensure_ascii=False), 40)
-    if cls is int:
-        # A very long integer may not even convert to text (int_info).
-        digits = int.bit_length(value)  # type: ignore[arg-type]
-        return str(value) if digits <= _SHOWN_BITS else "a long integer"
-    return describe_type(value)
-
-
-def key_path(where: str, key: str) -> str:
-    """
-    Extend a path such as ``[2]`` by an object key: ``[2].name``.
-    """
-    if key.isidentifier():
-        return f"{where}.{shorten(key, 40)}"
-    return f"{where}[{json.dumps(shorten(key, 40), ensure_ascii=False)}]"
-
-
-def _not_json(item: object, where: str) -> ConvertError:
-    """
-    Build the error for a value of a type JSON does not have.
-    """
-    if type(item) is float:
-        msg = f"{item} is not JSON-compatible"
-    else:
-        label = describe_type(item)
-        article = "an" if label[0] in "aeiou" else "a"
-        msg = f"{article} {label} is not JSON-compatible"
-    return ConvertError(msg, where)
-
-
-def to_json(
-    value: object, *, max_depth: int = 64, max_items: int = 1_000_000
-) -> object:
-    """
-    Copy a JSON-compatible value, turning tuples into lists.
-
-    The walk is iterative and bounded, so deep nesting, a cycle or a list
-    holding one list many times over cannot exhaust the host.
-
-    Args:
-        value: The value to copy; exact built-in types only.
-
-        max_depth: How many containers deep the value may nest.
-
-        max_items: How many values it may hold, counting repeats.
-
-    Returns:
-        A fresh copy sharing no list or dict with *value*.
-
-    Raises:
-        ConvertError: With ``where`` the path to the first offending value.
-    """
-    return _Copier(max_depth, max_items).run(value)
-
-
-class _Copier:
-    """
-    A depth-first copy with an explicit stack, so no Python recursion.
-
-    A frame holds a container's remaining items, its copy, its id and its
-    path segment. Paths are joined only for a message: building one per
-    item would cost quadratic time in a deep value.
-    """
-
-    def __init__(self, max_depth: int, max_items: int) -> None:
-        self.max_depth = max_depth
-        self.max_items = max_items
-        self.count = 0
-        self.on_path: set[int] = set()  # ids of the containers being copied
-        self.stack: list[tuple[_Items, _Copy, int, str]] = []
-
-    def where(self, segment: str) -> str:
-        return "".join(frame[3] for frame in self.stack) + segment
-
-    def visit(self, item: object, segment: str) -> object:
-        self.count += 1
-        cls = type(item)
-        if self.count > self.max_items:
-            problem = f"more than {self.max_items} values"
-        elif _is_scalar(item):
-            return item
-        elif cls is not list and cls is not tuple and cls is not dict:
-            raise _not_json(item, self.where(segment))
-        elif len(self.stack) >= self.max_depth:
-            problem = f"nested deeper than {self.max_depth} levels"
-        elif id(item) in self.on_path:
-            problem = "contains itself (a cycle)"
-        else:
-            self.on_path.add(id(item))
-            copy: _Copy = {} if cls is dict else []
-            self.stack.append((_items(item), copy, id(item), segment))
-            return copy
-        raise ConvertError(problem, self.where(segment))
-
-    def run(self, value: object) -> object:
-        result = self.visit(value, "")
-        while self.stack:
-            items, copy, ident, _ = self.stack[-1]
-            depth = len(self.stack)
-            for key, item in items:
-                if isinstance(copy, list):
-                    copy.append(self.visit(item, f"[{key}]"))
-                elif type(key) is str:
-                    copy[key] = self.visit(item, key_path("", key))
-                else:
-                    msg = f"object keys must be strings, got {show(key)}"
-                    raise ConvertError(msg, self.where(""))
-                if len(self.stack) > depth:
-                    break  # copy the new container first, then come back
-            else:
-                self.stack.pop()
-                self.on_path.discard(ident)
-        return result
-
-
-def _items(container: object) -> _Items:
-    """
-    Iterate the key (or index) and value pairs of an exact container.
-    """
-    if type(container) is dict:
-        return iter(container.items())
-    if type(container) is list or type(container) is tuple:
-        return enumerate(container)
-    return iter(())
-
-
-def _is_scalar(item: object) -> bool:
-    """
-    Whether a value is an exact JSON scalar (a finite float included).
-    """
-    cls = type(item)
-    if cls is float:
-        return math.isfinite(item)  # type: ignore[arg-type]
-    return item is None or cls is bool or cls is int or cls is str
-
-
-class TypeSpec(abc.ABC):
-    """
-    What one annotation accepts: a validator, a converter and a schema.
-    """
-
-    __slots__ = ()
-
-    @abc.abstractmethod
-    def schema(self) -> dict[str, object]:
-        """
-        Return a fresh JSON Schema (draft 2020-12) for this type.
-        """
-
-    @abc.abstractmethod
-    def describe(self) -> str:
-        """
-        Name the type in a message, for example ``"integer or null"``.
-        """
-
-    @abc.abstractmethod
-    def convert(self, value: object, where: str = "") -> object:
-        """
-        Validate a JSON-like value and return a fresh copy of it.
-
-        Args:
-            value: The value a caller passed.
-
-            where: Path of *value* inside the argument, for messages.
-
-        Returns:
-            The value as the tool receives it: a ``float`` for an integer
-            given to a number, a ``tuple`` or ``set`` where annotated so.
-
-        Raises:
-            ConvertError: A ``ValueError`` saying what is wrong.
-        """
-
-    @property
-    def hashable(self) -> bool:
-        """
-        Whether converted values can go into a set.
-        """
-        return False
-
-    def from_text(self, text: str) -> object:
-        """
-        Decode command-line text into a value for ``convert``.
-
-        Args:
-            text: The ``v`` of a ``k=v`` argument.
-
-        Returns:
-            The decoded value, not yet validated.
-
-        Raises:
-            ConvertError: If the text cannot mean a value of this type.
-        """
-        try:
-            return json.loads(text)
-        except (ValueError, RecursionError):
-            msg = f"expected {self.describe()} as JSON, got {show(text)}"
-            raise ConvertError(msg, "") from None
-
-    def _mismatch(self, value: object, where: str) -> ConvertError:
-        # Only a literal is helped by seeing the value itself.
-        literal = isinstance(self, LiteralSpec)
-        got = show(value) if literal else describe_type(value)
-        msg = f"expected {self.describe()}, got {got}"
-        return ConvertError(msg, where, mismatch=True)
 
 
 @attrs.frozen
@@ -371,7 +114,7 @@ class ScalarSpec(TypeSpec):
             except OverflowError:
                 msg = "integer too large for a number"
                 raise ConvertError(msg, where) from None
-        if cls is not _SCALAR_TYPES[self.kind]:
+        if cls is not SCALAR_TYPES[self.kind]:
             raise self._mismatch(value, where)
         if cls is float and not math.isfinite(value):  # type: ignore[arg-type]
             msg = f"expected finite number, got {value}"
@@ -426,6 +169,9 @@ class LiteralSpec(TypeSpec):
     @property
     def hashable(self) -> bool:
         return True
+
+    def _got(self, value: object) -> str:
+        return show(value)
 
     def convert(self, value: object, where: str = "") -> object:
         for allowed in self.values:

@@ -1,0 +1,100 @@
+"""
+The in-process event bus: host listeners first, then plugin hooks.
+
+Delivery order: every host listener in subscription order, then the hooks
+of active plugins in activation order, each plugin's hooks in declaration
+order.  Each hook receives its own copy of the payload.  A failing hook is
+contained, counted and reported; the others still run.  Events that hooks
+emit while handling an event nest at most eight deep.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING, Final, cast
+
+from acc_plugins.errors import PluginCallError
+from acc_plugins.sdk import Event
+from acc_plugins.sdk._signature import check_result
+
+from ._dispatch import call_plugin
+from ._lifecycle import State
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from acc_plugins.sdk import JSON
+
+    from ._record import PluginRecord
+
+_log = logging.getLogger("acc_plugins.host")
+MAX_DEPTH: Final = 8
+
+
+def matches(pattern: str, name: str) -> bool:
+    """
+    Tell whether a hook's *pattern* (``a.b``, ``a.*``, ``*``) covers *name*.
+    """
+    if pattern in {"*", name}:
+        return True
+    return pattern.endswith(".*") and name.startswith(pattern[:-1])
+
+
+class EventBus:
+    """
+    Delivers events to host listeners and plugin hooks.
+    """
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[Event], None]] = []
+        self._depth = 0
+
+    def __repr__(self) -> str:
+        return f"<EventBus listeners={len(self._listeners)}>"
+
+    def subscribe(self, listener: Callable[[Event], None]) -> None:
+        """
+        Add a host-side listener for every event.
+        """
+        self._listeners.append(listener)
+
+    def emit(
+        self,
+        name: str,
+        payload: object,
+        source: str,
+        plugins: Iterable[PluginRecord],
+    ) -> int:
+        """
+        Deliver one event; return how many plugin hooks received it.
+        """
+        copied = check_result(payload, target=f"event {name}")
+        for listener in list(self._listeners):
+            listener(Event(name, cast("JSON", copied), source))
+        if self._depth >= MAX_DEPTH:
+            _log.warning("event %s dropped: events nested too deeply", name)
+            return 0
+        delivered = 0
+        self._depth += 1
+        try:
+            for record in list(plugins):
+                for hook in list(record.hooks):
+                    if record.state is not State.ACTIVE or not matches(
+                        hook.event, name
+                    ):
+                        continue
+                    fresh = check_result(copied, target=name)
+                    event = Event(name, cast("JSON", fresh), source)
+                    delivered += 1
+                    with contextlib.suppress(PluginCallError):
+                        call_plugin(
+                            record,
+                            f"{record.name} hook {hook.event}",
+                            hook.function,
+                            (record.instance, event),
+                        )
+        finally:
+            self._depth -= 1
+        return delivered

@@ -1,0 +1,120 @@
+"""
+Loading one plugin: its sandbox, its entry class, its settings and its
+instance.  Each step raises; the host turns failures into ``error``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from acc_plugins.errors import LoadError
+from acc_plugins.sandbox import BytecodeCache, Sandbox
+from acc_plugins.sdk import Plugin, ToolError
+from acc_plugins.sdk._plugin import binding
+
+from ._dispatch import call_plugin
+from ._registration import collect
+
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from acc_plugins.manifest import Manifest
+    from acc_plugins.sdk import Context
+
+    from ._record import PluginRecord
+
+# Host classes plugin classes may derive from.
+SAFE_BASES = (Plugin, ToolError)
+
+
+def manifest_of(record: PluginRecord) -> Manifest:
+    """
+    The record's manifest; admitted records always have one.
+    """
+    if record.manifest is None:  # pragma: no cover -- a host bug, not input
+        msg = "has no valid manifest"
+        raise LoadError(record.name, msg)
+    return record.manifest
+
+
+def instance_of(record: PluginRecord) -> Plugin:
+    """
+    The record's plugin instance; loaded records always have one.
+    """
+    if record.instance is None:  # pragma: no cover -- a host bug, not input
+        msg = "has no instance"
+        raise LoadError(record.name, msg)
+    return record.instance
+
+
+def load_entry_class(
+    record: PluginRecord,
+    *,
+    cache: BytecodeCache,
+    sdk: Mapping[str, object],
+) -> type[Plugin]:
+    """
+    Run the plugin's entry module in a new sandbox; return its class.
+
+    Raises:
+        LoadError: If the entry is not a ``Plugin`` subclass of the plugin.
+
+        CompileError, SandboxViolation: If its code is refused.
+    """
+    entry = manifest_of(record).plugin.entry
+    record.sandbox = sandbox = Sandbox(
+        record.root,
+        record.name,
+        cache=cache,
+        extra_modules={"acc_plugins.sdk": sdk},
+        safe_bases=SAFE_BASES,
+        on_print=lambda text: record.log.append(f"PRINT: {text.rstrip()}"),
+    )
+    cls = sandbox.load_attribute(entry.module, entry.attr)
+    if not (
+        isinstance(cls, type) and issubclass(cls, Plugin) and sandbox.owns(cls)
+    ):
+        msg = f"entry {entry.text!r} is not a Plugin subclass defined by the plugin"
+        raise LoadError(record.name, msg)
+    return cls
+
+
+def construct(record: PluginRecord, cls: type[Plugin], ctx: Context) -> None:
+    """
+    Create the plugin's instance with *ctx* and read its declarations.
+
+    Raises:
+        PluginCallError: If the plugin's constructor fails.
+
+        LoadError: If its declarations are malformed.
+    """
+    with binding(ctx):
+        instance = call_plugin(record, f"{record.name} (constructor)", cls, ())
+    record.instance = instance  # type: ignore[assignment]
+    collect(record, cls)
+
+
+def settings_of(
+    record: PluginRecord, overrides: Mapping[str, object]
+) -> dict[str, object]:
+    """
+    The plugin's settings: manifest defaults under checked *overrides*.
+
+    Raises:
+        LoadError: If an override names no setting or has a bad value.
+    """
+    manifest = manifest_of(record)
+    values: dict[str, object] = {s.key: s.default for s in manifest.settings}
+    by_key = {s.key: s for s in manifest.settings}
+    for key, value in overrides.items():
+        setting = by_key.get(key)
+        if setting is None:
+            msg = f"has no setting {key!r}"
+            raise LoadError(record.name, msg)
+        try:
+            values[key] = setting.check(value)
+        except ValueError as exc:
+            msg = f"setting {key!r}: {exc}"
+            raise LoadError(record.name, msg) from None
+    return values

@@ -1,0 +1,84 @@
+"""
+The namespaced registry of active tools, agents and workflows.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from acc_plugins.errors import PluginNotFoundError
+
+from ._dispatch import ToolEntry
+
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from acc_plugins.sdk import Agent, Workflow
+
+    from ._record import PluginRecord
+
+_T = TypeVar("_T")
+
+
+def lookup(table: Mapping[str, _T], kind: str, name: str) -> _T:
+    """
+    ``table[name]``, or a ``PluginNotFoundError`` with a did-you-mean.
+    """
+    found = table.get(name)
+    if found is not None:
+        return found
+    close = difflib.get_close_matches(name, list(table), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    msg = f"no active {kind} named {name!r}{hint}"
+    raise PluginNotFoundError(name, msg)
+
+
+class Registry:
+    """
+    What active plugins offer, under ``plugin.name`` keys.
+
+    Attributes:
+        tools: Callable tools.
+
+        agents: Agents, with their plugin.
+
+        workflows: Workflows, with their plugin.
+    """
+
+    def __init__(self) -> None:
+        self.tools: dict[str, ToolEntry] = {}
+        self.agents: dict[str, tuple[PluginRecord, Agent]] = {}
+        self.workflows: dict[str, tuple[PluginRecord, Workflow]] = {}
+
+    def __repr__(self) -> str:
+        return f"<Registry tools={len(self.tools)} agents={len(self.agents)}>"
+
+    def register(self, record: PluginRecord) -> None:
+        """
+        Add everything *record* declares.
+        """
+        name = record.name
+        for tool_name, spec in record.tools.items():
+            target = f"{name}.{tool_name}"
+            self.tools[target] = ToolEntry(
+                target, record, spec.function, spec.signature, spec.description
+            )
+        for agent_name, agent in record.agents.items():
+            self.agents[f"{name}.{agent_name}"] = (record, agent)
+        for workflow_name, workflow in record.workflows.items():
+            self.workflows[f"{name}.{workflow_name}"] = (record, workflow)
+
+    def unregister(self, plugin: str) -> None:
+        """
+        Remove everything of *plugin*.
+        """
+        prefix = plugin + "."
+        for table in (self.tools, self.agents, self.workflows):
+            _drop_prefixed(table, prefix)
+
+
+def _drop_prefixed(table: dict[str, Any], prefix: str) -> None:
+    for key in [k for k in table if k.startswith(prefix)]:
+        del table[key]

@@ -1,0 +1,135 @@
+"""
+Small AST helpers for the transformer: building guard calls, and the scans
+that decide what a method may trust.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TypeVar
+
+from ._policy import GUARD_RAW_GETATTR, GUARD_TOKEN, OWNER_MARK
+
+
+_N = TypeVar("_N", bound=ast.AST)
+
+
+def located(new: _N, old: ast.AST) -> _N:
+    ast.copy_location(new, old)
+    return ast.fix_missing_locations(new)
+
+
+def call(name: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(
+        func=ast.Name(id=name, ctx=ast.Load()), args=list(args), keywords=[]
+    )
+
+
+def owned_test(name: str) -> ast.Compare:
+    """
+    ``__acc_rawgetattr__(name, "__acc_sandbox__", None) is __acc_token__``:
+    an inline ownership test, a C-level call instead of a guard call.
+    """
+    probe = call(
+        GUARD_RAW_GETATTR,
+        ast.Name(id=name, ctx=ast.Load()),
+        ast.Constant(OWNER_MARK),
+        ast.Constant(None),
+    )
+    return ast.Compare(
+        left=probe,
+        ops=[ast.Is()],
+        comparators=[ast.Name(id=GUARD_TOKEN, ctx=ast.Load())],
+    )
+
+
+class Scope:
+    """
+    One lexical scope while the tree is walked.
+    """
+
+    __slots__ = ("class_name", "kind", "trusted_self")
+
+    def __init__(
+        self, kind: str, *, class_name: str = "", trusted_self: str = ""
+    ) -> None:
+        self.kind = kind
+        self.class_name = class_name
+        self.trusted_self = trusted_self
+
+
+def binds(tree: ast.AST, name: str, *, skip: ast.arg) -> bool:
+    """
+    Tell whether *name* is rebound anywhere inside *tree*.
+    """
+    for node in ast.walk(tree):
+        match node:
+            case ast.Name(id=found, ctx=ast.Store() | ast.Del()) if (
+                found == name
+            ):
+                return True
+            case ast.arg(arg=found) if found == name and node is not skip:
+                return True
+            case ast.Global(names=names) | ast.Nonlocal(names=names) if (
+                name in names
+            ):
+                return True
+            case ast.alias(name=found, asname=alias) if (
+                alias or found.partition(".")[0]
+            ) == name:
+                return True
+            case (
+                ast.ExceptHandler(name=found)
+                | ast.MatchAs(name=found)
+                | ast.MatchStar(name=found)
+                | ast.MatchMapping(rest=found)
+            ) if found == name:
+                return True
+    return False
+
+
+def jumps_out_of_finally(body: list[ast.stmt]) -> ast.stmt | None:
+    """
+    Find a ``return``, ``break`` or ``continue`` that would leave a
+    ``finally`` block and so discard the exception in flight.
+    """
+
+    def walk(nodes: list[ast.stmt], in_loop: bool) -> ast.stmt | None:
+        for node in nodes:
+            if isinstance(node, ast.Return) or (
+                isinstance(node, ast.Break | ast.Continue) and not in_loop
+            ):
+                return node
+            if isinstance(
+                node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+            ):
+                continue
+            loop = isinstance(node, ast.For | ast.While | ast.AsyncFor)
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(node, field, None)
+                if inner:
+                    found = walk(inner, in_loop or (loop and field == "body"))
+                    if found:
+                        return found
+            for handler in getattr(node, "handlers", ()):
+                found = walk(handler.body, in_loop)
+                if found:
+                    return found
+            for case in getattr(node, "cases", ()):
+                found = walk(case.body, in_loop)
+                if found:
+                    return found
+        return None
+
+    return walk(body, in_loop=False)
+
+
+def after_docstring(body: list[ast.stmt]) -> int:
+    first = body[0] if body else None
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        return 1
+    return 0

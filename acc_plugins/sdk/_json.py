@@ -1,0 +1,277 @@
+"""
+Fresh, bounded copies of JSON-compatible values, and their names in messages.
+
+Values come from callers and from sandboxed plugin code. Only exact
+built-in types pass: a subclass of ``str`` or ``list`` could carry plugin
+code into the host, so types are compared with ``is`` and no ``repr``,
+``==`` or ``hash`` is ever called on a value that is not of an exact
+built-in type.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = [
+    "SCALAR_TYPES",
+    "ConvertError",
+    "check_result",
+    "describe_type",
+    "key_path",
+    "shorten",
+    "show",
+    "to_json",
+]
+
+_Copy: TypeAlias = dict[str, object] | list[object]
+_Items: TypeAlias = "Iterator[tuple[object, object]]"
+
+SCALAR_TYPES: Final[dict[str, type]] = {
+    "null": type(None),
+    "boolean": bool,
+    "integer": int,
+    "number": float,
+    "string": str,
+}
+_JSON_TYPES: Final = (*((t, n) for n, t in SCALAR_TYPES.items()),)
+_CONTAINER_TYPES: Final = ((list, "array"), (tuple, "array"), (dict, "object"))
+_SHOWN_BITS: Final = 64
+# type's own descriptor: a plugin metaclass could make __name__ a property.
+_TYPE_NAME: Final = type.__dict__["__name__"]
+
+
+class ConvertError(ValueError):
+    """
+    A value that does not fit a ``TypeSpec``.
+
+    Attributes:
+        reason: What is wrong, for example ``"expected integer, got string"``.
+
+        where: Path of the value inside the argument, ``""`` at the top.
+
+        mismatch: Whether the value is simply of another type, so that a
+            union may report its own expectations instead.
+    """
+
+    def __init__(
+        self, reason: str, where: str, *, mismatch: bool = False
+    ) -> None:
+        self.reason = reason
+        self.where = where
+        self.mismatch = mismatch
+        super().__init__(f"{reason} @ ${where}" if where else reason)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """
+    Cut caller- or plugin-supplied text down to size for a message.
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_type(value: object) -> str:
+    """
+    Name the JSON type of a value, or the class of any other value.
+
+    Args:
+        value: Any object; no code of its class runs.
+
+    Returns:
+        ``"integer"``, ``"array"``, ``"string subclass"``, ``"set"``...
+    """
+    cls = type(value)
+    for known, label in (*_JSON_TYPES, *_CONTAINER_TYPES):
+        if cls is known:
+            return label
+    for known, label in (*_JSON_TYPES, *_CONTAINER_TYPES):
+        # issubclass against a built-in reads the MRO; no plugin code runs.
+        if issubclass(cls, known):
+            return f"{label} subclass"
+    name = shorten(str.__str__(_TYPE_NAME.__get__(cls)))
+    return name or "unnamed class"
+
+
+def show(value: object) -> str:
+    """
+    Quote an exact scalar as JSON for a message, or name its type.
+    """
+    cls = type(value)
+    # Never ``cls in {...}``: hashing a plugin class can run its metaclass.
+    if value is None or cls is bool or cls is str:
+        return shorten(json.dumps(value, ensure_ascii=False), 40)
+    if cls is int:
+        # A very long integer may not even convert to text (int_info).
+        digits = int.bit_length(value)  # type: ignore[arg-type]
+        return str(value) if digits <= _SHOWN_BITS else "a long integer"
+    return describe_type(value)
+
+
+def key_path(where: str, key: str) -> str:
+    """
+    Extend a path such as ``[2]`` by an object key: ``[2].name``.
+    """
+    if key.isidentifier():
+        return f"{where}.{shorten(key, 40)}"
+    return f"{where}[{json.dumps(shorten(key, 40), ensure_ascii=False)}]"
+
+
+def _not_json(item: object, where: str) -> ConvertError:
+    """
+    Build the error for a value of a type JSON does not have.
+    """
+    if type(item) is float:
+        msg = f"{item} is not JSON-compatible"
+    else:
+        label = describe_type(item)
+        article = "an" if label[0] in "aeiou" else "a"
+        msg = f"{article} {label} is not JSON-compatible"
+    return ConvertError(msg, where)
+
+
+def to_json(
+    value: object, *, max_depth: int = 64, max_items: int = 1_000_000
+) -> object:
+    """
+    Copy a JSON-compatible value, turning tuples into lists.
+
+    The walk is iterative and bounded, so deep nesting, a cycle or a list
+    holding one list many times over cannot exhaust the host.
+
+    Args:
+        value: The value to copy; exact built-in types only.
+
+        max_depth: How many containers deep the value may nest.
+
+        max_items: How many values it may hold, counting repeats.
+
+    Returns:
+        A fresh copy sharing no list or dict with *value*.
+
+    Raises:
+        ConvertError: With ``where`` the path to the first offending value.
+    """
+    return _Copier(max_depth, max_items).run(value)
+
+
+def check_result(
+    value: object,
+    *,
+    target: str,  # noqa: ARG001 -- kept for callers; see Args
+    max_depth: int = 64,
+    max_items: int = 1_000_000,
+) -> object:
+    """
+    Copy a tool's return value into fresh JSON-compatible data.
+
+    Tuples become lists. The walk is iterative and bounded, so a deep,
+    self-referencing or hugely shared structure cannot crash the host.
+
+    Args:
+        value: What the tool returned.
+
+        target: The namespaced tool name. It is not in the message: the
+            host names the target when it wraps the error.
+
+        max_depth: How many containers deep the value may nest.
+
+        max_items: How many values it may hold, counting repeats.
+
+    Returns:
+        The copy, sharing no list or dict with *value*.
+
+    Raises:
+        ValueError: Naming the path inside the value, as in
+            ``"result[2].name: a set is not JSON-compatible"``.
+    """
+    try:
+        return to_json(value, max_depth=max_depth, max_items=max_items)
+    except ConvertError as exc:
+        msg = f"result{exc.where}: {exc.reason}"
+        raise ValueError(msg) from None
+
+
+class _Copier:
+    """
+    A depth-first copy with an explicit stack, so no Python recursion.
+
+    A frame holds a container's remaining items, its copy, its id and its
+    path segment. Paths are joined only for a message: building one per
+    item would cost quadratic time in a deep value.
+    """
+
+    def __init__(self, max_depth: int, max_items: int) -> None:
+        self.max_depth = max_depth
+        self.max_items = max_items
+        self.count = 0
+        self.on_path: set[int] = set()  # ids of the containers being copied
+        self.stack: list[tuple[_Items, _Copy, int, str]] = []
+
+    def where(self, segment: str) -> str:
+        return "".join(frame[3] for frame in self.stack) + segment
+
+    def visit(self, item: object, segment: str) -> object:
+        self.count += 1
+        cls = type(item)
+        if self.count > self.max_items:
+            problem = f"more than {self.max_items} values"
+        elif _is_scalar(item):
+            return item
+        elif cls is not list and cls is not tuple and cls is not dict:
+            raise _not_json(item, self.where(segment))
+        elif len(self.stack) >= self.max_depth:
+            problem = f"nested deeper than {self.max_depth} levels"
+        elif id(item) in self.on_path:
+            problem = "contains itself (a cycle)"
+        else:
+            self.on_path.add(id(item))
+            copy: _Copy = {} if cls is dict else []
+            self.stack.append((_items(item), copy, id(item), segment))
+            return copy
+        raise ConvertError(problem, self.where(segment))
+
+    def run(self, value: object) -> object:
+        result = self.visit(value, "")
+        while self.stack:
+            items, copy, ident, _ = self.stack[-1]
+            depth = len(self.stack)
+            for key, item in items:
+                if isinstance(copy, list):
+                    copy.append(self.visit(item, f"[{key}]"))
+                elif type(key) is str:
+                    copy[key] = self.visit(item, key_path("", key))
+                else:
+                    msg = f"object keys must be strings, got {show(key)}"
+                    raise ConvertError(msg, self.where(""))
+                if len(self.stack) > depth:
+                    break  # copy the new container first, then come back
+            else:
+                self.stack.pop()
+                self.on_path.discard(ident)
+        return result
+
+
+def _items(container: object) -> _Items:
+    """
+    Iterate the key (or index) and value pairs of an exact container.
+    """
+    if type(container) is dict:
+        return iter(container.items())
+    if type(container) is list or type(container) is tuple:
+        return enumerate(container)
+    return iter(())
+
+
+def _is_scalar(item: object) -> bool:
+    """
+    Whether a value is an exact JSON scalar (a finite float included).
+    """
+    cls = type(item)
+    if cls is float:
+        return math.isfinite(item)  # type: ignore[arg-type]
+    return item is None or cls is bool or cls is int or cls is str
