@@ -52,8 +52,13 @@ def typecheck(session: nox.Session) -> None:
     mypy --strict over the package, tests, benchmarks and this file.
     """
     _install(session, "test", "lint")
-    session.install("nox")
     session.run("mypy")
+    session.run(
+        "bash",
+        ".ci/typecheck-examples",
+        env={"MYPY": "mypy"},
+        external=True,
+    )
 
 
 @nox.session

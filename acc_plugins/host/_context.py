@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from acc_plugins.errors import PermissionDenied
-from acc_plugins.sdk._signature import check_result
 
+from ._dispatch import copy_json
 from ._facades import facade
 
 
@@ -105,14 +105,15 @@ def build_context(
     def storage_get(key: str, default: object = None) -> object:
         text = capabilities.store.get(plugin, _text("key", key, _MAX_KEY))
         if text is None:
-            return check_result(default, target=f"{plugin} storage")
+            return copy_json(default, "storage default")
         import json  # noqa: PLC0415 -- only on this path
 
         return json.loads(text)
 
     def storage_set(key: str, value: object) -> None:
-        copied = check_result(value, target=f"{plugin} storage")
-        capabilities.store.set(plugin, _text("key", key, _MAX_KEY), copied)
+        key = _text("key", key, _MAX_KEY)
+        copied = copy_json(value, f"storage value {key!r}")
+        capabilities.store.set(plugin, key, copied)
 
     def storage_delete(key: str) -> None:
         capabilities.store.delete(plugin, _text("key", key, _MAX_KEY))
@@ -122,7 +123,7 @@ def build_context(
 
     def emit(name: str, payload: object = None) -> int:
         text = _text("event name", name, 200)
-        copied = check_result(payload, target=f"event {text}")
+        copied = copy_json(payload, f"event {text!r} payload")
         return capabilities.emit(f"{plugin}.{text}", copied, plugin)
 
     def query(

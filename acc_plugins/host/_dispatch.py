@@ -30,6 +30,21 @@ _ACTIVE = State.ACTIVE
 _perf_counter = time.perf_counter
 
 
+def copy_json(value: object, label: str) -> object:
+    """
+    A fresh JSON-compatible copy of *value*.
+
+    Raises:
+        ValueError: Naming *label* and the path inside the value, as in
+            ``storage value 'k'[2]: a set is not JSON-compatible``.
+    """
+    try:
+        return check_result(value, target=label)
+    except ValueError as exc:
+        text = str(exc)
+        raise ValueError(label + text.removeprefix("result")) from None
+
+
 def call_plugin(
     record: PluginRecord,
     target: str,
@@ -139,7 +154,7 @@ class ToolEntry:
             self.record.stats.errors += 1
             raise _call_error(self.record, self.target, sandbox.violations[-1])
         try:
-            return check_result(result, target=self.target)
+            return copy_json(result, "result")
         except ValueError as exc:
             msg = f"returned a value that is not JSON-compatible: {exc}"
             raise PluginCallError(self.target, msg) from None

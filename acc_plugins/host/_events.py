@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, Final, cast
 
 from acc_plugins.errors import PluginCallError
 from acc_plugins.sdk import Event
-from acc_plugins.sdk._signature import check_result
 
-from ._dispatch import call_plugin
+from ._dispatch import call_plugin, copy_json
 from ._lifecycle import State
 
 
@@ -70,7 +69,7 @@ class EventBus:
         """
         Deliver one event; return how many plugin hooks received it.
         """
-        copied = check_result(payload, target=f"event {name}")
+        copied = copy_json(payload, f"event {name!r} payload")
         for listener in list(self._listeners):
             listener(Event(name, cast("JSON", copied), source))
         if self._depth >= MAX_DEPTH:
@@ -85,7 +84,7 @@ class EventBus:
                         hook.event, name
                     ):
                         continue
-                    fresh = check_result(copied, target=name)
+                    fresh = copy_json(copied, "payload")
                     event = Event(name, cast("JSON", fresh), source)
                     delivered += 1
                     with contextlib.suppress(PluginCallError):

@@ -15,6 +15,7 @@ here), and numbers; values reach it through its namespace.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import time
 from typing import TYPE_CHECKING, Any, Final
@@ -25,6 +26,7 @@ from ._lifecycle import State
 
 
 if TYPE_CHECKING:
+    import types
     from collections.abc import Callable
 
     from acc_plugins.sdk._signature import Parameter, TypeSpec
@@ -112,6 +114,12 @@ _TAIL: Final = """\
 """
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(source: str) -> types.CodeType:
+    # Signatures repeat across tools and plugins; compile each shape once.
+    return compile(source, "<acc_plugins fast call>", "exec")
+
+
 def compile_fast_invoker(
     record: PluginRecord,
     parameters: tuple[Parameter, ...],
@@ -169,6 +177,5 @@ def compile_fast_invoker(
         lines += block
     call = ", ".join(f"{p.name}=a{i}" for i, p in enumerate(parameters))
     source = "\n".join(lines) + "\n" + _TAIL.format(call=call)
-    code = compile(source, f"<acc_plugins fast call {record.name}>", "exec")
-    exec(code, namespace)  # noqa: S102 -- our own template; see the module docstring
+    exec(_compiled(source), namespace)  # noqa: S102 -- our own template; see the module docstring
     return namespace["invoke"]  # type: ignore[return-value]

@@ -22,11 +22,10 @@ from acc_plugins.errors import (
 )
 from acc_plugins.manifest import load_manifest
 from acc_plugins.sandbox import BytecodeCache
-from acc_plugins.sdk._signature import check_result
 
 from ._context import Capabilities, build_context
 from ._discovery import MANIFEST_NAME, default_paths, discover
-from ._dispatch import call_plugin
+from ._dispatch import call_plugin, copy_json
 from ._events import EventBus
 from ._lifecycle import Lifecycle, State, Transition
 from ._loader import (
@@ -532,7 +531,11 @@ class PluginHost:
             result = call_plugin(
                 record, name, agent.function, (record.instance, task), {}
             )
-            return check_result(result, target=name)
+            try:
+                return copy_json(result, "result")
+            except ValueError as exc:
+                msg = f"returned a value that is not JSON-compatible: {exc}"
+                raise PluginCallError(name, msg) from None
         if self._claude is None:
             msg = "the host provides no Claude capability to drive this agent"
             raise PluginCallError(name, msg)
@@ -549,7 +552,7 @@ class PluginHost:
         Run a workflow with its inputs and return its output.
         """
         record, workflow = lookup(self._registry.workflows, "workflow", name)
-        copied = {k: check_result(v, target=name) for k, v in inputs.items()}
+        copied = {k: copy_json(v, f"input {k!r}") for k, v in inputs.items()}
         return run_workflow(
             name,
             workflow,

@@ -14,9 +14,37 @@ from ._policy import GUARD_RAW_GETATTR, GUARD_TOKEN, OWNER_MARK
 _N = TypeVar("_N", bound=ast.AST)
 
 
+_POSITIONS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+
+
+def _takes_position(node: ast.AST) -> bool:
+    return "lineno" in node._attributes  # noqa: SLF001 -- the ast module's own field list
+
+
+def _has_position(node: ast.AST) -> bool:
+    return hasattr(node, "lineno")
+
+
 def located(new: _N, old: ast.AST) -> _N:
-    ast.copy_location(new, old)
-    return ast.fix_missing_locations(new)
+    """
+    Give *new* and its fresh descendants the position of *old*.
+
+    Descends only into nodes without a position of their own: the plugin's
+    nodes inside *new* keep theirs, and are not walked again (which
+    ``ast.fix_missing_locations`` would do, at quadratic cost).
+    """
+    where = [getattr(old, field, None) for field in _POSITIONS]
+    stack: list[ast.AST] = [new]
+    while stack:
+        node = stack.pop()
+        positioned = _has_position(node)
+        if node is not new and (positioned or not _takes_position(node)):
+            continue
+        if _takes_position(node):
+            for field, value in zip(_POSITIONS, where, strict=True):
+                setattr(node, field, value)
+        stack.extend(ast.iter_child_nodes(node))
+    return new
 
 
 def call(name: str, *args: ast.expr) -> ast.Call:
@@ -58,11 +86,30 @@ class Scope:
         self.trusted_self = trusted_self
 
 
+_BINDERS = (
+    ast.Name,
+    ast.arg,
+    ast.Global,
+    ast.Nonlocal,
+    ast.alias,
+    ast.ExceptHandler,
+    ast.MatchAs,
+    ast.MatchStar,
+    ast.MatchMapping,
+)
+
+
 def binds(tree: ast.AST, name: str, *, skip: ast.arg) -> bool:
     """
     Tell whether *name* is rebound anywhere inside *tree*.
     """
     for node in ast.walk(tree):
+        if not isinstance(node, _BINDERS):
+            continue  # the common case, kept cheap
+        if isinstance(node, ast.Name) and (
+            node.id != name or isinstance(node.ctx, ast.Load)
+        ):
+            continue
         match node:
             case ast.Name(id=found, ctx=ast.Store() | ast.Del()) if (
                 found == name

@@ -3,12 +3,15 @@ What plugin code sees of the host: the capability context and events.
 
 These are protocols for type checkers and documentation.  The host supplies
 the implementations, each a facade whose every method checks a permission
-before it acts and copies data in both directions.
+before it acts and copies data in both directions.  What comes back from
+the host (settings, stored values, other tools' results) is typed ``Any``:
+the manifest and the other tool's schema say what it is, so plugin code
+reads it without casts and ``mypy --strict`` still checks the rest.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -37,7 +40,7 @@ class Storage(Protocol):
     A small key-value store of JSON values that belongs to the plugin.
     """
 
-    def get(self, key: str, default: JSON = None) -> JSON: ...
+    def get(self, key: str, default: JSON = None) -> Any: ...
     def set(self, key: str, value: JSON) -> None: ...
     def delete(self, key: str) -> None: ...
     def keys(self) -> list[str]: ...
@@ -71,7 +74,7 @@ class Tools(Protocol):
     granted by ``host:tools:<plugin>.<tool>``).
     """
 
-    def call(self, name: str, /, **arguments: JSON) -> JSON: ...
+    def call(self, name: str, /, **arguments: JSON) -> Any: ...
 
 
 class Context(Protocol):
@@ -84,7 +87,7 @@ class Context(Protocol):
     @property
     def log(self) -> Logger: ...
     @property
-    def settings(self) -> Mapping[str, JSON]: ...
+    def settings(self) -> Mapping[str, Any]: ...
     @property
     def storage(self) -> Storage: ...
     @property
@@ -104,11 +107,11 @@ class Event:
         name: The event's full name, such as ``"plugin.activated"`` or
             ``"text-tools.indexed"``.
 
-        payload: A private copy of the event's data.
+        payload: A private copy of the event's data (JSON values).
 
         source: The plugin that emitted it, or ``"host"``.
     """
 
     name: str
-    payload: JSON = None
+    payload: Any = None
     source: str = "host"

@@ -18,6 +18,8 @@ import attrs
 
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ._context import JSON
 
 _NAME: Final = re.compile(r"^[a-z_][a-z0-9_-]{0,63}$")
@@ -82,6 +84,17 @@ class Step:
             raise TypeError(msg)
 
 
+def _steps(value: Iterable[Step]) -> tuple[Step, ...]:
+    return tuple(value)
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        msg = "inputs is a list of names, not one string"
+        raise TypeError(msg)
+    return tuple(value)
+
+
 @attrs.frozen
 class Workflow:
     """
@@ -101,9 +114,9 @@ class Workflow:
     """
 
     name: str = attrs.field(validator=_name)
-    steps: tuple[Step, ...] = attrs.field(converter=tuple)
+    steps: tuple[Step, ...] = attrs.field(converter=_steps)
     description: str = ""
-    inputs: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    inputs: tuple[str, ...] = attrs.field(default=(), converter=_names)
     output: str | None = None
 
     def __attrs_post_init__(self) -> None:

@@ -62,7 +62,8 @@ class CodeReviewer(Plugin):
     @tool
     def history(self) -> list[dict[str, int]]:
         """The size of the last reviews, oldest first."""
-        return self.ctx.storage.get("reviews", [])
+        reviews: list[dict[str, int]] = self.ctx.storage.get("reviews", [])
+        return reviews
 
     @hook("plugin.active")
     def on_plugin_active(self, event: Event) -> None:

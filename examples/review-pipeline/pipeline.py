@@ -3,6 +3,8 @@ A workflow plugin: the steps call tools and agents of other plugins and
 pass their results along.
 """
 
+from typing import Any
+
 from acc_plugins.sdk import Plugin, Step, Workflow, tool
 
 
@@ -41,7 +43,9 @@ class ReviewPipeline(Plugin):
     )
 
     @tool
-    def report(self, review: str, todos: list[dict]) -> dict:
+    def report(
+        self, review: str, todos: list[dict[str, Any]]
+    ) -> dict[str, object]:
         """
         Combine a review and the TODO list into one report.
 

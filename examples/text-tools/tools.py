@@ -32,7 +32,7 @@ class TextTools(Plugin):
     """Typed text and code utilities."""
 
     def __init__(self) -> None:
-        self._calls = Counter()
+        self._calls: Counter[str] = Counter()
 
     def _count(self, name: str) -> None:
         self._calls[name] += 1
