@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from ._astutil import (
     Scope,
@@ -59,6 +59,18 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
+_N = TypeVar("_N", bound=ast.AST)
+
+# Nodes without children or checks; the policy never needs to visit them.
+_LEAVES: Final = (
+    ast.expr_context,
+    ast.operator,
+    ast.cmpop,
+    ast.unaryop,
+    ast.boolop,
+    ast.Constant,
+)
+
 _HINT_INTROSPECTION: Final = (
     "introspection reaches the interpreter's internals; "
     "use type(x), isinstance() or ordinary attributes"
@@ -81,6 +93,42 @@ class PluginTransformer(MatchRules):
     ) -> None:
         super().__init__(errors, warnings, used_names)
         self._scopes: list[Scope] = [Scope("module")]
+
+    # -- traversal --------------------------------------------------------
+
+    def node_contents_visit(self, node: _N) -> _N:
+        """
+        Visit the children of *node*, as ``ast.NodeTransformer`` does, but
+        without dispatching on leaves that carry nothing to check (contexts,
+        operators, constants): they are a third of all nodes.
+        """
+        visit = self.visit
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                if not value:
+                    continue
+                kept: list[object] = []
+                for item in value:
+                    if isinstance(item, ast.AST) and not isinstance(
+                        item, _LEAVES
+                    ):
+                        result = visit(item)
+                        if result is None:
+                            continue
+                        if not isinstance(result, ast.AST):
+                            kept.extend(result)
+                            continue
+                        item = result  # noqa: PLW2901 -- replaced in place
+                    kept.append(item)
+                value[:] = kept
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                result = visit(value)
+                if result is None:
+                    delattr(node, field)
+                else:
+                    setattr(node, field, result)
+        return node
 
     # -- scopes -----------------------------------------------------------
 

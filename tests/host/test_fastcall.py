@@ -120,7 +120,12 @@ def test_a_hidden_refusal_is_caught_on_the_fast_path(tmp_path):
     )
     host.start()
 
-    with pytest.raises(PluginCallError, match="import of 'os' is not allowed"):
-        host.call_tool("fast.mix", name="escape")
+    try:
+        with pytest.raises(
+            PluginCallError, match="import of 'os' is not allowed"
+        ):
+            host.call_tool("fast.mix", name="escape")
 
-    assert host.state("fast") is State.ERROR
+        assert host.state("fast") is State.ERROR
+    finally:
+        host.stop()

@@ -73,6 +73,8 @@ class Main(Plugin):
 
 @pytest.fixture(name="host")
 def _host(tmp_path):
+    made = []
+
     def make(**kwargs):
         host = PluginHost(
             [tmp_path / "plugins"],
@@ -81,9 +83,12 @@ def _host(tmp_path):
             **kwargs,
         )
         host.start()
+        made.append(host)
         return host
 
-    return make
+    yield make
+    for host in made:
+        host.stop()
 
 
 def test_a_plugin_loads_activates_and_serves(tmp_path, host):

@@ -1,0 +1,96 @@
+"""
+Restricted compilation and the bytecode cache, which is trusted code: an
+entry runs only if it is exactly what was stored for its key.
+"""
+
+import marshal
+
+import pytest
+from acc_plugins.errors import CompileError
+from acc_plugins.sandbox import BytecodeCache, Sandbox, compile_plugin_source
+
+
+SOURCE = "def answer():\n    return 42\n"
+
+
+def test_compile_errors_name_file_and_line():
+    """Syntax errors are reported like policy errors."""
+    with pytest.raises(CompileError) as info:
+        compile_plugin_source("x = (\n", "bad.py")
+
+    assert info.value.problems == ["bad.py:1: '(' was never closed"]
+
+
+def test_the_cache_serves_identical_code(tmp_path):
+    """A warm compile is a cache hit with the same behaviour."""
+    cache = BytecodeCache(tmp_path)
+    first = cache.compile(SOURCE, "m.py")
+    second = cache.compile(SOURCE, "m.py")
+
+    namespace: dict[str, object] = {}
+    exec(second, namespace)  # noqa: S102 -- the test runs what the cache gives
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert first.co_consts == second.co_consts
+    assert namespace["answer"]() == 42  # type: ignore[operator]
+
+
+def test_a_tampered_entry_is_recompiled_not_run(tmp_path):
+    """Swapping the payload for other code fails the integrity check."""
+    cache = BytecodeCache(tmp_path)
+    cache.compile(SOURCE, "m.py")
+    (entry,) = tmp_path.glob("*.accc")
+    blob = entry.read_bytes()
+    evil = marshal.dumps(
+        compile("import os\nanswer = lambda: 'pwned'\n", "m.py", "exec")
+    )
+    entry.write_bytes(
+        blob[: len(blob) - len(marshal.dumps(compile(SOURCE, "m.py", "exec")))]
+        + evil
+    )
+
+    code = BytecodeCache(tmp_path).compile(SOURCE, "m.py")
+
+    namespace: dict[str, object] = {}
+    exec(code, namespace)  # noqa: S102 -- proving the served code is the real one
+    assert namespace["answer"]() == 42  # type: ignore[operator]
+
+
+def test_an_entry_stored_under_another_key_is_refused(tmp_path):
+    """Copying a valid entry over another key's file does not run it."""
+    cache = BytecodeCache(tmp_path)
+    cache.compile("def answer():\n    return 'other'\n", "other.py")
+    (other,) = tmp_path.glob("*.accc")
+    key = BytecodeCache.key(SOURCE.encode(), "m.py")
+    (tmp_path / f"{key}.accc").write_bytes(other.read_bytes())
+
+    fresh = BytecodeCache(tmp_path)
+    code = fresh.compile(SOURCE, "m.py")
+
+    namespace: dict[str, object] = {}
+    exec(code, namespace)  # noqa: S102
+    assert namespace["answer"]() == 42  # type: ignore[operator]
+    assert fresh.misses == 1
+
+
+def test_the_key_changes_with_source_and_path():
+    """Different text or a different file never share an entry."""
+    a = BytecodeCache.key(b"x = 1\n", "a.py")
+
+    assert a != BytecodeCache.key(b"x = 2\n", "a.py")
+    assert a != BytecodeCache.key(b"x = 1\n", "b.py")
+
+
+def test_a_symlink_out_of_the_plugin_is_not_a_module(tmp_path):
+    """Imports resolve inside the plugin folder only."""
+    outside = tmp_path / "outside.py"
+    outside.write_text("secret = 1\n")
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "sneaky.py").symlink_to(outside)
+    (plugin / "m.py").write_text("import sneaky\n")
+    sandbox = Sandbox(plugin, "p")
+
+    with pytest.raises(Exception, match="sneaky"):
+        sandbox.import_module("m")
+
+    assert not sandbox.has_module("sneaky")

@@ -1,0 +1,159 @@
+"""
+The "trusted self" optimisation: a method reads ``self._x`` directly only
+when ``self`` provably stays the plugin's own object.
+"""
+
+import pytest
+from acc_plugins.errors import SandboxViolation
+
+
+COMPREHENSION_REBIND = """
+import json
+class A:
+    def leak(self):
+        return [self._default_decoder for self in [json]]
+A().leak()
+"""
+WALRUS_REBIND = """
+import json
+class A:
+    def leak(self):
+        if (self := json):
+            return self._default_decoder
+A().leak()
+"""
+NONLOCAL_REBIND = """
+import json
+class A:
+    def leak(self):
+        def swap():
+            nonlocal self
+            self = json
+        swap()
+        return self._default_decoder
+A().leak()
+"""
+LOOP_REBIND = """
+import json
+class A:
+    def leak(self):
+        for self in [json]:
+            pass
+        return self._default_decoder
+A().leak()
+"""
+MATCH_REBIND = """
+import json
+class A:
+    def leak(self):
+        match json:
+            case self:
+                return self._default_decoder
+A().leak()
+"""
+EXCEPT_REBIND = """
+class A:
+    def leak(self):
+        try:
+            raise ValueError("x")
+        except ValueError as self:
+            return self._not_mine
+A().leak()
+"""
+FOREIGN_SELF_BY_DECORATOR = """
+import json
+def with_json(function):
+    def call(*args):
+        return function(json)
+    return call
+class A:
+    @with_json
+    def leak(self):
+        return self._default_decoder
+A().leak()
+"""
+STATICMETHOD_SELF = """
+import json
+class A:
+    @staticmethod
+    def leak(self):
+        return self._default_decoder
+A.leak(json)
+"""
+CLASSMETHOD_FOREIGN = """
+import json
+class A:
+    @classmethod
+    def leak(cls):
+        return cls._default_decoder
+A.leak.__func__
+"""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        COMPREHENSION_REBIND,
+        WALRUS_REBIND,
+        NONLOCAL_REBIND,
+        LOOP_REBIND,
+        MATCH_REBIND,
+        FOREIGN_SELF_BY_DECORATOR,
+        STATICMETHOD_SELF,
+    ],
+)
+def test_rebinding_self_loses_the_trust(sandboxed, source):
+    """Whatever rebinds self, a foreign object's private state stays out."""
+    with pytest.raises(SandboxViolation, match=r"_default_decoder|foreign"):
+        sandboxed(source)
+
+
+def test_an_exception_bound_to_self_is_guarded(sandboxed):
+    """except ... as self rebinds too."""
+    with pytest.raises(
+        SandboxViolation, match="private attribute '_not_mine'"
+    ):
+        sandboxed(EXCEPT_REBIND)
+
+
+def test_classmethod_internals_are_out_of_reach(sandboxed):
+    """__func__ of a method is not readable."""
+    from acc_plugins.errors import CompileError
+
+    with pytest.raises(CompileError, match="'__func__'"):
+        sandboxed(CLASSMETHOD_FOREIGN)
+
+
+def test_trusted_methods_still_work_normally(sandboxed):
+    """Methods, classmethods, generators, closures and properties."""
+    sandbox = sandboxed(
+        """
+        class Tally:
+            _registry = []
+
+            def __init__(self, start):
+                self._n = start
+                Tally._registry.append(self)
+
+            @classmethod
+            def count(cls):
+                return len(cls._registry)
+
+            @property
+            def n(self):
+                return self._n
+
+            def steps(self, k):
+                for _ in range(k):
+                    self._n += 1
+                    yield self._n
+
+            def adder(self):
+                return lambda d: self._n + d
+
+        t = Tally(1)
+        result = (list(t.steps(3)), t.adder()(10), t.n, Tally.count())
+        """
+    )
+
+    assert sandbox.import_module("m").result == ([2, 3, 4], 14, 4, 1)
