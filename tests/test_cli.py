@@ -103,9 +103,18 @@ def test_info_describes_one_plugin(run):
     assert "loaded" in result.output
 
 
-def test_info_of_an_unknown_plugin_fails(run):
+def test_info_of_an_unknown_plugin_fails(tmp_path):
     """A clear error and a non-zero exit."""
-    result = CliRunner().invoke(cli, [f"--path={EXAMPLES}", "info", "nope"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            f"--path={EXAMPLES}",
+            f"--cache-dir={tmp_path / 'c'}",
+            f"--data-dir={tmp_path / 'd'}",
+            "info",
+            "nope",
+        ],
+    )
 
     assert result.exit_code == 1
     assert "no plugin named 'nope'" in result.output
@@ -171,3 +180,26 @@ def test_demo_runs_end_to_end_from_the_installed_command(tmp_path):
     assert "demo finished: everything behaved as expected" in result.stdout
     assert result.stdout.count("refused") >= 5
     assert "Review of" in result.stdout
+
+
+def test_list_shows_why_a_plugin_failed(tmp_path):
+    """A failed plugin's first problem is in the table."""
+    broken = tmp_path / "plugins" / "broken"
+    broken.mkdir(parents=True)
+    (broken / "plugin.toml").write_text('[plugin]\nname = "broken"\n')
+
+    result = CliRunner().invoke(
+        cli,
+        [
+            f"--path={tmp_path / 'plugins'}",
+            f"--cache-dir={tmp_path / 'c'}",
+            f"--data-dir={tmp_path / 'd'}",
+            "list",
+        ],
+        env={"COLUMNS": "300"},
+    )
+
+    assert result.exit_code == 0
+    assert "last error" in result.output
+    assert "plugin.toml: plugin.version: required" in result.output
+    assert "plugin.description: required" not in result.output  # first only

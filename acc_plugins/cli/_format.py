@@ -48,17 +48,29 @@ def plugins_table(infos: Sequence[PluginInfo]) -> Table:
     The ``list`` table.
     """
     table = Table(title="plugins", title_justify="left")
-    for column in ("name", "version", "kind", "state", "permissions"):
+    failed = any(info.last_error is not None for info in infos)
+    columns = ["name", "version", "kind", "state", "permissions"]
+    for column in [*columns, "last error"] if failed else columns:
         table.add_column(column, overflow="fold")
     for info in infos:
-        table.add_row(
+        row: list[str | Text] = [
             info.name,
             info.version,
             info.kind,
             _state(info.state.value),
             "\n".join(info.permissions) or "-",
-        )
+        ]
+        if failed:
+            error = info.last_error
+            row.append(_first_problem(str(error)) if error else "")
+        table.add_row(*row)
     return table
+
+
+def _first_problem(text: str, limit: int = 120) -> str:
+    # The table shows the first problem; ``info NAME`` shows them all.
+    first = text.split("; ", 1)[0]
+    return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
 def plugin_details(info: PluginInfo, tools: Sequence[ToolInfo]) -> Group:
