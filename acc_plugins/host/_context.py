@@ -15,6 +15,7 @@ from acc_plugins.errors import PermissionDenied
 
 from ._dispatch import copy_json
 from ._facades import facade
+from ._shield import shielded
 
 
 if TYPE_CHECKING:
@@ -153,16 +154,17 @@ def build_context(
                 require(f"host:tools:{target}")
         return capabilities.call_tool(target, arguments, plugin)
 
+    log = facade(
+        "Logger",
+        debug=shielded(log_at(logging.DEBUG)),
+        info=shielded(log_at(logging.INFO)),
+        warning=shielded(log_at(logging.WARNING)),
+        error=shielded(log_at(logging.ERROR)),
+    )
     return facade(  # type: ignore[no-any-return]
         "Context",
         plugin=plugin,
-        log=facade(
-            "Logger",
-            debug=log_at(logging.DEBUG),
-            info=log_at(logging.INFO),
-            warning=log_at(logging.WARNING),
-            error=log_at(logging.ERROR),
-        ),
+        log=log,
         settings=types.MappingProxyType(
             {
                 k: tuple(v) if isinstance(v, list) else v
@@ -171,12 +173,12 @@ def build_context(
         ),
         storage=facade(
             "Storage",
-            get=storage_get,
-            set=storage_set,
-            delete=storage_delete,
-            keys=storage_keys,
+            get=shielded(storage_get),
+            set=shielded(storage_set),
+            delete=shielded(storage_delete),
+            keys=shielded(storage_keys),
         ),
-        events=facade("Events", emit=emit),
-        claude=facade("Claude", query=query),
-        tools=facade("Tools", call=call),
+        events=facade("Events", emit=shielded(emit)),
+        claude=facade("Claude", query=shielded(query)),
+        tools=facade("Tools", call=shielded(call)),
     )

@@ -136,3 +136,69 @@ def test_each_attempt_fails_and_the_host_survives(host, tool, message):
     if host.state("attacker").value == "error":
         host.restart("attacker")
     assert host.call_tool("attacker.fine") == "fine"
+
+
+class _Secret:
+    """A host object that must never reach plugin code."""
+
+
+class _LeakyError(Exception):
+    def __init__(self) -> None:
+        super().__init__("provider failed", _Secret())
+        self.client = _Secret()
+
+
+class _FailingClaude:
+    def query(self, prompt, *, system, max_tokens):
+        try:
+            {}["missing"]
+        except KeyError:
+            raise _LeakyError from None
+
+
+CATCHER = """
+from acc_plugins.sdk import Plugin, tool
+
+class Main(Plugin):
+    @tool
+    def probe(self) -> list:
+        try:
+            self.ctx.claude.query("hi")
+        except Exception as exc:
+            return [
+                type(exc).__name__,
+                [type(a).__name__ for a in exc.args],
+                hasattr(exc, "client"),
+                exc.__context__ is None,
+                exc.__cause__ is None,
+                str(exc),
+            ]
+        return []
+"""
+
+
+def test_host_exceptions_reach_plugins_as_text_only(tmp_path):
+    """No reference to a host object survives the trip into the plugin."""
+    folder = tmp_path / "plugins" / "catcher"
+    folder.mkdir(parents=True)
+    (folder / "plugin.toml").write_text(
+        MANIFEST.replace('"attacker"', '"catcher"').replace(
+            "[settings.width]",
+            '[permissions]\nhost = ["claude.query"]\n\n[settings.width]',
+        )
+    )
+    (folder / "main.py").write_text(textwrap.dedent(CATCHER))
+    host = PluginHost(
+        [tmp_path / "plugins"],
+        claude=_FailingClaude(),
+        cache_dir=tmp_path / "c",
+        data_dir=tmp_path / "d",
+    )
+    host.start()
+    try:
+        result = host.call_tool("catcher.probe")
+    finally:
+        host.stop()
+
+    assert result[:5] == ["RuntimeError", ["str"], False, True, True]
+    assert result[5].startswith("_LeakyError: ('provider failed', <")
