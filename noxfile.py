@@ -62,6 +62,21 @@ def typecheck(session: nox.Session) -> None:
 
 
 @nox.session
+def docs(session: nox.Session) -> None:
+    """
+    Build the documentation site with mkdocs build --strict.
+    """
+    _install(session, "docs")
+    session.run(
+        "mkdocs",
+        "build",
+        "--strict",
+        *session.posargs,
+        env={"NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """
     Run the benchmarks and print the table (see docs/performance.md).

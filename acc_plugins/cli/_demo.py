@@ -67,7 +67,7 @@ def _copy_examples(target: Path) -> None:
             shutil.copytree(
                 child,
                 target / child.name,
-                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"),
                 dirs_exist_ok=True,
             )
 

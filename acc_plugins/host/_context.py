@@ -123,6 +123,7 @@ def build_context(
         return capabilities.store.keys(plugin)
 
     def emit(name: str, payload: object = None) -> int:
+        require("host:events.emit")
         text = _text("event name", name, 200)
         copied = copy_json(payload, f"event {text!r} payload")
         return capabilities.emit(f"{plugin}.{text}", copied, plugin)

@@ -1,7 +1,8 @@
 """
 The in-process event bus: host listeners first, then plugin hooks.
 
-Delivery order: every host listener in subscription order, then the hooks
+Delivery order: every host listener in subscription order (a failing
+listener is logged and skipped), then the hooks
 of active plugins in activation order, each plugin's hooks in declaration
 order.  Each hook receives its own copy of the payload.  A failing hook is
 contained, counted and reported; the others still run.  Events that hooks
@@ -71,7 +72,14 @@ class EventBus:
         """
         copied = copy_json(payload, f"event {name!r} payload")
         for listener in list(self._listeners):
-            listener(Event(name, cast("JSON", copied), source))
+            try:
+                listener(Event(name, cast("JSON", copied), source))
+            except Exception:  # noqa: BLE001 -- logged with its traceback
+                # A host listener's bug is the host's to fix, but it must
+                # not break delivery to plugins or the lifecycle that emits.
+                _log.exception(
+                    "event listener %r failed on %s", listener, name
+                )
         if self._depth >= MAX_DEPTH:
             _log.warning("event %s dropped: events nested too deeply", name)
             return 0

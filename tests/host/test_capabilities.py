@@ -150,8 +150,9 @@ class _LeakyError(Exception):
 
 class _FailingClaude:
     def query(self, prompt, *, system, max_tokens):
+        missing: dict[str, str] = {}
         try:
-            {}["missing"]
+            missing["key"]
         except KeyError:
             raise _LeakyError from None
 

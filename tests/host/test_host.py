@@ -493,3 +493,57 @@ def test_warm_start_uses_the_bytecode_cache(tmp_path, host):
     second = host()
 
     assert (second.cache.hits, second.cache.misses) == (1, 0)
+
+
+EMITTER = """
+from acc_plugins.sdk import Plugin, tool
+class Main(Plugin):
+    @tool
+    def shout(self) -> int:
+        return self.ctx.events.emit("shouted", {"loud": True})
+"""
+
+
+def test_emitting_events_needs_its_permission(tmp_path, host):
+    """host:events.emit is checked; with it, events are namespaced."""
+    plugins = tmp_path / "plugins"
+    write_plugin(plugins, "quiet", EMITTER)
+    write_plugin(
+        plugins,
+        "loud",
+        EMITTER,
+        extra='[permissions]\nhost = ["events.emit"]\n',
+    )
+    h = host()
+    seen: list[str] = []
+    h.subscribe(lambda event: seen.append(event.name))
+
+    with pytest.raises(
+        PluginCallError, match=r"lacks permission 'host:events\.emit'"
+    ):
+        h.call_tool("quiet.shout")
+    h.call_tool("loud.shout")
+
+    assert "loud.shouted" in seen
+
+
+def test_a_failing_listener_breaks_nothing(tmp_path):
+    """A host listener that raises is logged; plugins still load."""
+    write_plugin(tmp_path / "plugins", "echo", ECHO)
+    h = PluginHost(
+        [tmp_path / "plugins"],
+        cache_dir=tmp_path / "c",
+        data_dir=tmp_path / "d",
+    )
+
+    def broken(event: Event) -> None:
+        msg = "listener bug"
+        raise RuntimeError(msg)
+
+    h.subscribe(broken)
+    h.start()
+    try:
+        assert h.state("echo") is State.ACTIVE
+        assert h.call_tool("echo.echo", text="x") == ["x"]
+    finally:
+        h.stop()
