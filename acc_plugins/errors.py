@@ -9,7 +9,8 @@ Everything acc_plugins raises because of a plugin derives from
     ├── ManifestError(PluginError, ValueError)      .path, .problems
     ├── SandboxError
     │   ├── CompileError                            .path, .problems
-    │   └── SandboxViolation                        .what, .filename, .lineno
+    │   ├── SandboxViolation                        .what, .filename, .lineno
+    │   └── BudgetExceeded                          .resource, .limit
     ├── LoadError                                   .name; __cause__
     │   └── DependencyError                         .chain
     ├── PluginNotFoundError(PluginError, LookupError)
@@ -97,6 +98,24 @@ class SandboxViolation(SandboxError):  # noqa: N818 -- a violation, not an "erro
         self.lineno = lineno
         where = f"{filename}:{lineno}: " if filename else ""
         super().__init__(f"{where}{what} is not allowed in the sandbox")
+
+
+class BudgetExceeded(SandboxError):  # noqa: N818 -- reads as a verdict, like SandboxViolation
+    """
+    Plugin code used up a budget (time, so far) and was stopped.
+
+    Like ``SandboxViolation``, plugin code cannot catch it.
+
+    Attributes:
+        resource: What ran out, for example ``"time"``.
+
+        limit: The budget, in the resource's unit (milliseconds for time).
+    """
+
+    def __init__(self, resource: str, limit: float, unit: str) -> None:
+        self.resource = resource
+        self.limit = limit
+        super().__init__(f"exceeded its {resource} budget of {limit:g} {unit}")
 
 
 class LoadError(PluginError):

@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
 
-from acc_plugins.errors import PluginCallError, SandboxViolation
+from acc_plugins.errors import (
+    BudgetExceeded,
+    PluginCallError,
+    SandboxViolation,
+)
 from acc_plugins.sdk import ToolError
 from acc_plugins.sdk._signature import check_result
 
@@ -60,8 +64,13 @@ def call_plugin(
     """
     stats = record.stats
     sandbox = record.sandbox
-    seen = len(sandbox.violations) if sandbox is not None else 0
+    if sandbox is None:  # pragma: no cover -- only loaded plugins are called
+        msg = "plugin is not loaded"
+        raise PluginCallError(target, msg)
+    seen = len(sandbox.violations)
+    budget = sandbox.budget
     start = _perf_counter()
+    budget.enter(start)
     try:
         result = function(*args, **(kwargs or {}))
     except (KeyboardInterrupt, SystemExit):
@@ -70,9 +79,10 @@ def call_plugin(
         stats.errors += 1
         raise _call_error(record, target, exc) from exc
     finally:
+        budget.leave()
         stats.calls += 1
         stats.seconds += _perf_counter() - start
-    if sandbox is not None and len(sandbox.violations) != seen:
+    if len(sandbox.violations) != seen:
         # Plugin code hid a refusal from itself; the host still acts on it.
         violation = sandbox.violations[-1]
         stats.errors += 1
@@ -86,6 +96,10 @@ def _call_error(
     failure = failure_of(exc, record.root)
     if isinstance(exc, ToolError):
         return PluginCallError(target, failure.message)
+    if isinstance(exc, BudgetExceeded):
+        # Stopped, not broken: the plugin keeps serving other calls.
+        record.stats.breaches += 1
+        return PluginCallError(target, str(exc), failure.location)
     record.last_error = failure
     if isinstance(exc, SandboxViolation):
         record.on_violation(record, exc)

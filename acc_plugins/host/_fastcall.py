@@ -99,10 +99,18 @@ _TAIL: Final = """\
         return slow(arguments)
     seen = len(violations)
     start = perf_counter()
+    if budget.active:
+        budget.active += 1
+    else:  # Budget.enter, inlined
+        budget.since = start
+        budget.expired = False
+        budget.active = 1
     try:
         result = function(instance, {call})
     except BaseException as exc:
+        budget.active -= 1
         return failed(exc, start)
+    budget.active -= 1  # Budget.leave, inlined: a stale flag is cleared later
     stats.calls += 1
     stats.seconds += perf_counter() - start
     if len(violations) != seen:
@@ -168,6 +176,7 @@ def compile_fast_invoker(
         "slow_result": slow_result,
         "stats": record.stats,
         "violations": sandbox.violations,
+        "budget": sandbox.budget,
     }
     lines = ["def invoke(arguments, /):", "    given = 0"]
     for index, parameter in enumerate(parameters):

@@ -62,7 +62,8 @@ def load_entry_class(
 
         CompileError, SandboxViolation: If its code is refused.
     """
-    entry = manifest_of(record).plugin.entry
+    manifest = manifest_of(record)
+    entry = manifest.plugin.entry
     record.sandbox = sandbox = Sandbox(
         record.root,
         record.name,
@@ -70,6 +71,7 @@ def load_entry_class(
         extra_modules={"acc_plugins.sdk": sdk},
         safe_bases=SAFE_BASES,
         on_print=lambda text: record.log.append(f"PRINT: {text.rstrip()}"),
+        timeout=manifest.limits.timeout_ms / 1000,
     )
     cls = sandbox.load_attribute(entry.module, entry.attr)
     if not (

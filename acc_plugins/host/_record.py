@@ -88,11 +88,14 @@ class CallStats:
         errors: Calls that failed.
 
         seconds: Time spent in the plugin's code.
+
+        breaches: Calls stopped because they ran out of budget.
     """
 
     calls: int = 0
     errors: int = 0
     seconds: float = 0.0
+    breaches: int = 0
 
 
 @attrs.define(eq=False)

@@ -8,7 +8,13 @@ from __future__ import annotations
 import ast
 from typing import TypeVar
 
-from ._policy import GUARD_RAW_GETATTR, GUARD_TOKEN, OWNER_MARK
+from ._policy import (
+    GUARD_BUDGET,
+    GUARD_RAW_GETATTR,
+    GUARD_TICK,
+    GUARD_TOKEN,
+    OWNER_MARK,
+)
 
 
 _N = TypeVar("_N", bound=ast.AST)
@@ -69,6 +75,42 @@ def owned_test(name: str) -> ast.Compare:
         ops=[ast.Is()],
         comparators=[ast.Name(id=GUARD_TOKEN, ctx=ast.Load())],
     )
+
+
+def budget_expired() -> ast.Attribute:
+    """
+    ``__acc_budget__.expired``: the watchdog's flag, one attribute read.
+    """
+    return ast.Attribute(
+        value=ast.Name(id=GUARD_BUDGET, ctx=ast.Load()),
+        attr="expired",
+        ctx=ast.Load(),
+    )
+
+
+def budget_check(where: ast.AST) -> ast.If:
+    """
+    ``if __acc_budget__.expired: __acc_tick__()``, placed at *where*.
+    """
+    check = ast.If(
+        test=budget_expired(), body=[ast.Expr(call(GUARD_TICK))], orelse=[]
+    )
+    return located(check, where)
+
+
+def budget_filter(where: ast.AST) -> ast.BoolOp:
+    """
+    ``not __acc_budget__.expired or __acc_tick__()``: the same check as a
+    comprehension filter that lets every item through.
+    """
+    test = ast.BoolOp(
+        op=ast.Or(),
+        values=[
+            ast.UnaryOp(op=ast.Not(), operand=budget_expired()),
+            call(GUARD_TICK),
+        ],
+    )
+    return located(test, where)
 
 
 class Scope:

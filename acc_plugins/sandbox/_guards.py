@@ -16,18 +16,21 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
-from acc_plugins.errors import SandboxViolation
+from acc_plugins.errors import BudgetExceeded, SandboxViolation
 
+from ._budget import Budget
 from ._builtins import plain_builtins
 from ._classes import ClassFactory
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
+    GUARD_BUDGET,
     GUARD_CLASS,
     GUARD_GETATTR,
     GUARD_RAW_GETATTR,
     GUARD_RERAISE,
     GUARD_SELF,
+    GUARD_TICK,
     GUARD_TOKEN,
     GUARD_WITH,
     GUARD_WRITE,
@@ -43,7 +46,12 @@ if TYPE_CHECKING:
 
 # Exceptions that plugin code may not catch: sandbox refusals, and the
 # host's own interrupts.
-UNCATCHABLE: Final = (SandboxViolation, KeyboardInterrupt, SystemExit)
+UNCATCHABLE: Final = (
+    SandboxViolation,
+    BudgetExceeded,
+    KeyboardInterrupt,
+    SystemExit,
+)
 
 
 def _plugin_location(root: str) -> tuple[str | None, int | None]:
@@ -135,6 +143,8 @@ class Guards:
             host learns of it even if plugin code were to hide it.
 
         on_print: Receives each line plugin code prints.
+
+        budget: The plugin's time budget, checked by compiled code.
     """
 
     def __init__(
@@ -145,8 +155,10 @@ class Guards:
         safe_bases: Iterable[type] = (),
         on_violation: Callable[[SandboxViolation], None] = lambda _: None,
         on_print: Callable[[str], None] = lambda _: None,
+        budget: Budget | None = None,
     ) -> None:
         self.token = token
+        self.budget = budget if budget is not None else Budget(5.0)
         self._root = root
         self.safe_bases = frozenset(safe_bases)
         self._on_violation = on_violation
@@ -357,11 +369,13 @@ class Guards:
                 "print": self.print_,
                 "setattr": self.set_attribute,
                 "type": self.type_of,
+                GUARD_BUDGET: self.budget,
                 GUARD_CLASS: ClassFactory(self),
                 GUARD_GETATTR: self.get_attribute,
                 GUARD_RERAISE: self.reraise,
                 GUARD_RAW_GETATTR: getattr,
                 GUARD_SELF: self.check_self,
+                GUARD_TICK: self.budget.tick,
                 GUARD_TOKEN: self.token,
                 GUARD_WITH: self.with_,
                 GUARD_WRITE: self.write,

@@ -198,6 +198,8 @@ GUARD_WITH: Final = "__acc_with__"
 GUARD_CLASS: Final = "__acc_class__"
 GUARD_TOKEN: Final = "__acc_token__"  # noqa: S105 -- a name, not a secret
 GUARD_RAW_GETATTR: Final = "__acc_rawgetattr__"
+GUARD_BUDGET: Final = "__acc_budget__"
+GUARD_TICK: Final = "__acc_tick__"
 
 # The attribute that marks a class or module as created by one sandbox; its
 # value is that sandbox's token.  A dunder, so plugin code can neither read
@@ -225,7 +227,7 @@ def _policy_fingerprint() -> str:
     ]
     text = "|".join(",".join(sorted(part)) for part in parts)
     # Bump the suffix when the transformer's output changes shape.
-    return hashlib.sha256(f"{text}|transformer-2".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{text}|transformer-3".encode()).hexdigest()[:16]
 
 
 POLICY_VERSION: Final = _policy_fingerprint()

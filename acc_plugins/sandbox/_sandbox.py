@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+import time
 import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from acc_plugins.errors import CompileError, SandboxViolation
 
 from ._allowlist import ALLOWED_MODULES
+from ._budget import Budget
 from ._compiler import BytecodeCache, compile_plugin_source
 from ._guards import Guards
 from ._imports import ModuleProxy, build_proxy
@@ -47,6 +49,9 @@ class Sandbox:
 
         on_print: Receives what plugin code prints.
 
+        timeout: Seconds one outermost call into the plugin (or the run of
+            a module at import) may take.
+
     Attributes:
         violations: Every refusal so far, in order.
     """
@@ -60,8 +65,10 @@ class Sandbox:
         extra_modules: Mapping[str, Mapping[str, object]] | None = None,
         safe_bases: Iterable[type] = (),
         on_print: Callable[[str], None] = lambda _: None,
+        timeout: float = 5.0,
     ) -> None:
         self.root = root.resolve()
+        self.budget = Budget(timeout)
         self._root_text = str(self.root)
         self.name = name
         self.cache = cache
@@ -74,6 +81,7 @@ class Sandbox:
             safe_bases=safe_bases,
             on_violation=self.violations.append,
             on_print=on_print,
+            budget=self.budget,
         )
         self._builtins = self.guards.builtins(self._import)
         # A module class of its own: ownership of plugin modules follows
@@ -187,7 +195,11 @@ class Sandbox:
         try:
             if path.is_file():
                 code = self._compile(path)
-                exec(code, namespace)  # noqa: S102 -- the sandbox's one exec: restricted code, guarded globals
+                self.budget.enter(time.perf_counter())
+                try:
+                    exec(code, namespace)  # noqa: S102 -- the sandbox's one exec: restricted code, guarded globals
+                finally:
+                    self.budget.leave()
         except BaseException:
             del self._modules[dotted]
             sys.modules.pop(module.__name__, None)

@@ -27,6 +27,8 @@ from ._astutil import (
     Scope,
     after_docstring,
     binds,
+    budget_check,
+    budget_filter,
     call,
     jumps_out_of_finally,
     located,
@@ -337,10 +339,19 @@ class PluginTransformer(MatchRules):
         return self.node_contents_visit(node)
 
     def visit_For(self, node: ast.For) -> ast.AST:
-        return self.node_contents_visit(node)
+        node = self.node_contents_visit(node)
+        node.body.insert(0, budget_check(node))
+        return node
+
+    def visit_While(self, node: ast.While) -> ast.AST:
+        node = self.node_contents_visit(node)
+        node.body.insert(0, budget_check(node))
+        return node
 
     def visit_comprehension(self, node: ast.comprehension) -> ast.AST:
-        return self.node_contents_visit(node)
+        node = self.node_contents_visit(node)
+        node.ifs.append(budget_filter(node.target))
+        return node
 
     def visit_Assign(self, node: ast.Assign) -> ast.AST:
         return self.node_contents_visit(node)
@@ -455,6 +466,8 @@ class PluginTransformer(MatchRules):
                 node.body[0],
             )
             node.body.insert(after_docstring(node.body), check)
+        # Every call checks the budget: recursion and long call chains stop.
+        node.body.insert(after_docstring(node.body), budget_check(node))
         return node
 
     def _visit_body(self, body: list[ast.stmt]) -> list[ast.stmt]:

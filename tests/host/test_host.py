@@ -3,6 +3,7 @@ PluginHost: loading, lifecycle, dispatch, failures, events.
 """
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -547,3 +548,38 @@ def test_a_failing_listener_breaks_nothing(tmp_path):
         assert h.call_tool("echo.echo", text="x") == ["x"]
     finally:
         h.stop()
+
+
+SPINNER = """
+from acc_plugins.sdk import Plugin, tool
+class Main(Plugin):
+    @tool
+    def spin(self, forever: bool = True) -> str:
+        while forever:
+            pass
+        return "done"
+"""
+
+
+def test_a_runaway_tool_is_stopped_and_the_plugin_keeps_serving(
+    tmp_path, host
+):
+    """The budget from [limits] stops the call; nothing else is affected."""
+    plugins = tmp_path / "plugins"
+    write_plugin(
+        plugins, "spinner", SPINNER, extra="[limits]\ntimeout-ms = 100\n"
+    )
+    write_plugin(plugins, "echo", ECHO)
+    h = host()
+    started = time.perf_counter()
+
+    with pytest.raises(
+        PluginCallError, match="exceeded its time budget of 100 ms"
+    ):
+        h.call_tool("spinner.spin")
+
+    assert time.perf_counter() - started < 0.25
+    assert h.state("spinner") is State.ACTIVE
+    assert h.info("spinner").stats.breaches == 1
+    assert h.call_tool("spinner.spin", forever=False) == "done"
+    assert h.call_tool("echo.echo", text="alive") == ["alive"]

@@ -8,9 +8,19 @@ import marshal
 import pytest
 from acc_plugins.errors import CompileError
 from acc_plugins.sandbox import BytecodeCache, Sandbox, compile_plugin_source
+from acc_plugins.sandbox._guards import Guards
 
 
 SOURCE = "def answer():\n    return 42\n"
+
+
+def run(code) -> dict[str, object]:
+    """Execute restricted code with a sandbox's builtins."""
+    namespace: dict[str, object] = {
+        "__builtins__": Guards(object()).builtins(lambda *_: None)
+    }
+    exec(code, namespace)  # noqa: S102 -- the test runs what the cache gives
+    return namespace
 
 
 def test_compile_errors_name_file_and_line():
@@ -27,8 +37,7 @@ def test_the_cache_serves_identical_code(tmp_path):
     first = cache.compile(SOURCE, "m.py")
     second = cache.compile(SOURCE, "m.py")
 
-    namespace: dict[str, object] = {}
-    exec(second, namespace)  # noqa: S102 -- the test runs what the cache gives
+    namespace = run(second)
     assert (cache.hits, cache.misses) == (1, 1)
     assert first.co_consts == second.co_consts
     assert namespace["answer"]() == 42  # type: ignore[operator]
@@ -50,8 +59,7 @@ def test_a_tampered_entry_is_recompiled_not_run(tmp_path):
 
     code = BytecodeCache(tmp_path).compile(SOURCE, "m.py")
 
-    namespace: dict[str, object] = {}
-    exec(code, namespace)  # noqa: S102 -- proving the served code is the real one
+    namespace = run(code)
     assert namespace["answer"]() == 42  # type: ignore[operator]
 
 
@@ -66,8 +74,7 @@ def test_an_entry_stored_under_another_key_is_refused(tmp_path):
     fresh = BytecodeCache(tmp_path)
     code = fresh.compile(SOURCE, "m.py")
 
-    namespace: dict[str, object] = {}
-    exec(code, namespace)  # noqa: S102
+    namespace = run(code)
     assert namespace["answer"]() == 42  # type: ignore[operator]
     assert fresh.misses == 1
 
