@@ -72,6 +72,7 @@ def load_entry_class(
         safe_bases=SAFE_BASES,
         on_print=lambda text: record.log.append(f"PRINT: {text.rstrip()}"),
         timeout=manifest.limits.timeout_ms / 1000,
+        memory_mb=manifest.limits.memory_mb,
     )
     cls = sandbox.load_attribute(entry.module, entry.attr)
     if not (

@@ -18,15 +18,22 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from acc_plugins.errors import BudgetExceeded, SandboxViolation
 
+from ._bombs import BombChecks
 from ._budget import Budget
 from ._builtins import plain_builtins
 from ._classes import ClassFactory
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
+    GUARD_AUG_ATTR,
+    GUARD_AUG_ITEM,
     GUARD_BUDGET,
     GUARD_CLASS,
     GUARD_GETATTR,
+    GUARD_INPLACE,
+    GUARD_LSHIFT,
+    GUARD_MUL,
+    GUARD_POW,
     GUARD_RAW_GETATTR,
     GUARD_RERAISE,
     GUARD_SELF,
@@ -145,6 +152,9 @@ class Guards:
         on_print: Receives each line plugin code prints.
 
         budget: The plugin's time budget, checked by compiled code.
+
+        memory_bytes: The plugin's memory budget, which single operations
+            (repetition, powers, shifts) may not exceed.
     """
 
     def __init__(
@@ -156,6 +166,7 @@ class Guards:
         on_violation: Callable[[SandboxViolation], None] = lambda _: None,
         on_print: Callable[[str], None] = lambda _: None,
         budget: Budget | None = None,
+        memory_bytes: int = 128 * 2**20,
     ) -> None:
         self.token = token
         self.budget = budget if budget is not None else Budget(5.0)
@@ -164,6 +175,7 @@ class Guards:
         self._on_violation = on_violation
         self._on_print = on_print
         self._formatter = _SafeFormatter(self.get_attribute)
+        self.bombs = BombChecks(memory_bytes, self.refuse)
 
     # -- ownership --------------------------------------------------------
 
@@ -366,12 +378,20 @@ class Guards:
                 "delattr": self.del_attribute,
                 "getattr": self.get_attribute,
                 "hasattr": self.has_attribute,
+                "pow": self.bombs.pow,
                 "print": self.print_,
+                "range": self.bombs.range,
                 "setattr": self.set_attribute,
                 "type": self.type_of,
+                GUARD_AUG_ATTR: self.bombs.aug_attr,
+                GUARD_AUG_ITEM: self.bombs.aug_item,
                 GUARD_BUDGET: self.budget,
                 GUARD_CLASS: ClassFactory(self),
                 GUARD_GETATTR: self.get_attribute,
+                GUARD_INPLACE: self.bombs.inplace,
+                GUARD_LSHIFT: self.bombs.lshift,
+                GUARD_MUL: self.bombs.mul,
+                GUARD_POW: self.bombs.pow,
                 GUARD_RERAISE: self.reraise,
                 GUARD_RAW_GETATTR: getattr,
                 GUARD_SELF: self.check_self,

@@ -200,6 +200,12 @@ GUARD_TOKEN: Final = "__acc_token__"  # noqa: S105 -- a name, not a secret
 GUARD_RAW_GETATTR: Final = "__acc_rawgetattr__"
 GUARD_BUDGET: Final = "__acc_budget__"
 GUARD_TICK: Final = "__acc_tick__"
+GUARD_MUL: Final = "__acc_mul__"
+GUARD_POW: Final = "__acc_pow__"
+GUARD_LSHIFT: Final = "__acc_lshift__"
+GUARD_INPLACE: Final = "__acc_inplace__"
+GUARD_AUG_ITEM: Final = "__acc_augitem__"
+GUARD_AUG_ATTR: Final = "__acc_augattr__"
 
 # The attribute that marks a class or module as created by one sandbox; its
 # value is that sandbox's token.  A dunder, so plugin code can neither read
@@ -227,7 +233,7 @@ def _policy_fingerprint() -> str:
     ]
     text = "|".join(",".join(sorted(part)) for part in parts)
     # Bump the suffix when the transformer's output changes shape.
-    return hashlib.sha256(f"{text}|transformer-3".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{text}|transformer-4".encode()).hexdigest()[:16]
 
 
 POLICY_VERSION: Final = _policy_fingerprint()

@@ -52,6 +52,8 @@ class Sandbox:
         timeout: Seconds one outermost call into the plugin (or the run of
             a module at import) may take.
 
+        memory_mb: The memory budget no single operation may exceed.
+
     Attributes:
         violations: Every refusal so far, in order.
     """
@@ -66,6 +68,7 @@ class Sandbox:
         safe_bases: Iterable[type] = (),
         on_print: Callable[[str], None] = lambda _: None,
         timeout: float = 5.0,
+        memory_mb: int = 128,
     ) -> None:
         self.root = root.resolve()
         self.budget = Budget(timeout)
@@ -82,6 +85,7 @@ class Sandbox:
             on_violation=self.violations.append,
             on_print=on_print,
             budget=self.budget,
+            memory_bytes=memory_mb * 2**20,
         )
         self._builtins = self.guards.builtins(self._import)
         # A module class of its own: ownership of plugin modules follows

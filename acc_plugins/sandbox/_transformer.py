@@ -40,8 +40,14 @@ from ._policy import (
     DEFINABLE_DUNDERS,
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
+    GUARD_AUG_ATTR,
+    GUARD_AUG_ITEM,
     GUARD_CLASS,
     GUARD_GETATTR,
+    GUARD_INPLACE,
+    GUARD_LSHIFT,
+    GUARD_MUL,
+    GUARD_POW,
     GUARD_RERAISE,
     GUARD_SELF,
     GUARD_WITH,
@@ -72,6 +78,25 @@ _LEAVES: Final = (
     ast.boolop,
     ast.Constant,
 )
+
+# Operators whose result can dwarf their operands, and their size checks.
+_SIZED_OPS: Final[dict[type[ast.operator], str]] = {
+    ast.LShift: GUARD_LSHIFT,
+    ast.Mult: GUARD_MUL,
+    ast.Pow: GUARD_POW,
+}
+_AUG_TEXT: Final[dict[type[ast.operator], str]] = {
+    ast.LShift: "<<=",
+    ast.Mult: "*=",
+    ast.Pow: "**=",
+}
+
+
+def _is_number(node: ast.expr) -> bool:
+    # CPython folds constant arithmetic itself, and refuses to fold
+    # results beyond a small size, so constants need no check.
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
 
 _HINT_INTROSPECTION: Final = (
     "introspection reaches the interpreter's internals; "
@@ -305,11 +330,61 @@ class PluginTransformer(MatchRules):
             return located(fast, node)
         return node
 
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        node = self.node_contents_visit(node)
+        guard = _SIZED_OPS.get(type(node.op))
+        if guard is None or (_is_number(node.left) and _is_number(node.right)):
+            return node
+        return located(call(guard, node.left, node.right), node)
+
+    def _sized_aug_assign(self, node: ast.AugAssign) -> ast.AST:
+        # ``x *= n`` may build a huge sequence in one C call: check sizes
+        # first, evaluating the target's parts once, as Python does.
+        op = ast.Constant(_AUG_TEXT[type(node.op)])
+        target = node.target
+        if isinstance(target, ast.Name):
+            self.check_name(target, target.id)
+            value = call(
+                GUARD_INPLACE, op, ast.Name(target.id, ast.Load()), node.value
+            )
+            return located(ast.Assign(targets=[target], value=value), node)
+        if isinstance(target, ast.Subscript):
+            key = self.visit(target.slice)
+            if isinstance(key, ast.Slice):
+                key = call(
+                    "slice",
+                    *(
+                        part or ast.Constant(None)
+                        for part in (key.lower, key.upper, key.step)
+                    ),
+                )
+            update = call(
+                GUARD_AUG_ITEM, self.visit(target.value), key, op, node.value
+            )
+            return located(ast.Expr(update), node)
+        assert isinstance(target, ast.Attribute)  # noqa: S101 -- the grammar's third form
+        if not self._attribute_allowed(target, store=True):
+            return node
+        trusted = self._is_trusted(target.value)
+        obj = self.visit(target.value)
+        if not trusted:
+            obj = self._writable(obj)
+        update = call(
+            GUARD_AUG_ATTR,
+            obj,
+            ast.Constant(self._mangle(target.attr)),
+            op,
+            node.value,
+        )
+        return located(ast.Expr(update), node)
+
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
         # ``self.n += 1`` and ``grid[y][x] -= 1`` are everyday code.  The
         # target is evaluated once, as Python does; an attribute target is
         # first passed through the write guard.
         node.value = self.visit(node.value)
+        if type(node.op) in _SIZED_OPS:
+            return self._sized_aug_assign(node)
         target = node.target
         if isinstance(target, ast.Attribute):
             if self._attribute_allowed(target, store=True):

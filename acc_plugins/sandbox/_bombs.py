@@ -1,0 +1,171 @@
+"""
+Refusing memory bombs before they run.
+
+A single operation in C (``"x" * 10**10``, ``2 ** 10**10``, ``1 << 10**10``,
+``list(range(10**12))``) can exhaust memory or hold the
+interpreter far longer than any time budget, because no plugin bytecode runs
+until it returns.  The compiler routes ``*``, ``**`` and ``<<`` (and their
+augmented forms) through the checks here, which estimate the size of the
+result from the operands and refuse what would exceed the plugin's memory
+budget.  Numbers multiply at full speed: only repetition of sequences and
+big exponents or shifts need the estimate.
+
+These checks stop the obvious bombs, not every C-level amplifier (a
+``re`` pattern with catastrophic backtracking, ``itertools.permutations``
+of a long range, ``bytes(10**10)``): that is what the isolated tier's operating-system limits
+are for.
+"""
+
+from __future__ import annotations
+
+import operator
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Final
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# Longest range() a plugin may create: C functions (sum, sorted, list)
+# consume a range without running any plugin bytecode.
+MAX_RANGE: Final = 10_000_000
+
+# Exact types multiplied without a check; subclasses take the careful path.
+_NUMBERS: Final = frozenset({bool, complex, float, int})
+_SEQUENCES: Final = (str, bytes, bytearray, list, tuple)
+
+_INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
+    "*=": operator.imul,
+    "**=": operator.ipow,
+    "<<=": operator.ilshift,
+}
+
+
+def _item_bytes(sequence: object) -> int:
+    if isinstance(sequence, (bytes, bytearray)):
+        return 1
+    if isinstance(sequence, str):
+        return 1 if sequence.isascii() else 4
+    return 8  # a pointer per item of a list or tuple
+
+
+def _bits(value: object) -> int:
+    if isinstance(value, int):
+        return abs(value).bit_length()
+    if isinstance(value, Fraction):
+        return max(
+            abs(value.numerator).bit_length(), value.denominator.bit_length()
+        )
+    return 0
+
+
+class BombChecks:
+    """
+    The size checks of one sandbox.
+
+    Args:
+        memory_bytes: The plugin's memory budget.
+
+        refuse: Raises the sandbox's refusal with a description.
+    """
+
+    def __init__(
+        self, memory_bytes: int, refuse: Callable[[str], Any]
+    ) -> None:
+        self.memory_bytes = memory_bytes
+        self._refuse = refuse
+        self.mul = self._make_mul()
+
+    def _make_mul(self) -> Callable[[Any, Any], Any]:
+        # A closure over locals rather than a method: ``*`` is everywhere in
+        # numeric code, and this is the whole cost numbers pay.
+        numbers = _NUMBERS
+        check = self._check_repeat
+
+        def mul(a: Any, b: Any) -> Any:
+            """
+            ``a * b``, refusing a repetition larger than the budget.
+            """
+            if type(a) in numbers and type(b) in numbers:
+                return a * b
+            check(a, b)
+            return a * b
+
+        return mul
+
+    def _too_big(self, what: str, size: int) -> None:
+        self._refuse(
+            f"{what} of about {size:,} bytes (the memory budget is "
+            f"{self.memory_bytes:,})"
+        )
+
+    def _check_repeat(self, a: object, b: object) -> None:
+        for sequence, count in ((a, b), (b, a)):
+            if isinstance(count, int) and isinstance(sequence, _SEQUENCES):
+                size = len(sequence) * count * _item_bytes(sequence)
+                if size > self.memory_bytes:
+                    self._too_big("a repetition", size)
+
+    def pow(self, a: Any, b: Any, modulo: Any = None) -> Any:
+        """
+        ``a ** b`` and ``pow()``, refusing results larger than the budget.
+        """
+        if modulo is not None:
+            return pow(a, b, modulo)  # bounded by the modulus
+        self._check_pow(a, b)
+        return a**b
+
+    def lshift(self, a: Any, b: Any) -> Any:
+        """
+        ``a << b``, refusing results larger than the budget.
+        """
+        self._check_shift(a, b)
+        return a << b
+
+    def inplace(self, op: str, a: Any, b: Any) -> Any:
+        """
+        ``a op= b`` for ``*=``, ``**=`` and ``<<=``, keeping in-place
+        semantics (``list *= n`` changes the list itself).
+        """
+        if op == "*=":
+            self._check_repeat(a, b)
+        elif op == "**=":
+            self._check_pow(a, b)
+        else:
+            self._check_shift(a, b)
+        return _INPLACE[op](a, b)
+
+    def _check_pow(self, a: object, b: object) -> None:
+        if isinstance(b, int) and b > 1:
+            bits = _bits(a)
+            if bits > 1 and bits * b > 8 * self.memory_bytes:
+                self._too_big("a power", bits * b // 8)
+
+    def _check_shift(self, a: object, b: object) -> None:
+        if isinstance(a, int) and isinstance(b, int) and a:
+            bits = _bits(a) + b
+            if bits > 8 * self.memory_bytes:
+                self._too_big("a shift", bits // 8)
+
+    def aug_item(self, obj: Any, key: Any, op: str, value: Any) -> None:
+        """
+        ``obj[key] op= value``, evaluating *obj* and *key* once.
+        """
+        obj[key] = self.inplace(op, obj[key], value)
+
+    def aug_attr(self, obj: Any, name: str, op: str, value: Any) -> None:
+        """
+        ``obj.name op= value`` for an object the write guard let through.
+        """
+        setattr(obj, name, self.inplace(op, getattr(obj, name), value))
+
+    def range(self, *args: int) -> range:
+        """
+        ``range()``, refusing more than ``MAX_RANGE`` items.
+        """
+        result = range(*args)
+        if len(result) > MAX_RANGE:
+            self._refuse(
+                f"range() of {len(result):,} items (at most {MAX_RANGE:,})"
+            )
+        return result
