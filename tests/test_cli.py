@@ -25,7 +25,10 @@ def _run(tmp_path):
             f"--data-dir={tmp_path / 'data'}",
         ]
         return CliRunner().invoke(
-            cli, [*options, *args], catch_exceptions=False
+            cli,
+            [*options, *args],
+            catch_exceptions=False,
+            env={"COLUMNS": "240"},
         )
 
     return run

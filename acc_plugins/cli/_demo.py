@@ -15,6 +15,7 @@ from rich.rule import Rule
 
 from acc_plugins.errors import PluginError
 from acc_plugins.host import FakeClaude, PluginHost, State, validate_plugin
+from acc_plugins.security import scan_plugin
 
 from ._format import console, plugins_table
 
@@ -160,7 +161,7 @@ def _run(out: Console, home: Path) -> int:
         _show(out, "review-pipeline.review-file", report)
 
         out.print(Rule("a hostile plugin"))
-        refusals = _hostile(out, host, plugins / "hostile", problems)
+        refusals = _hostile(out, host, home, problems)
 
         out.print(Rule("summary"))
         infos = host.plugins()
@@ -169,38 +170,68 @@ def _run(out: Console, home: Path) -> int:
 
 
 def _hostile(
-    out: Console, host: PluginHost, root: Path, problems: list[str]
+    out: Console, host: PluginHost, home: Path, problems: list[str]
 ) -> int:
+    root = home / "plugins" / "hostile"
+    strip = str(root) + "/"
     report = validate_plugin(root)
     out.print(
-        "[bold]acc-plugins validate hostile/[/bold] (static: nothing runs)"
+        "[bold]1. acc-plugins validate hostile/[/bold] (compiles, runs nothing)"
     )
     for problem in report.problems:
         out.print(
-            f"    {problem.replace(str(root) + '/', '')}",
+            f"    {problem.replace(strip, '')}", markup=False, highlight=False
+        )
+    refusals = len(report.problems)
+
+    scan = scan_plugin(root)
+    out.print(
+        f"[bold]2. acc-plugins scan hostile/[/bold]: {len(scan.findings)} findings, "
+        f"worst {scan.max_severity.value if scan.max_severity else 'none'}"
+    )
+    for finding in sorted(scan.findings, key=lambda f: -f.severity.rank)[:4]:
+        out.print(
+            f"    {finding.path}:{finding.line}: {finding.rule} "
+            f"[{finding.severity.value}] {finding.message}",
             markup=False,
             highlight=False,
         )
-    refusals = len(report.problems)
-    for tool, attempt in HOSTILE_TOOLS:
-        if host.state("sneaky") is State.ERROR:
-            host.restart("sneaky")
-        try:
-            result = host.call_tool(f"sneaky.{tool}")
-        except PluginError as exc:
-            refusals += 1
-            message = str(exc).replace(str(root) + "/", "")
-            out.print(
-                f"[bold]sneaky.{tool}[/bold] ({attempt}): [red]refused[/red]"
-            )
-            out.print(f"    {message}", markup=False, highlight=False)
-        else:
-            problems.append(f"sneaky.{tool} was not refused: {result!r}")
+    state = host.state("sneaky")
+    out.print(f"    so the host did not load it: sneaky is {state.value}")
+    if state is not State.ERROR:
+        problems.append("the scanner did not keep the hostile plugin out")
+
     out.print(
-        f"sneaky is now {host.state('sneaky').value}; the other plugins still answer:"
+        "[bold]3. defence in depth[/bold]: the same plugin with the scanner "
+        "off; the sandbox refuses each attempt at run time"
     )
+    with PluginHost(
+        [root],
+        cache_dir=home / "cache",
+        data_dir=home / "data",
+        scan_threshold=None,
+    ) as unscanned:
+        for tool, attempt in HOSTILE_TOOLS:
+            if unscanned.state("sneaky") is State.ERROR:
+                unscanned.restart("sneaky")
+            try:
+                result = unscanned.call_tool(f"sneaky.{tool}")
+            except PluginError as exc:
+                refusals += 1
+                message = str(exc).replace(strip, "")
+                out.print(f"    sneaky.{tool} ({attempt}): [red]refused[/red]")
+                out.print(f"        {message}", markup=False, highlight=False)
+            else:
+                problems.append(f"sneaky.{tool} was not refused: {result!r}")
+        audit = unscanned.audit_log.verify()
+        out.print(
+            f"    each refusal is in the audit trail: {audit.entries} entries, "
+            f"chain {'intact' if audit.ok else 'BROKEN'}"
+        )
     answer = host.call_tool("text-tools.word_count", text="still here")
-    out.print(f"    text-tools.word_count -> {answer}")
+    out.print(
+        f"    the other plugins still answer: text-tools.word_count -> {answer}"
+    )
     if json.loads('"ok"') != "ok":
         problems.append("the host's json module was changed")
     return refusals

@@ -28,13 +28,16 @@ _PATHS_HELP = (
 
 def _host(ctx: click.Context) -> PluginHost:
     from acc_plugins.host import FakeClaude, PluginHost  # noqa: PLC0415 -- keeps --help fast
+    from acc_plugins.security import Severity  # noqa: PLC0415
 
     options = ctx.obj
+    blocks = options["scan_blocks"]
     host = PluginHost(
         options["paths"] or None,
         claude=FakeClaude() if options["fake_claude"] else None,
         cache_dir=options["cache_dir"],
         data_dir=options["data_dir"],
+        scan_threshold=None if blocks == "off" else Severity(blocks),
     )
     host.start()
     ctx.call_on_close(host.stop)
@@ -72,14 +75,22 @@ def _fail(message: str) -> None:
     show_default=True,
     help="Offer plugins the offline fake Claude provider.",
 )
+@click.option(
+    "--scan-blocks",
+    type=click.Choice(["info", "low", "medium", "high", "critical", "off"]),
+    default="critical",
+    show_default=True,
+    help="Do not load plugins the static scanner rates this bad or worse.",
+)
 @click.version_option(package_name="acc-plugins")
 @click.pass_context
-def cli(
+def cli(  # noqa: PLR0917 -- click passes each option as an argument
     ctx: click.Context,
     paths: tuple[Path, ...],
     cache_dir: Path | None,
     data_dir: Path | None,
     fake_claude: bool,
+    scan_blocks: str,
 ) -> None:
     """
     Manage and run acc_plugins plugins.
@@ -89,6 +100,7 @@ def cli(
         "cache_dir": cache_dir,
         "data_dir": data_dir,
         "fake_claude": fake_claude,
+        "scan_blocks": scan_blocks,
     }
 
 
@@ -238,3 +250,14 @@ def modules() -> None:
     for name, members in sorted(ALLOWED_MODULES.items()):
         click.echo(f"{name}: {', '.join(members)}")
     click.echo("acc_plugins.sdk: the plugin SDK")
+
+
+def _register() -> None:
+    from ._audit import audit  # noqa: PLC0415 -- kept with its command
+    from ._scan import scan  # noqa: PLC0415 -- kept with its command
+
+    cli.add_command(scan)
+    cli.add_command(audit)
+
+
+_register()

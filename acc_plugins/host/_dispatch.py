@@ -99,6 +99,7 @@ def _call_error(
     if isinstance(exc, BudgetExceeded):
         # Stopped, not broken: the plugin keeps serving other calls.
         record.stats.breaches += 1
+        record.on_violation(record, exc)
         return PluginCallError(target, str(exc), failure.location)
     record.last_error = failure
     if isinstance(exc, SandboxViolation):

@@ -15,6 +15,7 @@ import platformdirs
 from packaging.version import Version
 
 from acc_plugins.errors import (
+    BudgetExceeded,
     LoadError,
     ManifestError,
     PluginCallError,
@@ -22,6 +23,7 @@ from acc_plugins.errors import (
 )
 from acc_plugins.manifest import load_manifest
 from acc_plugins.sandbox import BytecodeCache
+from acc_plugins.security import AuditKind, AuditLog, Severity
 
 from ._context import Capabilities, build_context
 from ._discovery import MANIFEST_NAME, default_paths, discover
@@ -39,6 +41,7 @@ from ._record import Failure, PluginInfo, PluginRecord, failure_of
 from ._registration import sdk_members
 from ._registry import Registry, lookup
 from ._resolve import Node, resolve
+from ._scangate import scan_gate
 from ._storage import KeyValueStore
 from ._workflows import run_workflow
 
@@ -97,6 +100,9 @@ class PluginHost:
 
         settings: Setting values per plugin, over the manifest defaults.
 
+        scan_threshold: Plugins whose code the static scanner rates at this
+            severity or above are not loaded; None turns the scan off.
+
     Use it as a context manager, or call ``start()`` and ``stop()``.
     """
 
@@ -108,6 +114,7 @@ class PluginHost:
         cache_dir: str | Path | None = None,
         data_dir: str | Path | None = None,
         settings: Mapping[str, Mapping[str, object]] | None = None,
+        scan_threshold: Severity | None = Severity.CRITICAL,
     ) -> None:
         self._paths = (
             [Path(p) for p in paths] if paths is not None else default_paths()
@@ -125,6 +132,8 @@ class PluginHost:
             else platformdirs.user_data_path("acc-plugins", appauthor=False)
         )
         self._settings = {k: dict(v) for k, v in (settings or {}).items()}
+        self._scan_threshold = scan_threshold
+        self._audit_log: AuditLog | None = None
         self._store: KeyValueStore | None = None
         self._records: dict[str, PluginRecord] = {}
         self._order: list[str] = []
@@ -295,6 +304,9 @@ class PluginHost:
     def _load(self, record: PluginRecord) -> bool:
         manifest = manifest_of(record)
         try:
+            scan_gate(
+                record, self._cache.directory / "scan", self._scan_threshold
+            )
             cls = load_entry_class(record, cache=self._cache, sdk=self._sdk)
             record.lifecycle.move(State.LOADED, "compiled and executed")
             context = build_context(
@@ -372,7 +384,30 @@ class PluginHost:
         with contextlib.suppress(ValueError):
             self._order.remove(record.name)
 
+    @property
+    def audit_log(self) -> AuditLog:
+        """
+        The tamper-evident audit trail, under the data folder.
+        """
+        if self._audit_log is None:
+            self._audit_log = AuditLog(self._data_dir / "audit")
+        return self._audit_log
+
+    def _audit(self, what: AuditKind, plugin: str, **detail: object) -> None:
+        try:
+            self.audit_log.append(what, plugin, **detail)
+        except (OSError, TypeError, ValueError):
+            # The host keeps serving; the failure itself is logged loudly.
+            _log.exception("cannot write the audit trail")
+
     def _fail(self, record: PluginRecord, failure: Failure) -> None:
+        self._audit(
+            AuditKind.ERROR,
+            record.name,
+            message=failure.message,
+            location=failure.location,
+            error=failure.kind,
+        )
         record.last_error = failure
         self._unregister(record)
         if record.sandbox is not None:
@@ -382,10 +417,26 @@ class PluginHost:
         _log.info("plugin %s failed: %s", record.name, failure)
 
     def _on_violation(self, record: PluginRecord, exc: BaseException) -> None:
+        failure = failure_of(exc, record.root)
+        if isinstance(exc, BudgetExceeded):
+            # Stopped, not broken: recorded, and the plugin keeps serving.
+            self._audit(
+                AuditKind.BUDGET,
+                record.name,
+                message=str(exc),
+                location=failure.location,
+            )
+            return
         # A refused operation at run time means the plugin tried something
         # it must not do: it stops serving until it is loaded again.
+        self._audit(
+            AuditKind.VIOLATION,
+            record.name,
+            message=failure.message,
+            location=failure.location,
+        )
         if record.state is State.ACTIVE:
-            self._fail(record, failure_of(exc, record.root))
+            self._fail(record, failure)
 
     def _on_transition(self, transition: Transition) -> None:
         payload = {

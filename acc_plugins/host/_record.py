@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from acc_plugins.errors import CompileError, SandboxViolation
+from acc_plugins.errors import CompileError, LoadError, SandboxViolation
 
 
 if TYPE_CHECKING:
@@ -72,6 +72,8 @@ def failure_of(exc: BaseException, root: Path) -> Failure:
         message = f"{exc.what} is not allowed in the sandbox"
     elif isinstance(exc, CompileError):
         message = "; ".join(p.split(": ", 1)[-1] for p in exc.problems)
+    elif isinstance(exc, LoadError):
+        message = str(exc).removeprefix(f"{exc.name}: ")
     else:
         message = str(exc) or type(exc).__name__
     return Failure(message, locate(exc, root), type(exc).__name__)

@@ -1,0 +1,28 @@
+"""
+Security beyond the sandbox: permission checks, the static scanner, and the
+tamper-evident audit trail.
+
+It knows nothing of the host, the market or the command line.
+"""
+
+from ._audit import AuditEntry, AuditKind, AuditLog, VerifyResult
+from ._grants import Grants, Roots
+from ._rules import RULES, Rule, Severity
+from ._scanner import Finding, ScanReport, scan_plugin, scan_source
+
+
+__all__ = [
+    "RULES",
+    "AuditEntry",
+    "AuditKind",
+    "AuditLog",
+    "Finding",
+    "Grants",
+    "Roots",
+    "Rule",
+    "ScanReport",
+    "Severity",
+    "VerifyResult",
+    "scan_plugin",
+    "scan_source",
+]

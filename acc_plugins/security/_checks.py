@@ -1,0 +1,405 @@
+"""
+The scanner's checks: one AST walk that applies every rule.
+
+It returns raw ``(rule, line, column, message)`` tuples; ``_scanner``
+turns them into findings and applies suppressions.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections import Counter
+from typing import Final
+
+from acc_plugins.sandbox._policy import (
+    CLASS_BODY_DUNDERS,
+    DEFINABLE_DUNDERS,
+    DESCRIPTIVE_DUNDERS,
+    FORBIDDEN_ATTRIBUTES,
+    MODULE_DUNDERS,
+    PROTOCOL_DUNDERS,
+    READABLE_DUNDER_NAMES,
+    is_dunder,
+)
+
+from ._rules import (
+    ATTRIBUTE_BUILTINS,
+    CAPABILITIES,
+    CODE_BUILTINS,
+    DANGEROUS_MODULES,
+    DECODERS,
+    ENTROPY_BITS,
+    ENTROPY_MIN_LENGTH,
+    INTROSPECTION_BUILTINS,
+    LONG_LITERAL,
+    PROCESS_CALLS,
+    RULES_BY_ID,
+    SENSITIVE_PATHS,
+)
+
+
+Raw = tuple[str, int, int, str]
+
+_READABLE_ATTRIBUTES: Final = DESCRIPTIVE_DUNDERS | PROTOCOL_DUNDERS
+_READABLE_NAMES: Final = (
+    READABLE_DUNDER_NAMES
+    | MODULE_DUNDERS
+    | DEFINABLE_DUNDERS
+    | CLASS_BODY_DUNDERS
+)
+_CLASS_DUNDERS: Final = DEFINABLE_DUNDERS | CLASS_BODY_DUNDERS
+_NAMED_IN_STRINGS: Final = (
+    _READABLE_ATTRIBUTES
+    | DEFINABLE_DUNDERS
+    | MODULE_DUNDERS
+    | frozenset({"__future__", "__init__", "__main__", "__pycache__"})
+)
+_DUNDER_IN_TEXT: Final = re.compile(r"\b__[A-Za-z][A-Za-z0-9_]*__\b")
+_SCOPES: Final = (
+    ast.Module,
+    ast.ClassDef,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+)
+_PRINTABLE: Final = range(32, 127)
+
+
+def _literal(node: ast.AST) -> str | None:
+    """
+    The text of a string literal, or of one assembled only from literals.
+    """
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _literal(node.left), _literal(node.right)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.JoinedStr):
+        parts = [_literal(value) for value in node.values]
+        return None if None in parts else "".join(map(str, parts))
+    return None
+
+
+def _entropy(text: str) -> float:
+    counts = Counter(text).values()
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts)
+
+
+def _call_of(node: ast.AST, name: str) -> list[ast.expr] | None:
+    """
+    The positional arguments of a call to the plain name *name*, or None.
+    """
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == name
+    ):
+        return node.args
+    return None
+
+
+def _int_list(node: ast.AST) -> bool:
+    return isinstance(node, ast.List | ast.Tuple) and all(
+        isinstance(e, ast.Constant)
+        and type(e.value) is int
+        and e.value in _PRINTABLE
+        for e in node.elts
+    )
+
+
+def _code_points(node: ast.AST) -> bool:
+    """
+    Tell whether *node* spells text as literal numbers: ``chr(104)``,
+    ``map(chr, [104, 105])``, ``(chr(c) for c in [104, 105])``.
+    """
+    if (args := _call_of(node, "chr")) is not None:
+        return len(args) == 1 and _int_list(ast.List(args))
+    if (args := _call_of(node, "map")) is not None:
+        return (
+            len(args) == 2  # noqa: PLR2004 -- map(function, iterable)
+            and isinstance(args[0], ast.Name)
+            and args[0].id == "chr"
+            and _int_list(args[1])
+        )
+    if isinstance(node, ast.GeneratorExp | ast.ListComp):
+        return _call_of(node.elt, "chr") is not None and any(
+            _int_list(g.iter) for g in node.generators
+        )
+    if isinstance(node, ast.List | ast.Tuple):
+        return len(node.elts) > 1 and all(map(_code_points, node.elts))
+    return False
+
+
+def _add_leaves(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [*_add_leaves(node.left), *_add_leaves(node.right)]
+    return [node]
+
+
+def _is_ctx(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "ctx") or (
+        isinstance(node, ast.Name) and node.id == "ctx"
+    )
+
+
+def _hidden_name(name: str) -> bool:
+    """
+    Tell whether an attribute name is one the sandbox guards.
+    """
+    if is_dunder(name):
+        return name not in _READABLE_ATTRIBUTES
+    return name in FORBIDDEN_ATTRIBUTES
+
+
+class _Visitor(ast.NodeVisitor):
+    def __init__(self, tree: ast.Module, requested: frozenset[str]) -> None:
+        self.found: list[Raw] = []
+        self._requested = requested
+        self._skip: set[int] = set()  # reported already, or docstrings
+        self._origins: dict[str, str] = {}  # local name -> dotted origin
+        self._modules: set[str] = set()  # names bound by "import x"
+        self._constants: set[str] = set()  # module-level literal names
+        for node in ast.walk(tree):
+            if isinstance(node, _SCOPES) and node.body:
+                first = node.body[0]
+                if isinstance(first, ast.Expr):
+                    self._skip.add(id(first.value))
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    local = alias.asname or alias.name.partition(".")[0]
+                    self._modules.add(local)
+                    self._origins[local] = (
+                        alias.name if alias.asname else local
+                    )
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    self._origins[local] = f"{node.module}.{alias.name}"
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and isinstance(
+                stmt.value, ast.Constant
+            ):
+                self._constants.update(
+                    t.id for t in stmt.targets if isinstance(t, ast.Name)
+                )
+
+    def report(self, rule: str, node: ast.AST, **fields: object) -> None:
+        line = getattr(node, "lineno", 1)
+        column = getattr(node, "col_offset", 0) + 1
+        if isinstance(node, ast.Attribute) and node.end_col_offset:
+            # Point at the attribute's name, not at the start of the chain.
+            line = node.end_lineno or line
+            column = node.end_col_offset - len(node.attr) + 1
+        message = RULES_BY_ID[rule].message(**fields)
+        self.found.append((rule, line, column, message))
+
+    def _dotted(self, node: ast.AST) -> str:
+        if isinstance(node, ast.Name):
+            return self._origins.get(node.id, node.id)
+        if isinstance(node, ast.Attribute):
+            return f"{self._dotted(node.value)}.{node.attr}"
+        return "?"
+
+    def _import(self, node: ast.AST, module: str) -> None:
+        if module.partition(".")[0] in DANGEROUS_MODULES:
+            self.report("ACC201", node, module=module)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._import(node, alias.name)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.module and not node.level:
+            self._import(node, node.module)
+
+    def visit_Try(self, node: ast.Try) -> None:
+        imports = any(
+            isinstance(n, ast.Import | ast.ImportFrom)
+            for stmt in node.body
+            for n in ast.walk(stmt)
+        )
+        for handler in node.handlers if imports else ():
+            caught = handler.type
+            names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+            if caught is None:
+                self.report("ACC504", handler, what="a bare except")
+            elif any(
+                isinstance(n, ast.Name) and n.id == "BaseException"
+                for n in names
+            ):
+                self.report("ACC504", handler, what="except BaseException")
+        self.generic_visit(node)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for stmt in node.body:
+            names: list[str] = []
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+                names = [stmt.name]
+            elif isinstance(stmt, ast.Assign):
+                names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+            for name in names:
+                if is_dunder(name) and name not in _CLASS_DUNDERS:
+                    self.report("ACC306", stmt, name=f"{node.name}.{name}")
+        self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id == "__import__":
+            self.report("ACC202", node, call="__import__()")
+        elif (
+            isinstance(node.ctx, ast.Load)
+            and is_dunder(node.id)
+            and node.id not in _READABLE_NAMES
+        ):
+            self.report("ACC301", node, what=f"the name {node.id}")
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if is_dunder(node.attr) and node.attr not in _READABLE_ATTRIBUTES:
+            self.report("ACC301", node, what=f"access to .{node.attr}")
+        elif node.attr in FORBIDDEN_ATTRIBUTES:
+            self.report("ACC302", node, attr=node.attr)
+        for facade, method, prefix, needed in CAPABILITIES:
+            use = node.value if method else node
+            if (
+                (method is None or node.attr == method)
+                and isinstance(use, ast.Attribute)
+                and use.attr == facade
+                and _is_ctx(use.value)
+                and not any(p.startswith(prefix) for p in self._requested)
+            ):
+                use_text = f"ctx.{facade}" + (f".{method}" if method else "")
+                self.report("ACC401", node, use=use_text, needed=needed)
+        self.generic_visit(node)
+
+    def _assigned(self, targets: list[ast.expr]) -> None:
+        for target in targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id in self._modules
+            ):
+                what = f"assigning {ast.unparse(target)}"
+                self.report("ACC503", target, what=what)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self._assigned(node.targets)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self._assigned([node.target])
+        self.generic_visit(node)
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        self._assigned(node.targets)
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        dotted = self._dotted(node.func)
+        module, _, function = dotted.rpartition(".")
+        first = node.args[0] if node.args else None
+        if name in CODE_BUILTINS:
+            literal = isinstance(first, ast.Constant) and isinstance(
+                first.value, str | bytes
+            )
+            self.report("ACC102" if literal else "ACC101", node, name=name)
+        elif name in INTROSPECTION_BUILTINS:
+            self.report("ACC307", node, name=name)
+        elif name in ATTRIBUTE_BUILTINS and len(node.args) > 1:
+            self._attribute_call(node, name)
+        elif function in DECODERS.get(module, ()) and (
+            (isinstance(first, ast.Constant) and first.value)
+            or (first is not None and _literal(first) is not None)
+            or (isinstance(first, ast.Name) and first.id in self._constants)
+        ):
+            self.report("ACC103", node, call=dotted)
+        elif function in PROCESS_CALLS.get(module, ()):
+            self.report("ACC501", node, call=dotted)
+        elif dotted == "importlib.import_module":
+            self.report("ACC202", node, call="importlib.import_module()")
+        if (function == "join" and any(map(_code_points, node.args))) or (
+            name in {"bytes", "bytearray"} and first and _int_list(first)
+        ):
+            self.report("ACC104", node)
+            self._skip.update(id(n) for n in ast.walk(node))
+        self.generic_visit(node)
+
+    def _attribute_call(self, node: ast.Call, call: str) -> None:
+        obj, arg = node.args[0], node.args[1]
+        text = _literal(arg)
+        self._skip.update(id(n) for n in ast.walk(arg))
+        if call in {"setattr", "delattr"} and (
+            isinstance(obj, ast.Name) and obj.id in self._modules
+        ):
+            self.report("ACC503", node, what=f"{call}() on module {obj.id!r}")
+        pieces = not isinstance(arg, ast.Constant)
+        if text is not None and (
+            _hidden_name(text) or (pieces and text.startswith("_"))
+        ):
+            how = " (assembled from pieces)" if pieces else ""
+            self.report("ACC304", node, call=call, name=text, how=how)
+        elif text is None:
+            self.report("ACC303", node, call=call, what="a computed name")
+        elif pieces or (text.startswith("_") and not is_dunder(text)):
+            what = f"the name {text!r}" + (
+                " built from pieces" if pieces else ""
+            )
+            self.report("ACC303", node, call=call, what=what)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        if id(node) not in self._skip and isinstance(node.op, ast.Add):
+            text = _literal(node)
+            if sum(map(_code_points, _add_leaves(node))) > 1:
+                self.report("ACC104", node)
+                self._skip.update(id(n) for n in ast.walk(node))
+            elif text is not None:
+                self._skip.update(id(n) for n in ast.walk(node))
+                self._text(node, text)
+        self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if id(node) in self._skip:
+            return
+        if isinstance(node.value, str):
+            self._text(node, node.value)
+        elif isinstance(node.value, bytes):
+            self._size(node, node.value.decode("latin-1"))
+
+    def _text(self, node: ast.AST, text: str) -> None:
+        lowered = text.lower()
+        secret = next((p for p in SENSITIVE_PATHS if p in lowered), None)
+        if secret:
+            self.report("ACC502", node, secret=secret)
+        names = [m.group() for m in _DUNDER_IN_TEXT.finditer(text)]
+        hidden = [n for n in names if n not in _NAMED_IN_STRINGS]
+        if text in FORBIDDEN_ATTRIBUTES:
+            hidden.append(text)
+        if hidden:
+            self.report("ACC305", node, name=hidden[0])
+        self._size(node, text)
+
+    def _size(self, node: ast.AST, text: str) -> None:
+        blanks = sum(c.isspace() for c in text)
+        if len(text) > LONG_LITERAL and blanks < len(text) / 20:
+            self.report("ACC105", node, length=len(text))
+        elif len(text) > ENTROPY_MIN_LENGTH and (
+            (bits := _entropy(text)) > ENTROPY_BITS
+        ):
+            self.report("ACC106", node, bits=bits)
+
+
+def check(tree: ast.Module, requested: frozenset[str]) -> list[Raw]:
+    """
+    Apply every rule to a parsed module.
+
+    Args:
+        tree: The module.
+
+        requested: The permissions the plugin requests, canonical form.
+
+    Returns:
+        ``(rule, line, column, message)`` for each finding, in walk order.
+    """
+    visitor = _Visitor(tree, requested)
+    visitor.visit(tree)
+    return visitor.found
