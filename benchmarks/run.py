@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pluggy
+
 from acc_plugins.host import PluginHost
 from acc_plugins.sandbox import Sandbox
 

@@ -17,8 +17,9 @@ import re
 import textwrap
 from typing import TYPE_CHECKING, Final
 
-from acc_plugins.cli import cli
 from click.testing import CliRunner
+
+from acc_plugins.cli import cli
 
 
 if TYPE_CHECKING:

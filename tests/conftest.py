@@ -4,8 +4,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from acc_plugins.sandbox import Sandbox
 from hypothesis import settings
+
+from acc_plugins.sandbox import Sandbox
 
 
 settings.register_profile("fast", max_examples=60, deadline=None)

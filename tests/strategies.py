@@ -9,6 +9,10 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
+from hypothesis import strategies as st
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
 from acc_plugins.manifest import (
     Dependency,
     EntryPoint,
@@ -28,9 +32,6 @@ from acc_plugins.manifest import (
     unstructure_manifest,
 )
 from acc_plugins.manifest._checks import SPDX_LICENSES
-from hypothesis import strategies as st
-from packaging.specifiers import SpecifierSet
-from packaging.version import Version
 
 
 # Text a TOML basic string can hold: anything but surrogates.

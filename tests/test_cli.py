@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from acc_plugins.cli import cli
 from click.testing import CliRunner
+
+from acc_plugins.cli import cli
 
 
 EXAMPLES = Path(__file__).parent.parent / "examples"

@@ -17,13 +17,14 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+
 from acc_plugins.cli import cli
 from acc_plugins.manifest import (
     SettingType,
     manifest_json_schema,
     parse_manifest,
 )
-from click.testing import CliRunner
 
 
 ROOT = Path(__file__).parent.parent

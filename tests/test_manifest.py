@@ -10,6 +10,12 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+from tests import strategies
+
 from acc_plugins.errors import ManifestError
 from acc_plugins.manifest import (
     Dependency,
@@ -32,11 +38,6 @@ from acc_plugins.manifest import (
 )
 from acc_plugins.manifest._checks import SPDX_LICENSES
 from acc_plugins.manifest._converter import structure_manifest
-from hypothesis import given
-from hypothesis import strategies as st
-from packaging.specifiers import SpecifierSet
-from packaging.version import Version
-from tests import strategies
 
 
 EXAMPLE = """\

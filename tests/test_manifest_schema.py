@@ -9,6 +9,9 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from tests import strategies
+
 from acc_plugins.manifest import (
     Limits,
     Manifest,
@@ -18,8 +21,6 @@ from acc_plugins.manifest import (
     manifest_json_schema,
     unstructure_manifest,
 )
-from hypothesis import given
-from tests import strategies
 
 
 _JSON_TYPES: dict[str, Any] = {

@@ -5,6 +5,10 @@ Tests for the permission grammar.
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tests import strategies
+
 from acc_plugins.manifest import (
     EnvironmentPermission,
     FilesystemPermission,
@@ -16,9 +20,6 @@ from acc_plugins.manifest import (
     parse_permission,
 )
 from acc_plugins.manifest._permissions import HOST_APIS
-from hypothesis import given
-from hypothesis import strategies as st
-from tests import strategies
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,9 @@ The public surface is exactly what ``__all__`` says.
 
 import importlib
 
-import acc_plugins
 import pytest
+
+import acc_plugins
 
 
 def _isort_style(name: str) -> tuple[int, str]:

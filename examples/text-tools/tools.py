@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from acc_plugins.sdk import Plugin, ToolError, tool
 from markers import COMMENT_PREFIXES, MARKERS
+
+from acc_plugins.sdk import Plugin, ToolError, tool
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from acc_plugins.sandbox import Sandbox
 
 

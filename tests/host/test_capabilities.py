@@ -5,6 +5,7 @@ What a plugin can do with ``self.ctx``: use it, never look behind it.
 import textwrap
 
 import pytest
+
 from acc_plugins.errors import PluginCallError
 from acc_plugins.host import PluginHost
 

@@ -5,10 +5,11 @@ The compiled fast path answers exactly as the general path does.
 import textwrap
 
 import pytest
-from acc_plugins.errors import PluginCallError, ToolArgumentError
-from acc_plugins.host import PluginHost, State
 from hypothesis import given
 from hypothesis import strategies as st
+
+from acc_plugins.errors import PluginCallError, ToolArgumentError
+from acc_plugins.host import PluginHost, State
 
 
 SOURCE = """

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from acc_plugins.errors import (
     LoadError,
     PluginCallError,

@@ -4,11 +4,12 @@ Dependency resolution respects every edge and reports every cycle.
 
 import itertools
 
-from acc_plugins.host._resolve import Node, resolve
 from hypothesis import given
 from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
+
+from acc_plugins.host._resolve import Node, resolve
 
 
 NAMES = [f"p{i}" for i in range(8)]

@@ -4,6 +4,7 @@ guarded by ownership, introspection is refused.
 """
 
 import pytest
+
 from acc_plugins.errors import CompileError, SandboxViolation
 
 

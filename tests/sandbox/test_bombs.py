@@ -4,6 +4,7 @@ ordinary arithmetic and repetition still work.
 """
 
 import pytest
+
 from acc_plugins.errors import SandboxViolation
 from acc_plugins.sandbox import Sandbox
 

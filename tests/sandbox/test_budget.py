@@ -7,6 +7,7 @@ import textwrap
 import time
 
 import pytest
+
 from acc_plugins.errors import BudgetExceeded
 from acc_plugins.sandbox import Sandbox
 

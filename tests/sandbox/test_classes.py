@@ -4,6 +4,7 @@ Classes: ordinary class code works; metaclasses, finalizers and forged
 """
 
 import pytest
+
 from acc_plugins.errors import CompileError, SandboxViolation
 
 

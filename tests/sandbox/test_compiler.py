@@ -6,6 +6,7 @@ entry runs only if it is exactly what was stored for its key.
 import marshal
 
 import pytest
+
 from acc_plugins.errors import CompileError
 from acc_plugins.sandbox import BytecodeCache, Sandbox, compile_plugin_source
 from acc_plugins.sandbox._guards import Guards

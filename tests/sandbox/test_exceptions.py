@@ -3,6 +3,7 @@ Plugin code cannot swallow the sandbox's refusals.
 """
 
 import pytest
+
 from acc_plugins.errors import CompileError, SandboxViolation
 
 

@@ -4,6 +4,7 @@ read-only proxies; everything else is refused with file and line.
 """
 
 import pytest
+
 from acc_plugins.errors import SandboxViolation
 from acc_plugins.sandbox import ALLOWED_MODULES, ModuleProxy
 

@@ -4,6 +4,7 @@ when ``self`` provably stays the plugin's own object.
 """
 
 import pytest
+
 from acc_plugins.errors import SandboxViolation
 
 

@@ -5,6 +5,7 @@ Writes: a plugin modifies its own objects only, never shared ones.
 import json
 
 import pytest
+
 from acc_plugins.errors import SandboxViolation
 
 

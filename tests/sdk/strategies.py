@@ -5,6 +5,9 @@ Hypothesis strategies for annotations and values, and checks on their copies.
 import typing
 from typing import Any, Literal
 
+from hypothesis import strategies as st
+from tests.sdk.plugin_code import EvilStr
+
 from acc_plugins.sdk._typespec import (
     ArraySpec,
     DictSpec,
@@ -14,8 +17,6 @@ from acc_plugins.sdk._typespec import (
     TypeSpec,
     UnionSpec,
 )
-from hypothesis import strategies as st
-from tests.sdk.plugin_code import EvilStr
 
 
 # Pairs of an annotation object and its source text.

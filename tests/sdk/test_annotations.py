@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 
 import pytest
+from hypothesis import given
+from tests.sdk.plugin_code import CALLS, Hostile, with_annotation
+from tests.sdk.strategies import PAIRS, Pair
+
 from acc_plugins.sdk._annotations import spec_from_annotation
 from acc_plugins.sdk._signature import ToolSignature
 from acc_plugins.sdk._typespec import (
@@ -21,9 +25,6 @@ from acc_plugins.sdk._typespec import (
     TypeSpec,
     UnionSpec,
 )
-from hypothesis import given
-from tests.sdk.plugin_code import CALLS, Hostile, with_annotation
-from tests.sdk.strategies import PAIRS, Pair
 
 
 class TestSchema:

@@ -7,11 +7,12 @@ import re
 from typing import Any
 
 import pytest
-from acc_plugins.sdk._json import check_result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.sdk.plugin_code import CALLS, EvilStr, Hostile
 from tests.sdk.strategies import WILD_VALUES, containers, same
+
+from acc_plugins.sdk._json import check_result
 
 
 class TestCheckResult:

@@ -11,6 +11,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+from tests.sdk.plugin_code import (
+    CALLS,
+    EvilDict,
+    EvilStr,
+    Hostile,
+    with_annotation,
+)
+
 from acc_plugins.errors import ToolArgumentError
 from acc_plugins.sdk import (
     _annotations,
@@ -25,13 +33,6 @@ from acc_plugins.sdk._signature import (
     spec_from_annotation,
 )
 from acc_plugins.sdk._typespec import AnySpec, ScalarSpec
-from tests.sdk.plugin_code import (
-    CALLS,
-    EvilDict,
-    EvilStr,
-    Hostile,
-    with_annotation,
-)
 
 
 class TextTools:

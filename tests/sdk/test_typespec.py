@@ -10,9 +10,6 @@ import typing
 from typing import Any, Literal
 
 import pytest
-from acc_plugins.sdk._annotations import spec_from_annotation
-from acc_plugins.sdk._json import check_result
-from acc_plugins.sdk._typespec import AnySpec, ConvertError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.sdk.plugin_code import EvilStr
@@ -23,6 +20,10 @@ from tests.sdk.strategies import (
     same,
     values_for,
 )
+
+from acc_plugins.sdk._annotations import spec_from_annotation
+from acc_plugins.sdk._json import check_result
+from acc_plugins.sdk._typespec import AnySpec, ConvertError
 
 
 class TestConvert:

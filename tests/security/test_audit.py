@@ -16,6 +16,10 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
 from acc_plugins.cli._audit import audit, parse_since
 from acc_plugins.security._audit import (
     GENESIS,
@@ -24,9 +28,6 @@ from acc_plugins.security._audit import (
     AuditLog,
     VerifyResult,
 )
-from click.testing import CliRunner
-from hypothesis import given
-from hypothesis import strategies as st
 
 
 START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

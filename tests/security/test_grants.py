@@ -7,12 +7,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from acc_plugins.errors import PermissionDenied
 from acc_plugins.manifest import parse_permission
 from acc_plugins.security import _paths
 from acc_plugins.security._grants import Grants, Roots
-from hypothesis import given
-from hypothesis import strategies as st
 
 
 CAFE_NFC = unicodedata.normalize("NFC", "caf\u00e9")

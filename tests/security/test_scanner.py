@@ -5,6 +5,10 @@ from pathlib import Path
 
 import attrs
 import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
 from acc_plugins.cli._scan import scan
 from acc_plugins.security._rules import RULES, RULES_BY_ID, Severity
 from acc_plugins.security._scanner import (
@@ -13,9 +17,6 @@ from acc_plugins.security._scanner import (
     scan_plugin,
     scan_source,
 )
-from click.testing import CliRunner
-from hypothesis import given
-from hypothesis import strategies as st
 
 
 REPO = Path(__file__).resolve().parents[2]
