@@ -54,12 +54,15 @@ class Capabilities:
         emit: Delivers an event; returns how many hooks received it.
 
         call_tool: Calls a namespaced tool on behalf of a plugin.
+
+        denied: Told ``(plugin, permission)`` of every refusal.
     """
 
     store: KeyValueStore
     claude: ClaudeProvider | None
     emit: Callable[[str, object, str], int]
     call_tool: Callable[[str, dict[str, object], str], object]
+    denied: Callable[[str, str], None] = lambda _plugin, _permission: None
 
 
 def build_context(
@@ -70,6 +73,7 @@ def build_context(
     settings: Mapping[str, object],
     capabilities: Capabilities,
     log_lines: list[str],
+    outside: Mapping[str, object] | None = None,
 ) -> Context:
     """
     The capability context of *plugin*.
@@ -87,11 +91,14 @@ def build_context(
         capabilities: What the host provides.
 
         log_lines: Receives each line the plugin logs, for the host's view.
+
+        outside: The ``fs``, ``env`` and ``process`` facades.
     """
     logger = logging.getLogger(f"acc_plugins.plugin.{plugin}")
 
     def require(permission: str) -> None:
         if permission not in granted:
+            capabilities.denied(plugin, permission)
             raise PermissionDenied(plugin, permission)
 
     def log_at(level: int) -> Callable[[str], None]:
@@ -182,4 +189,5 @@ def build_context(
         events=facade("Events", emit=shielded(emit)),
         claude=facade("Claude", query=shielded(query)),
         tools=facade("Tools", call=shielded(call)),
+        **(outside or {}),
     )

@@ -23,7 +23,7 @@ from acc_plugins.errors import (
 )
 from acc_plugins.manifest import load_manifest
 from acc_plugins.sandbox import BytecodeCache
-from acc_plugins.security import AuditKind, AuditLog, Severity
+from acc_plugins.security import AuditKind, AuditLog, Grants, Roots, Severity
 
 from ._context import Capabilities, build_context
 from ._discovery import MANIFEST_NAME, default_paths, discover
@@ -37,6 +37,7 @@ from ._loader import (
     manifest_of,
     settings_of,
 )
+from ._outside import build_outside
 from ._record import Failure, PluginInfo, PluginRecord, failure_of
 from ._registration import sdk_members
 from ._registry import Registry, lookup
@@ -103,6 +104,9 @@ class PluginHost:
         scan_threshold: Plugins whose code the static scanner rates at this
             severity or above are not loaded; None turns the scan off.
 
+        workspace: What ``${workspace}`` means in filesystem permissions;
+            the current directory by default.
+
     Use it as a context manager, or call ``start()`` and ``stop()``.
     """
 
@@ -115,6 +119,7 @@ class PluginHost:
         data_dir: str | Path | None = None,
         settings: Mapping[str, Mapping[str, object]] | None = None,
         scan_threshold: Severity | None = Severity.CRITICAL,
+        workspace: str | Path | None = None,
     ) -> None:
         self._paths = (
             [Path(p) for p in paths] if paths is not None else default_paths()
@@ -133,6 +138,9 @@ class PluginHost:
         )
         self._settings = {k: dict(v) for k, v in (settings or {}).items()}
         self._scan_threshold = scan_threshold
+        self._workspace = (
+            Path(workspace) if workspace is not None else Path.cwd()
+        )
         self._audit_log: AuditLog | None = None
         self._store: KeyValueStore | None = None
         self._records: dict[str, PluginRecord] = {}
@@ -309,6 +317,7 @@ class PluginHost:
             )
             cls = load_entry_class(record, cache=self._cache, sdk=self._sdk)
             record.lifecycle.move(State.LOADED, "compiled and executed")
+            outside = self._outside(record)
             context = build_context(
                 record.name,
                 granted=frozenset(
@@ -320,6 +329,7 @@ class PluginHost:
                 ),
                 capabilities=self._capabilities(),
                 log_lines=record.log,
+                outside=outside,
             )
             construct(record, cls, context)
         except (KeyboardInterrupt, SystemExit):
@@ -334,6 +344,28 @@ class PluginHost:
             return False
         return True
 
+    def _outside(self, record: PluginRecord) -> dict[str, object]:
+        manifest = manifest_of(record)
+        assert record.sandbox is not None  # noqa: S101 -- created by the load
+        data = self._data_dir / "plugins" / record.name
+        data.mkdir(parents=True, exist_ok=True)
+        roots = Roots(
+            workspace=self._workspace.resolve(),
+            plugin=record.root,
+            data=data.resolve(),
+        )
+        grants = Grants.from_permissions(
+            manifest.permissions.all, roots, plugin=record.name
+        )
+        return build_outside(
+            grants,
+            output_bytes=manifest.limits.output_bytes,
+            budget=record.sandbox.budget,
+            on_denied=lambda permission: self._audit(
+                AuditKind.DENIAL, record.name, permission=permission
+            ),
+        )
+
     def _capabilities(self) -> Capabilities:
         if self._store is None:
             self._store = KeyValueStore(self._data_dir / "storage.sqlite3")
@@ -345,6 +377,9 @@ class PluginHost:
             ),
             call_tool=lambda name, arguments, _caller: self.call_tool(
                 name, **arguments
+            ),
+            denied=lambda plugin, permission: self._audit(
+                AuditKind.DENIAL, plugin, permission=permission
             ),
         )
 

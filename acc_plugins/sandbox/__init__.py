@@ -5,6 +5,7 @@ It knows nothing of the host, the market or the command line.
 """
 
 from ._allowlist import ALLOWED_MODULES
+from ._budget import Budget
 from ._compiler import BytecodeCache, compile_plugin_source
 from ._imports import ModuleProxy
 from ._policy import POLICY_VERSION
@@ -14,6 +15,7 @@ from ._sandbox import Sandbox
 __all__ = [
     "ALLOWED_MODULES",
     "POLICY_VERSION",
+    "Budget",
     "BytecodeCache",
     "ModuleProxy",
     "Sandbox",

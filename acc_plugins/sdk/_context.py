@@ -77,6 +77,42 @@ class Tools(Protocol):
     def call(self, name: str, /, **arguments: JSON) -> Any: ...
 
 
+class Files(Protocol):
+    """
+    Files under the roots the plugin was granted (``fs:read:...``,
+    ``fs:write:...``); relative paths start at the workspace.
+    """
+
+    def read_text(self, path: str, encoding: str = "utf-8") -> str: ...
+    def write_text(
+        self, path: str, text: str, encoding: str = "utf-8"
+    ) -> int: ...
+    def exists(self, path: str) -> bool: ...
+    def listdir(self, path: str = ".") -> list[str]: ...
+
+
+class Environment(Protocol):
+    """
+    Environment variables the plugin was granted (``env:NAME``).
+    """
+
+    def get(self, name: str, default: str | None = None) -> str | None: ...
+
+
+class Processes(Protocol):
+    """
+    Programs the plugin was granted (``process:git``), run without a shell.
+    """
+
+    def run(
+        self,
+        argv: list[str],
+        *,
+        input: str | None = None,  # noqa: A002 -- subprocess's own word
+        timeout: float = 10.0,
+    ) -> dict[str, Any]: ...
+
+
 class Context(Protocol):
     """
     ``self.ctx`` of a plugin: its name, settings and capabilities.
@@ -96,6 +132,12 @@ class Context(Protocol):
     def claude(self) -> Claude: ...
     @property
     def tools(self) -> Tools: ...
+    @property
+    def fs(self) -> Files: ...
+    @property
+    def env(self) -> Environment: ...
+    @property
+    def process(self) -> Processes: ...
 
 
 @attrs.frozen

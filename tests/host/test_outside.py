@@ -1,0 +1,182 @@
+"""
+Files, environment variables and programs: only what the manifest asks
+for, checked on the canonical path, denials audited.
+"""
+
+import os
+import textwrap
+
+import pytest
+
+from acc_plugins.errors import PluginCallError
+from acc_plugins.host import PluginHost
+from acc_plugins.security import AuditKind
+
+
+SOURCE = """
+from acc_plugins.sdk import Plugin, tool
+
+class Main(Plugin):
+    @tool
+    def read(self, path: str) -> str:
+        return self.ctx.fs.read_text(path)
+
+    @tool
+    def write(self, path: str, text: str) -> int:
+        return self.ctx.fs.write_text(path, text)
+
+    @tool
+    def listing(self, path: str) -> list[str]:
+        return self.ctx.fs.listdir(path)
+
+    @tool
+    def env(self, name: str) -> str | None:
+        return self.ctx.env.get(name)
+
+    @tool
+    def run(self, argv: list[str]) -> dict:
+        return self.ctx.process.run(argv)
+"""
+
+MANIFEST = """
+[plugin]
+name = "outside"
+version = "1.0.0"
+description = "Touches the outside world."
+entry = "main:Main"
+kind = "tool"
+
+[permissions]
+filesystem = ["read:${workspace}/notes/**", "write:${data}/**"]
+environment = ["ACC_TEST_*"]
+process = ["echo"]
+"""
+
+
+@pytest.fixture(name="host")
+def _host(tmp_path, monkeypatch):
+    workspace = tmp_path / "workspace"
+    (workspace / "notes").mkdir(parents=True)
+    (workspace / "notes" / "todo.txt").write_text("buy milk\n")
+    (workspace / "secret.txt").write_text("hunter2\n")
+    (workspace / "notes" / "escape").symlink_to(workspace / "secret.txt")
+    folder = tmp_path / "plugins" / "outside"
+    folder.mkdir(parents=True)
+    (folder / "plugin.toml").write_text(MANIFEST)
+    (folder / "main.py").write_text(textwrap.dedent(SOURCE))
+    monkeypatch.setenv("ACC_TEST_TOKEN", "t0k3n")
+    monkeypatch.setenv("HOST_SECRET", "nope")
+    host = PluginHost(
+        [tmp_path / "plugins"],
+        cache_dir=tmp_path / "c",
+        data_dir=tmp_path / "d",
+        workspace=workspace,
+    )
+    host.start()
+    yield host
+    host.stop()
+
+
+def test_granted_files_can_be_read(host):
+    """Relative paths start at the workspace."""
+    assert (
+        host.call_tool("outside.read", path="notes/todo.txt") == "buy milk\n"
+    )
+    assert host.call_tool("outside.listing", path="notes") == [
+        "escape",
+        "todo.txt",
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "secret.txt",
+        "notes/../secret.txt",
+        "notes/escape",
+        "/etc/passwd",
+        "notes/./../secret.txt",
+    ],
+)
+def test_paths_outside_the_grant_are_denied(host, path):
+    """Canonicalised first: .., symlinks and absolute paths do not escape."""
+    with pytest.raises(PluginCallError, match="lacks permission 'fs:read:"):
+        host.call_tool("outside.read", path=path)
+
+    denials = list(
+        host.audit_log.entries(plugin="outside", kind=AuditKind.DENIAL)
+    )
+    assert denials
+    assert denials[-1].detail["permission"].startswith("fs:read:")
+
+
+def test_writes_go_to_the_data_folder_atomically(host, tmp_path):
+    """Write without read: the plugin can store but not read back."""
+    data = tmp_path / "d" / "plugins" / "outside"
+
+    written = host.call_tool(
+        "outside.write", path=str(data / "out" / "a.txt"), text="hé"
+    )
+
+    assert written == 3
+    assert (data / "out" / "a.txt").read_text() == "hé"
+    assert not [
+        p for p in (data / "out").iterdir() if p.name.startswith(".acc-")
+    ]
+    with pytest.raises(PluginCallError, match="lacks permission 'fs:write:"):
+        host.call_tool("outside.write", path="notes/todo.txt", text="x")
+    with pytest.raises(PluginCallError, match="lacks permission 'fs:read:"):
+        host.call_tool("outside.read", path=str(data / "out" / "a.txt"))
+
+
+def test_environment_variables_by_grant(host):
+    """A prefix grant covers its variables and nothing else."""
+    assert host.call_tool("outside.env", name="ACC_TEST_TOKEN") == "t0k3n"
+    assert host.call_tool("outside.env", name="ACC_TEST_MISSING") is None
+    with pytest.raises(
+        PluginCallError, match="lacks permission 'env:HOST_SECRET'"
+    ):
+        host.call_tool("outside.env", name="HOST_SECRET")
+
+
+def test_programs_by_name_without_a_shell(host):
+    """Only granted commands run, with a small environment."""
+    result = host.call_tool("outside.run", argv=["echo", "hello; rm -rf /"])
+
+    assert result == {
+        "returncode": 0,
+        "stdout": "hello; rm -rf /\n",
+        "stderr": "",
+    }
+    for argv in (["sh", "-c", "id"], ["env"]):
+        with pytest.raises(
+            PluginCallError, match="lacks permission 'process:"
+        ):
+            host.call_tool("outside.run", argv=argv)
+    with pytest.raises(PluginCallError, match="'/bin/echo' is a path"):
+        host.call_tool("outside.run", argv=["/bin/echo", "x"])
+
+
+def test_programs_do_not_inherit_host_secrets(host, tmp_path):
+    """The child's environment is a fixed short list."""
+    folder = tmp_path / "plugins" / "outside"
+    manifest = (
+        (folder / "plugin.toml")
+        .read_text()
+        .replace('["echo"]', '["echo", "env"]')
+    )
+    (folder / "plugin.toml").write_text(manifest)
+    fresh = PluginHost(
+        [tmp_path / "plugins"],
+        cache_dir=tmp_path / "c2",
+        data_dir=tmp_path / "d2",
+    )
+    fresh.start()
+    try:
+        output = fresh.call_tool("outside.run", argv=["env"])["stdout"]
+    finally:
+        fresh.stop()
+
+    assert "HOST_SECRET" not in output
+    assert "ACC_TEST_TOKEN" not in output
+    assert os.environ["HOST_SECRET"] == "nope"  # noqa: S105 -- a test value
