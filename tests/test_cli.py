@@ -207,3 +207,46 @@ def test_list_shows_why_a_plugin_failed(tmp_path):
     assert "last error" in result.output
     assert "plugin.toml: plugin.version: required" in result.output
     assert "plugin.description: required" not in result.output  # first only
+
+
+def test_quarantine_survives_restarts_until_released(tmp_path):
+    """A violation quarantines; only `quarantine release` brings it back."""
+    plugins = tmp_path / "plugins" / "sneaky"
+    plugins.mkdir(parents=True)
+    (plugins / "plugin.toml").write_text(
+        '[plugin]\nname = "sneaky"\nversion = "1.0.0"\n'
+        'description = "Tries an import."\nentry = "main:Main"\nkind = "tool"\n'
+    )
+    (plugins / "main.py").write_text(
+        "from acc_plugins.sdk import Plugin, tool\n"
+        "class Main(Plugin):\n"
+        "    @tool\n"
+        "    def escape(self) -> str:\n"
+        "        import os\n"
+        "        return 'out'\n"
+    )
+    options = [
+        f"--path={tmp_path / 'plugins'}",
+        f"--cache-dir={tmp_path / 'c'}",
+        f"--data-dir={tmp_path / 'd'}",
+    ]
+    runner = CliRunner()
+
+    first = runner.invoke(cli, [*options, "call", "sneaky.escape"])
+    listed = runner.invoke(cli, [*options, "quarantine"])
+    again = runner.invoke(cli, [*options, "call", "sneaky.escape"])
+    released = runner.invoke(
+        cli, [*options, "quarantine", "release", "sneaky"]
+    )
+    twice = runner.invoke(cli, [*options, "quarantine", "release", "sneaky"])
+    verified = runner.invoke(cli, [*options, "audit", "verify"])
+
+    assert first.exit_code == 1
+    assert "import of 'os'" in first.output
+    assert listed.output.startswith("sneaky  since ")
+    assert again.exit_code == 1
+    assert "no active tool named 'sneaky.escape'" in again.output
+    assert released.output == "released sneaky; it loads at the next start\n"
+    assert twice.exit_code == 1
+    assert verified.exit_code == 0
+    assert "chain intact" in verified.output

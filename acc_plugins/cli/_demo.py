@@ -203,23 +203,29 @@ def _hostile(
 
     out.print(
         "[bold]3. defence in depth[/bold]: the same plugin with the scanner "
-        "off; the sandbox refuses each attempt at run time"
+        "off; the sandbox refuses each attempt at run time and quarantines "
+        "the plugin (released again here, as an administrator would)"
     )
+    # A data folder of its own: what this part quarantines stays here.
     with PluginHost(
         [root],
         cache_dir=home / "cache",
-        data_dir=home / "data",
+        data_dir=home / "data-unscanned",
         scan_threshold=None,
     ) as unscanned:
         for tool, attempt in HOSTILE_TOOLS:
-            if unscanned.state("sneaky") is State.ERROR:
-                unscanned.restart("sneaky")
+            if unscanned.state("sneaky") is State.QUARANTINED:
+                unscanned.release("sneaky")  # as an administrator would
             try:
                 result = unscanned.call_tool(f"sneaky.{tool}")
             except PluginError as exc:
                 refusals += 1
                 message = str(exc).replace(strip, "")
-                out.print(f"    sneaky.{tool} ({attempt}): [red]refused[/red]")
+                state = unscanned.state("sneaky").value
+                out.print(
+                    f"    sneaky.{tool} ({attempt}): [red]refused[/red], "
+                    f"plugin {state}"
+                )
                 out.print(f"        {message}", markup=False, highlight=False)
             else:
                 problems.append(f"sneaky.{tool} was not refused: {result!r}")

@@ -38,6 +38,7 @@ from ._loader import (
     settings_of,
 )
 from ._outside import build_outside
+from ._quarantine import QuarantineList
 from ._record import Failure, PluginInfo, PluginRecord, failure_of
 from ._registration import sdk_members
 from ._registry import Registry, lookup
@@ -107,6 +108,9 @@ class PluginHost:
         workspace: What ``${workspace}`` means in filesystem permissions;
             the current directory by default.
 
+        breach_limit: After this many budget breaches a plugin is
+            quarantined.
+
     Use it as a context manager, or call ``start()`` and ``stop()``.
     """
 
@@ -120,6 +124,7 @@ class PluginHost:
         settings: Mapping[str, Mapping[str, object]] | None = None,
         scan_threshold: Severity | None = Severity.CRITICAL,
         workspace: str | Path | None = None,
+        breach_limit: int = 5,
     ) -> None:
         self._paths = (
             [Path(p) for p in paths] if paths is not None else default_paths()
@@ -138,6 +143,7 @@ class PluginHost:
         )
         self._settings = {k: dict(v) for k, v in (settings or {}).items()}
         self._scan_threshold = scan_threshold
+        self._breach_limit = breach_limit
         self._workspace = (
             Path(workspace) if workspace is not None else Path.cwd()
         )
@@ -282,6 +288,12 @@ class PluginHost:
             )
             return None
         record = self._new_record(name, root, manifest)
+        held = self.quarantine_list.get(name)
+        if held is not None:
+            reason = str(held.get("reason", "quarantined"))
+            record.last_error = Failure(reason, kind="Quarantined")
+            record.lifecycle.move(State.QUARANTINED, reason)
+            return None
         wanted = manifest.plugin.requires_acc
         if wanted is not None and not wanted.contains(
             _library_version(), prereleases=True
@@ -361,8 +373,8 @@ class PluginHost:
             grants,
             output_bytes=manifest.limits.output_bytes,
             budget=record.sandbox.budget,
-            on_denied=lambda permission: self._audit(
-                AuditKind.DENIAL, record.name, permission=permission
+            on_denied=lambda permission: self._on_denied(
+                record.name, permission
             ),
         )
 
@@ -378,9 +390,7 @@ class PluginHost:
             call_tool=lambda name, arguments, _caller: self.call_tool(
                 name, **arguments
             ),
-            denied=lambda plugin, permission: self._audit(
-                AuditKind.DENIAL, plugin, permission=permission
-            ),
+            denied=self._on_denied,
         )
 
     def _activate(self, record: PluginRecord) -> bool:
@@ -436,6 +446,9 @@ class PluginHost:
             _log.exception("cannot write the audit trail")
 
     def _fail(self, record: PluginRecord, failure: Failure) -> None:
+        if record.state is State.QUARANTINED:
+            record.last_error = record.last_error or failure
+            return
         self._audit(
             AuditKind.ERROR,
             record.name,
@@ -454,24 +467,82 @@ class PluginHost:
     def _on_violation(self, record: PluginRecord, exc: BaseException) -> None:
         failure = failure_of(exc, record.root)
         if isinstance(exc, BudgetExceeded):
-            # Stopped, not broken: recorded, and the plugin keeps serving.
+            # Stopped, not broken: recorded, and the plugin keeps serving,
+            # unless it keeps overrunning.
             self._audit(
                 AuditKind.BUDGET,
                 record.name,
                 message=str(exc),
                 location=failure.location,
             )
+            if record.stats.breaches >= self._breach_limit:
+                self._quarantine(
+                    record,
+                    f"{record.stats.breaches} budget breaches: {exc}",
+                )
             return
-        # A refused operation at run time means the plugin tried something
-        # it must not do: it stops serving until it is loaded again.
+        # A refused operation means the plugin tried something it must not
+        # do: it is quarantined until an administrator releases it.
         self._audit(
             AuditKind.VIOLATION,
             record.name,
             message=failure.message,
             location=failure.location,
         )
-        if record.state is State.ACTIVE:
-            self._fail(record, failure)
+        record.last_error = failure
+        self._quarantine(record, f"sandbox violation: {failure}")
+
+    def _on_denied(self, plugin: str, permission: str) -> None:
+        self._audit(AuditKind.DENIAL, plugin, permission=permission)
+        record = self._records.get(plugin)
+        if record is None or record.manifest is None:
+            return
+        requested = {p.canonical for p in record.manifest.permissions.all}
+        if permission not in requested:
+            # Reaching for a capability the manifest never declared is not
+            # a mistake an honest plugin makes.
+            self._quarantine(
+                record, f"used a capability it never requested: {permission}"
+            )
+
+    def _quarantine(self, record: PluginRecord, reason: str) -> None:
+        if record.state in {State.QUARANTINED, State.UNLOADED}:
+            return
+        self.quarantine_list.add(record.name, reason)
+        self._audit(AuditKind.QUARANTINE, record.name, reason=reason)
+        self._unregister(record)
+        if record.sandbox is not None:
+            record.sandbox.close()
+        if record.last_error is None:
+            record.last_error = Failure(reason, kind="Quarantined")
+        record.lifecycle.move(State.QUARANTINED, reason)
+        _log.info("plugin %s quarantined: %s", record.name, reason)
+
+    @property
+    def quarantine_list(self) -> QuarantineList:
+        """
+        The plugins this host (and every host sharing its data folder)
+        will not load until they are released.
+        """
+        return QuarantineList(self._data_dir / "quarantine.json")
+
+    def release(self, name: str) -> None:
+        """
+        Take a plugin out of quarantine and load it again.
+
+        Raises:
+            LoadError: If it is not quarantined, or fails to load.
+        """
+        record = self._record(name)
+        was_listed = self.quarantine_list.remove(name)
+        if record.state is not State.QUARANTINED:
+            if was_listed:
+                return
+            msg = f"is {record.state.value}, not quarantined"
+            raise LoadError(name, msg)
+        self._audit(AuditKind.RELEASE, name)
+        record.lifecycle.move(State.DISCOVERED, "released from quarantine")
+        self._reload_record(record)
 
     def _on_transition(self, transition: Transition) -> None:
         payload = {
@@ -541,13 +612,18 @@ class PluginHost:
             msg = f"is {record.state.value}; only a plugin in error with a valid manifest restarts"
             raise LoadError(name, msg)
         record.lifecycle.move(State.DISCOVERED, "restart requested")
+        self._reload_record(record)
+
+    def _reload_record(self, record: PluginRecord) -> None:
         for table in (record.tools, record.agents, record.workflows):
             table.clear()
         record.hooks.clear()
         record.instance = None
         record.sandbox = None
+        record.last_error = None
+        record.stats.breaches = 0
         if not (self._load(record) and self._activate(record)):
-            raise LoadError(name, str(record.last_error))
+            raise LoadError(record.name, str(record.last_error))
 
     def stop(self) -> None:
         """

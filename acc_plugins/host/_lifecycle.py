@@ -6,7 +6,8 @@ discovered ──► loaded ──► active ◄──► reloading
      │            │          │
      ▼            ▼          ▼
    error ◄──── error    deactivated ──► unloaded
-                              quarantined (admin releases)
+     └──────────► quarantined ◄──┘      (an administrator releases it:
+                                          back to discovered)
 ```
 """
 
@@ -41,8 +42,10 @@ class State(enum.Enum):
 _S = State
 # Every allowed move, as a literal table.
 TRANSITIONS: Final[dict[State, frozenset[State]]] = {
-    _S.DISCOVERED: frozenset({_S.LOADED, _S.ERROR, _S.UNLOADED}),
-    _S.LOADED: frozenset({_S.ACTIVE, _S.ERROR, _S.UNLOADED}),
+    _S.DISCOVERED: frozenset(
+        {_S.LOADED, _S.ERROR, _S.UNLOADED, _S.QUARANTINED}
+    ),
+    _S.LOADED: frozenset({_S.ACTIVE, _S.ERROR, _S.UNLOADED, _S.QUARANTINED}),
     _S.ACTIVE: frozenset(
         {_S.RELOADING, _S.DEACTIVATED, _S.ERROR, _S.QUARANTINED}
     ),
@@ -51,7 +54,7 @@ TRANSITIONS: Final[dict[State, frozenset[State]]] = {
         {_S.ACTIVE, _S.UNLOADED, _S.ERROR, _S.QUARANTINED}
     ),
     _S.ERROR: frozenset({_S.DISCOVERED, _S.UNLOADED, _S.QUARANTINED}),
-    _S.QUARANTINED: frozenset({_S.DEACTIVATED, _S.UNLOADED}),
+    _S.QUARANTINED: frozenset({_S.DISCOVERED, _S.UNLOADED}),
     _S.UNLOADED: frozenset(),
 }
 

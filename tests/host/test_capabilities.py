@@ -128,14 +128,14 @@ def _host(tmp_path):
 )
 def test_each_attempt_fails_and_the_host_survives(host, tool, message):
     """The call fails with a clear reason; nothing leaks out."""
-    if host.state("attacker").value == "error":
-        host.restart("attacker")
+    if host.state("attacker").value == "quarantined":
+        host.release("attacker")
 
     with pytest.raises(PluginCallError, match=message):
         host.call_tool(f"attacker.{tool}")
 
-    if host.state("attacker").value == "error":
-        host.restart("attacker")
+    if host.state("attacker").value == "quarantined":
+        host.release("attacker")
     assert host.call_tool("attacker.fine") == "fine"
 
 

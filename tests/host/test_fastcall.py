@@ -127,6 +127,6 @@ def test_a_hidden_refusal_is_caught_on_the_fast_path(tmp_path):
         ):
             host.call_tool("fast.mix", name="escape")
 
-        assert host.state("fast") is State.ERROR
+        assert host.state("fast") is State.QUARANTINED
     finally:
         host.stop()

@@ -211,7 +211,8 @@ def test_failures_at_every_load_step_are_contained(tmp_path, host):
 def test_a_sandbox_violation_at_run_time_moves_the_plugin_to_error(
     tmp_path, host
 ):
-    """Trying something refused stops the plugin; restart brings it back."""
+    """Trying something refused quarantines the plugin; release brings it
+    back."""
     write_plugin(
         tmp_path / "plugins",
         "sneaky",
@@ -235,10 +236,11 @@ def test_a_sandbox_violation_at_run_time_moves_the_plugin_to_error(
     with pytest.raises(PluginCallError, match="import of 'os' is not allowed"):
         h.call_tool("sneaky.escape")
 
-    assert h.state("sneaky") is State.ERROR
+    assert h.state("sneaky") is State.QUARANTINED
+    assert "import of 'os'" in h.quarantine_list.entries()["sneaky"]["reason"]
     with pytest.raises(PluginNotFoundError):
         h.call_tool("sneaky.fine")
-    h.restart("sneaky")
+    h.release("sneaky")
     assert h.call_tool("sneaky.fine") == "fine"
 
 

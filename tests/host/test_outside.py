@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from acc_plugins.errors import PluginCallError
-from acc_plugins.host import PluginHost
+from acc_plugins.host import PluginHost, State
 from acc_plugins.security import AuditKind
 
 
@@ -51,6 +51,14 @@ filesystem = ["read:${workspace}/notes/**", "write:${data}/**"]
 environment = ["ACC_TEST_*"]
 process = ["echo"]
 """
+
+
+def denied(host, tool: str, match: str, **arguments) -> None:
+    """The call is refused, the plugin quarantined; then released."""
+    with pytest.raises(PluginCallError, match=match):
+        host.call_tool(f"outside.{tool}", **arguments)
+    assert host.state("outside") is State.QUARANTINED
+    host.release("outside")
 
 
 @pytest.fixture(name="host")
@@ -99,9 +107,9 @@ def test_granted_files_can_be_read(host):
     ],
 )
 def test_paths_outside_the_grant_are_denied(host, path):
-    """Canonicalised first: .., symlinks and absolute paths do not escape."""
-    with pytest.raises(PluginCallError, match="lacks permission 'fs:read:"):
-        host.call_tool("outside.read", path=path)
+    """Canonicalised first: .., symlinks and absolute paths do not escape;
+    reaching for them quarantines the plugin."""
+    denied(host, "read", "lacks permission 'fs:read:", path=path)
 
     denials = list(
         host.audit_log.entries(plugin="outside", kind=AuditKind.DENIAL)
@@ -123,20 +131,28 @@ def test_writes_go_to_the_data_folder_atomically(host, tmp_path):
     assert not [
         p for p in (data / "out").iterdir() if p.name.startswith(".acc-")
     ]
-    with pytest.raises(PluginCallError, match="lacks permission 'fs:write:"):
-        host.call_tool("outside.write", path="notes/todo.txt", text="x")
-    with pytest.raises(PluginCallError, match="lacks permission 'fs:read:"):
-        host.call_tool("outside.read", path=str(data / "out" / "a.txt"))
+    denied(
+        host,
+        "write",
+        "lacks permission 'fs:write:",
+        path="notes/todo.txt",
+        text="x",
+    )
+    denied(
+        host,
+        "read",
+        "lacks permission 'fs:read:",
+        path=str(data / "out" / "a.txt"),
+    )
 
 
 def test_environment_variables_by_grant(host):
     """A prefix grant covers its variables and nothing else."""
     assert host.call_tool("outside.env", name="ACC_TEST_TOKEN") == "t0k3n"
     assert host.call_tool("outside.env", name="ACC_TEST_MISSING") is None
-    with pytest.raises(
-        PluginCallError, match="lacks permission 'env:HOST_SECRET'"
-    ):
-        host.call_tool("outside.env", name="HOST_SECRET")
+    denied(
+        host, "env", "lacks permission 'env:HOST_SECRET'", name="HOST_SECRET"
+    )
 
 
 def test_programs_by_name_without_a_shell(host):
@@ -149,10 +165,7 @@ def test_programs_by_name_without_a_shell(host):
         "stderr": "",
     }
     for argv in (["sh", "-c", "id"], ["env"]):
-        with pytest.raises(
-            PluginCallError, match="lacks permission 'process:"
-        ):
-            host.call_tool("outside.run", argv=argv)
+        denied(host, "run", "lacks permission 'process:", argv=argv)
     with pytest.raises(PluginCallError, match="'/bin/echo' is a path"):
         host.call_tool("outside.run", argv=["/bin/echo", "x"])
 

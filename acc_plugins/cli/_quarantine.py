@@ -1,0 +1,56 @@
+"""
+``acc-plugins quarantine``: list quarantined plugins and release them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import platformdirs
+
+
+def _data_dir(ctx: click.Context) -> Path:
+    data_dir = (ctx.obj or {}).get("data_dir")
+    if data_dir is None:
+        return platformdirs.user_data_path("acc-plugins", appauthor=False)
+    return Path(data_dir)
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def quarantine(ctx: click.Context) -> None:
+    """
+    List quarantined plugins; `quarantine release NAME` lets one load again.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from acc_plugins.host._quarantine import QuarantineList  # noqa: PLC0415
+
+    entries = QuarantineList(_data_dir(ctx) / "quarantine.json").entries()
+    if not entries:
+        click.echo("no plugin is quarantined")
+        return
+    for name, entry in sorted(entries.items()):
+        click.echo(
+            f"{name}  since {entry.get('at', '?')}: {entry.get('reason', '')}"
+        )
+
+
+@quarantine.command()
+@click.argument("name")
+@click.pass_context
+def release(ctx: click.Context, name: str) -> None:
+    """
+    Release NAME: the next host start loads it again.
+    """
+    from acc_plugins.host._quarantine import QuarantineList  # noqa: PLC0415
+    from acc_plugins.security import AuditKind, AuditLog  # noqa: PLC0415
+
+    data_dir = _data_dir(ctx)
+    if not QuarantineList(data_dir / "quarantine.json").remove(name):
+        click.echo(f"error: {name!r} is not quarantined", err=True)
+        sys.exit(1)
+    AuditLog(data_dir / "audit").append(AuditKind.RELEASE, name, by="cli")
+    click.echo(f"released {name}; it loads at the next start")
