@@ -250,3 +250,18 @@ def test_quarantine_survives_restarts_until_released(tmp_path):
     assert twice.exit_code == 1
     assert verified.exit_code == 0
     assert "chain intact" in verified.output
+
+
+def test_stats_add_up_across_runs(run):
+    """Each run's calls are added to the totals in the data folder."""
+    empty = run("stats")
+    run("call", "text-tools.slugify", "text=One Two")
+    run("call", "text-tools.slugify", "text=Three")
+
+    result = run("stats", "--json")
+
+    assert empty.output == "no statistics yet: no plugin has been called\n"
+    figures = {f["name"]: f for f in json.loads(result.output)}
+    assert figures["text-tools"]["calls"] >= 2
+    assert figures["text-tools"]["errors"] == 0
+    assert figures["text-tools"]["p50_ms"] > 0

@@ -221,10 +221,10 @@ def _hostile(
             except PluginError as exc:
                 refusals += 1
                 message = str(exc).replace(strip, "")
-                state = unscanned.state("sneaky").value
+                now = unscanned.state("sneaky").value
                 out.print(
                     f"    sneaky.{tool} ({attempt}): [red]refused[/red], "
-                    f"plugin {state}"
+                    f"plugin {now}"
                 )
                 out.print(f"        {message}", markup=False, highlight=False)
             else:

@@ -256,8 +256,10 @@ def _register() -> None:
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
     from ._scan import scan  # noqa: PLC0415 -- likewise
+    from ._stats import stats  # noqa: PLC0415 -- likewise
 
     cli.add_command(scan)
+    cli.add_command(stats)
     cli.add_command(audit)
     cli.add_command(quarantine)
 

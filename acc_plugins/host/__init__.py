@@ -6,6 +6,7 @@ from ._claude import ClaudeProvider, FakeClaude
 from ._host import PluginHost, ToolInfo
 from ._lifecycle import State, Transition
 from ._record import CallStats, Failure, PluginInfo
+from ._stats import PluginStats
 from ._validate import ValidationReport, validate_plugin
 
 
@@ -16,6 +17,7 @@ __all__ = [
     "FakeClaude",
     "PluginHost",
     "PluginInfo",
+    "PluginStats",
     "State",
     "ToolInfo",
     "Transition",

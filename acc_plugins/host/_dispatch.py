@@ -80,8 +80,10 @@ def call_plugin(
         raise _call_error(record, target, exc) from exc
     finally:
         budget.leave()
+        elapsed = _perf_counter() - start
         stats.calls += 1
-        stats.seconds += _perf_counter() - start
+        stats.seconds += elapsed
+        stats.latencies.append(elapsed)
     if len(sandbox.violations) != seen:
         # Plugin code hid a refusal from itself; the host still acts on it.
         violation = sandbox.violations[-1]
@@ -155,9 +157,11 @@ class ToolEntry:
 
     def _failed(self, exc: BaseException, start: float) -> NoReturn:
         stats = self.record.stats
+        elapsed = _perf_counter() - start
         stats.calls += 1
         stats.errors += 1
-        stats.seconds += _perf_counter() - start
+        stats.seconds += elapsed
+        stats.latencies.append(elapsed)
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise exc
         raise _call_error(self.record, self.target, exc) from exc

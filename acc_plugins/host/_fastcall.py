@@ -111,8 +111,10 @@ _TAIL: Final = """\
         budget.active -= 1
         return failed(exc, start)
     budget.active -= 1  # Budget.leave, inlined: a stale flag is cleared later
+    elapsed = perf_counter() - start
     stats.calls += 1
-    stats.seconds += perf_counter() - start
+    stats.seconds += elapsed
+    latencies(elapsed)
     if len(violations) != seen:
         return slow_result(_VIOLATED)
     kind = type(result)
@@ -175,6 +177,7 @@ def compile_fast_invoker(
         "slow": slow,
         "slow_result": slow_result,
         "stats": record.stats,
+        "latencies": record.stats.latencies.append,
         "violations": sandbox.violations,
         "budget": sandbox.budget,
     }

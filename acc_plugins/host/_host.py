@@ -44,6 +44,8 @@ from ._registration import sdk_members
 from ._registry import Registry, lookup
 from ._resolve import Node, resolve
 from ._scangate import scan_gate
+from ._stats import PluginStats
+from ._stats import save as save_stats
 from ._storage import KeyValueStore
 from ._workflows import run_workflow
 
@@ -204,6 +206,14 @@ class PluginHost:
         The lifecycle state of one plugin.
         """
         return self._record(name).state
+
+    def stats(self) -> list[PluginStats]:
+        """
+        What each plugin has cost in this host: calls, errors, budget
+        breaches, denials, sandbox refusals, time, and p50/p99 latency of
+        its recent calls.
+        """
+        return [PluginStats.of(r) for r in self._records.values()]
 
     def tools(self) -> list[ToolInfo]:
         """
@@ -483,6 +493,7 @@ class PluginHost:
             return
         # A refused operation means the plugin tried something it must not
         # do: it is quarantined until an administrator releases it.
+        record.stats.violations += 1
         self._audit(
             AuditKind.VIOLATION,
             record.name,
@@ -497,6 +508,7 @@ class PluginHost:
         record = self._records.get(plugin)
         if record is None or record.manifest is None:
             return
+        record.stats.denials += 1
         requested = {p.canonical for p in record.manifest.permissions.all}
         if permission not in requested:
             # Reaching for a capability the manifest never declared is not
@@ -641,6 +653,7 @@ class PluginHost:
                 State.DISCOVERED,
             }:
                 record.lifecycle.move(State.UNLOADED, "host stopped")
+        save_stats(self._data_dir / "stats.json", self.stats())
         if self._store is not None:
             self._store.close()
             self._store = None

@@ -5,6 +5,7 @@ What the host keeps of each plugin, and the read-only views it hands out.
 from __future__ import annotations
 
 import traceback
+from collections import deque
 from typing import TYPE_CHECKING
 
 import attrs
@@ -92,12 +93,23 @@ class CallStats:
         seconds: Time spent in the plugin's code.
 
         breaches: Calls stopped because they ran out of budget.
+
+        denials: Capabilities refused to the plugin.
+
+        violations: Sandbox refusals.
+
+        latencies: Seconds taken by the most recent calls.
     """
 
     calls: int = 0
     errors: int = 0
     seconds: float = 0.0
     breaches: int = 0
+    denials: int = 0
+    violations: int = 0
+    latencies: deque[float] = attrs.field(
+        factory=lambda: deque(maxlen=4096), repr=False, eq=False
+    )
 
 
 @attrs.define(eq=False)
@@ -214,6 +226,8 @@ class PluginInfo:
             hooks=tuple(h.event for h in record.hooks),
             last_error=record.last_error,
             transitions=tuple(record.lifecycle.history),
-            stats=attrs.evolve(record.stats),
+            stats=attrs.evolve(
+                record.stats, latencies=deque(record.stats.latencies)
+            ),
             log=tuple(record.log),
         )

@@ -586,3 +586,21 @@ def test_a_runaway_tool_is_stopped_and_the_plugin_keeps_serving(
     assert h.info("spinner").stats.breaches == 1
     assert h.call_tool("spinner.spin", forever=False) == "done"
     assert h.call_tool("echo.echo", text="alive") == ["alive"]
+
+
+def test_stats_count_calls_errors_and_latency(tmp_path, host):
+    """host.stats() reports each plugin's figures with percentiles."""
+    write_plugin(tmp_path / "plugins", "echo", ECHO)
+    h = host()
+    for _ in range(5):
+        h.call_tool("echo.echo", text="x")
+    with pytest.raises(PluginCallError):
+        h.call_tool("echo.crash")
+
+    (figures,) = [s for s in h.stats() if s.name == "echo"]
+
+    # The constructor and on_activate count as calls too.
+    assert (figures.calls, figures.errors) == (8, 1)
+    assert figures.p50_ms is not None
+    assert figures.p99_ms is not None
+    assert 0 < figures.p50_ms <= figures.p99_ms
