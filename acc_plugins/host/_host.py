@@ -154,7 +154,8 @@ class PluginHost:
         self._records: dict[str, PluginRecord] = {}
         self._order: list[str] = []
         self._registry = Registry()
-        self._tools = self._registry.tools  # the hot path reads it directly
+        self._tools = self._registry.tools
+        self._calls = self._registry.calls  # the hot path reads it directly
         self._events = EventBus()
         self._sdk = sdk_members()
 
@@ -674,10 +675,10 @@ class PluginHost:
 
             PluginCallError: If the plugin's code fails.
         """
-        entry = self._tools.get(name)
-        if entry is None:
-            entry = lookup(self._tools, "tool", name)
-        return entry.call(arguments)
+        invoke = self._calls.get(name)
+        if invoke is None:
+            invoke = lookup(self._tools, "tool", name).call
+        return invoke(arguments)
 
     def call_tool_text(self, name: str, arguments: Mapping[str, str]) -> Any:
         """

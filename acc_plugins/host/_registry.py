@@ -13,7 +13,7 @@ from ._dispatch import ToolEntry
 
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from acc_plugins.sdk import Agent, Workflow
 
@@ -49,6 +49,8 @@ class Registry:
 
     def __init__(self) -> None:
         self.tools: dict[str, ToolEntry] = {}
+        # The hot path's table: each tool's invoker, one lookup away.
+        self.calls: dict[str, Callable[[dict[str, object]], object]] = {}
         self.agents: dict[str, tuple[PluginRecord, Agent]] = {}
         self.workflows: dict[str, tuple[PluginRecord, Workflow]] = {}
 
@@ -62,9 +64,11 @@ class Registry:
         name = record.name
         for tool_name, spec in record.tools.items():
             target = f"{name}.{tool_name}"
-            self.tools[target] = ToolEntry(
+            entry = ToolEntry(
                 target, record, spec.function, spec.signature, spec.description
             )
+            self.tools[target] = entry
+            self.calls[target] = entry.call
         for agent_name, agent in record.agents.items():
             self.agents[f"{name}.{agent_name}"] = (record, agent)
         for workflow_name, workflow in record.workflows.items():
@@ -75,7 +79,7 @@ class Registry:
         Remove everything of *plugin*.
         """
         prefix = plugin + "."
-        for table in (self.tools, self.agents, self.workflows):
+        for table in (self.tools, self.calls, self.agents, self.workflows):
             _drop_prefixed(table, prefix)
 
 
