@@ -383,6 +383,7 @@ class PluginHost:
         return build_outside(
             grants,
             output_bytes=manifest.limits.output_bytes,
+            network_requests=manifest.limits.network_requests,
             budget=record.sandbox.budget,
             on_denied=lambda permission: self._on_denied(
                 record.name, permission

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from acc_plugins.errors import PermissionDenied
 
 from ._facades import facade
+from ._http import build_http
 from ._shield import shielded
 
 
@@ -52,16 +53,19 @@ def build_outside(
     grants: Grants,
     *,
     output_bytes: int,
+    network_requests: int,
     budget: Budget,
     on_denied: Callable[[str], None],
 ) -> dict[str, Any]:
     """
-    The ``fs``, ``env`` and ``process`` facades of one plugin.
+    The ``fs``, ``env``, ``process`` and ``http`` facades of one plugin.
 
     Args:
         grants: What the plugin may touch.
 
         output_bytes: The most a single read or program output may return.
+
+        network_requests: HTTP requests allowed per call into the plugin.
 
         budget: The plugin's time budget; a program may run for what is
             left of it.
@@ -168,4 +172,11 @@ def build_outside(
         ),
         "env": facade("Environment", get=shielded(getenv)),
         "process": facade("Processes", run=shielded(run)),
+        "http": build_http(
+            grants,
+            output_bytes=output_bytes,
+            max_requests=network_requests,
+            budget=budget,
+            on_denied=on_denied,
+        ),
     }

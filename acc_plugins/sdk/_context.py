@@ -113,6 +113,31 @@ class Processes(Protocol):
     ) -> dict[str, Any]: ...
 
 
+class Http(Protocol):
+    """
+    HTTP requests to granted hosts (``net:https://api.example.com``).
+
+    Each returns ``{"status", "url", "headers", "text"}``.
+    """
+
+    def get(
+        self,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        timeout: float = 10.0,
+    ) -> dict[str, Any]: ...
+    def post(
+        self,
+        url: str,
+        *,
+        json: JSON = None,
+        text: str | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 10.0,
+    ) -> dict[str, Any]: ...
+
+
 class Context(Protocol):
     """
     ``self.ctx`` of a plugin: its name, settings and capabilities.
@@ -138,6 +163,8 @@ class Context(Protocol):
     def env(self) -> Environment: ...
     @property
     def process(self) -> Processes: ...
+    @property
+    def http(self) -> Http: ...
 
 
 @attrs.frozen
