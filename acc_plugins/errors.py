@@ -112,10 +112,14 @@ class BudgetExceeded(SandboxError):  # noqa: N818 -- reads as a verdict, like Sa
         limit: The budget, in the resource's unit (milliseconds for time).
     """
 
-    def __init__(self, resource: str, limit: float, unit: str) -> None:
+    def __init__(
+        self, resource: str, limit: float, unit: str, why: str | None = None
+    ) -> None:
         self.resource = resource
         self.limit = limit
-        super().__init__(f"exceeded its {resource} budget of {limit:g} {unit}")
+        super().__init__(
+            why or f"exceeded its {resource} budget of {limit:g} {unit}"
+        )
 
 
 class LoadError(PluginError):

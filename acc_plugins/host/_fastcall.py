@@ -108,9 +108,11 @@ _TAIL: Final = """\
     try:
         result = function(instance, {call})
     except BaseException as exc:
-        budget.active -= 1
+        budget.leave()
         return failed(exc, start)
-    budget.active -= 1  # Budget.leave, inlined: a stale flag is cleared later
+    budget.active -= 1  # Budget.leave, inlined
+    if not budget.active:
+        budget.expired = True
     elapsed = perf_counter() - start
     stats.calls += 1
     stats.seconds += elapsed

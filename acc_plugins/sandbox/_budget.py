@@ -44,7 +44,8 @@ class Budget:
 
         since: When the oldest running call started (``perf_counter``).
 
-        expired: Set by the watchdog; a hint plugin code checks cheaply.
+        expired: Set by the watchdog, and whenever no call is active; a
+            hint plugin code checks cheaply.
 
         breaches: How many times the budget ran out.
     """
@@ -65,7 +66,9 @@ class Budget:
         self.timeout = timeout
         self.active = 0
         self.since = 0.0
-        self.expired = False
+        # Set whenever no call is active: plugin code that runs then (a
+        # generator's finally when the host drops it) stops at once.
+        self.expired = True
         self.breaches = 0
         _watchdog().watch(self)
 
@@ -87,7 +90,7 @@ class Budget:
         """
         self.active -= 1
         if not self.active:
-            self.expired = False
+            self.expired = True
 
     def tick(self) -> bool:
         """
@@ -96,7 +99,15 @@ class Budget:
         Returns:
             True, so that the check can sit in a comprehension's filter.
         """
-        if self.active and _perf_counter() - self.since > self.timeout:
+        if not self.active:
+            self.breaches += 1
+            resource, unit = "time", "ms"
+            why = (
+                "plugin code ran outside any call "
+                "(a finalizer or a dropped generator)"
+            )
+            raise BudgetExceeded(resource, 0, unit, why)
+        if _perf_counter() - self.since > self.timeout:
             self.breaches += 1
             self._raise()
         self.expired = False  # a stale flag from a call that has ended

@@ -10,7 +10,7 @@ import sys
 import time
 import types
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from acc_plugins.errors import CompileError, SandboxViolation
 
@@ -25,6 +25,8 @@ from ._policy import OWNER_MARK
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
+
+_R = TypeVar("_R")
 
 # Where a plugin module keeps its own dotted name and whether it is a
 # package; a dunder, so plugin code cannot read or change it.
@@ -221,6 +223,21 @@ class Sandbox:
         if self.cache is not None:
             return self.cache.compile(source, str(path))
         return compile_plugin_source(source, str(path))
+
+    def run(
+        self, function: Callable[..., _R], /, *args: Any, **kwargs: Any
+    ) -> _R:
+        """
+        Call plugin code under the time budget, as the host does.
+
+        Plugin code called any other way meets an armed budget and stops
+        at its first loop or call: it is not running inside a call.
+        """
+        self.budget.enter(time.perf_counter())
+        try:
+            return function(*args, **kwargs)
+        finally:
+            self.budget.leave()
 
     def load_attribute(self, dotted: str, attribute: str) -> object:
         """

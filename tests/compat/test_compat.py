@@ -44,7 +44,7 @@ def test_program_matches_cpython(name):
     expected = run_in_cpython(name)
     sandbox = Sandbox(PROGRAMS, f"compat-{name}")
     try:
-        actual = sandbox.import_module(name).main()
+        actual = sandbox.run(sandbox.import_module(name).main)
     finally:
         sandbox.close()
 

@@ -93,4 +93,30 @@ def test_fast_code_is_not_stopped(tmp_path):
     call_with_budget(sandbox)
 
     assert sandbox.budget.breaches == 0
-    assert sandbox.budget.expired is False
+    assert sandbox.budget.expired is True  # armed while no call is active
+
+
+LINGERING = """
+def forever():
+    try:
+        yield 1
+    finally:
+        while True:
+            pass
+
+held = forever()
+next(held)
+"""
+
+
+def test_plugin_code_outside_any_call_stops_at_once(tmp_path):
+    """A generator's finally that runs when the host drops it is stopped."""
+    (tmp_path / "m.py").write_text(LINGERING)
+    sandbox = Sandbox(tmp_path, "lingering", timeout=TIMEOUT)
+    module = sandbox.import_module("m")
+    started = time.perf_counter()
+
+    with pytest.raises(BudgetExceeded, match="outside any call"):
+        module.held.close()
+
+    assert time.perf_counter() - started < TIMEOUT

@@ -4,6 +4,7 @@ entry runs only if it is exactly what was stored for its key.
 """
 
 import marshal
+import time
 
 import pytest
 
@@ -15,13 +16,18 @@ from acc_plugins.sandbox._guards import Guards
 SOURCE = "def answer():\n    return 42\n"
 
 
-def run(code) -> dict[str, object]:
-    """Execute restricted code with a sandbox's builtins."""
+def answer(code) -> object:
+    """Run restricted code with a sandbox's builtins; call its answer()."""
+    guards = Guards(object())
     namespace: dict[str, object] = {
-        "__builtins__": Guards(object()).builtins(lambda *_: None)
+        "__builtins__": guards.builtins(lambda *_: None)
     }
-    exec(code, namespace)  # noqa: S102 -- the test runs what the cache gives
-    return namespace
+    guards.budget.enter(time.perf_counter())
+    try:
+        exec(code, namespace)  # noqa: S102 -- the test runs what the cache gives
+        return namespace["answer"]()  # type: ignore[operator]
+    finally:
+        guards.budget.leave()
 
 
 def test_compile_errors_name_file_and_line():
@@ -38,10 +44,11 @@ def test_the_cache_serves_identical_code(tmp_path):
     first = cache.compile(SOURCE, "m.py")
     second = cache.compile(SOURCE, "m.py")
 
-    namespace = run(second)
+    result = answer(second)
+
     assert (cache.hits, cache.misses) == (1, 1)
     assert first.co_consts == second.co_consts
-    assert namespace["answer"]() == 42  # type: ignore[operator]
+    assert result == 42
 
 
 def test_a_tampered_entry_is_recompiled_not_run(tmp_path):
@@ -60,8 +67,8 @@ def test_a_tampered_entry_is_recompiled_not_run(tmp_path):
 
     code = BytecodeCache(tmp_path).compile(SOURCE, "m.py")
 
-    namespace = run(code)
-    assert namespace["answer"]() == 42  # type: ignore[operator]
+    result = answer(code)
+    assert result == 42
 
 
 def test_an_entry_stored_under_another_key_is_refused(tmp_path):
@@ -75,8 +82,8 @@ def test_an_entry_stored_under_another_key_is_refused(tmp_path):
     fresh = BytecodeCache(tmp_path)
     code = fresh.compile(SOURCE, "m.py")
 
-    namespace = run(code)
-    assert namespace["answer"]() == 42  # type: ignore[operator]
+    result = answer(code)
+    assert result == 42
     assert fresh.misses == 1
 
 
