@@ -388,6 +388,12 @@ class PluginHost:
             on_denied=lambda permission: self._on_denied(
                 record.name, permission
             ),
+            protected=(
+                self._cache.directory,
+                self._data_dir,
+                Path(__file__).resolve().parent.parent,  # the library
+            ),
+            allowed_within=(data,),
         )
 
     def _capabilities(self) -> Capabilities:

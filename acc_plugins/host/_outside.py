@@ -22,7 +22,7 @@ from ._shield import shielded
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from acc_plugins.sandbox import Budget
     from acc_plugins.security import Grants
@@ -49,74 +49,15 @@ def _capped(data: str, limit: int, what: str) -> str:
     return data
 
 
-def build_outside(
+def _processes(
     grants: Grants,
-    *,
     output_bytes: int,
-    network_requests: int,
     budget: Budget,
-    on_denied: Callable[[str], None],
-) -> dict[str, Any]:
+    guarded: Callable[[Callable[[], list[str]]], list[str]],
+) -> Any:
     """
-    The ``fs``, ``env``, ``process`` and ``http`` facades of one plugin.
-
-    Args:
-        grants: What the plugin may touch.
-
-        output_bytes: The most a single read or program output may return.
-
-        network_requests: HTTP requests allowed per call into the plugin.
-
-        budget: The plugin's time budget; a program may run for what is
-            left of it.
-
-        on_denied: Told of every refusal (for the audit trail).
+    The ``process`` facade: granted programs by name, never a shell.
     """
-
-    def guarded(check: Callable[[], _T]) -> _T:
-        try:
-            return check()
-        except PermissionDenied as exc:
-            on_denied(exc.permission)
-            raise
-
-    def read_text(path: str, encoding: str = "utf-8") -> str:
-        real = guarded(lambda: grants.check_path(path, "read"))
-        with real.open("rb") as handle:
-            data = handle.read(output_bytes + 1)
-        if len(data) > output_bytes:
-            msg = f"{path} is larger than the plugin's output limit of {output_bytes} bytes"
-            raise ValueError(msg)
-        return data.decode(_text("encoding", encoding))
-
-    def write_text(path: str, text: str, encoding: str = "utf-8") -> int:
-        real = guarded(lambda: grants.check_path(path, "write"))
-        data = _text("text", text).encode(_text("encoding", encoding))
-        real.parent.mkdir(parents=True, exist_ok=True)
-        # Atomic: a crash leaves the old file or the new one.
-        fd, tmp = tempfile.mkstemp(
-            dir=real.parent, prefix=".acc-", suffix=".tmp"
-        )
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            Path(tmp).replace(real)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return len(data)
-
-    def exists(path: str) -> bool:
-        real = guarded(lambda: grants.check_path(path, "read"))
-        return real.exists()
-
-    def listdir(path: str = ".") -> list[str]:
-        real = guarded(lambda: grants.check_path(path, "read"))
-        return sorted(entry.name for entry in real.iterdir())
-
-    def getenv(name: str, default: str | None = None) -> str | None:
-        checked = guarded(lambda: grants.check_env(_text("name", name)))
-        return os.environ.get(checked, default)
 
     def run(
         argv: list[str],
@@ -162,6 +103,99 @@ def build_outside(
             ),
         }
 
+    return facade("Processes", run=shielded(run))
+
+
+def build_outside(
+    grants: Grants,
+    *,
+    output_bytes: int,
+    network_requests: int,
+    budget: Budget,
+    on_denied: Callable[[str], None],
+    protected: Sequence[Path] = (),
+    allowed_within: Sequence[Path] = (),
+) -> dict[str, Any]:
+    """
+    The ``fs``, ``env``, ``process`` and ``http`` facades of one plugin.
+
+    Args:
+        grants: What the plugin may touch.
+
+        output_bytes: The most a single read or program output may return.
+
+        network_requests: HTTP requests allowed per call into the plugin.
+
+        budget: The plugin's time budget; a program may run for what is
+            left of it.
+
+        on_denied: Told of every refusal (for the audit trail).
+
+        protected: The host's own folders (bytecode cache, data, the
+            library itself), which no grant can cover: cached bytecode
+            runs without the restricting compiler, so it is trusted code.
+
+        allowed_within: Folders inside *protected* that stay grantable
+            (the plugin's own data folder).
+    """
+
+    guarded_roots = [p.resolve() for p in protected]
+    open_roots = [p.resolve() for p in allowed_within]
+
+    def guarded(check: Callable[[], _T]) -> _T:
+        try:
+            return check()
+        except PermissionDenied as exc:
+            on_denied(exc.permission)
+            raise
+
+    def checked_path(path: str, access: str) -> Path:
+        real = guarded(lambda: grants.check_path(path, access))  # type: ignore[arg-type]
+        if any(
+            real.is_relative_to(root) for root in guarded_roots
+        ) and not any(real.is_relative_to(root) for root in open_roots):
+            permission = f"fs:{access}:{real} (the host's own files)"
+            on_denied(permission)
+            raise PermissionDenied(grants.plugin, permission)
+        return real
+
+    def read_text(path: str, encoding: str = "utf-8") -> str:
+        real = checked_path(path, "read")
+        with real.open("rb") as handle:
+            data = handle.read(output_bytes + 1)
+        if len(data) > output_bytes:
+            msg = f"{path} is larger than the plugin's output limit of {output_bytes} bytes"
+            raise ValueError(msg)
+        return data.decode(_text("encoding", encoding))
+
+    def write_text(path: str, text: str, encoding: str = "utf-8") -> int:
+        real = checked_path(path, "write")
+        data = _text("text", text).encode(_text("encoding", encoding))
+        real.parent.mkdir(parents=True, exist_ok=True)
+        # Atomic: a crash leaves the old file or the new one.
+        fd, tmp = tempfile.mkstemp(
+            dir=real.parent, prefix=".acc-", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            Path(tmp).replace(real)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return len(data)
+
+    def exists(path: str) -> bool:
+        return checked_path(path, "read").exists()
+
+    def listdir(path: str = ".") -> list[str]:
+        real = checked_path(path, "read")
+        return sorted(entry.name for entry in real.iterdir())
+
+    def getenv(name: str, default: str | None = None) -> str | None:
+        checked = guarded(lambda: grants.check_env(_text("name", name)))
+        return os.environ.get(checked, default)
+
     return {
         "fs": facade(
             "Files",
@@ -171,7 +205,7 @@ def build_outside(
             listdir=shielded(listdir),
         ),
         "env": facade("Environment", get=shielded(getenv)),
-        "process": facade("Processes", run=shielded(run)),
+        "process": _processes(grants, output_bytes, budget, guarded),
         "http": build_http(
             grants,
             output_bytes=output_bytes,

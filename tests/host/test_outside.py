@@ -193,3 +193,35 @@ def test_programs_do_not_inherit_host_secrets(host, tmp_path):
     assert "HOST_SECRET" not in output
     assert "ACC_TEST_TOKEN" not in output
     assert os.environ["HOST_SECRET"] == "nope"  # noqa: S105 -- a test value
+
+
+def test_the_hosts_own_files_are_never_granted(tmp_path):
+    """Even read:${workspace}/** does not reach the cache or data folders."""
+    workspace = tmp_path
+    (workspace / "readme.txt").write_text("hello")
+    folder = tmp_path / "plugins" / "outside"
+    folder.mkdir(parents=True)
+    (folder / "plugin.toml").write_text(
+        MANIFEST.replace(
+            '"read:${workspace}/notes/**"', '"read:${workspace}/**"'
+        )
+    )
+    (folder / "main.py").write_text(textwrap.dedent(SOURCE))
+    host = PluginHost(
+        [tmp_path / "plugins"],
+        cache_dir=tmp_path / "cache",
+        data_dir=tmp_path / "data",
+        workspace=workspace,
+    )
+    host.start()
+    try:
+        assert host.call_tool("outside.read", path="readme.txt") == "hello"
+        (cached,) = (tmp_path / "cache").glob("*.accc")
+        with pytest.raises(PluginCallError, match="the host's own files"):
+            host.call_tool("outside.read", path=str(cached))
+        assert host.state("outside") is State.QUARANTINED
+        host.release("outside")
+        with pytest.raises(PluginCallError, match="the host's own files"):
+            host.call_tool("outside.listing", path="data")
+    finally:
+        host.stop()
