@@ -265,3 +265,29 @@ def test_stats_add_up_across_runs(run):
     assert figures["text-tools"]["calls"] >= 2
     assert figures["text-tools"]["errors"] == 0
     assert figures["text-tools"]["p50_ms"] > 0
+
+
+def test_permissions_are_granted_on_first_use_and_can_be_revoked(run):
+    """Revoking host:claude.query takes the capability away at next load."""
+    shown = run("permissions", "show", "code-reviewer")
+    revoked = run(
+        "permissions", "revoke", "code-reviewer", "host:claude.query"
+    )
+    after = run("permissions", "show", "code-reviewer")
+    call = run("call", "code-reviewer.history")
+    bad = run("permissions", "grant", "code-reviewer", "host:nonsense")
+    granted = run("permissions", "grant", "code-reviewer", "host:claude.query")
+    again = run("permissions", "show", "code-reviewer")
+
+    assert shown.output == (
+        "requested: host:claude.query\n"
+        "granted: host:claude.query\n"
+        "effective: host:claude.query\n"
+    )
+    assert revoked.exit_code == 0
+    assert after.output.endswith("effective: -\n")
+    assert call.exit_code == 0  # tools without the capability still work
+    assert bad.exit_code == 1
+    assert "unknown host API" in bad.output
+    assert granted.exit_code == 0
+    assert again.output.endswith("effective: host:claude.query\n")

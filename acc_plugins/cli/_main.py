@@ -254,6 +254,7 @@ def modules() -> None:
 
 def _register() -> None:
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
+    from ._permissions import permissions  # noqa: PLC0415 -- likewise
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
     from ._scan import scan  # noqa: PLC0415 -- likewise
     from ._stats import stats  # noqa: PLC0415 -- likewise
@@ -262,6 +263,7 @@ def _register() -> None:
     cli.add_command(stats)
     cli.add_command(audit)
     cli.add_command(quarantine)
+    cli.add_command(permissions)
 
 
 _register()

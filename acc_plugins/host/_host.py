@@ -25,6 +25,7 @@ from acc_plugins.manifest import load_manifest
 from acc_plugins.sandbox import BytecodeCache
 from acc_plugins.security import AuditKind, AuditLog, Grants, Roots, Severity
 
+from ._consent import GrantStore
 from ._context import Capabilities, build_context
 from ._discovery import MANIFEST_NAME, default_paths, discover
 from ._dispatch import call_plugin, copy_json
@@ -340,12 +341,11 @@ class PluginHost:
             )
             cls = load_entry_class(record, cache=self._cache, sdk=self._sdk)
             record.lifecycle.move(State.LOADED, "compiled and executed")
-            outside = self._outside(record)
+            effective = self._effective_grants(record)
+            outside = self._outside(record, effective)
             context = build_context(
                 record.name,
-                granted=frozenset(
-                    p.canonical for p in manifest.permissions.all
-                ),
+                granted=effective,
                 dependencies=frozenset(d.name for d in manifest.dependencies),
                 settings=settings_of(
                     record, self._settings.get(record.name, {})
@@ -367,7 +367,69 @@ class PluginHost:
             return False
         return True
 
-    def _outside(self, record: PluginRecord) -> dict[str, object]:
+    @property
+    def grant_store(self) -> GrantStore:
+        """
+        What the user granted each plugin (``grants.json`` in the data
+        folder).
+        """
+        return GrantStore(self._data_dir / "grants.json")
+
+    def _effective_grants(self, record: PluginRecord) -> frozenset[str]:
+        requested = frozenset(
+            p.canonical for p in manifest_of(record).permissions.all
+        )
+        granted = self.grant_store.granted(record.name)
+        if granted is None:
+            # First sight of this plugin: installing it consented to what it
+            # asks for now.  Later additions are never granted silently.
+            granted = self.grant_store.grant(record.name, requested)
+            if requested:
+                self._audit(
+                    AuditKind.GRANT,
+                    record.name,
+                    permissions=sorted(requested),
+                    by="first use",
+                )
+        return requested & granted
+
+    def permissions(self, name: str) -> dict[str, list[str]]:
+        """
+        A plugin's permissions: what it requests, what the user granted,
+        and what it gets (the two intersected).
+        """
+        record = self._record(name)
+        requested = {p.canonical for p in manifest_of(record).permissions.all}
+        granted = self.grant_store.granted(name) or frozenset()
+        return {
+            "requested": sorted(requested),
+            "granted": sorted(granted),
+            "effective": sorted(requested & granted),
+        }
+
+    def grant(self, name: str, permissions: Iterable[str]) -> None:
+        """
+        Grant *permissions* to a plugin; they apply from its next load.
+        """
+        wanted = frozenset(permissions)
+        self.grant_store.grant(self._record(name).name, wanted)
+        self._audit(
+            AuditKind.GRANT, name, permissions=sorted(wanted), by="api"
+        )
+
+    def revoke(self, name: str, permissions: Iterable[str]) -> None:
+        """
+        Revoke *permissions* from a plugin; it loses them at its next load.
+        """
+        wanted = frozenset(permissions)
+        self.grant_store.revoke(self._record(name).name, wanted)
+        self._audit(
+            AuditKind.REVOKE, name, permissions=sorted(wanted), by="api"
+        )
+
+    def _outside(
+        self, record: PluginRecord, effective: frozenset[str]
+    ) -> dict[str, object]:
         manifest = manifest_of(record)
         assert record.sandbox is not None  # noqa: S101 -- created by the load
         data = self._data_dir / "plugins" / record.name
@@ -378,7 +440,9 @@ class PluginHost:
             data=data.resolve(),
         )
         grants = Grants.from_permissions(
-            manifest.permissions.all, roots, plugin=record.name
+            (p for p in manifest.permissions.all if p.canonical in effective),
+            roots,
+            plugin=record.name,
         )
         return build_outside(
             grants,

@@ -604,3 +604,30 @@ def test_stats_count_calls_errors_and_latency(tmp_path, host):
     assert figures.p50_ms is not None
     assert figures.p99_ms is not None
     assert 0 < figures.p50_ms <= figures.p99_ms
+
+
+def test_a_revoked_permission_is_denied_without_quarantine(tmp_path, host):
+    """Requested but not granted: refused, audited, not quarantined."""
+    write_plugin(
+        tmp_path / "plugins",
+        "agents",
+        AGENTS,
+        extra='[permissions]\nhost = ["claude.query"]\n',
+    )
+    first = host(claude=FakeClaude())
+    assert first.permissions("agents")["effective"] == ["host:claude.query"]
+    first.revoke("agents", ["host:claude.query"])
+    first.stop()
+
+    second = host(claude=FakeClaude())
+
+    with pytest.raises(
+        PluginCallError, match=r"lacks permission 'host:claude\.query'"
+    ):
+        second.run_agent("agents.helper", "hi")
+    assert second.state("agents") is State.ACTIVE
+    assert second.permissions("agents") == {
+        "requested": ["host:claude.query"],
+        "granted": [],
+        "effective": [],
+    }

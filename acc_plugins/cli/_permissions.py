@@ -1,0 +1,90 @@
+"""
+``acc-plugins permissions``: what a plugin requests, is granted and gets.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from acc_plugins.errors import PluginError
+
+
+def _checked(permissions: tuple[str, ...]) -> list[str]:
+    from acc_plugins.manifest import parse_permission  # noqa: PLC0415
+
+    canonical = []
+    for text in permissions:
+        try:
+            canonical.append(parse_permission(text).canonical)
+        except ValueError as exc:
+            click.echo(f"error: {text!r}: {exc}", err=True)
+            sys.exit(1)
+    return canonical
+
+
+@click.group()
+def permissions() -> None:
+    """
+    Show, grant and revoke plugin permissions (canonical form, such as
+    host:claude.query or fs:read:${workspace}/**).
+    """
+
+
+@permissions.command()
+@click.argument("name")
+@click.pass_context
+def show(ctx: click.Context, name: str) -> None:
+    """
+    What NAME requests, what it was granted, and what it gets.
+    """
+    from ._main import _host  # noqa: PLC0415 -- the one place hosts are built
+
+    try:
+        table = _host(ctx).permissions(name)
+    except PluginError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for kind in ("requested", "granted", "effective"):
+        click.echo(f"{kind}: {', '.join(table[kind]) or '-'}")
+
+
+def _change(
+    ctx: click.Context, name: str, texts: tuple[str, ...], grant: bool
+) -> None:
+    from ._main import _host  # noqa: PLC0415
+
+    wanted = _checked(texts)
+    host = _host(ctx)
+    try:
+        (host.grant if grant else host.revoke)(name, wanted)
+    except PluginError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    verb = "granted" if grant else "revoked"
+    click.echo(
+        f"{verb} {', '.join(wanted)} for {name}; applies from its next load"
+    )
+
+
+@permissions.command()
+@click.argument("name")
+@click.argument("permission", nargs=-1, required=True)
+@click.pass_context
+def grant(ctx: click.Context, name: str, permission: tuple[str, ...]) -> None:
+    """
+    Grant PERMISSION... to NAME (only what it requests takes effect).
+    """
+    _change(ctx, name, permission, grant=True)
+
+
+@permissions.command()
+@click.argument("name")
+@click.argument("permission", nargs=-1, required=True)
+@click.pass_context
+def revoke(ctx: click.Context, name: str, permission: tuple[str, ...]) -> None:
+    """
+    Revoke PERMISSION... from NAME.
+    """
+    _change(ctx, name, permission, grant=False)
