@@ -69,7 +69,6 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "OrderedDict",
         "UserDict",
         "UserList",
-        "UserString",
         "defaultdict",
         "deque",
         "namedtuple",

@@ -26,6 +26,10 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+# Largest integer a product or power may produce: squaring two 2-million-bit
+# integers already takes about 0.15 s in C, where no budget can stop it.
+INT_BITS: Final = 1 << 22
+
 # Longest range() a plugin may create: C functions (sum, sorted, list)
 # consume a range without running any plugin bytecode.
 MAX_RANGE: Final = 10_000_000
@@ -81,11 +85,18 @@ class BombChecks:
         # numeric code, and this is the whole cost numbers pay.
         numbers = _NUMBERS
         check = self._check_repeat
+        int_bits = INT_BITS
+        too_big = self._too_big
 
         def mul(a: Any, b: Any) -> Any:
             """
-            ``a * b``, refusing a repetition larger than the budget.
+            ``a * b``, refusing a repetition larger than the budget and an
+            integer product that would take seconds in C.
             """
+            if type(a) is int and type(b) is int:
+                if a.bit_length() + b.bit_length() > int_bits:
+                    too_big("an integer product", int_bits // 8)
+                return a * b
             if type(a) in numbers and type(b) in numbers:
                 return a * b
             check(a, b)
@@ -138,7 +149,8 @@ class BombChecks:
     def _check_pow(self, a: object, b: object) -> None:
         if isinstance(b, int) and b > 1:
             bits = _bits(a)
-            if bits > 1 and bits * b > 8 * self.memory_bytes:
+            # Powers cost time as well as memory: capped by both.
+            if bits > 1 and bits * b > min(INT_BITS, 8 * self.memory_bytes):
                 self._too_big("a power", bits * b // 8)
 
     def _check_shift(self, a: object, b: object) -> None:

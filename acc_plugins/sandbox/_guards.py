@@ -256,19 +256,28 @@ class Guards:
         reason = self._check_read(obj, name)
         if reason is not None:
             self.refuse(reason)
-        if name in ("format", "format_map") and (
-            isinstance(obj, str) or obj is str
-        ):
-            return self._safe_format(obj, name)
-        return getattr(obj, name, *default)
+        value = getattr(obj, name, *default)
+        if name in ("format", "format_map"):
+            return self._safe_format(value, name)
+        return value
 
-    def _safe_format(self, obj: object, name: str) -> object:
+    def _safe_format(self, value: object, name: str) -> object:
+        # Whatever route led here (a str, a str subclass or its class,
+        # super()), what matters is whether the value *is* str's own C
+        # method: then it would walk {0.attr} unguarded, so it is replaced.
         vformat = self._formatter.vformat
-        if obj is str:
+        if value is str.format or value is str.format_map:  # unbound
             if name == "format":
-                return lambda text, /, *a, **k: vformat(text, a, k)
-            return lambda text, mapping, /: vformat(text, (), mapping)
-        text = str(obj)  # obj is a str (or a subclass) here
+                return lambda text, /, *a, **k: vformat(str(text), a, k)
+            return lambda text, mapping, /: vformat(str(text), (), mapping)
+        bound = getattr(value, "__self__", None)
+        if not (
+            isinstance(value, types.BuiltinMethodType)
+            and isinstance(bound, str)
+            and getattr(value, "__name__", None) in ("format", "format_map")
+        ):
+            return value  # a plugin's own format(), say
+        text = str.__str__(bound)
         if name == "format":
             return lambda *a, **k: vformat(text, a, k)
         return lambda mapping, /: vformat(text, (), mapping)
@@ -332,7 +341,13 @@ class Guards:
         """
         if len(args) != 1:
             self.refuse("type() with three arguments")
-        return type(args[0])
+        kind = type(args[0])
+        if issubclass(kind, type):
+            # The type of a class is a metaclass, and calling a metaclass
+            # builds a class behind the compiler's back: plugin code gets
+            # this guarded function instead.
+            return self.type_of  # type: ignore[return-value]
+        return kind
 
     # -- exceptions and context managers ----------------------------------
 

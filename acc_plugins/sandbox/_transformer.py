@@ -92,10 +92,18 @@ _AUG_TEXT: Final[dict[type[ast.operator], str]] = {
 }
 
 
-def _is_number(node: ast.expr) -> bool:
-    # CPython folds constant arithmetic itself, and refuses to fold
-    # results beyond a small size, so constants need no check.
-    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+def _harmless_factor(op: ast.operator, node: ast.expr) -> bool:
+    """
+    A constant operand of ``*`` that bounds the result: a float or complex
+    makes it a number (or a TypeError), and a small integer can at most
+    multiply what already exists by 16.
+    """
+    if not isinstance(op, ast.Mult) or not isinstance(node, ast.Constant):
+        return False
+    value = node.value
+    return type(value) in (float, complex) or (
+        type(value) is int and -16 <= value <= 16  # noqa: PLR2004 -- the bound above
+    )
 
 
 _HINT_INTROSPECTION: Final = (
@@ -333,7 +341,13 @@ class PluginTransformer(MatchRules):
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         node = self.node_contents_visit(node)
         guard = _SIZED_OPS.get(type(node.op))
-        if guard is None or (_is_number(node.left) and _is_number(node.right)):
+        # Constants are no exception: CPython leaves ``1 << 10**9`` for run
+        # time rather than fold it, and then computes it unchecked.
+        if (
+            guard is None
+            or _harmless_factor(node.op, node.left)
+            or _harmless_factor(node.op, node.right)
+        ):
             return node
         return located(call(guard, node.left, node.right), node)
 
