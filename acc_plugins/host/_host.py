@@ -150,6 +150,12 @@ class PluginHost:
         self._workspace = (
             Path(workspace) if workspace is not None else Path.cwd()
         )
+        # The host's own folders, which no filesystem grant may cover.
+        self._protected = (
+            self._cache.directory.resolve(),
+            self._data_dir.resolve(),
+            Path(__file__).resolve().parent.parent,  # the library itself
+        )
         self._audit_log: AuditLog | None = None
         self._store: KeyValueStore | None = None
         self._records: dict[str, PluginRecord] = {}
@@ -452,11 +458,7 @@ class PluginHost:
             on_denied=lambda permission: self._on_denied(
                 record.name, permission
             ),
-            protected=(
-                self._cache.directory,
-                self._data_dir,
-                Path(__file__).resolve().parent.parent,  # the library
-            ),
+            protected=self._protected,
             allowed_within=(data,),
         )
 

@@ -139,7 +139,7 @@ def build_outside(
             (the plugin's own data folder).
     """
 
-    guarded_roots = [p.resolve() for p in protected]
+    guarded_roots = list(protected)  # resolved by the host, once
     open_roots = [p.resolve() for p in allowed_within]
 
     def guarded(check: Callable[[], _T]) -> _T:

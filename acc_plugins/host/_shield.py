@@ -11,7 +11,6 @@ has no ``__context__`` either.
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from acc_plugins.errors import PluginError
@@ -60,7 +59,8 @@ def shielded(function: _F) -> _F:
     text only.
     """
 
-    @functools.wraps(function)
+    # No functools.wraps: plugin code could not read what it copies, and
+    # it costs more than the rest of building a context.
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)

@@ -93,11 +93,14 @@ class BombChecks:
             ``a * b``, refusing a repetition larger than the budget and an
             integer product that would take seconds in C.
             """
-            if type(a) is int and type(b) is int:
+            kind_a, kind_b = type(a), type(b)
+            if kind_a is float or kind_b is float:
+                return a * b  # a number, or a TypeError: never a repetition
+            if kind_a is int and kind_b is int:
                 if a.bit_length() + b.bit_length() > int_bits:
                     too_big("an integer product", int_bits // 8)
                 return a * b
-            if type(a) in numbers and type(b) in numbers:
+            if kind_a in numbers and kind_b in numbers:
                 return a * b
             check(a, b)
             return a * b
