@@ -151,6 +151,8 @@ class PluginHost:
             Path(workspace) if workspace is not None else Path.cwd()
         )
         # The host's own folders, which no filesystem grant may cover.
+        self._grants_seen: dict[str, object] | None = None
+        self._quarantined: Mapping[str, object] = {}
         self._protected = (
             self._cache.directory.resolve(),
             self._data_dir.resolve(),
@@ -262,6 +264,7 @@ class PluginHost:
         on.  Never raises because of a plugin.
         """
         nodes: dict[str, Node] = {}
+        self._quarantined = self.quarantine_list.entries()  # read once
         for root in discover(self._paths):
             record = self._admit(root)
             if record is not None and record.manifest is not None:
@@ -306,8 +309,8 @@ class PluginHost:
             )
             return None
         record = self._new_record(name, root, manifest)
-        held = self.quarantine_list.get(name)
-        if held is not None:
+        held = self._quarantined.get(name)
+        if isinstance(held, dict):
             reason = str(held.get("reason", "quarantined"))
             record.last_error = Failure(reason, kind="Quarantined")
             record.lifecycle.move(State.QUARANTINED, reason)
@@ -385,11 +388,15 @@ class PluginHost:
         requested = frozenset(
             p.canonical for p in manifest_of(record).permissions.all
         )
-        granted = self.grant_store.granted(record.name)
+        if self._grants_seen is None:  # read the file once per start
+            self._grants_seen = self.grant_store.read()
+        held = self._grants_seen.get(record.name)
+        granted = frozenset(held) if isinstance(held, list) else None
         if granted is None:
             # First sight of this plugin: installing it consented to what it
             # asks for now.  Later additions are never granted silently.
             granted = self.grant_store.grant(record.name, requested)
+            self._grants_seen[record.name] = sorted(granted)
             if requested:
                 self._audit(
                     AuditKind.GRANT,
@@ -418,6 +425,7 @@ class PluginHost:
         Grant *permissions* to a plugin; they apply from its next load.
         """
         wanted = frozenset(permissions)
+        self._grants_seen = None
         self.grant_store.grant(self._record(name).name, wanted)
         self._audit(
             AuditKind.GRANT, name, permissions=sorted(wanted), by="api"
@@ -428,6 +436,7 @@ class PluginHost:
         Revoke *permissions* from a plugin; it loses them at its next load.
         """
         wanted = frozenset(permissions)
+        self._grants_seen = None
         self.grant_store.revoke(self._record(name).name, wanted)
         self._audit(
             AuditKind.REVOKE, name, permissions=sorted(wanted), by="api"
