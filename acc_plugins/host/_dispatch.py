@@ -5,6 +5,7 @@ located, counted and turned into ``PluginCallError``.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
@@ -142,8 +143,12 @@ class ToolEntry:
     signature: ToolSignature
     description: str
     call: Callable[[dict[str, object]], object] = attrs.field(init=False)
+    output_bytes: int | None = attrs.field(init=False, default=None)
 
     def __attrs_post_init__(self) -> None:
+        manifest = self.record.manifest
+        if manifest is not None:
+            self.output_bytes = manifest.limits.output_bytes
         fast = compile_fast_invoker(
             self.record,
             self.signature.parameters,
@@ -152,6 +157,7 @@ class ToolEntry:
             failed=self._failed,
             slow_result=self._result,
             violated=_VIOLATED,
+            short_text=(self.output_bytes or 0) // 4,
         )
         self.call = fast if fast is not None else self.invoke
 
@@ -173,10 +179,17 @@ class ToolEntry:
             self.record.stats.errors += 1
             raise _call_error(self.record, self.target, sandbox.violations[-1])
         try:
-            return copy_json(result, "result")
+            copied = copy_json(result, "result")
         except ValueError as exc:
             msg = f"returned a value that is not JSON-compatible: {exc}"
             raise PluginCallError(self.target, msg) from None
+        limit = self.output_bytes
+        if limit is not None:
+            size = len(json.dumps(copied, ensure_ascii=False).encode())
+            if size > limit:
+                msg = f"returned {size} bytes, more than its output limit of {limit}"
+                raise PluginCallError(self.target, msg)
+        return copied
 
     def invoke(
         self, arguments: Mapping[str, object], *, text: bool = False

@@ -120,7 +120,9 @@ _TAIL: Final = """\
     if len(violations) != seen:
         return slow_result(_VIOLATED)
     kind = type(result)
-    if kind is str or kind is int or kind is bool or result is None:
+    if kind is int or kind is bool or result is None:
+        return result
+    if kind is str and len(result) <= SHORT_TEXT:  # surely within output-bytes
         return result
     return slow_result(result)
 """
@@ -141,6 +143,7 @@ def compile_fast_invoker(
     failed: Callable[[BaseException, float], object],
     slow_result: Callable[[object], object],
     violated: object,
+    short_text: int = 0,
 ) -> Callable[[dict[str, object]], object] | None:
     """
     Build the fast invoker of one tool, or None if it takes other than
@@ -162,6 +165,10 @@ def compile_fast_invoker(
 
         violated: The marker passed to *slow_result* when plugin code hid a
             sandbox refusal from itself.
+
+        short_text: Strings up to this many characters are returned
+            directly; longer ones go to *slow_result*, which measures them
+            against the output limit.
     """
     sandbox = record.sandbox
     if sandbox is None:
@@ -169,6 +176,7 @@ def compile_fast_invoker(
     namespace: dict[str, object] = {
         "ACTIVE": State.ACTIVE,
         "MISSING": _MISSING,
+        "SHORT_TEXT": short_text,
         "NoneType": type(None),
         "_VIOLATED": violated,
         "failed": failed,

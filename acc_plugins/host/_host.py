@@ -463,6 +463,7 @@ class PluginHost:
             grants,
             output_bytes=manifest.limits.output_bytes,
             network_requests=manifest.limits.network_requests,
+            fs_operations=manifest.limits.fs_operations,
             budget=record.sandbox.budget,
             on_denied=lambda permission: self._on_denied(
                 record.name, permission

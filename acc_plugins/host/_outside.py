@@ -113,6 +113,7 @@ def build_outside(
     network_requests: int,
     budget: Budget,
     on_denied: Callable[[str], None],
+    fs_operations: int = 1000,
     protected: Sequence[Path] = (),
     allowed_within: Sequence[Path] = (),
 ) -> dict[str, Any]:
@@ -125,6 +126,8 @@ def build_outside(
         output_bytes: The most a single read or program output may return.
 
         network_requests: HTTP requests allowed per call into the plugin.
+
+        fs_operations: File operations allowed per call into the plugin.
 
         budget: The plugin's time budget; a program may run for what is
             left of it.
@@ -149,7 +152,18 @@ def build_outside(
             on_denied(exc.permission)
             raise
 
+    used = {"call": -1.0, "count": 0}
+
+    def count() -> None:
+        if used["call"] != budget.since:  # a new call into the plugin
+            used["call"], used["count"] = budget.since, 0
+        used["count"] += 1
+        if used["count"] > fs_operations:
+            msg = f"more than {fs_operations} file operations in one call"
+            raise RuntimeError(msg)
+
     def checked_path(path: str, access: str) -> Path:
+        count()
         real = guarded(lambda: grants.check_path(path, access))  # type: ignore[arg-type]
         if any(
             real.is_relative_to(root) for root in guarded_roots

@@ -225,3 +225,64 @@ def test_the_hosts_own_files_are_never_granted(tmp_path):
             host.call_tool("outside.listing", path="data")
     finally:
         host.stop()
+
+
+LIMITED = """
+from acc_plugins.sdk import Plugin, tool
+
+class Main(Plugin):
+    @tool
+    def big(self, size: int) -> str:
+        return "x" * size
+
+    @tool
+    def rows(self, count: int) -> list:
+        return [{"n": i} for i in range(count)]
+
+    @tool
+    def touch_all(self, times: int) -> int:
+        for _ in range(times):
+            self.ctx.fs.exists("notes/todo.txt")
+        return times
+"""
+
+
+def test_results_and_file_operations_are_capped(tmp_path):
+    """output-bytes caps results; fs-operations caps file calls per call."""
+    workspace = tmp_path / "workspace"
+    (workspace / "notes").mkdir(parents=True)
+    (workspace / "notes" / "todo.txt").write_text("x")
+    folder = tmp_path / "plugins" / "outside"
+    folder.mkdir(parents=True)
+    (folder / "plugin.toml").write_text(
+        MANIFEST + "\n[limits]\noutput-bytes = 100\nfs-operations = 3\n"
+    )
+    (folder / "main.py").write_text(textwrap.dedent(LIMITED))
+    host = PluginHost(
+        [tmp_path / "plugins"],
+        cache_dir=tmp_path / "c",
+        data_dir=tmp_path / "d",
+        workspace=workspace,
+    )
+    host.start()
+    try:
+        assert host.call_tool("outside.big", size=25) == "x" * 25
+        with pytest.raises(PluginCallError, match="102 bytes"):
+            host.call_tool(
+                "outside.big", size=100
+            )  # 100 characters, 102 as JSON
+        with pytest.raises(
+            PluginCallError, match="more than its output limit of 100"
+        ):
+            host.call_tool("outside.big", size=200)
+        with pytest.raises(
+            PluginCallError, match="more than its output limit of 100"
+        ):
+            host.call_tool("outside.rows", count=20)
+        assert host.call_tool("outside.touch_all", times=3) == 3
+        with pytest.raises(
+            PluginCallError, match="more than 3 file operations"
+        ):
+            host.call_tool("outside.touch_all", times=4)
+    finally:
+        host.stop()
