@@ -3,9 +3,9 @@ The host: discovery, dependency resolution, lifecycle, dispatch, events.
 """
 
 from ._claude import ClaudeProvider, FakeClaude
-from ._host import PluginHost, ToolInfo
+from ._host import PluginHost
 from ._lifecycle import State, Transition
-from ._record import CallStats, Failure, PluginInfo
+from ._record import CallStats, Failure, PluginInfo, ToolInfo
 from ._stats import PluginStats
 from ._validate import ValidationReport, validate_plugin
 

@@ -10,12 +10,10 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-import attrs
 import platformdirs
 from packaging.version import Version
 
 from acc_plugins.errors import (
-    BudgetExceeded,
     LoadError,
     ManifestError,
     PluginCallError,
@@ -23,13 +21,14 @@ from acc_plugins.errors import (
 )
 from acc_plugins.manifest import load_manifest
 from acc_plugins.sandbox import BytecodeCache
-from acc_plugins.security import AuditKind, AuditLog, Grants, Roots, Severity
+from acc_plugins.security import AuditKind, AuditLog, Severity
 
-from ._consent import GrantStore
 from ._context import Capabilities, build_context
 from ._discovery import MANIFEST_NAME, default_paths, discover
-from ._dispatch import call_plugin, copy_json
+from ._dispatch import call_plugin
 from ._events import EventBus
+from ._hostcalls import HostCalls
+from ._hostsecurity import HostSecurity
 from ._lifecycle import Lifecycle, State, Transition
 from ._loader import (
     construct,
@@ -38,17 +37,14 @@ from ._loader import (
     manifest_of,
     settings_of,
 )
-from ._outside import build_outside
-from ._quarantine import QuarantineList
-from ._record import Failure, PluginInfo, PluginRecord, failure_of
+from ._record import Failure, PluginInfo, PluginRecord, ToolInfo, failure_of
 from ._registration import sdk_members
-from ._registry import Registry, lookup
+from ._registry import Registry
 from ._resolve import Node, resolve
 from ._scangate import scan_gate
 from ._stats import PluginStats
 from ._stats import save as save_stats
 from ._storage import KeyValueStore
-from ._workflows import run_workflow
 
 
 if TYPE_CHECKING:
@@ -62,31 +58,13 @@ _log = logging.getLogger("acc_plugins.host")
 _MAX_EVENT_DEPTH = 8
 
 
-@attrs.frozen
-class ToolInfo:
-    """
-    A registered tool, as ``PluginHost.tools()`` lists it.
-
-    Attributes:
-        name: Its namespaced name, ``plugin.tool``.
-
-        description: What it does.
-
-        schema: The JSON Schema of its arguments.
-    """
-
-    name: str
-    description: str
-    schema: dict[str, object]
-
-
 def _library_version() -> Version:
     import acc_plugins  # noqa: PLC0415 -- the version is resolved lazily
 
     return Version(acc_plugins.__version__)
 
 
-class PluginHost:
+class PluginHost(HostCalls, HostSecurity):
     """
     Discovers, loads and runs sandboxed plugins, and dispatches calls to
     their tools, agents, workflows and hooks.
@@ -376,102 +354,6 @@ class PluginHost:
             return False
         return True
 
-    @property
-    def grant_store(self) -> GrantStore:
-        """
-        What the user granted each plugin (``grants.json`` in the data
-        folder).
-        """
-        return GrantStore(self._data_dir / "grants.json")
-
-    def _effective_grants(self, record: PluginRecord) -> frozenset[str]:
-        requested = frozenset(
-            p.canonical for p in manifest_of(record).permissions.all
-        )
-        if self._grants_seen is None:  # read the file once per start
-            self._grants_seen = self.grant_store.read()
-        held = self._grants_seen.get(record.name)
-        granted = frozenset(held) if isinstance(held, list) else None
-        if granted is None:
-            # First sight of this plugin: installing it consented to what it
-            # asks for now.  Later additions are never granted silently.
-            granted = self.grant_store.grant(record.name, requested)
-            self._grants_seen[record.name] = sorted(granted)
-            if requested:
-                self._audit(
-                    AuditKind.GRANT,
-                    record.name,
-                    permissions=sorted(requested),
-                    by="first use",
-                )
-        return requested & granted
-
-    def permissions(self, name: str) -> dict[str, list[str]]:
-        """
-        A plugin's permissions: what it requests, what the user granted,
-        and what it gets (the two intersected).
-        """
-        record = self._record(name)
-        requested = {p.canonical for p in manifest_of(record).permissions.all}
-        granted = self.grant_store.granted(name) or frozenset()
-        return {
-            "requested": sorted(requested),
-            "granted": sorted(granted),
-            "effective": sorted(requested & granted),
-        }
-
-    def grant(self, name: str, permissions: Iterable[str]) -> None:
-        """
-        Grant *permissions* to a plugin; they apply from its next load.
-        """
-        wanted = frozenset(permissions)
-        self._grants_seen = None
-        self.grant_store.grant(self._record(name).name, wanted)
-        self._audit(
-            AuditKind.GRANT, name, permissions=sorted(wanted), by="api"
-        )
-
-    def revoke(self, name: str, permissions: Iterable[str]) -> None:
-        """
-        Revoke *permissions* from a plugin; it loses them at its next load.
-        """
-        wanted = frozenset(permissions)
-        self._grants_seen = None
-        self.grant_store.revoke(self._record(name).name, wanted)
-        self._audit(
-            AuditKind.REVOKE, name, permissions=sorted(wanted), by="api"
-        )
-
-    def _outside(
-        self, record: PluginRecord, effective: frozenset[str]
-    ) -> dict[str, object]:
-        manifest = manifest_of(record)
-        assert record.sandbox is not None  # noqa: S101 -- created by the load
-        data = self._data_dir / "plugins" / record.name
-        data.mkdir(parents=True, exist_ok=True)
-        roots = Roots(
-            workspace=self._workspace.resolve(),
-            plugin=record.root,
-            data=data.resolve(),
-        )
-        grants = Grants.from_permissions(
-            (p for p in manifest.permissions.all if p.canonical in effective),
-            roots,
-            plugin=record.name,
-        )
-        return build_outside(
-            grants,
-            output_bytes=manifest.limits.output_bytes,
-            network_requests=manifest.limits.network_requests,
-            fs_operations=manifest.limits.fs_operations,
-            budget=record.sandbox.budget,
-            on_denied=lambda permission: self._on_denied(
-                record.name, permission
-            ),
-            protected=self._protected,
-            allowed_within=(data,),
-        )
-
     def _capabilities(self) -> Capabilities:
         if self._store is None:
             self._store = KeyValueStore(self._data_dir / "storage.sqlite3")
@@ -523,22 +405,6 @@ class PluginHost:
         with contextlib.suppress(ValueError):
             self._order.remove(record.name)
 
-    @property
-    def audit_log(self) -> AuditLog:
-        """
-        The tamper-evident audit trail, under the data folder.
-        """
-        if self._audit_log is None:
-            self._audit_log = AuditLog(self._data_dir / "audit")
-        return self._audit_log
-
-    def _audit(self, what: AuditKind, plugin: str, **detail: object) -> None:
-        try:
-            self.audit_log.append(what, plugin, **detail)
-        except (OSError, TypeError, ValueError):
-            # The host keeps serving; the failure itself is logged loudly.
-            _log.exception("cannot write the audit trail")
-
     def _fail(self, record: PluginRecord, failure: Failure) -> None:
         if record.state is State.QUARANTINED:
             record.last_error = record.last_error or failure
@@ -557,88 +423,6 @@ class PluginHost:
         if record.state is not State.ERROR:
             record.lifecycle.move(State.ERROR, str(failure))
         _log.info("plugin %s failed: %s", record.name, failure)
-
-    def _on_violation(self, record: PluginRecord, exc: BaseException) -> None:
-        failure = failure_of(exc, record.root)
-        if isinstance(exc, BudgetExceeded):
-            # Stopped, not broken: recorded, and the plugin keeps serving,
-            # unless it keeps overrunning.
-            self._audit(
-                AuditKind.BUDGET,
-                record.name,
-                message=str(exc),
-                location=failure.location,
-            )
-            if record.stats.breaches >= self._breach_limit:
-                self._quarantine(
-                    record,
-                    f"{record.stats.breaches} budget breaches: {exc}",
-                )
-            return
-        # A refused operation means the plugin tried something it must not
-        # do: it is quarantined until an administrator releases it.
-        record.stats.violations += 1
-        self._audit(
-            AuditKind.VIOLATION,
-            record.name,
-            message=failure.message,
-            location=failure.location,
-        )
-        record.last_error = failure
-        self._quarantine(record, f"sandbox violation: {failure}")
-
-    def _on_denied(self, plugin: str, permission: str) -> None:
-        self._audit(AuditKind.DENIAL, plugin, permission=permission)
-        record = self._records.get(plugin)
-        if record is None or record.manifest is None:
-            return
-        record.stats.denials += 1
-        requested = {p.canonical for p in record.manifest.permissions.all}
-        if permission not in requested:
-            # Reaching for a capability the manifest never declared is not
-            # a mistake an honest plugin makes.
-            self._quarantine(
-                record, f"used a capability it never requested: {permission}"
-            )
-
-    def _quarantine(self, record: PluginRecord, reason: str) -> None:
-        if record.state in {State.QUARANTINED, State.UNLOADED}:
-            return
-        self.quarantine_list.add(record.name, reason)
-        self._audit(AuditKind.QUARANTINE, record.name, reason=reason)
-        self._unregister(record)
-        if record.sandbox is not None:
-            record.sandbox.close()
-        if record.last_error is None:
-            record.last_error = Failure(reason, kind="Quarantined")
-        record.lifecycle.move(State.QUARANTINED, reason)
-        _log.info("plugin %s quarantined: %s", record.name, reason)
-
-    @property
-    def quarantine_list(self) -> QuarantineList:
-        """
-        The plugins this host (and every host sharing its data folder)
-        will not load until they are released.
-        """
-        return QuarantineList(self._data_dir / "quarantine.json")
-
-    def release(self, name: str) -> None:
-        """
-        Take a plugin out of quarantine and load it again.
-
-        Raises:
-            LoadError: If it is not quarantined, or fails to load.
-        """
-        record = self._record(name)
-        was_listed = self.quarantine_list.remove(name)
-        if record.state is not State.QUARANTINED:
-            if was_listed:
-                return
-            msg = f"is {record.state.value}, not quarantined"
-            raise LoadError(name, msg)
-        self._audit(AuditKind.RELEASE, name)
-        record.lifecycle.move(State.DISCOVERED, "released from quarantine")
-        self._reload_record(record)
 
     def _on_transition(self, transition: Transition) -> None:
         payload = {
@@ -743,97 +527,3 @@ class PluginHost:
             self._store = None
 
     # -- dispatch ---------------------------------------------------------
-
-    def call_tool(self, name: str, /, **arguments: object) -> Any:
-        """
-        Call a tool by its namespaced name with keyword arguments.
-
-        Returns:
-            A JSON-compatible copy of what the tool returned.
-
-        Raises:
-            PluginNotFoundError: If no active plugin offers that tool.
-
-            ToolArgumentError: If the arguments do not fit its signature.
-
-            PluginCallError: If the plugin's code fails.
-        """
-        invoke = self._calls.get(name)
-        if invoke is None:
-            invoke = lookup(self._tools, "tool", name).call
-        return invoke(arguments)
-
-    def call_tool_text(self, name: str, arguments: Mapping[str, str]) -> Any:
-        """
-        Call a tool with textual arguments (``k=v`` on a command line),
-        converted according to its schema.
-        """
-        entry = lookup(self._tools, "tool", name)
-        return entry.invoke(arguments, text=True)
-
-    def describe_tool(self, name: str) -> ToolInfo:
-        """
-        The description and argument schema of one tool.
-        """
-        entry = lookup(self._tools, "tool", name)
-        return ToolInfo(name, entry.description, entry.signature.schema())
-
-    def run_agent(self, name: str, task: str) -> Any:
-        """
-        Run an agent on a task and return its answer.
-        """
-        record, agent = lookup(self._registry.agents, "agent", name)
-        if type(task) is not str:
-            msg = "task must be a string"
-            raise TypeError(msg)
-        if agent.function is not None:
-            result = call_plugin(
-                record, name, agent.function, (record.instance, task), {}
-            )
-            try:
-                return copy_json(result, "result")
-            except ValueError as exc:
-                msg = f"returned a value that is not JSON-compatible: {exc}"
-                raise PluginCallError(name, msg) from None
-        if self._claude is None:
-            msg = "the host provides no Claude capability to drive this agent"
-            raise PluginCallError(name, msg)
-        granted = manifest_of(record).permissions.all
-        if "host:claude.query" not in {p.canonical for p in granted}:
-            msg = "the plugin lacks permission 'host:claude.query'"
-            raise PluginCallError(name, msg)
-        return self._claude.query(
-            task, system=agent.system_prompt, max_tokens=4096
-        )
-
-    def run_workflow(self, name: str, /, **inputs: object) -> Any:
-        """
-        Run a workflow with its inputs and return its output.
-        """
-        record, workflow = lookup(self._registry.workflows, "workflow", name)
-        copied = {k: copy_json(v, f"input {k!r}") for k, v in inputs.items()}
-        return run_workflow(
-            name,
-            workflow,
-            copied,
-            owner=record.name,
-            call_tool=lambda tool, arguments: self.call_tool(
-                tool, **arguments
-            ),
-            run_agent=self.run_agent,
-        )
-
-    def emit(
-        self, name: str, payload: object = None, *, source: str = "host"
-    ) -> int:
-        """
-        Deliver an event to the host's listeners and to matching hooks.
-
-        A failing hook is contained, counted and reported; the others still
-        run.  Hooks run in plugin activation order, then declaration order.
-
-        Returns:
-            How many plugin hooks received it.
-        """
-        plugins = [self._records[n] for n in self._order]
-        return self._events.emit(name, payload, source, plugins)

@@ -231,3 +231,21 @@ class PluginInfo:
             ),
             log=tuple(record.log),
         )
+
+
+@attrs.frozen
+class ToolInfo:
+    """
+    A registered tool, as ``PluginHost.tools()`` lists it.
+
+    Attributes:
+        name: Its namespaced name, ``plugin.tool``.
+
+        description: What it does.
+
+        schema: The JSON Schema of its arguments.
+    """
+
+    name: str
+    description: str
+    schema: dict[str, object]

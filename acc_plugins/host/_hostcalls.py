@@ -1,0 +1,136 @@
+"""
+What embedding code calls on a running host: tools, agents, workflows and
+events.
+
+``PluginHost`` inherits these; the lifecycle lives in ``_host``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from acc_plugins.errors import PluginCallError
+
+from ._dispatch import call_plugin, copy_json
+from ._loader import manifest_of
+from ._record import ToolInfo
+from ._registry import lookup
+from ._workflows import run_workflow
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from ._claude import ClaudeProvider
+    from ._dispatch import ToolEntry
+    from ._events import EventBus
+    from ._record import PluginRecord
+    from ._registry import Registry
+
+
+class HostCalls:
+    """
+    Dispatch for ``PluginHost``.
+    """
+
+    _tools: dict[str, ToolEntry]
+    _calls: dict[str, Callable[[dict[str, object]], object]]
+    _registry: Registry
+    _claude: ClaudeProvider | None
+    _events: EventBus
+    _records: dict[str, PluginRecord]
+    _order: list[str]
+
+    def call_tool(self, name: str, /, **arguments: object) -> Any:
+        """
+        Call a tool by its namespaced name with keyword arguments.
+
+        Returns:
+            A JSON-compatible copy of what the tool returned.
+
+        Raises:
+            PluginNotFoundError: If no active plugin offers that tool.
+
+            ToolArgumentError: If the arguments do not fit its signature.
+
+            PluginCallError: If the plugin's code fails.
+        """
+        invoke = self._calls.get(name)
+        if invoke is None:
+            invoke = lookup(self._tools, "tool", name).call
+        return invoke(arguments)
+
+    def call_tool_text(self, name: str, arguments: Mapping[str, str]) -> Any:
+        """
+        Call a tool with textual arguments (``k=v`` on a command line),
+        converted according to its schema.
+        """
+        entry = lookup(self._tools, "tool", name)
+        return entry.invoke(arguments, text=True)
+
+    def describe_tool(self, name: str) -> ToolInfo:
+        """
+        The description and argument schema of one tool.
+        """
+        entry = lookup(self._tools, "tool", name)
+        return ToolInfo(name, entry.description, entry.signature.schema())
+
+    def run_agent(self, name: str, task: str) -> Any:
+        """
+        Run an agent on a task and return its answer.
+        """
+        record, agent = lookup(self._registry.agents, "agent", name)
+        if type(task) is not str:
+            msg = "task must be a string"
+            raise TypeError(msg)
+        if agent.function is not None:
+            result = call_plugin(
+                record, name, agent.function, (record.instance, task), {}
+            )
+            try:
+                return copy_json(result, "result")
+            except ValueError as exc:
+                msg = f"returned a value that is not JSON-compatible: {exc}"
+                raise PluginCallError(name, msg) from None
+        if self._claude is None:
+            msg = "the host provides no Claude capability to drive this agent"
+            raise PluginCallError(name, msg)
+        granted = manifest_of(record).permissions.all
+        if "host:claude.query" not in {p.canonical for p in granted}:
+            msg = "the plugin lacks permission 'host:claude.query'"
+            raise PluginCallError(name, msg)
+        return self._claude.query(
+            task, system=agent.system_prompt, max_tokens=4096
+        )
+
+    def run_workflow(self, name: str, /, **inputs: object) -> Any:
+        """
+        Run a workflow with its inputs and return its output.
+        """
+        record, workflow = lookup(self._registry.workflows, "workflow", name)
+        copied = {k: copy_json(v, f"input {k!r}") for k, v in inputs.items()}
+        return run_workflow(
+            name,
+            workflow,
+            copied,
+            owner=record.name,
+            call_tool=lambda tool, arguments: self.call_tool(
+                tool, **arguments
+            ),
+            run_agent=self.run_agent,
+        )
+
+    def emit(
+        self, name: str, payload: object = None, *, source: str = "host"
+    ) -> int:
+        """
+        Deliver an event to the host's listeners and to matching hooks.
+
+        A failing hook is contained, counted and reported; the others still
+        run.  Hooks run in plugin activation order, then declaration order.
+
+        Returns:
+            How many plugin hooks received it.
+        """
+        plugins = [self._records[n] for n in self._order]
+        return self._events.emit(name, payload, source, plugins)
