@@ -23,6 +23,7 @@ from acc_plugins.manifest._filesystem import FilesystemPermission
 from acc_plugins.manifest._models import (
     Dependency,
     EntryPoint,
+    IsolationMode,
     Limits,
     Manifest,
     PluginKind,
@@ -47,6 +48,7 @@ __all__ = [
     "EnvironmentPermission",
     "FilesystemPermission",
     "HostPermission",
+    "IsolationMode",
     "Limits",
     "Manifest",
     "NetworkPermission",

@@ -99,7 +99,8 @@ def enum_hook(cl: type[enum.Enum]) -> Hook:
             hint = did_you_mean(value, values) or "; use " + ", ".join(
                 map(repr, values)
             )
-            msg = f"{value!r} is not a {what}{hint}"
+            article = "an" if what[0] in "aeiou" else "a"
+            msg = f"{value!r} is not {article} {what}{hint}"
             raise ValueError(msg)
         return cl(value)
 

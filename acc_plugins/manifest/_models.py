@@ -87,6 +87,15 @@ class PluginKind(enum.Enum):
     WORKFLOW = "workflow"
 
 
+class IsolationMode(enum.Enum):
+    """
+    Where a plugin's code runs.
+    """
+
+    IN_PROCESS = "in-process"
+    SUBPROCESS = "subprocess"
+
+
 def _is_identifier(name: str) -> bool:
     return (
         name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
@@ -168,6 +177,10 @@ class PluginMeta:
         repository: Where its source lives (http or https).
 
         requires_acc: The versions of acc-plugins it works with.
+
+        isolation: ``in-process`` (the sandbox in the host's process) or
+            ``subprocess`` (the same sandbox in a worker process with
+            operating-system limits on memory, CPU time and open files).
     """
 
     name: str = attrs.field(
@@ -192,6 +205,7 @@ class PluginMeta:
     homepage: str | None = attrs.field(default=None, validator=check_url)
     repository: str | None = attrs.field(default=None, validator=check_url)
     requires_acc: SpecifierSet | None = None
+    isolation: IsolationMode = IsolationMode.IN_PROCESS
 
 
 @attrs.frozen
