@@ -15,6 +15,7 @@ import gc
 import importlib.util
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import textwrap
@@ -74,6 +75,18 @@ kind = "tool"
 """
 
 
+def _trivial_host(home: Path, *, isolation: str) -> PluginHost:
+    folder = home / "plugins" / "trivial"
+    folder.mkdir(parents=True)
+    (folder / "plugin.toml").write_text(
+        f'{TRIVIAL_MANIFEST}isolation = "{isolation}"\n'
+    )
+    (folder / "trivial.py").write_text(TRIVIAL_PLUGIN)
+    return PluginHost(
+        [folder.parent], cache_dir=home / "c", data_dir=home / "d"
+    )
+
+
 def bench_dispatch(scale: int) -> list[tuple[str, float, str]]:
     hookspec = pluggy.HookspecMarker("bench")
     hookimpl = pluggy.HookimplMarker("bench")
@@ -96,23 +109,15 @@ def bench_dispatch(scale: int) -> list[tuple[str, float, str]]:
     def direct(x: int) -> int:
         return x + 1
 
-    with tempfile.TemporaryDirectory() as home:
-        folder = Path(home) / "plugins" / "trivial"
-        folder.mkdir(parents=True)
-        (folder / "plugin.toml").write_text(TRIVIAL_MANIFEST)
-        (folder / "trivial.py").write_text(TRIVIAL_PLUGIN)
-        with PluginHost(
-            [folder.parent],
-            cache_dir=Path(home) / "c",
-            data_dir=Path(home) / "d",
-        ) as host:
-            call = host.call_tool
-            number, repeat = 20_000 * scale, 7
-            t_direct = best_of(lambda: direct(x=1), number, repeat)
-            t_pluggy = best_of(lambda: hook(x=1), number, repeat)
-            t_host = best_of(
-                lambda: call("trivial.add_one", x=1), number, repeat
-            )
+    with (
+        tempfile.TemporaryDirectory() as home,
+        _trivial_host(Path(home), isolation="in-process") as host,
+    ):
+        call = host.call_tool
+        number, repeat = 20_000 * scale, 7
+        t_direct = best_of(lambda: direct(x=1), number, repeat)
+        t_pluggy = best_of(lambda: hook(x=1), number, repeat)
+        t_host = best_of(lambda: call("trivial.add_one", x=1), number, repeat)
     return [
         ("direct call", t_direct, "reference"),
         (
@@ -128,6 +133,60 @@ def bench_dispatch(scale: int) -> list[tuple[str, float, str]]:
                 f"{t_host / t_direct:.1f}x direct"
             ),
         ),
+    ]
+
+
+# -- (a2) the isolated tier's round trip -------------------------------------
+
+ECHO_LOOP = (
+    "import sys, json\n"
+    "for line in sys.stdin:\n"
+    "    sys.stdout.write(json.dumps({'ok': json.loads(line)['x'] + 1}) + '\\n')\n"
+    "    sys.stdout.flush()\n"
+)
+
+
+def bench_isolation(scale: int) -> list[tuple[str, float, str]]:
+    """
+    A call into a worker against the floor of any pipe protocol: one JSON
+    line to a Python echo process and one back.
+    """
+    echo = subprocess.Popen(  # noqa: S603 -- our own fixed command
+        [sys.executable, "-c", ECHO_LOOP],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert echo.stdin is not None
+    assert echo.stdout is not None
+    stdin, stdout = echo.stdin, echo.stdout
+
+    def pipe_round_trip() -> object:
+        stdin.write(b'{"x": 1}\n')
+        stdin.flush()
+        return stdout.readline()
+
+    with (
+        tempfile.TemporaryDirectory() as home,
+        _trivial_host(Path(home), isolation="subprocess") as host,
+    ):
+        call = host.call_tool
+        number, repeat = 2_000 * scale, 5
+        t_pipe = best_of(pipe_round_trip, number, repeat)
+        t_host = best_of(lambda: call("trivial.add_one", x=1), number, repeat)
+        started = time.perf_counter()
+        host.deactivate("trivial")
+        host.activate("trivial")
+        t_start = time.perf_counter() - started
+    stdin.close()
+    echo.wait()
+    return [
+        ("JSON line to an echo process and back", t_pipe, "reference"),
+        (
+            "host.call_tool, trivial isolated tool",
+            t_host,
+            f"{t_host / t_pipe:.1f}x the pipe round trip",
+        ),
+        ("restart of a worker (stop, spawn, load)", t_start, ""),
     ]
 
 
@@ -429,7 +488,12 @@ def main() -> None:
         f"Python {sys.version.split()[0]}; best of repeated runs; ratios in one run\n"
     )
     print(f"{'benchmark':<44} {'time':>12}  ratio")
-    for section in (bench_dispatch, bench_loading, bench_execution):
+    for section in (
+        bench_dispatch,
+        bench_isolation,
+        bench_loading,
+        bench_execution,
+    ):
         for label, seconds, ratio in section(scale):
             shown = (
                 f"{seconds * 1e6:10.2f}µs"

@@ -54,6 +54,26 @@ class EventBus:
     def __repr__(self) -> str:
         return f"<EventBus listeners={len(self._listeners)}>"
 
+    forward: (
+        Callable[[PluginRecord, str, dict[str, object]], object] | None
+    ) = None
+
+    def _deliver_remote(
+        self, record: PluginRecord, name: str, payload: object, source: str
+    ) -> int:
+        # An isolated plugin's hooks run in its worker; its own events
+        # already reached them there.
+        if source == record.name or record.state is not State.ACTIVE:
+            return 0
+        if not any(matches(pattern, name) for pattern in record.remote_hooks):
+            return 0
+        if self.forward is None:
+            return 0
+        message = {"op": "emit", "name": name, "payload": payload}
+        with contextlib.suppress(PluginCallError):
+            self.forward(record, name, message)
+        return 1
+
     def subscribe(self, listener: Callable[[Event], None]) -> None:
         """
         Add a host-side listener for every event.
@@ -87,6 +107,11 @@ class EventBus:
         self._depth += 1
         try:
             for record in list(plugins):
+                if record.remote is not None:
+                    delivered += self._deliver_remote(
+                        record, name, copied, source
+                    )
+                    continue
                 for hook in list(record.hooks):
                     if record.state is not State.ACTIVE or not matches(
                         hook.event, name

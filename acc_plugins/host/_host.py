@@ -19,7 +19,7 @@ from acc_plugins.errors import (
     PluginCallError,
     PluginNotFoundError,
 )
-from acc_plugins.manifest import load_manifest
+from acc_plugins.manifest import IsolationMode, load_manifest
 from acc_plugins.sandbox import BytecodeCache
 from acc_plugins.security import AuditKind, AuditLog, Severity
 
@@ -28,7 +28,9 @@ from ._discovery import MANIFEST_NAME, default_paths, discover
 from ._dispatch import call_plugin
 from ._events import EventBus
 from ._hostcalls import HostCalls
+from ._hostisolation import HostIsolation
 from ._hostsecurity import HostSecurity
+from ._isolated import WorkerGone
 from ._lifecycle import Lifecycle, State, Transition
 from ._loader import (
     construct,
@@ -64,7 +66,7 @@ def _library_version() -> Version:
     return Version(acc_plugins.__version__)
 
 
-class PluginHost(HostCalls, HostSecurity):
+class PluginHost(HostCalls, HostSecurity, HostIsolation):
     """
     Discovers, loads and runs sandboxed plugins, and dispatches calls to
     their tools, agents, workflows and hooks.
@@ -92,6 +94,9 @@ class PluginHost(HostCalls, HostSecurity):
         breach_limit: After this many budget breaches a plugin is
             quarantined.
 
+        tool_fallback: Called with ``(name, arguments)`` for a tool this
+            host does not have (an isolated worker asks its host this way).
+
     Use it as a context manager, or call ``start()`` and ``stop()``.
     """
 
@@ -106,6 +111,8 @@ class PluginHost(HostCalls, HostSecurity):
         scan_threshold: Severity | None = Severity.CRITICAL,
         workspace: str | Path | None = None,
         breach_limit: int = 5,
+        tool_fallback: Callable[[str, dict[str, object]], object]
+        | None = None,
     ) -> None:
         self._paths = (
             [Path(p) for p in paths] if paths is not None else default_paths()
@@ -125,6 +132,7 @@ class PluginHost(HostCalls, HostSecurity):
         self._settings = {k: dict(v) for k, v in (settings or {}).items()}
         self._scan_threshold = scan_threshold
         self._breach_limit = breach_limit
+        self._tool_fallback = tool_fallback
         self._workspace = (
             Path(workspace) if workspace is not None else Path.cwd()
         )
@@ -144,6 +152,7 @@ class PluginHost(HostCalls, HostSecurity):
         self._tools = self._registry.tools
         self._calls = self._registry.calls  # the hot path reads it directly
         self._events = EventBus()
+        self._events.forward = self._forward
         self._sdk = sdk_members()
 
     def __repr__(self) -> str:
@@ -326,6 +335,13 @@ class PluginHost(HostCalls, HostSecurity):
             scan_gate(
                 record, self._cache.directory / "scan", self._scan_threshold
             )
+            if (
+                manifest.plugin.isolation is IsolationMode.SUBPROCESS
+                and self._spawns_workers
+            ):
+                self._load_isolated(record)
+                record.lifecycle.move(State.LOADED, "worker started")
+                return True
             cls = load_entry_class(record, cache=self._cache, sdk=self._sdk)
             record.lifecycle.move(State.LOADED, "compiled and executed")
             effective = self._effective_grants(record)
@@ -384,6 +400,11 @@ class PluginHost(HostCalls, HostSecurity):
                     ),
                 )
                 return False
+        if record.remote is not None:  # activated in its worker already
+            self._register_isolated(record)
+            record.lifecycle.move(State.ACTIVE, "activated in its worker")
+            self._order.append(record.name)
+            return True
         try:
             call_plugin(
                 record,
@@ -402,6 +423,9 @@ class PluginHost(HostCalls, HostSecurity):
 
     def _unregister(self, record: PluginRecord) -> None:
         self._registry.unregister(record.name)
+        if record.remote is not None:
+            record.remote.close()
+            record.remote = None
         with contextlib.suppress(ValueError):
             self._order.remove(record.name)
 
@@ -454,6 +478,11 @@ class PluginHost(HostCalls, HostSecurity):
             return
         for dependent in reversed(self._dependents(name)):
             self.deactivate(dependent)
+        if record.remote is not None:
+            # Closing the worker deactivates the plugin in it.
+            self._unregister(record)
+            record.lifecycle.move(State.DEACTIVATED, "worker stopped")
+            return
         with contextlib.suppress(PluginCallError):
             call_plugin(
                 record,
@@ -477,6 +506,11 @@ class PluginHost(HostCalls, HostSecurity):
         if record.state is not State.DEACTIVATED:
             msg = f"is {record.state.value}, not deactivated"
             raise LoadError(name, msg)
+        if record.instance is None and record.remote is None:
+            try:  # an isolated plugin: its worker ended when deactivated
+                self._load_isolated(record)
+            except (PluginCallError, WorkerGone) as exc:
+                raise LoadError(name, str(exc)) from None
         if not self._activate(record):
             raise LoadError(name, str(record.last_error))
 

@@ -40,6 +40,7 @@ class HostCalls:
     _events: EventBus
     _records: dict[str, PluginRecord]
     _order: list[str]
+    _tool_fallback: Callable[[str, dict[str, object]], object] | None
 
     def call_tool(self, name: str, /, **arguments: object) -> Any:
         """
@@ -57,6 +58,8 @@ class HostCalls:
         """
         invoke = self._calls.get(name)
         if invoke is None:
+            if self._tool_fallback is not None and name not in self._tools:
+                return self._tool_fallback(name, dict(arguments))
             invoke = lookup(self._tools, "tool", name).call
         return invoke(arguments)
 
@@ -80,6 +83,10 @@ class HostCalls:
         Run an agent on a task and return its answer.
         """
         record, agent = lookup(self._registry.agents, "agent", name)
+        if record.remote is not None:
+            return self._forward(  # type: ignore[attr-defined]
+                record, name, {"op": "run_agent", "agent": name, "task": task}
+            )
         if type(task) is not str:
             msg = "task must be a string"
             raise TypeError(msg)

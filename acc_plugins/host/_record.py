@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from acc_plugins.sdk import Agent, Plugin, Workflow
     from acc_plugins.sdk._decorators import HookSpec, ToolSpec
 
+    from ._isolated import Worker
     from ._lifecycle import Lifecycle, State, Transition
 
 
@@ -134,6 +135,9 @@ class PluginRecord:
     last_error: Failure | None = None
     log: list[str] = attrs.Factory(list)
     stats: CallStats = attrs.Factory(CallStats)
+    # The isolated tier: the worker process and what it reported.
+    remote: Worker | None = None
+    remote_hooks: list[str] = attrs.Factory(list)
 
     @property
     def state(self) -> State:
@@ -223,7 +227,8 @@ class PluginInfo:
             tools=tuple(f"{name}.{t}" for t in record.tools),
             agents=tuple(f"{name}.{a}" for a in record.agents),
             workflows=tuple(f"{name}.{w}" for w in record.workflows),
-            hooks=tuple(h.event for h in record.hooks),
+            hooks=tuple(h.event for h in record.hooks)
+            + tuple(record.remote_hooks),
             last_error=record.last_error,
             transitions=tuple(record.lifecycle.history),
             stats=attrs.evolve(

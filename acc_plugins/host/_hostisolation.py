@@ -1,0 +1,209 @@
+"""
+The host's duties for isolated plugins: start their workers, register what
+they offer, forward calls, answer their requests, and mirror their state.
+
+``PluginHost`` inherits these.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from acc_plugins.errors import PermissionDenied, PluginCallError, PluginError
+
+from ._isolated import RemoteTool, Worker, WorkerGone
+from ._lifecycle import State
+from ._loader import manifest_of
+from ._record import Failure
+
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from acc_plugins.sandbox import BytecodeCache
+
+    from ._claude import ClaudeProvider
+    from ._record import PluginRecord
+    from ._registry import Registry
+
+# A worker's CPU seconds over its whole life: past this the operating
+# system ends it, and its plugin moves to error.
+WORKER_CPU_SECONDS = 300
+
+
+class HostIsolation:
+    """
+    The isolated tier for ``PluginHost``.
+    """
+
+    # False inside a worker: there the plugin loads in-process, under the
+    # limits the worker already applied.
+    _spawns_workers = True
+
+    _cache: BytecodeCache
+    _data_dir: Path
+    _workspace: Path
+    _claude: ClaudeProvider | None
+    _registry: Registry
+
+    def call_tool(self, name: str, /, **arguments: object) -> Any:
+        raise NotImplementedError  # provided by PluginHost
+
+    def emit(
+        self, name: str, payload: object = None, *, source: str = "host"
+    ) -> int:
+        raise NotImplementedError  # provided by PluginHost
+
+    def _fail(self, record: PluginRecord, failure: Failure) -> None:
+        raise NotImplementedError  # provided by PluginHost
+
+    def _quarantine(self, record: PluginRecord, reason: str) -> None:
+        raise NotImplementedError  # provided by PluginHost
+
+    def _effective_grants(self, record: PluginRecord) -> frozenset[str]:
+        raise NotImplementedError  # provided by PluginHost
+
+    def _on_denied(self, plugin: str, permission: str) -> None:
+        raise NotImplementedError  # provided by PluginHost
+
+    def _load_isolated(self, record: PluginRecord) -> None:
+        """
+        Start the plugin's worker and take over what it reports.
+
+        Raises:
+            WorkerGone, PluginCallError: If it does not load.
+        """
+        manifest = manifest_of(record)
+        # Settle consent here, once, before a worker reads the same store.
+        self._effective_grants(record)
+        worker = Worker(
+            {
+                "root": str(record.root),
+                "name": record.name,
+                "cache_dir": str(self._cache.directory),
+                "data_dir": str(self._data_dir),
+                "workspace": str(self._workspace),
+                "memory_mb": manifest.limits.memory_mb,
+                "cpu_seconds": WORKER_CPU_SECONDS,
+            },
+            timeout=manifest.limits.timeout_ms / 1000,
+            on_request=lambda message: self._serve_worker(record, message),
+            log=self._data_dir / "workers" / f"{record.name}.log",
+        )
+        ready = worker.start()
+        if ready.get("state") != State.ACTIVE.value:
+            worker.close()
+            error = ready.get("error") or {}
+            raise PluginCallError(
+                record.name,
+                str(error.get("message", "did not activate")),
+                error.get("location"),
+            )
+        record.remote = worker
+        record.remote_hooks = [str(h) for h in ready.get("hooks", [])]
+
+    def _register_isolated(self, record: PluginRecord) -> None:
+        worker = record.remote
+        assert worker is not None  # noqa: S101 -- only isolated records
+        for tool in worker.ready.get("tools", []):
+            target = str(tool["name"])
+            entry = RemoteTool(
+                target,
+                record,
+                str(tool.get("description", "")),
+                dict(tool.get("schema", {})),
+                lambda t, m: self._forward(record, t, m),
+            )
+            self._registry.tools[target] = entry  # type: ignore[assignment]
+            self._registry.calls[target] = entry.call
+        for agent in worker.ready.get("agents", []):
+            from acc_plugins.sdk import Agent  # noqa: PLC0415
+
+            full = str(agent["name"])
+            local = full.partition(".")[2]
+            declared = Agent(
+                name=local, description=str(agent.get("description", ""))
+            )
+            self._registry.agents[full] = (record, declared)
+
+    def _forward(
+        self, record: PluginRecord, target: str, message: dict[str, Any]
+    ) -> object:
+        worker = record.remote
+        if worker is None or record.state is not State.ACTIVE:
+            msg = f"plugin {record.name!r} is {record.state.value}"
+            raise PluginCallError(target, msg)
+        stats = record.stats
+        start = time.perf_counter()
+        state = State.ACTIVE.value
+        try:
+            result, state = worker.request(target, message)
+        except WorkerGone as exc:
+            stats.errors += 1
+            self._fail(record, Failure(str(exc), kind="WorkerGone"))
+            raise PluginCallError(target, str(exc)) from None
+        except PluginError as exc:
+            stats.errors += 1
+            state = getattr(exc, "worker_state", state)
+            raise
+        finally:
+            elapsed = time.perf_counter() - start
+            stats.calls += 1
+            stats.seconds += elapsed
+            stats.latencies.append(elapsed)
+            self._mirror(record, state)
+        return result
+
+    def _mirror(self, record: PluginRecord, state: str) -> None:
+        if state == State.QUARANTINED.value:
+            self._quarantine(record, "quarantined in its worker")
+        elif state == State.ERROR.value:
+            self._fail(
+                record, Failure("failed in its worker", kind="WorkerError")
+            )
+
+    def _require(
+        self, record: PluginRecord, granted: frozenset[str], permission: str
+    ) -> None:
+        if permission not in granted:
+            self._on_denied(record.name, permission)
+            raise PermissionDenied(record.name, permission)
+
+    def _serve_worker(
+        self, record: PluginRecord, message: dict[str, Any]
+    ) -> object:
+        # The worker checked these already; the host checks again because
+        # a worker is only as trustworthy as the sandbox inside it.
+        op = message.get("op")
+        granted = self._effective_grants(record)
+        if op == "claude.query":
+            self._require(record, granted, "host:claude.query")
+            if self._claude is None:
+                msg = "the host application provides no Claude capability"
+                raise RuntimeError(msg)
+            return self._claude.query(
+                str(message.get("prompt", "")),
+                system=message.get("system"),
+                max_tokens=int(message.get("max_tokens", 1024)),
+            )
+        if op == "call_tool":
+            target = str(message.get("tool"))
+            owner = target.partition(".")[0]
+            dependencies = {d.name for d in manifest_of(record).dependencies}
+            if (
+                owner != record.name
+                and owner not in dependencies
+                and f"host:tools:{owner}.*" not in granted
+            ):
+                self._require(record, granted, f"host:tools:{target}")
+            arguments = message.get("arguments") or {}
+            return self.call_tool(target, **dict(arguments))
+        if op == "event":
+            return self.emit(
+                str(message.get("name")),
+                message.get("payload"),
+                source=record.name,
+            )
+        msg = f"unknown request {op!r} from the worker"
+        raise ValueError(msg)

@@ -1,0 +1,184 @@
+"""
+The isolated tier's worker process: one plugin, the same sandbox, and the
+operating system's limits on memory, CPU time and open files.
+
+Started by the host as ``python -m acc_plugins.host._worker``.  It reads
+its configuration as the first message on stdin, loads the plugin with a
+host of its own, announces what the plugin offers, and then serves
+requests.  Capabilities the worker cannot provide itself (Claude, other
+plugins' tools, events for other plugins) are requests back to the host,
+answered in line.  Only JSON crosses the pipe.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+from acc_plugins.errors import PluginError
+
+from . import _wire
+
+
+def _apply_limits(memory_mb: int, cpu_seconds: int) -> None:
+    import resource  # noqa: PLC0415 -- POSIX only, and only in the worker
+
+    # The interpreter and its libraries need address space of their own.
+    address = (memory_mb + 768) * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (address, address))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+
+
+class _Link:
+    """
+    Requests from the worker to the host, answered in line.
+    """
+
+    def __init__(self, inbox: IO[bytes], outbox: IO[bytes]) -> None:
+        self.inbox = inbox
+        self.outbox = outbox
+        self.counter = 0
+        self.serve: Any = None  # set once the host is running
+
+    def request(self, op: str, **fields: Any) -> Any:
+        self.counter += 1
+        ident = f"w{self.counter}"
+        _wire.write(self.outbox, {"id": ident, "op": op, **fields})
+        while True:
+            message = _wire.read_blocking(self.inbox)
+            if message is None:
+                raise SystemExit(0)  # the host is gone
+            if message.get("reply_to") == ident:
+                if "error" in message:
+                    error = message["error"]
+                    raise RuntimeError(str(error.get("message", "failed")))
+                return message.get("ok")
+            self.serve(message)  # the host called back in while we waited
+
+
+class _RemoteClaude:
+    def __init__(self, link: _Link) -> None:
+        self._link = link
+
+    def query(
+        self, prompt: str, *, system: str | None, max_tokens: int
+    ) -> str:
+        answer = self._link.request(
+            "claude.query", prompt=prompt, system=system, max_tokens=max_tokens
+        )
+        return str(answer)
+
+
+def _describe(host: Any, name: str) -> dict[str, Any]:
+    record = host._records.get(name)  # noqa: SLF001 -- the worker's own host
+    info = host.info(name)
+    return {
+        "state": info.state.value,
+        "error": None
+        if info.last_error is None
+        else {
+            "message": info.last_error.message,
+            "location": info.last_error.location,
+            "kind": info.last_error.kind,
+        },
+        "tools": [
+            {"name": t.name, "description": t.description, "schema": t.schema}
+            for t in host.tools()
+        ],
+        "agents": [
+            {"name": f"{name}.{a.name}", "description": a.description}
+            for a in (record.agents.values() if record else ())
+        ],
+        "hooks": [h.event for h in (record.hooks if record else ())],
+    }
+
+
+def _error(exc: BaseException) -> dict[str, Any]:
+    return {
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "target": getattr(exc, "target", None),
+        "location": getattr(exc, "location", None),
+        "problems": getattr(exc, "problems", None),
+    }
+
+
+def main() -> None:
+    """
+    Run the worker until the host closes its stdin.
+    """
+    inbox = sys.stdin.buffer
+    # The protocol owns file descriptor 1; anything printed goes to stderr.
+    outbox = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    config = _wire.read_blocking(inbox)
+    if config is None:
+        return
+    _apply_limits(int(config["memory_mb"]), int(config["cpu_seconds"]))
+    from acc_plugins.host import PluginHost  # noqa: PLC0415 -- after the limits
+
+    class _WorkerHost(PluginHost):
+        _spawns_workers = False
+
+    link = _Link(inbox, outbox)
+    name = str(config["name"])
+    host = _WorkerHost(
+        [Path(config["root"])],
+        claude=_RemoteClaude(link),
+        cache_dir=config["cache_dir"],
+        data_dir=config["data_dir"],
+        workspace=config["workspace"],
+        scan_threshold=None,  # the host scanned before starting us
+        tool_fallback=lambda tool, arguments: link.request(
+            "call_tool", tool=tool, arguments=arguments
+        ),
+    )
+
+    def forward(event: Any) -> None:
+        if event.source == name:  # the plugin's own events, for the others
+            link.request("event", name=event.name, payload=event.payload)
+
+    host.subscribe(forward)
+    host.start()
+
+    def serve(message: dict[str, Any]) -> None:
+        ident = message.get("id")
+        op = message.get("op")
+        try:
+            if op == "call_tool":
+                result = host.call_tool(
+                    message["tool"], **message["arguments"]
+                )
+            elif op == "call_tool_text":
+                result = host.call_tool_text(
+                    message["tool"], message["arguments"]
+                )
+            elif op == "run_agent":
+                result = host.run_agent(message["agent"], message["task"])
+            elif op == "emit":
+                result = host.emit(
+                    message["name"], message.get("payload"), source="host"
+                )
+            else:
+                msg = f"unknown request {op!r}"
+                raise ValueError(msg)  # noqa: TRY301 -- answered below
+            reply: dict[str, Any] = {"reply_to": ident, "ok": result}
+        except (PluginError, ValueError, TypeError, LookupError) as exc:
+            reply = {"reply_to": ident, "error": _error(exc)}
+        reply["state"] = host.state(name).value
+        _wire.write(outbox, reply)
+
+    link.serve = serve
+    _wire.write(outbox, {"ready": _describe(host, name)})
+    while (message := _wire.read_blocking(inbox)) is not None:
+        if message.get("op") == "stop":
+            break
+        serve(message)
+    host.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""
+The isolated tier: a plugin with ``isolation = "subprocess"`` runs in a
+worker process of its own, under operating-system limits.
+"""
+
+import os
+import signal
+import time
+
+import pytest
+
+from acc_plugins.errors import (
+    PermissionDenied,
+    PluginCallError,
+    PluginNotFoundError,
+    ToolArgumentError,
+)
+from acc_plugins.host import FakeClaude, PluginHost, State
+
+from .test_host import write_plugin
+
+
+WORKER = """
+import re
+from acc_plugins.sdk import Plugin, ToolError, agent, hook, tool
+
+class Main(Plugin):
+    def __init__(self):
+        self.seen = []
+
+    @tool
+    def echo(self, text: str, times: int = 1) -> list[str]:
+        \"\"\"Repeat a text.\"\"\"
+        if times < 0:
+            raise ToolError("times must not be negative")
+        return [text] * times
+
+    @tool
+    def ask(self, task: str) -> str:
+        return self.ctx.claude.query(task)
+
+    @tool
+    def remember(self, value: int) -> list:
+        self.ctx.storage.set("v", [value])
+        return self.ctx.storage.get("v")
+
+    @tool
+    def spin(self) -> bool:
+        # Catastrophic backtracking: one call into C that no Python
+        # bytecode interrupts, so no in-process watchdog can stop it.
+        # Only the end of the worker can.
+        return re.match(r"(a+)+$", "a" * 64 + "b") is not None
+
+    @tool
+    def hog(self) -> int:
+        chunks = []
+        while True:
+            chunks.append("x" * (64 * 1024 * 1024))
+
+    @hook("session.*")
+    def on_session(self, event):
+        self.seen.append(event.name)
+
+    @tool
+    def seen_events(self) -> list:
+        return self.seen
+
+    @agent(system_prompt="Be brief.")
+    def helper(self, task: str) -> str:
+        return self.ctx.claude.query("helper: " + task)
+"""
+
+MANIFEST = """
+[permissions]
+host = ["claude.query"]
+
+[limits]
+timeout-ms = 1500
+memory-mb = 256
+"""
+
+
+@pytest.fixture(name="host")
+def _host(tmp_path):
+    write_plugin(
+        tmp_path / "plugins",
+        "worker",
+        WORKER,
+        extra=MANIFEST,
+        entry="main:Main",
+    )
+    manifest = tmp_path / "plugins" / "worker" / "plugin.toml"
+    text = manifest.read_text().replace(
+        'kind = "tool"\n', 'kind = "tool"\nisolation = "subprocess"\n', 1
+    )
+    manifest.write_text(text)
+    claude = FakeClaude()
+    host = PluginHost(
+        [tmp_path / "plugins"],
+        cache_dir=tmp_path / "cache",
+        data_dir=tmp_path / "data",
+        claude=claude,
+    )
+    host.start()
+    host.fake_claude = claude  # type: ignore[attr-defined]
+    yield host
+    host.stop()
+
+
+def test_tools_run_in_the_worker(host):
+    """Calls, schema validation and tool errors behave as in-process."""
+    assert host.state("worker") is State.ACTIVE
+    assert "worker.echo" in [t.name for t in host.tools()]
+    assert host.call_tool("worker.echo", text="hi", times=2) == ["hi", "hi"]
+    with pytest.raises(ToolArgumentError):
+        host.call_tool("worker.echo", times=2)
+    with pytest.raises(PluginCallError, match="times must not be negative"):
+        host.call_tool("worker.echo", text="x", times=-1)
+    assert host.state("worker") is State.ACTIVE
+
+
+def test_capabilities_are_served_by_the_parent(host):
+    """ctx.claude goes through the host's provider and its permission check."""
+    answer = host.call_tool("worker.ask", task="three little words")
+    assert answer.startswith("[fake-claude]")
+    assert host.fake_claude.queries[-1][1] == "three little words"
+    assert host.call_tool("worker.remember", value=7) == [7]
+
+
+def test_agents_and_hooks_run_in_the_worker(host):
+    assert "worker.helper" in host.agents()
+
+    assert host.run_agent("worker.helper", "go").startswith("[fake-claude]")
+    assert host.fake_claude.queries[-1][1] == "helper: go"
+    host.emit("session.started", {"id": 1})
+    assert host.call_tool("worker.seen_events") == ["session.started"]
+
+
+def test_a_c_level_loop_is_ended_within_the_deadline(host):
+    """What the in-process watchdog cannot stop, ending the worker does."""
+    started = time.monotonic()
+    with pytest.raises(PluginCallError, match="stopped answering"):
+        host.call_tool("worker.spin")
+    # timeout-ms = 1500 plus the slack the host allows a worker to answer.
+    assert time.monotonic() - started < 1.5 + 2 + 1
+    assert host.state("worker") is State.ERROR
+
+    host.restart("worker")
+    assert host.call_tool("worker.echo", text="back") == ["back"]
+
+
+def test_memory_is_capped_by_the_operating_system(host):
+    """Past memory-mb the plugin gets MemoryError; the host never does."""
+    with pytest.raises(PluginCallError, match="MemoryError"):
+        host.call_tool("worker.hog")
+    assert host.call_tool("worker.echo", text="still") == ["still"]
+
+
+def worker_pid(host, name):
+    return host._records[name].remote.pid
+
+
+def test_a_killed_worker_fails_the_plugin_not_the_host(host):
+    os.kill(worker_pid(host, "worker"), signal.SIGKILL)
+    with pytest.raises(PluginCallError, match="worker"):
+        host.call_tool("worker.echo", text="x")
+    assert host.state("worker") is State.ERROR
+    with pytest.raises(PluginNotFoundError):  # unregistered, as in error
+        host.call_tool("worker.echo", text="x")
+
+
+def test_deactivate_ends_the_worker_and_activate_starts_one(host):
+    first = worker_pid(host, "worker")
+    host.deactivate("worker")
+    assert host.state("worker") is State.DEACTIVATED
+    assert not process_exists(first)
+
+    host.activate("worker")
+    assert worker_pid(host, "worker") != first
+    assert host.call_tool("worker.echo", text="again") == ["again"]
+
+
+def test_stop_leaves_no_worker_behind(host):
+    pid = worker_pid(host, "worker")
+    host.stop()
+    assert not process_exists(pid)
+
+
+def process_exists(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers signal 0 until reaped; the host reaps.
+    return True
+
+
+def test_the_host_checks_a_workers_requests_again(host):
+    """A worker that lost its sandbox still cannot reach past its grants."""
+    record = host._records["worker"]
+    forged = {"op": "call_tool", "tool": "elsewhere.secret", "arguments": {}}
+
+    with pytest.raises(
+        PermissionDenied, match=r"host:tools:elsewhere\.secret"
+    ):
+        host._serve_worker(record, forged)
+
+    # Asking for what the manifest never requested quarantines the plugin.
+    assert host.state("worker") is State.QUARANTINED
