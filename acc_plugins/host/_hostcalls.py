@@ -60,16 +60,20 @@ class HostCalls:
         if invoke is None:
             if self._tool_fallback is not None and name not in self._tools:
                 return self._tool_fallback(name, dict(arguments))
-            invoke = lookup(self._tools, "tool", name).call
+            invoke = self._tool(name).call
         return invoke(arguments)
+
+    def _tool(self, name: str) -> ToolEntry:
+        if name not in self._tools:
+            self._revive(name)  # type: ignore[attr-defined]
+        return lookup(self._tools, "tool", name)
 
     def call_tool_text(self, name: str, arguments: Mapping[str, str]) -> Any:
         """
         Call a tool with textual arguments (``k=v`` on a command line),
         converted according to its schema.
         """
-        entry = lookup(self._tools, "tool", name)
-        return entry.invoke(arguments, text=True)
+        return self._tool(name).invoke(arguments, text=True)
 
     def describe_tool(self, name: str) -> ToolInfo:
         """
@@ -82,6 +86,8 @@ class HostCalls:
         """
         Run an agent on a task and return its answer.
         """
+        if name not in self._registry.agents:
+            self._revive(name)  # type: ignore[attr-defined]
         record, agent = lookup(self._registry.agents, "agent", name)
         if record.remote is not None:
             return self._forward(  # type: ignore[attr-defined]

@@ -10,7 +10,12 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from acc_plugins.errors import PermissionDenied, PluginCallError, PluginError
+from acc_plugins.errors import (
+    LoadError,
+    PermissionDenied,
+    PluginCallError,
+    PluginError,
+)
 
 from ._isolated import RemoteTool, Worker, WorkerGone
 from ._lifecycle import State
@@ -31,6 +36,11 @@ if TYPE_CHECKING:
 # system ends it, and its plugin moves to error.
 WORKER_CPU_SECONDS = 300
 
+# After a worker crash the next call restarts it, but not sooner than this
+# after the crash; each crash in a row doubles the wait, up to the ceiling.
+RESTART_BACKOFF_SECONDS = 1.0
+RESTART_BACKOFF_CEILING = 60.0
+
 
 class HostIsolation:
     """
@@ -46,6 +56,7 @@ class HostIsolation:
     _workspace: Path
     _claude: ClaudeProvider | None
     _registry: Registry
+    _records: dict[str, PluginRecord]
 
     def call_tool(self, name: str, /, **arguments: object) -> Any:
         raise NotImplementedError  # provided by PluginHost
@@ -59,6 +70,9 @@ class HostIsolation:
         raise NotImplementedError  # provided by PluginHost
 
     def _quarantine(self, record: PluginRecord, reason: str) -> None:
+        raise NotImplementedError  # provided by PluginHost
+
+    def restart(self, name: str) -> None:
         raise NotImplementedError  # provided by PluginHost
 
     def _effective_grants(self, record: PluginRecord) -> frozenset[str]:
@@ -141,6 +155,11 @@ class HostIsolation:
             result, state = worker.request(target, message)
         except WorkerGone as exc:
             stats.errors += 1
+            record.crashes += 1
+            wait = RESTART_BACKOFF_SECONDS * 2 ** (record.crashes - 1)
+            record.restart_at = time.monotonic() + min(
+                wait, RESTART_BACKOFF_CEILING
+            )
             self._fail(record, Failure(str(exc), kind="WorkerGone"))
             raise PluginCallError(target, str(exc)) from None
         except PluginError as exc:
@@ -153,7 +172,44 @@ class HostIsolation:
             stats.seconds += elapsed
             stats.latencies.append(elapsed)
             self._mirror(record, state)
+        record.crashes = 0  # it answered: the next crash starts afresh
         return result
+
+    def _revive(self, target: str) -> bool:
+        """
+        Restart the crashed worker of the plugin that owns *target*, once
+        its backoff has passed.
+
+        Returns:
+            Whether it was restarted (False: not a crashed worker).
+
+        Raises:
+            PluginCallError: If the backoff has not passed yet, or the
+                restart failed.
+        """
+        record = self._records.get(target.partition(".")[0])
+        failure = record.last_error if record is not None else None
+        if (
+            record is None
+            or record.state is not State.ERROR
+            or failure is None
+            or failure.kind != "WorkerGone"
+        ):
+            return False
+        wait = record.restart_at - time.monotonic()
+        if wait > 0:
+            msg = (
+                f"its worker crashed ({failure.message}); "
+                f"the next restart may run in {wait:.1f} s"
+            )
+            raise PluginCallError(target, msg)
+        try:
+            self.restart(record.name)
+        except LoadError as exc:
+            raise PluginCallError(
+                target, f"restarting its worker: {exc}"
+            ) from None
+        return True
 
     def _mirror(self, record: PluginRecord, state: str) -> None:
         if state == State.QUARANTINED.value:

@@ -138,6 +138,9 @@ class PluginRecord:
     # The isolated tier: the worker process and what it reported.
     remote: Worker | None = None
     remote_hooks: list[str] = attrs.Factory(list)
+    # Worker crashes in a row, and when the next automatic restart may run.
+    crashes: int = 0
+    restart_at: float = 0.0
 
     @property
     def state(self) -> State:

@@ -12,10 +12,9 @@ import pytest
 from acc_plugins.errors import (
     PermissionDenied,
     PluginCallError,
-    PluginNotFoundError,
     ToolArgumentError,
 )
-from acc_plugins.host import FakeClaude, PluginHost, State
+from acc_plugins.host import FakeClaude, PluginHost, State, _hostisolation
 
 from .test_host import write_plugin
 
@@ -162,11 +161,42 @@ def worker_pid(host, name):
 
 def test_a_killed_worker_fails_the_plugin_not_the_host(host):
     os.kill(worker_pid(host, "worker"), signal.SIGKILL)
-    with pytest.raises(PluginCallError, match="worker"):
+    with pytest.raises(PluginCallError, match="the worker died"):
         host.call_tool("worker.echo", text="x")
     assert host.state("worker") is State.ERROR
-    with pytest.raises(PluginNotFoundError):  # unregistered, as in error
+    assert host.info("worker").last_error.kind == "WorkerGone"
+
+
+def test_a_crashed_worker_restarts_with_backoff(host, monkeypatch):
+    """The first call after the backoff restarts the worker; crashes in a
+    row double the wait; an answer starts the count afresh."""
+    monkeypatch.setattr(_hostisolation, "RESTART_BACKOFF_SECONDS", 0.3)
+    os.kill(worker_pid(host, "worker"), signal.SIGKILL)
+    with pytest.raises(PluginCallError, match="the worker died"):
         host.call_tool("worker.echo", text="x")
+
+    with pytest.raises(
+        PluginCallError, match=r"next restart may run in 0\.[0-3]"
+    ):
+        host.call_tool("worker.echo", text="x")
+    time.sleep(0.35)
+    assert host.call_tool("worker.echo", text="back") == ["back"]
+    assert host.state("worker") is State.ACTIVE
+
+    # Two crashes without an answer between them: the wait doubles.
+    os.kill(worker_pid(host, "worker"), signal.SIGKILL)
+    with pytest.raises(PluginCallError, match="the worker died"):
+        host.call_tool("worker.echo", text="x")
+    time.sleep(0.35)
+    with pytest.raises(PluginCallError, match="stopped answering"):
+        host.call_tool("worker.spin")  # restarts it, then overruns
+    with pytest.raises(
+        PluginCallError, match=r"next restart may run in 0\.[4-6]"
+    ):
+        host.run_agent("worker.helper", "hi")
+    time.sleep(0.65)
+    assert host.run_agent("worker.helper", "hi").startswith("[fake-claude]")
+    assert host.info("worker").last_error is None
 
 
 def test_deactivate_ends_the_worker_and_activate_starts_one(host):
