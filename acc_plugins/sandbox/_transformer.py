@@ -453,7 +453,18 @@ class PluginTransformer(MatchRules):
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
         self._check_arguments(node.args)
-        return self.node_contents_visit(node)
+        node = self.node_contents_visit(node)
+        # A lambda that C calls in a loop (a sort key, map) runs no loop
+        # of ours, so it checks the budget itself, as functions do:
+        # ``body if (<budget filter> or True) else None``.
+        always = ast.BoolOp(
+            op=ast.Or(), values=[budget_filter(node), ast.Constant(True)]
+        )
+        node.body = located(
+            ast.IfExp(test=always, body=node.body, orelse=ast.Constant(None)),
+            node.body,
+        )
+        return node
 
     # -- exceptions and context managers ----------------------------------
 

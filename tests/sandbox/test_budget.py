@@ -33,6 +33,13 @@ BOMBS = {
         "def run():\n    try:\n        while True:\n            pass\n    finally:\n"
         "        while True:\n            pass\n"
     ),
+    "lambda_called_from_c": (
+        "def run():\n    return max(map(lambda x: -x, range(10**7)))\n"
+    ),
+    "lambda_mapped_over_count": (
+        "import itertools\n"
+        "def run():\n    return sum(map(lambda x: 1, itertools.count()))\n"
+    ),
     "swallowing_with": (
         "class Swallow:\n    def __enter__(self):\n        return self\n"
         "    def __exit__(self, *exc):\n        return True\n"

@@ -966,7 +966,8 @@ def test_rebinding_getattr_does_not_reach_another_plugin(world):
     with pytest.raises(SandboxViolation, match="'__class__'"):
         other.import_module("m")
     assert first.error is None
-    assert first.sandbox.import_module("m").__dict__["getattr"]() == "pwned"
+    own_getattr = first.sandbox.import_module("m").__dict__["getattr"]
+    assert first.sandbox.run(own_getattr) == "pwned"
 
 
 # -- 6. imports ----------------------------------------------------------------
