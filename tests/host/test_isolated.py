@@ -8,6 +8,7 @@ import signal
 import time
 
 import pytest
+from tests.host.test_host import write_plugin
 
 from acc_plugins.errors import (
     PermissionDenied,
@@ -15,8 +16,6 @@ from acc_plugins.errors import (
     ToolArgumentError,
 )
 from acc_plugins.host import FakeClaude, PluginHost, State, _hostisolation
-
-from .test_host import write_plugin
 
 
 WORKER = """

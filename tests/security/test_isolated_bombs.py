@@ -8,6 +8,7 @@ import textwrap
 import time
 
 import pytest
+from tests.host.test_host import write_plugin
 
 from acc_plugins.errors import PluginCallError
 from acc_plugins.host import PluginHost, State
@@ -36,52 +37,33 @@ TIMEOUT_MS = 500
 
 
 def _bomb_plugin(root, body):
-    folder = root / "bomb"
-    folder.mkdir(parents=True)
-    (folder / "plugin.toml").write_text(
-        textwrap.dedent(
-            f"""\
-            [plugin]
-            name = "bomb"
-            version = "1.0.0"
-            description = "A resource bomb."
-            entry = "main:Main"
-            kind = "tool"
-            isolation = "subprocess"
-
-            [limits]
-            timeout-ms = {TIMEOUT_MS}
-            memory-mb = 128
-            output-bytes = 1048576
-            """
-        )
-    )
-    (folder / "main.py").write_text(
+    source = (
         "import re\nfrom acc_plugins.sdk import Plugin, tool\n\n"
         "class Main(Plugin):\n    @tool\n    def go(self) -> object:\n"
         + textwrap.indent(body, " " * 8)
         + "\n"
     )
+    limits = (
+        'isolation = "subprocess"\n\n[limits]\n'
+        f"timeout-ms = {TIMEOUT_MS}\nmemory-mb = 128\noutput-bytes = 1048576\n"
+    )
+    write_plugin(root, "bomb", source, extra=limits)
 
 
-def _bystander(root):
-    folder = root / "bystander"
-    folder.mkdir(parents=True)
-    (folder / "plugin.toml").write_text(
-        '[plugin]\nname = "bystander"\nversion = "1.0.0"\n'
-        'description = "Still here."\nentry = "main:Main"\nkind = "tool"\n'
-    )
-    (folder / "main.py").write_text(
-        "from acc_plugins.sdk import Plugin, tool\n\n"
-        "class Main(Plugin):\n    @tool\n    def ping(self) -> str:\n"
-        "        return 'pong'\n"
-    )
+BYSTANDER = """
+from acc_plugins.sdk import Plugin, tool
+
+class Main(Plugin):
+    @tool
+    def ping(self) -> str:
+        return "pong"
+"""
 
 
 @pytest.mark.parametrize("name", sorted(BOMBS))
 def test_each_bomb_is_contained_in_its_worker(tmp_path, name):
     _bomb_plugin(tmp_path / "plugins", BOMBS[name])
-    _bystander(tmp_path / "plugins")
+    write_plugin(tmp_path / "plugins", "bystander", BYSTANDER)
     with PluginHost(
         [tmp_path / "plugins"],
         cache_dir=tmp_path / "cache",
