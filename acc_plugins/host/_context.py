@@ -13,6 +13,7 @@ import attrs
 
 from acc_plugins.errors import PermissionDenied
 
+from ._allowance import metered_query
 from ._dispatch import copy_json
 from ._facades import facade
 from ._shield import shielded
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
     from acc_plugins.sdk import Context
 
+    from ._allowance import Allowance
     from ._claude import ClaudeProvider
     from ._storage import KeyValueStore
 
@@ -74,6 +76,7 @@ def build_context(
     capabilities: Capabilities,
     log_lines: list[str],
     outside: Mapping[str, object] | None = None,
+    allowance: Allowance | None = None,
 ) -> Context:
     """
     The capability context of *plugin*.
@@ -93,6 +96,9 @@ def build_context(
         log_lines: Receives each line the plugin logs, for the host's view.
 
         outside: The ``fs``, ``env`` and ``process`` facades.
+
+        allowance: What one call may spend on Claude and on tool calls;
+            unlimited without one.
     """
     logger = logging.getLogger(f"acc_plugins.plugin.{plugin}")
 
@@ -148,10 +154,13 @@ def build_context(
         if type(max_tokens) is not int or not 1 <= max_tokens <= 200_000:  # noqa: PLR2004 -- the API's own ceiling
             msg = "max_tokens must be an integer from 1 to 200000"
             raise ValueError(msg)
-        answer = provider.query(
-            _text("prompt", prompt), system=system, max_tokens=max_tokens
+        return metered_query(
+            provider,
+            allowance,
+            _text("prompt", prompt),
+            system=system,
+            max_tokens=max_tokens,
         )
-        return str(answer) if type(answer) is not str else answer
 
     def call(name: str, /, **arguments: Any) -> object:
         target = _text("tool name", name, 200)
@@ -160,6 +169,8 @@ def build_context(
             wildcard = f"host:tools:{owner}.*"
             if wildcard not in granted:
                 require(f"host:tools:{target}")
+        if allowance is not None:
+            allowance.count_tool_call()
         return capabilities.call_tool(target, arguments, plugin)
 
     log = facade(

@@ -23,6 +23,7 @@ from acc_plugins.manifest import IsolationMode, load_manifest
 from acc_plugins.sandbox import BytecodeCache
 from acc_plugins.security import AuditKind, AuditLog, Severity
 
+from ._allowance import Allowance
 from ._context import Capabilities, build_context
 from ._discovery import MANIFEST_NAME, default_paths, discover
 from ._dispatch import call_plugin
@@ -346,6 +347,7 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation):
             record.lifecycle.move(State.LOADED, "compiled and executed")
             effective = self._effective_grants(record)
             outside = self._outside(record, effective)
+            assert record.sandbox is not None  # noqa: S101 -- loaded above
             context = build_context(
                 record.name,
                 granted=effective,
@@ -356,6 +358,11 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation):
                 capabilities=self._capabilities(),
                 log_lines=record.log,
                 outside=outside,
+                allowance=Allowance(
+                    record.sandbox.budget,
+                    tokens=manifest.limits.model_tokens,
+                    tool_calls=manifest.limits.tool_calls,
+                ),
             )
             construct(record, cls, context)
         except (KeyboardInterrupt, SystemExit):

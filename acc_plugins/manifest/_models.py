@@ -241,6 +241,11 @@ class Limits:
         fs_operations: File operations per call.
 
         network_requests: Network requests per call.
+
+        model_tokens: Claude tokens (prompts and answers) per call; an
+            agent run is one call.
+
+        tool_calls: Calls to tools through ``ctx.tools`` per call.
     """
 
     timeout_ms: int = _bounded(5000, 1, 3_600_000)
@@ -248,6 +253,8 @@ class Limits:
     output_bytes: int = _bounded(1_000_000, 1, 1_073_741_824)
     fs_operations: int = _bounded(1000, 0, 1_000_000)
     network_requests: int = _bounded(100, 0, 100_000)
+    model_tokens: int = _bounded(200_000, 0, 100_000_000)
+    tool_calls: int = _bounded(100, 0, 100_000)
 
 
 def _by_name(items: Iterable[Dependency]) -> tuple[Dependency, ...]:

@@ -1,0 +1,126 @@
+"""
+The model budget of one call: Claude tokens and tool calls.
+"""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.host.test_host import write_plugin
+
+from acc_plugins.errors import PluginCallError
+from acc_plugins.host import FakeClaude, PluginHost
+from acc_plugins.host._allowance import (
+    Allowance,
+    ExhaustedError,
+    estimate_tokens,
+)
+from acc_plugins.sandbox import Budget
+
+
+SPENDER = """
+from acc_plugins.sdk import Plugin, tool
+
+class Main(Plugin):
+    @tool
+    def ask(self, times: int, max_tokens: int) -> int:
+        for _ in range(times):
+            self.ctx.claude.query("four byte words", max_tokens=max_tokens)
+        return times
+
+    @tool
+    def echo(self, text: str) -> str:
+        return text
+
+    @tool
+    def loop_tools(self, times: int) -> int:
+        for _ in range(times):
+            self.ctx.tools.call("spender.echo", text="x")
+        return times
+
+    @tool
+    def keeps_going(self) -> str:
+        try:
+            self.ctx.claude.query("x", max_tokens=10_000)
+        except RuntimeError as exc:
+            return str(exc)
+        return "answered"
+"""
+
+LIMITS = """
+[permissions]
+host = ["claude.query"]
+
+[limits]
+model-tokens = 100
+tool-calls = 3
+"""
+
+
+@pytest.fixture(name="host")
+def _host(tmp_path):
+    write_plugin(tmp_path / "plugins", "spender", SPENDER, extra=LIMITS)
+    host = PluginHost(
+        [tmp_path / "plugins"],
+        cache_dir=tmp_path / "c",
+        data_dir=tmp_path / "d",
+        claude=FakeClaude(),
+    )
+    host.start()
+    yield host
+    host.stop()
+
+
+def test_a_query_that_could_pass_the_token_budget_is_refused(host):
+    # A prompt of 4 tokens plus up to 90 answer tokens fits in 100.
+    assert host.call_tool("spender.ask", times=1, max_tokens=90) == 1
+    with pytest.raises(PluginCallError, match="model budget of 100 tokens"):
+        host.call_tool("spender.ask", times=1, max_tokens=97)
+
+
+def test_tokens_add_up_within_one_call_and_start_afresh_with_the_next(host):
+    # Each query costs its prompt (4) plus the fake's answer (about 15).
+    with pytest.raises(PluginCallError, match="left"):
+        host.call_tool("spender.ask", times=10, max_tokens=20)
+    assert host.call_tool("spender.ask", times=2, max_tokens=20) == 2
+
+
+def test_tool_calls_are_capped_per_call(host):
+    assert host.call_tool("spender.loop_tools", times=3) == 3
+    with pytest.raises(PluginCallError, match="more than 3 tool calls"):
+        host.call_tool("spender.loop_tools", times=4)
+    assert host.call_tool("spender.loop_tools", times=3) == 3
+
+
+def test_the_refusal_explains_how_to_get_more(host):
+    message = host.call_tool("spender.keeps_going")
+    assert "lower max_tokens or raise [limits] model-tokens" in message
+
+
+class Counting:
+    def count_tokens(self, text):
+        return len(text.split())
+
+
+def test_a_provider_that_counts_tokens_is_asked():
+    assert estimate_tokens("three little words", Counting()) == 3
+    assert estimate_tokens("three little words") == 5  # 18 bytes / 4, up
+
+
+@given(
+    tokens=st.integers(0, 10_000),
+    queries=st.lists(
+        st.tuples(st.integers(0, 3000), st.integers(1, 3000)), max_size=20
+    ),
+)
+def test_spending_never_passes_the_allowance(tokens, queries):
+    """Whatever the queries, answered ones never add up past the limit."""
+    budget = Budget(timeout=60)
+    budget.enter(1.0)
+    allowance = Allowance(budget, tokens=tokens, tool_calls=0)
+    for prompt, max_tokens in queries:
+        try:
+            allowance.reserve_query(prompt, max_tokens)
+        except ExhaustedError:
+            continue
+        allowance.charge_query(prompt, max_tokens)  # the longest answer
+        assert allowance.tokens_used <= tokens
