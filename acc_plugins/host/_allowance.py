@@ -44,7 +44,8 @@ class Allowance:
     The per-call counters of one plugin.
 
     Args:
-        budget: The plugin's time budget, whose ``since`` marks each call.
+        budget: The plugin's time budget, whose ``since`` marks each call;
+            None for an allowance that covers one call only.
 
         tokens: Claude tokens (prompt, system prompt and answer) per call.
 
@@ -52,7 +53,7 @@ class Allowance:
     """
 
     def __init__(
-        self, budget: Budget, *, tokens: int, tool_calls: int
+        self, budget: Budget | None, *, tokens: int, tool_calls: int
     ) -> None:
         self._budget = budget
         self.tokens = tokens
@@ -62,8 +63,9 @@ class Allowance:
         self.tool_calls_used = 0
 
     def _current(self) -> None:
-        if self._call != self._budget.since:  # a new call into the plugin
-            self._call = self._budget.since
+        since = self._call if self._budget is None else self._budget.since
+        if self._call != since:  # a new call into the plugin
+            self._call = since
             self.tokens_used = 0
             self.tool_calls_used = 0
 

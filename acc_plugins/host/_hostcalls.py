@@ -11,6 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from acc_plugins.errors import PluginCallError
 
+from ._allowance import (
+    Allowance,
+    ExhaustedError,
+    estimate_tokens,
+    metered_query,
+)
 from ._dispatch import call_plugin, copy_json
 from ._loader import manifest_of
 from ._record import ToolInfo
@@ -112,9 +118,24 @@ class HostCalls:
         if "host:claude.query" not in {p.canonical for p in granted}:
             msg = "the plugin lacks permission 'host:claude.query'"
             raise PluginCallError(name, msg)
-        return self._claude.query(
-            task, system=agent.system_prompt, max_tokens=4096
+        # A declared agent's run is one call: the host's own query counts
+        # against the plugin's model budget like the plugin's would.
+        limits = manifest_of(record).limits
+        allowance = Allowance(None, tokens=limits.model_tokens, tool_calls=0)
+        asked = estimate_tokens(task, self._claude) + estimate_tokens(
+            agent.system_prompt or "", self._claude
         )
+        room = min(4096, limits.model_tokens - asked)
+        try:
+            return metered_query(
+                self._claude,
+                allowance,
+                task,
+                system=agent.system_prompt,
+                max_tokens=max(room, 1),
+            )
+        except ExhaustedError as exc:
+            raise PluginCallError(name, str(exc)) from None
 
     def run_workflow(self, name: str, /, **inputs: object) -> Any:
         """

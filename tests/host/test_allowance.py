@@ -124,3 +124,30 @@ def test_spending_never_passes_the_allowance(tokens, queries):
             continue
         allowance.charge_query(prompt, max_tokens)  # the longest answer
         assert allowance.tokens_used <= tokens
+
+
+DECLARED = """
+from acc_plugins.sdk import Agent, Plugin
+
+class Main(Plugin):
+    agents = (Agent(name="reviewer", system_prompt="Please review this."),)
+"""
+
+
+def test_a_declared_agent_run_meets_the_model_budget(tmp_path):
+    write_plugin(
+        tmp_path / "plugins",
+        "declared",
+        DECLARED,
+        extra='[permissions]\nhost = ["claude.query"]\n\n'
+        "[limits]\nmodel-tokens = 200\n",
+    )
+    with PluginHost(
+        [tmp_path / "plugins"],
+        cache_dir=tmp_path / "c",
+        data_dir=tmp_path / "d",
+        claude=FakeClaude(),
+    ) as host:
+        assert "Review" in host.run_agent("declared.reviewer", "x = 1")
+        with pytest.raises(PluginCallError, match="model budget of 200"):
+            host.run_agent("declared.reviewer", "word " * 200)
