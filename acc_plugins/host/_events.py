@@ -65,7 +65,10 @@ class EventBus:
         # already reached them there.
         if source == record.name or record.state is not State.ACTIVE:
             return 0
-        if not any(matches(pattern, name) for pattern in record.remote_hooks):
+        if not any(
+            matches(pattern, name)
+            for pattern in record.remote_offer.get("hooks", ())
+        ):
             return 0
         if self.forward is None:
             return 0

@@ -16,6 +16,7 @@ from acc_plugins.errors import (
     PluginCallError,
     PluginError,
 )
+from acc_plugins.sdk import Step, Workflow
 
 from ._isolated import RemoteTool, Worker, WorkerGone
 from ._lifecycle import State
@@ -40,6 +41,19 @@ WORKER_CPU_SECONDS = 300
 # after the crash; each crash in a row doubles the wait, up to the ceiling.
 RESTART_BACKOFF_SECONDS = 1.0
 RESTART_BACKOFF_CEILING = 60.0
+
+
+def _workflow(data: dict[str, Any]) -> Workflow:
+    """
+    A workflow as the worker described it, validated as the SDK would.
+    """
+    return Workflow(
+        name=str(data["name"]),
+        steps=tuple(Step(**step) for step in data["steps"]),
+        description=str(data.get("description", "")),
+        inputs=tuple(data.get("inputs", ())),
+        output=data.get("output"),
+    )
 
 
 class HostIsolation:
@@ -114,8 +128,22 @@ class HostIsolation:
                 str(error.get("message", "did not activate")),
                 error.get("location"),
             )
+        try:
+            workflows = {
+                str(w["name"]): _workflow(w)
+                for w in ready.get("workflows", [])
+            }
+        except (KeyError, TypeError, ValueError) as exc:
+            worker.close()
+            msg = f"its worker reported a malformed workflow: {exc}"
+            raise PluginCallError(record.name, msg) from None
         record.remote = worker
-        record.remote_hooks = [str(h) for h in ready.get("hooks", [])]
+        record.workflows.update(workflows)
+        record.remote_offer = {
+            "tools": tuple(str(t["name"]) for t in ready.get("tools", [])),
+            "agents": tuple(str(a["name"]) for a in ready.get("agents", [])),
+            "hooks": tuple(str(h) for h in ready.get("hooks", [])),
+        }
 
     def _register_isolated(self, record: PluginRecord) -> None:
         worker = record.remote
@@ -140,6 +168,11 @@ class HostIsolation:
                 name=local, description=str(agent.get("description", ""))
             )
             self._registry.agents[full] = (record, declared)
+        for local, workflow in record.workflows.items():
+            self._registry.workflows[f"{record.name}.{local}"] = (
+                record,
+                workflow,
+            )
 
     def _forward(
         self, record: PluginRecord, target: str, message: dict[str, Any]

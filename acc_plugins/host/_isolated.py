@@ -179,12 +179,19 @@ class Worker:
                 plugin's call failed in the worker.
         """
         process = self._process
-        if process is None or process.stdin is None or not self.alive:
+        if process is None or process.stdin is None:
             msg = "the worker is not running"
+            raise WorkerGone(msg)
+        code = process.poll()
+        if code is not None:
+            self.close()
+            msg = (
+                f"the worker died before serving {target} (exit status {code})"
+            )
             raise WorkerGone(msg)
         self._counter += 1
         ident = f"h{self._counter}"
-        _wire.write(process.stdin, {"id": ident, **message})
+        self._send({"id": ident, **message}, f"serving {target}")
         deadline = time.monotonic() + self._timeout + _SLACK_SECONDS
         while True:
             answer = self._read(deadline, f"serving {target}")
@@ -216,7 +223,22 @@ class Worker:
             RuntimeError,
         ) as exc:
             reply["error"] = {"type": type(exc).__name__, "message": str(exc)}
-        _wire.write(process.stdin, reply)
+        self._send(reply, "answering its request")
+
+    def _send(self, message: dict[str, Any], doing: str) -> None:
+        process = self._process
+        if process is None or process.stdin is None:
+            # Closed meanwhile: the host quarantined or stopped the plugin
+            # while answering one of the worker's requests.
+            msg = f"the worker was stopped while {doing}"
+            raise WorkerGone(msg)
+        try:
+            _wire.write(process.stdin, message)
+        except OSError:  # the pipe broke: it died under us
+            code = process.poll()
+            self.close(force=True)
+            msg = f"the worker died while {doing} (exit status {code})"
+            raise WorkerGone(msg) from None
 
     def close(self, *, force: bool = False) -> None:
         """

@@ -137,7 +137,9 @@ class PluginRecord:
     stats: CallStats = attrs.Factory(CallStats)
     # The isolated tier: the worker process and what it reported.
     remote: Worker | None = None
-    remote_hooks: list[str] = attrs.Factory(list)
+    # What the worker of an isolated plugin reported: namespaced "tools"
+    # and "agents", and the event patterns of its "hooks".
+    remote_offer: dict[str, tuple[str, ...]] = attrs.Factory(dict)
     # Worker crashes in a row, and when the next automatic restart may run.
     crashes: int = 0
     restart_at: float = 0.0
@@ -227,11 +229,13 @@ class PluginInfo:
             )
             if manifest
             else (),
-            tools=tuple(f"{name}.{t}" for t in record.tools),
-            agents=tuple(f"{name}.{a}" for a in record.agents),
+            tools=tuple(f"{name}.{t}" for t in record.tools)
+            + record.remote_offer.get("tools", ()),
+            agents=tuple(f"{name}.{a}" for a in record.agents)
+            + record.remote_offer.get("agents", ()),
             workflows=tuple(f"{name}.{w}" for w in record.workflows),
             hooks=tuple(h.event for h in record.hooks)
-            + tuple(record.remote_hooks),
+            + record.remote_offer.get("hooks", ()),
             last_error=record.last_error,
             transitions=tuple(record.lifecycle.history),
             stats=attrs.evolve(

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
+
 from acc_plugins.errors import PluginError
 
 from . import _wire
@@ -93,6 +95,10 @@ def _describe(host: Any, name: str) -> dict[str, Any]:
             for a in (record.agents.values() if record else ())
         ],
         "hooks": [h.event for h in (record.hooks if record else ())],
+        "workflows": [
+            attrs.asdict(w)
+            for w in (record.workflows.values() if record else ())
+        ],
     }
 
 

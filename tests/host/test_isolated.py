@@ -20,9 +20,22 @@ from acc_plugins.host import FakeClaude, PluginHost, State, _hostisolation
 
 WORKER = """
 import re
-from acc_plugins.sdk import Plugin, ToolError, agent, hook, tool
+from acc_plugins.sdk import Plugin, Step, ToolError, Workflow, agent, hook, tool
 
 class Main(Plugin):
+    workflows = (
+        Workflow(
+            name="twice",
+            inputs=("word",),
+            steps=(
+                Step(tool="echo", arguments={"text": "${input.word}", "times": 2},
+                     save_as="words"),
+                Step(agent="helper", task="${words}", save_as="answer"),
+            ),
+            output="${answer}",
+        ),
+    )
+
     def __init__(self):
         self.seen = []
 
@@ -58,6 +71,10 @@ class Main(Plugin):
     @hook("session.*")
     def on_session(self, event):
         self.seen.append(event.name)
+
+    @tool
+    def reach(self) -> object:
+        return self.ctx.tools.call("elsewhere.secret")
 
     @tool
     def seen_events(self) -> list:
@@ -132,6 +149,22 @@ def test_agents_and_hooks_run_in_the_worker(host):
     assert host.fake_claude.queries[-1][1] == "helper: go"
     host.emit("session.started", {"id": 1})
     assert host.call_tool("worker.seen_events") == ["session.started"]
+
+
+def test_workflows_run_in_the_host_against_the_worker(host):
+    """A workflow is data: the host runs it, each step goes to the worker."""
+    answer = host.run_workflow("worker.twice", word="hey")
+    assert answer.startswith("[fake-claude]")
+    assert host.fake_claude.queries[-1][1].startswith("helper: ")
+    assert "hey" in host.fake_claude.queries[-1][1]
+
+
+def test_info_shows_what_the_worker_offers(host):
+    info = host.info("worker")
+    assert "worker.echo" in info.tools
+    assert info.agents == ("worker.helper",)
+    assert info.workflows == ("worker.twice",)
+    assert info.hooks == ("session.*",)
 
 
 def test_a_c_level_loop_is_ended_within_the_deadline(host):
@@ -236,3 +269,10 @@ def test_the_host_checks_a_workers_requests_again(host):
 
     # Asking for what the manifest never requested quarantines the plugin.
     assert host.state("worker") is State.QUARANTINED
+
+
+def test_a_quarantine_in_the_worker_is_mirrored_in_the_host(host):
+    with pytest.raises(PluginCallError, match=r"host:tools:elsewhere\.secret"):
+        host.call_tool("worker.reach")
+    assert host.state("worker") is State.QUARANTINED
+    assert not [t for t in host.tools() if t.name.startswith("worker.")]
