@@ -18,6 +18,9 @@ Everything acc_plugins raises because of a plugin derives from
     ├── PluginCallError                             .target, .location
     ├── PermissionDenied(PluginError, PermissionError)  .plugin, .permission
     └── MarketplaceError
+
+    PolicyError(ValueError)                          .path, .problems
+        an administrator's policy file is invalid: not a plugin's fault
 """
 
 from __future__ import annotations
@@ -223,3 +226,21 @@ class MarketplaceError(PluginError):
     """
     A registry, archive or installation problem.
     """
+
+
+class PolicyError(ValueError):
+    """
+    An administrator's policy file is malformed or invalid.
+
+    Attributes:
+        path: The policy file.
+
+        problems: Every problem found, each ``"key.path: reason"``.
+    """
+
+    def __init__(self, path: str, problems: Sequence[str]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        super().__init__(
+            "\n".join(f"{path}: {problem}" for problem in self.problems)
+        )

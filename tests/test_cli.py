@@ -282,6 +282,7 @@ def test_permissions_are_granted_on_first_use_and_can_be_revoked(run):
     assert shown.output == (
         "requested: host:claude.query\n"
         "granted: host:claude.query\n"
+        "blocked by policy: -\n"
         "effective: host:claude.query\n"
     )
     assert revoked.exit_code == 0
@@ -291,3 +292,21 @@ def test_permissions_are_granted_on_first_use_and_can_be_revoked(run):
     assert "unknown host API" in bad.output
     assert granted.exit_code == 0
     assert again.output.endswith("effective: host:claude.query\n")
+
+
+def test_a_policy_blocks_permissions_for_every_command(run, tmp_path):
+    """--policy: what it blocks shows in `permissions show`."""
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[permissions]\ndeny = ["host:claude.*"]\n')
+    result = run(f"--policy={policy}", "permissions", "show", "code-reviewer")
+    assert result.exit_code == 0, result.output
+    assert "blocked by policy" in result.output
+    assert "host:claude.query" in result.output
+
+
+def test_a_bad_policy_is_one_clear_error(run, tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[isolation]\nrequire = "vm"\n')
+    result = run(f"--policy={policy}", "list")
+    assert result.exit_code == 1
+    assert f"{policy}: isolation.require: 'vm' is not one of" in result.output

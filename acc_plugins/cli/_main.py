@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from acc_plugins.errors import PluginError
+from acc_plugins.errors import PluginError, PolicyError
 
 from ._format import console, plugin_details, plugins_table, print_json
 
@@ -28,16 +28,23 @@ _PATHS_HELP = (
 
 def _host(ctx: click.Context) -> PluginHost:
     from acc_plugins.host import FakeClaude, PluginHost  # noqa: PLC0415 -- keeps --help fast
-    from acc_plugins.security import Severity  # noqa: PLC0415
+    from acc_plugins.security import Policy, Severity  # noqa: PLC0415
 
     options = ctx.obj
     blocks = options["scan_blocks"]
+    policy = None
+    if options["policy"] is not None:
+        try:
+            policy = Policy.load(options["policy"])
+        except PolicyError as exc:
+            _fail(str(exc))
     host = PluginHost(
         options["paths"] or None,
         claude=FakeClaude() if options["fake_claude"] else None,
         cache_dir=options["cache_dir"],
         data_dir=options["data_dir"],
         scan_threshold=None if blocks == "off" else Severity(blocks),
+        policy=policy,
     )
     host.start()
     ctx.call_on_close(host.stop)
@@ -82,6 +89,16 @@ def _fail(message: str) -> None:
     show_default=True,
     help="Do not load plugins the static scanner rates this bad or worse.",
 )
+@click.option(
+    "--policy",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="ACC_PLUGINS_POLICY",
+    help=(
+        "The administrator's policy file (TOML): permissions that may be "
+        "granted, a required isolation tier, scan and quarantine "
+        "thresholds. Also ACC_PLUGINS_POLICY."
+    ),
+)
 @click.version_option(package_name="acc-plugins")
 @click.pass_context
 def cli(  # noqa: PLR0917 -- click passes each option as an argument
@@ -91,6 +108,7 @@ def cli(  # noqa: PLR0917 -- click passes each option as an argument
     data_dir: Path | None,
     fake_claude: bool,
     scan_blocks: str,
+    policy: Path | None,
 ) -> None:
     """
     Manage and run acc_plugins plugins.
@@ -101,6 +119,7 @@ def cli(  # noqa: PLR0917 -- click passes each option as an argument
         "data_dir": data_dir,
         "fake_claude": fake_claude,
         "scan_blocks": scan_blocks,
+        "policy": policy,
     }
 
 

@@ -37,7 +37,8 @@ def permissions() -> None:
 @click.pass_context
 def show(ctx: click.Context, name: str) -> None:
     """
-    What NAME requests, what it was granted, and what it gets.
+    What NAME requests, what it was granted, what the administrator's
+    policy blocks, and what it gets.
     """
     from ._main import _host  # noqa: PLC0415 -- the one place hosts are built
 
@@ -46,7 +47,7 @@ def show(ctx: click.Context, name: str) -> None:
     except PluginError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    for kind in ("requested", "granted", "effective"):
+    for kind in ("requested", "granted", "blocked by policy", "effective"):
         click.echo(f"{kind}: {', '.join(table[kind]) or '-'}")
 
 

@@ -21,7 +21,7 @@ from acc_plugins.errors import (
 )
 from acc_plugins.manifest import IsolationMode, load_manifest
 from acc_plugins.sandbox import BytecodeCache
-from acc_plugins.security import AuditKind, AuditLog, Severity
+from acc_plugins.security import AuditKind, AuditLog, Policy, Severity
 
 from ._allowance import Allowance
 from ._context import Capabilities, build_context
@@ -98,6 +98,10 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation):
         tool_fallback: Called with ``(name, arguments)`` for a tool this
             host does not have (an isolated worker asks its host this way).
 
+        policy: The administrator's policy: which permissions may be
+            granted at all, a tier every plugin must run in, and scan and
+            quarantine thresholds that override the two arguments above.
+
     Use it as a context manager, or call ``start()`` and ``stop()``.
     """
 
@@ -114,6 +118,7 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation):
         breach_limit: int = 5,
         tool_fallback: Callable[[str, dict[str, object]], object]
         | None = None,
+        policy: Policy | None = None,
     ) -> None:
         self._paths = (
             [Path(p) for p in paths] if paths is not None else default_paths()
@@ -131,8 +136,13 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation):
             else platformdirs.user_data_path("acc-plugins", appauthor=False)
         )
         self._settings = {k: dict(v) for k, v in (settings or {}).items()}
-        self._scan_threshold = scan_threshold
-        self._breach_limit = breach_limit
+        self._policy = policy if policy is not None else Policy()
+        self._scan_threshold = (
+            self._policy.scan_blocks
+            if self._policy.scan_blocks is not None
+            else scan_threshold
+        )
+        self._breach_limit = self._policy.breach_limit or breach_limit
         self._tool_fallback = tool_fallback
         self._workspace = (
             Path(workspace) if workspace is not None else Path.cwd()
@@ -336,10 +346,8 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation):
             scan_gate(
                 record, self._cache.directory / "scan", self._scan_threshold
             )
-            if (
-                manifest.plugin.isolation is IsolationMode.SUBPROCESS
-                and self._spawns_workers
-            ):
+            isolation = self._policy.isolation or manifest.plugin.isolation
+            if isolation is IsolationMode.SUBPROCESS and self._spawns_workers:
                 self._load_isolated(record)
                 record.lifecycle.move(State.LOADED, "worker started")
                 return True

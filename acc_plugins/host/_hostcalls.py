@@ -114,8 +114,8 @@ class HostCalls:
         if self._claude is None:
             msg = "the host provides no Claude capability to drive this agent"
             raise PluginCallError(name, msg)
-        granted = manifest_of(record).permissions.all
-        if "host:claude.query" not in {p.canonical for p in granted}:
+        granted = self._effective_grants(record)  # type: ignore[attr-defined]
+        if "host:claude.query" not in granted:
             msg = "the plugin lacks permission 'host:claude.query'"
             raise PluginCallError(name, msg)
         # A declared agent's run is one call: the host's own query counts

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from acc_plugins.sandbox import BytecodeCache
+    from acc_plugins.security import Policy
 
     from ._claude import ClaudeProvider
     from ._record import PluginRecord
@@ -71,6 +72,8 @@ class HostIsolation:
     _claude: ClaudeProvider | None
     _registry: Registry
     _records: dict[str, PluginRecord]
+    _policy: Policy
+    _breach_limit: int
 
     def call_tool(self, name: str, /, **arguments: object) -> Any:
         raise NotImplementedError  # provided by PluginHost
@@ -114,6 +117,12 @@ class HostIsolation:
                 "workspace": str(self._workspace),
                 "memory_mb": manifest.limits.memory_mb,
                 "cpu_seconds": WORKER_CPU_SECONDS,
+                # The worker's host settles the same effective grants.
+                "policy": {
+                    "allow": self._policy.allow,
+                    "deny": self._policy.deny,
+                },
+                "breach_limit": self._breach_limit,
             },
             timeout=manifest.limits.timeout_ms / 1000,
             on_request=lambda message: self._serve_worker(record, message),

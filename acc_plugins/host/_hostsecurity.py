@@ -12,7 +12,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from acc_plugins.errors import BudgetExceeded, LoadError
-from acc_plugins.security import AuditKind, AuditLog, Grants, Roots
+from acc_plugins.security import AuditKind, AuditLog, Grants, Policy, Roots
 
 from ._consent import GrantStore
 from ._lifecycle import State
@@ -40,6 +40,7 @@ class HostSecurity:
     _workspace: Path
     _protected: tuple[Path, ...]
     _breach_limit: int
+    _policy: Policy
     _records: dict[str, PluginRecord]
     _audit_log: AuditLog | None
     _grants_seen: dict[str, object] | None
@@ -82,20 +83,25 @@ class HostSecurity:
                     permissions=sorted(requested),
                     by="first use",
                 )
-        return requested & granted
+        return frozenset(
+            p for p in requested & granted if self._policy.permits(p)
+        )
 
     def permissions(self, name: str) -> dict[str, list[str]]:
         """
         A plugin's permissions: what it requests, what the user granted,
-        and what it gets (the two intersected).
+        what the administrator's policy blocks, and what it gets (requested
+        and granted and not blocked).
         """
         record = self._record(name)
         requested = {p.canonical for p in manifest_of(record).permissions.all}
         granted = self.grant_store.granted(name) or frozenset()
+        blocked = {p for p in requested if not self._policy.permits(p)}
         return {
             "requested": sorted(requested),
             "granted": sorted(granted),
-            "effective": sorted(requested & granted),
+            "blocked by policy": sorted(blocked),
+            "effective": sorted((requested & granted) - blocked),
         }
 
     def grant(self, name: str, permissions: Iterable[str]) -> None:

@@ -102,6 +102,19 @@ def _describe(host: Any, name: str) -> dict[str, Any]:
     }
 
 
+def _policy(data: Any) -> Any:
+    from acc_plugins.security import Policy  # noqa: PLC0415 -- after the limits
+
+    if not isinstance(data, dict):
+        return Policy()
+    allow = data.get("allow")
+    return Policy(
+        allow=None if allow is None else tuple(allow),
+        deny=tuple(data.get("deny") or ()),
+        source="the host's policy",
+    )
+
+
 def _error(exc: BaseException) -> dict[str, Any]:
     return {
         "type": type(exc).__name__,
@@ -138,6 +151,8 @@ def main() -> None:
         data_dir=config["data_dir"],
         workspace=config["workspace"],
         scan_threshold=None,  # the host scanned before starting us
+        policy=_policy(config.get("policy")),
+        breach_limit=int(config.get("breach_limit", 5)),
         tool_fallback=lambda tool, arguments: link.request(
             "call_tool", tool=tool, arguments=arguments
         ),

@@ -5,6 +5,7 @@ tamper-evident audit trail.
 It knows nothing of the host, the market or the command line.
 """
 
+from ._adminpolicy import Policy
 from ._audit import AuditEntry, AuditKind, AuditLog, VerifyResult
 from ._grants import Grants, Roots
 from ._rules import RULES, Rule, Severity
@@ -18,6 +19,7 @@ __all__ = [
     "AuditLog",
     "Finding",
     "Grants",
+    "Policy",
     "Roots",
     "Rule",
     "ScanReport",

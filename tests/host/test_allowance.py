@@ -5,7 +5,7 @@ The model budget of one call: Claude tokens and tool calls.
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.host.test_host import write_plugin
+from tests.host.test_host import started_host, write_plugin
 
 from acc_plugins.errors import PluginCallError
 from acc_plugins.host import FakeClaude, PluginHost
@@ -59,13 +59,7 @@ tool-calls = 3
 @pytest.fixture(name="host")
 def _host(tmp_path):
     write_plugin(tmp_path / "plugins", "spender", SPENDER, extra=LIMITS)
-    host = PluginHost(
-        [tmp_path / "plugins"],
-        cache_dir=tmp_path / "c",
-        data_dir=tmp_path / "d",
-        claude=FakeClaude(),
-    )
-    host.start()
+    host = started_host(tmp_path, claude=FakeClaude())
     yield host
     host.stop()
 

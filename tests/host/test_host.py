@@ -46,6 +46,20 @@ def write_plugin(
     return folder
 
 
+def started_host(home: Path, **kwargs: object) -> PluginHost:
+    """
+    A started host over ``home/plugins``, its cache and data in *home*.
+    """
+    host = PluginHost(
+        [home / "plugins"],
+        cache_dir=home / "cache",
+        data_dir=home / "data",
+        **kwargs,  # type: ignore[arg-type]
+    )
+    host.start()
+    return host
+
+
 ECHO = """
 from acc_plugins.sdk import Plugin, ToolError, tool
 
@@ -629,5 +643,6 @@ def test_a_revoked_permission_is_denied_without_quarantine(tmp_path, host):
     assert second.permissions("agents") == {
         "requested": ["host:claude.query"],
         "granted": [],
+        "blocked by policy": [],
         "effective": [],
     }

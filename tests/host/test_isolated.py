@@ -8,14 +8,14 @@ import signal
 import time
 
 import pytest
-from tests.host.test_host import write_plugin
+from tests.host.test_host import started_host, write_plugin
 
 from acc_plugins.errors import (
     PermissionDenied,
     PluginCallError,
     ToolArgumentError,
 )
-from acc_plugins.host import FakeClaude, PluginHost, State, _hostisolation
+from acc_plugins.host import FakeClaude, State, _hostisolation
 
 
 WORKER = """
@@ -110,13 +110,7 @@ def _host(tmp_path):
     )
     manifest.write_text(text)
     claude = FakeClaude()
-    host = PluginHost(
-        [tmp_path / "plugins"],
-        cache_dir=tmp_path / "cache",
-        data_dir=tmp_path / "data",
-        claude=claude,
-    )
-    host.start()
+    host = started_host(tmp_path, claude=claude)
     host.fake_claude = claude  # type: ignore[attr-defined]
     yield host
     host.stop()
