@@ -24,6 +24,7 @@ _NUMBERS = (
     "seconds",
     "p50 ms",
     "p99 ms",
+    "peak MB",
 )
 
 
@@ -36,8 +37,8 @@ def _cell(value: float | None) -> str:
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """
-    Calls, errors, budget breaches, denials, refusals and latency per
-    plugin, added up over every host run that shared the data folder.
+    Calls, errors, budget breaches, denials, refusals, latency and (for
+    isolated plugins) the worker's peak memory per plugin, added up over every host run that shared the data folder.
     """
     from acc_plugins.host._stats import load  # noqa: PLC0415
 
@@ -66,5 +67,6 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             f"{f.seconds:.3f}",
             _cell(f.p50_ms),
             _cell(f.p99_ms),
+            _cell(f.peak_memory_mb),
         )
     console().print(table)

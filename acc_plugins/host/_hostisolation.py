@@ -213,6 +213,10 @@ class HostIsolation:
             stats.calls += 1
             stats.seconds += elapsed
             stats.latencies.append(elapsed)
+            if worker.peak_kb:
+                stats.peak_memory_mb = max(
+                    stats.peak_memory_mb or 0.0, worker.peak_kb / 1024
+                )
             self._mirror(record, state)
         record.crashes = 0  # it answered: the next crash starts afresh
         return result

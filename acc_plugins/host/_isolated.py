@@ -94,6 +94,8 @@ class Worker:
         self._reader: _wire.LineReader | None = None
         self._counter = 0
         self.ready: dict[str, Any] = {}
+        # The most memory the worker has held, in KiB, as it reports.
+        self.peak_kb = 0
 
     def __repr__(self) -> str:
         pid = self._process.pid if self._process else None
@@ -197,6 +199,9 @@ class Worker:
             answer = self._read(deadline, f"serving {target}")
             if answer.get("reply_to") == ident:
                 state = str(answer.get("state", "active"))
+                peak = answer.get("peak_kb")
+                if type(peak) is int:
+                    self.peak_kb = max(self.peak_kb, peak)
                 if "error" in answer:
                     try:
                         _raise_remote(target, answer["error"])

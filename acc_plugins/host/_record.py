@@ -100,6 +100,10 @@ class CallStats:
         violations: Sandbox refusals.
 
         latencies: Seconds taken by the most recent calls.
+
+        peak_memory_mb: The most memory its worker process has held
+            (isolated plugins only; None in-process, where one plugin's
+            memory cannot be told from the host's).
     """
 
     calls: int = 0
@@ -108,6 +112,7 @@ class CallStats:
     breaches: int = 0
     denials: int = 0
     violations: int = 0
+    peak_memory_mb: float | None = None
     latencies: deque[float] = attrs.field(
         factory=lambda: deque(maxlen=4096), repr=False, eq=False
     )

@@ -59,6 +59,9 @@ class PluginStats:
         p50_ms: Median latency of its recent calls, in milliseconds.
 
         p99_ms: 99th-percentile latency of its recent calls.
+
+        peak_memory_mb: The most memory its worker process held, for an
+            isolated plugin; None in-process.
     """
 
     name: str
@@ -70,6 +73,7 @@ class PluginStats:
     seconds: float = 0.0
     p50_ms: float | None = None
     p99_ms: float | None = None
+    peak_memory_mb: float | None = None
 
     @classmethod
     def of(cls, record: PluginRecord) -> PluginStats:
@@ -90,6 +94,7 @@ class PluginStats:
             seconds=stats.seconds,
             p50_ms=None if p50 is None else p50 * 1000,
             p99_ms=None if p99 is None else p99 * 1000,
+            peak_memory_mb=stats.peak_memory_mb,
         )
 
 
@@ -120,6 +125,11 @@ def save(path: Path, figures: Iterable[PluginStats]) -> None:
         if figure.p50_ms is not None:
             entry["p50_ms"] = figure.p50_ms
             entry["p99_ms"] = figure.p99_ms
+        if figure.peak_memory_mb is not None:
+            entry["peak_memory_mb"] = max(
+                float(entry.get("peak_memory_mb") or 0.0),
+                figure.peak_memory_mb,
+            )
         entry["updated"] = now
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,6 +158,7 @@ def load(path: Path) -> list[PluginStats]:
                 seconds=float(entry.get("seconds", 0.0)),
                 p50_ms=entry.get("p50_ms"),
                 p99_ms=entry.get("p99_ms"),
+                peak_memory_mb=entry.get("peak_memory_mb"),
                 **{c: int(entry.get(c, 0)) for c in _COUNTERS},
             )
         )

@@ -102,6 +102,14 @@ def _describe(host: Any, name: str) -> dict[str, Any]:
     }
 
 
+def _peak_kb() -> int:
+    import resource  # noqa: PLC0415 -- POSIX only, and only in the worker
+
+    # Linux reports kilobytes (macOS bytes; the tier documents POSIX and
+    # is tested on Linux).
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
 def _policy(data: Any) -> Any:
     from acc_plugins.security import Policy  # noqa: PLC0415 -- after the limits
 
@@ -190,6 +198,7 @@ def main() -> None:
         except (PluginError, ValueError, TypeError, LookupError) as exc:
             reply = {"reply_to": ident, "error": _error(exc)}
         reply["state"] = host.state(name).value
+        reply["peak_kb"] = _peak_kb()
         _wire.write(outbox, reply)
 
     link.serve = serve

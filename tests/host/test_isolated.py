@@ -176,9 +176,17 @@ def test_a_c_level_loop_is_ended_within_the_deadline(host):
 
 def test_memory_is_capped_by_the_operating_system(host):
     """Past memory-mb the plugin gets MemoryError; the host never does."""
+    host.call_tool("worker.echo", text="warm")
+    before = host.stats()[0].peak_memory_mb
     with pytest.raises(PluginCallError, match="MemoryError"):
         host.call_tool("worker.hog")
     assert host.call_tool("worker.echo", text="still") == ["still"]
+
+    # The worker's peak shows in the statistics: it grew towards the cap
+    # (256 MB for the plugin) and never far past it.
+    peak = host.stats()[0].peak_memory_mb
+    assert before < 100
+    assert 200 < peak < 256 + 768
 
 
 def worker_pid(host, name):
