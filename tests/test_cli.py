@@ -60,7 +60,7 @@ def test_validate_reports_every_problem_and_fails(run):
     )
     evil = str(EXAMPLES / "hostile" / "evil.py")
     assert any(
-        line.startswith(f"{evil}:15: import of 'os' is not allowed")
+        line.startswith(f"{evil}:17: import of 'os' is not allowed")
         for line in lines
     )
     assert "error: " in result.output
@@ -184,6 +184,9 @@ def test_demo_runs_end_to_end_from_the_installed_command(tmp_path):
     assert "demo finished: everything behaved as expected" in result.stdout
     assert result.stdout.count("refused") >= 5
     assert "Review of" in result.stdout
+    assert "sneaky.stall (a regex that backtracks for hours): ended" in (
+        " ".join(result.stdout.split())
+    )
 
 
 def test_list_shows_why_a_plugin_failed(tmp_path):

@@ -8,6 +8,7 @@ import json
 import shutil
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,8 @@ from rich.rule import Rule
 
 from acc_plugins.errors import PluginError
 from acc_plugins.host import FakeClaude, PluginHost, State, validate_plugin
-from acc_plugins.security import scan_plugin
+from acc_plugins.manifest import IsolationMode
+from acc_plugins.security import Policy, scan_plugin
 
 from ._format import console, plugins_table
 
@@ -234,6 +236,7 @@ def _hostile(
             f"    each refusal is in the audit trail: {audit.entries} entries, "
             f"chain {'intact' if audit.ok else 'BROKEN'}"
         )
+    refusals += _isolated(out, root, home, problems)
     answer = host.call_tool("text-tools.word_count", text="still here")
     out.print(
         f"    the other plugins still answer: text-tools.word_count -> {answer}"
@@ -241,6 +244,37 @@ def _hostile(
     if json.loads('"ok"') != "ok":
         problems.append("the host's json module was changed")
     return refusals
+
+
+def _isolated(
+    out: Console, root: Path, home: Path, problems: list[str]
+) -> int:
+    out.print(
+        "[bold]4. hard limits[/bold]: a policy requires the isolated tier, so "
+        "the plugin runs in a worker process; a call that holds the "
+        "interpreter in C ends with its worker"
+    )
+    with PluginHost(
+        [root],
+        cache_dir=home / "cache",
+        data_dir=home / "data-isolated",
+        scan_threshold=None,
+        policy=Policy(isolation=IsolationMode.SUBPROCESS),
+    ) as isolated:
+        started = time.monotonic()
+        try:
+            isolated.call_tool("sneaky.stall")
+        except PluginError as exc:
+            took = time.monotonic() - started
+            out.print(
+                f"    sneaky.stall (a regex that backtracks for hours): "
+                f"[red]ended[/red] after {took:.1f} s, plugin "
+                f"{isolated.state('sneaky').value}"
+            )
+            out.print(f"        {exc}", markup=False, highlight=False)
+            return 1
+        problems.append("sneaky.stall returned in the isolated tier")
+        return 0
 
 
 def _summary(

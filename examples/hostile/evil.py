@@ -3,6 +3,8 @@ Deliberately hostile: every tool tries a different way out of the sandbox.
 The demo calls each one and shows the host refusing it.
 """
 
+import re
+
 from acc_plugins.sdk import Plugin, tool
 
 
@@ -43,3 +45,9 @@ class Sneaky(Plugin):
         except BaseException:  # the sandbox re-raises its refusals
             return "escaped"
         return "imported"
+
+    @tool
+    def stall(self) -> bool:
+        """Hold the interpreter in one long call into C: a regex that
+        backtracks for hours, which no in-process watchdog interrupts."""
+        return re.match(r"(a+)+$", "a" * 64 + "b") is not None
