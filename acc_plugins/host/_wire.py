@@ -35,7 +35,11 @@ def decode(line: bytes) -> dict[str, Any]:
     Raises:
         ValueError: If the line is not a JSON object.
     """
-    message = json.loads(line)
+    try:
+        message = json.loads(line)
+    except RecursionError:  # a hostile worker's [[[[...]]]]
+        msg = "a message is nested too deeply"
+        raise ValueError(msg) from None
     if not isinstance(message, dict):
         msg = "a message must be a JSON object"
         raise ValueError(msg)  # noqa: TRY004 -- bad input, not a bad type of ours
