@@ -39,13 +39,70 @@ class ExhaustedError(RuntimeError):
     """
 
 
-class Allowance:
+class PerCall:
     """
-    The per-call counters of one plugin.
+    A count that starts afresh with each call into the plugin, against a
+    limit: file operations, network requests, tool calls, Claude tokens.
 
     Args:
         budget: The plugin's time budget, whose ``since`` marks each call;
-            None for an allowance that covers one call only.
+            None for a count that covers one call only.
+
+        limit: The most one call may use.
+
+        what: What is counted, for messages ("file operations").
+
+        key: The ``[limits]`` key that raises the limit.
+    """
+
+    def __init__(
+        self, budget: Budget | None, limit: int, what: str, key: str
+    ) -> None:
+        self._budget = budget
+        self.limit = limit
+        self.what = what
+        self.key = key
+        self._call = -1.0
+        self._used = 0
+
+    @property
+    def used(self) -> int:
+        """
+        What the current call has used.
+        """
+        since = self._call if self._budget is None else self._budget.since
+        if self._call != since:  # a new call into the plugin
+            self._call, self._used = since, 0
+        return self._used
+
+    def take(self, amount: int = 1) -> None:
+        """
+        Use *amount* more.
+
+        Raises:
+            ExhaustedError: If that passes the limit (nothing is used).
+        """
+        if self.used + amount > self.limit:
+            msg = (
+                f"more than {self.limit} {self.what} in one call "
+                f"(raise [limits] {self.key})"
+            )
+            raise ExhaustedError(msg)
+        self._used += amount
+
+    def charge(self, amount: int) -> None:
+        """
+        Count *amount* that was already spent, past the limit or not.
+        """
+        self._used = self.used + amount
+
+
+class Allowance:
+    """
+    What one call may spend on Claude and on other plugins' tools.
+
+    Args:
+        budget: As for ``PerCall``.
 
         tokens: Claude tokens (prompt, system prompt and answer) per call.
 
@@ -55,19 +112,10 @@ class Allowance:
     def __init__(
         self, budget: Budget | None, *, tokens: int, tool_calls: int
     ) -> None:
-        self._budget = budget
-        self.tokens = tokens
-        self.tool_calls = tool_calls
-        self._call = -1.0
-        self.tokens_used = 0
-        self.tool_calls_used = 0
-
-    def _current(self) -> None:
-        since = self._call if self._budget is None else self._budget.since
-        if self._call != since:  # a new call into the plugin
-            self._call = since
-            self.tokens_used = 0
-            self.tool_calls_used = 0
+        self.tokens = PerCall(budget, tokens, "Claude tokens", "model-tokens")
+        self.tool_calls = PerCall(
+            budget, tool_calls, "tool calls", "tool-calls"
+        )
 
     def reserve_query(self, prompt_tokens: int, max_tokens: int) -> None:
         """
@@ -77,14 +125,12 @@ class Allowance:
         Raises:
             ExhaustedError: If they would.
         """
-        self._current()
-        worst = self.tokens_used + prompt_tokens + max_tokens
-        if worst > self.tokens:
-            left = self.tokens - self.tokens_used
+        left = self.tokens.limit - self.tokens.used
+        if prompt_tokens + max_tokens > left:
             msg = (
                 f"a Claude query of {prompt_tokens} prompt tokens and up to "
                 f"{max_tokens} answer tokens would pass the model budget of "
-                f"{self.tokens} tokens per call ({left} left; lower "
+                f"{self.tokens.limit} tokens per call ({left} left; lower "
                 "max_tokens or raise [limits] model-tokens)"
             )
             raise ExhaustedError(msg)
@@ -93,8 +139,7 @@ class Allowance:
         """
         Count a query that was answered.
         """
-        self._current()
-        self.tokens_used += prompt_tokens + answer_tokens
+        self.tokens.charge(prompt_tokens + answer_tokens)
 
     def count_tool_call(self) -> None:
         """
@@ -103,14 +148,7 @@ class Allowance:
         Raises:
             ExhaustedError: If it is one more than the allowance.
         """
-        self._current()
-        if self.tool_calls_used >= self.tool_calls:
-            msg = (
-                f"more than {self.tool_calls} tool calls in one call "
-                "(raise [limits] tool-calls)"
-            )
-            raise ExhaustedError(msg)
-        self.tool_calls_used += 1
+        self.tool_calls.take()
 
 
 def metered_query(

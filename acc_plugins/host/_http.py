@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from acc_plugins.errors import PermissionDenied
 
+from ._allowance import PerCall
 from ._dispatch import copy_json
 from ._facades import facade
 from ._shield import shielded
@@ -130,7 +131,9 @@ def build_http(
 
         on_denied: Told of every refusal.
     """
-    used = {"call": -1.0, "count": 0}
+    requests = PerCall(
+        budget, max_requests, "network requests", "network-requests"
+    )
 
     def check(url: str) -> str:
         try:
@@ -138,14 +141,6 @@ def build_http(
         except PermissionDenied as exc:
             on_denied(exc.permission)
             raise
-
-    def count() -> None:
-        if used["call"] != budget.since:  # a new call into the plugin
-            used["call"], used["count"] = budget.since, 0
-        used["count"] += 1
-        if used["count"] > max_requests:
-            msg = f"more than {max_requests} network requests in one call"
-            raise RuntimeError(msg)
 
     def request(
         method: str,
@@ -159,7 +154,7 @@ def build_http(
             msg = "url must be a string"
             raise TypeError(msg)
         checked = check(url)
-        count()
+        requests.take()
         if type(timeout) not in (int, float) or timeout <= 0:
             msg = "timeout must be a positive number of seconds"
             raise ValueError(msg)

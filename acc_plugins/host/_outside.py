@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from acc_plugins.errors import PermissionDenied
 
+from ._allowance import PerCall
 from ._facades import facade
 from ._http import build_http
 from ._shield import shielded
@@ -152,18 +153,12 @@ def build_outside(
             on_denied(exc.permission)
             raise
 
-    used = {"call": -1.0, "count": 0}
-
-    def count() -> None:
-        if used["call"] != budget.since:  # a new call into the plugin
-            used["call"], used["count"] = budget.since, 0
-        used["count"] += 1
-        if used["count"] > fs_operations:
-            msg = f"more than {fs_operations} file operations in one call"
-            raise RuntimeError(msg)
+    operations = PerCall(
+        budget, fs_operations, "file operations", "fs-operations"
+    )
 
     def checked_path(path: str, access: str) -> Path:
-        count()
+        operations.take()
         real = guarded(lambda: grants.check_path(path, access))  # type: ignore[arg-type]
         if any(
             real.is_relative_to(root) for root in guarded_roots

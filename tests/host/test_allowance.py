@@ -12,6 +12,7 @@ from acc_plugins.host import FakeClaude, PluginHost
 from acc_plugins.host._allowance import (
     Allowance,
     ExhaustedError,
+    PerCall,
     estimate_tokens,
 )
 from acc_plugins.sandbox import Budget
@@ -117,7 +118,7 @@ def test_spending_never_passes_the_allowance(tokens, queries):
         except ExhaustedError:
             continue
         allowance.charge_query(prompt, max_tokens)  # the longest answer
-        assert allowance.tokens_used <= tokens
+        assert allowance.tokens.used <= tokens
 
 
 DECLARED = """
@@ -145,3 +146,19 @@ def test_a_declared_agent_run_meets_the_model_budget(tmp_path):
         assert "Review" in host.run_agent("declared.reviewer", "x = 1")
         with pytest.raises(PluginCallError, match="model budget of 200"):
             host.run_agent("declared.reviewer", "word " * 200)
+
+
+def test_a_per_call_count_refuses_without_using_and_resets_per_call():
+    budget = Budget(timeout=60)
+    budget.enter(1.0)
+    count = PerCall(budget, 3, "file operations", "fs-operations")
+    count.take(2)
+    with pytest.raises(ExhaustedError, match=r"more than 3 file operations"):
+        count.take(2)
+    assert count.used == 2  # the refused amount was not used
+    count.take()
+    budget.leave()
+    budget.enter(2.0)  # the next call into the plugin
+    assert count.used == 0
+    count.charge(5)  # spent already: counted past the limit
+    assert count.used == 5
