@@ -7,6 +7,7 @@ import os
 import textwrap
 
 import pytest
+from tests.host.test_host import started_host
 
 from acc_plugins.errors import PluginCallError
 from acc_plugins.host import PluginHost, State
@@ -74,13 +75,7 @@ def _host(tmp_path, monkeypatch):
     (folder / "main.py").write_text(textwrap.dedent(SOURCE))
     monkeypatch.setenv("ACC_TEST_TOKEN", "t0k3n")
     monkeypatch.setenv("HOST_SECRET", "nope")
-    host = PluginHost(
-        [tmp_path / "plugins"],
-        cache_dir=tmp_path / "c",
-        data_dir=tmp_path / "d",
-        workspace=workspace,
-    )
-    host.start()
+    host = started_host(tmp_path, workspace=workspace)
     yield host
     host.stop()
 
@@ -120,7 +115,7 @@ def test_paths_outside_the_grant_are_denied(host, path):
 
 def test_writes_go_to_the_data_folder_atomically(host, tmp_path):
     """Write without read: the plugin can store but not read back."""
-    data = tmp_path / "d" / "plugins" / "outside"
+    data = tmp_path / "data" / "plugins" / "outside"
 
     written = host.call_tool(
         "outside.write", path=str(data / "out" / "a.txt"), text="hé"
@@ -207,13 +202,7 @@ def test_the_hosts_own_files_are_never_granted(tmp_path):
         )
     )
     (folder / "main.py").write_text(textwrap.dedent(SOURCE))
-    host = PluginHost(
-        [tmp_path / "plugins"],
-        cache_dir=tmp_path / "cache",
-        data_dir=tmp_path / "data",
-        workspace=workspace,
-    )
-    host.start()
+    host = started_host(tmp_path, workspace=workspace)
     try:
         assert host.call_tool("outside.read", path="readme.txt") == "hello"
         (cached,) = (tmp_path / "cache").glob("*.accc")
@@ -258,13 +247,7 @@ def test_results_and_file_operations_are_capped(tmp_path):
         MANIFEST + "\n[limits]\noutput-bytes = 100\nfs-operations = 3\n"
     )
     (folder / "main.py").write_text(textwrap.dedent(LIMITED))
-    host = PluginHost(
-        [tmp_path / "plugins"],
-        cache_dir=tmp_path / "c",
-        data_dir=tmp_path / "d",
-        workspace=workspace,
-    )
-    host.start()
+    host = started_host(tmp_path, workspace=workspace)
     try:
         assert host.call_tool("outside.big", size=25) == "x" * 25
         with pytest.raises(PluginCallError, match="102 bytes"):
