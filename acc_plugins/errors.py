@@ -105,12 +105,12 @@ class SandboxViolation(SandboxError):  # noqa: N818 -- a violation, not an "erro
 
 class BudgetExceeded(SandboxError):  # noqa: N818 -- reads as a verdict, like SandboxViolation
     """
-    Plugin code used up a budget (time, so far) and was stopped.
+    Plugin code used up a budget (time or steps) and was stopped.
 
     Like ``SandboxViolation``, plugin code cannot catch it.
 
     Attributes:
-        resource: What ran out, for example ``"time"``.
+        resource: What ran out: ``"time"`` or ``"steps"``.
 
         limit: The budget, in the resource's unit (milliseconds for time).
     """

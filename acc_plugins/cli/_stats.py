@@ -21,6 +21,7 @@ _NUMBERS = (
     "breaches",
     "denials",
     "refusals",
+    "steps",
     "seconds",
     "p50 ms",
     "p99 ms",
@@ -37,8 +38,10 @@ def _cell(value: float | None) -> str:
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """
-    Calls, errors, budget breaches, denials, refusals, latency and (for
-    isolated plugins) the worker's peak memory per plugin, added up over every host run that shared the data folder.
+    Calls, errors, budget breaches, denials, refusals, steps (for plugins
+    that count them), latency and (for isolated plugins) the worker's peak
+    memory per plugin, added up over every host run that shared the data
+    folder.
     """
     from acc_plugins.host._stats import load  # noqa: PLC0415
 
@@ -61,9 +64,11 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         table.add_column(column, justify="right")
     for f in figures:
         counts = (f.calls, f.errors, f.breaches, f.denials, f.violations)
+        steps = str(f.steps) if f.steps else "-"
         table.add_row(
             f.name,
             *map(str, counts),
+            steps,
             f"{f.seconds:.3f}",
             _cell(f.p50_ms),
             _cell(f.p99_ms),

@@ -1,7 +1,7 @@
 """
 What one call into a plugin may spend through the host's capabilities:
-Claude tokens and calls to other plugins' tools (``[limits] model-tokens``
-and ``tool-calls``).
+Claude tokens, their cost in US dollars, and calls to other plugins' tools
+(``[limits] model-tokens``, ``model-cost-usd`` and ``tool-calls``).
 
 The counts start afresh with each call into the plugin, which the
 plugin's time budget marks: ``Budget.since`` changes when a new outermost
@@ -10,13 +10,22 @@ call begins.  An agent run is one call, so these are its model budget.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 
 if TYPE_CHECKING:
+    from acc_plugins.manifest import Limits
     from acc_plugins.sandbox import Budget
 
     from ._claude import ClaudeProvider
+
+# Dollars per million tokens when the provider does not price its own
+# queries: the list price of Claude Sonnet 4 (input, output), a middle
+# ground between the cheaper and the dearer models.
+DEFAULT_PRICE: Final = (3.0, 15.0)
+
+# Costs are counted in millionths of a dollar, as integers: sums stay exact.
+_MICRO: Final = 1_000_000
 
 
 def estimate_tokens(text: str, provider: object = None) -> int:
@@ -31,6 +40,30 @@ def estimate_tokens(text: str, provider: object = None) -> int:
         if type(counted) is int and counted >= 0:
             return counted
     return (len(text.encode("utf-8", "surrogatepass")) + 3) // 4
+
+
+def estimate_cost(
+    input_tokens: int, output_tokens: int, provider: object = None
+) -> float:
+    """
+    What a query costs in US dollars: the provider's own ``cost(input,
+    output)`` when it offers one, otherwise ``DEFAULT_PRICE``.
+    """
+    pricer = getattr(provider, "cost", None)
+    if callable(pricer):
+        priced = pricer(input_tokens, output_tokens)
+        if type(priced) in (int, float) and 0 <= priced < float("inf"):
+            return float(priced)
+    per_input, per_output = DEFAULT_PRICE
+    return (input_tokens * per_input + output_tokens * per_output) / _MICRO
+
+
+def _micro(dollars: float) -> int:
+    return round(dollars * _MICRO)
+
+
+def _dollars(micro: int) -> str:
+    return f"${micro / _MICRO:.4f}"
 
 
 class ExhaustedError(RuntimeError):
@@ -107,20 +140,51 @@ class Allowance:
         tokens: Claude tokens (prompt, system prompt and answer) per call.
 
         tool_calls: Calls to tools through ``ctx.tools`` per call.
+
+        cost_usd: What the call's Claude queries may cost, in US dollars.
     """
 
     def __init__(
-        self, budget: Budget | None, *, tokens: int, tool_calls: int
+        self,
+        budget: Budget | None,
+        *,
+        tokens: int,
+        tool_calls: int,
+        cost_usd: float = float("inf"),
     ) -> None:
         self.tokens = PerCall(budget, tokens, "Claude tokens", "model-tokens")
         self.tool_calls = PerCall(
             budget, tool_calls, "tool calls", "tool-calls"
         )
+        unbounded = cost_usd == float("inf")
+        self.cost = PerCall(
+            budget,
+            2**62 if unbounded else _micro(cost_usd),
+            "millionths of a dollar",
+            "model-cost-usd",
+        )
 
-    def reserve_query(self, prompt_tokens: int, max_tokens: int) -> None:
+    @classmethod
+    def of(
+        cls, budget: Budget | None, limits: Limits, *, tool_calls: bool = True
+    ) -> Allowance:
+        """
+        The allowance ``[limits]`` sets, without tool calls if not
+        *tool_calls* (a declared agent's run makes none).
+        """
+        return cls(
+            budget,
+            tokens=limits.model_tokens,
+            tool_calls=limits.tool_calls if tool_calls else 0,
+            cost_usd=limits.model_cost_usd,
+        )
+
+    def reserve_query(
+        self, prompt_tokens: int, max_tokens: int, provider: object = None
+    ) -> None:
         """
         Refuse a Claude query whose prompt and longest answer would pass
-        the token allowance.
+        the token or the cost allowance.
 
         Raises:
             ExhaustedError: If they would.
@@ -134,12 +198,27 @@ class Allowance:
                 "max_tokens or raise [limits] model-tokens)"
             )
             raise ExhaustedError(msg)
+        worst = _micro(estimate_cost(prompt_tokens, max_tokens, provider))
+        cost_left = self.cost.limit - self.cost.used
+        if worst > cost_left:
+            msg = (
+                f"a Claude query of {prompt_tokens} prompt tokens and up to "
+                f"{max_tokens} answer tokens could cost {_dollars(worst)}, "
+                f"more than the {_dollars(cost_left)} left of the model "
+                f"budget of {_dollars(self.cost.limit)} per call (lower "
+                "max_tokens or raise [limits] model-cost-usd)"
+            )
+            raise ExhaustedError(msg)
 
-    def charge_query(self, prompt_tokens: int, answer_tokens: int) -> None:
+    def charge_query(
+        self, prompt_tokens: int, answer_tokens: int, provider: object = None
+    ) -> None:
         """
-        Count a query that was answered.
+        Count a query that was answered: its tokens and its cost.
         """
         self.tokens.charge(prompt_tokens + answer_tokens)
+        cost = estimate_cost(prompt_tokens, answer_tokens, provider)
+        self.cost.charge(_micro(cost))
 
     def count_tool_call(self) -> None:
         """
@@ -169,9 +248,10 @@ def metered_query(
         estimate_tokens(system, provider) if system is not None else 0
     )
     if allowance is not None:
-        allowance.reserve_query(asked, max_tokens)
+        allowance.reserve_query(asked, max_tokens, provider)
     answer = provider.query(prompt, system=system, max_tokens=max_tokens)
     text = str(answer) if type(answer) is not str else answer
     if allowance is not None:
-        allowance.charge_query(asked, estimate_tokens(text, provider))
+        answered = estimate_tokens(text, provider)
+        allowance.charge_query(asked, answered, provider)
     return text

@@ -82,6 +82,8 @@ def call_plugin(
     finally:
         budget.leave()
         elapsed = _perf_counter() - start
+        if not budget.active:
+            stats.steps += budget.last_steps
         stats.calls += 1
         stats.seconds += elapsed
         stats.latencies.append(elapsed)

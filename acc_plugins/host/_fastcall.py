@@ -171,8 +171,8 @@ def compile_fast_invoker(
             against the output limit.
     """
     sandbox = record.sandbox
-    if sandbox is None:
-        return None
+    if sandbox is None or sandbox.budget.counts_steps:
+        return None  # a counting budget needs Budget.enter for each call
     namespace: dict[str, object] = {
         "ACTIVE": State.ACTIVE,
         "MISSING": _MISSING,

@@ -366,11 +366,7 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation):
                 capabilities=self._capabilities(),
                 log_lines=record.log,
                 outside=outside,
-                allowance=Allowance(
-                    record.sandbox.budget,
-                    tokens=manifest.limits.model_tokens,
-                    tool_calls=manifest.limits.tool_calls,
-                ),
+                allowance=Allowance.of(record.sandbox.budget, manifest.limits),
             )
             construct(record, cls, context)
         except (KeyboardInterrupt, SystemExit):

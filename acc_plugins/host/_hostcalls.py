@@ -121,7 +121,7 @@ class HostCalls:
         # A declared agent's run is one call: the host's own query counts
         # against the plugin's model budget like the plugin's would.
         limits = manifest_of(record).limits
-        allowance = Allowance(None, tokens=limits.model_tokens, tool_calls=0)
+        allowance = Allowance.of(None, limits, tool_calls=False)
         asked = estimate_tokens(task, self._claude) + estimate_tokens(
             agent.system_prompt or "", self._claude
         )

@@ -192,6 +192,7 @@ class HostIsolation:
             raise PluginCallError(target, msg)
         stats = record.stats
         start = time.perf_counter()
+        counted = dict(worker.counts)
         state = State.ACTIVE.value
         try:
             result, state = worker.request(target, message)
@@ -213,6 +214,9 @@ class HostIsolation:
             stats.calls += 1
             stats.seconds += elapsed
             stats.latencies.append(elapsed)
+            for key, before in counted.items():
+                added = worker.counts[key] - before
+                setattr(stats, key, getattr(stats, key) + added)
             if worker.peak_kb:
                 stats.peak_memory_mb = max(
                     stats.peak_memory_mb or 0.0, worker.peak_kb / 1024

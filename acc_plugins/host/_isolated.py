@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from ._record import PluginRecord
 
 _SLACK_SECONDS: Final = 2.0
+# The plugin's counters a worker reports with each answer, as totals.
+COUNTED: Final = ("steps", "breaches", "denials", "violations")
 _START_SECONDS: Final = 30.0
 
 
@@ -96,6 +98,9 @@ class Worker:
         self.ready: dict[str, Any] = {}
         # The most memory the worker has held, in KiB, as it reports.
         self.peak_kb = 0
+        # The plugin's counters in the worker (steps, breaches, denials,
+        # refusals), in total since it started, as it reports.
+        self.counts: dict[str, int] = dict.fromkeys(COUNTED, 0)
 
     def __repr__(self) -> str:
         pid = self._process.pid if self._process else None
@@ -202,6 +207,7 @@ class Worker:
                 peak = answer.get("peak_kb")
                 if type(peak) is int:
                     self.peak_kb = max(self.peak_kb, peak)
+                self._count(answer.get("counts"))
                 if "error" in answer:
                     try:
                         _raise_remote(target, answer["error"])
@@ -210,6 +216,14 @@ class Worker:
                         raise
                 return answer.get("ok"), state
             self._answer(answer)
+
+    def _count(self, counts: object) -> None:
+        if not isinstance(counts, dict):
+            return
+        for key in COUNTED:
+            value = counts.get(key)
+            if type(value) is int:
+                self.counts[key] = max(self.counts[key], value)
 
     def _answer(self, message: dict[str, Any]) -> None:
         process = self._process

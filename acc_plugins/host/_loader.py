@@ -73,6 +73,7 @@ def load_entry_class(
         on_print=lambda text: record.log.append(f"PRINT: {text.rstrip()}"),
         timeout=manifest.limits.timeout_ms / 1000,
         memory_mb=manifest.limits.memory_mb,
+        steps=manifest.limits.steps or None,
     )
     cls = sandbox.load_attribute(entry.module, entry.attr)
     if not (

@@ -101,6 +101,8 @@ class CallStats:
 
         latencies: Seconds taken by the most recent calls.
 
+        steps: Steps its calls took, when ``[limits] steps`` counts them.
+
         peak_memory_mb: The most memory its worker process has held
             (isolated plugins only; None in-process, where one plugin's
             memory cannot be told from the host's).
@@ -113,6 +115,7 @@ class CallStats:
     denials: int = 0
     violations: int = 0
     peak_memory_mb: float | None = None
+    steps: int = 0
     latencies: deque[float] = attrs.field(
         factory=lambda: deque(maxlen=4096), repr=False, eq=False
     )

@@ -22,7 +22,14 @@ if TYPE_CHECKING:
 
     from ._record import PluginRecord
 
-_COUNTERS: Final = ("calls", "errors", "breaches", "denials", "violations")
+_COUNTERS: Final = (
+    "calls",
+    "errors",
+    "breaches",
+    "denials",
+    "violations",
+    "steps",
+)
 
 
 def percentile(samples: Sequence[float], fraction: float) -> float | None:
@@ -62,6 +69,9 @@ class PluginStats:
 
         peak_memory_mb: The most memory its worker process held, for an
             isolated plugin; None in-process.
+
+        steps: Steps its calls took, when ``[limits] steps`` counts them
+            (0 otherwise).
     """
 
     name: str
@@ -74,6 +84,7 @@ class PluginStats:
     p50_ms: float | None = None
     p99_ms: float | None = None
     peak_memory_mb: float | None = None
+    steps: int = 0
 
     @classmethod
     def of(cls, record: PluginRecord) -> PluginStats:
@@ -95,6 +106,7 @@ class PluginStats:
             p50_ms=None if p50 is None else p50 * 1000,
             p99_ms=None if p99 is None else p99 * 1000,
             peak_memory_mb=stats.peak_memory_mb,
+            steps=stats.steps,
         )
 
 

@@ -23,6 +23,7 @@ import attrs
 from acc_plugins.errors import PluginError
 
 from . import _wire
+from ._isolated import COUNTED
 
 
 def _apply_limits(memory_mb: int, cpu_seconds: int) -> None:
@@ -228,6 +229,8 @@ def main() -> None:
             reply = {"reply_to": ident, "error": _error(exc)}
         reply["state"] = host.state(name).value
         reply["peak_kb"] = peak.update(force="error" in reply)
+        stats = host._records[name].stats  # noqa: SLF001 -- our own inner host
+        reply["counts"] = {key: getattr(stats, key) for key in COUNTED}
         _wire.write(outbox, reply)
 
     link.serve = serve

@@ -173,14 +173,18 @@ def max_length(limit: int) -> Validator:
     return check
 
 
-def in_range(low: int, high: int) -> Validator:
+def in_range(low: float, high: float, *, number: bool = False) -> Validator:
     """
-    Make a validator accepting only an integer from ``low`` to ``high``.
+    Make a validator accepting only an integer from ``low`` to ``high``,
+    or any number (an integer or a float, an amount of money, say) if
+    *number*.
     """
+    kinds = (int, float) if number else (int,)
+    expected = "number" if number else "integer"
 
-    def check(_: object, __: object, value: int) -> None:
-        if type(value) is not int:
-            msg = f"expected integer, got {kind_of(value)}"
+    def check(_: object, __: object, value: float) -> None:
+        if type(value) not in kinds:
+            msg = f"expected {expected}, got {kind_of(value)}"
             raise TypeError(msg)
         if not low <= value <= high:
             msg = f"must be from {low} to {high}, got {show_number(value)}"

@@ -246,6 +246,14 @@ class Limits:
             agent run is one call.
 
         tool_calls: Calls to tools through ``ctx.tools`` per call.
+
+        model_cost_usd: What a call's Claude queries may cost, in US
+            dollars, at the host provider's prices.
+
+        steps: Steps per call: loop iterations, comprehension items and
+            calls of plugin functions, a CPU budget that does not depend
+            on the machine's speed.  0, the default, does not count them
+            (counting costs a little on every loop iteration).
     """
 
     timeout_ms: int = _bounded(5000, 1, 3_600_000)
@@ -255,6 +263,12 @@ class Limits:
     network_requests: int = _bounded(100, 0, 100_000)
     model_tokens: int = _bounded(200_000, 0, 100_000_000)
     tool_calls: int = _bounded(100, 0, 100_000)
+    model_cost_usd: float = attrs.field(
+        default=1.0,
+        validator=in_range(0, 10_000, number=True),
+        metadata={"schema": {"minimum": 0, "maximum": 10_000}},
+    )
+    steps: int = _bounded(0, 0, 1_000_000_000_000)
 
 
 def _by_name(items: Iterable[Dependency]) -> tuple[Dependency, ...]:

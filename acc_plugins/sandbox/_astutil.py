@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from ._policy import (
     GUARD_BUDGET,
+    GUARD_NEXT,
     GUARD_RAW_GETATTR,
     GUARD_TICK,
     GUARD_TOKEN,
@@ -77,39 +78,58 @@ def owned_test(name: str) -> ast.Compare:
     )
 
 
-def budget_expired() -> ast.Attribute:
-    """
-    ``__acc_budget__.expired``: the watchdog's flag, one attribute read.
-    """
+def _budget_attribute(name: str) -> ast.Attribute:
     return ast.Attribute(
         value=ast.Name(id=GUARD_BUDGET, ctx=ast.Load()),
-        attr="expired",
+        attr=name,
         ctx=ast.Load(),
     )
 
 
-def budget_check(where: ast.AST) -> ast.If:
+def _next_step() -> ast.Call:
     """
-    ``if __acc_budget__.expired: __acc_tick__()``, placed at *where*.
+    ``__acc_next__(__acc_budget__.steps)``: one step counted, and the
+    watchdog's alarm met, in one C call (see ``Budget``).
     """
-    check = ast.If(
-        test=budget_expired(), body=[ast.Expr(call(GUARD_TICK))], orelse=[]
-    )
+    return call(GUARD_NEXT, _budget_attribute("steps"))
+
+
+def budget_check(where: ast.AST, *, steps: bool) -> ast.stmt:
+    """
+    ``if __acc_budget__.expired: __acc_tick__()`` (one attribute read), or
+    the counting check when *steps*, placed at *where*.
+    """
+    check: ast.stmt
+    if steps:
+        check = ast.Expr(_next_step())
+    else:
+        check = ast.If(
+            test=_budget_attribute("expired"),
+            body=[ast.Expr(call(GUARD_TICK))],
+            orelse=[],
+        )
     return located(check, where)
 
 
-def budget_filter(where: ast.AST) -> ast.BoolOp:
+def budget_filter(where: ast.AST, *, steps: bool) -> ast.expr:
     """
-    ``not __acc_budget__.expired or __acc_tick__()``: the same check as a
-    comprehension filter that lets every item through.
+    The same check as a comprehension filter that lets every item through:
+    ``not __acc_budget__.expired or __acc_tick__()``, or
+    ``not __acc_next__(__acc_budget__.steps)`` (steps yield None).
     """
-    test = ast.BoolOp(
-        op=ast.Or(),
-        values=[
-            ast.UnaryOp(op=ast.Not(), operand=budget_expired()),
-            call(GUARD_TICK),
-        ],
-    )
+    test: ast.expr
+    if steps:
+        test = ast.UnaryOp(op=ast.Not(), operand=_next_step())
+    else:
+        test = ast.BoolOp(
+            op=ast.Or(),
+            values=[
+                ast.UnaryOp(
+                    op=ast.Not(), operand=_budget_attribute("expired")
+                ),
+                call(GUARD_TICK),
+            ],
+        )
     return located(test, where)
 
 

@@ -10,9 +10,11 @@ result from the operands and refuse what would exceed the plugin's memory
 budget.  Numbers multiply at full speed: only repetition of sequences and
 big exponents or shifts need the estimate.
 
-These checks stop the obvious bombs, not every C-level amplifier (a
-``re`` pattern with catastrophic backtracking, ``itertools.permutations``
-of a long range, ``bytes(10**10)``): that is what the isolated tier's operating-system limits
+The library functions that do the same (``operator.pow``, ``math.comb``,
+endless ``itertools`` iterators) are guarded in ``_amplifiers``.  These
+checks stop the known bombs, not every C-level amplifier (a ``re``
+pattern with catastrophic backtracking, ``str.join`` of a long list of
+long strings): that is what the isolated tier's operating-system limits
 are for.
 """
 
@@ -21,6 +23,8 @@ from __future__ import annotations
 import operator
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
+
+from ._formats import FormatChecks
 
 
 if TYPE_CHECKING:
@@ -42,6 +46,7 @@ _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
     "*=": operator.imul,
     "**=": operator.ipow,
     "<<=": operator.ilshift,
+    "%=": operator.imod,
 }
 
 
@@ -77,7 +82,8 @@ class BombChecks:
         self, memory_bytes: int, refuse: Callable[[str], Any]
     ) -> None:
         self.memory_bytes = memory_bytes
-        self._refuse = refuse
+        self.refuse = refuse
+        self.formats = FormatChecks(self)
         self.mul = self._make_mul()
 
     def _make_mul(self) -> Callable[[Any, Any], Any]:
@@ -86,7 +92,7 @@ class BombChecks:
         numbers = _NUMBERS
         check = self._check_repeat
         int_bits = INT_BITS
-        too_big = self._too_big
+        too_big_int = self.too_big_int
 
         def mul(a: Any, b: Any) -> Any:
             """
@@ -97,8 +103,9 @@ class BombChecks:
             if kind_a is float or kind_b is float:
                 return a * b  # a number, or a TypeError: never a repetition
             if kind_a is int and kind_b is int:
-                if a.bit_length() + b.bit_length() > int_bits:
-                    too_big("an integer product", int_bits // 8)
+                bits = a.bit_length() + b.bit_length()
+                if bits > int_bits:
+                    too_big_int("an integer product", bits)
                 return a * b
             if kind_a in numbers and kind_b in numbers:
                 return a * b
@@ -107,8 +114,17 @@ class BombChecks:
 
         return mul
 
+    def too_big_int(self, what: str, bits: int) -> None:
+        """
+        Refuse an integer result of *bits* bits: C would take too long.
+        """
+        self.refuse(
+            f"{what} of about {bits:,} bits (at most {INT_BITS:,}: too "
+            "slow in C)"
+        )
+
     def _too_big(self, what: str, size: int) -> None:
-        self._refuse(
+        self.refuse(
             f"{what} of about {size:,} bytes (the memory budget is "
             f"{self.memory_bytes:,})"
         )
@@ -138,13 +154,15 @@ class BombChecks:
 
     def inplace(self, op: str, a: Any, b: Any) -> Any:
         """
-        ``a op= b`` for ``*=``, ``**=`` and ``<<=``, keeping in-place
+        ``a op= b`` for ``*=``, ``**=``, ``<<=`` and ``%=``, keeping in-place
         semantics (``list *= n`` changes the list itself).
         """
         if op == "*=":
             self._check_repeat(a, b)
         elif op == "**=":
             self._check_pow(a, b)
+        elif op == "%=":
+            self.formats.check_mod(a, b)
         else:
             self._check_shift(a, b)
         return _INPLACE[op](a, b)
@@ -174,13 +192,25 @@ class BombChecks:
         """
         setattr(obj, name, self.inplace(op, getattr(obj, name), value))
 
+    def check_size(self, what: str, size: object) -> None:
+        """
+        Refuse to build *what* of *size* bytes, beyond the memory budget.
+        """
+        if type(size) is int and size > self.memory_bytes:
+            self._too_big(what, size)
+
+    def check_count(self, what: str, count: object) -> None:
+        """
+        Refuse *what* of more than ``MAX_RANGE`` items: C functions consume
+        those without running plugin bytecode.
+        """
+        if type(count) is int and count > MAX_RANGE:
+            self.refuse(f"{what} of {count:,} items (at most {MAX_RANGE:,})")
+
     def range(self, *args: int) -> range:
         """
         ``range()``, refusing more than ``MAX_RANGE`` items.
         """
         result = range(*args)
-        if len(result) > MAX_RANGE:
-            self._refuse(
-                f"range() of {len(result):,} items (at most {MAX_RANGE:,})"
-            )
+        self.check_count("range()", len(result))
         return result

@@ -14,6 +14,23 @@ happens inside that bytecode sequence (the interpreter only switches at
 calls and backward jumps), so concurrent calls from several host threads
 keep it exact.  Free-threaded builds would need a lock here.
 
+A budget may also count *steps*: CPU time that does not depend on the
+machine's speed.  A step is one loop iteration, one comprehension item or
+one call of a plugin function or lambda.  Counting needs another shape of
+compiled code: each check becomes ``next(__acc_budget__.steps)``, where
+``steps`` is a C iterator (``itertools.repeat``) chained to an object that
+raises once the steps run out.  The watchdog swaps in an alarm iterator
+instead of setting the flag, so one C call per check covers both budgets;
+it costs about 6 ns a check more than the flag alone, which is why
+counting is only compiled in for plugins that set ``[limits] steps``.
+
+The watchdog also watches memory.  When a call starts it notes how much
+memory the process holds; if the process grows by more than the memory
+budgets of all calls then running, together, it alarms them, and each
+stops at its next check.  That catches memory built up step by step (a
+list appended to in a loop), at the cost of blaming every call that runs
+at that moment when something else in the process grows.
+
 What this cannot stop: a single long operation in C (``sum(range(10**12))``,
 ``"x" * 10**10``) runs to its end before the next check.  Those are the
 isolated tier's job, or refused before they run.
@@ -21,13 +38,20 @@ isolated tier's job, or refused before they run.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import threading
 import time
 import weakref
-from typing import Final, NoReturn
+from typing import TYPE_CHECKING, Final, NoReturn
 
 from acc_plugins.errors import BudgetExceeded
 
+from ._memory import resident_bytes
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 _POLL_SECONDS: Final = 0.005
 _perf_counter = time.perf_counter
@@ -48,32 +72,89 @@ class Budget:
             hint plugin code checks cheaply.
 
         breaches: How many times the budget ran out.
+
+        max_steps: Steps one outermost call may take; None when steps are
+            not counted.
+
+        steps: What counting code calls ``next()`` on at each check.
+
+        last_steps: Steps the last finished outermost call took (0 when
+            steps are not counted).
+
+        memory_bytes: How much the process may grow during one call; None
+            not to watch.
     """
 
     __slots__ = (
         "__weakref__",
+        "_alarm",
+        "_counting",
+        "_grown",
+        "_left",
+        "_memory_base",
+        "_memory_call",
         "active",
         "breaches",
         "expired",
+        "last_steps",
+        "max_steps",
+        "memory_bytes",
         "since",
+        "steps",
         "timeout",
     )
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(
+        self,
+        timeout: float,
+        steps: int | None = None,
+        memory_bytes: int | None = None,
+    ) -> None:
         if not timeout > 0:
             msg = "timeout must be positive"
             raise ValueError(msg)
+        if steps is not None and steps < 1:
+            msg = "steps must be positive"
+            raise ValueError(msg)
         self.timeout = timeout
+        self.max_steps = steps
+        self.memory_bytes = memory_bytes
+        # The watchdog's notes: the call it measured from, the process's
+        # memory then, and by how much it grew past the budget.
+        self._memory_call = -1.0
+        self._memory_base = 0
+        self._grown = 0
         self.active = 0
         self.since = 0.0
+        self.last_steps = 0
         # Set whenever no call is active: plugin code that runs then (a
         # generator's finally when the host drops it) stops at once.
         self.expired = True
         self.breaches = 0
+        self._alarm = _Signal(self.tick)
+        self._left = itertools.repeat(None, 0)
+        self._counting: Iterator[None] = self._alarm
+        self.steps: Iterator[None] = self._alarm
         _watchdog().watch(self)
 
     def __repr__(self) -> str:
         return f"<Budget timeout={self.timeout}s active={self.active}>"
+
+    @property
+    def counts_steps(self) -> bool:
+        """
+        Whether plugin code must be compiled with counting checks.
+        """
+        return self.max_steps is not None
+
+    @property
+    def used_steps(self) -> int:
+        """
+        Steps the current outermost call has taken so far.
+        """
+        if self.max_steps is None:
+            return 0
+        return self.max_steps - operator.length_hint(self._left)
 
     def enter(self, now: float) -> None:
         """
@@ -82,6 +163,12 @@ class Budget:
         if not self.active:
             self.since = now
             self.expired = False
+            if self.max_steps is not None:
+                self._left = itertools.repeat(None, self.max_steps)
+                self._counting = itertools.chain(
+                    self._left, _Signal(self.spent)
+                )
+                self.steps = self._counting
         self.active += 1
 
     def leave(self) -> None:
@@ -91,6 +178,8 @@ class Budget:
         self.active -= 1
         if not self.active:
             self.expired = True
+            self.steps = self._alarm
+            self.last_steps = self.used_steps
 
     def tick(self) -> bool:
         """
@@ -110,12 +199,82 @@ class Budget:
         if _perf_counter() - self.since > self.timeout:
             self.breaches += 1
             self._raise()
+        if self._grown and self._memory_call == self.since:
+            grown, self._grown = self._grown, 0
+            self.breaches += 1
+            self._raise_memory(grown)
         self.expired = False  # a stale flag from a call that has ended
+        self.steps = self._counting
         return True
+
+    def alarm(self) -> None:
+        """
+        Make plugin code call ``tick`` at its next check (the watchdog's
+        signal; a stale one costs one clock read).
+        """
+        self.expired = True
+        self.steps = self._alarm
 
     def _raise(self) -> NoReturn:
         resource, unit = "time", "ms"
         raise BudgetExceeded(resource, self.timeout * 1000, unit)
+
+    def _raise_memory(self, grown: int) -> NoReturn:
+        limit = (self.memory_bytes or 0) / 2**20
+        resource, unit = "memory", "MiB"
+        why = (
+            f"the process grew by {grown / 2**20:.0f} MiB during the call, "
+            f"more than its memory budget of {limit:g} MiB "
+            "(raise [limits] memory-mb)"
+        )
+        raise BudgetExceeded(resource, limit, unit, why)
+
+    def watch_memory(self, resident: int, allowed: int) -> None:
+        """
+        The watchdog's look at memory: *resident* bytes now, of which the
+        calls running now may have added *allowed*.
+        """
+        since = self.since
+        if self._memory_call != since:  # a new call: measure from here
+            self._memory_call, self._memory_base = since, resident
+            self._grown = 0
+            return
+        grown = resident - self._memory_base
+        if grown > allowed:
+            self._grown = grown
+            self.alarm()
+
+    def spent(self) -> NoReturn:
+        """
+        The current call took its last step.
+        """
+        self.breaches += 1
+        limit = self.max_steps or 0
+        why = (
+            f"exceeded its budget of {limit} steps in one call "
+            "(raise [limits] steps)"
+        )
+        resource = unit = "steps"
+        raise BudgetExceeded(resource, limit, unit, why)
+
+
+class _Signal:
+    """
+    An iterator whose every item calls *action*: what counting code meets
+    when the watchdog wants a real check (``tick``) or after the last step
+    of a call (``spent``).
+    """
+
+    __slots__ = ("_action",)
+
+    def __init__(self, action: Callable[[], object]) -> None:
+        self._action = action
+
+    def __iter__(self) -> _Signal:
+        return self
+
+    def __next__(self) -> None:
+        self._action()
 
 
 class _Watchdog:
@@ -143,9 +302,25 @@ class _Watchdog:
             now = _perf_counter()
             with self._lock:
                 budgets = list(self._budgets)
-            for budget in budgets:
-                if budget.active and now - budget.since > budget.timeout:
-                    budget.expired = True
+            active = [budget for budget in budgets if budget.active]
+            for budget in active:
+                if now - budget.since > budget.timeout:
+                    budget.alarm()
+            self._watch_memory(active)
+
+    @staticmethod
+    def _watch_memory(active: list[Budget]) -> None:
+        watched = [b for b in active if b.memory_bytes is not None]
+        if not watched:
+            return
+        resident = resident_bytes()
+        if resident is None:
+            return
+        # Every call running now may have caused the growth: together
+        # they may grow the process by the sum of their budgets.
+        allowed = sum(b.memory_bytes or 0 for b in watched)
+        for budget in watched:
+            budget.watch_memory(resident, allowed)
 
 
 _WATCHDOG: Final = _Watchdog()  # its thread starts with the first budget

@@ -56,7 +56,9 @@ def _problem(path: str, message: str) -> str:
     return f"{path}:{line}: {text}" if line != "None" else f"{path}: {text}"
 
 
-def compile_plugin_source(source: str, filename: str) -> types.CodeType:
+def compile_plugin_source(
+    source: str, filename: str, *, count_steps: bool = False
+) -> types.CodeType:
     """
     Compile one plugin module with the sandbox policy.
 
@@ -64,6 +66,9 @@ def compile_plugin_source(source: str, filename: str) -> types.CodeType:
         source: The module's text.
 
         filename: Where it came from; it appears in tracebacks and errors.
+
+        count_steps: Compile budget checks that count steps, for a sandbox
+            whose budget has ``max_steps``.
 
     Returns:
         The code object, ready for the sandbox to execute.
@@ -77,7 +82,7 @@ def compile_plugin_source(source: str, filename: str) -> types.CodeType:
         where = f"{filename}:{exc.lineno}" if exc.lineno else filename
         raise CompileError(filename, [f"{where}: {exc.msg}"]) from None
     errors: list[str] = []
-    PluginTransformer(errors).visit(tree)
+    PluginTransformer(errors, count_steps=count_steps).visit(tree)
     if errors:
         # Outer nodes are visited before inner ones; report in line order.
         ordered = sorted(errors, key=_line_of)
@@ -106,12 +111,14 @@ class BytecodeCache:
     misses: int = 0
 
     @staticmethod
-    def key(source: bytes, filename: str) -> str:
+    def key(source: bytes, filename: str, *, count_steps: bool = False) -> str:
         """
-        The entry key of *source* compiled as *filename*.
+        The entry key of *source* compiled as *filename*, with or without
+        counting steps.
         """
         digest = hashlib.sha256()
-        for part in (_FINGERPRINT.encode(), filename.encode(), source):
+        shape = b"steps" if count_steps else b"time"
+        for part in (_FINGERPRINT.encode(), shape, filename.encode(), source):
             digest.update(len(part).to_bytes(8, "big"))
             digest.update(part)
         return digest.hexdigest()
@@ -164,19 +171,21 @@ class BytecodeCache:
         except OSError:
             return
 
-    def compile(self, source: str, filename: str) -> types.CodeType:
+    def compile(
+        self, source: str, filename: str, *, count_steps: bool = False
+    ) -> types.CodeType:
         """
         Compile through the cache.
 
         Raises:
             CompileError: As ``compile_plugin_source`` does.
         """
-        key = self.key(source.encode(), filename)
+        key = self.key(source.encode(), filename, count_steps=count_steps)
         code = self.load(key)
         if code is not None:
             self.hits += 1
             return code
         self.misses += 1
-        code = compile_plugin_source(source, filename)
+        code = compile_plugin_source(source, filename, count_steps=count_steps)
         self.store(key, code)
         return code

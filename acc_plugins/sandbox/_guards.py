@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from acc_plugins.errors import BudgetExceeded, SandboxViolation
 
+from ._amplifiers import Amplifiers
 from ._bombs import BombChecks
 from ._budget import Budget
 from ._builtins import plain_builtins
 from ._classes import ClassFactory
+from ._formats import PADDING_METHODS
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
@@ -29,10 +31,13 @@ from ._policy import (
     GUARD_AUG_ITEM,
     GUARD_BUDGET,
     GUARD_CLASS,
+    GUARD_FORMAT,
     GUARD_GETATTR,
     GUARD_INPLACE,
     GUARD_LSHIFT,
+    GUARD_MOD,
     GUARD_MUL,
+    GUARD_NEXT,
     GUARD_POW,
     GUARD_RAW_GETATTR,
     GUARD_RERAISE,
@@ -45,6 +50,7 @@ from ._policy import (
     PROTOCOL_DUNDERS,
     is_dunder,
 )
+from ._sizedtypes import sized_types
 
 
 if TYPE_CHECKING:
@@ -80,8 +86,17 @@ class _SafeFormatter(string.Formatter):
     through the sandbox's attribute guard.
     """
 
-    def __init__(self, getattr_guard: Callable[[object, str], object]) -> None:
+    def __init__(
+        self,
+        getattr_guard: Callable[[object, str], object],
+        check_spec: Callable[[object], None],
+    ) -> None:
         self._getattr = getattr_guard
+        self._check_spec = check_spec
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        self._check_spec(format_spec)
+        return format(value, format_spec)
 
     def get_field(
         self, field_name: str, args: Any, kwargs: Any
@@ -174,8 +189,15 @@ class Guards:
         self.safe_bases = frozenset(safe_bases)
         self._on_violation = on_violation
         self._on_print = on_print
-        self._formatter = _SafeFormatter(self.get_attribute)
         self.bombs = BombChecks(memory_bytes, self.refuse)
+        formats = self.bombs.formats
+        self._formatter = _SafeFormatter(
+            self.get_attribute, formats.check_spec
+        )
+        self.amplifiers = Amplifiers(self.bombs, self.budget)
+        self._mod = self.bombs.formats.make_mod()
+        # type(x) answers the sized bytes and bytearray for the real ones.
+        self._plugin_types = sized_types(self.bombs)
 
     # -- ownership --------------------------------------------------------
 
@@ -259,6 +281,8 @@ class Guards:
         value = getattr(obj, name, *default)
         if name in ("format", "format_map"):
             return self._safe_format(value, name)
+        if name in PADDING_METHODS:
+            return self.bombs.formats.padding(value, name)
         return value
 
     def _safe_format(self, value: object, name: str) -> object:
@@ -347,7 +371,7 @@ class Guards:
             # builds a class behind the compiler's back: plugin code gets
             # this guarded function instead.
             return self.type_of  # type: ignore[return-value]
-        return kind
+        return self._plugin_types.get(kind, kind)
 
     # -- exceptions and context managers ----------------------------------
 
@@ -391,8 +415,12 @@ class Guards:
             {
                 "__import__": import_gate,
                 "delattr": self.del_attribute,
+                "format": self.bombs.formats.format_,
                 "getattr": self.get_attribute,
+                "bytearray": self._plugin_types[bytearray],
+                "bytes": self._plugin_types[bytes],
                 "hasattr": self.has_attribute,
+                "iter": self.amplifiers.iter_,
                 "pow": self.bombs.pow,
                 "print": self.print_,
                 "range": self.bombs.range,
@@ -406,6 +434,9 @@ class Guards:
                 GUARD_INPLACE: self.bombs.inplace,
                 GUARD_LSHIFT: self.bombs.lshift,
                 GUARD_MUL: self.bombs.mul,
+                GUARD_MOD: self._mod,
+                GUARD_FORMAT: self.bombs.formats.formatted,
+                GUARD_NEXT: next,
                 GUARD_POW: self.bombs.pow,
                 GUARD_RERAISE: self.reraise,
                 GUARD_RAW_GETATTR: getattr,

@@ -168,7 +168,19 @@ FORBIDDEN_ATTRIBUTES: Final = frozenset(
 # walks attributes and items named inside the format string, and
 # ``register`` on a shared abstract base class changes what the host's
 # ``isinstance`` answers.
-GUARDED_ATTRIBUTES: Final = frozenset({"format", "format_map", "register"})
+GUARDED_ATTRIBUTES: Final = frozenset(
+    {
+        "format",
+        "format_map",
+        "register",
+        # The padding methods of text: their argument is the result's size.
+        "center",
+        "expandtabs",
+        "ljust",
+        "rjust",
+        "zfill",
+    }
+)
 
 # Names the sandbox itself binds in plugin globals (RestrictedPython's and
 # ours).  Plugin code may never bind or read them.  Ours are all dunders, so
@@ -200,6 +212,9 @@ GUARD_TOKEN: Final = "__acc_token__"  # noqa: S105 -- a name, not a secret
 GUARD_RAW_GETATTR: Final = "__acc_rawgetattr__"
 GUARD_BUDGET: Final = "__acc_budget__"
 GUARD_TICK: Final = "__acc_tick__"
+GUARD_NEXT: Final = "__acc_next__"
+GUARD_MOD: Final = "__acc_mod__"
+GUARD_FORMAT: Final = "__acc_format__"
 GUARD_MUL: Final = "__acc_mul__"
 GUARD_POW: Final = "__acc_pow__"
 GUARD_LSHIFT: Final = "__acc_lshift__"
@@ -233,7 +248,7 @@ def _policy_fingerprint() -> str:
     ]
     text = "|".join(",".join(sorted(part)) for part in parts)
     # Bump the suffix when the transformer's output changes shape.
-    return hashlib.sha256(f"{text}|transformer-6".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{text}|transformer-7".encode()).hexdigest()[:16]
 
 
 POLICY_VERSION: Final = _policy_fingerprint()

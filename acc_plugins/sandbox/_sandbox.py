@@ -56,6 +56,9 @@ class Sandbox:
 
         memory_mb: The memory budget no single operation may exceed.
 
+        steps: Steps one outermost call may take (loop iterations and
+            calls of plugin code), or None not to count them.
+
     Attributes:
         violations: Every refusal so far, in order.
     """
@@ -71,9 +74,10 @@ class Sandbox:
         on_print: Callable[[str], None] = lambda _: None,
         timeout: float = 5.0,
         memory_mb: int = 128,
+        steps: int | None = None,
     ) -> None:
         self.root = root.resolve()
-        self.budget = Budget(timeout)
+        self.budget = Budget(timeout, steps, memory_mb * 2**20)
         self._root_text = str(self.root)
         self.name = name
         self.cache = cache
@@ -220,9 +224,10 @@ class Sandbox:
         except (OSError, UnicodeDecodeError) as exc:
             msg = f"{path}: cannot read: {exc}"
             raise CompileError(str(path), [msg]) from exc
+        steps = self.budget.counts_steps
         if self.cache is not None:
-            return self.cache.compile(source, str(path))
-        return compile_plugin_source(source, str(path))
+            return self.cache.compile(source, str(path), count_steps=steps)
+        return compile_plugin_source(source, str(path), count_steps=steps)
 
     def run(
         self, function: Callable[..., _R], /, *args: Any, **kwargs: Any
@@ -271,6 +276,7 @@ class Sandbox:
                     )
                 )
                 members.pop("__name__", None)
+                self.guards.amplifiers.guard_members(dotted, members)
             prefix = dotted + "."
             for other in (*ALLOWED_MODULES, *self._extra):
                 rest = other.removeprefix(prefix)

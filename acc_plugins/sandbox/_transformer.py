@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import re
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from ._astutil import (
@@ -43,9 +44,11 @@ from ._policy import (
     GUARD_AUG_ATTR,
     GUARD_AUG_ITEM,
     GUARD_CLASS,
+    GUARD_FORMAT,
     GUARD_GETATTR,
     GUARD_INPLACE,
     GUARD_LSHIFT,
+    GUARD_MOD,
     GUARD_MUL,
     GUARD_POW,
     GUARD_RERAISE,
@@ -82,14 +85,34 @@ _LEAVES: Final = (
 # Operators whose result can dwarf their operands, and their size checks.
 _SIZED_OPS: Final[dict[type[ast.operator], str]] = {
     ast.LShift: GUARD_LSHIFT,
+    ast.Mod: GUARD_MOD,
     ast.Mult: GUARD_MUL,
     ast.Pow: GUARD_POW,
 }
 _AUG_TEXT: Final[dict[type[ast.operator], str]] = {
     ast.LShift: "<<=",
+    ast.Mod: "%=",
     ast.Mult: "*=",
     ast.Pow: "**=",
 }
+# A %-conversion whose width could pass the smallest memory budget (1
+# MiB): six digits or more, or ``*`` (taken from the arguments).
+_TEMPLATE_NUMBER: Final = re.compile(r"%[^a-zA-Z%]*?(\d{6,}|\*)")
+
+
+def _harmless_template(op: ast.operator, node: ast.expr) -> bool:
+    """
+    A constant left operand of ``%`` that cannot format anything huge: a
+    number, or a template without ``*`` or a six-digit width.
+    """
+    if not isinstance(op, ast.Mod) or not isinstance(node, ast.Constant):
+        return False
+    value = node.value
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if isinstance(value, str):
+        return _TEMPLATE_NUMBER.search(value) is None
+    return type(value) in (int, float, complex, bool)
 
 
 def _harmless_factor(op: ast.operator, node: ast.expr) -> bool:
@@ -125,9 +148,13 @@ class PluginTransformer(MatchRules):
         errors: list[str] | None = None,
         warnings: list[str] | None = None,
         used_names: dict[str, bool] | None = None,
+        *,
+        count_steps: bool = False,
     ) -> None:
         super().__init__(errors, warnings, used_names)
         self._scopes: list[Scope] = [Scope("module")]
+        # Budget checks that also count steps (``[limits] steps``).
+        self.count_steps = count_steps
 
     # -- traversal --------------------------------------------------------
 
@@ -345,11 +372,30 @@ class PluginTransformer(MatchRules):
         # time rather than fold it, and then computes it unchecked.
         if (
             guard is None
+            or _harmless_template(node.op, node.left)
             or _harmless_factor(node.op, node.left)
             or _harmless_factor(node.op, node.right)
         ):
             return node
         return located(call(guard, node.left, node.right), node)
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        # ``f"{x:>{w}}"``: a spec is a size, checked before ``format()``
+        # runs; fields without a spec cannot grow beyond ``str(x)``.
+        node = self.node_contents_visit(node)
+        if node.format_spec is None:
+            return node
+        conversion = "" if node.conversion == -1 else chr(node.conversion)
+        value = call(
+            GUARD_FORMAT,
+            node.value,
+            node.format_spec,
+            ast.Constant(conversion),
+        )
+        return located(
+            ast.FormattedValue(value=value, conversion=-1, format_spec=None),
+            node,
+        )
 
     def _sized_aug_assign(self, node: ast.AugAssign) -> ast.AST:
         # ``x *= n`` may build a huge sequence in one C call: check sizes
@@ -429,17 +475,17 @@ class PluginTransformer(MatchRules):
 
     def visit_For(self, node: ast.For) -> ast.AST:
         node = self.node_contents_visit(node)
-        node.body.insert(0, budget_check(node))
+        node.body.insert(0, budget_check(node, steps=self.count_steps))
         return node
 
     def visit_While(self, node: ast.While) -> ast.AST:
         node = self.node_contents_visit(node)
-        node.body.insert(0, budget_check(node))
+        node.body.insert(0, budget_check(node, steps=self.count_steps))
         return node
 
     def visit_comprehension(self, node: ast.comprehension) -> ast.AST:
         node = self.node_contents_visit(node)
-        node.ifs.append(budget_filter(node.target))
+        node.ifs.append(budget_filter(node.target, steps=self.count_steps))
         return node
 
     def visit_Assign(self, node: ast.Assign) -> ast.AST:
@@ -458,7 +504,11 @@ class PluginTransformer(MatchRules):
         # of ours, so it checks the budget itself, as functions do:
         # ``body if (<budget filter> or True) else None``.
         always = ast.BoolOp(
-            op=ast.Or(), values=[budget_filter(node), ast.Constant(True)]
+            op=ast.Or(),
+            values=[
+                budget_filter(node, steps=self.count_steps),
+                ast.Constant(True),
+            ],
         )
         node.body = located(
             ast.IfExp(test=always, body=node.body, orelse=ast.Constant(None)),
@@ -567,7 +617,10 @@ class PluginTransformer(MatchRules):
             )
             node.body.insert(after_docstring(node.body), check)
         # Every call checks the budget: recursion and long call chains stop.
-        node.body.insert(after_docstring(node.body), budget_check(node))
+        node.body.insert(
+            after_docstring(node.body),
+            budget_check(node, steps=self.count_steps),
+        )
         return node
 
     def _visit_body(self, body: list[ast.stmt]) -> list[ast.stmt]:

@@ -1,5 +1,5 @@
 """
-The model budget of one call: Claude tokens and tool calls.
+The model budget of one call: Claude tokens, their cost and tool calls.
 """
 
 import pytest
@@ -13,6 +13,7 @@ from acc_plugins.host._allowance import (
     Allowance,
     ExhaustedError,
     PerCall,
+    estimate_cost,
     estimate_tokens,
 )
 from acc_plugins.sandbox import Budget
@@ -162,3 +163,68 @@ def test_a_per_call_count_refuses_without_using_and_resets_per_call():
     assert count.used == 0
     count.charge(5)  # spent already: counted past the limit
     assert count.used == 5
+
+
+class Priced(FakeClaude):
+    """A provider with its own prices: a dollar per thousand tokens."""
+
+    def cost(self, input_tokens, output_tokens):
+        return (input_tokens + output_tokens) / 1000
+
+
+def test_the_default_price_is_per_million_tokens():
+    # 1M prompt tokens at $3 plus 1M answer tokens at $15.
+    assert estimate_cost(1_000_000, 1_000_000) == pytest.approx(18.0)
+    assert estimate_cost(1000, 0, Priced()) == pytest.approx(1.0)
+
+
+def test_a_provider_price_that_is_not_a_number_is_not_trusted():
+    class Broken:
+        def cost(self, input_tokens, output_tokens):
+            return "free"
+
+    assert estimate_cost(1_000_000, 0, Broken()) == pytest.approx(3.0)
+
+
+def test_a_query_that_could_pass_the_cost_budget_is_refused(tmp_path):
+    write_plugin(
+        tmp_path / "plugins",
+        "spender",
+        SPENDER,
+        extra="[permissions]\nhost = ['claude.query']\n\n"
+        "[limits]\nmodel-cost-usd = 0.05\n",
+    )
+    provider = Priced()
+    host = started_host(tmp_path, claude=provider)
+    try:
+        # 4 prompt tokens and up to 40 answer tokens: at most $0.044.
+        assert host.call_tool("spender.ask", times=1, max_tokens=40) == 1
+        with pytest.raises(PluginCallError, match=r"could cost \$0\.0540"):
+            host.call_tool("spender.ask", times=1, max_tokens=50)
+        # What was spent counts: the second query no longer fits.
+        asked = len(provider.queries)
+        with pytest.raises(PluginCallError, match="model-cost-usd"):
+            host.call_tool("spender.ask", times=2, max_tokens=30)
+        assert len(provider.queries) == asked + 1
+    finally:
+        host.stop()
+
+
+@given(
+    dollars=st.floats(0, 5),
+    queries=st.lists(
+        st.tuples(st.integers(0, 300_000), st.integers(1, 300_000)),
+        max_size=20,
+    ),
+)
+def test_cost_never_passes_the_allowance(dollars, queries):
+    budget = Budget(timeout=60)
+    budget.enter(1.0)
+    allowance = Allowance(budget, tokens=10**9, tool_calls=0, cost_usd=dollars)
+    for prompt, max_tokens in queries:
+        try:
+            allowance.reserve_query(prompt, max_tokens)
+        except ExhaustedError:
+            continue
+        allowance.charge_query(prompt, max_tokens)
+        assert allowance.cost.used <= round(dollars * 1_000_000)

@@ -68,6 +68,13 @@ class Main(Plugin):
         while True:
             chunks.append("x" * (64 * 1024 * 1024))
 
+    @tool
+    def join_hog(self) -> int:
+        # Each string is within memory-mb; joining them is one call into
+        # C that no check sees: only the operating system's cap stops it.
+        chunk = "x" * (200 * 1024 * 1024)
+        return len("".join([chunk] * 8))
+
     @hook("session.*")
     def on_session(self, event):
         self.seen.append(event.name)
@@ -174,12 +181,18 @@ def test_a_c_level_loop_is_ended_within_the_deadline(host):
     assert host.call_tool("worker.echo", text="back") == ["back"]
 
 
+def test_memory_built_up_in_a_loop_meets_the_memory_budget(host):
+    with pytest.raises(PluginCallError, match="more than its memory budget"):
+        host.call_tool("worker.hog")
+    assert host.call_tool("worker.echo", text="still") == ["still"]
+
+
 def test_memory_is_capped_by_the_operating_system(host):
     """Past memory-mb the plugin gets MemoryError; the host never does."""
     host.call_tool("worker.echo", text="warm")
     before = host.stats()[0].peak_memory_mb
     with pytest.raises(PluginCallError, match="MemoryError"):
-        host.call_tool("worker.hog")
+        host.call_tool("worker.join_hog")
     assert host.call_tool("worker.echo", text="still") == ["still"]
 
     # The worker's peak shows in the statistics: it grew towards the cap

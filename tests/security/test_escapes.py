@@ -1821,6 +1821,31 @@ BOMBS = [
         BudgetExceeded,
         id="generator-consumed-in-c",
     ),
+    pytest.param(
+        "chunks = []\nwhile True:\n    chunks.append('x' * (8 * 1024 * 1024))\n",
+        BudgetExceeded,
+        id="memory-built-up-in-a-loop",
+    ),
+    pytest.param(
+        "import itertools\nresult = list(itertools.repeat(0))\n",
+        BudgetExceeded,
+        id="endless-repeat-drained-in-c",
+    ),
+    pytest.param(
+        "result = bytearray(10**10)\n",
+        SandboxViolation,
+        id="bytearray-of-a-size",
+    ),
+    pytest.param(
+        "import operator\nresult = operator.pow(7, 10**9)\n",
+        SandboxViolation,
+        id="operator-pow",
+    ),
+    pytest.param(
+        "w = 10**10\nresult = f'{0:>{w}}'\n",
+        SandboxViolation,
+        id="f-string-width",
+    ),
 ]
 
 

@@ -1,0 +1,277 @@
+"""
+Library functions whose cost the arguments multiply, made safe to offer.
+
+``BombChecks`` guards the operators the compiler sees (``*``, ``**``,
+``<<``).  The allowlisted modules offer the same operations, and others
+like them, as functions that run entirely in C, where no budget check can
+interrupt them: ``operator.pow(7, 10**9)``, ``math.comb(10**6, 5 * 10**5)``
+(seconds), ``struct.pack("10000000000x")``, ``random.randbytes(10**10)``,
+and endless iterators that a C consumer drains without ever running plugin
+code (``list(itertools.count())``, ``list(iter(int, 1))``).
+
+Each sandbox gets its own replacements, built here: sizes are estimated
+and refused as the operators' are, and endless or combinatorial iterators
+are wrapped in ``Checked``, which looks at the plugin's budget on every
+item, so whatever drains them stops when the budget does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import struct
+from typing import TYPE_CHECKING, Any, Final
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    from ._bombs import BombChecks
+    from ._budget import Budget
+
+# Largest result of comb(): CPython 3.11 takes about 0.1 s for 100,000 bits
+# and four times as long for twice as many.
+COMB_BITS: Final = 1 << 17
+
+# Largest result of factorial() and perm() (about 0.07 s).
+FACTORIAL_BITS: Final = 1 << 20
+
+# Widest indentation json.dumps() and pprint.pformat() accept: the output
+# repeats it on every line.
+MAX_INDENT: Final = 256
+
+_LN2: Final = math.log(2)
+
+
+def _log2_factorial(n: int) -> float:
+    return math.lgamma(n + 1) / _LN2
+
+
+class Checked:
+    """
+    An iterator that checks the plugin's budget before each item, so that
+    a C function draining it (``list``, ``sum``, ``str.join``) stops when
+    the budget runs out.
+    """
+
+    __slots__ = ("_budget", "_items")
+
+    def __init__(self, items: Iterator[Any], budget: Budget) -> None:
+        self._items = items
+        self._budget = budget
+
+    def __iter__(self) -> Checked:
+        return self
+
+    def __next__(self) -> Any:
+        if self._budget.expired:
+            self._budget.tick()
+        return next(self._items)
+
+    def __repr__(self) -> str:
+        return f"<checked {self._items!r}>"
+
+
+class Amplifiers:
+    """
+    The guarded library functions of one sandbox.
+
+    Args:
+        bombs: The sandbox's size checks.
+
+        budget: The sandbox's time budget.
+    """
+
+    def __init__(self, bombs: BombChecks, budget: Budget) -> None:
+        self._bombs = bombs
+        self._budget = budget
+        self._tables: dict[str, Callable[[dict[str, Any]], None]] = {
+            "itertools": self._itertools,
+            "json": self._json,
+            "math": self._math,
+            "operator": self._operator,
+            "pprint": self._pprint,
+            "random": self._random,
+            "struct": self._struct,
+        }
+
+    def guard_members(self, module_name: str, members: dict[str, Any]) -> None:
+        """
+        Replace, in place, the members of *module_name* that need a guard.
+        """
+        table = self._tables.get(module_name)
+        if table is not None:
+            table(members)
+
+    def checked(self, items: Iterable[Any]) -> Checked:
+        """
+        *items* as an iterator that checks the budget on every item.
+        """
+        return Checked(iter(items), self._budget)
+
+    def iter_(self, source: Any, *sentinel: Any) -> Iterator[Any]:
+        """
+        ``iter()``; the two-argument form calls a function until it
+        returns the sentinel, endlessly if it is a C function such as
+        ``int``, so it is checked.
+        """
+        if sentinel:
+            return self.checked(iter(source, *sentinel))
+        return iter(source)
+
+    # -- the modules ------------------------------------------------------
+
+    def _operator(self, members: dict[str, Any]) -> None:
+        bombs = self._bombs
+        members["mul"] = lambda a, b, /: bombs.mul(a, b)
+        members["pow"] = lambda a, b, /: bombs.pow(a, b)
+        members["lshift"] = lambda a, b, /: bombs.lshift(a, b)
+
+    def _math(self, members: dict[str, Any]) -> None:
+        members["comb"] = self._comb
+        members["factorial"] = self._factorial
+        members["perm"] = self._perm
+        members["prod"] = self._prod
+        members["lcm"] = self._lcm
+
+    def _too_big(self, what: str, bits: float) -> None:
+        self._bombs.refuse(
+            f"{what} of about {int(bits):,} bits (too slow in C)"
+        )
+
+    def _factorial(self, n: int, /) -> int:
+        if type(n) is int and n > 1:
+            bits = _log2_factorial(n)
+            if bits > FACTORIAL_BITS:
+                self._too_big(f"factorial({n})", bits)
+        return math.factorial(n)
+
+    def _perm(self, n: int, k: int | None = None, /) -> int:
+        if type(n) is int and (k is None or type(k) is int) and n > 1:
+            rest = 0 if k is None or not 0 <= k <= n else n - k
+            bits = _log2_factorial(n) - _log2_factorial(rest)
+            if bits > FACTORIAL_BITS:
+                self._too_big(f"perm({n}, {k})", bits)
+        return math.perm(n, k)
+
+    def _comb(self, n: int, k: int, /) -> int:
+        if type(n) is int and type(k) is int and 0 <= k <= n:
+            bits = (
+                _log2_factorial(n)
+                - _log2_factorial(k)
+                - _log2_factorial(n - k)
+            )
+            if bits > COMB_BITS:
+                self._too_big(f"comb({n}, {k})", bits)
+        return math.comb(n, k)
+
+    def _prod(self, items: Iterable[Any], /, *, start: Any = 1) -> Any:
+        # One guarded multiplication at a time, checking the budget.
+        mul, budget = self._bombs.mul, self._budget
+        result = start
+        for item in items:
+            if budget.expired:
+                budget.tick()
+            result = mul(result, item)
+        return result
+
+    def _lcm(self, *numbers: int) -> int:
+        # Pairwise, refusing a step whose result could pass the limit
+        # before C spends seconds on its gcd.
+        budget = self._budget
+        result = 1
+        for number in numbers:
+            if budget.expired:
+                budget.tick()
+            if type(number) is int:
+                bits = result.bit_length() + number.bit_length()
+                if bits > FACTORIAL_BITS:
+                    self._too_big("an lcm()", bits)
+            result = math.lcm(result, number)
+        return result
+
+    def _itertools(self, members: dict[str, Any]) -> None:
+        checked = self.checked
+        for name in (
+            "combinations",
+            "combinations_with_replacement",
+            "count",
+            "cycle",
+            "permutations",
+            "product",
+        ):
+            make = getattr(itertools, name)
+            members[name] = lambda *a, _make=make, **k: checked(_make(*a, **k))
+        members["repeat"] = self._repeat
+
+    def _repeat(self, item: Any, times: int | None = None) -> Iterator[Any]:
+        if times is None:
+            return self.checked(itertools.repeat(item))
+        self._bombs.check_count("repeat()", times)
+        return itertools.repeat(item, times)
+
+    def _random(self, members: dict[str, Any]) -> None:
+        bombs = self._bombs
+        randbytes, getrandbits = members["randbytes"], members["getrandbits"]
+        choices, sample = members["choices"], members["sample"]
+
+        def randbytes_(n: int) -> bytes:
+            bombs.check_size("randbytes()", n)
+            return randbytes(n)  # type: ignore[no-any-return]
+
+        def getrandbits_(k: int) -> int:
+            bombs.check_size("getrandbits()", k // 8)
+            return getrandbits(k)  # type: ignore[no-any-return]
+
+        def choices_(
+            population: Any, *args: Any, k: int = 1, **kw: Any
+        ) -> Any:
+            bombs.check_count("choices()", k)
+            return choices(population, *args, k=k, **kw)
+
+        def sample_(population: Any, k: int, *, counts: Any = None) -> Any:
+            if counts is not None:
+                counts = list(counts)
+                total = sum(c for c in counts if type(c) is int)
+                bombs.check_count("sample() counts", total)
+            return sample(population, k, counts=counts)
+
+        members["randbytes"] = randbytes_
+        members["getrandbits"] = getrandbits_
+        members["choices"] = choices_
+        members["sample"] = sample_
+
+    def _struct(self, members: dict[str, Any]) -> None:
+        bombs = self._bombs
+
+        def sized(fmt: Any) -> Any:
+            size = struct.calcsize(fmt)
+            bombs.check_size("a struct format", size)
+            return fmt
+
+        members["pack"] = lambda fmt, /, *v: struct.pack(sized(fmt), *v)
+        members["Struct"] = lambda fmt: struct.Struct(sized(fmt))
+
+    def _check_indent(self, indent: Any) -> None:
+        width = len(indent) if isinstance(indent, str) else indent
+        if type(width) is int and width > MAX_INDENT:
+            self._bombs.refuse(
+                f"an indent of {width:,} (at most {MAX_INDENT})"
+            )
+
+    def _json(self, members: dict[str, Any]) -> None:
+        def dumps(obj: Any, *, indent: Any = None, **kw: Any) -> str:
+            self._check_indent(indent)
+            return json.dumps(obj, indent=indent, **kw)
+
+        members["dumps"] = dumps
+
+    def _pprint(self, members: dict[str, Any]) -> None:
+        pformat = members["pformat"]
+
+        def pformat_(obj: Any, indent: Any = 1, *args: Any, **kw: Any) -> str:
+            self._check_indent(indent)
+            return pformat(obj, indent, *args, **kw)  # type: ignore[no-any-return]
+
+        members["pformat"] = pformat_
