@@ -428,10 +428,10 @@ def _plain_module(path: Path, name: str) -> object:
 
 
 def _ratio(
-    folder: Path, name: str, number: int, repeat: int
+    folder: Path, name: str, number: int, repeat: int, steps: int | None = None
 ) -> tuple[float, float]:
     plain = _plain_module(folder / f"{name}.py", f"bench_plain_{name}")
-    sandbox = Sandbox(folder, f"bench-{name}")
+    sandbox = Sandbox(folder, f"bench-{name}", steps=steps)
     module = sandbox.import_module(name)
     plain_main = plain.main  # type: ignore[attr-defined]
 
@@ -459,6 +459,16 @@ def bench_execution(scale: int) -> list[tuple[str, float, str]]:
                 f"workload {name}",
                 t_sandboxed,
                 f"{t_sandboxed / t_plain:.2f}x plain (target <= {target}x)",
+            )
+        )
+    for name in ("tokenizer", "string_building", "records", "attribute_heavy"):
+        # [limits] steps compiles counting checks: what they cost.
+        t_plain, t_counted = _ratio(WORKLOADS, name, 20 * scale, 5, 10**12)
+        rows.append(
+            (
+                f"workload {name}, steps counted",
+                t_counted,
+                f"{t_counted / t_plain:.2f}x plain (no target: opt-in)",
             )
         )
     ratios = []

@@ -215,6 +215,8 @@ GUARD_TICK: Final = "__acc_tick__"
 GUARD_NEXT: Final = "__acc_next__"
 GUARD_MOD: Final = "__acc_mod__"
 GUARD_FORMAT: Final = "__acc_format__"
+GUARD_RAW_TYPE: Final = "__acc_rawtype__"
+GUARD_INT: Final = "__acc_int__"
 GUARD_MUL: Final = "__acc_mul__"
 GUARD_POW: Final = "__acc_pow__"
 GUARD_LSHIFT: Final = "__acc_lshift__"
@@ -248,7 +250,7 @@ def _policy_fingerprint() -> str:
     ]
     text = "|".join(",".join(sorted(part)) for part in parts)
     # Bump the suffix when the transformer's output changes shape.
-    return hashlib.sha256(f"{text}|transformer-7".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{text}|transformer-8".encode()).hexdigest()[:16]
 
 
 POLICY_VERSION: Final = _policy_fingerprint()

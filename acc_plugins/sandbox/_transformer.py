@@ -47,10 +47,12 @@ from ._policy import (
     GUARD_FORMAT,
     GUARD_GETATTR,
     GUARD_INPLACE,
+    GUARD_INT,
     GUARD_LSHIFT,
     GUARD_MOD,
     GUARD_MUL,
     GUARD_POW,
+    GUARD_RAW_TYPE,
     GUARD_RERAISE,
     GUARD_SELF,
     GUARD_WITH,
@@ -97,6 +99,7 @@ _AUG_TEXT: Final[dict[type[ast.operator], str]] = {
 }
 # A %-conversion whose width could pass the smallest memory budget (1
 # MiB): six digits or more, or ``*`` (taken from the arguments).
+_SPEC_NUMBER: Final = re.compile(r"\d{6,}")
 _TEMPLATE_NUMBER: Final = re.compile(r"%[^a-zA-Z%]*?(\d{6,}|\*)")
 
 
@@ -113,6 +116,23 @@ def _harmless_template(op: ast.operator, node: ast.expr) -> bool:
     if isinstance(value, str):
         return _TEMPLATE_NUMBER.search(value) is None
     return type(value) in (int, float, complex, bool)
+
+
+def _harmless_spec(spec: ast.expr) -> bool:
+    """
+    An f-string format spec written out in full (``{x:>12}``) whose
+    numbers are all below six digits: it cannot pass any memory budget,
+    and is left to CPython's own fast formatting.
+    """
+    if not isinstance(spec, ast.JoinedStr):
+        return False
+    parts = spec.values
+    return all(
+        isinstance(part, ast.Constant)
+        and isinstance(part.value, str)
+        and _SPEC_NUMBER.search(part.value) is None
+        for part in parts
+    )
 
 
 def _harmless_factor(op: ast.operator, node: ast.expr) -> bool:
@@ -377,13 +397,25 @@ class PluginTransformer(MatchRules):
             or _harmless_factor(node.op, node.right)
         ):
             return node
-        return located(call(guard, node.left, node.right), node)
+        guarded = call(guard, node.left, node.right)
+        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Name):
+            # ``i % 3`` in a loop is everyday code: an integer on the left
+            # is tested inline, which costs a third of a guard call.
+            is_int = ast.Compare(
+                left=call(GUARD_RAW_TYPE, ast.Name(node.left.id, ast.Load())),
+                ops=[ast.Is()],
+                comparators=[ast.Name(GUARD_INT, ast.Load())],
+            )
+            return located(
+                ast.IfExp(test=is_int, body=node, orelse=guarded), node
+            )
+        return located(guarded, node)
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
         # ``f"{x:>{w}}"``: a spec is a size, checked before ``format()``
         # runs; fields without a spec cannot grow beyond ``str(x)``.
         node = self.node_contents_visit(node)
-        if node.format_spec is None:
+        if node.format_spec is None or _harmless_spec(node.format_spec):
             return node
         conversion = "" if node.conversion == -1 else chr(node.conversion)
         value = call(
