@@ -141,8 +141,14 @@ host_permissions = st.one_of(
     ),
     st.builds(
         HostPermission,
-        st.just("tools"),
-        st.builds("{}.{}".format, plugin_names, identifiers | st.just("*")),
+        st.sampled_from(["tools", "prompt.inject"]),
+        st.builds(
+            "{}.{}".format,
+            plugin_names,
+            identifiers
+            | st.just("*")
+            | st.from_regex(r"[a-z_][a-z0-9_-]{0,12}", fullmatch=True),
+        ),
     ),
 )
 permissions: st.SearchStrategy[Permission] = st.one_of(

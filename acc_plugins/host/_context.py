@@ -16,6 +16,7 @@ from acc_plugins.errors import PermissionDenied
 from ._allowance import metered_query
 from ._dispatch import copy_json
 from ._facades import facade
+from ._prompts import with_additions
 from ._shield import shielded
 
 
@@ -158,7 +159,7 @@ def build_context(
             provider,
             allowance,
             _text("prompt", prompt),
-            system=system,
+            system=with_additions(plugin, system),
             max_tokens=max_tokens,
         )
 

@@ -40,6 +40,7 @@ from ._loader import (
     manifest_of,
     settings_of,
 )
+from ._prompts import HostPrompts
 from ._record import Failure, PluginInfo, PluginRecord, ToolInfo, failure_of
 from ._registration import sdk_members
 from ._registry import Registry
@@ -67,7 +68,7 @@ def _library_version() -> Version:
     return Version(acc_plugins.__version__)
 
 
-class PluginHost(HostCalls, HostSecurity, HostIsolation):
+class PluginHost(HostCalls, HostSecurity, HostIsolation, HostPrompts):
     """
     Discovers, loads and runs sandboxed plugins, and dispatches calls to
     their tools, agents, workflows and hooks.

@@ -19,6 +19,7 @@ from ._allowance import (
 )
 from ._dispatch import call_plugin, copy_json
 from ._loader import manifest_of
+from ._prompts import additions, join_prompts
 from ._record import ToolInfo
 from ._registry import lookup
 from ._workflows import run_workflow
@@ -94,18 +95,31 @@ class HostCalls:
         """
         if name not in self._registry.agents:
             self._revive(name)  # type: ignore[attr-defined]
-        record, agent = lookup(self._registry.agents, "agent", name)
-        if record.remote is not None:
-            return self._forward(  # type: ignore[attr-defined]
-                record, name, {"op": "run_agent", "agent": name, "task": task}
-            )
+        record, _ = lookup(self._registry.agents, "agent", name)
         if type(task) is not str:
             msg = "task must be a string"
             raise TypeError(msg)
-        if agent.function is not None:
-            result = call_plugin(
-                record, name, agent.function, (record.instance, task), {}
+        # What other plugins add to its prompt is decided here, by the
+        # host that holds every plugin and the grants.
+        added = self._contributions(name, task)  # type: ignore[attr-defined]
+        if record.remote is not None:
+            message = {"op": "run_agent", "agent": name, "task": task}
+            return self._forward(  # type: ignore[attr-defined]
+                record, name, {**message, "added": added}
             )
+        return self.run_local_agent(name, task, added)
+
+    def run_local_agent(self, name: str, task: str, added: str) -> Any:
+        """
+        Run an agent of an in-process plugin, with *added* after its
+        system prompt (what ``run_agent`` collected from contributors).
+        """
+        record, agent = lookup(self._registry.agents, "agent", name)
+        if agent.function is not None:
+            with additions(record.name, added):
+                result = call_plugin(
+                    record, name, agent.function, (record.instance, task), {}
+                )
             try:
                 return copy_json(result, "result")
             except ValueError as exc:
@@ -122,8 +136,9 @@ class HostCalls:
         # against the plugin's model budget like the plugin's would.
         limits = manifest_of(record).limits
         allowance = Allowance.of(None, limits, tool_calls=False)
+        system = join_prompts(agent.system_prompt or None, added)
         asked = estimate_tokens(task, self._claude) + estimate_tokens(
-            agent.system_prompt or "", self._claude
+            system or "", self._claude
         )
         room = min(4096, limits.model_tokens - asked)
         try:
@@ -131,7 +146,7 @@ class HostCalls:
                 self._claude,
                 allowance,
                 task,
-                system=agent.system_prompt,
+                system=system,
                 max_tokens=max(room, 1),
             )
         except ExhaustedError as exc:

@@ -152,6 +152,7 @@ class HostIsolation:
             "tools": tuple(str(t["name"]) for t in ready.get("tools", [])),
             "agents": tuple(str(a["name"]) for a in ready.get("agents", [])),
             "hooks": tuple(str(h) for h in ready.get("hooks", [])),
+            "prompts": tuple(str(p) for p in ready.get("prompts", [])),
         }
 
     def _register_isolated(self, record: PluginRecord) -> None:

@@ -31,6 +31,22 @@ if TYPE_CHECKING:
 _log = logging.getLogger("acc_plugins.host")
 
 
+def _covered(permission: str, requested: set[str]) -> bool:
+    """
+    Whether the manifest asked for *permission*, itself or through a
+    ``plugin.*`` entry (``host:tools:other.*`` covers
+    ``host:tools:other.count``).
+    """
+    if permission in requested:
+        return True
+    head, dot, _ = permission.rpartition(".")
+    return (
+        permission.startswith("host:")
+        and bool(dot)
+        and (f"{head}.*" in requested)
+    )
+
+
 class HostSecurity:
     """
     Consent, capabilities, audit and quarantine for ``PluginHost``.
@@ -208,7 +224,7 @@ class HostSecurity:
             return
         record.stats.denials += 1
         requested = {p.canonical for p in record.manifest.permissions.all}
-        if permission not in requested:
+        if not _covered(permission, requested):
             # Reaching for a capability the manifest never declared is not
             # a mistake an honest plugin makes.
             self._quarantine(

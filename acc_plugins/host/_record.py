@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from acc_plugins.manifest import Manifest
     from acc_plugins.sandbox import Sandbox
     from acc_plugins.sdk import Agent, Plugin, Workflow
-    from acc_plugins.sdk._decorators import HookSpec, ToolSpec
+    from acc_plugins.sdk._decorators import HookSpec, PromptSpec, ToolSpec
 
     from ._isolated import Worker
     from ._lifecycle import Lifecycle, State, Transition
@@ -140,6 +140,7 @@ class PluginRecord:
     agents: dict[str, Agent] = attrs.Factory(dict)
     workflows: dict[str, Workflow] = attrs.Factory(dict)
     hooks: list[HookSpec] = attrs.Factory(list)
+    prompts: list[PromptSpec] = attrs.Factory(list)
     last_error: Failure | None = None
     log: list[str] = attrs.Factory(list)
     stats: CallStats = attrs.Factory(CallStats)

@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING
 
 from acc_plugins.errors import LoadError
 from acc_plugins.sdk import Agent, Workflow
-from acc_plugins.sdk._decorators import HookSpec, ToolSpec, declared_spec
+from acc_plugins.sdk._decorators import (
+    HookSpec,
+    PromptSpec,
+    ToolSpec,
+    declared_spec,
+)
 
 
 if TYPE_CHECKING:
@@ -43,6 +48,24 @@ def _declared_list(
                 raise LoadError(record.name, msg)
             return list(value)
     return []
+
+
+def _check_requested(record: PluginRecord, spec: PromptSpec) -> None:
+    # Declaring a contribution to another plugin's agent without asking
+    # for the permission is refused now, clearly, not later, silently.
+    owner = spec.agent.partition(".")[0]
+    if owner == record.name or record.manifest is None:
+        return
+    requested = {p.canonical for p in record.manifest.permissions.all}
+    wanted = f"host:prompt.inject:{spec.agent}"
+    if wanted not in requested and f"host:prompt.inject:{owner}.*" not in (
+        requested
+    ):
+        msg = (
+            f"@contribute_prompt({spec.agent!r}) needs "
+            f"'prompt.inject:{spec.agent}' in [permissions] host"
+        )
+        raise LoadError(record.name, msg)
 
 
 def collect(record: PluginRecord, cls: type) -> None:
@@ -76,6 +99,9 @@ def collect(record: PluginRecord, cls: type) -> None:
                 record.tools[spec.name] = spec
             elif isinstance(spec, HookSpec):
                 record.hooks.append(spec)
+            elif isinstance(spec, PromptSpec):
+                _check_requested(record, spec)
+                record.prompts.append(spec)
             elif isinstance(spec, Agent):
                 claim("agent", spec.name)
                 record.agents[spec.name] = spec

@@ -97,6 +97,7 @@ def _describe(host: Any, name: str) -> dict[str, Any]:
             for a in (record.agents.values() if record else ())
         ],
         "hooks": [h.event for h in (record.hooks if record else ())],
+        "prompts": [p.agent for p in (record.prompts if record else ())],
         "workflows": [
             attrs.asdict(w)
             for w in (record.workflows.values() if record else ())
@@ -161,6 +162,29 @@ def _error(exc: BaseException) -> dict[str, Any]:
     }
 
 
+def _perform(host: Any, own: Any, message: dict[str, Any]) -> Any:
+    """
+    Do what the host asked of the worker's own host.
+    """
+    op = message.get("op")
+    if op == "call_tool":
+        return host.call_tool(message["tool"], **message["arguments"])
+    if op == "call_tool_text":
+        return host.call_tool_text(message["tool"], message["arguments"])
+    if op == "run_agent":
+        return host.run_local_agent(
+            message["agent"], message["task"], message.get("added", "")
+        )
+    if op == "prompt":
+        return host._own_prompt(own, message["agent"], message["task"])  # noqa: SLF001 -- our own inner host
+    if op == "emit":
+        return host.emit(
+            message["name"], message.get("payload"), source="host"
+        )
+    msg = f"unknown request {op!r}"
+    raise ValueError(msg)
+
+
 def main() -> None:
     """
     Run the worker until the host closes its stdin.
@@ -202,35 +226,18 @@ def main() -> None:
     host.start()
 
     peak = _Peak()
+    own = host._records[name]  # noqa: SLF001 -- the worker's own host
 
     def serve(message: dict[str, Any]) -> None:
         ident = message.get("id")
-        op = message.get("op")
         try:
-            if op == "call_tool":
-                result = host.call_tool(
-                    message["tool"], **message["arguments"]
-                )
-            elif op == "call_tool_text":
-                result = host.call_tool_text(
-                    message["tool"], message["arguments"]
-                )
-            elif op == "run_agent":
-                result = host.run_agent(message["agent"], message["task"])
-            elif op == "emit":
-                result = host.emit(
-                    message["name"], message.get("payload"), source="host"
-                )
-            else:
-                msg = f"unknown request {op!r}"
-                raise ValueError(msg)  # noqa: TRY301 -- answered below
+            result = _perform(host, own, message)
             reply: dict[str, Any] = {"reply_to": ident, "ok": result}
         except (PluginError, ValueError, TypeError, LookupError) as exc:
             reply = {"reply_to": ident, "error": _error(exc)}
         reply["state"] = host.state(name).value
         reply["peak_kb"] = peak.update(force="error" in reply)
-        stats = host._records[name].stats  # noqa: SLF001 -- our own inner host
-        reply["counts"] = {key: getattr(stats, key) for key in COUNTED}
+        reply["counts"] = {key: getattr(own.stats, key) for key in COUNTED}
         _wire.write(outbox, reply)
 
     link.serve = serve

@@ -31,8 +31,10 @@ from acc_plugins.manifest._network import NetworkPermission
 _ENV_NAME: Final = re.compile(r"[A-Z_][A-Z0-9_]*")
 _COMMAND: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
 _CLAUDE_TOOL: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# ``plugin.name`` or ``plugin.*``: a tool or an agent of another plugin
+# (their names may hold ``-``, as the SDK allows).
 _PLUGIN_TOOL: Final = re.compile(
-    rf"(?:{PLUGIN_NAME_PATTERN})\.(?:[A-Za-z_][A-Za-z0-9_]*|\*)"
+    rf"(?:{PLUGIN_NAME_PATTERN})\.(?:[A-Za-z_][A-Za-z0-9_-]*|\*)"
 )
 
 # Host APIs a plugin may ask for, and the argument each one needs
@@ -41,6 +43,7 @@ HOST_APIS: Final[tuple[tuple[str, str | None], ...]] = (
     ("claude.query", None),
     ("claude.tools", "<tool-name>"),
     ("events.emit", None),
+    ("prompt.inject", "<plugin>.<agent> or <plugin>.*"),
     ("sessions", None),
     ("tools", "<plugin>.<tool> or <plugin>.*"),
 )
@@ -158,12 +161,14 @@ class HostPermission(PermissionKind):
 
         argument: What the API is limited to, where it needs that:
             a Claude tool name for ``claude.tools``,
-            ``<plugin>.<tool>`` or ``<plugin>.*`` for ``tools``.
+            ``<plugin>.<tool>`` or ``<plugin>.*`` for ``tools``,
+            ``<plugin>.<agent>`` or ``<plugin>.*`` for ``prompt.inject``.
     """
 
     PREFIX: ClassVar[str] = "host"
     ENTRY_PATTERN: ClassVar[str] = (
         r"^(claude\.query|claude\.tools:[A-Za-z0-9_-]{1,64}|events\.emit"
+        rf"|prompt\.inject:{_PLUGIN_TOOL.pattern}"
         rf"|sessions|tools:{_PLUGIN_TOOL.pattern})$"
     )
 

@@ -27,7 +27,7 @@ from ._context import (
     Storage,
     Tools,
 )
-from ._decorators import Agent, agent, hook, tool
+from ._decorators import Agent, agent, contribute_prompt, hook, tool
 from ._plugin import Plugin, ToolError
 from ._workflow import Step, Workflow
 
@@ -51,6 +51,7 @@ __all__ = [
     "Tools",
     "Workflow",
     "agent",
+    "contribute_prompt",
     "hook",
     "tool",
 ]

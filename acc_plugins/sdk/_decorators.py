@@ -1,5 +1,6 @@
 """
-``@tool``, ``@hook`` and ``@agent``: how a plugin declares what it offers.
+``@tool``, ``@hook``, ``@agent`` and ``@contribute_prompt``: how a plugin
+declares what it offers.
 
 Each decorator validates its arguments, reads the method's signature once
 (never evaluating plugin text) and stores a frozen spec on the function
@@ -26,6 +27,10 @@ SPEC_ATTRIBUTE: Final = "__acc_spec__"
 _F = TypeVar("_F", bound="Callable[..., Any]")
 _NAME: Final = re.compile(r"^[a-z_][a-z0-9_-]{0,63}$")
 _EVENT: Final = re.compile(r"^(\*|[a-z0-9_-]+(\.([a-z0-9_-]+|\*))*)$")
+# ``plugin.agent`` or ``plugin.*``: the plugin-name rule of manifests.
+_AGENT_TARGET: Final = re.compile(
+    r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\.([a-z_][a-z0-9_-]{0,63}|\*)$"
+)
 
 
 def _check_name(kind: str, name: object) -> str:
@@ -93,6 +98,32 @@ class HookSpec:
 
     event: str
     function: types.FunctionType = attrs.field(repr=False)
+
+
+@attrs.frozen
+class PromptSpec:
+    """
+    A contribution to agents' system prompts, declared by
+    ``@contribute_prompt``.
+
+    Attributes:
+        agent: The agent, ``"plugin.agent"``, or every agent of a plugin,
+            ``"plugin.*"``.
+
+        function: The plugin's method, called with the task; it returns
+            the text to add.
+    """
+
+    agent: str
+    function: types.FunctionType = attrs.field(repr=False)
+
+    def matches(self, target: str) -> bool:
+        """
+        Whether the contribution is for the agent *target*.
+        """
+        plugin, _, name = self.agent.partition(".")
+        owner, _, agent_name = target.partition(".")
+        return plugin == owner and name in ("*", agent_name)
 
 
 @attrs.frozen
@@ -204,6 +235,31 @@ def hook(event: str) -> Callable[[_F], _F]:
     return decorate
 
 
+def contribute_prompt(agent: str) -> Callable[[_F], _F]:
+    """
+    Add text to the system prompt of an agent, a method
+    ``(self, task: str) -> str`` called before each of its runs.
+
+    For an agent of another plugin this needs the permission
+    ``host = ["prompt.inject:<plugin>.<agent>"]`` (or ``<plugin>.*``):
+    text in another plugin's prompt steers what that agent does.
+
+    Args:
+        agent: ``"plugin.agent"``, or ``"plugin.*"`` for every agent of
+            that plugin.
+    """
+    if type(agent) is not str or not _AGENT_TARGET.match(agent):
+        msg = f"agent must be 'plugin.agent' or 'plugin.*', got {agent!r}"
+        raise ValueError(msg)
+
+    def decorate(target: _F) -> _F:
+        function = _check_function("contribute_prompt", target)
+        setattr(function, SPEC_ATTRIBUTE, PromptSpec(agent, function))
+        return target
+
+    return decorate
+
+
 def agent(
     *,
     name: str | None = None,
@@ -243,13 +299,15 @@ def agent(
     return decorate
 
 
-def declared_spec(value: object) -> ToolSpec | HookSpec | Agent | None:
+def declared_spec(
+    value: object,
+) -> ToolSpec | HookSpec | Agent | PromptSpec | None:
     """
     The spec a decorator stored on *value*, if it is a decorated function.
     """
     if type(value) is not types.FunctionType:
         return None
     spec = value.__dict__.get(SPEC_ATTRIBUTE)
-    if type(spec) in (ToolSpec, HookSpec, Agent):
+    if type(spec) in (ToolSpec, HookSpec, Agent, PromptSpec):
         return spec
     return None

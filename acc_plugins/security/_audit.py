@@ -98,6 +98,7 @@ class AuditKind(enum.Enum):
     VIOLATION = "violation"
     BUDGET = "budget"
     QUARANTINE = "quarantine"
+    PROMPT = "prompt"
     RELEASE = "release"
     LOAD = "load"
     ERROR = "error"
