@@ -41,6 +41,7 @@ MAX_RANGE: Final = 10_000_000
 # Exact types multiplied without a check; subclasses take the careful path.
 _NUMBERS: Final = frozenset({bool, complex, float, int})
 _SEQUENCES: Final = (str, bytes, bytearray, list, tuple)
+_EXACT_SEQUENCES: Final = frozenset(_SEQUENCES)
 
 _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
     "*=": operator.imul,
@@ -88,11 +89,16 @@ class BombChecks:
 
     def _make_mul(self) -> Callable[[Any, Any], Any]:
         # A closure over locals rather than a method: ``*`` is everywhere in
-        # numeric code, and this is the whole cost numbers pay.
+        # numeric code and in text building, and this is the whole cost
+        # numbers and small repetitions pay.
         numbers = _NUMBERS
         check = self._check_repeat
         int_bits = INT_BITS
         too_big_int = self.too_big_int
+        # Items a repetition may surely produce: eight bytes an item is the
+        # most any sequence type takes (a list's pointers).
+        surely = self.memory_bytes // 8
+        exact_sequences = _EXACT_SEQUENCES
 
         def mul(a: Any, b: Any) -> Any:
             """
@@ -102,11 +108,14 @@ class BombChecks:
             kind_a, kind_b = type(a), type(b)
             if kind_a is float or kind_b is float:
                 return a * b  # a number, or a TypeError: never a repetition
-            if kind_a is int and kind_b is int:
-                bits = a.bit_length() + b.bit_length()
-                if bits > int_bits:
-                    too_big_int("an integer product", bits)
-                return a * b
+            if kind_b is int:
+                if kind_a is int:
+                    bits = a.bit_length() + b.bit_length()
+                    if bits > int_bits:
+                        too_big_int("an integer product", bits)
+                    return a * b
+                if kind_a in exact_sequences and len(a) * b <= surely:
+                    return a * b  # "#" * n, [0] * n: small enough
             if kind_a in numbers and kind_b in numbers:
                 return a * b
             check(a, b)
