@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
+import attrs
 import platformdirs
 from packaging.version import Version
 
@@ -307,6 +308,11 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation, HostPrompts):
                 ),
             )
             return None
+        # The policy's ceilings are part of the manifest from here on:
+        # every budget, in-process or in a worker, reads them.
+        limits = self._policy.clamp(manifest.limits)
+        if limits is not manifest.limits:
+            manifest = attrs.evolve(manifest, limits=limits)
         record = self._new_record(name, root, manifest)
         held = self._quarantined.get(name)
         if isinstance(held, dict):

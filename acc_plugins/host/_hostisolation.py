@@ -121,6 +121,7 @@ class HostIsolation:
                 "policy": {
                     "allow": self._policy.allow,
                     "deny": self._policy.deny,
+                    "ceilings": self._policy.ceilings,
                 },
                 "breach_limit": self._breach_limit,
             },

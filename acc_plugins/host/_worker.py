@@ -148,6 +148,7 @@ def _policy(data: Any) -> Any:
     return Policy(
         allow=None if allow is None else tuple(allow),
         deny=tuple(data.get("deny") or ()),
+        ceilings=tuple((str(a), c) for a, c in data.get("ceilings") or ()),
         source="the host's policy",
     )
 

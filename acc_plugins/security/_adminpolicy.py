@@ -17,6 +17,11 @@ A policy is a TOML file::
     [quarantine]
     breaches = 3                  # budget breaches before quarantine
 
+    [limits]                      # ceilings on every plugin's [limits]
+    timeout-ms = 10000
+    memory-mb = 256
+    steps = 100000000             # also imposed where a manifest counts none
+
 Patterns match canonical permissions (as ``acc-plugins permissions show``
 prints them) with shell-style wildcards; ``*`` crosses ``:`` and ``/``.
 A permission is allowed when it matches some ``allow`` pattern (or there
@@ -33,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import attrs
 
 from acc_plugins.errors import PolicyError
-from acc_plugins.manifest import IsolationMode
+from acc_plugins.manifest import IsolationMode, Limits
 
 from ._rules import Severity
 
@@ -49,6 +54,7 @@ _TABLES: Final = {
     "isolation": {"require"},
     "scan": {"blocks"},
     "quarantine": {"breaches"},
+    "limits": {f.name.replace("_", "-") for f in attrs.fields(Limits)},
 }
 
 
@@ -77,6 +83,9 @@ class Policy:
         breach_limit: Budget breaches before quarantine, overriding the
             host's setting; None to keep it.
 
+        ceilings: ``(Limits attribute, ceiling)`` pairs: no plugin's
+            ``[limits]`` value may be higher.
+
         source: Where the policy came from, for messages.
     """
 
@@ -85,6 +94,7 @@ class Policy:
     isolation: IsolationMode | None = None
     scan_blocks: Severity | None = None
     breach_limit: int | None = None
+    ceilings: tuple[tuple[str, float], ...] = ()
     source: str = "the default policy"
     _allowed: re.Pattern[str] | None = attrs.field(
         init=False, eq=False, repr=False
@@ -109,6 +119,19 @@ class Policy:
         return self._allowed is not None and bool(
             self._allowed.fullmatch(permission)
         )
+
+    def clamp(self, limits: Limits) -> Limits:
+        """
+        *limits* with every value above its ceiling lowered to it.  A
+        ``steps`` ceiling also applies where the manifest counts none.
+        """
+        changes = {
+            attribute: ceiling
+            for attribute, ceiling in self.ceilings
+            if getattr(limits, attribute) > ceiling
+            or (attribute == "steps" and not limits.steps)
+        }
+        return attrs.evolve(limits, **changes) if changes else limits  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: Path) -> Policy:
@@ -164,6 +187,7 @@ class Policy:
             data.get("scan"), "scan", "blocks", Severity, problems
         )
         breaches = _breaches(data.get("quarantine"), problems)
+        ceilings = _ceilings(data.get("limits"), problems)
         if problems:
             raise PolicyError(source, problems)
         return cls(
@@ -172,6 +196,7 @@ class Policy:
             isolation=isolation,
             scan_blocks=blocks,
             breach_limit=breaches,
+            ceilings=ceilings,
             source=source,
         )
 
@@ -217,3 +242,26 @@ def _breaches(table: object, problems: list[str]) -> int | None:
         )
         return None
     return value
+
+
+def _ceilings(
+    table: object, problems: list[str]
+) -> tuple[tuple[str, float], ...]:
+    if not isinstance(table, dict):
+        return ()
+    found = []
+    for key, value in sorted(table.items()):
+        if key not in _TABLES["limits"]:
+            continue  # reported as an unknown key
+        attribute = key.replace("-", "_")
+        try:
+            # The manifest's own checks: the same types and ranges.
+            Limits(**{attribute: value})
+        except (TypeError, ValueError) as exc:
+            problems.append(f"limits.{key}: {exc}")
+            continue
+        if attribute == "steps" and value == 0:
+            problems.append("limits.steps: a ceiling of 0 would mean none")
+            continue
+        found.append((attribute, value))
+    return tuple(found)

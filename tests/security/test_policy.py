@@ -10,7 +10,7 @@ from tests.host.test_host import started_host, write_plugin
 
 from acc_plugins.errors import PermissionDenied, PluginCallError, PolicyError
 from acc_plugins.host import State
-from acc_plugins.manifest import IsolationMode
+from acc_plugins.manifest import IsolationMode, Limits
 from acc_plugins.security import Policy, Severity
 
 
@@ -170,5 +170,76 @@ def test_the_host_refuses_a_worker_request_the_policy_denies(
         forged = {"op": "claude.query", "prompt": "hi"}
         with pytest.raises(PermissionDenied):
             host._serve_worker(host._records["asker"], forged)
+    finally:
+        host.stop()
+
+
+def test_limit_ceilings_are_read_and_lower_what_manifests_ask():
+    policy = Policy.from_dict(
+        {"limits": {"timeout-ms": 200, "steps": 5000, "model-cost-usd": 0.5}},
+        source="test",
+    )
+    asked = Limits(timeout_ms=60_000, memory_mb=64, model_cost_usd=0.25)
+
+    clamped = policy.clamp(asked)
+
+    assert clamped.timeout_ms == 200  # lowered
+    assert clamped.memory_mb == 64  # no ceiling
+    assert clamped.model_cost_usd == 0.25  # already below
+    assert clamped.steps == 5000  # imposed: the manifest counted none
+    assert policy.clamp(Limits(steps=10)).steps == 10
+
+
+def test_every_bad_ceiling_is_named():
+    with pytest.raises(PolicyError) as caught:
+        Policy.from_dict(
+            {
+                "limits": {
+                    "timeout-ms": "fast",
+                    "memory-mb": 10**9,
+                    "steps": 0,
+                    "speed": 3,
+                }
+            },
+            source="policy.toml",
+        )
+    problems = "\n".join(caught.value.problems)
+    assert "limits.timeout-ms" in problems
+    assert "limits.memory-mb" in problems
+    assert "limits.steps" in problems
+    assert "limits.speed: unknown key" in problems
+
+
+SPINNER = """
+from acc_plugins.sdk import Plugin, tool
+
+class Main(Plugin):
+    @tool
+    def spin(self) -> int:
+        n = 0
+        while True:
+            n += 1
+
+    @tool
+    def ping(self) -> str:
+        return "pong"
+"""
+
+
+@pytest.mark.parametrize("isolation", ["", 'isolation = "subprocess"\n'])
+def test_ceilings_hold_in_process_and_in_workers(tmp_path, isolation):
+    write_plugin(
+        tmp_path / "plugins",
+        "spinner",
+        SPINNER,
+        extra=f"{isolation}\n[limits]\ntimeout-ms = 60000\n",
+    )
+    policy = Policy(ceilings=(("timeout_ms", 300), ("steps", 100_000)))
+    host = started_host(tmp_path, policy=policy)
+    try:
+        with pytest.raises(PluginCallError, match="100000 steps"):
+            host.call_tool("spinner.spin")
+        assert host.call_tool("spinner.ping") == "pong"
+        assert host.stats()[0].steps > 100_000
     finally:
         host.stop()
