@@ -46,6 +46,14 @@ def write_plugin(
     return folder
 
 
+# Run a test in both tiers: its plugin's [plugin] table gets *isolation*.
+BOTH_TIERS = pytest.mark.parametrize(
+    "isolation",
+    ["", 'isolation = "subprocess"\n'],
+    ids=["in-process", "isolated"],
+)
+
+
 def started_host(home: Path, **kwargs: object) -> PluginHost:
     """
     A started host over ``home/plugins``, its cache and data in *home*.

@@ -4,7 +4,7 @@ counted into the plugin's statistics and stopped as a budget breach.
 """
 
 import pytest
-from tests.host.test_host import started_host, write_plugin
+from tests.host.test_host import BOTH_TIERS, started_host, write_plugin
 
 from acc_plugins.errors import PluginCallError
 from acc_plugins.host import State
@@ -23,7 +23,7 @@ class Main(Plugin):
 """
 
 
-@pytest.mark.parametrize("isolation", ["", 'isolation = "subprocess"\n'])
+@BOTH_TIERS
 def test_steps_are_counted_and_enforced(tmp_path, isolation):
     write_plugin(
         tmp_path / "plugins",

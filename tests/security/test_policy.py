@@ -6,7 +6,7 @@ settings a manifest or a user cannot loosen.
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.host.test_host import started_host, write_plugin
+from tests.host.test_host import BOTH_TIERS, started_host, write_plugin
 
 from acc_plugins.errors import PermissionDenied, PluginCallError, PolicyError
 from acc_plugins.host import State
@@ -226,7 +226,7 @@ class Main(Plugin):
 """
 
 
-@pytest.mark.parametrize("isolation", ["", 'isolation = "subprocess"\n'])
+@BOTH_TIERS
 def test_ceilings_hold_in_process_and_in_workers(tmp_path, isolation):
     write_plugin(
         tmp_path / "plugins",
