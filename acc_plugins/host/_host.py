@@ -550,6 +550,7 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation, HostPrompts):
         for table in (record.tools, record.agents, record.workflows):
             table.clear()
         record.hooks.clear()
+        record.prompts.clear()
         record.instance = None
         record.sandbox = None
         record.last_error = None

@@ -7,6 +7,7 @@ events.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from acc_plugins.errors import PluginCallError
@@ -18,6 +19,8 @@ from ._allowance import (
     metered_query,
 )
 from ._dispatch import call_plugin, copy_json
+from ._events import matches
+from ._lifecycle import State
 from ._loader import manifest_of
 from ._prompts import additions, join_prompts
 from ._record import ToolInfo
@@ -181,5 +184,19 @@ class HostCalls:
         Returns:
             How many plugin hooks received it.
         """
+        self._revive_for_event(name)
         plugins = [self._records[n] for n in self._order]
         return self._events.emit(name, payload, source, plugins)
+
+    def _revive_for_event(self, name: str) -> None:
+        # An isolated plugin whose worker crashed is not in the activation
+        # order any more; an event its hooks want brings it back, as a
+        # call would, once the backoff has passed.
+        for record in list(self._records.values()):
+            hooks = record.remote_offer.get("hooks", ())
+            if record.state is not State.ERROR or not any(
+                matches(pattern, name) for pattern in hooks
+            ):
+                continue
+            with contextlib.suppress(PluginCallError):
+                self._revive(f"{record.name}.")  # type: ignore[attr-defined]

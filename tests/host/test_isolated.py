@@ -246,6 +246,24 @@ def test_a_crashed_worker_restarts_with_backoff(host, monkeypatch):
     assert host.info("worker").last_error is None
 
 
+def test_an_event_its_hooks_want_restarts_a_crashed_worker(
+    host, monkeypatch
+):
+    monkeypatch.setattr(_hostisolation, "RESTART_BACKOFF_SECONDS", 0.2)
+    os.kill(worker_pid(host, "worker"), signal.SIGKILL)
+    with pytest.raises(PluginCallError, match="the worker died"):
+        host.call_tool("worker.echo", text="x")
+
+    assert host.emit("session.started", {"id": 1}) == 0  # backoff: not yet
+    assert host.emit("other.thing") == 0  # not wanted: left alone
+    time.sleep(0.25)
+    assert host.state("worker") is State.ERROR
+
+    assert host.emit("session.started", {"id": 2}) == 1
+    assert host.state("worker") is State.ACTIVE
+    assert host.call_tool("worker.seen_events") == ["session.started"]
+
+
 def test_deactivate_ends_the_worker_and_activate_starts_one(host):
     first = worker_pid(host, "worker")
     host.deactivate("worker")
