@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import re
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from ._astutil import (
@@ -44,15 +43,8 @@ from ._policy import (
     GUARD_AUG_ATTR,
     GUARD_AUG_ITEM,
     GUARD_CLASS,
-    GUARD_FORMAT,
     GUARD_GETATTR,
     GUARD_INPLACE,
-    GUARD_INT,
-    GUARD_LSHIFT,
-    GUARD_MOD,
-    GUARD_MUL,
-    GUARD_POW,
-    GUARD_RAW_TYPE,
     GUARD_RERAISE,
     GUARD_SELF,
     GUARD_WITH,
@@ -66,6 +58,7 @@ from ._policy import (
     WRITABLE_DUNDERS,
     is_dunder,
 )
+from ._sizedrules import AUG_TEXT, SIZED_OPS, SizedRules
 
 
 if TYPE_CHECKING:
@@ -85,77 +78,13 @@ _LEAVES: Final = (
 )
 
 # Operators whose result can dwarf their operands, and their size checks.
-_SIZED_OPS: Final[dict[type[ast.operator], str]] = {
-    ast.LShift: GUARD_LSHIFT,
-    ast.Mod: GUARD_MOD,
-    ast.Mult: GUARD_MUL,
-    ast.Pow: GUARD_POW,
-}
-_AUG_TEXT: Final[dict[type[ast.operator], str]] = {
-    ast.LShift: "<<=",
-    ast.Mod: "%=",
-    ast.Mult: "*=",
-    ast.Pow: "**=",
-}
-# A %-conversion whose width could pass the smallest memory budget (1
-# MiB): six digits or more, or ``*`` (taken from the arguments).
-_SPEC_NUMBER: Final = re.compile(r"\d{6,}")
-_TEMPLATE_NUMBER: Final = re.compile(r"%[^a-zA-Z%]*?(\d{6,}|\*)")
-
-
-def _harmless_template(op: ast.operator, node: ast.expr) -> bool:
-    """
-    A constant left operand of ``%`` that cannot format anything huge: a
-    number, or a template without ``*`` or a six-digit width.
-    """
-    if not isinstance(op, ast.Mod) or not isinstance(node, ast.Constant):
-        return False
-    value = node.value
-    if isinstance(value, bytes):
-        value = value.decode("latin-1")
-    if isinstance(value, str):
-        return _TEMPLATE_NUMBER.search(value) is None
-    return type(value) in (int, float, complex, bool)
-
-
-def _harmless_spec(spec: ast.expr) -> bool:
-    """
-    An f-string format spec written out in full (``{x:>12}``) whose
-    numbers are all below six digits: it cannot pass any memory budget,
-    and is left to CPython's own fast formatting.
-    """
-    if not isinstance(spec, ast.JoinedStr):
-        return False
-    parts = spec.values
-    return all(
-        isinstance(part, ast.Constant)
-        and isinstance(part.value, str)
-        and _SPEC_NUMBER.search(part.value) is None
-        for part in parts
-    )
-
-
-def _harmless_factor(op: ast.operator, node: ast.expr) -> bool:
-    """
-    A constant operand of ``*`` that bounds the result: a float or complex
-    makes it a number (or a TypeError), and a small integer can at most
-    multiply what already exists by 16.
-    """
-    if not isinstance(op, ast.Mult) or not isinstance(node, ast.Constant):
-        return False
-    value = node.value
-    return type(value) in (float, complex) or (
-        type(value) is int and -16 <= value <= 16  # noqa: PLR2004 -- the bound above
-    )
-
-
 _HINT_INTROSPECTION: Final = (
     "introspection reaches the interpreter's internals; "
     "use type(x), isinstance() or ordinary attributes"
 )
 
 
-class PluginTransformer(MatchRules):
+class PluginTransformer(SizedRules, MatchRules):
     """
     The RestrictedPython policy of acc_plugins.
 
@@ -385,54 +314,10 @@ class PluginTransformer(MatchRules):
             return located(fast, node)
         return node
 
-    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
-        node = self.node_contents_visit(node)
-        guard = _SIZED_OPS.get(type(node.op))
-        # Constants are no exception: CPython leaves ``1 << 10**9`` for run
-        # time rather than fold it, and then computes it unchecked.
-        if (
-            guard is None
-            or _harmless_template(node.op, node.left)
-            or _harmless_factor(node.op, node.left)
-            or _harmless_factor(node.op, node.right)
-        ):
-            return node
-        guarded = call(guard, node.left, node.right)
-        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Name):
-            # ``i % 3`` in a loop is everyday code: an integer on the left
-            # is tested inline, which costs a third of a guard call.
-            is_int = ast.Compare(
-                left=call(GUARD_RAW_TYPE, ast.Name(node.left.id, ast.Load())),
-                ops=[ast.Is()],
-                comparators=[ast.Name(GUARD_INT, ast.Load())],
-            )
-            return located(
-                ast.IfExp(test=is_int, body=node, orelse=guarded), node
-            )
-        return located(guarded, node)
-
-    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
-        # ``f"{x:>{w}}"``: a spec is a size, checked before ``format()``
-        # runs; fields without a spec cannot grow beyond ``str(x)``.
-        node = self.node_contents_visit(node)
-        if node.format_spec is None or _harmless_spec(node.format_spec):
-            return node
-        conversion = "" if node.conversion == -1 else chr(node.conversion)
-        value = call(
-            GUARD_FORMAT,
-            node.value,
-            node.format_spec,
-            ast.Constant(conversion),
-        )
-        return located(
-            ast.FormattedValue(value=value, conversion=-1, format_spec=None),
-            node,
-        )
-
     def _sized_aug_assign(self, node: ast.AugAssign) -> ast.AST:
         # ``x *= n`` may build a huge sequence in one C call: check sizes
         # first, evaluating the target's parts once, as Python does.
-        op = ast.Constant(_AUG_TEXT[type(node.op)])
+        op = ast.Constant(AUG_TEXT[type(node.op)])
         target = node.target
         if isinstance(target, ast.Name):
             self.check_name(target, target.id)
@@ -475,7 +360,7 @@ class PluginTransformer(MatchRules):
         # target is evaluated once, as Python does; an attribute target is
         # first passed through the write guard.
         node.value = self.visit(node.value)
-        if type(node.op) in _SIZED_OPS:
+        if type(node.op) in SIZED_OPS:
             return self._sized_aug_assign(node)
         target = node.target
         if isinstance(target, ast.Attribute):

@@ -246,9 +246,7 @@ def test_a_crashed_worker_restarts_with_backoff(host, monkeypatch):
     assert host.info("worker").last_error is None
 
 
-def test_an_event_its_hooks_want_restarts_a_crashed_worker(
-    host, monkeypatch
-):
+def test_an_event_its_hooks_want_restarts_a_crashed_worker(host, monkeypatch):
     monkeypatch.setattr(_hostisolation, "RESTART_BACKOFF_SECONDS", 0.2)
     os.kill(worker_pid(host, "worker"), signal.SIGKILL)
     with pytest.raises(PluginCallError, match="the worker died"):

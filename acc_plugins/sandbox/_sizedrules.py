@@ -1,0 +1,141 @@
+"""
+The size rules of the sandbox policy: operators and formatting whose
+result a single call into C could make huge (``*``, ``**``, ``<<``, ``%``,
+format specs) are routed through the run-time checks of ``_bombs`` and
+``_formats``, except where the operands show at compile time that the
+result stays small.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Final
+
+from RestrictedPython.transformer import RestrictingNodeTransformer
+
+from ._astutil import call, located
+from ._policy import (
+    GUARD_FORMAT,
+    GUARD_INT,
+    GUARD_LSHIFT,
+    GUARD_MOD,
+    GUARD_MUL,
+    GUARD_POW,
+    GUARD_RAW_TYPE,
+)
+
+
+SIZED_OPS: Final[dict[type[ast.operator], str]] = {
+    ast.LShift: GUARD_LSHIFT,
+    ast.Mod: GUARD_MOD,
+    ast.Mult: GUARD_MUL,
+    ast.Pow: GUARD_POW,
+}
+AUG_TEXT: Final[dict[type[ast.operator], str]] = {
+    ast.LShift: "<<=",
+    ast.Mod: "%=",
+    ast.Mult: "*=",
+    ast.Pow: "**=",
+}
+# A %-conversion whose width could pass the smallest memory budget (1
+# MiB): six digits or more, or ``*`` (taken from the arguments).
+_SPEC_NUMBER: Final = re.compile(r"\d{6,}")
+_TEMPLATE_NUMBER: Final = re.compile(r"%[^a-zA-Z%]*?(\d{6,}|\*)")
+
+
+def _harmless_template(op: ast.operator, node: ast.expr) -> bool:
+    """
+    A constant left operand of ``%`` that cannot format anything huge: a
+    number, or a template without ``*`` or a six-digit width.
+    """
+    if not isinstance(op, ast.Mod) or not isinstance(node, ast.Constant):
+        return False
+    value = node.value
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if isinstance(value, str):
+        return _TEMPLATE_NUMBER.search(value) is None
+    return type(value) in (int, float, complex, bool)
+
+
+def _harmless_spec(spec: ast.expr) -> bool:
+    """
+    An f-string format spec written out in full (``{x:>12}``) whose
+    numbers are all below six digits: it cannot pass any memory budget,
+    and is left to CPython's own fast formatting.
+    """
+    if not isinstance(spec, ast.JoinedStr):
+        return False
+    parts = spec.values
+    return all(
+        isinstance(part, ast.Constant)
+        and isinstance(part.value, str)
+        and _SPEC_NUMBER.search(part.value) is None
+        for part in parts
+    )
+
+
+def _harmless_factor(op: ast.operator, node: ast.expr) -> bool:
+    """
+    A constant operand of ``*`` that bounds the result: a float or complex
+    makes it a number (or a TypeError), and a small integer can at most
+    multiply what already exists by 16.
+    """
+    if not isinstance(op, ast.Mult) or not isinstance(node, ast.Constant):
+        return False
+    value = node.value
+    return type(value) in (float, complex) or (
+        type(value) is int and -16 <= value <= 16  # noqa: PLR2004 -- the bound above
+    )
+
+
+class SizedRules(RestrictingNodeTransformer):
+    """
+    Visitors for the operators and f-string fields that can build huge
+    values.
+    """
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        node = self.node_contents_visit(node)
+        guard = SIZED_OPS.get(type(node.op))
+        # Constants are no exception: CPython leaves ``1 << 10**9`` for run
+        # time rather than fold it, and then computes it unchecked.
+        if (
+            guard is None
+            or _harmless_template(node.op, node.left)
+            or _harmless_factor(node.op, node.left)
+            or _harmless_factor(node.op, node.right)
+        ):
+            return node
+        guarded = call(guard, node.left, node.right)
+        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Name):
+            # ``i % 3`` in a loop is everyday code: an integer on the left
+            # is tested inline, which costs a third of a guard call.
+            is_int = ast.Compare(
+                left=call(GUARD_RAW_TYPE, ast.Name(node.left.id, ast.Load())),
+                ops=[ast.Is()],
+                comparators=[ast.Name(GUARD_INT, ast.Load())],
+            )
+            return located(
+                ast.IfExp(test=is_int, body=node, orelse=guarded), node
+            )
+        return located(guarded, node)
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        # ``f"{x:>{w}}"``: a spec is a size, checked before ``format()``
+        # runs; fields without a spec cannot grow beyond ``str(x)``.
+        node = self.node_contents_visit(node)
+        if node.format_spec is None or _harmless_spec(node.format_spec):
+            return node
+        conversion = "" if node.conversion == -1 else chr(node.conversion)
+        value = call(
+            GUARD_FORMAT,
+            node.value,
+            node.format_spec,
+            ast.Constant(conversion),
+        )
+        return located(
+            ast.FormattedValue(value=value, conversion=-1, format_spec=None),
+            node,
+        )
