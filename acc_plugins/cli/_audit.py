@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from acc_plugins.security._audit import AuditEntry, AuditKind, AuditLog
+from acc_plugins.security import AuditEntry, AuditKind, AuditLog
 
 
 _SPAN = re.compile(r"([0-9]+)\s*([smhdw])")

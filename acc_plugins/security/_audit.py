@@ -17,9 +17,7 @@ not know the format, and any loss of entries.
 from __future__ import annotations
 
 import contextlib
-import enum
 import errno
-import hashlib
 import json
 import os
 import re
@@ -30,6 +28,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
 import attrs
+
+from ._auditentry import (
+    AuditEntry,
+    AuditKind,
+    VerifyResult,
+    canonical,
+    hash_of,
+    parse_entry,
+)
 
 
 if TYPE_CHECKING:
@@ -70,162 +77,9 @@ HEAD: Final = "audit.head"
 LOCK: Final = "audit.lock"
 GENESIS: Final = "0" * 64
 _ROTATED: Final = re.compile(r"audit-([0-9]+)-([0-9]+)\.jsonl")
-_HEX: Final = re.compile(r"[0-9a-f]{64}")
-_KEYS: Final = frozenset(
-    {"seq", "time", "kind", "plugin", "detail", "prev", "hash"}
-)
 # Windows opens low-level descriptors in text mode unless told otherwise.
 _O_BINARY: Final[int] = getattr(os, "O_BINARY", 0)
 _BLOCK: Final = 8192
-_ENCODER: Final = json.JSONEncoder(
-    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
-)
-
-
-class AuditKind(enum.Enum):
-    """
-    What an audit entry records.
-    """
-
-    INSTALL = "install"
-    UPDATE = "update"
-    REMOVE = "remove"
-    ENABLE = "enable"
-    DISABLE = "disable"
-    GRANT = "grant"
-    REVOKE = "revoke"
-    DENIAL = "denial"
-    VIOLATION = "violation"
-    BUDGET = "budget"
-    QUARANTINE = "quarantine"
-    PROMPT = "prompt"
-    RELEASE = "release"
-    LOAD = "load"
-    ERROR = "error"
-
-
-@attrs.frozen
-class AuditEntry:
-    """
-    One line of the audit trail.
-
-    Attributes:
-        seq: Position in the trail, from 1, continuous across rotated files.
-
-        time: When it was written, UTC ISO 8601 with microseconds.
-
-        kind: What happened.
-
-        plugin: The plugin concerned, if any.
-
-        detail: Further facts, JSON values only.
-
-        prev: The previous entry's ``hash``; 64 zeros for the first entry.
-
-        hash: SHA-256 (hex) of the canonical JSON of the other fields.
-    """
-
-    seq: int
-    time: str
-    kind: AuditKind
-    plugin: str | None
-    detail: dict[str, Any]
-    prev: str
-    hash: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """
-        The entry as the JSON object stored on its line.
-        """
-        return {**attrs.asdict(self), "kind": self.kind.value}
-
-
-@attrs.frozen
-class VerifyResult:
-    """
-    The outcome of `AuditLog.verify`.
-
-    Attributes:
-        ok: Whether the whole chain is intact.
-
-        entries: Entries checked and found good before any problem.
-
-        files: Log files found.
-
-        problem: What is wrong, starting with ``edited``, ``reordered``,
-            ``deleted`` or ``truncated``; None when ok.
-
-        file: The file holding the first broken entry.
-
-        line: Its line number (1-based) in that file.
-    """
-
-    ok: bool
-    entries: int
-    files: int
-    problem: str | None = None
-    file: Path | None = None
-    line: int | None = None
-
-
-_KINDS: Final = frozenset(kind.value for kind in AuditKind)
-
-
-def _canonical(value: object) -> str:
-    return _ENCODER.encode(value)
-
-
-def _hash_of(fields: dict[str, Any]) -> str:
-    body = {key: value for key, value in fields.items() if key != "hash"}
-    return hashlib.sha256(_canonical(body).encode("utf-8")).hexdigest()
-
-
-def _no_constants(name: str) -> None:
-    msg = f"{name} is not JSON"
-    raise ValueError(msg)
-
-
-def _parse(raw: bytes) -> AuditEntry | str:
-    """
-    The entry on one line (without its newline), or what is wrong with it.
-    """
-    try:
-        text = raw.decode("utf-8")
-        obj = json.loads(text, parse_constant=_no_constants)
-    except (ValueError, RecursionError) as exc:
-        # A torn write leaves a prefix, which cannot end an object.
-        if not raw.endswith(b"}"):
-            return "truncated: the line ends before its entry does"
-        return f"edited: not valid JSON ({exc})"
-    if not isinstance(obj, dict) or obj.keys() != _KEYS:
-        return "edited: not an audit entry (wrong fields)"
-    seq, time, kind = obj["seq"], obj["time"], obj["kind"]
-    if (
-        type(seq) is not int
-        or seq < 1
-        or not isinstance(time, str)
-        or not isinstance(kind, str)
-        or kind not in _KINDS
-        or not isinstance(obj["plugin"], str | None)
-        or not isinstance(obj["detail"], dict)
-        or not all(
-            isinstance(obj[key], str) and _HEX.fullmatch(obj[key])
-            for key in ("prev", "hash")
-        )
-    ):
-        return "edited: a field has the wrong type"
-    try:
-        datetime.fromisoformat(time)
-    except ValueError:
-        return "edited: time is not ISO 8601"
-    if _canonical(obj) != text:
-        return "edited: the line is not in canonical form"
-    if _hash_of(obj) != obj["hash"]:
-        return "edited: the content does not match its hash"
-    return AuditEntry(
-        seq, time, AuditKind(kind), obj["plugin"], obj["detail"],
-        obj["prev"], obj["hash"],
-    )  # fmt: skip
 
 
 def _log_files(directory: Path) -> list[Path]:
@@ -253,7 +107,7 @@ def _log_files(directory: Path) -> list[Path]:
 def _first_entry(path: Path) -> AuditEntry | None:
     with path.open("rb") as file:
         for raw in file:
-            entry = _parse(raw.removesuffix(b"\n"))
+            entry = parse_entry(raw.removesuffix(b"\n"))
             if isinstance(entry, AuditEntry):
                 return entry
     return None
@@ -274,7 +128,7 @@ def _last_entry(path: Path) -> AuditEntry | None:
             # Unless at the start, the first piece may be part of a line.
             partial = lines.pop(0) if position > 0 else b""
             for raw in reversed(lines):
-                entry = _parse(raw) if raw else None
+                entry = parse_entry(raw) if raw else None
                 if isinstance(entry, AuditEntry):
                     return entry
     return None
@@ -313,7 +167,7 @@ def _records(opened: list[_Opened]) -> Iterator[_Record]:
 
 def _seq_appears(seq: int, records: Iterator[_Record]) -> bool:
     for _, _, raw in records:
-        entry = _parse(raw.removesuffix(b"\n")) if raw else None
+        entry = parse_entry(raw.removesuffix(b"\n")) if raw else None
         if isinstance(entry, AuditEntry) and entry.seq == seq:
             return True
     return False
@@ -341,7 +195,7 @@ def _check(
     """
     The entry on *raw* if it is the one the chain expects, else the problem.
     """
-    entry = _parse(raw.removesuffix(b"\n"))
+    entry = parse_entry(raw.removesuffix(b"\n"))
     if isinstance(entry, str):
         return entry
     if entry.seq > expected and not _seq_appears(expected, records):
@@ -447,7 +301,7 @@ class AuditLog:
         """
         kind = AuditKind(kind)
         # A round trip stores what a reader will see (tuples become lists).
-        detail = json.loads(_canonical(detail))
+        detail = json.loads(canonical(detail))
         now = self._clock()
         if now.tzinfo is None:
             msg = "the audit clock must return timezone-aware datetimes"
@@ -462,10 +316,10 @@ class AuditLog:
                 "detail": detail,
                 "prev": last.hash if last else GENESIS,
             }
-            fields["hash"] = _hash_of(fields)
-            line = _canonical(fields).encode("utf-8")
+            fields["hash"] = hash_of(fields)
+            line = canonical(fields).encode("utf-8")
             # Never write what verify would reject (a non-str plugin, say).
-            entry = _parse(line)
+            entry = parse_entry(line)
             if isinstance(entry, str):
                 msg = f"not a valid audit entry: {entry}"
                 raise TypeError(msg)
@@ -509,7 +363,7 @@ class AuditLog:
     ) -> Iterator[AuditEntry]:
         with self._snapshot() as (opened, _):
             for _, _, raw in _records(opened):
-                entry = _parse(raw.removesuffix(b"\n")) if raw else None
+                entry = parse_entry(raw.removesuffix(b"\n")) if raw else None
                 if (
                     isinstance(entry, AuditEntry)
                     and plugin in {None, entry.plugin}
@@ -637,7 +491,7 @@ class AuditLog:
         fd = os.open(temporary, flags, 0o600)
         try:
             os.write(
-                fd, (_canonical({"seq": seq, "hash": digest}) + "\n").encode()
+                fd, (canonical({"seq": seq, "hash": digest}) + "\n").encode()
             )
             os.fsync(fd)
         finally:

@@ -21,13 +21,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from acc_plugins.cli._audit import audit, parse_since
-from acc_plugins.security._audit import (
-    GENESIS,
-    AuditEntry,
-    AuditKind,
-    AuditLog,
-    VerifyResult,
-)
+from acc_plugins.security import AuditEntry, AuditKind, VerifyResult
+from acc_plugins.security._audit import GENESIS, AuditLog
 
 
 START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
