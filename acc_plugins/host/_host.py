@@ -42,7 +42,14 @@ from ._loader import (
     settings_of,
 )
 from ._prompts import HostPrompts
-from ._record import Failure, PluginInfo, PluginRecord, ToolInfo, failure_of
+from ._record import (
+    Failure,
+    PluginInfo,
+    PluginRecord,
+    ToolInfo,
+    failure_of,
+    root_cause,
+)
 from ._registration import sdk_members
 from ._registry import Registry
 from ._resolve import Node, resolve
@@ -348,45 +355,46 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation, HostPrompts):
         return record
 
     def _load(self, record: PluginRecord) -> bool:
-        manifest = manifest_of(record)
         try:
-            scan_gate(
-                record, self._cache.directory / "scan", self._scan_threshold
-            )
-            isolation = self._policy.isolation or manifest.plugin.isolation
-            if isolation is IsolationMode.SUBPROCESS and self._spawns_workers:
-                self._load_isolated(record)
-                record.lifecycle.move(State.LOADED, "worker started")
-                return True
-            cls = load_entry_class(record, cache=self._cache, sdk=self._sdk)
-            record.lifecycle.move(State.LOADED, "compiled and executed")
-            effective = self._effective_grants(record)
-            outside = self._outside(record, effective)
-            assert record.sandbox is not None  # noqa: S101 -- loaded above
-            context = build_context(
-                record.name,
-                granted=effective,
-                dependencies=frozenset(d.name for d in manifest.dependencies),
-                settings=settings_of(
-                    record, self._settings.get(record.name, {})
-                ),
-                capabilities=self._capabilities(),
-                log_lines=record.log,
-                outside=outside,
-                allowance=Allowance.of(record.sandbox.budget, manifest.limits),
-            )
-            construct(record, cls, context)
+            self._build(record)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 -- contain any plugin failure
-            cause = (
-                exc.__cause__
-                if isinstance(exc, PluginCallError) and exc.__cause__
-                else exc
-            )
-            self._fail(record, failure_of(cause, record.root))
+            self._fail(record, failure_of(root_cause(exc), record.root))
             return False
+        how = "worker started" if record.remote else "compiled and executed"
+        record.lifecycle.move(State.LOADED, how)
         return True
+
+    def _build(self, record: PluginRecord) -> None:
+        """
+        Scan, compile, run and instantiate the plugin (or start its
+        worker), leaving its lifecycle alone.
+
+        Raises:
+            BaseException: Whatever stopped it.
+        """
+        manifest = manifest_of(record)
+        scan_gate(record, self._cache.directory / "scan", self._scan_threshold)
+        isolation = self._policy.isolation or manifest.plugin.isolation
+        if isolation is IsolationMode.SUBPROCESS and self._spawns_workers:
+            self._load_isolated(record)
+            return
+        cls = load_entry_class(record, cache=self._cache, sdk=self._sdk)
+        effective = self._effective_grants(record)
+        outside = self._outside(record, effective)
+        assert record.sandbox is not None  # noqa: S101 -- loaded above
+        context = build_context(
+            record.name,
+            granted=effective,
+            dependencies=frozenset(d.name for d in manifest.dependencies),
+            settings=settings_of(record, self._settings.get(record.name, {})),
+            capabilities=self._capabilities(),
+            log_lines=record.log,
+            outside=outside,
+            allowance=Allowance.of(record.sandbox.budget, manifest.limits),
+        )
+        construct(record, cls, context)
 
     def _capabilities(self) -> Capabilities:
         if self._store is None:

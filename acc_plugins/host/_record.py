@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from acc_plugins.errors import CompileError, LoadError, SandboxViolation
+from acc_plugins.errors import (
+    CompileError,
+    LoadError,
+    PluginCallError,
+    SandboxViolation,
+)
 
 
 if TYPE_CHECKING:
@@ -64,6 +69,15 @@ def locate(exc: BaseException, root: Path) -> str | None:
         if frame.filename.startswith(prefix):
             found = f"{frame.filename}:{frame.lineno}"
     return found
+
+
+def root_cause(exc: BaseException) -> BaseException:
+    """
+    The plugin's own exception behind a ``PluginCallError``, or *exc*.
+    """
+    if isinstance(exc, PluginCallError) and exc.__cause__ is not None:
+        return exc.__cause__
+    return exc
 
 
 def failure_of(exc: BaseException, root: Path) -> Failure:
