@@ -140,6 +140,22 @@ class LoadError(PluginError):
         super().__init__(f"{name}: {message}")
 
 
+class ReloadError(LoadError):
+    """
+    A new version of a plugin was refused; the old one keeps serving.
+
+    Attributes:
+        location: ``"file:line"`` of the problem, when known.
+    """
+
+    def __init__(
+        self, name: str, message: str, location: str | None = None
+    ) -> None:
+        self.location = location
+        where = f"{location}: " if location else ""
+        super().__init__(name, f"{where}{message}")
+
+
 class DependencyError(LoadError):
     """
     A dependency is missing, of the wrong version, failed or forms a cycle.

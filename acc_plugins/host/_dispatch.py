@@ -20,7 +20,7 @@ from acc_plugins.sdk import ToolError
 from acc_plugins.sdk._signature import check_result
 
 from ._fastcall import compile_fast_invoker
-from ._lifecycle import State
+from ._lifecycle import SERVING
 from ._record import failure_of
 
 
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
     from ._record import PluginRecord
 
-_ACTIVE = State.ACTIVE
 _perf_counter = time.perf_counter
 
 
@@ -206,7 +205,7 @@ class ToolEntry:
             PluginCallError: If the plugin is not active or its code fails.
         """
         record = self.record
-        if record.lifecycle.state is not _ACTIVE:
+        if record.lifecycle.state not in SERVING:
             msg = f"plugin {record.name!r} is {record.lifecycle.state.value}"
             raise PluginCallError(self.target, msg)
         signature = self.signature

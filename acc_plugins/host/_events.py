@@ -19,7 +19,7 @@ from acc_plugins.errors import PluginCallError
 from acc_plugins.sdk import Event
 
 from ._dispatch import call_plugin, copy_json
-from ._lifecycle import State
+from ._lifecycle import SERVING
 
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class EventBus:
     ) -> int:
         # An isolated plugin's hooks run in its worker; its own events
         # already reached them there.
-        if source == record.name or record.state is not State.ACTIVE:
+        if source == record.name or record.state not in SERVING:
             return 0
         if not any(
             matches(pattern, name)
@@ -116,7 +116,7 @@ class EventBus:
                     )
                     continue
                 for hook in list(record.hooks):
-                    if record.state is not State.ACTIVE or not matches(
+                    if record.state not in SERVING or not matches(
                         hook.event, name
                     ):
                         continue

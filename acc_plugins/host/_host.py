@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -27,7 +28,6 @@ from acc_plugins.security import AuditKind, AuditLog, Policy, Severity
 from ._allowance import Allowance
 from ._context import Capabilities, build_context
 from ._discovery import MANIFEST_NAME, default_paths, discover
-from ._dispatch import call_plugin
 from ._events import EventBus
 from ._hostcalls import HostCalls
 from ._hostisolation import HostIsolation
@@ -35,8 +35,8 @@ from ._hostsecurity import HostSecurity
 from ._isolated import WorkerGone
 from ._lifecycle import Lifecycle, State, Transition
 from ._loader import (
+    call_method,
     construct,
-    instance_of,
     load_entry_class,
     manifest_of,
     settings_of,
@@ -52,6 +52,7 @@ from ._record import (
 )
 from ._registration import sdk_members
 from ._registry import Registry
+from ._reload import HostReload
 from ._resolve import Node, resolve
 from ._scangate import scan_gate
 from ._stats import PluginStats
@@ -62,6 +63,7 @@ from ._storage import KeyValueStore
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
+    from acc_plugins.manifest import Manifest
     from acc_plugins.sdk import Event
 
     from ._claude import ClaudeProvider
@@ -76,7 +78,9 @@ def _library_version() -> Version:
     return Version(acc_plugins.__version__)
 
 
-class PluginHost(HostCalls, HostSecurity, HostIsolation, HostPrompts):
+class PluginHost(
+    HostCalls, HostSecurity, HostIsolation, HostPrompts, HostReload
+):
     """
     Discovers, loads and runs sandboxed plugins, and dispatches calls to
     their tools, agents, workflows and hooks.
@@ -173,6 +177,8 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation, HostPrompts):
         self._calls = self._registry.calls  # the hot path reads it directly
         self._events = EventBus()
         self._events.forward = self._forward
+        self._reload_lock = threading.RLock()
+        self._watchers = []
         self._sdk = sdk_members()
 
     def __repr__(self) -> str:
@@ -315,12 +321,7 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation, HostPrompts):
                 ),
             )
             return None
-        # The policy's ceilings are part of the manifest from here on:
-        # every budget, in-process or in a worker, reads them.
-        limits = self._policy.clamp(manifest.limits)
-        if limits is not manifest.limits:
-            manifest = attrs.evolve(manifest, limits=limits)
-        record = self._new_record(name, root, manifest)
+        record = self._new_record(name, root, self._policed(manifest))
         held = self._quarantined.get(name)
         if isinstance(held, dict):
             reason = str(held.get("reason", "quarantined"))
@@ -340,6 +341,14 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation, HostPrompts):
             )
             return None
         return record
+
+    def _policed(self, manifest: Manifest) -> Manifest:
+        # The policy's ceilings are part of the manifest from here on:
+        # every budget, in-process or in a worker, reads them.
+        limits = self._policy.clamp(manifest.limits)
+        if limits is manifest.limits:
+            return manifest
+        return attrs.evolve(manifest, limits=limits)
 
     def _new_record(
         self, name: str, root: Path, manifest: Any = None
@@ -432,13 +441,7 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation, HostPrompts):
             self._order.append(record.name)
             return True
         try:
-            call_plugin(
-                record,
-                f"{record.name}.on_activate",
-                type(instance_of(record)).on_activate,
-                (record.instance,),
-                {},
-            )
+            call_method(record, "on_activate")
         except PluginCallError as exc:
             self._fail(record, record.last_error or Failure(str(exc)))
             return False
@@ -510,13 +513,7 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation, HostPrompts):
             record.lifecycle.move(State.DEACTIVATED, "worker stopped")
             return
         with contextlib.suppress(PluginCallError):
-            call_plugin(
-                record,
-                f"{name}.on_deactivate",
-                type(instance_of(record)).on_deactivate,
-                (record.instance,),
-                {},
-            )
+            call_method(record, "on_deactivate")
         self._unregister(record)
         if record.state is State.ACTIVE:
             record.lifecycle.move(State.DEACTIVATED, "deactivated")
@@ -570,6 +567,8 @@ class PluginHost(HostCalls, HostSecurity, HostIsolation, HostPrompts):
         """
         Deactivate every plugin (dependents first) and unload them all.
         """
+        while self._watchers:
+            self._watchers.pop().stop()
         for name in reversed(list(self._order)):
             self.deactivate(name)
         for record in self._records.values():

@@ -19,7 +19,7 @@ from acc_plugins.errors import (
 from acc_plugins.sdk import Step, Workflow
 
 from ._isolated import RemoteTool, Worker, WorkerGone
-from ._lifecycle import State
+from ._lifecycle import SERVING, State
 from ._loader import manifest_of
 from ._record import Failure
 
@@ -156,7 +156,10 @@ class HostIsolation:
             "prompts": tuple(str(p) for p in ready.get("prompts", [])),
         }
 
-    def _register_isolated(self, record: PluginRecord) -> None:
+    def _register_isolated(
+        self, record: PluginRecord, registry: Registry | None = None
+    ) -> None:
+        registry = self._registry if registry is None else registry
         worker = record.remote
         assert worker is not None  # noqa: S101 -- only isolated records
         for tool in worker.ready.get("tools", []):
@@ -168,8 +171,8 @@ class HostIsolation:
                 dict(tool.get("schema", {})),
                 lambda t, m: self._forward(record, t, m),
             )
-            self._registry.tools[target] = entry  # type: ignore[assignment]
-            self._registry.calls[target] = entry.call
+            registry.tools[target] = entry  # type: ignore[assignment]
+            registry.calls[target] = entry.call
         for agent in worker.ready.get("agents", []):
             from acc_plugins.sdk import Agent  # noqa: PLC0415
 
@@ -178,9 +181,9 @@ class HostIsolation:
             declared = Agent(
                 name=local, description=str(agent.get("description", ""))
             )
-            self._registry.agents[full] = (record, declared)
+            registry.agents[full] = (record, declared)
         for local, workflow in record.workflows.items():
-            self._registry.workflows[f"{record.name}.{local}"] = (
+            registry.workflows[f"{record.name}.{local}"] = (
                 record,
                 workflow,
             )
@@ -189,7 +192,7 @@ class HostIsolation:
         self, record: PluginRecord, target: str, message: dict[str, Any]
     ) -> object:
         worker = record.remote
-        if worker is None or record.state is not State.ACTIVE:
+        if worker is None or record.state not in SERVING:
             msg = f"plugin {record.name!r} is {record.state.value}"
             raise PluginCallError(target, msg)
         stats = record.stats

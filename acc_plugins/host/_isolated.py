@@ -15,6 +15,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING, Any, Final
 
@@ -96,6 +97,7 @@ class Worker:
         self._reader: _wire.LineReader | None = None
         self._counter = 0
         self.ready: dict[str, Any] = {}
+        self._lock = threading.RLock()
         # The most memory the worker has held, in KiB, as it reports.
         self.peak_kb = 0
         # The plugin's counters in the worker (steps, breaches, denials,
@@ -185,6 +187,13 @@ class Worker:
             PluginCallError, ToolArgumentError, PluginNotFoundError: As the
                 plugin's call failed in the worker.
         """
+        # One request at a time: the pipe carries one conversation.
+        with self._lock:
+            return self._request(target, message)
+
+    def _request(
+        self, target: str, message: dict[str, Any]
+    ) -> tuple[object, str]:
         process = self._process
         if process is None or process.stdin is None:
             msg = "the worker is not running"
@@ -261,8 +270,13 @@ class Worker:
 
     def close(self, *, force: bool = False) -> None:
         """
-        Stop the worker: politely (unless *force*), then for good.
+        Stop the worker: politely (unless *force*), then for good, after
+        the request in flight, if any.
         """
+        with self._lock:
+            self._close(force=force)
+
+    def _close(self, *, force: bool) -> None:
         process, self._process = self._process, None
         if self._reader is not None:
             self._reader.close()

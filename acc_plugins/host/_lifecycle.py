@@ -40,6 +40,10 @@ class State(enum.Enum):
 
 
 _S = State
+
+# States in which a plugin's tools and agents answer: while it reloads,
+# its old version serves until the new one takes over.
+SERVING: Final = frozenset({State.ACTIVE, State.RELOADING})
 # Every allowed move, as a literal table.
 TRANSITIONS: Final[dict[State, frozenset[State]]] = {
     _S.DISCOVERED: frozenset(

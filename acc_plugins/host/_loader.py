@@ -48,6 +48,19 @@ def instance_of(record: PluginRecord) -> Plugin:
     return record.instance
 
 
+def call_method(record: PluginRecord, method: str, *args: object) -> object:
+    """
+    Call one of the ``Plugin`` methods the host drives (``on_activate``,
+    ``export_state``, ...) on the plugin's instance, as plugin code.
+
+    Raises:
+        PluginCallError: With the plugin's exception as ``__cause__``.
+    """
+    function = getattr(type(instance_of(record)), method)
+    target = f"{record.name}.{method}"
+    return call_plugin(record, target, function, (record.instance, *args))
+
+
 def load_entry_class(
     record: PluginRecord,
     *,

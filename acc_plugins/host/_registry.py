@@ -74,6 +74,27 @@ class Registry:
         for workflow_name, workflow in record.workflows.items():
             self.workflows[f"{name}.{workflow_name}"] = (record, workflow)
 
+    def take_over(self, fresh: Registry, plugin: str) -> None:
+        """
+        Put what *fresh* holds for *plugin* in place of what this registry
+        holds for it, one name at a time: a caller meanwhile finds the old
+        entry or the new one, never none.  Names the new version dropped
+        go last.
+        """
+        prefix = plugin + "."
+        pairs: list[tuple[dict[str, Any], dict[str, Any]]] = [
+            (self.tools, fresh.tools),
+            (self.calls, fresh.calls),
+            (self.agents, fresh.agents),
+            (self.workflows, fresh.workflows),
+        ]
+        for mine, theirs in pairs:
+            mine.update(theirs)
+        for mine, theirs in pairs:
+            for key in [k for k in mine if k.startswith(prefix)]:
+                if key not in theirs:
+                    del mine[key]
+
     def unregister(self, plugin: str) -> None:
         """
         Remove everything of *plugin*.

@@ -78,6 +78,19 @@ class Plugin:
         Called with the settings whose values changed.
         """
 
+    def export_state(self) -> JSON:
+        """
+        What a new version of the plugin should start from when it is
+        reloaded: plain data (JSON), handed to its ``import_state``.
+        """
+        return None
+
+    def import_state(self, state: JSON) -> None:
+        """
+        Take over what the previous version exported, on a reload, before
+        ``on_activate``.
+        """
+
 
 class ToolError(Exception):
     """

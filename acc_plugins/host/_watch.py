@@ -1,0 +1,192 @@
+"""
+Following plugin folders: a change to a plugin's files reloads it.
+
+One thread runs ``watchfiles`` (native file-system events) over the
+folders of the loaded plugins.  Changes are debounced: a burst of writes
+(an editor's save, a ``git checkout``) becomes one batch, and each plugin
+touched by the batch is reloaded once, in activation order, so that a
+plugin and what depends on it reload in dependency order.  A plugin in
+``error`` is restarted instead, so that fixing a broken plugin brings it
+back.  Only the manifest and Python sources count; editor swap files,
+``__pycache__`` and the like do not.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, Self
+
+import attrs
+
+from acc_plugins.errors import LoadError
+
+from ._discovery import MANIFEST_NAME
+from ._lifecycle import State
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from ._host import PluginHost
+
+_log = logging.getLogger("acc_plugins.host")
+
+# How long to wait for a burst of changes to end, and how often to look.
+DEBOUNCE_MS: Final = 50
+STEP_MS: Final = 10
+# The watcher thread wakes this often to notice ``stop()``.
+_WAKE_MS: Final = 200
+
+
+@attrs.frozen
+class Reloaded:
+    """
+    What one change did to one plugin.
+
+    Attributes:
+        plugin: The plugin's name.
+
+        seconds: From the change being noticed to the new version serving
+            (or to the refusal).
+
+        error: Why the new version was refused, or None.
+
+        restarted: Whether it was in ``error`` and was started again.
+    """
+
+    plugin: str
+    seconds: float
+    error: str | None = None
+    restarted: bool = False
+
+
+def _relevant(path: Path) -> bool:
+    return path.name == MANIFEST_NAME or (
+        path.suffix == ".py" and "__pycache__" not in path.parts
+    )
+
+
+class Watcher:
+    """
+    Reloads plugins when their files change, until stopped.
+
+    Args:
+        host: The started host whose plugins to follow.
+
+        on_reload: Called with each plugin's outcome, on the watcher's
+            thread.
+
+        debounce_ms: How long a burst of changes may last.
+    """
+
+    def __init__(
+        self,
+        host: PluginHost,
+        *,
+        on_reload: Callable[[Reloaded], object] = lambda _: None,
+        debounce_ms: int = DEBOUNCE_MS,
+    ) -> None:
+        self._host = host
+        self._on_reload = on_reload
+        self._debounce_ms = debounce_ms
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """
+        Start following the plugins' folders (returns once it is).
+        """
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(
+            target=self._run, name="acc-plugins-watch", daemon=True
+        )
+        self._thread.start()
+        self._ready.wait(timeout=5)
+
+    def stop(self) -> None:
+        """
+        Stop following, and wait for a reload in progress to finish.
+        """
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _roots(self) -> dict[Path, str]:
+        return {
+            info.root.resolve(): info.name
+            for info in self._host.plugins()
+            if info.root.is_dir()
+        }
+
+    def _run(self) -> None:
+        from watchfiles import watch  # noqa: PLC0415 -- only when watching
+
+        roots = self._roots()
+        if not roots:
+            self._ready.set()
+            return
+        changes = watch(
+            *roots,
+            stop_event=self._stop,
+            debounce=self._debounce_ms,
+            step=STEP_MS,
+            rust_timeout=_WAKE_MS,
+            yield_on_timeout=True,
+            raise_interrupt=False,
+        )
+        self._ready.set()
+        for batch in changes:
+            if self._stop.is_set():
+                break
+            paths = [Path(path) for _, path in batch]
+            touched = self._plugins_of(paths, roots)
+            if touched:
+                self._apply(touched, time.perf_counter())
+
+    @staticmethod
+    def _plugins_of(paths: Iterable[Path], roots: dict[Path, str]) -> set[str]:
+        touched = set()
+        for path in paths:
+            if not _relevant(path):
+                continue
+            for root, name in roots.items():
+                if path.is_relative_to(root):
+                    touched.add(name)
+        return touched
+
+    def _apply(self, touched: set[str], noticed: float) -> None:
+        order = {info.name: n for n, info in enumerate(self._host.plugins())}
+        for name in sorted(touched, key=lambda n: order.get(n, len(order))):
+            state = self._host.state(name)
+            try:
+                if state is State.ERROR:
+                    self._host.restart(name)
+                    outcome = Reloaded(
+                        name, time.perf_counter() - noticed, restarted=True
+                    )
+                elif state is State.ACTIVE:
+                    self._host.reload(name)
+                    outcome = Reloaded(name, time.perf_counter() - noticed)
+                else:
+                    continue
+            except LoadError as exc:
+                message = str(exc).removeprefix(f"{name}: ")
+                outcome = Reloaded(
+                    name, time.perf_counter() - noticed, error=message
+                )
+            try:
+                self._on_reload(outcome)
+            except Exception:  # noqa: BLE001 -- the caller's bug must not stop watching
+                _log.exception("on_reload callback failed")
