@@ -5,6 +5,7 @@ The ``acc-plugins`` command: arguments in, one API call, text out.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -231,6 +232,54 @@ def call(
     except PluginError as exc:
         _fail(str(exc))
     print_json(result)
+
+
+@cli.command()
+@click.argument(
+    "path",
+    default=".",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+)
+@click.option(
+    "--call",
+    "call_",
+    metavar="'TOOL [KEY=VALUE ...]'",
+    help=(
+        "Run this tool call after the start and after each reload, and "
+        "show its result (one quoted string, as a shell would split it)."
+    ),
+)
+@click.option(
+    "--max-reloads",
+    type=click.IntRange(min=1),
+    help="Stop after this many reloads (for scripts); default: never.",
+)
+@click.pass_context
+def dev(
+    ctx: click.Context,
+    path: Path,
+    call_: str | None,
+    max_reloads: int | None,
+) -> None:
+    """
+    The plugin author's loop: load the plugin in PATH (default: here),
+    reload it whenever its files change, and print each reload with its
+    time, errors with their source lines, the plugin's log, and the
+    result of --call after each reload.
+    """
+    from ._dev import run_dev  # noqa: PLC0415 -- kept with its command
+
+    ctx.obj["paths"] = [path]
+    call = None
+    if call_ is not None:
+        try:
+            words = shlex.split(call_)
+        except ValueError as exc:
+            _fail(f"--call: {exc}")
+        if not words:
+            _fail("--call needs a tool name")
+        call = (words[0], _parse_pairs(tuple(words[1:])))
+    run_dev(_host(ctx), call, max_reloads)
 
 
 @cli.command()

@@ -54,12 +54,15 @@ class Reloaded:
 
         error: Why the new version was refused, or None.
 
+        location: ``"file:line"`` of the error, when known.
+
         restarted: Whether it was in ``error`` and was started again.
     """
 
     plugin: str
     seconds: float
     error: str | None = None
+    location: str | None = None
     restarted: bool = False
 
 
@@ -183,8 +186,17 @@ class Watcher:
                     continue
             except LoadError as exc:
                 message = str(exc).removeprefix(f"{name}: ")
+                location = getattr(exc, "location", None)
+                if location is None:  # a failed restart: the record knows
+                    failure = self._host.info(name).last_error
+                    location = failure.location if failure else None
+                if location and message.startswith(f"{location}: "):
+                    message = message.removeprefix(f"{location}: ")
                 outcome = Reloaded(
-                    name, time.perf_counter() - noticed, error=message
+                    name,
+                    time.perf_counter() - noticed,
+                    error=message,
+                    location=location,
                 )
             try:
                 self._on_reload(outcome)
