@@ -8,6 +8,7 @@ from ._lifecycle import State, Transition
 from ._record import CallStats, Failure, PluginInfo, ToolInfo
 from ._stats import PluginStats
 from ._validate import ValidationReport, validate_plugin
+from ._watch import Reloaded, Watcher
 
 
 __all__ = [
@@ -18,9 +19,11 @@ __all__ = [
     "PluginHost",
     "PluginInfo",
     "PluginStats",
+    "Reloaded",
     "State",
     "ToolInfo",
     "Transition",
     "ValidationReport",
+    "Watcher",
     "validate_plugin",
 ]
