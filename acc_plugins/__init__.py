@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from acc_plugins.errors import (
     CompileError,
+    ConfigError,
     DependencyError,
     LoadError,
     ManifestError,
@@ -37,6 +38,7 @@ from acc_plugins.host import (
 __all__ = [
     "ClaudeProvider",
     "CompileError",
+    "ConfigError",
     "DependencyError",
     "FakeClaude",
     "LoadError",

@@ -38,14 +38,10 @@ class PluginError(Exception):
     """
 
 
-class ManifestError(PluginError, ValueError):
+class _FileProblems(Exception):  # noqa: N818 -- a mixin, not raised itself
     """
-    A ``plugin.toml`` is malformed or invalid.
-
-    Attributes:
-        path: The manifest file, or ``"plugin.toml"`` for text without one.
-
-        problems: Every problem found, each ``"field.path: reason"``.
+    An error that lists every problem found in one file, one per line,
+    each after the file's path.
     """
 
     def __init__(self, path: str, problems: Sequence[str]) -> None:
@@ -54,6 +50,17 @@ class ManifestError(PluginError, ValueError):
         super().__init__(
             "\n".join(f"{path}: {problem}" for problem in self.problems)
         )
+
+
+class ManifestError(_FileProblems, PluginError, ValueError):
+    """
+    A ``plugin.toml`` is malformed or invalid.
+
+    Attributes:
+        path: The manifest file, or ``"plugin.toml"`` for text without one.
+
+        problems: Every problem found, each ``"field.path: reason"``.
+    """
 
 
 class SandboxError(PluginError):
@@ -244,7 +251,7 @@ class MarketplaceError(PluginError):
     """
 
 
-class PolicyError(ValueError):
+class PolicyError(_FileProblems, ValueError):
     """
     An administrator's policy file is malformed or invalid.
 
@@ -254,9 +261,13 @@ class PolicyError(ValueError):
         problems: Every problem found, each ``"key.path: reason"``.
     """
 
-    def __init__(self, path: str, problems: Sequence[str]) -> None:
-        self.path = path
-        self.problems = list(problems)
-        super().__init__(
-            "\n".join(f"{path}: {problem}" for problem in self.problems)
-        )
+
+class ConfigError(_FileProblems, ValueError):
+    """
+    A configuration file, or a value for a setting, is invalid.
+
+    Attributes:
+        path: The file (or ``"<plugin>"`` for a value given directly).
+
+        problems: Every problem found, each ``"key.path: reason"``.
+    """

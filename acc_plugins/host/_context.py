@@ -73,7 +73,7 @@ def build_context(
     *,
     granted: frozenset[str],
     dependencies: frozenset[str],
-    settings: Mapping[str, object],
+    settings: dict[str, object],
     capabilities: Capabilities,
     log_lines: list[str],
     outside: Mapping[str, object] | None = None,
@@ -90,7 +90,8 @@ def build_context(
         dependencies: Names of the plugins it declares it depends on; their
             tools are callable without a further grant.
 
-        settings: Its current settings (copied here).
+        settings: Its settings, shown read-only and kept live: the host
+            updates this dict when the configuration changes.
 
         capabilities: What the host provides.
 
@@ -185,12 +186,8 @@ def build_context(
         "Context",
         plugin=plugin,
         log=log,
-        settings=types.MappingProxyType(
-            {
-                k: tuple(v) if isinstance(v, list) else v
-                for k, v in settings.items()
-            }
-        ),
+        # Live: the host updates the dict when the configuration changes.
+        settings=types.MappingProxyType(settings),
         storage=facade(
             "Storage",
             get=shielded(storage_get),

@@ -26,10 +26,12 @@ from acc_plugins.sandbox import BytecodeCache
 from acc_plugins.security import AuditKind, AuditLog, Policy, Severity
 
 from ._allowance import Allowance
+from ._config import CONFIG_NAME, ConfigFile, Layers, SecretStore
 from ._context import Capabilities, build_context
 from ._discovery import MANIFEST_NAME, default_paths, discover
 from ._events import EventBus
 from ._hostcalls import HostCalls
+from ._hostconfig import HostConfig
 from ._hostisolation import HostIsolation
 from ._hostsecurity import HostSecurity
 from ._isolated import WorkerGone
@@ -39,7 +41,6 @@ from ._loader import (
     construct,
     load_entry_class,
     manifest_of,
-    settings_of,
 )
 from ._prompts import HostPrompts
 from ._record import (
@@ -79,7 +80,12 @@ def _library_version() -> Version:
 
 
 class PluginHost(
-    HostCalls, HostSecurity, HostIsolation, HostPrompts, HostReload
+    HostCalls,
+    HostSecurity,
+    HostIsolation,
+    HostPrompts,
+    HostReload,
+    HostConfig,
 ):
     """
     Discovers, loads and runs sandboxed plugins, and dispatches calls to
@@ -97,7 +103,12 @@ class PluginHost(
 
         data_dir: Where plugin storage lives.
 
-        settings: Setting values per plugin, over the manifest defaults.
+        settings: Setting values per plugin, over the configuration files
+            (only the policy's enforced values rank higher).
+
+        config_dir: Where the user's ``config.toml`` lives; the user
+            config folder by default.  The project's is
+            ``<workspace>/.acc/config.toml``.
 
         scan_threshold: Plugins whose code the static scanner rates at this
             severity or above are not loaded; None turns the scan off.
@@ -132,6 +143,7 @@ class PluginHost(
         tool_fallback: Callable[[str, dict[str, object]], object]
         | None = None,
         policy: Policy | None = None,
+        config_dir: str | Path | None = None,
     ) -> None:
         self._paths = (
             [Path(p) for p in paths] if paths is not None else default_paths()
@@ -179,6 +191,20 @@ class PluginHost(
         self._events.forward = self._forward
         self._reload_lock = threading.RLock()
         self._watchers = []
+        user_config = (
+            Path(config_dir)
+            if config_dir is not None
+            else platformdirs.user_config_path("acc-plugins", appauthor=False)
+        )
+        self._layers = Layers(
+            (
+                ConfigFile(user_config / CONFIG_NAME),
+                ConfigFile(self._workspace / ".acc" / CONFIG_NAME),
+            ),
+            SecretStore(self._data_dir / "secrets.json"),
+            self._policy.settings,
+        )
+        self._config_read = None
         self._sdk = sdk_members()
 
     def __repr__(self) -> str:
@@ -292,9 +318,14 @@ class PluginHost(
                 self._records[name],
                 Failure(str(error).split(": ", 1)[-1], kind="DependencyError"),
             )
+        self._read_config()
         for name in resolution.order:
             record = self._records[name]
-            if self._load(record):
+            if not self._enabled(name):
+                record.lifecycle.move(
+                    State.DEACTIVATED, "disabled in the configuration"
+                )
+            elif self._load(record):
                 self._activate(record)
 
     def _admit(self, root: Path) -> PluginRecord | None:
@@ -384,6 +415,7 @@ class PluginHost(
             BaseException: Whatever stopped it.
         """
         manifest = manifest_of(record)
+        record.settings = self._values_of(record)
         scan_gate(record, self._cache.directory / "scan", self._scan_threshold)
         isolation = self._policy.isolation or manifest.plugin.isolation
         if isolation is IsolationMode.SUBPROCESS and self._spawns_workers:
@@ -397,7 +429,7 @@ class PluginHost(
             record.name,
             granted=effective,
             dependencies=frozenset(d.name for d in manifest.dependencies),
-            settings=settings_of(record, self._settings.get(record.name, {})),
+            settings=record.settings,
             capabilities=self._capabilities(),
             log_lines=record.log,
             outside=outside,

@@ -18,6 +18,7 @@ from acc_plugins.errors import (
 )
 from acc_plugins.sdk import Step, Workflow
 
+from ._hostconfig import plain_values
 from ._isolated import RemoteTool, Worker, WorkerGone
 from ._lifecycle import SERVING, State
 from ._loader import manifest_of
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from acc_plugins.security import Policy
 
     from ._claude import ClaudeProvider
+    from ._config import Layers
     from ._record import PluginRecord
     from ._registry import Registry
 
@@ -71,6 +73,7 @@ class HostIsolation:
     _workspace: Path
     _claude: ClaudeProvider | None
     _registry: Registry
+    _layers: Layers
     _records: dict[str, PluginRecord]
     _policy: Policy
     _breach_limit: int
@@ -124,6 +127,9 @@ class HostIsolation:
                     "ceilings": self._policy.ceilings,
                 },
                 "breach_limit": self._breach_limit,
+                "config_dir": str(self._layers.files[0].path.parent),
+                # The values this host settled, from every layer.
+                "settings": plain_values(record.settings),
             },
             timeout=manifest.limits.timeout_ms / 1000,
             on_request=lambda message: self._serve_worker(record, message),

@@ -47,7 +47,8 @@ SERVING: Final = frozenset({State.ACTIVE, State.RELOADING})
 # Every allowed move, as a literal table.
 TRANSITIONS: Final[dict[State, frozenset[State]]] = {
     _S.DISCOVERED: frozenset(
-        {_S.LOADED, _S.ERROR, _S.UNLOADED, _S.QUARANTINED}
+        # Deactivated without loading: disabled in the configuration.
+        {_S.LOADED, _S.DEACTIVATED, _S.ERROR, _S.UNLOADED, _S.QUARANTINED}
     ),
     _S.LOADED: frozenset({_S.ACTIVE, _S.ERROR, _S.UNLOADED, _S.QUARANTINED}),
     _S.ACTIVE: frozenset(
@@ -55,7 +56,8 @@ TRANSITIONS: Final[dict[State, frozenset[State]]] = {
     ),
     _S.RELOADING: frozenset({_S.ACTIVE, _S.ERROR}),
     _S.DEACTIVATED: frozenset(
-        {_S.ACTIVE, _S.UNLOADED, _S.ERROR, _S.QUARANTINED}
+        # Back to discovered: enabled, but never loaded.
+        {_S.ACTIVE, _S.DISCOVERED, _S.UNLOADED, _S.ERROR, _S.QUARANTINED}
     ),
     _S.ERROR: frozenset({_S.DISCOVERED, _S.UNLOADED, _S.QUARANTINED}),
     _S.QUARANTINED: frozenset({_S.DISCOVERED, _S.UNLOADED}),

@@ -110,28 +110,3 @@ def construct(record: PluginRecord, cls: type[Plugin], ctx: Context) -> None:
         instance = call_plugin(record, f"{record.name} (constructor)", cls, ())
     record.instance = instance  # type: ignore[assignment]
     collect(record, cls)
-
-
-def settings_of(
-    record: PluginRecord, overrides: Mapping[str, object]
-) -> dict[str, object]:
-    """
-    The plugin's settings: manifest defaults under checked *overrides*.
-
-    Raises:
-        LoadError: If an override names no setting or has a bad value.
-    """
-    manifest = manifest_of(record)
-    values: dict[str, object] = {s.key: s.default for s in manifest.settings}
-    by_key = {s.key: s for s in manifest.settings}
-    for key, value in overrides.items():
-        setting = by_key.get(key)
-        if setting is None:
-            msg = f"has no setting {key!r}"
-            raise LoadError(record.name, msg)
-        try:
-            values[key] = setting.check(value)
-        except ValueError as exc:
-            msg = f"setting {key!r}: {exc}"
-            raise LoadError(record.name, msg) from None
-    return values

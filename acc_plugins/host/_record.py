@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import traceback
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -155,6 +155,8 @@ class PluginRecord:
     workflows: dict[str, Workflow] = attrs.Factory(dict)
     hooks: list[HookSpec] = attrs.Factory(list)
     prompts: list[PromptSpec] = attrs.Factory(list)
+    # The current setting values; ctx.settings shows this dict read-only.
+    settings: dict[str, Any] = attrs.Factory(dict)
     last_error: Failure | None = None
     log: list[str] = attrs.Factory(list)
     stats: CallStats = attrs.Factory(CallStats)

@@ -178,6 +178,10 @@ def _perform(host: Any, own: Any, message: dict[str, Any]) -> Any:
         )
     if op == "prompt":
         return host._own_prompt(own, message["agent"], message["task"])  # noqa: SLF001 -- our own inner host
+    if op == "configure":
+        host._settings[own.name] = dict(message["values"])  # noqa: SLF001 -- our own inner host
+        host._apply_values(own)  # noqa: SLF001
+        return None
     if op == "emit":
         return host.emit(
             message["name"], message.get("payload"), source="host"
@@ -214,6 +218,8 @@ def main() -> None:
         scan_threshold=None,  # the host scanned before starting us
         policy=_policy(config.get("policy")),
         breach_limit=int(config.get("breach_limit", 5)),
+        config_dir=config.get("config_dir"),
+        settings={name: dict(config.get("settings") or {})},
         tool_fallback=lambda tool, arguments: link.request(
             "call_tool", tool=tool, arguments=arguments
         ),

@@ -17,6 +17,9 @@ A policy is a TOML file::
     [quarantine]
     breaches = 3                  # budget breaches before quarantine
 
+    [settings.code-reviewer]      # values no user or project may change
+    style = "strict"
+
     [limits]                      # ceilings on every plugin's [limits]
     timeout-ms = 10000
     memory-mb = 256
@@ -44,7 +47,7 @@ from ._rules import Severity
 
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from pathlib import Path
 
 _E = TypeVar("_E", IsolationMode, Severity)
@@ -56,6 +59,8 @@ _TABLES: Final = {
     "quarantine": {"breaches"},
     "limits": {f.name.replace("_", "-") for f in attrs.fields(Limits)},
 }
+# Tables whose keys are free (plugin names); checked on their own.
+_OPEN_TABLES: Final = {"settings"}
 
 
 def _compile(patterns: Iterable[str]) -> re.Pattern[str] | None:
@@ -86,6 +91,10 @@ class Policy:
         ceilings: ``(Limits attribute, ceiling)`` pairs: no plugin's
             ``[limits]`` value may be higher.
 
+        settings: Setting values enforced per plugin, over every
+            configuration file (checked against the plugin's manifest
+            when it loads).
+
         source: Where the policy came from, for messages.
     """
 
@@ -95,6 +104,7 @@ class Policy:
     scan_blocks: Severity | None = None
     breach_limit: int | None = None
     ceilings: tuple[tuple[str, float], ...] = ()
+    settings: Mapping[str, Mapping[str, Any]] = attrs.Factory(dict)
     source: str = "the default policy"
     _allowed: re.Pattern[str] | None = attrs.field(
         init=False, eq=False, repr=False
@@ -162,6 +172,8 @@ class Policy:
         """
         problems: list[str] = []
         for table, value in data.items():
+            if table in _OPEN_TABLES:
+                continue
             if table not in _TABLES:
                 problems.append(f"{table}: unknown table")
             elif not isinstance(value, dict):
@@ -188,6 +200,7 @@ class Policy:
         )
         breaches = _breaches(data.get("quarantine"), problems)
         ceilings = _ceilings(data.get("limits"), problems)
+        settings = _settings(data.get("settings"), problems)
         if problems:
             raise PolicyError(source, problems)
         return cls(
@@ -197,6 +210,7 @@ class Policy:
             scan_blocks=blocks,
             breach_limit=breaches,
             ceilings=ceilings,
+            settings=settings,
             source=source,
         )
 
@@ -265,3 +279,18 @@ def _ceilings(
             continue
         found.append((attribute, value))
     return tuple(found)
+
+
+def _settings(table: object, problems: list[str]) -> dict[str, dict[str, Any]]:
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        problems.append("settings: must be a table of plugins")
+        return {}
+    found = {}
+    for plugin, values in table.items():
+        if not isinstance(values, dict):
+            problems.append(f"settings.{plugin}: must be a table of values")
+            continue
+        found[plugin] = dict(values)
+    return found

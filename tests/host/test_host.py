@@ -62,6 +62,7 @@ def started_host(home: Path, **kwargs: object) -> PluginHost:
         [home / "plugins"],
         cache_dir=home / "cache",
         data_dir=home / "data",
+        config_dir=home / "config",
         **kwargs,  # type: ignore[arg-type]
     )
     host.start()

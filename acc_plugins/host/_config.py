@@ -1,0 +1,423 @@
+"""
+Configuration: which plugins are enabled and what their settings are, in
+layered TOML files, with secrets kept apart.
+
+A value comes from the first layer that has it, highest first:
+
+1. the administrator's policy (``[settings.<plugin>]`` in the policy file),
+2. the project's ``./.acc/config.toml``,
+3. the user's ``config.toml`` (in the user config folder),
+4. the manifest's default.
+
+A configuration file looks like this::
+
+    [plugins.text-tools]
+    enabled = true
+
+    [plugins.text-tools.settings]
+    max_words = 200
+
+Secret settings never go into a file that may be shared: their values
+live in ``secrets.json`` in the data folder, readable by the user only,
+and are shown masked.  Files are written atomically (a temporary file
+renamed into place) under a lock, so a reader sees the old file or the
+new one, never a torn one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import math
+import os
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from acc_plugins.errors import ConfigError
+from acc_plugins.manifest import Setting, SettingType
+
+from ._jsonstore import JsonStore
+
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+
+    from acc_plugins.manifest import Manifest
+
+CONFIG_NAME: Final = "config.toml"
+MASK: Final = "********"
+
+
+@attrs.frozen
+class PluginConfig:
+    """
+    What one configuration file says about one plugin.
+
+    Attributes:
+        enabled: Whether it should run; None if the file does not say.
+
+        settings: Setting values by key, as written.
+    """
+
+    enabled: bool | None = None
+    settings: Mapping[str, Any] = attrs.Factory(dict)
+
+
+def _problems_of(data: object) -> list[str]:
+    if not isinstance(data, dict):
+        return ["must be a table"]
+    problems = [f"{key}: unknown table" for key in data if key != "plugins"]
+    plugins = data.get("plugins", {})
+    if not isinstance(plugins, dict):
+        return [*problems, "plugins: must be a table"]
+    for name, entry in plugins.items():
+        where = f"plugins.{name}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be a table")
+            continue
+        for key, value in entry.items():
+            if key == "enabled":
+                if type(value) is not bool:
+                    problems.append(f"{where}.enabled: must be true or false")
+            elif key == "settings":
+                if not isinstance(value, dict):
+                    problems.append(f"{where}.settings: must be a table")
+            else:
+                problems.append(f"{where}.{key}: unknown key")
+    return problems
+
+
+def _toml_value(value: object) -> str:
+    # The values settings hold: TOML's basic strings accept JSON's escapes.
+    if type(value) is bool:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:
+        if not math.isfinite(value):
+            msg = f"{value!r} cannot be written"
+            raise ValueError(msg)
+        return repr(value)
+    if type(value) is str:
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    msg = f"a {type(value).__name__} cannot be a setting's value"
+    raise ValueError(msg)
+
+
+def to_toml(plugins: Mapping[str, Mapping[str, Any]]) -> str:
+    """
+    The text of a configuration file holding *plugins*: for each plugin,
+    plain keys (``enabled``, ``version``, ``grants``) and a ``settings``
+    table.
+    """
+    lines: list[str] = []
+    for name in sorted(plugins):
+        entry = plugins[name]
+        plain = {k: v for k, v in entry.items() if k != "settings"}
+        lines.append(f"[plugins.{name}]")
+        lines.extend(
+            f"{k} = {_toml_value(v)}" for k, v in sorted(plain.items())
+        )
+        settings = entry.get("settings") or {}
+        if settings:
+            lines.append("")
+            lines.append(f"[plugins.{name}.settings]")
+            lines.extend(
+                f"{k} = {_toml_value(v)}" for k, v in sorted(settings.items())
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def set_or_drop(table: dict[str, Any], key: str, value: Any) -> None:
+    """
+    ``table[key] = value``, or remove *key* for None or an empty table.
+    """
+    if value is None or value == {}:
+        table.pop(key, None)
+    else:
+        table[key] = value
+
+
+class ConfigFile:
+    """
+    One ``config.toml``.
+
+    Args:
+        path: The file; it need not exist.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"<ConfigFile {self.path}>"
+
+    def raw(self) -> dict[str, Any]:
+        """
+        The parsed file (``{}`` if absent).
+
+        Raises:
+            ConfigError: If it is not valid TOML or not a configuration.
+        """
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise ConfigError(str(self.path), [f"unreadable: {exc}"]) from None
+        try:
+            data = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            problem = f"not valid TOML: {exc}"
+            raise ConfigError(str(self.path), [problem]) from None
+        problems = _problems_of(data)
+        if problems:
+            raise ConfigError(str(self.path), problems)
+        return data
+
+    def read(self) -> dict[str, PluginConfig]:
+        """
+        What the file says about each plugin.
+
+        Raises:
+            ConfigError: As ``raw`` does.
+        """
+        plugins = self.raw().get("plugins", {})
+        return {
+            name: PluginConfig(entry.get("enabled"), entry.get("settings", {}))
+            for name, entry in plugins.items()
+        }
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = self.path.with_name(self.path.name + ".lock")
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def change(self, plugin: str, **entry: Any) -> None:
+        """
+        Set keys of *plugin*'s entry (``enabled=False``,
+        ``settings={...}``: the whole settings table), then write the
+        file atomically.  None removes a key.
+
+        Raises:
+            ConfigError: If the file on disk is invalid (it is left alone).
+        """
+        with self._locked():
+            plugins = dict(self.raw().get("plugins", {}))
+            current = dict(plugins.get(plugin, {}))
+            for key, value in entry.items():
+                set_or_drop(current, key, value)
+            set_or_drop(plugins, plugin, current)
+            self._write(to_toml(plugins))
+
+    def _write(self, text: str) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            Path(tmp).replace(self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+class SecretStore(JsonStore):
+    """
+    Secret setting values by plugin, in a file only the user can read
+    (``secrets.json``, mode 0600, in the data folder).
+    """
+
+    def secrets(self, plugin: str) -> dict[str, str]:
+        """
+        *plugin*'s secret values.
+        """
+        entry = self.read().get(plugin)
+        if not isinstance(entry, dict):
+            return {}
+        return {str(k): str(v) for k, v in entry.items()}
+
+    def put(self, plugin: str, key: str, value: str | None) -> None:
+        """
+        Store a secret value, or forget it with None.
+        """
+
+        def change(data: dict[str, Any]) -> None:
+            entry = dict(data.get(plugin) or {})
+            set_or_drop(entry, key, value)
+            set_or_drop(data, plugin, entry)
+
+        self.update(change)
+        with contextlib.suppress(OSError):
+            self.path.chmod(0o600)
+
+
+def check_values(
+    manifest: Manifest, values: Mapping[str, Any], where: str
+) -> dict[str, Any]:
+    """
+    *values* checked against *manifest*'s settings.
+
+    Raises:
+        ConfigError: Naming every unknown key and bad value.
+    """
+    by_key = {s.key: s for s in manifest.settings}
+    checked: dict[str, Any] = {}
+    problems = []
+    for key, value in values.items():
+        setting = by_key.get(key)
+        if setting is None:
+            known = ", ".join(sorted(by_key)) or "none"
+            problems.append(f"{key}: no such setting (it has: {known})")
+            continue
+        try:
+            checked[key] = setting.check(value)
+        except ValueError as exc:
+            problems.append(f"{key}: {exc}")
+    if problems:
+        raise ConfigError(where, problems)
+    return checked
+
+
+def parse_text(setting: Setting, text: str) -> object:
+    """
+    A value typed on a command line, as *setting*'s type.
+
+    Raises:
+        ValueError: If *text* is not a value of that type.
+    """
+    kind = setting.type
+    numbers = {
+        SettingType.INT: (int, "integer"),
+        SettingType.FLOAT: (float, "number"),
+    }
+    if kind in numbers:
+        convert, expected = numbers[kind]
+        try:
+            return convert(text)
+        except ValueError:
+            msg = f"expected {expected}, got {text!r}"
+            raise ValueError(msg) from None
+    if kind is SettingType.BOOL:
+        lowered = text.lower()
+        if lowered in {"true", "yes", "on", "1"}:
+            return True
+        if lowered in {"false", "no", "off", "0"}:
+            return False
+        msg = f"expected true or false, got {text!r}"
+        raise ValueError(msg)
+    if kind is SettingType.LIST:
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except ValueError as exc:
+                msg = f"expected a JSON array of strings: {exc}"
+                raise ValueError(msg) from None
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
+@attrs.frozen
+class Layers:
+    """
+    Every source of configuration, lowest first after the manifest.
+
+    Attributes:
+        files: The configuration files, lowest first (user, project).
+
+        secrets: The secret store.
+
+        enforced: Values the administrator's policy enforces, by plugin.
+    """
+
+    files: tuple[ConfigFile, ...]
+    secrets: SecretStore
+    enforced: Mapping[str, Mapping[str, Any]] = attrs.Factory(dict)
+
+    def read(self) -> tuple[dict[str, PluginConfig], ...]:
+        """
+        Every file's content, lowest first.
+
+        Raises:
+            ConfigError: If any file is invalid.
+        """
+        return tuple(file.read() for file in self.files)
+
+    def enabled(
+        self, plugin: str, read: Iterable[dict[str, PluginConfig]]
+    ) -> bool:
+        """
+        Whether *plugin* should run: the highest file that says so decides.
+        """
+        decided = True
+        for content in read:
+            entry = content.get(plugin)
+            if entry is not None and entry.enabled is not None:
+                decided = entry.enabled
+        return decided
+
+    def values(
+        self,
+        manifest: Manifest,
+        read: Iterable[dict[str, PluginConfig]],
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """
+        The plugin's setting values, and where each came from.
+
+        Raises:
+            ConfigError: Naming the file and key of every bad value.
+        """
+        name = manifest.plugin.name
+        secret = {
+            s.key for s in manifest.settings if s.type is SettingType.SECRET
+        }
+        values: dict[str, Any] = {s.key: s.default for s in manifest.settings}
+        sources = dict.fromkeys(values, "default")
+        layers: list[tuple[str, Mapping[str, Any]]] = []
+        for file, content in zip(self.files, read, strict=True):
+            entry = content.get(name)
+            if entry is None:
+                continue
+            where = f"{file.path} [plugins.{name}.settings]"
+            leaked = sorted(secret & set(entry.settings))
+            if leaked:
+                problems = [
+                    f"{key}: a secret belongs in the secret store "
+                    "(acc-plugins config set), not in a file"
+                    for key in leaked
+                ]
+                raise ConfigError(where, problems)
+            layers.append((where, entry.settings))
+        layers.append(("the secret store", self.secrets.secrets(name)))
+        layers.append(("the policy", self.enforced.get(name, {})))
+        for where, raw in layers:
+            checked = check_values(manifest, raw, where)
+            values.update(checked)
+            sources.update(dict.fromkeys(checked, where))
+        return values, sources
+
+
+def masked(manifest: Manifest, values: Mapping[str, Any]) -> dict[str, Any]:
+    """
+    *values* with every secret replaced by a mask.
+    """
+    secret = {s.key for s in manifest.settings if s.type is SettingType.SECRET}
+    return {
+        k: (MASK if k in secret and v is not None else v)
+        for k, v in values.items()
+    }
