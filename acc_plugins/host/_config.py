@@ -104,7 +104,8 @@ def _toml_value(value: object) -> str:
             raise ValueError(msg)
         return repr(value)
     if type(value) is str:
-        return json.dumps(value, ensure_ascii=False)
+        # JSON leaves DEL raw; TOML wants every control character escaped.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     msg = f"a {type(value).__name__} cannot be a setting's value"

@@ -406,6 +406,11 @@ class PluginHost(
         record.lifecycle.move(State.LOADED, how)
         return True
 
+    def _isolated(self, record: PluginRecord) -> bool:
+        manifest = manifest_of(record)
+        isolation = self._policy.isolation or manifest.plugin.isolation
+        return isolation is IsolationMode.SUBPROCESS and self._spawns_workers
+
     def _build(self, record: PluginRecord) -> None:
         """
         Scan, compile, run and instantiate the plugin (or start its
@@ -417,8 +422,7 @@ class PluginHost(
         manifest = manifest_of(record)
         record.settings = self._values_of(record)
         scan_gate(record, self._cache.directory / "scan", self._scan_threshold)
-        isolation = self._policy.isolation or manifest.plugin.isolation
-        if isolation is IsolationMode.SUBPROCESS and self._spawns_workers:
+        if self._isolated(record):
             self._load_isolated(record)
             return
         cls = load_entry_class(record, cache=self._cache, sdk=self._sdk)
@@ -562,6 +566,12 @@ class PluginHost(
             msg = f"is {record.state.value}, not deactivated"
             raise LoadError(name, msg)
         if record.instance is None and record.remote is None:
+            if not self._isolated(record):
+                # Disabled when the host started: it was never loaded.
+                record.lifecycle.move(State.DISCOVERED, "enabled")
+                if not (self._load(record) and self._activate(record)):
+                    raise LoadError(name, str(record.last_error))
+                return
             try:  # an isolated plugin: its worker ended when deactivated
                 self._load_isolated(record)
             except (PluginCallError, WorkerGone) as exc:

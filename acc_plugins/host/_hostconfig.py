@@ -221,7 +221,8 @@ class HostConfig:
             return
         current.update(values)
         if record.remote is not None:
-            message = {"op": "configure", "values": plain_values(values)}
+            given = plain_values(values, set_only=True)
+            message = {"op": "configure", "values": given}
             with contextlib.suppress(PluginCallError):
                 self._forward(record, f"{record.name}.configure", message)  # type: ignore[attr-defined]
             return
@@ -229,7 +230,15 @@ class HostConfig:
             call_method(record, "on_config_change", plain_values(changed))
 
 
-def plain_values(values: Mapping[str, Any]) -> dict[str, Any]:
+def plain_values(
+    values: Mapping[str, Any], *, set_only: bool = False
+) -> dict[str, Any]:
+    """
+    *values* as JSON (lists, not tuples); without the unset ones (a secret
+    nobody set) if *set_only*.
+    """
     return {
-        k: list(v) if isinstance(v, tuple) else v for k, v in values.items()
+        k: list(v) if isinstance(v, tuple) else v
+        for k, v in values.items()
+        if not (set_only and v is None)
     }

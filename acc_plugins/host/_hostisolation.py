@@ -129,7 +129,7 @@ class HostIsolation:
                 "breach_limit": self._breach_limit,
                 "config_dir": str(self._layers.files[0].path.parent),
                 # The values this host settled, from every layer.
-                "settings": plain_values(record.settings),
+                "settings": plain_values(record.settings, set_only=True),
             },
             timeout=manifest.limits.timeout_ms / 1000,
             on_request=lambda message: self._serve_worker(record, message),
