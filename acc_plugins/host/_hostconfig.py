@@ -25,6 +25,7 @@ from ._loader import call_method, manifest_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from pathlib import Path
 
     from ._record import PluginRecord
 
@@ -87,6 +88,13 @@ class HostConfig:
         return self._layers.enabled(name, self._config_read)
 
     # -- the API ----------------------------------------------------------
+
+    def config_files(self) -> list[Path]:
+        """
+        The configuration files, lowest layer first: the user's, then the
+        project's.
+        """
+        return [file.path for file in self._layers.files]
 
     def config(self, name: str) -> dict[str, dict[str, Any]]:
         """

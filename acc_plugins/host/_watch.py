@@ -9,6 +9,10 @@ plugin and what depends on it reload in dependency order.  A plugin in
 ``error`` is restarted instead, so that fixing a broken plugin brings it
 back.  Only the manifest and Python sources count; editor swap files,
 ``__pycache__`` and the like do not.
+
+The configuration files are followed too (those whose folder exists when
+watching starts): a change to one applies the configuration again, so a
+hand edit reaches running plugins, or is reported if it is invalid.
 """
 
 from __future__ import annotations
@@ -133,15 +137,24 @@ class Watcher:
             if info.root.is_dir()
         }
 
+    def _config_files(self) -> set[Path]:
+        return {
+            path.resolve()
+            for path in self._host.config_files()
+            if path.parent.is_dir()
+        }
+
     def _run(self) -> None:
         from watchfiles import watch  # noqa: PLC0415 -- only when watching
 
         roots = self._roots()
-        if not roots:
+        configs = self._config_files()
+        folders = set(roots) | {path.parent for path in configs}
+        if not folders:
             self._ready.set()
             return
         changes = watch(
-            *roots,
+            *sorted(folders),
             stop_event=self._stop,
             debounce=self._debounce_ms,
             step=STEP_MS,
@@ -154,6 +167,8 @@ class Watcher:
             if self._stop.is_set():
                 break
             paths = [Path(path) for _, path in batch]
+            if any(path.resolve() in configs for path in paths):
+                self._host.apply_config()
             touched = self._plugins_of(paths, roots)
             if touched:
                 self._apply(touched, time.perf_counter())

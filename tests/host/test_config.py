@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -292,3 +293,22 @@ def test_a_writer_killed_mid_write_leaves_a_whole_file(tmp_path):
         assert isinstance(width, int)
     leftovers = [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
     assert len(leftovers) <= 20  # a killed writer may leave its temporary file
+
+
+def test_a_hand_edit_reaches_plugins_while_the_host_watches(home):
+    path = user_config(home).path
+    path.parent.mkdir(parents=True)
+    path.write_text("[plugins.tunable.settings]\nwidth = 50\n")
+    host = started_host(home)
+    watcher = host.watch(debounce_ms=20)
+    try:
+        assert host.call_tool("tunable.current")["width"] == 50
+        path.write_text("[plugins.tunable.settings]\nwidth = 51\n")
+        deadline = time.monotonic() + 10
+        while host.call_tool("tunable.current")["width"] != 51:
+            assert time.monotonic() < deadline, "the edit never arrived"
+            time.sleep(0.01)
+        assert host.call_tool("tunable.seen") == [{"width": 51}]
+    finally:
+        watcher.stop()
+        host.stop()
