@@ -24,6 +24,7 @@ def _run(tmp_path):
         options += [
             f"--cache-dir={tmp_path / 'cache'}",
             f"--data-dir={tmp_path / 'data'}",
+            f"--config-dir={tmp_path / 'config'}",
         ]
         return CliRunner().invoke(
             cli,

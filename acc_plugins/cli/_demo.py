@@ -110,6 +110,7 @@ def _run(out: Console, home: Path) -> int:
         claude=claude,
         cache_dir=home / "cache",
         data_dir=home / "data",
+        config_dir=home / "config",
     ) as host:
         out.print(plugins_table(host.plugins()))
 
@@ -213,6 +214,7 @@ def _hostile(
         [root],
         cache_dir=home / "cache",
         data_dir=home / "data-unscanned",
+        config_dir=home / "config",
         scan_threshold=None,
     ) as unscanned:
         for tool, attempt in HOSTILE_TOOLS:
@@ -258,6 +260,7 @@ def _isolated(
         [root],
         cache_dir=home / "cache",
         data_dir=home / "data-isolated",
+        config_dir=home / "config",
         scan_threshold=None,
         policy=Policy(isolation=IsolationMode.SUBPROCESS),
     ) as isolated:

@@ -44,6 +44,7 @@ def _host(ctx: click.Context) -> PluginHost:
         claude=FakeClaude() if options["fake_claude"] else None,
         cache_dir=options["cache_dir"],
         data_dir=options["data_dir"],
+        config_dir=options.get("config_dir"),
         scan_threshold=None if blocks == "off" else Severity(blocks),
         policy=policy,
     )
@@ -78,6 +79,15 @@ def _fail(message: str) -> None:
     help="Where plugin storage lives.",
 )
 @click.option(
+    "--config-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="ACC_PLUGINS_CONFIG_DIR",
+    help=(
+        "Where the user's config.toml lives (default: the user config "
+        "folder). Also ACC_PLUGINS_CONFIG_DIR."
+    ),
+)
+@click.option(
     "--fake-claude/--no-fake-claude",
     default=True,
     show_default=True,
@@ -107,6 +117,7 @@ def cli(  # noqa: PLR0917 -- click passes each option as an argument
     paths: tuple[Path, ...],
     cache_dir: Path | None,
     data_dir: Path | None,
+    config_dir: Path | None,
     fake_claude: bool,
     scan_blocks: str,
     policy: Path | None,
@@ -118,6 +129,7 @@ def cli(  # noqa: PLR0917 -- click passes each option as an argument
         "paths": list(paths),
         "cache_dir": cache_dir,
         "data_dir": data_dir,
+        "config_dir": config_dir,
         "fake_claude": fake_claude,
         "scan_blocks": scan_blocks,
         "policy": policy,
@@ -322,11 +334,15 @@ def modules() -> None:
 
 def _register() -> None:
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
+    from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
     from ._permissions import permissions  # noqa: PLC0415 -- likewise
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
     from ._scan import scan  # noqa: PLC0415 -- likewise
     from ._stats import stats  # noqa: PLC0415 -- likewise
 
+    cli.add_command(config)
+    cli.add_command(enable)
+    cli.add_command(disable)
     cli.add_command(scan)
     cli.add_command(stats)
     cli.add_command(audit)

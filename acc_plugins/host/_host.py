@@ -27,6 +27,7 @@ from acc_plugins.security import AuditKind, AuditLog, Policy, Severity
 
 from ._allowance import Allowance
 from ._config import CONFIG_NAME, ConfigFile, Layers, SecretStore
+from ._configshare import HostConfigShare
 from ._context import Capabilities, build_context
 from ._discovery import MANIFEST_NAME, default_paths, discover
 from ._events import EventBus
@@ -86,6 +87,7 @@ class PluginHost(
     HostPrompts,
     HostReload,
     HostConfig,
+    HostConfigShare,
 ):
     """
     Discovers, loads and runs sandboxed plugins, and dispatches calls to
@@ -533,6 +535,19 @@ class PluginHost(
                 for d in manifest_of(self._records[other]).dependencies
             )
         ]
+
+    def dependents(self, name: str) -> list[str]:
+        """
+        The active plugins that need *name*, directly or not, in the order
+        they would stop.
+        """
+        self._record(name)
+        found: list[str] = []
+        for dependent in self._dependents(name):
+            for other in [*self.dependents(dependent), dependent]:
+                if other not in found:
+                    found.append(other)
+        return found
 
     def deactivate(self, name: str) -> None:
         """

@@ -16,9 +16,15 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from acc_plugins.errors import ConfigError, LoadError, PluginCallError
-from acc_plugins.manifest import SettingType
+from acc_plugins.manifest import Setting, SettingType
 
-from ._config import ConfigFile, Layers, PluginConfig, check_values, masked
+from ._config import (
+    ConfigFile,
+    Layers,
+    PluginConfig,
+    check_values,
+    masked,
+)
 from ._lifecycle import State
 from ._loader import call_method, manifest_of
 
@@ -119,6 +125,22 @@ class HostConfig:
             for s in manifest.settings
         }
 
+    def setting(self, name: str, key: str) -> Setting:
+        """
+        The declaration of one of a plugin's settings.
+
+        Raises:
+            ConfigError: If the plugin has no such setting.
+        """
+        manifest = manifest_of(self._record(name))  # type: ignore[attr-defined]
+        by_key = {s.key: s for s in manifest.settings}
+        if key not in by_key:
+            known = ", ".join(sorted(by_key)) or "none"
+            where = f"setting {name}.{key}"
+            problem = f"no such setting (it has: {known})"
+            raise ConfigError(where, [problem])
+        return by_key[key]
+
     def configure(
         self, name: str, key: str, value: object, *, project: bool = False
     ) -> None:
@@ -153,14 +175,7 @@ class HostConfig:
             ConfigError: If the plugin has no such setting.
         """
         record = self._record(name)  # type: ignore[attr-defined]
-        manifest = manifest_of(record)
-        by_key = {s.key: s for s in manifest.settings}
-        if key not in by_key:
-            known = ", ".join(sorted(by_key)) or "none"
-            where = f"setting {name}.{key}"
-            problem = f"no such setting (it has: {known})"
-            raise ConfigError(where, [problem])
-        if by_key[key].type is SettingType.SECRET:
+        if self.setting(name, key).type is SettingType.SECRET:
             self._layers.secrets.put(record.name, key, None)
         else:
             self._write_setting(record.name, key, None, project=project)

@@ -1,0 +1,176 @@
+"""
+Sharing a team's setup: ``export_config`` writes every plugin's version,
+enabled flag, grants and settings (never secrets) as TOML, and
+``import_config`` checks such a file completely before applying any of it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from typing import TYPE_CHECKING, Any
+
+from acc_plugins.errors import ConfigError
+from acc_plugins.manifest import SettingType
+
+from ._config import check_values, to_toml
+from ._hostconfig import plain_values
+
+
+if TYPE_CHECKING:
+    from ._config import Layers
+    from ._record import PluginRecord
+
+
+_EXPORT_KEYS = frozenset({"version", "enabled", "grants", "settings"})
+
+
+class HostConfigShare:
+    """
+    Exporting and importing a team's setup: plugins, versions, enabled
+    flags, grants and settings, never secrets.
+    """
+
+    _records: dict[str, PluginRecord]
+    _layers: Layers
+
+    def export_config(self) -> str:
+        """
+        The setup of every plugin with a valid manifest, as TOML: its
+        version, whether it is enabled, what the user granted it, and the
+        setting values the configuration files give it (secrets left out).
+
+        Raises:
+            ConfigError: If a configuration file is invalid.
+        """
+        read = self._layers.read()
+        plugins: dict[str, dict[str, Any]] = {}
+        for name, record in sorted(self._records.items()):
+            if record.manifest is None:
+                continue
+            secret = {
+                s.key
+                for s in record.manifest.settings
+                if s.type is SettingType.SECRET
+            }
+            settings: dict[str, Any] = {}
+            for content in read:  # lowest first: higher files win
+                entry = content.get(name)
+                if entry is not None:
+                    settings.update(entry.settings)
+            granted = self.grant_store.granted(name)  # type: ignore[attr-defined]
+            plugins[name] = {
+                "version": str(record.manifest.plugin.version),
+                "enabled": self._layers.enabled(name, read),
+                "grants": sorted(granted or ()),
+                "settings": {
+                    k: v for k, v in settings.items() if k not in secret
+                },
+            }
+        header = (
+            "# acc-plugins configuration export: plugins, versions, enabled "
+            "flags,\n# grants and settings (secrets are never exported).\n\n"
+        )
+        return header + to_toml(plugins)
+
+    def import_config(
+        self, text: str, *, source: str, project: bool = False
+    ) -> list[str]:
+        """
+        Apply an exported setup: enabled flags and settings go into the
+        user's configuration (or the project's), grants into the grant
+        store.  Everything is checked first; on any problem nothing
+        changes.
+
+        Returns:
+            Warnings (a version that differs from the installed one).
+
+        Raises:
+            ConfigError: Naming every problem.
+        """
+        plans, warnings = self._import_plans(text, source)
+        file = self._layers.files[-1 if project else 0]
+        for name, entry in plans.items():
+            if "grants" in entry:
+                self.grant(name, entry["grants"])  # type: ignore[attr-defined]
+            file.change(
+                name,
+                enabled=entry.get("enabled"),
+                settings=plain_values(entry.get("settings", {})) or None,
+            )
+        self.apply_config()  # type: ignore[attr-defined]
+        return warnings
+
+    def _import_plans(
+        self, text: str, source: str
+    ) -> tuple[dict[str, dict[str, Any]], list[str]]:
+        from acc_plugins.manifest import parse_permission  # noqa: PLC0415
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(source, [f"not valid TOML: {exc}"]) from None
+        plugins = data.get("plugins")
+        problems = [
+            f"{key}: unknown table" for key in data if key != "plugins"
+        ]
+        if not isinstance(plugins, dict):
+            raise ConfigError(source, [*problems, "plugins: missing table"])
+        plans: dict[str, dict[str, Any]] = {}
+        warnings: list[str] = []
+        for name, entry in sorted(plugins.items()):
+            where = f"plugins.{name}"
+            record = self._records.get(name)
+            if record is None or record.manifest is None:
+                problems.append(f"{where}: no such plugin is installed")
+                continue
+            if not isinstance(entry, dict):
+                problems.append(f"{where}: must be a table")
+                continue
+            problems.extend(
+                f"{where}.{key}: unknown key"
+                for key in entry
+                if key not in _EXPORT_KEYS
+            )
+            plan: dict[str, Any] = {}
+            version = entry.get("version")
+            installed = str(record.manifest.plugin.version)
+            if version is not None and str(version) != installed:
+                warnings.append(
+                    f"{name}: the setup is for version {version}, "
+                    f"{installed} is installed"
+                )
+            if "enabled" in entry:
+                if type(entry["enabled"]) is not bool:
+                    problems.append(f"{where}.enabled: must be true or false")
+                plan["enabled"] = entry["enabled"]
+            try:
+                grants = [
+                    parse_permission(str(p)).canonical
+                    for p in entry.get("grants", [])
+                ]
+            except ValueError as exc:
+                problems.append(f"{where}.grants: {exc}")
+                grants = []
+            if grants:
+                plan["grants"] = grants
+            settings = entry.get("settings", {})
+            secret = {
+                s.key
+                for s in record.manifest.settings
+                if s.type is SettingType.SECRET
+            }
+            leaked = sorted(secret & set(settings))
+            problems.extend(
+                f"{where}.settings.{key}: secrets are not imported"
+                for key in leaked
+            )
+            try:
+                plan["settings"] = check_values(
+                    record.manifest, settings, f"{where}.settings"
+                )
+            except ConfigError as exc:
+                problems.extend(exc.problems)
+            plans[name] = plan
+        if problems:
+            raise ConfigError(source, problems)
+        return plans, warnings

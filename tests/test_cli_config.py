@@ -1,0 +1,119 @@
+"""
+``acc-plugins config``, ``enable`` and ``disable``, end to end.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from acc_plugins.cli import cli
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.fixture(name="run")
+def _run(tmp_path):
+    def run(*args: str, stdin: str | None = None):
+        options = [
+            f"--path={EXAMPLES}",
+            f"--cache-dir={tmp_path / 'cache'}",
+            f"--data-dir={tmp_path / 'data'}",
+            f"--config-dir={tmp_path / 'config'}",
+        ]
+        return CliRunner().invoke(
+            cli, [*options, *args], input=stdin, env={"COLUMNS": "240"}
+        )
+
+    return run
+
+
+def test_set_get_list_and_unset_a_setting(run, tmp_path):
+    result = run("config", "set", "text-tools", "default_width", "17")
+    assert result.exit_code == 0, result.output
+    assert "text-tools.default_width = 17" in result.output
+
+    assert (
+        run("config", "get", "text-tools", "default_width").output.strip()
+        == "17"
+    )
+    listed = json.loads(run("config", "list", "text-tools", "--json").output)
+    assert listed["default_width"]["value"] == 17
+    assert "config.toml" in listed["default_width"]["source"]
+    assert (
+        "default_width = 17"
+        in (tmp_path / "config" / "config.toml").read_text()
+    )
+
+    assert run("config", "unset", "text-tools", "default_width").exit_code == 0
+    listed = json.loads(run("config", "list", "text-tools", "--json").output)
+    assert listed["default_width"]["source"] == "default"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("text-tools", "default_width", "many"), "expected integer"),
+        (("text-tools", "colour", "red"), "no such setting"),
+        (("nobody", "default_width", "1"), "nobody"),
+    ],
+)
+def test_a_bad_set_is_one_error_and_changes_nothing(
+    run, tmp_path, args, message
+):
+    result = run("config", "set", *args)
+
+    assert result.exit_code == 1
+    assert message in result.output
+    assert not (tmp_path / "config" / "config.toml").exists()
+
+
+def test_disable_names_the_dependents_and_asks(run):
+    refused = run("disable", "text-tools", stdin="n\n")
+    assert refused.exit_code == 1
+    assert "needed by: review-pipeline, code-reviewer" in refused.output
+
+    accepted = run("disable", "text-tools", stdin="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    listed = run("list").output
+    assert "deactivated" in listed
+
+    assert run("enable", "text-tools").exit_code == 0
+
+
+def test_export_then_import_shares_a_setup(run, tmp_path):
+    assert (
+        run("config", "set", "text-tools", "default_width", "19").exit_code
+        == 0
+    )
+    exported = tmp_path / "team.toml"
+    assert run("config", "export", "--output", str(exported)).exit_code == 0
+    text = exported.read_text()
+    assert "[plugins.text-tools.settings]" in text
+    assert "default_width = 19" in text
+    assert 'version = "' in text
+
+    (tmp_path / "config" / "config.toml").unlink()
+    result = run("config", "import", str(exported))
+    assert result.exit_code == 0, result.output
+    assert (
+        run("config", "get", "text-tools", "default_width").output.strip()
+        == "19"
+    )
+
+
+def test_an_import_with_a_problem_changes_nothing(run, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        "[plugins.text-tools.settings]\ndefault_width = 9\n"
+        "[plugins.nobody]\nenabled = true\n"
+        "[plugins.code-reviewer.settings]\nstyle = 42\n"
+    )
+    result = run("config", "import", str(bad))
+
+    assert result.exit_code == 1
+    assert "plugins.nobody: no such plugin is installed" in result.output
+    assert "style" in result.output
+    assert not (tmp_path / "config" / "config.toml").exists()
