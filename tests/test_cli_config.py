@@ -117,3 +117,21 @@ def test_an_import_with_a_problem_changes_nothing(run, tmp_path):
     assert "plugins.nobody: no such plugin is installed" in result.output
     assert "style" in result.output
     assert not (tmp_path / "config" / "config.toml").exists()
+
+
+def test_storage_usage_and_clear(run, tmp_path):
+    from acc_plugins.host._storage import KeyValueStore
+
+    store = KeyValueStore(tmp_path / "data" / "storage.sqlite3")
+    store.set("text-tools", "k", "value")
+    store.close()
+
+    usage = run("storage", "usage", "text-tools")
+    assert usage.exit_code == 0, usage.output
+    assert "text-tools: 1 keys" in usage.output
+    assert "of 10 MiB" in usage.output
+
+    assert run("storage", "clear", "text-tools", stdin="n\n").exit_code == 1
+    cleared = run("storage", "clear", "text-tools", "--yes")
+    assert "removed 1 keys" in cleared.output
+    assert "0 keys" in run("storage", "usage", "text-tools").output

@@ -339,12 +339,14 @@ def _register() -> None:
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
     from ._scan import scan  # noqa: PLC0415 -- likewise
     from ._stats import stats  # noqa: PLC0415 -- likewise
+    from ._storage import storage  # noqa: PLC0415 -- likewise
 
     cli.add_command(config)
     cli.add_command(enable)
     cli.add_command(disable)
     cli.add_command(scan)
     cli.add_command(stats)
+    cli.add_command(storage)
     cli.add_command(audit)
     cli.add_command(quarantine)
     cli.add_command(permissions)

@@ -78,6 +78,7 @@ def build_context(
     log_lines: list[str],
     outside: Mapping[str, object] | None = None,
     allowance: Allowance | None = None,
+    storage_quota: int | None = None,
 ) -> Context:
     """
     The capability context of *plugin*.
@@ -101,6 +102,8 @@ def build_context(
 
         allowance: What one call may spend on Claude and on tool calls;
             unlimited without one.
+
+        storage_quota: The bytes its storage may hold; unlimited if None.
     """
     logger = logging.getLogger(f"acc_plugins.plugin.{plugin}")
 
@@ -129,7 +132,7 @@ def build_context(
     def storage_set(key: str, value: object) -> None:
         key = _text("key", key, _MAX_KEY)
         copied = copy_json(value, f"storage value {key!r}")
-        capabilities.store.set(plugin, key, copied)
+        capabilities.store.set(plugin, key, copied, storage_quota)
 
     def storage_delete(key: str) -> None:
         capabilities.store.delete(plugin, _text("key", key, _MAX_KEY))

@@ -440,14 +440,23 @@ class PluginHost(
             log_lines=record.log,
             outside=outside,
             allowance=Allowance.of(record.sandbox.budget, manifest.limits),
+            storage_quota=manifest.limits.storage_mb * 2**20,
         )
         construct(record, cls, context)
 
-    def _capabilities(self) -> Capabilities:
+    @property
+    def storage(self) -> KeyValueStore:
+        """
+        The plugins' key-value storage (``storage.sqlite3`` in the data
+        folder): ``usage(name)`` and ``purge(name)`` for administrators.
+        """
         if self._store is None:
             self._store = KeyValueStore(self._data_dir / "storage.sqlite3")
+        return self._store
+
+    def _capabilities(self) -> Capabilities:
         return Capabilities(
-            store=self._store,
+            store=self.storage,
             claude=self._claude,
             emit=lambda name, payload, source: self.emit(
                 name, payload, source=source

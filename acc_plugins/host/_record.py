@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from acc_plugins.manifest import Manifest
+    from acc_plugins.manifest import Limits, Manifest
     from acc_plugins.sandbox import Sandbox
     from acc_plugins.sdk import Agent, Plugin, Workflow
     from acc_plugins.sdk._decorators import HookSpec, PromptSpec, ToolSpec
@@ -211,6 +211,9 @@ class PluginInfo:
         stats: Its call counters.
 
         log: Its most recent log lines.
+
+        limits: The ``[limits]`` it runs under (the policy's ceilings
+            applied), or None if its manifest is unreadable.
     """
 
     name: str
@@ -229,6 +232,7 @@ class PluginInfo:
     transitions: tuple[Transition, ...]
     stats: CallStats
     log: tuple[str, ...]
+    limits: Limits | None = None
 
     @classmethod
     def of(cls, record: PluginRecord) -> PluginInfo:
@@ -267,6 +271,7 @@ class PluginInfo:
                 record.stats, latencies=deque(record.stats.latencies)
             ),
             log=tuple(record.log),
+            limits=manifest.limits if manifest else None,
         )
 
 

@@ -1,5 +1,11 @@
 """
 Per-plugin key-value storage in SQLite (standard library, no server).
+
+Each plugin's keys and values count against its quota
+(``[limits] storage-mb``), measured as the UTF-8 bytes of its keys and
+JSON values; a write that would pass it is refused, in the same
+transaction that would have made it.  Storage survives reloads and
+restarts; only ``purge`` (``acc-plugins storage clear``) removes it.
 """
 
 from __future__ import annotations
@@ -12,6 +18,19 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+
+class StorageFullError(ValueError):
+    """
+    A write would take a plugin past its storage quota.
+    """
+
+    def __init__(self, plugin: str, quota: int, used: int) -> None:
+        super().__init__(
+            f"storage of plugin {plugin!r} is full: {used:,} of {quota:,} "
+            "bytes used by other keys (raise [limits] storage-mb, or "
+            "delete keys)"
+        )
 
 
 class KeyValueStore:
@@ -51,12 +70,28 @@ class KeyValueStore:
             ).fetchone()
         return None if row is None else str(row[0])
 
-    def set(self, plugin: str, key: str, value: object) -> None:
+    def set(
+        self, plugin: str, key: str, value: object, quota: int | None = None
+    ) -> None:
         """
         Store *value* (already JSON-compatible) under *key*.
+
+        Raises:
+            StorageFullError: If the plugin's keys and values would take
+                more than *quota* bytes (nothing is written).
         """
         text = json.dumps(value, allow_nan=False)
         with self._lock, self._db:
+            if quota is not None:
+                others = self._db.execute(
+                    "SELECT COALESCE(SUM(LENGTH(CAST(key AS BLOB))"
+                    " + LENGTH(CAST(value AS BLOB))), 0)"
+                    " FROM kv WHERE plugin = ? AND key != ?",
+                    (plugin, key),
+                ).fetchone()[0]
+                size = len(key.encode()) + len(text.encode())
+                if others + size > quota:
+                    raise StorageFullError(plugin, quota, others)
             self._db.execute(
                 "INSERT INTO kv (plugin, key, value) VALUES (?, ?, ?)"
                 " ON CONFLICT (plugin, key) DO UPDATE SET value = excluded.value",
@@ -81,6 +116,28 @@ class KeyValueStore:
                 "SELECT key FROM kv WHERE plugin = ? ORDER BY key", (plugin,)
             ).fetchall()
         return [str(row[0]) for row in rows]
+
+    def usage(self, plugin: str) -> tuple[int, int]:
+        """
+        How many keys the plugin stores, and how many bytes they take.
+        """
+        with self._lock:
+            count, size = self._db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(LENGTH(CAST(key AS BLOB))"
+                " + LENGTH(CAST(value AS BLOB))), 0) FROM kv WHERE plugin = ?",
+                (plugin,),
+            ).fetchone()
+        return int(count), int(size)
+
+    def purge(self, plugin: str) -> int:
+        """
+        Remove everything the plugin stored; return how many keys.
+        """
+        with self._lock, self._db:
+            cursor = self._db.execute(
+                "DELETE FROM kv WHERE plugin = ?", (plugin,)
+            )
+        return cursor.rowcount
 
     def close(self) -> None:
         """

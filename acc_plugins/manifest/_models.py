@@ -250,6 +250,9 @@ class Limits:
         model_cost_usd: What a call's Claude queries may cost, in US
             dollars, at the host provider's prices.
 
+        storage_mb: What the plugin may keep in ``ctx.storage`` (keys and
+            JSON values), in MiB; not per call, in all.
+
         steps: Steps per call: loop iterations, comprehension items and
             calls of plugin functions, a CPU budget that does not depend
             on the machine's speed.  0, the default, does not count them
@@ -268,6 +271,7 @@ class Limits:
         validator=in_range(0, 10_000, number=True),
         metadata={"schema": {"minimum": 0, "maximum": 10_000}},
     )
+    storage_mb: int = _bounded(10, 0, 100_000)
     steps: int = _bounded(0, 0, 1_000_000_000_000)
 
 

@@ -1,0 +1,61 @@
+"""
+``acc-plugins storage``: what plugins keep in ``ctx.storage``, and
+removing it.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def storage() -> None:
+    """
+    Show or clear what plugins keep in their storage.  Storage survives
+    reloads, restarts and updates; only `storage clear` removes it.
+    """
+
+
+@storage.command()
+@click.argument("name", required=False)
+@click.pass_context
+def usage(ctx: click.Context, name: str | None) -> None:
+    """
+    Keys and bytes each plugin stores (or NAME only), against its quota.
+    """
+    from ._main import _host  # noqa: PLC0415 -- the one place hosts are built
+
+    host = _host(ctx)
+    infos = [i for i in host.plugins() if name is None or i.name == name]
+    if name is not None and not infos:
+        click.echo(f"error: no plugin named {name!r}", err=True)
+        raise SystemExit(1)
+    for info in infos:
+        keys, size = host.storage.usage(info.name)
+        quota = info.limits.storage_mb if info.limits else None
+        limit = f" of {quota} MiB" if quota is not None else ""
+        click.echo(f"{info.name}: {keys} keys, {size:,} bytes{limit}")
+
+
+@storage.command()
+@click.argument("name")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask.")
+@click.pass_context
+def clear(ctx: click.Context, name: str, yes: bool) -> None:
+    """
+    Remove everything NAME stored.  This cannot be undone.
+    """
+    from ._main import _host  # noqa: PLC0415
+
+    host = _host(ctx)
+    if name not in {i.name for i in host.plugins()}:
+        click.echo(f"error: no plugin named {name!r}", err=True)
+        raise SystemExit(1)
+    keys, size = host.storage.usage(name)
+    if not yes and not click.confirm(
+        f"Remove {keys} keys ({size:,} bytes) stored by {name}?", default=False
+    ):
+        click.echo("error: nothing changed", err=True)
+        raise SystemExit(1)
+    removed = host.storage.purge(name)
+    click.echo(f"removed {removed} keys stored by {name}")

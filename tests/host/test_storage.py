@@ -1,0 +1,91 @@
+"""
+Per-plugin storage: a quota from [limits] storage-mb, kept across reloads
+and restarts, removed only when asked.
+"""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.host.test_host import started_host, write_plugin
+
+from acc_plugins.errors import PluginCallError
+from acc_plugins.host._storage import KeyValueStore, StorageFullError
+
+
+KEEPER = """
+from acc_plugins.sdk import Plugin, tool
+
+class Main(Plugin):
+    @tool
+    def put(self, key: str, size: int) -> int:
+        self.ctx.storage.set(key, "x" * size)
+        return len(self.ctx.storage.keys())
+
+    @tool
+    def get(self, key: str) -> object:
+        return self.ctx.storage.get(key)
+"""
+
+
+@pytest.fixture(name="keeper")
+def _keeper(tmp_path):
+    folder = write_plugin(
+        tmp_path / "plugins",
+        "keeper",
+        KEEPER,
+        extra="\n[limits]\nstorage-mb = 1\n",
+    )
+    host = started_host(tmp_path)
+    yield host, folder
+    host.stop()
+
+
+def test_a_write_past_the_quota_is_refused_and_writes_nothing(keeper):
+    host, _ = keeper
+    assert host.call_tool("keeper.put", key="a", size=600_000) == 1
+
+    with pytest.raises(
+        PluginCallError, match="storage of plugin 'keeper' is full"
+    ):
+        host.call_tool("keeper.put", key="b", size=600_000)
+
+    assert host.call_tool("keeper.get", key="b") is None
+    # Replacing a key counts its new size, not both.
+    assert host.call_tool("keeper.put", key="a", size=900_000) == 1
+    keys, size = host.storage.usage("keeper")
+    assert keys == 1
+    assert 900_000 < size < 2**20
+
+
+def test_storage_survives_a_reload_and_a_new_host(keeper, tmp_path):
+    host, _ = keeper
+    host.call_tool("keeper.put", key="kept", size=3)
+    host.reload("keeper")
+    assert host.call_tool("keeper.get", key="kept") == "xxx"
+    host.stop()
+
+    again = started_host(tmp_path)
+    try:
+        assert again.call_tool("keeper.get", key="kept") == "xxx"
+        assert again.storage.purge("keeper") == 1
+        assert again.call_tool("keeper.get", key="kept") is None
+    finally:
+        again.stop()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    quota=st.integers(0, 400),
+    writes=st.lists(
+        st.tuples(st.sampled_from("abcd"), st.integers(0, 150)), max_size=25
+    ),
+)
+def test_usage_never_passes_the_quota(writes, quota):
+    store = KeyValueStore(":memory:")
+    for key, size in writes:
+        try:
+            store.set("p", key, "y" * size, quota)
+        except StorageFullError:
+            continue
+        assert store.usage("p")[1] <= quota
+    store.close()
