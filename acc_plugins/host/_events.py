@@ -77,11 +77,23 @@ class EventBus:
             self.forward(record, name, message)
         return 1
 
+    # Told when listeners change (the host rebuilds its tool table).
+    on_subscribe: Callable[[], object] | None = None
+
+    @property
+    def has_listeners(self) -> bool:
+        """
+        Whether any host-side listener is subscribed.
+        """
+        return bool(self._listeners)
+
     def subscribe(self, listener: Callable[[Event], None]) -> None:
         """
         Add a host-side listener for every event.
         """
         self._listeners.append(listener)
+        if self.on_subscribe is not None:
+            self.on_subscribe()
 
     def emit(
         self,
@@ -123,13 +135,19 @@ class EventBus:
                     fresh = copy_json(copied, "payload")
                     event = Event(name, cast("JSON", fresh), source)
                     delivered += 1
-                    with contextlib.suppress(PluginCallError):
+                    try:
                         call_plugin(
                             record,
                             f"{record.name} hook {hook.event}",
                             hook.function,
                             (record.instance, event),
                         )
+                    except PluginCallError as exc:
+                        # Counted by call_plugin; reported here; the other
+                        # hooks still run.
+                        report = f"hook {hook.event} failed on {name}: {exc}"
+                        record.log.append(f"ERROR: {report}")
+                        _log.warning("plugin %s: %s", record.name, report)
         finally:
             self._depth -= 1
         return delivered

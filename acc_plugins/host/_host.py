@@ -60,6 +60,7 @@ from ._scangate import scan_gate
 from ._stats import PluginStats
 from ._stats import save as save_stats
 from ._storage import KeyValueStore
+from ._toolevents import HostToolEvents
 
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ class PluginHost(
     HostReload,
     HostConfig,
     HostConfigShare,
+    HostToolEvents,
 ):
     """
     Discovers, loads and runs sandboxed plugins, and dispatches calls to
@@ -191,6 +193,8 @@ class PluginHost(
         self._calls = self._registry.calls  # the hot path reads it directly
         self._events = EventBus()
         self._events.forward = self._forward
+        self._events.on_subscribe = self._refresh_tool_events
+        self._registry.on_change = self._refresh_tool_events
         self._reload_lock = threading.RLock()
         self._watchers = []
         user_config = (

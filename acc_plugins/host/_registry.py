@@ -53,6 +53,12 @@ class Registry:
         self.calls: dict[str, Callable[[dict[str, object]], object]] = {}
         self.agents: dict[str, tuple[PluginRecord, Agent]] = {}
         self.workflows: dict[str, tuple[PluginRecord, Workflow]] = {}
+        # Told after every change (the host may wrap the hot-path table).
+        self.on_change: Callable[[], object] | None = None
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     def __repr__(self) -> str:
         return f"<Registry tools={len(self.tools)} agents={len(self.agents)}>"
@@ -73,6 +79,7 @@ class Registry:
             self.agents[f"{name}.{agent_name}"] = (record, agent)
         for workflow_name, workflow in record.workflows.items():
             self.workflows[f"{name}.{workflow_name}"] = (record, workflow)
+        self._changed()
 
     def take_over(self, fresh: Registry, plugin: str) -> None:
         """
@@ -94,6 +101,7 @@ class Registry:
             for key in [k for k in mine if k.startswith(prefix)]:
                 if key not in theirs:
                     del mine[key]
+        self._changed()
 
     def unregister(self, plugin: str) -> None:
         """
@@ -102,6 +110,7 @@ class Registry:
         prefix = plugin + "."
         for table in (self.tools, self.calls, self.agents, self.workflows):
             _drop_prefixed(table, prefix)
+        self._changed()
 
 
 def _drop_prefixed(table: dict[str, Any], prefix: str) -> None:

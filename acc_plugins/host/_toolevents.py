@@ -1,0 +1,84 @@
+"""
+The ``tool.called`` event, at no cost to calls nobody listens to.
+
+When a host listener exists, or an active plugin has a hook whose pattern
+matches ``tool.called``, each tool's entry in the hot-path table is
+wrapped so that the call emits ``tool.called`` afterwards, with the tool,
+its plugin, whether it succeeded and how long it took.  Otherwise the
+table holds the plain invokers.  The table is rebuilt whenever tools or
+subscriptions change.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from ._events import matches
+from ._lifecycle import State
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ._events import EventBus
+    from ._record import PluginRecord
+    from ._registry import Registry
+
+EVENT = "tool.called"
+# The states of a plugin whose hooks receive events (or are about to).
+_REGISTERED = frozenset({State.LOADED, State.ACTIVE, State.RELOADING})
+
+
+class HostToolEvents:
+    """
+    ``tool.called`` for ``PluginHost``.
+    """
+
+    _records: dict[str, PluginRecord]
+    _registry: Registry
+    _events: EventBus
+
+    def _tool_events_wanted(self) -> bool:
+        if self._events.has_listeners:
+            return True
+        for record in self._records.values():
+            if record.state not in _REGISTERED:
+                continue
+            patterns = [h.event for h in record.hooks]
+            patterns += record.remote_offer.get("hooks", ())
+            if any(matches(pattern, EVENT) for pattern in patterns):
+                return True
+        return False
+
+    def _refresh_tool_events(self) -> None:
+        wanted = self._tool_events_wanted()
+        calls = self._registry.calls
+        for target, entry in list(self._registry.tools.items()):
+            plain = entry.call
+            calls[target] = self._telling(target, plain) if wanted else plain
+
+    def _telling(
+        self, target: str, call: Callable[[dict[str, object]], object]
+    ) -> Callable[[dict[str, object]], object]:
+        owner = target.partition(".")[0]
+        emit = self.emit  # type: ignore[attr-defined]
+        clock = time.perf_counter
+
+        def call_and_tell(arguments: dict[str, object]) -> Any:
+            start = clock()
+            ok = False
+            try:
+                result = call(arguments)
+                ok = True
+            finally:
+                payload = {
+                    "tool": target,
+                    "plugin": owner,
+                    "ok": ok,
+                    "ms": round((clock() - start) * 1000, 3),
+                }
+                emit(EVENT, payload)
+            return result
+
+        return call_and_tell

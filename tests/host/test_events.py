@@ -1,0 +1,164 @@
+"""
+Events: tool.called for whoever listens (and no wrapper for nobody),
+plugin events namespaced by plugin, and the documented delivery order.
+"""
+
+from typing import TYPE_CHECKING
+
+import pytest
+from tests.host.test_host import ECHO, HOOKS, started_host, write_plugin
+
+from acc_plugins.errors import PluginCallError
+from acc_plugins.host import State
+
+
+if TYPE_CHECKING:
+    from acc_plugins.sdk import Event
+
+
+WATCHER = """
+from acc_plugins.sdk import Plugin, hook, tool
+
+class Main(Plugin):
+    def __init__(self):
+        self.calls = []
+
+    @hook("tool.called")
+    def on_call(self, event):
+        if event.payload["plugin"] != "watcher":
+            self.calls.append([event.payload["tool"], event.payload["ok"]])
+
+    @tool
+    def seen(self) -> list:
+        return self.calls
+"""
+
+
+def test_nobody_listening_means_no_wrapper(tmp_path):
+    write_plugin(tmp_path / "plugins", "base", ECHO)
+    host = started_host(tmp_path)
+    try:
+        assert host._calls["base.echo"] is host._tools["base.echo"].call
+        events: list[Event] = []
+        host.subscribe(events.append)
+        assert host._calls["base.echo"] is not host._tools["base.echo"].call
+        host.call_tool("base.echo", text="hi")
+        called = [e for e in events if e.name == "tool.called"]
+        assert [e.payload["tool"] for e in called] == ["base.echo"]
+        assert called[0].payload["ok"] is True
+        assert called[0].payload["ms"] >= 0
+    finally:
+        host.stop()
+
+
+def test_a_plugin_hook_sees_tool_calls_and_failures(tmp_path):
+    plugins = tmp_path / "plugins"
+    write_plugin(plugins, "base", ECHO)
+    write_plugin(plugins, "watcher", WATCHER)
+    host = started_host(tmp_path)
+    try:
+        host.call_tool("base.echo", text="hi")
+        with pytest.raises(PluginCallError):
+            host.call_tool("base.echo", text="x", times=-1)
+        host.call_tool_text("base.echo", {"text": "t"})
+        assert host.call_tool("watcher.seen") == [
+            ["base.echo", True],
+            ["base.echo", False],
+            ["base.echo", True],
+        ]
+    finally:
+        host.stop()
+
+
+def test_a_failing_hook_is_reported_in_its_log(tmp_path):
+    write_plugin(tmp_path / "plugins", "hooks", HOOKS)
+    host = started_host(tmp_path)
+    try:
+        assert host.emit("session.started", {"id": 1}) == 2
+        log = "\n".join(host.info("hooks").log)
+        assert "hook session.started failed on session.started" in log
+        assert "hook bug" in log
+        assert host.state("hooks") is State.ACTIVE
+    finally:
+        host.stop()
+
+
+ORDERED = """
+from acc_plugins.sdk import Plugin, hook
+
+class Main(Plugin):
+    @hook("order.*")
+    def first(self, event):
+        self.ctx.storage.set("NAME-first", len(self.ctx.storage.keys()))
+
+    @hook("order.go")
+    def second(self, event):
+        self.ctx.storage.set("NAME-second", len(self.ctx.storage.keys()))
+"""
+
+
+def test_delivery_order_is_listeners_then_activation_order_then_declaration(
+    tmp_path,
+):
+    plugins = tmp_path / "plugins"
+    write_plugin(plugins, "alpha", ORDERED.replace("NAME", "alpha"))
+    write_plugin(
+        plugins,
+        "beta",
+        ORDERED.replace("NAME", "beta"),
+        extra='\n[dependencies]\nalpha = ">=1"\n',
+    )
+    host = started_host(tmp_path)
+    order = []
+    host.subscribe(lambda e: order.append(("listener", e.name)))
+    try:
+        assert host.emit("order.go") == 4
+        assert order == [("listener", "order.go")]
+        assert host.storage.get("alpha", "alpha-first") == "0"
+        assert host.storage.get("alpha", "alpha-second") == "1"
+        assert host.storage.get("beta", "beta-first") == "0"
+        assert host.storage.get("beta", "beta-second") == "1"
+    finally:
+        host.stop()
+
+
+EMITTER = """
+from acc_plugins.sdk import Plugin, hook, tool
+
+class Main(Plugin):
+    def __init__(self):
+        self.seen = []
+
+    @hook("emitter.*")
+    def mine(self, event):
+        self.seen.append([event.name, event.source])
+
+    @tool
+    def shout(self) -> int:
+        return self.ctx.events.emit("shouted", {"loud": True})
+
+    @tool
+    def heard(self) -> list:
+        return self.seen
+"""
+
+
+def test_plugin_events_are_namespaced_by_their_plugin(tmp_path):
+    write_plugin(
+        tmp_path / "plugins",
+        "emitter",
+        EMITTER,
+        extra='\n[permissions]\nhost = ["events.emit"]\n',
+    )
+    host = started_host(tmp_path)
+    events: list[Event] = []
+    host.subscribe(events.append)
+    try:
+        host.call_tool("emitter.shout")
+        names = [(e.name, e.source) for e in events if e.name != "tool.called"]
+        assert ("emitter.shouted", "emitter") in names
+        assert host.call_tool("emitter.heard") == [
+            ["emitter.shouted", "emitter"]
+        ]
+    finally:
+        host.stop()
