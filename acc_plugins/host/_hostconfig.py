@@ -154,7 +154,7 @@ class HostConfig:
         """
         record = self._record(name)  # type: ignore[attr-defined]
         manifest = manifest_of(record)
-        checked = check_values(manifest, {key: value}, f"setting {name}.{key}")
+        checked = check_values(manifest, {key: value}, name)
         setting = next(s for s in manifest.settings if s.key == key)
         if setting.type is SettingType.SECRET:
             self._layers.secrets.put(record.name, key, str(checked[key]))
@@ -210,6 +210,24 @@ class HostConfig:
         self._file(project=project).change(record.name, enabled=enabled)
         self._read_config()
         self._apply_enabled(record)
+        if enabled:
+            self._resume_dependents()
+
+    def _resume_dependents(self) -> None:
+        # Plugins stopped because something they need was disabled come
+        # back once it is enabled again (unless disabled themselves).
+        progress = True
+        while progress:
+            progress = False
+            for record in list(self._records.values()):
+                if (
+                    record.state is State.DEACTIVATED
+                    and self._enabled(record.name)
+                    and _needs_met(self._records, record)
+                ):
+                    with contextlib.suppress(LoadError):
+                        self.activate(record.name)  # type: ignore[attr-defined]
+                        progress = True
 
     def _apply_enabled(self, record: PluginRecord) -> None:
         wanted = self._enabled(record.name)
@@ -251,6 +269,18 @@ class HostConfig:
             return
         with contextlib.suppress(PluginCallError):
             call_method(record, "on_config_change", plain_values(changed))
+
+
+def _needs_met(
+    records: Mapping[str, PluginRecord], record: PluginRecord
+) -> bool:
+    manifest = record.manifest
+    if manifest is None:
+        return False
+    return all(
+        dep.name in records and records[dep.name].state is State.ACTIVE
+        for dep in manifest.dependencies
+    )
 
 
 def plain_values(

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.host.test_host import BOTH_TIERS, started_host, write_plugin
+from tests.host.test_host import (
+    BOTH_TIERS,
+    DEPENDENT,
+    ECHO,
+    started_host,
+    write_plugin,
+)
 
 from acc_plugins.errors import ConfigError
 from acc_plugins.host import State
@@ -311,4 +317,29 @@ def test_a_hand_edit_reaches_plugins_while_the_host_watches(home):
         assert host.call_tool("tunable.seen") == [{"width": 51}]
     finally:
         watcher.stop()
+        host.stop()
+
+
+def test_disabling_stops_dependents_and_enabling_brings_them_back(tmp_path):
+    plugins = tmp_path / "plugins"
+    write_plugin(plugins, "base", ECHO)
+    write_plugin(
+        plugins,
+        "dependent",
+        DEPENDENT,
+        extra='\n[dependencies]\nbase = ">=1"\n',
+    )
+    host = started_host(tmp_path)
+    try:
+        assert host.dependents("base") == ["dependent"]
+        host.set_enabled("base", False)
+        assert host.state("dependent") is State.DEACTIVATED
+
+        host.set_enabled("base", True)
+        assert host.state("dependent") is State.ACTIVE
+        assert host.call_tool("dependent.shout", text="hi") == "HI"
+        # Only the plugin itself was written as disabled, then enabled.
+        assert user_config(tmp_path).read()["base"].enabled is True
+        assert "dependent" not in user_config(tmp_path).read()
+    finally:
         host.stop()
