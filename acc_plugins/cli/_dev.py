@@ -92,8 +92,16 @@ class DevLoop:
                 )
                 if self._host.state(outcome.plugin) is State.ACTIVE:
                     click.echo("  the previous version keeps serving")
+            elif outcome.removed:
+                click.echo(f"removed {outcome.plugin}: its folder went away")
             else:
-                verb = "restarted" if outcome.restarted else "reloaded"
+                verb = (
+                    "added"
+                    if outcome.added
+                    else "restarted"
+                    if outcome.restarted
+                    else "reloaded"
+                )
                 click.echo(f"{verb} {outcome.plugin} in {ms:.1f} ms")
             self._print_log(outcome.plugin)
             if outcome.error is None:

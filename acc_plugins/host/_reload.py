@@ -39,6 +39,7 @@ from ._watch import DEBOUNCE_MS, Reloaded, Watcher
 if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
+    from pathlib import Path
 
     from acc_plugins.manifest import Manifest
 
@@ -59,6 +60,7 @@ class HostReload:
     """
 
     _records: dict[str, PluginRecord]
+    _paths: list[Path]
     _registry: Registry
     _events: EventBus
     _order: list[str]
@@ -89,6 +91,54 @@ class HostReload:
         watcher.start()
         self._watchers.append(watcher)
         return watcher
+
+    def search_paths(self) -> list[Path]:
+        """
+        The folders this host finds plugins in.
+        """
+        return list(self._paths)
+
+    def add(self, root: Path) -> str:
+        """
+        Load and activate a plugin whose folder appeared after the host
+        started (its dependencies must be active already).
+
+        Returns:
+            The plugin's name (or its folder's, if its manifest is bad).
+
+        Raises:
+            LoadError: If a plugin from that folder is already known.
+        """
+        resolved = root.resolve()
+        for record in self._records.values():
+            if record.root.resolve() == resolved:
+                msg = f"{root} is already loaded"
+                raise LoadError(record.name, msg)
+        record = self._admit(root)  # type: ignore[attr-defined]
+        if record is None:  # refused; the failed record tells why
+            return next(
+                r.name
+                for r in reversed(self._records.values())
+                if r.root == root
+            )
+        if not self._enabled(record.name):  # type: ignore[attr-defined]
+            record.lifecycle.move(
+                State.DEACTIVATED, "disabled in the configuration"
+            )
+        elif self._load(record):  # type: ignore[attr-defined]
+            self._activate(record)  # type: ignore[attr-defined]
+        name: str = record.name
+        return name
+
+    def forget(self, name: str) -> None:
+        """
+        Deactivate and unload a plugin whose folder went away.
+        """
+        record = self._record(name)  # type: ignore[attr-defined]
+        self.deactivate(name)  # type: ignore[attr-defined]
+        self._discard(record)
+        if record.state not in {State.UNLOADED, State.QUARANTINED}:
+            record.lifecycle.move(State.UNLOADED, "its folder went away")
 
     def reload(self, name: str) -> float:
         """
@@ -183,6 +233,9 @@ class HostReload:
             if new.remote is None:
                 call_method(new, "import_state", state)
                 call_method(new, "on_activate")
+            else:  # activated in its worker already: state follows
+                message = {"op": "import_state", "state": state}
+                self._forward(new, f"{new.name}.import_state", message)  # type: ignore[attr-defined]
         except PluginCallError as exc:
             self._discard(new)
             raise _refusal(
@@ -193,10 +246,13 @@ class HostReload:
                 call_method(old, "on_deactivate")
 
     def _exported(self, old: PluginRecord) -> Any:
-        if old.remote is not None:
-            return None  # a worker's state stays in its process
         try:
-            state = call_method(old, "export_state")
+            if old.remote is not None:
+                message = {"op": "export_state"}
+                where = f"{old.name}.export_state"
+                state = self._forward(old, where, message)  # type: ignore[attr-defined]
+            else:
+                state = call_method(old, "export_state")
             return copy_json(state, "exported state")
         except (PluginCallError, ValueError) as exc:
             failure = Failure(f"export_state failed: {exc}", kind="StateError")

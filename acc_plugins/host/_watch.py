@@ -27,7 +27,7 @@ import attrs
 
 from acc_plugins.errors import LoadError
 
-from ._discovery import MANIFEST_NAME
+from ._discovery import MANIFEST_NAME, discover
 from ._lifecycle import State
 
 
@@ -61,6 +61,10 @@ class Reloaded:
         location: ``"file:line"`` of the error, when known.
 
         restarted: Whether it was in ``error`` and was started again.
+
+        added: Whether its folder appeared and it was loaded.
+
+        removed: Whether its folder went away and it was unloaded.
     """
 
     plugin: str
@@ -68,6 +72,8 @@ class Reloaded:
     error: str | None = None
     location: str | None = None
     restarted: bool = False
+    added: bool = False
+    removed: bool = False
 
 
 def _relevant(path: Path) -> bool:
@@ -149,7 +155,10 @@ class Watcher:
 
         roots = self._roots()
         configs = self._config_files()
-        folders = set(roots) | {path.parent for path in configs}
+        searched = {
+            p.resolve() for p in self._host.search_paths() if p.is_dir()
+        }
+        folders = set(roots) | {path.parent for path in configs} | searched
         if not folders:
             self._ready.set()
             return
@@ -169,9 +178,52 @@ class Watcher:
             paths = [Path(path) for _, path in batch]
             if any(path.resolve() in configs for path in paths):
                 self._host.apply_config()
+            if self._arrivals_and_departures(roots):
+                roots = self._roots()
             touched = self._plugins_of(paths, roots)
             if touched:
                 self._apply(touched, time.perf_counter())
+
+    def _arrivals_and_departures(self, roots: dict[Path, str]) -> bool:
+        """
+        Load plugin folders that appeared, unload those that went away;
+        return whether any did.
+        """
+        present = {
+            root.resolve(): root
+            for root in discover(self._host.search_paths())
+        }
+        changed = False
+        for resolved, root in present.items():
+            if resolved not in roots:
+                started = time.perf_counter()
+                try:
+                    name = self._host.add(root)
+                except LoadError:
+                    continue
+                failure = self._host.info(name).last_error
+                self._report(
+                    Reloaded(
+                        name,
+                        time.perf_counter() - started,
+                        error=failure.message if failure else None,
+                        location=failure.location if failure else None,
+                        added=True,
+                    )
+                )
+                changed = True
+        for resolved, name in roots.items():
+            if resolved not in present and not resolved.exists():
+                self._host.forget(name)
+                self._report(Reloaded(name, 0.0, removed=True))
+                changed = True
+        return changed
+
+    def _report(self, outcome: Reloaded) -> None:
+        try:
+            self._on_reload(outcome)
+        except Exception:  # noqa: BLE001 -- the caller's bug must not stop watching
+            _log.exception("on_reload callback failed")
 
     @staticmethod
     def _plugins_of(paths: Iterable[Path], roots: dict[Path, str]) -> set[str]:
@@ -213,7 +265,4 @@ class Watcher:
                     error=message,
                     location=location,
                 )
-            try:
-                self._on_reload(outcome)
-            except Exception:  # noqa: BLE001 -- the caller's bug must not stop watching
-                _log.exception("on_reload callback failed")
+            self._report(outcome)

@@ -178,6 +178,13 @@ def _perform(host: Any, own: Any, message: dict[str, Any]) -> Any:
         )
     if op == "prompt":
         return host._own_prompt(own, message["agent"], message["task"])  # noqa: SLF001 -- our own inner host
+    if op in {"export_state", "import_state"}:
+        from ._loader import call_method  # noqa: PLC0415 -- after the limits
+
+        if op == "export_state":
+            return call_method(own, "export_state")
+        call_method(own, "import_state", message["state"])
+        return None
     if op == "configure":
         host._settings[own.name] = dict(message["values"])  # noqa: SLF001 -- our own inner host
         host._apply_values(own)  # noqa: SLF001

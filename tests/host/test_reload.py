@@ -3,6 +3,7 @@ Hot reload: a new version is built beside the old one, takes over its
 state and its names atomically, and a refused version changes nothing.
 """
 
+import shutil
 import textwrap
 import threading
 import time
@@ -48,6 +49,27 @@ class Main(Plugin):
     def calls_so_far(self) -> int:
         return self.calls
 """
+
+
+class Outcomes:
+    """
+    An ``on_reload`` callback that keeps what it is told and signals it.
+    """
+
+    def __init__(self):
+        self.seen = []
+        self.arrived = threading.Event()
+
+    def __call__(self, outcome):
+        self.seen.append(outcome)
+        self.arrived.set()
+
+
+def wait_for_state(host, name, state, seconds=5):
+    deadline = time.monotonic() + seconds
+    while host.state(name) is not state:
+        assert time.monotonic() < deadline, f"{name} is {host.state(name)}"
+        time.sleep(0.01)
 
 
 def source(version):
@@ -249,6 +271,7 @@ def test_an_isolated_or_in_process_plugin_reloads(tmp_path, isolation):
         (folder / "main.py").write_text(source("v2"))
         host.reload("live")
         assert host.call_tool("live.version") == "v2"
+        assert host.call_tool("live.calls_so_far") == 2  # state came along
         assert host.state("live") is State.ACTIVE
     finally:
         host.stop()
@@ -262,13 +285,8 @@ def test_calls_never_fail_while_the_source_is_rewritten_100_times(tmp_path):
     """
     folder = write_plugin(tmp_path / "plugins", "live", source("v0"))
     host = started_host(tmp_path)
-    outcomes = []
-    settled = threading.Event()
-
-    def on_reload(outcome):
-        outcomes.append(outcome)
-        settled.set()
-
+    outcomes = Outcomes()
+    settled = outcomes.arrived
     seen, failures = set(), []
     stop = threading.Event()
 
@@ -280,7 +298,7 @@ def test_calls_never_fail_while_the_source_is_rewritten_100_times(tmp_path):
                 failures.append(exc)
 
     worker = threading.Thread(target=caller)
-    watcher = host.watch(on_reload=on_reload, debounce_ms=20)
+    watcher = host.watch(on_reload=outcomes, debounce_ms=20)
     worker.start()
     try:
         for n in range(1, 101):
@@ -301,7 +319,7 @@ def test_calls_never_fail_while_the_source_is_rewritten_100_times(tmp_path):
 
     assert failures == []
     assert {f"v{n}" for n in range(1, 101, 2)} <= seen
-    refused = [o for o in outcomes if o.error]
+    refused = [o for o in outcomes.seen if o.error]
     assert len(refused) >= 50
     assert all("invalid syntax" in o.error for o in refused)
     assert not any(f"v{n}" in seen for n in range(2, 101, 2))
@@ -310,19 +328,37 @@ def test_calls_never_fail_while_the_source_is_rewritten_100_times(tmp_path):
 def test_the_watcher_restarts_a_plugin_whose_fix_arrives(tmp_path):
     folder = write_plugin(tmp_path / "plugins", "live", "def broken(:\n")
     host = started_host(tmp_path)
-    done = threading.Event()
-    outcomes = []
-
-    def on_reload(outcome):
-        outcomes.append(outcome)
-        done.set()
-
-    watcher = host.watch(on_reload=on_reload, debounce_ms=20)
+    outcomes = Outcomes()
+    watcher = host.watch(on_reload=outcomes, debounce_ms=20)
     try:
         assert host.state("live") is State.ERROR
         (folder / "main.py").write_text(source("v1"))
-        assert done.wait(10)
-        assert outcomes[0].restarted
+        assert outcomes.arrived.wait(10)
+        assert outcomes.seen[0].restarted
+        assert host.call_tool("live.version") == "v1"
+    finally:
+        watcher.stop()
+        host.stop()
+
+
+def test_the_watcher_loads_a_new_folder_and_unloads_a_removed_one(tmp_path):
+    plugins = tmp_path / "plugins"
+    write_plugin(plugins, "live", source("v1"))
+    host = started_host(tmp_path)
+    outcomes = Outcomes()
+    arrived = outcomes.arrived
+    watcher = host.watch(on_reload=outcomes, debounce_ms=20)
+    try:
+        write_plugin(plugins, "newcomer", source("n1"))
+        assert arrived.wait(10)
+        wait_for_state(host, "newcomer", State.ACTIVE)
+        assert host.call_tool("newcomer.version") == "n1"
+        assert any(o.added and o.plugin == "newcomer" for o in outcomes.seen)
+
+        arrived.clear()
+        shutil.rmtree(plugins / "newcomer")
+        assert arrived.wait(10)
+        wait_for_state(host, "newcomer", State.UNLOADED)
         assert host.call_tool("live.version") == "v1"
     finally:
         watcher.stop()
