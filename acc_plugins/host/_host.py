@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from ._claude import ClaudeProvider
 
 _log = logging.getLogger("acc_plugins.host")
+_EVENT_NAMES = {State.ACTIVE: "activated"}
 _MAX_EVENT_DEPTH = 8
 
 
@@ -236,7 +237,7 @@ class PluginHost(
     def subscribe(self, listener: Callable[[Event], None]) -> None:
         """
         Receive every event, host and plugin, including each lifecycle
-        transition (``plugin.loaded``, ``plugin.active``, ``plugin.error``,
+        transition (``plugin.loaded``, ``plugin.activated``, ``plugin.error``,
         ...); *listener* runs in the host, unsandboxed.
         """
         self._events.subscribe(listener)
@@ -535,7 +536,9 @@ class PluginHost(
             "to": transition.target.value,
             "reason": transition.reason,
         }
-        self.emit(f"plugin.{transition.target.value}", payload)
+        # Events name what happened: "activated" reads better than "active".
+        what = _EVENT_NAMES.get(transition.target, transition.target.value)
+        self.emit(f"plugin.{what}", payload)
 
     # -- lifecycle commands ----------------------------------------------
 

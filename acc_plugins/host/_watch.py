@@ -175,49 +175,74 @@ class Watcher:
         for batch in changes:
             if self._stop.is_set():
                 break
-            paths = [Path(path) for _, path in batch]
-            if any(path.resolve() in configs for path in paths):
-                self._host.apply_config()
-            if self._arrivals_and_departures(roots):
-                roots = self._roots()
-            touched = self._plugins_of(paths, roots)
-            if touched:
-                self._apply(touched, time.perf_counter())
+            try:
+                roots = self._handle(batch, roots, configs)
+            except Exception:  # noqa: BLE001 -- the watcher must outlive any one batch
+                _log.exception("watching plugins: a batch of changes failed")
 
-    def _arrivals_and_departures(self, roots: dict[Path, str]) -> bool:
+    def _handle(
+        self,
+        batch: Iterable[tuple[object, str]],
+        roots: dict[Path, str],
+        configs: set[Path],
+    ) -> dict[Path, str]:
+        """
+        Act on one batch of changes; return the plugin roots now.
+        """
+        paths = [Path(path) for _, path in batch]
+        if any(path.resolve() in configs for path in paths):
+            self._host.apply_config()
+        if self._arrivals_and_departures():
+            roots = self._roots()
+        touched = self._plugins_of(paths, roots)
+        if touched:
+            self._apply(touched, time.perf_counter())
+        return roots
+
+    def _arrivals_and_departures(self) -> bool:
         """
         Load plugin folders that appeared, unload those that went away;
-        return whether any did.
+        return whether any did.  Judged from the host's plugins and the
+        disk, not from what was watched: a folder may come and go between
+        two batches.
         """
         present = {
             root.resolve(): root
             for root in discover(self._host.search_paths())
         }
+        known = {
+            info.root.resolve(): info.name
+            for info in self._host.plugins()
+            if info.state is not State.UNLOADED
+        }
         changed = False
         for resolved, root in present.items():
-            if resolved not in roots:
-                started = time.perf_counter()
-                try:
-                    name = self._host.add(root)
-                except LoadError:
-                    continue
-                failure = self._host.info(name).last_error
-                self._report(
-                    Reloaded(
-                        name,
-                        time.perf_counter() - started,
-                        error=failure.message if failure else None,
-                        location=failure.location if failure else None,
-                        added=True,
-                    )
-                )
+            if resolved not in known:
+                self._arrived(root)
                 changed = True
-        for resolved, name in roots.items():
+        for resolved, name in known.items():
             if resolved not in present and not resolved.exists():
                 self._host.forget(name)
                 self._report(Reloaded(name, 0.0, removed=True))
                 changed = True
         return changed
+
+    def _arrived(self, root: Path) -> None:
+        started = time.perf_counter()
+        try:
+            name = self._host.add(root)
+        except LoadError:
+            return
+        failure = self._host.info(name).last_error
+        self._report(
+            Reloaded(
+                name,
+                time.perf_counter() - started,
+                error=failure.message if failure else None,
+                location=failure.location if failure else None,
+                added=True,
+            )
+        )
 
     def _report(self, outcome: Reloaded) -> None:
         try:

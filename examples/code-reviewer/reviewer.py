@@ -65,6 +65,6 @@ class CodeReviewer(Plugin):
         reviews: list[dict[str, int]] = self.ctx.storage.get("reviews", [])
         return reviews
 
-    @hook("plugin.active")
+    @hook("plugin.activated")
     def on_plugin_active(self, event: Event) -> None:
         self.ctx.log.debug(f"saw {event.payload['plugin']} become active")

@@ -299,7 +299,7 @@ def test_dependencies_activate_first_and_deactivate_last(tmp_path, host):
 
     assert h.call_tool("aaa.shout", text="hey") == "HEY"
     h.stop()
-    activated = [p for n, p in events if n == "plugin.active"]
+    activated = [p for n, p in events if n == "plugin.activated"]
     deactivated = [p for n, p in events if n == "plugin.deactivated"]
     assert activated == ["base", "aaa"]
     assert deactivated == ["aaa", "base"]

@@ -305,7 +305,11 @@ def test_calls_never_fail_while_the_source_is_rewritten_100_times(tmp_path):
             settled.clear()
             valid = n % 2 == 1
             text = source(f"v{n}") if valid else f"def broken_{n}(:\n"
-            (folder / "main.py").write_text(text)
+            # As editors save: a whole new file renamed into place, so the
+            # watcher never reads half a version.
+            temporary = folder / "main.py.tmp"
+            temporary.write_text(text)
+            temporary.replace(folder / "main.py")
             assert settled.wait(10), f"no reload after write {n}"
             if valid:
                 deadline = time.monotonic() + 5
@@ -350,14 +354,14 @@ def test_the_watcher_loads_a_new_folder_and_unloads_a_removed_one(tmp_path):
     watcher = host.watch(on_reload=outcomes, debounce_ms=20)
     try:
         write_plugin(plugins, "newcomer", source("n1"))
-        assert arrived.wait(10)
+        assert arrived.wait(10), "no arrival"
         wait_for_state(host, "newcomer", State.ACTIVE)
         assert host.call_tool("newcomer.version") == "n1"
         assert any(o.added and o.plugin == "newcomer" for o in outcomes.seen)
 
         arrived.clear()
         shutil.rmtree(plugins / "newcomer")
-        assert arrived.wait(10)
+        assert arrived.wait(10), f"no departure: {outcomes.seen}"
         wait_for_state(host, "newcomer", State.UNLOADED)
         assert host.call_tool("live.version") == "v1"
     finally:
