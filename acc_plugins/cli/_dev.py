@@ -10,43 +10,18 @@ import json
 import logging
 import threading
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from acc_plugins.errors import PluginError
 from acc_plugins.host import State
+from acc_plugins.host._record import excerpt
 
 
 if TYPE_CHECKING:
     from acc_plugins.host import PluginHost
     from acc_plugins.host._watch import Reloaded
-
-_EXCERPT_LINES = 2
-
-
-def excerpt(location: str | None) -> list[str]:
-    """
-    The lines around ``file:line``, the line itself marked, or nothing if
-    the location is not a readable file position.
-    """
-    if not location:
-        return []
-    path_text, _, line_text = location.rpartition(":")
-    if not line_text.isdigit():
-        return []
-    line = int(line_text)
-    try:
-        lines = Path(path_text).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return []
-    first = max(1, line - _EXCERPT_LINES)
-    last = min(len(lines), line + _EXCERPT_LINES)
-    return [
-        f"{'>' if n == line else ' '} {n:4} | {lines[n - 1]}"
-        for n in range(first, last + 1)
-    ]
 
 
 class DevLoop:

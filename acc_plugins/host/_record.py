@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import traceback
 from collections import deque
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -20,7 +21,6 @@ from acc_plugins.errors import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from acc_plugins.manifest import Limits, Manifest
     from acc_plugins.sandbox import Sandbox
@@ -69,6 +69,32 @@ def locate(exc: BaseException, root: Path) -> str | None:
         if frame.filename.startswith(prefix):
             found = f"{frame.filename}:{frame.lineno}"
     return found
+
+
+_EXCERPT_LINES = 2
+
+
+def excerpt(location: str | None) -> list[str]:
+    """
+    The lines around ``file:line``, the line itself marked, or nothing if
+    the location is not a readable file position.
+    """
+    if not location:
+        return []
+    path_text, _, line_text = location.rpartition(":")
+    if not line_text.isdigit():
+        return []
+    line = int(line_text)
+    try:
+        lines = Path(path_text).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    first = max(1, line - _EXCERPT_LINES)
+    last = min(len(lines), line + _EXCERPT_LINES)
+    return [
+        f"{'>' if n == line else ' '} {n:4} | {lines[n - 1]}"
+        for n in range(first, last + 1)
+    ]
 
 
 def root_cause(exc: BaseException) -> BaseException:

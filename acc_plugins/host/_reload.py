@@ -31,7 +31,7 @@ from ._discovery import MANIFEST_NAME
 from ._dispatch import copy_json
 from ._lifecycle import State
 from ._loader import call_method
-from ._record import Failure, PluginRecord, failure_of, root_cause
+from ._record import Failure, PluginRecord, excerpt, failure_of, root_cause
 from ._registry import Registry
 from ._watch import DEBOUNCE_MS, Reloaded, Watcher
 
@@ -279,7 +279,9 @@ class HostReload:
             record.sandbox.close()
 
     def _refused(self, record: PluginRecord, failure: Failure) -> None:
-        _log.warning("reload of %s refused: %s", record.name, failure)
+        lines = excerpt(failure.location)
+        shown = "".join(f"\n    {line}" for line in lines)
+        _log.warning("reload of %s refused: %s%s", record.name, failure, shown)
         record.log.append(f"ERROR: reload refused: {failure}")
         self.emit(  # type: ignore[attr-defined]
             "plugin.reload_failed",
@@ -288,5 +290,6 @@ class HostReload:
                 "message": failure.message,
                 "location": failure.location,
                 "kind": failure.kind,
+                "excerpt": lines,
             },
         )

@@ -172,6 +172,10 @@ def test_a_refused_version_leaves_the_old_one_serving(live, name):
     failed = [e for e in events if e.name == "plugin.reload_failed"]
     assert len(failed) == 1
     assert where in failed[0].payload["location"]
+    if where.endswith(".py:1") or ".py:4" in where:  # a source line: shown
+        assert any(
+            line.startswith(">") for line in failed[0].payload["excerpt"]
+        )
     assert "v1 deactivated" not in "\n".join(host.info("live").log)
 
 
