@@ -16,7 +16,6 @@ import platformdirs
 from packaging.version import Version
 
 from acc_plugins.errors import (
-    LoadError,
     ManifestError,
     PluginCallError,
     PluginNotFoundError,
@@ -26,6 +25,7 @@ from acc_plugins.sandbox import BytecodeCache
 from acc_plugins.security import AuditKind, AuditLog, Policy, Severity
 
 from ._allowance import Allowance
+from ._commands import HostCommands
 from ._config import CONFIG_NAME, ConfigFile, Layers, SecretStore
 from ._configshare import HostConfigShare
 from ._context import Capabilities, build_context
@@ -35,7 +35,6 @@ from ._hostcalls import HostCalls
 from ._hostconfig import HostConfig
 from ._hostisolation import HostIsolation
 from ._hostsecurity import HostSecurity
-from ._isolated import WorkerGone
 from ._lifecycle import Lifecycle, State, Transition
 from ._loader import (
     call_method,
@@ -71,6 +70,7 @@ if TYPE_CHECKING:
 
     from ._claude import ClaudeProvider
 
+
 _log = logging.getLogger("acc_plugins.host")
 _EVENT_NAMES = {State.ACTIVE: "activated"}
 _MAX_EVENT_DEPTH = 8
@@ -83,6 +83,8 @@ def _library_version() -> Version:
 
 
 class PluginHost(
+    # First: its methods replace the stubs the other mixins declare.
+    HostCommands,
     HostCalls,
     HostSecurity,
     HostIsolation,
@@ -539,102 +541,6 @@ class PluginHost(
         # Events name what happened: "activated" reads better than "active".
         what = _EVENT_NAMES.get(transition.target, transition.target.value)
         self.emit(f"plugin.{what}", payload)
-
-    # -- lifecycle commands ----------------------------------------------
-
-    def _dependents(self, name: str) -> list[str]:
-        return [
-            other
-            for other in self._order
-            if any(
-                d.name == name
-                for d in manifest_of(self._records[other]).dependencies
-            )
-        ]
-
-    def dependents(self, name: str) -> list[str]:
-        """
-        The active plugins that need *name*, directly or not, in the order
-        they would stop.
-        """
-        self._record(name)
-        found: list[str] = []
-        for dependent in self._dependents(name):
-            for other in [*self.dependents(dependent), dependent]:
-                if other not in found:
-                    found.append(other)
-        return found
-
-    def deactivate(self, name: str) -> None:
-        """
-        Deactivate an active plugin, after the active plugins that need it.
-        """
-        record = self._record(name)
-        if record.state is not State.ACTIVE:
-            return
-        for dependent in reversed(self._dependents(name)):
-            self.deactivate(dependent)
-        if record.remote is not None:
-            # Closing the worker deactivates the plugin in it.
-            self._unregister(record)
-            record.lifecycle.move(State.DEACTIVATED, "worker stopped")
-            return
-        with contextlib.suppress(PluginCallError):
-            call_method(record, "on_deactivate")
-        self._unregister(record)
-        if record.state is State.ACTIVE:
-            record.lifecycle.move(State.DEACTIVATED, "deactivated")
-
-    def activate(self, name: str) -> None:
-        """
-        Activate a deactivated plugin again.
-
-        Raises:
-            LoadError: If it is not deactivated or it fails to activate.
-        """
-        record = self._record(name)
-        if record.state is not State.DEACTIVATED:
-            msg = f"is {record.state.value}, not deactivated"
-            raise LoadError(name, msg)
-        if record.instance is None and record.remote is None:
-            if not self._isolated(record):
-                # Disabled when the host started: it was never loaded.
-                record.lifecycle.move(State.DISCOVERED, "enabled")
-                if not (self._load(record) and self._activate(record)):
-                    raise LoadError(name, str(record.last_error))
-                return
-            try:  # an isolated plugin: its worker ended when deactivated
-                self._load_isolated(record)
-            except (PluginCallError, WorkerGone) as exc:
-                raise LoadError(name, str(exc)) from None
-        if not self._activate(record):
-            raise LoadError(name, str(record.last_error))
-
-    def restart(self, name: str) -> None:
-        """
-        Load and activate a plugin in ``error`` again, from its files.
-
-        Raises:
-            LoadError: If it is not in ``error``, or fails again.
-        """
-        record = self._record(name)
-        if record.state is not State.ERROR or record.manifest is None:
-            msg = f"is {record.state.value}; only a plugin in error with a valid manifest restarts"
-            raise LoadError(name, msg)
-        record.lifecycle.move(State.DISCOVERED, "restart requested")
-        self._reload_record(record)
-
-    def _reload_record(self, record: PluginRecord) -> None:
-        for table in (record.tools, record.agents, record.workflows):
-            table.clear()
-        record.hooks.clear()
-        record.prompts.clear()
-        record.instance = None
-        record.sandbox = None
-        record.last_error = None
-        record.stats.breaches = 0
-        if not (self._load(record) and self._activate(record)):
-            raise LoadError(record.name, str(record.last_error))
 
     def stop(self) -> None:
         """

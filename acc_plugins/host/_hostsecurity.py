@@ -23,7 +23,7 @@ from ._record import Failure, failure_of
 
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
     from pathlib import Path
 
     from ._record import PluginRecord
@@ -68,8 +68,8 @@ class HostSecurity:
     def _unregister(self, record: PluginRecord) -> None:
         raise NotImplementedError  # provided by PluginHost
 
-    def _reload_record(self, record: PluginRecord) -> None:
-        raise NotImplementedError  # provided by PluginHost
+    # Provided by PluginHost (its lifecycle commands).
+    _reload_record: Callable[[PluginRecord], None]
 
     @property
     def grant_store(self) -> GrantStore:

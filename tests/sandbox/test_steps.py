@@ -66,7 +66,7 @@ def test_counting_code_still_stops_on_time(tmp_path, name):
     with pytest.raises(BudgetExceeded, match="time budget of 100 ms"):
         call_with_budget(sandbox)
 
-    assert time.perf_counter() - started < 0.25
+    assert time.perf_counter() - started < 0.3  # 2x the budget, plus slack
 
 
 @settings(max_examples=60, deadline=None)
