@@ -15,6 +15,7 @@ dependency order.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ from acc_plugins.manifest import load_manifest
 from ._discovery import MANIFEST_NAME
 from ._dispatch import copy_json
 from ._lifecycle import State
-from ._loader import call_method
+from ._loader import call_method, manifest_of
 from ._record import Failure, PluginRecord, excerpt, failure_of, root_cause
 from ._registry import Registry
 from ._watch import DEBOUNCE_MS, Reloaded, Watcher
@@ -253,10 +254,21 @@ class HostReload:
                 state = self._forward(old, where, message)  # type: ignore[attr-defined]
             else:
                 state = call_method(old, "export_state")
-            return copy_json(state, "exported state")
+            copied = copy_json(state, "exported state")
         except (PluginCallError, ValueError) as exc:
             failure = Failure(f"export_state failed: {exc}", kind="StateError")
             raise _refusal(old.name, failure) from None
+        # Like a call's result: no bigger than [limits] output-bytes.
+        size = len(json.dumps(copied, ensure_ascii=False).encode())
+        limit = manifest_of(old).limits.output_bytes
+        if size > limit:
+            failure = Failure(
+                f"export_state returned {size:,} bytes, more than its "
+                f"output-bytes of {limit:,}",
+                kind="StateError",
+            )
+            raise _refusal(old.name, failure)
+        return copied
 
     def _swap(self, old: PluginRecord, new: PluginRecord) -> None:
         fresh = Registry()

@@ -371,3 +371,35 @@ def test_the_watcher_loads_a_new_folder_and_unloads_a_removed_one(tmp_path):
     finally:
         watcher.stop()
         host.stop()
+
+
+HOARDING = """
+from acc_plugins.sdk import Plugin, tool
+
+class Main(Plugin):
+    def export_state(self):
+        return ["x" * 1000] * 2000
+
+    @tool
+    def version(self) -> str:
+        return "VERSION"
+"""
+
+
+def test_an_oversized_exported_state_is_refused(tmp_path):
+    folder = write_plugin(
+        tmp_path / "plugins",
+        "hoarder",
+        HOARDING.replace("VERSION", "v1"),
+        extra="\n[limits]\noutput-bytes = 100000\n",
+    )
+    host = started_host(tmp_path)
+    try:
+        (folder / "main.py").write_text(
+            textwrap.dedent(HOARDING.replace("VERSION", "v2"))
+        )
+        with pytest.raises(ReloadError, match="more than its output-bytes"):
+            host.reload("hoarder")
+        assert host.call_tool("hoarder.version") == "v1"
+    finally:
+        host.stop()
