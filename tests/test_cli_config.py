@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.host.test_host import write_plugin
 
 from acc_plugins.cli import cli
 
@@ -135,3 +136,38 @@ def test_storage_usage_and_clear(run, tmp_path):
     cleared = run("storage", "clear", "text-tools", "--yes")
     assert "removed 1 keys" in cleared.output
     assert "0 keys" in run("storage", "usage", "text-tools").output
+
+
+MARKER = """
+from acc_plugins.sdk import Plugin
+
+class Main(Plugin):
+    def __init__(self):
+        self.ctx.storage.set("constructed", True)
+"""
+
+
+def test_configuring_runs_no_plugin_code(tmp_path):
+    write_plugin(
+        tmp_path / "plugins",
+        "marker",
+        MARKER,
+        extra='\n[settings.level]\ntype = "int"\ndefault = 1\n',
+    )
+    options = [
+        f"--path={tmp_path / 'plugins'}",
+        f"--cache-dir={tmp_path / 'cache'}",
+        f"--data-dir={tmp_path / 'data'}",
+        f"--config-dir={tmp_path / 'config'}",
+    ]
+    runner = CliRunner()
+    for args in (
+        ["config", "set", "marker", "level", "3"],
+        ["config", "list", "marker"],
+        ["disable", "marker"],
+        ["enable", "marker"],
+        ["storage", "usage"],
+    ):
+        result = runner.invoke(cli, [*options, *args])
+        assert result.exit_code == 0, result.output
+    assert "marker: 0 keys" in result.output

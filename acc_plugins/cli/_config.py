@@ -29,7 +29,8 @@ def _fail(message: str) -> NoReturn:
 def _host(ctx: click.Context) -> PluginHost:
     from ._main import _host as build  # noqa: PLC0415 -- the one place hosts are built
 
-    return build(ctx)
+    # Configuring runs no plugin code: manifests and files are enough.
+    return build(ctx, load=False)
 
 
 def _settings_of(
@@ -203,7 +204,7 @@ def enable(ctx: click.Context, name: str, project: bool) -> None:
         host.set_enabled(name, True, project=project)
     except (PluginError, ConfigError) as exc:
         _fail(str(exc))
-    click.echo(f"enabled {name}: {host.state(name).value}")
+    click.echo(f"enabled {name} (it loads when a host starts)")
 
 
 @click.command()
@@ -214,7 +215,7 @@ def enable(ctx: click.Context, name: str, project: bool) -> None:
 def disable(ctx: click.Context, name: str, project: bool, yes: bool) -> None:
     """
     Disable a plugin.  If other plugins need it, they are named, and
-    disabling it stops them too, after confirmation.
+    disabling it keeps them from loading too, after confirmation.
     """
     host = _host(ctx)
     try:
@@ -229,5 +230,5 @@ def disable(ctx: click.Context, name: str, project: bool, yes: bool) -> None:
         host.set_enabled(name, False, project=project)
     except (PluginError, ConfigError) as exc:
         _fail(str(exc))
-    stopped = f" (stopped too: {', '.join(needed_by)})" if needed_by else ""
-    click.echo(f"disabled {name}{stopped}")
+    stopped = f", and neither can {', '.join(needed_by)}" if needed_by else ""
+    click.echo(f"disabled {name}: it no longer loads{stopped}")

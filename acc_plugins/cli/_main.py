@@ -27,7 +27,7 @@ _PATHS_HELP = (
 )
 
 
-def _host(ctx: click.Context) -> PluginHost:
+def _host(ctx: click.Context, *, load: bool = True) -> PluginHost:
     from acc_plugins.host import FakeClaude, PluginHost  # noqa: PLC0415 -- keeps --help fast
     from acc_plugins.security import Policy, Severity  # noqa: PLC0415
 
@@ -48,8 +48,11 @@ def _host(ctx: click.Context) -> PluginHost:
         scan_threshold=None if blocks == "off" else Severity(blocks),
         policy=policy,
     )
-    host.start()
-    ctx.call_on_close(host.stop)
+    if load:
+        host.start()
+        ctx.call_on_close(host.stop)
+    else:  # read manifests and configuration only: no plugin code runs
+        host.survey()
     return host
 
 

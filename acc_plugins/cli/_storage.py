@@ -25,7 +25,7 @@ def usage(ctx: click.Context, name: str | None) -> None:
     """
     from ._main import _host  # noqa: PLC0415 -- the one place hosts are built
 
-    host = _host(ctx)
+    host = _host(ctx, load=False)
     infos = [i for i in host.plugins() if name is None or i.name == name]
     if name is not None and not infos:
         click.echo(f"error: no plugin named {name!r}", err=True)
@@ -47,7 +47,7 @@ def clear(ctx: click.Context, name: str, yes: bool) -> None:
     """
     from ._main import _host  # noqa: PLC0415
 
-    host = _host(ctx)
+    host = _host(ctx, load=False)
     if name not in {i.name for i in host.plugins()}:
         click.echo(f"error: no plugin named {name!r}", err=True)
         raise SystemExit(1)

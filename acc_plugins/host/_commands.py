@@ -15,6 +15,10 @@ from ._lifecycle import State
 from ._loader import call_method, manifest_of
 
 
+# States of plugins no longer in the picture.
+_GONE = frozenset({State.UNLOADED, State.QUARANTINED, State.ERROR})
+
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -48,16 +52,25 @@ class HostCommands:
 
     def dependents(self, name: str) -> list[str]:
         """
-        The active plugins that need *name*, directly or not, in the order
-        they would stop.
+        The plugins that need *name*, directly or not (as their manifests
+        say), in the order they would stop.
         """
         self._record(name)
         found: list[str] = []
-        for dependent in self._dependents(name):
+        for dependent in self._declared_dependents(name):
             for other in [*self.dependents(dependent), dependent]:
                 if other not in found:
                     found.append(other)
         return found
+
+    def _declared_dependents(self, name: str) -> list[str]:
+        return [
+            other
+            for other, record in self._records.items()
+            if record.manifest is not None
+            and record.state not in _GONE
+            and any(d.name == name for d in record.manifest.dependencies)
+        ]
 
     def deactivate(self, name: str) -> None:
         """

@@ -311,6 +311,25 @@ class PluginHost(
         A plugin that fails at any step moves to ``error``; the others go
         on.  Never raises because of a plugin.
         """
+        for name in self.survey():
+            record = self._records[name]
+            if not self._enabled(name):
+                record.lifecycle.move(
+                    State.DEACTIVATED, "disabled in the configuration"
+                )
+            elif self._load(record):
+                self._activate(record)
+
+    def survey(self) -> list[str]:
+        """
+        Discover every plugin and read its manifest and configuration,
+        without running any plugin code: enough to inspect and configure
+        plugins (what the ``config`` commands need).  ``start`` does this
+        first.
+
+        Returns:
+            The plugins that could be loaded, in dependency order.
+        """
         nodes: dict[str, Node] = {}
         self._quarantined = self.quarantine_list.entries()  # read once
         for root in discover(self._paths):
@@ -328,14 +347,7 @@ class PluginHost(
                 Failure(str(error).split(": ", 1)[-1], kind="DependencyError"),
             )
         self._read_config()
-        for name in resolution.order:
-            record = self._records[name]
-            if not self._enabled(name):
-                record.lifecycle.move(
-                    State.DEACTIVATED, "disabled in the configuration"
-                )
-            elif self._load(record):
-                self._activate(record)
+        return list(resolution.order)
 
     def _admit(self, root: Path) -> PluginRecord | None:
         try:
