@@ -16,6 +16,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 RunSource = Callable[..., Sandbox]
 
 
+@pytest.fixture(autouse=True)
+def _own_config_folder(tmp_path_factory, monkeypatch):
+    """
+    Every host a test builds reads its user configuration from a folder of
+    the test's own, never the user's real one.
+    """
+    folder = tmp_path_factory.mktemp("user-config")
+    monkeypatch.setenv("ACC_PLUGINS_CONFIG_DIR", str(folder))
+
+
 @pytest.fixture(name="sandboxed")
 def _sandboxed(tmp_path: Path) -> RunSource:
     """

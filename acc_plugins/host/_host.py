@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -113,8 +114,8 @@ class PluginHost(
         settings: Setting values per plugin, over the configuration files
             (only the policy's enforced values rank higher).
 
-        config_dir: Where the user's ``config.toml`` lives; the user
-            config folder by default.  The project's is
+        config_dir: Where the user's ``config.toml`` lives; by default
+            ``ACC_PLUGINS_CONFIG_DIR``, else the user config folder.  The project's is
             ``<workspace>/.acc/config.toml``.
 
         scan_threshold: Plugins whose code the static scanner rates at this
@@ -203,6 +204,8 @@ class PluginHost(
         user_config = (
             Path(config_dir)
             if config_dir is not None
+            else Path(os.environ["ACC_PLUGINS_CONFIG_DIR"])
+            if os.environ.get("ACC_PLUGINS_CONFIG_DIR")
             else platformdirs.user_config_path("acc-plugins", appauthor=False)
         )
         self._layers = Layers(

@@ -23,7 +23,7 @@ from tests.host.test_host import (
 )
 
 from acc_plugins.errors import ConfigError
-from acc_plugins.host import State
+from acc_plugins.host import PluginHost, State
 from acc_plugins.host._config import ConfigFile, to_toml
 from acc_plugins.security import Policy
 
@@ -341,5 +341,25 @@ def test_disabling_stops_dependents_and_enabling_brings_them_back(tmp_path):
         # Only the plugin itself was written as disabled, then enabled.
         assert user_config(tmp_path).read()["base"].enabled is True
         assert "dependent" not in user_config(tmp_path).read()
+    finally:
+        host.stop()
+
+
+def test_the_user_config_folder_comes_from_the_environment(
+    tmp_path, monkeypatch
+):
+    folder = tmp_path / "elsewhere"
+    ConfigFile(folder / "config.toml").change("base", enabled=False)
+    monkeypatch.setenv("ACC_PLUGINS_CONFIG_DIR", str(folder))
+    write_plugin(tmp_path / "plugins", "base", ECHO)
+    host = PluginHost(
+        [tmp_path / "plugins"],
+        cache_dir=tmp_path / "c",
+        data_dir=tmp_path / "d",
+    )
+    host.start()
+    try:
+        assert host.state("base") is State.DEACTIVATED
+        assert host.config_files()[0] == folder / "config.toml"
     finally:
         host.stop()
