@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from acc_plugins.manifest import Manifest
 
 CONFIG_NAME: Final = "config.toml"
+# ``ConfigFile.change(enabled=UNCHANGED)``: leave the flag as it is.
+UNCHANGED: Final = object()
 MASK: Final = "********"
 
 
@@ -208,11 +210,24 @@ class ConfigFile:
         finally:
             os.close(fd)
 
-    def change(self, plugin: str, **entry: Any) -> None:
+    def change(
+        self,
+        plugin: str,
+        *,
+        enabled: bool | object | None = UNCHANGED,
+        settings: Mapping[str, Any] | None = None,
+    ) -> None:
         """
-        Set keys of *plugin*'s entry (``enabled=False``,
-        ``settings={...}``: the whole settings table), then write the
-        file atomically.  None removes a key.
+        Change *plugin*'s entry and write the file atomically, reading and
+        writing under one lock so that concurrent writers lose nothing.
+
+        Args:
+            plugin: The plugin.
+
+            enabled: Its new flag, None to remove it, or ``UNCHANGED``.
+
+            settings: Setting values to set, key by key; None removes one.
+                The other keys stay as they are.
 
         Raises:
             ConfigError: If the file on disk is invalid (it is left alone).
@@ -220,8 +235,13 @@ class ConfigFile:
         with self._locked():
             plugins = dict(self.raw().get("plugins", {}))
             current = dict(plugins.get(plugin, {}))
-            for key, value in entry.items():
-                set_or_drop(current, key, value)
+            if enabled is not UNCHANGED:
+                set_or_drop(current, "enabled", enabled)
+            table = dict(current.get("settings", {}))
+            for key, value in (settings or {}).items():
+                plain = list(value) if isinstance(value, tuple) else value
+                set_or_drop(table, key, plain)
+            set_or_drop(current, "settings", table)
             set_or_drop(plugins, plugin, current)
             self._write(to_toml(plugins))
 

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 from acc_plugins.errors import ConfigError
 from acc_plugins.manifest import SettingType
 
-from ._config import check_values, to_toml
-from ._hostconfig import plain_values
+from ._config import UNCHANGED, check_values, to_toml
 
 
 if TYPE_CHECKING:
@@ -94,8 +93,8 @@ class HostConfigShare:
                 self.grant(name, entry["grants"])  # type: ignore[attr-defined]
             file.change(
                 name,
-                enabled=entry.get("enabled"),
-                settings=plain_values(entry.get("settings", {})) or None,
+                enabled=entry.get("enabled", UNCHANGED),
+                settings=entry.get("settings", {}),
             )
         self.apply_config()  # type: ignore[attr-defined]
         return warnings

@@ -187,14 +187,7 @@ class HostConfig:
     def _write_setting(
         self, name: str, key: str, value: object, *, project: bool
     ) -> None:
-        file = self._file(project=project)
-        entry = file.read().get(name)
-        settings = dict(entry.settings) if entry else {}
-        if value is None:
-            settings.pop(key, None)
-        else:
-            settings[key] = list(value) if isinstance(value, tuple) else value
-        file.change(name, settings=settings or None)
+        self._file(project=project).change(name, settings={key: value})
 
     def set_enabled(
         self, name: str, enabled: bool, *, project: bool = False

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -363,3 +364,25 @@ def test_the_user_config_folder_comes_from_the_environment(
         assert host.config_files()[0] == folder / "config.toml"
     finally:
         host.stop()
+
+
+def test_concurrent_writers_lose_nothing(tmp_path):
+    """Each write reads and writes under one lock: keys set by two
+    writers at once all survive."""
+    path = tmp_path / "config.toml"
+
+    def writer(prefix):
+        file = ConfigFile(path)
+        for n in range(25):
+            file.change("tunable", settings={f"{prefix}{n}": n})
+
+    threads = [
+        threading.Thread(target=writer, args=(prefix,)) for prefix in "ab"
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    settings = ConfigFile(path).read()["tunable"].settings
+    assert len(settings) == 50
