@@ -16,12 +16,13 @@ from acc_plugins.errors import (
     PluginCallError,
     SandboxViolation,
 )
+from acc_plugins.sandbox import module_of
 from acc_plugins.sdk import ToolError
 from acc_plugins.sdk._signature import check_result
 
 from ._fastcall import compile_fast_invoker
 from ._lifecycle import SERVING
-from ._record import failure_of
+from ._record import Failure, failure_of, is_host_made, plain_args_text
 
 
 if TYPE_CHECKING:
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 
     from acc_plugins.sdk._signature import ToolSignature
 
-    from ._record import PluginRecord
+from ._record import PluginRecord
+
 
 _perf_counter = time.perf_counter
 
@@ -75,9 +77,10 @@ def call_plugin(
         result = function(*args, **(kwargs or {}))
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException as exc:  # a plugin may raise anything: contain it
+    except BaseException as exc:  # noqa: BLE001 -- a plugin may raise anything: contain it
         stats.errors += 1
-        raise _call_error(record, target, exc) from exc
+        error = _call_error(record, target, exc)
+        raise error from error.__cause__
     finally:
         budget.leave()
         elapsed = _perf_counter() - start
@@ -94,10 +97,47 @@ def call_plugin(
     return result
 
 
+def stand_in(exc: BaseException, failure: Failure) -> BaseException:
+    """
+    What the host keeps of a plugin's exception: the host's own and
+    Python's built-in ones as they are when their text is plain, else a
+    built-in exception of the same class (or a ``RuntimeError`` naming the
+    plugin's class) holding the text already computed, with the same
+    traceback.  Never an object of the plugin's: formatting it later, in a
+    log or a traceback, would run plugin code outside any budget.
+    """
+    if is_host_made(exc) and failure.message == plain_args_text(exc):
+        return exc
+    kind = type(exc)
+    copy: BaseException
+    try:
+        if module_of(kind) != "builtins":
+            raise TypeError  # noqa: TRY301 -- the same fallback as below
+        copy = kind(failure.message)
+    except TypeError:
+        copy = RuntimeError(f"{failure.kind}: {failure.message}")
+    return copy.with_traceback(exc.__traceback__)
+
+
 def _call_error(
     record: PluginRecord, target: str, exc: BaseException
 ) -> PluginCallError:
-    failure = failure_of(exc, record.root)
+    """
+    The ``PluginCallError`` for *exc*, with a stand-in for it as its
+    cause.
+    """
+    failure = failure_of(exc, record.root, record.sandbox)
+    error = _contained(record, target, exc, failure)
+    error.__cause__ = stand_in(exc, failure)
+    return error
+
+
+def _contained(
+    record: PluginRecord,
+    target: str,
+    exc: BaseException,
+    failure: Failure,
+) -> PluginCallError:
     if isinstance(exc, ToolError):
         return PluginCallError(target, failure.message)
     if isinstance(exc, BudgetExceeded):
@@ -171,7 +211,8 @@ class ToolEntry:
         stats.latencies.append(elapsed)
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise exc
-        raise _call_error(self.record, self.target, exc) from exc
+        error = _call_error(self.record, self.target, exc)
+        raise error from error.__cause__
 
     def _result(self, result: object) -> object:
         if result is _VIOLATED:

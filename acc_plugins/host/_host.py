@@ -424,7 +424,8 @@ class PluginHost(
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 -- contain any plugin failure
-            self._fail(record, failure_of(root_cause(exc), record.root))
+            failure = failure_of(root_cause(exc), record.root, record.sandbox)
+            self._fail(record, failure)
             return False
         how = "worker started" if record.remote else "compiled and executed"
         record.lifecycle.move(State.LOADED, how)

@@ -17,6 +17,7 @@ from acc_plugins.errors import (
     PluginCallError,
     SandboxViolation,
 )
+from acc_plugins.sandbox import module_of, plain_name
 
 
 if TYPE_CHECKING:
@@ -106,10 +107,41 @@ def root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
-def failure_of(exc: BaseException, root: Path) -> Failure:
+def is_host_made(exc: BaseException) -> bool:
+    """
+    Whether *exc* is of a class of the host's or Python's own, whose text
+    runs none of a plugin's code (its arguments aside).
+    """
+    module = module_of(type(exc))
+    return type(module) is str and (
+        module == "builtins" or module.startswith("acc_plugins")
+    )
+
+
+def plain_args_text(exc: BaseException) -> str | None:
+    """
+    The text of an exception whose arguments are plain data (so that
+    ``str()`` runs none of a plugin's code), or None.
+    """
+    args = exc.args
+    if type(args) is not tuple or not all(
+        type(arg) in (str, int, float, bool, type(None)) for arg in args
+    ):
+        return None
+    return str(exc) or plain_name(type(exc))
+
+
+def failure_of(
+    exc: BaseException, root: Path, sandbox: Sandbox | None = None
+) -> Failure:
     """
     Describe *exc*, raised by or about the plugin at *root*.
+
+    Anything the plugin made (its exception classes, or its objects in a
+    built-in exception's arguments) is formatted as plugin code, under its
+    sandbox's budget, or, without a sandbox, not at all.
     """
+    kind = plain_name(type(exc))
     if isinstance(exc, SandboxViolation):
         message = f"{exc.what} is not allowed in the sandbox"
     elif isinstance(exc, CompileError):
@@ -117,8 +149,15 @@ def failure_of(exc: BaseException, root: Path) -> Failure:
     elif isinstance(exc, LoadError):
         message = str(exc).removeprefix(f"{exc.name}: ")
     else:
-        message = str(exc) or type(exc).__name__
-    return Failure(message, locate(exc, root), type(exc).__name__)
+        plain = plain_args_text(exc) if is_host_made(exc) else None
+        if plain is not None:
+            message = plain
+        elif sandbox is not None:
+            message = sandbox.text_of(exc)
+        else:
+            message = f"<{kind} raised by the plugin>"
+        message = message or kind
+    return Failure(message, locate(exc, root), kind)
 
 
 @attrs.define

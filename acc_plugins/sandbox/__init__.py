@@ -9,7 +9,7 @@ from ._budget import Budget
 from ._compiler import BytecodeCache, compile_plugin_source
 from ._imports import ModuleProxy
 from ._policy import POLICY_VERSION
-from ._sandbox import Sandbox
+from ._sandbox import Sandbox, module_of, plain_name
 
 
 __all__ = [
@@ -20,4 +20,6 @@ __all__ = [
     "ModuleProxy",
     "Sandbox",
     "compile_plugin_source",
+    "module_of",
+    "plain_name",
 ]

@@ -24,6 +24,7 @@ from ._budget import Budget
 from ._builtins import plain_builtins
 from ._classes import ClassFactory
 from ._formats import PADDING_METHODS
+from ._library import Library
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
@@ -48,6 +49,7 @@ from ._policy import (
     GUARD_TOKEN,
     GUARD_WITH,
     GUARD_WRITE,
+    MUTATING_DUNDERS,
     OWNER_MARK,
     PROTOCOL_DUNDERS,
     is_dunder,
@@ -197,6 +199,7 @@ class Guards:
             self.get_attribute, formats.check_spec
         )
         self.amplifiers = Amplifiers(self.bombs, self.budget)
+        self.library = Library(self.owns, self.refuse)
         self._mod = self.bombs.formats.make_mod()
         # type(x) answers the sized bytes and bytearray for the real ones.
         self._plugin_types = sized_types(self.bombs)
@@ -261,6 +264,15 @@ class Guards:
             if name in PROTOCOL_DUNDERS and (
                 self.owns(obj) or not self.is_host_object(obj)
             ):
+                if name in MUTATING_DUNDERS and not (
+                    self.owns(obj) or isinstance(obj, type)
+                ):
+                    # uuid.NAMESPACE_DNS.__init__(...) would change a
+                    # shared object for the host and every plugin.
+                    return (
+                        f"access to {name!r} of a {type(obj).__name__} "
+                        "object the plugin did not create"
+                    )
                 return None
             return f"access to attribute {name!r}"
         if self.owns(obj):
@@ -281,11 +293,31 @@ class Guards:
         if reason is not None:
             self.refuse(reason)
         value = getattr(obj, name, *default)
+        if name in MUTATING_DUNDERS and not self.owns(obj):
+            # Read from a class that is not the plugin's (dict.__init__):
+            # it may only be applied to the plugin's own objects.
+            return self._on_own_objects(value, obj, name)
         if name in ("format", "format_map"):
             return self._safe_format(value, name)
         if name in PADDING_METHODS:
             return self.bombs.formats.padding(value, name)
         return value
+
+    def _on_own_objects(
+        self, method: Any, owner: object, name: str
+    ) -> Callable[..., object]:
+        owns = self.owns
+        label = f"{getattr(owner, '__name__', '?')}.{name}"
+
+        def on_own(receiver: object, /, *args: Any, **kwargs: Any) -> object:
+            if not owns(receiver):
+                self.refuse(
+                    f"calling {label} on a {type(receiver).__name__} "
+                    "object the plugin did not create"
+                )
+            return method(receiver, *args, **kwargs)
+
+        return on_own
 
     def _safe_format(self, value: object, name: str) -> object:
         # Whatever route led here (a str, a str subclass or its class,

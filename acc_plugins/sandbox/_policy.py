@@ -131,6 +131,34 @@ PROTOCOL_DUNDERS: Final = (DEFINABLE_DUNDERS - {"__call__"}) | frozenset(
     {"__cause__", "__context__", "__members__", "__slots__"}
 )
 
+# Protocol dunders that change the object they are called on.  On an object
+# the plugin did not create they are refused, and read from a class the
+# plugin did not create (``dict.__init__``) they only accept the plugin's
+# own objects: the allowlist hands out shared instances
+# (``uuid.NAMESPACE_DNS``, ``typing.Optional``) whose public interface is
+# read-only but whose ``__init__`` would rebuild them for everyone.
+MUTATING_DUNDERS: Final = frozenset(
+    {
+        "__delitem__",
+        "__iadd__",
+        "__iand__",
+        "__ifloordiv__",
+        "__ilshift__",
+        "__imatmul__",
+        "__imod__",
+        "__imul__",
+        "__init__",
+        "__ior__",
+        "__ipow__",
+        "__irshift__",
+        "__isub__",
+        "__itruediv__",
+        "__ixor__",
+        "__post_init__",
+        "__setitem__",
+    }
+)
+
 # Dunder attributes that may be assigned (on plugin-owned objects only), as
 # ``functools.wraps``-style decorators do by hand.
 WRITABLE_DUNDERS: Final = frozenset({"__doc__", "__name__", "__qualname__"})
@@ -242,6 +270,7 @@ def _policy_fingerprint() -> str:
         READABLE_DUNDER_NAMES,
         DESCRIPTIVE_DUNDERS,
         PROTOCOL_DUNDERS,
+        MUTATING_DUNDERS,
         WRITABLE_DUNDERS,
         FORBIDDEN_ATTRIBUTES,
         GUARDED_ATTRIBUTES,

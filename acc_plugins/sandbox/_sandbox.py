@@ -244,6 +244,31 @@ class Sandbox:
         finally:
             self.budget.leave()
 
+    def text_of(self, value: object) -> str:
+        """
+        ``str(value)`` for a plugin's object, run as plugin code: under the
+        plugin's budget, and whatever it raises (a loop that runs out of
+        time, an exception class of the plugin's that ``except Exception``
+        would miss) ends in a description instead of escaping into the
+        host.
+        """
+        if type(value) is str:
+            return value
+        self.budget.enter(time.perf_counter())
+        try:
+            text = str(value)
+            # str() may return a subclass of the plugin's: keep its
+            # characters only.
+            return str.__str__(text)
+        except (KeyboardInterrupt, SystemExit) as exc:
+            if type(exc) in (KeyboardInterrupt, SystemExit):
+                raise  # the host's own interrupt, not the plugin's
+            return describe_unformattable(value, exc)
+        except BaseException as exc:  # noqa: BLE001 -- plugin code: contain anything
+            return describe_unformattable(value, exc)
+        finally:
+            self.budget.leave()
+
     def load_attribute(self, dotted: str, attribute: str) -> object:
         """
         Import *dotted* and return one of its attributes (an entry point).
@@ -277,6 +302,7 @@ class Sandbox:
                 )
                 members.pop("__name__", None)
                 self.guards.amplifiers.guard_members(dotted, members)
+                self.guards.library.guard_members(dotted, members)
             prefix = dotted + "."
             for other in (*ALLOWED_MODULES, *self._extra):
                 rest = other.removeprefix(prefix)
@@ -343,6 +369,34 @@ class Sandbox:
         if wanted:
             return self._proxy(dotted)
         return self._proxy(dotted.partition(".")[0])
+
+
+def plain_name(kind: type) -> str:
+    """
+    A class's name without running any of its code (a plugin may have made
+    it a ``str`` subclass of its own).
+    """
+    name = type.__dict__["__name__"].__get__(kind)
+    return str.__str__(name) if isinstance(name, str) else "?"
+
+
+def module_of(kind: type) -> str | None:
+    """
+    The module a class says it comes from, read without running any of its
+    code, or None if that is not plain text.
+    """
+    module = type.__dict__["__module__"].__get__(kind)
+    return str.__str__(module) if isinstance(module, str) else None
+
+
+def describe_unformattable(value: object, error: BaseException) -> str:
+    """
+    What the host says of an object whose ``str()`` failed.
+    """
+    return (
+        f"<{plain_name(type(value))} object: its text could not be "
+        f"formatted ({plain_name(type(error))})>"
+    )
 
 
 class _TopLevel:

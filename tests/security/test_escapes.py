@@ -1307,7 +1307,7 @@ SUPER_EXCEPT_STAR_MATCH = [
         def attack():
             super(type(json), json).__init__("json", {"loads": attack})
         """,
-        TypeError,
+        SandboxViolation,
         id="super-init-of-a-module-proxy",
     ),
     pytest.param(
@@ -2048,7 +2048,7 @@ CAPABILITIES = [
     pytest.param(
         "super(type(self.ctx), self.ctx).__init__(None, {})\n"
         "return 'reinitialised'\n",
-        "takes exactly one argument",
+        "the plugin did not create",
         id="two-arg-super-init",
     ),
     pytest.param(
