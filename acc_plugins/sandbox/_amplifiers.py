@@ -20,8 +20,11 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import operator
 import struct
 from typing import TYPE_CHECKING, Any, Final
+
+from ._regex import members as regex_members
 
 
 if TYPE_CHECKING:
@@ -97,7 +100,9 @@ class Amplifiers:
             "operator": self._operator,
             "pprint": self._pprint,
             "random": self._random,
+            "re": self._re,
             "struct": self._struct,
+            "textwrap": self._textwrap,
         }
 
     def guard_members(self, module_name: str, members: dict[str, Any]) -> None:
@@ -113,6 +118,26 @@ class Amplifiers:
         *items* as an iterator that checks the budget on every item.
         """
         return Checked(iter(items), self._budget)
+
+    def sum_(self, items: Iterable[Any], /, start: Any = 0) -> Any:
+        """
+        ``sum()``; summing lists or tuples concatenates them in one call
+        into C (``sum([big] * 100, [])``), so their sizes are checked
+        first.
+        """
+        if type(start) in (int, float, complex):
+            return sum(items, start)
+        if isinstance(start, (list, tuple)):
+            items = list(items)
+            self._check_sum(start, items)
+        return sum(items, start)
+
+    def _check_sum(self, start: Any, items: list[Any]) -> None:
+        try:
+            count = len(start) + sum(map(len, items))
+        except TypeError:
+            return  # sum() raises its own error for these
+        self._bombs.check_size("a sum() of sequences", count * 8)
 
     def iter_(self, source: Any, *sentinel: Any) -> Iterator[Any]:
         """
@@ -131,6 +156,9 @@ class Amplifiers:
         members["mul"] = lambda a, b, /: bombs.mul(a, b)
         members["pow"] = lambda a, b, /: bombs.pow(a, b)
         members["lshift"] = lambda a, b, /: bombs.lshift(a, b)
+        check_add = bombs.check_add
+        members["add"] = lambda a, b, /: operator.add(a, check_add(a, b))
+        members["concat"] = lambda a, b, /: operator.concat(a, check_add(a, b))
 
     def _math(self, members: dict[str, Any]) -> None:
         members["comb"] = self._comb
@@ -215,6 +243,9 @@ class Amplifiers:
         self._bombs.check_count("repeat()", times)
         return itertools.repeat(item, times)
 
+    def _re(self, members: dict[str, Any]) -> None:
+        members.update(regex_members(self._budget, self._bombs))
+
     def _random(self, members: dict[str, Any]) -> None:
         bombs = self._bombs
         randbytes, getrandbits = members["randbytes"], members["getrandbits"]
@@ -256,6 +287,24 @@ class Amplifiers:
 
         members["pack"] = lambda fmt, /, *v: struct.pack(sized(fmt), *v)
         members["Struct"] = lambda fmt: struct.Struct(sized(fmt))
+
+    def _textwrap(self, members: dict[str, Any]) -> None:
+        indent = members["indent"]
+        bombs = self._bombs
+
+        def indent_(text: Any, prefix: Any, predicate: Any = None) -> Any:
+            # The prefix is repeated on every line: a short text of many
+            # lines and a long prefix make a huge result.
+            if isinstance(text, str) and isinstance(prefix, str) and prefix:
+                lines = len(text) + 1
+                if (len(text) + lines * len(prefix)) * 4 > bombs.memory_bytes:
+                    lines = len(text.splitlines())
+                    size = len(text) + lines * len(prefix)
+                    wide = not (text.isascii() and prefix.isascii())
+                    bombs.check_size("an indent()", size * (4 if wide else 1))
+            return indent(text, prefix, predicate)
+
+        members["indent"] = indent_
 
     def _check_indent(self, indent: Any) -> None:
         width = len(indent) if isinstance(indent, str) else indent

@@ -21,6 +21,7 @@ are for.
 from __future__ import annotations
 
 import operator
+from collections import deque
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
@@ -34,6 +35,11 @@ if TYPE_CHECKING:
 # integers already takes about 0.15 s in C, where no budget can stop it.
 INT_BITS: Final = 1 << 22
 
+# Most work a modular power may take, in exponent bits times machine-word
+# multiplications of the modulus (Karatsuba's 1.6 power).  RSA-4096 is
+# about 3e6, some 0.05 s of C; 2e8 took 13 s on a busy 2-core machine.
+MODPOW_WORK: Final = 4e6
+
 # Longest range() a plugin may create: C functions (sum, sorted, list)
 # consume a range without running any plugin bytecode.
 MAX_RANGE: Final = 10_000_000
@@ -42,8 +48,11 @@ MAX_RANGE: Final = 10_000_000
 _NUMBERS: Final = frozenset({bool, complex, float, int})
 _SEQUENCES: Final = (str, bytes, bytearray, list, tuple)
 _EXACT_SEQUENCES: Final = frozenset(_SEQUENCES)
+# What ``+`` concatenates in one call into C.
+_CONCATENATED: Final = (*_SEQUENCES, deque)
 
 _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
+    "+=": operator.iadd,
     "*=": operator.imul,
     "**=": operator.ipow,
     "<<=": operator.ilshift,
@@ -86,6 +95,7 @@ class BombChecks:
         self.refuse = refuse
         self.formats = FormatChecks(self)
         self.mul = self._make_mul()
+        self.add, self.check_add = self._make_add()
 
     def _make_mul(self) -> Callable[[Any, Any], Any]:
         # A closure over locals rather than a method: ``*`` is everywhere in
@@ -123,6 +133,87 @@ class BombChecks:
 
         return mul
 
+    def _make_add(
+        self,
+    ) -> tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]]:
+        # ``s = s + s`` doubles in one call into C: thirty of them reach a
+        # gigabyte before the memory watch, which looks between calls, can
+        # see the first.  Numbers and small texts take the first lines.
+        numbers = _NUMBERS
+        concatenated = _CONCATENATED
+        surely = self.memory_bytes // 8
+        too_big = self._too_big
+
+        def check_add(a: Any, b: Any) -> Any:
+            """
+            Refuse ``a + b`` if it would concatenate past the budget; return
+            *b* (so that ``s += check_add(s, t)`` keeps CPython's in-place
+            concatenation of text).
+            """
+            if type(a) in numbers or not isinstance(a, concatenated):
+                return b
+            try:
+                items = len(a) + len(b)
+            except TypeError:
+                return b  # not a concatenation: a + b raises on its own
+            if items > surely:
+                size = items * max(_item_bytes(a), _item_bytes(b))
+                if size > self.memory_bytes:
+                    too_big("a concatenation", size)
+            return b
+
+        def add(a: Any, b: Any) -> Any:
+            """
+            ``a + b``, refusing a concatenation larger than the budget.
+            """
+            kind = type(a)
+            if kind in numbers:
+                return a + b
+            if (
+                kind is type(b)
+                and (kind is str or kind is list)
+                and len(a) + len(b) <= surely
+            ):
+                return a + b  # eight bytes an item at most: small enough
+            return a + check_add(a, b)
+
+        return add, check_add
+
+    def unpack(self, kind: str, *parts: Any) -> Any:
+        """
+        ``[*a, x, *b]`` (or the tuple, or the positional arguments of a
+        call) with two or more ``*`` parts, refusing a result larger than
+        the budget.
+        """
+        result: list[Any] = []
+        for part in parts:
+            items = part if type(part) is list else list(part)
+            self.check_add(result, items)
+            result.extend(items)
+        return tuple(result) if kind == "tuple" else result
+
+    def check_operands(self, op: str, a: Any, b: Any) -> None:
+        """
+        Refuse ``a <op> b`` for the sized operators (``+``, ``*``, ``**``,
+        ``<<``, ``%``) if its result would pass the budget: the checks of
+        the operators, for their dunder methods read as attributes.
+        """
+        if op == "+":
+            self.check_add(a, b)
+        elif op == "*":
+            if type(a) is int and type(b) is int:
+                bits = a.bit_length() + b.bit_length()
+                if bits > INT_BITS:
+                    self.too_big_int("an integer product", bits)
+            else:
+                self._check_repeat(a, b)
+        elif op == "**":
+            self._check_pow(a, b)
+        elif op == "<<":
+            self._check_shift(a, b)
+        elif op == "%":
+            self.formats.check_mod(a, b)
+
     def too_big_int(self, what: str, bits: int) -> None:
         """
         Refuse an integer result of *bits* bits: C would take too long.
@@ -150,7 +241,20 @@ class BombChecks:
         ``a ** b`` and ``pow()``, refusing results larger than the budget.
         """
         if modulo is not None:
-            return pow(a, b, modulo)  # bounded by the modulus
+            # Bounded in size by the modulus, but not in time: each bit of
+            # the exponent costs a multiplication of numbers as wide as the
+            # modulus (``pow(3, 1 << 10**5, (1 << 10**5) + 1)`` takes
+            # minutes in C).
+            if type(b) is int and type(modulo) is int:
+                width = max(modulo.bit_length(), 64)
+                work = b.bit_length() * (width / 64) ** 1.6
+                if work > MODPOW_WORK:
+                    self.refuse(
+                        f"a modular power with a {b.bit_length():,}-bit "
+                        f"exponent and a {modulo.bit_length():,}-bit modulus "
+                        "(too slow in C)"
+                    )
+            return pow(a, b, modulo)
         self._check_pow(a, b)
         return a**b
 
@@ -166,7 +270,9 @@ class BombChecks:
         ``a op= b`` for ``*=``, ``**=``, ``<<=`` and ``%=``, keeping in-place
         semantics (``list *= n`` changes the list itself).
         """
-        if op == "*=":
+        if op == "+=":
+            self.check_add(a, b)
+        elif op == "*=":
             self._check_repeat(a, b)
         elif op == "**=":
             self._check_pow(a, b)

@@ -215,6 +215,14 @@ class Budget:
         self.expired = True
         self.steps = self._alarm
 
+    def overrun(self) -> NoReturn:
+        """
+        The current call ran out of time in code that stopped on its own
+        deadline (a regular expression's timeout).
+        """
+        self.breaches += 1
+        self._raise()
+
     def _raise(self) -> NoReturn:
         resource, unit = "time", "ms"
         raise BudgetExceeded(resource, self.timeout * 1000, unit)

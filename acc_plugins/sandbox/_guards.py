@@ -28,6 +28,8 @@ from ._library import Library
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
+    GUARD_ADD,
+    GUARD_ADD_CHECK,
     GUARD_AUG_ATTR,
     GUARD_AUG_ITEM,
     GUARD_BUDGET,
@@ -45,8 +47,10 @@ from ._policy import (
     GUARD_RAW_TYPE,
     GUARD_RERAISE,
     GUARD_SELF,
+    GUARD_SIZED_CALL,
     GUARD_TICK,
     GUARD_TOKEN,
+    GUARD_UNPACK,
     GUARD_WITH,
     GUARD_WRITE,
     MUTATING_DUNDERS,
@@ -54,12 +58,18 @@ from ._policy import (
     PROTOCOL_DUNDERS,
     is_dunder,
 )
+from ._sizedmethods import OPERATOR_DUNDERS, SIZED_METHODS, SizedMethods
 from ._sizedtypes import sized_types
 
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+
+# Attribute names whose values the sized methods wrap.
+SIZED_NAMES: Final = frozenset(
+    {*OPERATOR_DUNDERS, "__format__", *SIZED_METHODS}
+)
 
 # Exceptions that plugin code may not catch: sandbox refusals, and the
 # host's own interrupts.
@@ -200,6 +210,7 @@ class Guards:
         )
         self.amplifiers = Amplifiers(self.bombs, self.budget)
         self.library = Library(self.owns, self.refuse)
+        self.sized = SizedMethods(self.bombs, self.owns, self.get_attribute)
         self._mod = self.bombs.formats.make_mod()
         # type(x) answers the sized bytes and bytearray for the real ones.
         self._plugin_types = sized_types(self.bombs)
@@ -293,6 +304,8 @@ class Guards:
         if reason is not None:
             self.refuse(reason)
         value = getattr(obj, name, *default)
+        if name in SIZED_NAMES:
+            value = self.sized.wrap(value, name)
         if name in MUTATING_DUNDERS and not self.owns(obj):
             # Read from a class that is not the plugin's (dict.__init__):
             # it may only be applied to the plugin's own objects.
@@ -460,6 +473,11 @@ class Guards:
                 "range": self.bombs.range,
                 "setattr": self.set_attribute,
                 "type": self.type_of,
+                "sum": self.amplifiers.sum_,
+                GUARD_ADD: self.bombs.add,
+                GUARD_ADD_CHECK: self.bombs.check_add,
+                GUARD_SIZED_CALL: self.sized.call,
+                GUARD_UNPACK: self.bombs.unpack,
                 GUARD_AUG_ATTR: self.bombs.aug_attr,
                 GUARD_AUG_ITEM: self.bombs.aug_item,
                 GUARD_BUDGET: self.budget,

@@ -198,6 +198,30 @@ FORBIDDEN_ATTRIBUTES: Final = frozenset(
 # ``isinstance`` answers.
 GUARDED_ATTRIBUTES: Final = frozenset(
     {
+        # The operator dunders of the sized operators, and __format__: the
+        # same checks as the operators (``"x".__mul__(10**9)``).
+        "__add__",
+        "__format__",
+        "__iadd__",
+        "__ilshift__",
+        "__imod__",
+        "__imul__",
+        "__ipow__",
+        "__lshift__",
+        "__mod__",
+        "__mul__",
+        "__pow__",
+        "__radd__",
+        "__rlshift__",
+        "__rmod__",
+        "__rmul__",
+        "__rpow__",
+        # Methods whose result their arguments size (``"-".join(...)``).
+        "extend",
+        "extendleft",
+        "join",
+        "replace",
+        "translate",
         "format",
         "format_map",
         "register",
@@ -251,6 +275,10 @@ GUARD_LSHIFT: Final = "__acc_lshift__"
 GUARD_INPLACE: Final = "__acc_inplace__"
 GUARD_AUG_ITEM: Final = "__acc_augitem__"
 GUARD_AUG_ATTR: Final = "__acc_augattr__"
+GUARD_ADD: Final = "__acc_add__"
+GUARD_ADD_CHECK: Final = "__acc_addcheck__"
+GUARD_SIZED_CALL: Final = "__acc_sizedcall__"
+GUARD_UNPACK: Final = "__acc_unpack__"
 
 # The attribute that marks a class or module as created by one sandbox; its
 # value is that sandbox's token.  A dunder, so plugin code can neither read
@@ -279,7 +307,7 @@ def _policy_fingerprint() -> str:
     ]
     text = "|".join(",".join(sorted(part)) for part in parts)
     # Bump the suffix when the transformer's output changes shape.
-    return hashlib.sha256(f"{text}|transformer-8".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{text}|transformer-9".encode()).hexdigest()[:16]
 
 
 POLICY_VERSION: Final = _policy_fingerprint()

@@ -9,6 +9,7 @@ result stays small.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from typing import Final
 
@@ -16,6 +17,8 @@ from RestrictedPython.transformer import RestrictingNodeTransformer
 
 from ._astutil import call, located
 from ._policy import (
+    GUARD_ADD,
+    GUARD_ADD_CHECK,
     GUARD_FORMAT,
     GUARD_INT,
     GUARD_LSHIFT,
@@ -23,6 +26,7 @@ from ._policy import (
     GUARD_MUL,
     GUARD_POW,
     GUARD_RAW_TYPE,
+    GUARD_UNPACK,
 )
 
 
@@ -33,6 +37,7 @@ SIZED_OPS: Final[dict[type[ast.operator], str]] = {
     ast.Pow: GUARD_POW,
 }
 AUG_TEXT: Final[dict[type[ast.operator], str]] = {
+    ast.Add: "+=",
     ast.LShift: "<<=",
     ast.Mod: "%=",
     ast.Mult: "*=",
@@ -90,6 +95,29 @@ def _harmless_factor(op: ast.operator, node: ast.expr) -> bool:
     )
 
 
+def starred_parts(elements: list[ast.expr]) -> list[ast.expr] | None:
+    """
+    The parts of a display or argument list with two or more ``*``
+    elements, for ``__acc_unpack__``: runs of plain elements as list
+    displays, and each starred value as it is; None for fewer stars.
+    """
+    if sum(isinstance(element, ast.Starred) for element in elements) < 2:  # noqa: PLR2004 -- one star copies, two can double
+        return None
+    parts: list[ast.expr] = []
+    run: list[ast.expr] = []
+    for element in elements:
+        if isinstance(element, ast.Starred):
+            if run:
+                parts.append(ast.List(run, ast.Load()))
+                run = []
+            parts.append(element.value)
+        else:
+            run.append(element)
+    if run:
+        parts.append(ast.List(run, ast.Load()))
+    return parts
+
+
 class SizedRules(RestrictingNodeTransformer):
     """
     Visitors for the operators and f-string fields that can build huge
@@ -98,6 +126,14 @@ class SizedRules(RestrictingNodeTransformer):
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         node = self.node_contents_visit(node)
+        if isinstance(node.op, ast.Add):
+            # ``s + s`` doubles; ``s + "x"`` and ``n + 1`` grow by a
+            # constant, which the memory watch sees in time.
+            if isinstance(node.left, ast.Constant) or isinstance(
+                node.right, ast.Constant
+            ):
+                return node
+            return located(call(GUARD_ADD, node.left, node.right), node)
         guard = SIZED_OPS.get(type(node.op))
         # Constants are no exception: CPython leaves ``1 << 10**9`` for run
         # time rather than fold it, and then computes it unchecked.
@@ -121,6 +157,72 @@ class SizedRules(RestrictingNodeTransformer):
                 ast.IfExp(test=is_int, body=node, orelse=guarded), node
             )
         return located(guarded, node)
+
+    def checked_addend(self, node: ast.AugAssign) -> bool:
+        """
+        Make ``target += value`` check the concatenation's size first, as
+        ``target += __acc_addcheck__(target, value)``, which keeps CPython's
+        in-place concatenation of text.  True if done; False where reading
+        the target twice could have side effects (the caller then takes
+        the augmented-assignment guard).  *node.value* is already visited.
+        """
+        if isinstance(node.value, ast.Constant):
+            return True
+        target = node.target
+        if isinstance(target, ast.Name):
+            read: ast.expr = ast.Name(target.id, ast.Load())
+        elif isinstance(target, ast.Attribute) and isinstance(
+            target.value, ast.Name
+        ):
+            read = ast.Attribute(
+                ast.Name(target.value.id, ast.Load()), target.attr, ast.Load()
+            )
+        elif (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and isinstance(target.slice, (ast.Name, ast.Constant))
+        ):
+            read = ast.Subscript(
+                ast.Name(target.value.id, ast.Load()),
+                copy.deepcopy(target.slice),
+                ast.Load(),
+            )
+        else:
+            return False
+        read = self.visit(ast.copy_location(read, target))
+        checked = located(call(GUARD_ADD_CHECK, read, node.value), node)
+        node.value = ast.fix_missing_locations(checked)
+        return True
+
+    def visit_List(self, node: ast.List) -> ast.AST:
+        node = self.node_contents_visit(node)
+        return self._starred_display(node, "list")
+
+    def visit_Tuple(self, node: ast.Tuple) -> ast.AST:
+        node = self.node_contents_visit(node)
+        return self._starred_display(node, "tuple")
+
+    def _starred_display(
+        self, node: ast.List | ast.Tuple, kind: str
+    ) -> ast.AST:
+        # ``[*a, *a]`` doubles a list in one call into C, as ``a + a``.
+        parts = starred_parts(node.elts)
+        if parts is None or not isinstance(node.ctx, ast.Load):
+            return node
+        joined = call(GUARD_UNPACK, ast.Constant(kind), *parts)
+        return ast.fix_missing_locations(located(joined, node))
+
+    def starred_arguments(self, node: ast.Call) -> None:
+        """
+        ``f(*a, *a)`` builds a tuple twice as long as ``a``: positional
+        arguments with two or more ``*`` parts are joined (and sized) by
+        the guard first.  *node*'s children are already visited.
+        """
+        parts = starred_parts(node.args)
+        if parts is not None:
+            joined = call(GUARD_UNPACK, ast.Constant("list"), *parts)
+            node.args = [ast.Starred(joined, ast.Load())]
+            ast.fix_missing_locations(located(node, node))
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
         # ``f"{x:>{w}}"``: a spec is a size, checked before ``format()``

@@ -47,6 +47,7 @@ from ._policy import (
     GUARD_INPLACE,
     GUARD_RERAISE,
     GUARD_SELF,
+    GUARD_SIZED_CALL,
     GUARD_WITH,
     GUARD_WRITE,
     GUARDED_ATTRIBUTES,
@@ -58,6 +59,7 @@ from ._policy import (
     WRITABLE_DUNDERS,
     is_dunder,
 )
+from ._sizedmethods import SIZED_METHODS
 from ._sizedrules import AUG_TEXT, SIZED_OPS, SizedRules
 
 
@@ -360,7 +362,9 @@ class PluginTransformer(SizedRules, MatchRules):
         # target is evaluated once, as Python does; an attribute target is
         # first passed through the write guard.
         node.value = self.visit(node.value)
-        if type(node.op) in SIZED_OPS:
+        if type(node.op) in SIZED_OPS or (
+            isinstance(node.op, ast.Add) and not self.checked_addend(node)
+        ):
             return self._sized_aug_assign(node)
         target = node.target
         if isinstance(target, ast.Attribute):
@@ -388,7 +392,27 @@ class PluginTransformer(SizedRules, MatchRules):
             "exec",
         }:
             self.error(node, f"{node.func.id}() is not allowed in plugins")
-        return self.node_contents_visit(node)
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in SIZED_METHODS
+            and self._attribute_allowed(func, store=False)
+        ):
+            # ``sep.join(items)`` checks its size in one guard call, not an
+            # attribute guard handing out a wrapper that is then called.
+            receiver = self.visit(func.value)
+            arguments = [self.visit(argument) for argument in node.args]
+            keywords = [self.visit(keyword) for keyword in node.keywords]
+            sized = ast.Call(
+                func=ast.Name(GUARD_SIZED_CALL, ast.Load()),
+                args=[receiver, ast.Constant(func.attr), *arguments],
+                keywords=keywords,
+            )
+            self.starred_arguments(sized)
+            return ast.fix_missing_locations(located(sized, node))
+        node = self.node_contents_visit(node)
+        self.starred_arguments(node)
+        return node
 
     def visit_For(self, node: ast.For) -> ast.AST:
         node = self.node_contents_visit(node)

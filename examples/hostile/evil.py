@@ -3,7 +3,7 @@ Deliberately hostile: every tool tries a different way out of the sandbox.
 The demo calls each one and shows the host refusing it.
 """
 
-import re
+import random
 
 from acc_plugins.sdk import Plugin, tool
 
@@ -47,7 +47,8 @@ class Sneaky(Plugin):
         return "imported"
 
     @tool
-    def stall(self) -> bool:
-        """Hold the interpreter in one long call into C: a regex that
-        backtracks for hours, which no in-process watchdog interrupts."""
-        return re.match(r"(a+)+$", "a" * 64 + "b") is not None
+    def stall(self) -> int:
+        """Hold the interpreter in one long call into C: sorting ten
+        million numbers, which no in-process check can interrupt."""
+        numbers = random.choices(range(10**6), k=10**7)
+        return len(sorted(numbers))
