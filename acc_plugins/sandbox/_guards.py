@@ -11,12 +11,11 @@ plain data, a fresh copy, or a host object that offers public methods only.
 from __future__ import annotations
 
 import abc
-import string
 import sys
 import types
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
-from acc_plugins.errors import BudgetExceeded, SandboxViolation
+from acc_plugins.errors import SandboxViolation
 
 from ._amplifiers import Amplifiers
 from ._bombs import BombChecks
@@ -58,6 +57,8 @@ from ._policy import (
     PROTOCOL_DUNDERS,
     is_dunder,
 )
+from ._refusals import UNCATCHABLE, GuardedContext, plugin_location
+from ._safeformat import SafeFormat
 from ._sizedmethods import OPERATOR_DUNDERS, SIZED_METHODS, SizedMethods
 from ._sizedtypes import sized_types
 
@@ -70,96 +71,6 @@ if TYPE_CHECKING:
 SIZED_NAMES: Final = frozenset(
     {*OPERATOR_DUNDERS, "__format__", *SIZED_METHODS}
 )
-
-# Exceptions that plugin code may not catch: sandbox refusals, and the
-# host's own interrupts.
-UNCATCHABLE: Final = (
-    SandboxViolation,
-    BudgetExceeded,
-    KeyboardInterrupt,
-    SystemExit,
-)
-
-
-def _plugin_location(root: str) -> tuple[str | None, int | None]:
-    """
-    The innermost frame of plugin code (a file under *root*), for reports.
-    """
-    frame: types.FrameType | None = sys._getframe(1)  # noqa: SLF001 -- host-side, for the report only
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if filename.startswith(root):
-            return filename, frame.f_lineno
-        frame = frame.f_back
-    return None, None
-
-
-class _SafeFormatter(string.Formatter):
-    """
-    ``str.format`` whose field lookups (``{0.attr}``, ``{0[key]}``) go
-    through the sandbox's attribute guard.
-    """
-
-    def __init__(
-        self,
-        getattr_guard: Callable[[object, str], object],
-        check_spec: Callable[[object], None],
-    ) -> None:
-        self._getattr = getattr_guard
-        self._check_spec = check_spec
-
-    def format_field(self, value: object, format_spec: str) -> str:
-        self._check_spec(format_spec)
-        return format(value, format_spec)
-
-    def get_field(
-        self, field_name: str, args: Any, kwargs: Any
-    ) -> tuple[object, str]:
-        first, rest = field_name_split(field_name)
-        obj = self.get_value(first, args, kwargs)
-        for is_attribute, key in rest:
-            obj = self._getattr(obj, key) if is_attribute else obj[key]
-        return obj, str(first)
-
-
-def field_name_split(
-    field_name: str,
-) -> tuple[Any, Iterable[tuple[bool, Any]]]:
-    """
-    Split a format field such as ``0.name[1]`` into its first part and the
-    attribute and item steps after it.
-    """
-    import _string  # type: ignore[import-not-found]  # noqa: PLC0415 -- private CPython helper
-
-    return _string.formatter_field_name_split(field_name)  # type: ignore[no-any-return]
-
-
-class _GuardedContext:
-    """
-    Wraps a context manager so that its ``__exit__`` cannot swallow a
-    sandbox refusal.
-    """
-
-    __slots__ = ("_manager",)
-
-    def __init__(self, manager: Any) -> None:
-        self._manager = manager
-
-    def __enter__(self) -> Any:
-        return type(self._manager).__enter__(self._manager)
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: types.TracebackType | None,
-    ) -> bool:
-        swallow = type(self._manager).__exit__(
-            self._manager, kind, value, traceback
-        )
-        if isinstance(value, UNCATCHABLE):
-            return False
-        return bool(swallow)
 
 
 class Guards:
@@ -205,9 +116,7 @@ class Guards:
         self._on_print = on_print
         self.bombs = BombChecks(memory_bytes, self.refuse)
         formats = self.bombs.formats
-        self._formatter = _SafeFormatter(
-            self.get_attribute, formats.check_spec
-        )
+        self._format = SafeFormat(self.get_attribute, formats.check_spec)
         self.amplifiers = Amplifiers(self.bombs, self.budget)
         self.library = Library(self.owns, self.refuse)
         self.sized = SizedMethods(self.bombs, self.owns, self.get_attribute)
@@ -245,7 +154,7 @@ class Guards:
         """
         Record and raise a ``SandboxViolation`` located at plugin code.
         """
-        filename, lineno = _plugin_location(self._root)
+        filename, lineno = plugin_location(self._root)
         violation = SandboxViolation(what, filename, lineno)
         self._on_violation(violation)
         raise violation
@@ -311,7 +220,7 @@ class Guards:
             # it may only be applied to the plugin's own objects.
             return self._on_own_objects(value, obj, name)
         if name in ("format", "format_map"):
-            return self._safe_format(value, name)
+            return self._format.wrap(value, name)
         if name in PADDING_METHODS:
             return self.bombs.formats.padding(value, name)
         return value
@@ -331,27 +240,6 @@ class Guards:
             return method(receiver, *args, **kwargs)
 
         return on_own
-
-    def _safe_format(self, value: object, name: str) -> object:
-        # Whatever route led here (a str, a str subclass or its class,
-        # super()), what matters is whether the value *is* str's own C
-        # method: then it would walk {0.attr} unguarded, so it is replaced.
-        vformat = self._formatter.vformat
-        if value is str.format or value is str.format_map:  # unbound
-            if name == "format":
-                return lambda text, /, *a, **k: vformat(str(text), a, k)
-            return lambda text, mapping, /: vformat(str(text), (), mapping)
-        bound = getattr(value, "__self__", None)
-        if not (
-            isinstance(value, types.BuiltinMethodType)
-            and isinstance(bound, str)
-            and getattr(value, "__name__", None) in ("format", "format_map")
-        ):
-            return value  # a plugin's own format(), say
-        text = str.__str__(bound)
-        if name == "format":
-            return lambda *a, **k: vformat(text, a, k)
-        return lambda mapping, /: vformat(text, (), mapping)
 
     def has_attribute(self, obj: object, name: str) -> bool:
         """
@@ -432,11 +320,11 @@ class Guards:
             raise exc
 
     @staticmethod
-    def with_(manager: object) -> _GuardedContext:
+    def with_(manager: object) -> GuardedContext:
         """
         Wrap the context manager of every ``with`` in plugin code.
         """
-        return _GuardedContext(manager)
+        return GuardedContext(manager)
 
     # -- printing ---------------------------------------------------------
 

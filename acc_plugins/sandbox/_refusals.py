@@ -1,0 +1,65 @@
+"""
+Refusals plugin code can neither catch nor hide, and where they happened.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, Final
+
+from acc_plugins.errors import BudgetExceeded, SandboxViolation
+
+
+if TYPE_CHECKING:
+    import types
+
+
+# Exceptions that plugin code may not catch: sandbox refusals, and the
+# host's own interrupts.
+UNCATCHABLE: Final = (
+    SandboxViolation,
+    BudgetExceeded,
+    KeyboardInterrupt,
+    SystemExit,
+)
+
+
+def plugin_location(root: str) -> tuple[str | None, int | None]:
+    """
+    The innermost frame of plugin code (a file under *root*), for reports.
+    """
+    frame: types.FrameType | None = sys._getframe(1)  # noqa: SLF001 -- host-side, for the report only
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith(root):
+            return filename, frame.f_lineno
+        frame = frame.f_back
+    return None, None
+
+
+class GuardedContext:
+    """
+    Wraps a context manager so that its ``__exit__`` cannot swallow a
+    sandbox refusal.
+    """
+
+    __slots__ = ("_manager",)
+
+    def __init__(self, manager: Any) -> None:
+        self._manager = manager
+
+    def __enter__(self) -> Any:
+        return type(self._manager).__enter__(self._manager)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: types.TracebackType | None,
+    ) -> bool:
+        swallow = type(self._manager).__exit__(
+            self._manager, kind, value, traceback
+        )
+        if isinstance(value, UNCATCHABLE):
+            return False
+        return bool(swallow)
