@@ -1,10 +1,12 @@
 """
-The isolated tier's worker process: one plugin, the same sandbox, and the
-operating system's limits on memory, CPU time and open files.
+The isolated tier's worker process: one plugin, the same sandbox, and an
+operating-system layer beneath it (``_oslayer``) for when the sandbox
+breaks.
 
 Started by the host as ``python -m acc_plugins.host._worker``.  It reads
-its configuration as the first message on stdin, loads the plugin with a
-host of its own, announces what the plugin offers, and then serves
+its configuration as the first message on stdin, confines itself and
+says so (``started``, with what holds), loads the plugin with a host of
+its own, announces what the plugin offers (``ready``), and then serves
 requests.  Capabilities the worker cannot provide itself (Claude, other
 plugins' tools, events for other plugins) are requests back to the host,
 answered in line.  Only JSON crosses the pipe.
@@ -12,6 +14,7 @@ answered in line.  Only JSON crosses the pipe.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -22,18 +25,9 @@ import attrs
 
 from acc_plugins.errors import PluginError
 
-from . import _wire
+from . import _oslayer, _wire
 from ._isolated import COUNTED
-
-
-def _apply_limits(memory_mb: int, cpu_seconds: int) -> None:
-    import resource  # noqa: PLC0415 -- POSIX only, and only in the worker
-
-    # The interpreter and its libraries need address space of their own.
-    address = (memory_mb + 768) * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (address, address))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+from ._launch import policy_of
 
 
 class _Link:
@@ -139,20 +133,6 @@ def _peak_now() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
-def _policy(data: Any) -> Any:
-    from acc_plugins.security import Policy  # noqa: PLC0415 -- after the limits
-
-    if not isinstance(data, dict):
-        return Policy()
-    allow = data.get("allow")
-    return Policy(
-        allow=None if allow is None else tuple(allow),
-        deny=tuple(data.get("deny") or ()),
-        ceilings=tuple((str(a), c) for a, c in data.get("ceilings") or ()),
-        source="the host's policy",
-    )
-
-
 def _error(exc: BaseException) -> dict[str, Any]:
     return {
         "type": type(exc).__name__,
@@ -197,6 +177,29 @@ def _perform(host: Any, own: Any, message: dict[str, Any]) -> Any:
     raise ValueError(msg)
 
 
+def _escape(source: str) -> object:
+    """
+    Run *source* as plain Python, outside the sandbox: a test's stand-in
+    for a broken sandbox, to show what the operating-system layer still
+    refuses.  Only a host-side ``Worker`` built with ``test_escape``
+    sends it; no configuration a plugin shapes can.
+
+    Returns:
+        What the source left in ``result``, or what it raised.
+    """
+    namespace: dict[str, Any] = {}
+    try:
+        exec(compile(source, "<test escape>", "exec"), namespace)  # noqa: S102 -- a simulated sandbox break, for tests
+    except BaseException as exc:  # noqa: BLE001 -- reported to the test
+        return {"raised": repr(exc)}
+    result = namespace.get("result")
+    try:
+        json.dumps(result)
+    except (TypeError, ValueError):
+        return repr(result)
+    return result
+
+
 def main() -> None:
     """
     Run the worker until the host closes its stdin.
@@ -208,7 +211,7 @@ def main() -> None:
     config = _wire.read_blocking(inbox)
     if config is None:
         return
-    _apply_limits(int(config["memory_mb"]), int(config["cpu_seconds"]))
+    report = _oslayer.harden(config)
     from acc_plugins.host import PluginHost  # noqa: PLC0415 -- after the limits
 
     class _WorkerHost(PluginHost):
@@ -223,7 +226,7 @@ def main() -> None:
         data_dir=config["data_dir"],
         workspace=config["workspace"],
         scan_threshold=None,  # the host scanned before starting us
-        policy=_policy(config.get("policy")),
+        policy=policy_of(config.get("policy")),
         breach_limit=int(config.get("breach_limit", 5)),
         config_dir=config.get("config_dir"),
         settings={name: dict(config.get("settings") or {})},
@@ -231,6 +234,13 @@ def main() -> None:
             "call_tool", tool=tool, arguments=arguments
         ),
     )
+    private = str(Path.cwd())  # the host made it, empty, for us alone
+    report.update(_oslayer.confine(config.get("confine") or {}, private))
+    budget = int(config["memory_mb"])
+    report["memory"] = _oslayer.cap_memory(budget, loading=True)
+    # From here on the plugin's code runs: the host's deadline for the
+    # load starts now.
+    _wire.write(outbox, {"started": report})
 
     def forward(event: Any) -> None:
         if event.source == name:  # the plugin's own events, for the others
@@ -255,7 +265,12 @@ def main() -> None:
         _wire.write(outbox, reply)
 
     link.serve = serve
-    _wire.write(outbox, {"ready": _describe(host, name)})
+    ready = _describe(host, name)
+    ready["memory"] = _oslayer.cap_memory(budget, loading=False)
+    escape = config.get("test_escape")
+    if isinstance(escape, str):
+        ready["escape"] = _escape(escape)
+    _wire.write(outbox, {"ready": ready})
     while (message := _wire.read_blocking(inbox)) is not None:
         if message.get("op") == "stop":
             break

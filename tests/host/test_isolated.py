@@ -19,7 +19,6 @@ from acc_plugins.host import FakeClaude, State, _hostisolation
 
 
 WORKER = """
-import re
 from acc_plugins.sdk import Plugin, Step, ToolError, Workflow, agent, hook, tool
 
 class Main(Plugin):
@@ -56,11 +55,11 @@ class Main(Plugin):
         return self.ctx.storage.get("v")
 
     @tool
-    def spin(self) -> bool:
-        # Catastrophic backtracking: one call into C that no Python
-        # bytecode interrupts, so no in-process watchdog can stop it.
-        # Only the end of the worker can.
-        return re.match(r"(a+)+$", "a" * 64 + "b") is not None
+    def spin(self) -> int:
+        # Minutes of sums inside one call into C that no Python bytecode
+        # interrupts, so no in-process watchdog can stop it.  Only the
+        # end of the worker can.
+        return max(map(sum, [range(10**7)] * 1000))
 
     @tool
     def hog(self) -> int:
@@ -69,11 +68,9 @@ class Main(Plugin):
             chunks.append("x" * (64 * 1024 * 1024))
 
     @tool
-    def join_hog(self) -> int:
-        # Each string is within memory-mb; joining them is one call into
-        # C that no check sees: only the operating system's cap stops it.
-        chunk = "x" * (200 * 1024 * 1024)
-        return len("".join([chunk] * 8))
+    def grab(self) -> int:
+        # One allocation in C of about 360 MB, past memory-mb.
+        return len([list(range(10**7)), list(range(10**7))])
 
     @hook("session.*")
     def on_session(self, event):
@@ -182,7 +179,10 @@ def test_a_c_level_loop_is_ended_within_the_deadline(host):
 
 
 def test_memory_built_up_in_a_loop_meets_the_memory_budget(host):
-    with pytest.raises(PluginCallError, match="more than its memory budget"):
+    """The sandbox's check or, a step later, the worker's cap stops it."""
+    with pytest.raises(
+        PluginCallError, match=r"more than its memory budget|MemoryError"
+    ):
         host.call_tool("worker.hog")
     assert host.call_tool("worker.echo", text="still") == ["still"]
 
@@ -190,16 +190,30 @@ def test_memory_built_up_in_a_loop_meets_the_memory_budget(host):
 def test_memory_is_capped_by_the_operating_system(host):
     """Past memory-mb the plugin gets MemoryError; the host never does."""
     host.call_tool("worker.echo", text="warm")
-    before = host.stats()[0].peak_memory_mb
     with pytest.raises(PluginCallError, match="MemoryError"):
-        host.call_tool("worker.join_hog")
+        host.call_tool("worker.grab")
     assert host.call_tool("worker.echo", text="still") == ["still"]
 
-    # The worker's peak shows in the statistics: it grew towards the cap
-    # (256 MB for the plugin) and never far past it.
+    # The cap is what the worker held once loaded, plus memory-mb
+    # (256 MB here), plus a margin smaller than the budget.
+    memory = host._records["worker"].remote.confinement["memory"]
+    assert memory["vm_kb"] + 256 * 1024 < memory["cap_kb"]
+    assert memory["cap_kb"] < memory["vm_kb"] + 2 * 256 * 1024
+    assert memory["cap_kb"] <= memory["load_cap_kb"]
     peak = host.stats()[0].peak_memory_mb
-    assert before < 100
-    assert 200 < peak < 256 + 768
+    assert peak < memory["cap_kb"] / 1024
+
+
+def test_the_worker_reports_its_confinement(host):
+    """The host keeps what the worker's operating-system layer applied."""
+    confinement = host._records["worker"].remote.confinement
+
+    assert confinement["no_new_privs"] is True
+    assert confinement["limits"]["open_files"] == 64
+    assert confinement["limits"]["core_bytes"] == 0
+    for layer in ("landlock", "seccomp"):
+        applied = confinement[layer]["applied"]
+        assert applied or confinement[layer]["reason"]
 
 
 def worker_pid(host, name):
