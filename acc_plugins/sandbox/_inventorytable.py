@@ -1,0 +1,436 @@
+"""
+The inventory's tables: values plugin code commonly holds, and the single
+paths no generic rule of ``_inventory`` covers, each with its reason.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+# Expressions, evaluated as plugin code, whose values plugin code commonly
+# holds although no module member is one: the inventory walks their
+# classes and their own attributes.  ``own_generator`` and ``Own`` are
+# defined by the plugin module that evaluates them.
+RETURNED_VALUES: Final = (
+    "(0).__eq__",
+    "(x for x in ())",
+    "Exception()",
+    "Own().parent()",
+    "collections.Counter().items()",
+    "collections.OrderedDict().items()",
+    "collections.OrderedDict().keys()",
+    "collections.OrderedDict().values()",
+    "collections.deque().__iter__()",
+    "contextlib.closing(None)",
+    "contextlib.contextmanager(own_generator)()",
+    "contextlib.nullcontext()",
+    "contextlib.suppress()",
+    "dataclasses.field()",
+    "datetime.datetime.now()",
+    "decimal.Decimal(1).as_tuple()",
+    "difflib.Differ()",
+    "difflib.SequenceMatcher()",
+    "difflib.ndiff([], [])",
+    "enum.auto()",
+    "functools.cache(own_generator)",
+    "functools.cached_property(own_generator)",
+    "functools.partial(abs)",
+    "hashlib.blake2b()",
+    "hashlib.sha256()",
+    "hashlib.sha3_256()",
+    "int | str",
+    "iter('')",
+    "iter(())",
+    "iter(b'')",
+    "iter(bytearray())",
+    "iter(int, 1)",
+    "iter(range(0))",
+    "iter(set())",
+    "iter([])",
+    "iter({})",
+    "iter({}.items())",
+    "iter({}.values())",
+    "itertools.count()",
+    "itertools.repeat(0, 1)",
+    "itertools.tee(())[0]",
+    "json.JSONDecoder()",
+    "json.JSONEncoder()",
+    "lambda: 0",
+    "list[int]",
+    "next(itertools.groupby([0]))[1]",
+    "object()",
+    "random.Random()",
+    "re.compile('a')",
+    "re.finditer('a', 'a')",
+    "re.match('a', 'a')",
+    "reversed([])",
+    "reversed({})",
+    "slice(0)",
+    "statistics.NormalDist()",
+    "string.Template('')",
+    "struct.Struct('i')",
+    "struct.iter_unpack('i', b'')",
+    "textwrap.TextWrapper()",
+    "typing.Annotated[int, 0]",
+    "typing.Callable[[], int]",
+    "typing.List[int]",
+    "typing.Literal[0]",
+    "typing.NewType('N', int)",
+    "typing.Optional[int]",
+    "typing.TypeVar('T')",
+    "uuid.uuid4()",
+    "{}.items()",
+    "{}.keys()",
+    "{}.values()",
+)
+
+# Why each rule of the attribute guard (Guards._check_read) refuses a name,
+# and the built-ins the sandbox leaves out.
+REFUSALS: Final[dict[str, str]] = {
+    "forbidden-name": "FORBIDDEN_ATTRIBUTES: leads to frames, code or the "
+    "class hierarchy",
+    "left-out": "left out of the sandbox's built-ins",
+    "mutating-dunder": "MUTATING_DUNDERS: refused on an object the plugin "
+    "did not create",
+    "private-name": "a private name of an object the plugin did not make",
+    "shared-register": "register() on a shared abstract base class",
+    "unreadable-dunder": "a dunder outside DESCRIPTIVE_DUNDERS and "
+    "PROTOCOL_DUNDERS",
+}
+
+# Standard-library classes whose module and qualified name do not say how
+# plugin code knows them.  (The sandbox's own stand-ins are named by the
+# module member that hands them out.)
+CLASS_NAMES: Final[dict[str, str]] = {
+    "re.Match": "re.Match (stdlib)",
+    "re.Pattern": "re.Pattern (stdlib)",
+    "re.RegexFlag": "re.RegexFlag (stdlib)",
+}
+
+# Classes whose instances never change: their methods compute new values.
+IMMUTABLE_CLASSES: Final = frozenset(
+    {
+        "__future__._Feature",
+        "bool",
+        "bytes",
+        "complex",
+        "dataclasses._KW_ONLY_TYPE",
+        "dataclasses._MISSING_TYPE",
+        "datetime.date",
+        "datetime.datetime",
+        "datetime.time",
+        "datetime.timedelta",
+        "datetime.timezone",
+        "datetime.tzinfo",
+        "decimal.Decimal",
+        "decimal.DecimalTuple",
+        "enum.Enum",
+        "enum.Flag",
+        "float",
+        "fractions.Fraction",
+        "frozenset",
+        "int",
+        "property",
+        "range",
+        "re.Pattern (stdlib)",
+        "slice",
+        "str",
+        "tuple",
+        "types.DynamicClassAttribute",
+        "types.GenericAlias",
+        "types.UnionType",
+        "uuid.UUID",
+    }
+)
+
+# Mutable containers: their methods change only the container they are
+# called on.
+CONTAINER_CLASSES: Final = frozenset(
+    {
+        "bytearray",
+        "collections.ChainMap",
+        "collections.Counter",
+        "collections.OrderedDict",
+        "collections.UserDict",
+        "collections.UserList",
+        "collections.defaultdict",
+        "collections.deque",
+        "dict",
+        "list",
+        "set",
+    }
+)
+
+# Module-level functions, by the module that defines them (their
+# ``__module__``), and why those modules' functions are safe.
+MODULE_FUNCTIONS: Final[dict[str, str]] = {
+    "_bisect": "searches or inserts into the list it is given",
+    "_functools": "calls the function it is given on the items it is given",
+    "_hashlib": "makes a new hash object",
+    "_heapq": "reorders or pops the list it is given",
+    "_operator": "applies the operator, as plugin code could",
+    "_struct": "reads a buffer by a format: the result is bounded by "
+    "the buffer",
+    "base64": "encodes or decodes: the result is proportional to the input",
+    "builtins": "a built-in function of its arguments",
+    "cmath": "a function of numbers",
+    "contextlib": "wraps the plugin's generator function",
+    "copy": "a shallow copy through the argument's own copy protocol",
+    "dataclasses": "describes dataclass fields; writes nothing",
+    "difflib": "compares the sequences it is given (in quadratic time, "
+    "outside the budget's checks: the isolated tier's limits apply)",
+    "enum": "reads an enumeration's members",
+    "functools": "wraps a function in a cache of its own",
+    "heapq": "merges or selects items of the iterables it is given",
+    "itertools": "splits an iterator into independent ones",
+    "json": "parses text into plain data; hooks run as plugin code",
+    "json.decoder": "one step of the decoder: text and settings in, "
+    "plain data out",
+    "math": "a function of numbers",
+    "regex._main": "escapes text for a pattern",
+    "statistics": "computes a statistic of the data it is given",
+    "string": "capitalises words of text",
+    "textwrap": "rewraps text: the result is proportional to it",
+    "time": "reads a clock",
+    "typing": "for type checkers: returns its argument",
+    "unicodedata": "looks up the Unicode properties of text",
+    "uuid": "makes a new UUID",
+}
+
+_SIZED = "sized: refuses a result larger than the memory budget"
+_ENGINE = (
+    "matches on the regex engine with the plugin's remaining time as its "
+    "timeout"
+)
+
+# Members the sandbox replaces, and what the replacement forbids.
+WRAPPED_MEMBERS: Final[dict[str, str]] = {
+    "abc.abstractmethod": "only on the plugin's own functions",
+    "builtins.__import__": "the import gate: allowlisted modules, as "
+    "read-only proxies",
+    "builtins.bytearray": "the sized bytearray: a size is checked against "
+    "the memory budget",
+    "builtins.bytes": "the sized bytes: a size is checked against the "
+    "memory budget",
+    "builtins.delattr": "the write guard: only on the plugin's own objects",
+    "builtins.format": "checks the spec's width and precision",
+    "builtins.getattr": "the attribute guard",
+    "builtins.hasattr": "the attribute guard: a refused name is absent",
+    "builtins.iter": "iter(f, sentinel) checks the budget on every item",
+    "builtins.pow": "refuses results larger than the budget",
+    "builtins.print": "writes to the plugin's log",
+    "builtins.range": "refuses ranges longer than C may consume unchecked",
+    "builtins.setattr": "the write guard: only on the plugin's own objects",
+    "builtins.sum": "adds one item at a time, checking sizes and the budget",
+    "builtins.type": "no three-argument form; answers stand-ins (see "
+    "type(<class>))",
+    "collections.namedtuple": "marks the class as the plugin's",
+    "copy.deepcopy": "the memo must be a plain dict",
+    "dataclasses.asdict": "only on the plugin's own dataclasses",
+    "dataclasses.astuple": "only on the plugin's own dataclasses",
+    "dataclasses.dataclass": "only on the plugin's own classes",
+    "dataclasses.replace": "only on the plugin's own dataclasses",
+    "functools.total_ordering": "only on the plugin's own classes",
+    "functools.wraps": "copies only the documented attributes, into the "
+    "plugin's own wrapper",
+    "itertools.combinations": "checks the budget on every item",
+    "itertools.combinations_with_replacement": "checks the budget on every "
+    "item",
+    "itertools.count": "checks the budget on every item",
+    "itertools.cycle": "checks the budget on every item",
+    "itertools.permutations": "checks the budget on every item",
+    "itertools.product": "checks the budget on every item",
+    "itertools.repeat": "a count is checked; endless repeats check the "
+    "budget on every item",
+    "json.dumps": "refuses an indent wider than 256",
+    "math.comb": "refuses results too slow to compute in C",
+    "math.factorial": "refuses results too slow to compute in C",
+    "math.lcm": "refuses results too slow to compute in C",
+    "math.perm": "refuses results too slow to compute in C",
+    "math.prod": "multiplies one item at a time with the size checks",
+    "operator.add": _SIZED,
+    "operator.concat": _SIZED,
+    "operator.lshift": _SIZED,
+    "operator.mul": _SIZED,
+    "operator.pow": _SIZED,
+    "pprint.pformat": "refuses an indent wider than 256",
+    "random.choices": f"{_SIZED}; on the plugin's own random.Random",
+    "random.getrandbits": f"{_SIZED}; on the plugin's own random.Random",
+    "random.randbytes": f"{_SIZED}; on the plugin's own random.Random",
+    "random.sample": f"{_SIZED}; on the plugin's own random.Random",
+    "re.Match": "the sandbox's Match: no way back to the engine's objects",
+    "re.RegexFlag": "the engine's flag enumeration",
+    "re.Pattern": "the sandbox's Pattern: every match has the budget's "
+    "timeout",
+    "re.compile": _ENGINE,
+    "re.error": "the engine's error class, which the wrapped functions raise",
+    "re.escape": "the engine's escape(): the same syntax as re's",
+    "re.findall": _ENGINE,
+    "re.finditer": _ENGINE,
+    "re.fullmatch": _ENGINE,
+    "re.match": _ENGINE,
+    "re.search": _ENGINE,
+    "re.split": _ENGINE,
+    "re.sub": f"{_ENGINE}; the result is sized",
+    "re.subn": f"{_ENGINE}; the result is sized",
+    "struct.Struct": "refuses formats larger than the memory budget",
+    "struct.pack": "refuses formats larger than the memory budget",
+    "textwrap.indent": _SIZED,
+    "typing.final": "marks only the plugin's own objects",
+    "typing.overload": "keeps no registry: returns the stub that raises",
+}
+
+# What the guarded version of each name in GUARDED_ATTRIBUTES forbids.
+GUARDED_REASONS: Final[dict[str, str]] = {
+    "__add__": "sized like +",
+    "__format__": "the spec's width and precision are checked",
+    "__iadd__": "sized like +=",
+    "__ilshift__": "sized like <<=",
+    "__imod__": "sized like %=",
+    "__imul__": "sized like *=",
+    "__ipow__": "sized like **=",
+    "__lshift__": "sized like <<",
+    "__mod__": "sized like %",
+    "__mul__": "sized like *",
+    "__pow__": "sized like **",
+    "__radd__": "sized like +",
+    "__rlshift__": "sized like <<",
+    "__rmod__": "sized like %",
+    "__rmul__": "sized like *",
+    "__rpow__": "sized like **",
+    "center": "padding: the width is checked against the memory budget",
+    "expandtabs": "padding: the tab size is checked against the budget",
+    "extend": _SIZED,
+    "extendleft": _SIZED,
+    "format": "fields ({0.attr}, {0[key]}) go through the attribute guard",
+    "format_map": "fields ({0.attr}, {0[key]}) go through the attribute guard",
+    "join": _SIZED,
+    "ljust": "padding: the width is checked against the memory budget",
+    "register": "refused on a shared abstract base class",
+    "replace": _SIZED,
+    "rjust": "padding: the width is checked against the memory budget",
+    "translate": _SIZED,
+    "zfill": "padding: the width is checked against the memory budget",
+}
+
+_LIBRARY_PATTERN = (
+    "the engine without a timeout, but only on the library's own fixed "
+    "patterns, which the library runs on plugin text anyway"
+)
+_NAMES_TEXT = "the name is text it stores, not an attribute it reads"
+
+# Single paths that are safe for a reason of their own.
+EXPLICIT: Final[dict[str, str]] = {
+    "builtins.__build_class__": "run by class statements, whose metaclass "
+    "hook checks the bases; plugin code cannot name it",
+    "contextlib.contextmanager(own_generator)().gen": "the generator of "
+    "the plugin's own function",
+    "dataclasses.fields": "reads the field descriptions of its argument, "
+    "not their values",
+    "datetime.timezone": f"a fixed-offset time zone; {_NAMES_TEXT}",
+    "enum.EnumType.__getitem__": "looks a member up in the enumeration's "
+    "table of members, not an attribute",
+    "enum.auto().value": "a placeholder constant",
+    "functools.cache(own_generator).cache_parameters": "reports the "
+    "cache's settings",
+    "functools.cached_property(own_generator).lock": "the property's own "
+    "re-entrant lock",
+    "json.JSONDecoder().parse_constant": "the decoder's own setting: a "
+    "class or function of text",
+    "json.JSONDecoder().parse_float": "the decoder's own setting: float",
+    "json.JSONDecoder().parse_int": "the decoder's own setting: int",
+    "json.JSONDecoder().parse_string": "the decoder's own string scanner",
+    "json.JSONDecoder().scan_once": "the decoder's own scanner; it reads "
+    "fixed names of the context it is given",
+    "re.Pattern (stdlib).findall": _LIBRARY_PATTERN,
+    "re.Pattern (stdlib).finditer": _LIBRARY_PATTERN,
+    "re.Pattern (stdlib).fullmatch": _LIBRARY_PATTERN,
+    "re.Pattern (stdlib).match": _LIBRARY_PATTERN,
+    "re.Pattern (stdlib).scanner": _LIBRARY_PATTERN,
+    "re.Pattern (stdlib).search": _LIBRARY_PATTERN,
+    "re.Pattern (stdlib).split": _LIBRARY_PATTERN,
+    "re.Pattern (stdlib).sub": _LIBRARY_PATTERN,
+    "re.Pattern (stdlib).subn": _LIBRARY_PATTERN,
+    "type(hashlib.sha256())": "the hash class: it makes no instances",
+    "type(hashlib.sha3_256())": "the hash class: it makes no instances",
+    "type(lambda: 0)": "the function class: calling it needs a code "
+    "object, which plugin code cannot reach",
+    "type(re.RegexFlag (stdlib).A)": "the standard library's flag "
+    "enumeration: constants, which the engine accepts as numbers",
+    "type(string.Template.pattern)": "the standard library's Pattern "
+    "class: it makes no instances, and its methods need one of the "
+    "library's fixed patterns",
+    "type(typing.Callable[[], int])": f"a typing alias; {_NAMES_TEXT}",
+    "type(typing.List[int])": f"a typing alias; {_NAMES_TEXT}",
+    "type(typing.Literal[0])": f"a typing alias; {_NAMES_TEXT}",
+    "type(typing.NewType('N', int))": f"a typing marker; {_NAMES_TEXT}",
+    "type(typing.Optional[int])": f"a typing alias; {_NAMES_TEXT}",
+    "type(typing.TypeVar('T'))": f"a typing marker; {_NAMES_TEXT}",
+    "typing.NamedTuple": "makes a named tuple class through the real "
+    f"collections.namedtuple, not marked as the plugin's; {_NAMES_TEXT}",
+    "typing.NewType": f"a marker for type checkers; {_NAMES_TEXT}",
+    "typing.TypeVar": f"a marker for type checkers; {_NAMES_TEXT}",
+    "typing.TypedDict": "makes a dict subclass whose fields are only "
+    "annotations",
+    "unicodedata.lookup": "finds a character by its Unicode name, not an "
+    "attribute",
+    "uuid.uuid3": f"hashes a namespace and a name; {_NAMES_TEXT}",
+    "uuid.uuid5": f"hashes a namespace and a name; {_NAMES_TEXT}",
+}
+
+_HUGE_DECIMAL = (
+    "Decimal('1e999999999') is accepted, and expanding it to an integer "
+    "or to digits runs in C for minutes or fills gigabytes"
+)
+_FUNCTIONAL_ENUM = (
+    "the functional API (Enum('E', names, type=base)) makes a class behind "
+    "the class factory's back: any base, any dunder (an escape through "
+    "a dataclasses.Field subclass)"
+)
+_USERLIST = "UserList repetition is not sized: UserList([0]) * 10**9"
+
+# Known doors, open until the library closes them.
+OPEN_DOORS: Final[dict[str, str]] = {
+    "_random.Random.getrandbits": "not sized on the plugin's own "
+    "Random(): Random().getrandbits(10**11)",
+    "collections.Counter.elements": "an iterator of sum(counts) items "
+    "that C drains unchecked: list(Counter(a=10**10).elements())",
+    "collections.UserList.__imul__": _USERLIST,
+    "collections.UserList.__mul__": _USERLIST,
+    "collections.UserList.__rmul__": _USERLIST,
+    "decimal.Decimal": _HUGE_DECIMAL,
+    "decimal.Decimal.__ceil__": _HUGE_DECIMAL,
+    "decimal.Decimal.__floor__": _HUGE_DECIMAL,
+    "decimal.Decimal.__format__": _HUGE_DECIMAL,
+    "decimal.Decimal.__int__": _HUGE_DECIMAL,
+    "decimal.Decimal.__round__": _HUGE_DECIMAL,
+    "decimal.Decimal.__trunc__": _HUGE_DECIMAL,
+    "decimal.Decimal.as_integer_ratio": _HUGE_DECIMAL,
+    "enum.Enum": _FUNCTIONAL_ENUM,
+    "enum.Flag": _FUNCTIONAL_ENUM,
+    "enum.IntEnum": _FUNCTIONAL_ENUM,
+    "enum.IntFlag": _FUNCTIONAL_ENUM,
+    "enum.StrEnum": _FUNCTIONAL_ENUM,
+    "fractions.Fraction": "its constructor computes 10**exponent of text "
+    "in unchecked library code: Fraction('1e100000000')",
+    "int.to_bytes": "the length is the result's size: "
+    "(0).to_bytes(10**10) fills ten gigabytes in one call into C",
+    "random.Random": "its instances' randbytes(), getrandbits(), "
+    "choices() and sample() are not sized: Random().randbytes(10**10)",
+    "random.Random.choices": "not sized on the plugin's own Random(): "
+    "Random().choices([0], k=10**10)",
+    "random.Random.randbytes": "not sized on the plugin's own Random(): "
+    "Random().randbytes(10**10)",
+    "random.Random.sample": "not sized on the plugin's own Random(): "
+    "Random().sample(range(10**7), k=10**7, counts=...)",
+    "statistics.NormalDist.__slots__": "a dict every plugin shares and "
+    "may change: a channel between plugins",
+    "textwrap.TextWrapper.unicode_whitespace_trans": "a dict every "
+    "plugin and the host share: one plugin's changes rewrite everyone's "
+    "textwrap output",
+    "type(itertools.repeat(0, 1))": "the real itertools.repeat: "
+    "type(itertools.repeat(0, 1))(0) is endless and unchecked",
+    "type(struct.Struct('i'))": "the real struct.Struct: formats are not "
+    "sized, type(s)('10000000000x').pack() fills ten gigabytes",
+}
