@@ -21,7 +21,7 @@ are for.
 from __future__ import annotations
 
 import operator
-from collections import deque
+from collections import UserList, UserString, deque
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
@@ -48,8 +48,10 @@ MAX_RANGE: Final = 10_000_000
 _NUMBERS: Final = frozenset({bool, complex, float, int})
 _SEQUENCES: Final = (str, bytes, bytearray, list, tuple)
 _EXACT_SEQUENCES: Final = frozenset(_SEQUENCES)
-# What ``+`` concatenates in one call into C.
-_CONCATENATED: Final = (*_SEQUENCES, deque)
+# What ``*`` repeats and ``+`` concatenates in one call into C (the
+# library's wrappers repeat their data in C too).
+_REPEATED: Final = (*_SEQUENCES, deque, UserList, UserString)
+_CONCATENATED: Final = _REPEATED
 
 _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
     "+=": operator.iadd,
@@ -63,6 +65,8 @@ _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
 def _item_bytes(sequence: object) -> int:
     if isinstance(sequence, (bytes, bytearray)):
         return 1
+    if isinstance(sequence, UserString):
+        sequence = sequence.data
     if isinstance(sequence, str):
         return 1 if sequence.isascii() else 4
     return 8  # a pointer per item of a list or tuple
@@ -185,11 +189,15 @@ class BombChecks:
         call) with two or more ``*`` parts, refusing a result larger than
         the budget.
         """
-        result: list[Any] = []
-        for part in parts:
-            items = part if type(part) is list else list(part)
-            self.check_add(result, items)
-            result.extend(items)
+        lists = [part if type(part) is list else list(part) for part in parts]
+        total = sum(map(len, lists))
+        if total > self.memory_bytes // 8:
+            self._too_big("an unpacking", total * 8)
+        # Concatenated, not filled in: replacing a slice of a list made
+        # for the purpose would hold a second buffer of the replaced items.
+        result: list[Any] = lists[0] + lists[1]
+        for items in lists[2:]:
+            result += items
         return tuple(result) if kind == "tuple" else result
 
     def check_operands(self, op: str, a: Any, b: Any) -> None:
@@ -231,7 +239,7 @@ class BombChecks:
 
     def _check_repeat(self, a: object, b: object) -> None:
         for sequence, count in ((a, b), (b, a)):
-            if isinstance(count, int) and isinstance(sequence, _SEQUENCES):
+            if isinstance(count, int) and isinstance(sequence, _REPEATED):
                 size = len(sequence) * count * _item_bytes(sequence)
                 if size > self.memory_bytes:
                     self._too_big("a repetition", size)

@@ -11,6 +11,7 @@ plain data, a fresh copy, or a host object that offers public methods only.
 from __future__ import annotations
 
 import abc
+import copy
 import sys
 import types
 from typing import TYPE_CHECKING, Any, Final, NoReturn
@@ -118,7 +119,7 @@ class Guards:
         formats = self.bombs.formats
         self._format = SafeFormat(self.get_attribute, formats.check_spec)
         self.amplifiers = Amplifiers(self.bombs, self.budget)
-        self.library = Library(self.owns, self.refuse)
+        self.library = Library(self.owns, self.refuse, self.bombs)
         self.sized = SizedMethods(self.bombs, self.owns, self.get_attribute)
         self._mod = self.bombs.formats.make_mod()
         # type(x) answers the sized bytes and bytearray for the real ones.
@@ -215,6 +216,9 @@ class Guards:
         value = getattr(obj, name, *default)
         if name in SIZED_NAMES:
             value = self.sized.wrap(value, name)
+        elif name == "__slots__" and not self.owns(obj):
+            # A dict or list the library's class and every plugin share.
+            return copy.copy(value)
         if name in MUTATING_DUNDERS and not self.owns(obj):
             # Read from a class that is not the plugin's (dict.__init__):
             # it may only be applied to the plugin's own objects.
@@ -292,6 +296,13 @@ class Guards:
             self.refuse(
                 f"calling a plugin method on a foreign {type(obj).__name__} object"
             )
+
+    def answer_type(self, real: type, replacement: object) -> None:
+        """
+        Make ``type(x)`` answer *replacement* for objects of class *real*,
+        which the sandbox serves replaced.
+        """
+        self._plugin_types[real] = replacement  # type: ignore[assignment]
 
     def type_of(self, *args: object) -> type:
         """

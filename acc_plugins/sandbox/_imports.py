@@ -43,9 +43,11 @@ class ModuleProxy:
 
 
 @functools.cache
-def _shared_members(module_name: str) -> Mapping[str, object]:
-    # Read once per process: the members themselves are immutable or
-    # guarded, and each sandbox gets its own proxy object around them.
+def shared_members(module_name: str) -> Mapping[str, object]:
+    """
+    The real members of an allowlisted module, read once per process: each
+    sandbox gets its own proxy around them, some replaced by guarded ones.
+    """
     module = importlib.import_module(module_name)
     members = {
         name: getattr(module, name) for name in ALLOWED_MODULES[module_name]
@@ -59,7 +61,7 @@ def _members(
     random_source: Any,
     mark_class: Callable[[type], None],
 ) -> dict[str, object]:
-    members = dict(_shared_members(module_name))
+    members = dict(shared_members(module_name))
     if module_name == "random":
         # Per-plugin generator: one plugin's seed() never moves the host's
         # or another plugin's random state.

@@ -111,6 +111,7 @@ CLASS_NAMES: Final[dict[str, str]] = {
 # Classes whose instances never change: their methods compute new values.
 IMMUTABLE_CLASSES: Final = frozenset(
     {
+        "types.MappingProxyType",
         "__future__._Feature",
         "bool",
         "bytes",
@@ -199,6 +200,11 @@ MODULE_FUNCTIONS: Final[dict[str, str]] = {
 }
 
 _SIZED = "sized: refuses a result larger than the memory budget"
+_CHECKED_ENUM = (
+    "the sandbox's own subclass: its functional form (Enum('E', names)) "
+    "refuses member names that are not public identifiers and mixins "
+    "that are not plain data"
+)
 _ENGINE = (
     "matches on the regex engine with the plugin's remaining time as its "
     "timeout"
@@ -277,6 +283,13 @@ WRAPPED_MEMBERS: Final[dict[str, str]] = {
     "struct.Struct": "refuses formats larger than the memory budget",
     "struct.pack": "refuses formats larger than the memory budget",
     "textwrap.indent": _SIZED,
+    "random.Random": "the sandbox's own subclass: randbytes(), "
+    "getrandbits(), choices() and sample() are sized",
+    "enum.Enum": _CHECKED_ENUM,
+    "enum.Flag": _CHECKED_ENUM,
+    "enum.IntEnum": _CHECKED_ENUM,
+    "enum.IntFlag": _CHECKED_ENUM,
+    "enum.StrEnum": _CHECKED_ENUM,
     "typing.final": "marks only the plugin's own objects",
     "typing.overload": "keeps no registry: returns the stub that raises",
 }
@@ -300,6 +313,8 @@ GUARDED_REASONS: Final[dict[str, str]] = {
     "__rmul__": "sized like *",
     "__rpow__": "sized like **",
     "center": "padding: the width is checked against the memory budget",
+    "elements": "Counter.elements(): refuses more items than the memory "
+    "budget holds or C may drain unchecked",
     "expandtabs": "padding: the tab size is checked against the budget",
     "extend": _SIZED,
     "extendleft": _SIZED,
@@ -310,6 +325,8 @@ GUARDED_REASONS: Final[dict[str, str]] = {
     "register": "refused on a shared abstract base class",
     "replace": _SIZED,
     "rjust": "padding: the width is checked against the memory budget",
+    "to_bytes": "int.to_bytes(): the length is checked against the memory "
+    "budget",
     "translate": _SIZED,
     "zfill": "padding: the width is checked against the memory budget",
 }
@@ -356,11 +373,6 @@ EXPLICIT: Final[dict[str, str]] = {
     "type(hashlib.sha3_256())": "the hash class: it makes no instances",
     "type(lambda: 0)": "the function class: calling it needs a code "
     "object, which plugin code cannot reach",
-    "type(re.RegexFlag (stdlib).A)": "the standard library's flag "
-    "enumeration: constants, which the engine accepts as numbers",
-    "type(string.Template.pattern)": "the standard library's Pattern "
-    "class: it makes no instances, and its methods need one of the "
-    "library's fixed patterns",
     "type(typing.Callable[[], int])": f"a typing alias; {_NAMES_TEXT}",
     "type(typing.List[int])": f"a typing alias; {_NAMES_TEXT}",
     "type(typing.Literal[0])": f"a typing alias; {_NAMES_TEXT}",
@@ -373,6 +385,8 @@ EXPLICIT: Final[dict[str, str]] = {
     "typing.TypeVar": f"a marker for type checkers; {_NAMES_TEXT}",
     "typing.TypedDict": "makes a dict subclass whose fields are only "
     "annotations",
+    "textwrap.TextWrapper.unicode_whitespace_trans": "frozen for the "
+    "whole process (a read-only mapping): textwrap only reads it",
     "unicodedata.lookup": "finds a character by its Unicode name, not an "
     "attribute",
     "uuid.uuid3": f"hashes a namespace and a name; {_NAMES_TEXT}",
@@ -383,22 +397,9 @@ _HUGE_DECIMAL = (
     "Decimal('1e999999999') is accepted, and expanding it to an integer "
     "or to digits runs in C for minutes or fills gigabytes"
 )
-_FUNCTIONAL_ENUM = (
-    "the functional API (Enum('E', names, type=base)) makes a class behind "
-    "the class factory's back: any base, any dunder (an escape through "
-    "a dataclasses.Field subclass)"
-)
-_USERLIST = "UserList repetition is not sized: UserList([0]) * 10**9"
 
 # Known doors, open until the library closes them.
 OPEN_DOORS: Final[dict[str, str]] = {
-    "_random.Random.getrandbits": "not sized on the plugin's own "
-    "Random(): Random().getrandbits(10**11)",
-    "collections.Counter.elements": "an iterator of sum(counts) items "
-    "that C drains unchecked: list(Counter(a=10**10).elements())",
-    "collections.UserList.__imul__": _USERLIST,
-    "collections.UserList.__mul__": _USERLIST,
-    "collections.UserList.__rmul__": _USERLIST,
     "decimal.Decimal": _HUGE_DECIMAL,
     "decimal.Decimal.__ceil__": _HUGE_DECIMAL,
     "decimal.Decimal.__floor__": _HUGE_DECIMAL,
@@ -407,30 +408,8 @@ OPEN_DOORS: Final[dict[str, str]] = {
     "decimal.Decimal.__round__": _HUGE_DECIMAL,
     "decimal.Decimal.__trunc__": _HUGE_DECIMAL,
     "decimal.Decimal.as_integer_ratio": _HUGE_DECIMAL,
-    "enum.Enum": _FUNCTIONAL_ENUM,
-    "enum.Flag": _FUNCTIONAL_ENUM,
-    "enum.IntEnum": _FUNCTIONAL_ENUM,
-    "enum.IntFlag": _FUNCTIONAL_ENUM,
-    "enum.StrEnum": _FUNCTIONAL_ENUM,
     "fractions.Fraction": "its constructor computes 10**exponent of text "
     "in unchecked library code: Fraction('1e100000000')",
-    "int.to_bytes": "the length is the result's size: "
-    "(0).to_bytes(10**10) fills ten gigabytes in one call into C",
-    "random.Random": "its instances' randbytes(), getrandbits(), "
-    "choices() and sample() are not sized: Random().randbytes(10**10)",
-    "random.Random.choices": "not sized on the plugin's own Random(): "
-    "Random().choices([0], k=10**10)",
-    "random.Random.randbytes": "not sized on the plugin's own Random(): "
-    "Random().randbytes(10**10)",
-    "random.Random.sample": "not sized on the plugin's own Random(): "
-    "Random().sample(range(10**7), k=10**7, counts=...)",
-    "statistics.NormalDist.__slots__": "a dict every plugin shares and "
-    "may change: a channel between plugins",
-    "textwrap.TextWrapper.unicode_whitespace_trans": "a dict every "
-    "plugin and the host share: one plugin's changes rewrite everyone's "
-    "textwrap output",
     "type(itertools.repeat(0, 1))": "the real itertools.repeat: "
     "type(itertools.repeat(0, 1))(0) is endless and unchecked",
-    "type(struct.Struct('i'))": "the real struct.Struct: formats are not "
-    "sized, type(s)('10000000000x').pack() fills ten gigabytes",
 }

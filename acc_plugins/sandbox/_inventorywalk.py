@@ -241,6 +241,10 @@ class Walk:
         self._shared_types: set[type] = set()
         self._class_values: dict[int, str] = {}
         self._replaced: dict[int, str] = {}
+        # Classes the sandbox made for itself in place of the library's,
+        # and containers read through them (or copied by the guard).
+        self._own_classes: set[int] = set()
+        self._unshared: set[int] = set()
         self._answers: list[tuple[str, object]] = []
         # Ids stay meaningful only while their objects live.
         self._keep: list[object] = []
@@ -341,6 +345,8 @@ class Walk:
         if step.replaced and via in ("builtin", "member"):
             self._keep.append(real)
             self._replaced[id(real)] = path
+            if isinstance(value, type):
+                self._own_classes.add(id(value))
         self.steps.append(step)
         self._follow(path, value, shared=via in _SHARED)
 
@@ -415,6 +421,10 @@ class Walk:
             if read.refused is not None:
                 self.steps.append(attrs.evolve(read, path=where, via=via))
             elif read.value is not NOTHING:
+                if not self._library_holds(type(obj), name, read.value) and (
+                    name not in getattr(obj, "__dict__", {})
+                ):
+                    self._unshared.add(id(read.value))
                 self._record(where, via, read.value, name)
                 if shared and _is_shared_object(read.value):
                     self._shared_queue.append((where, read.value))
@@ -431,6 +441,27 @@ class Walk:
                 found.add(id(answer))
                 step = Reach(f"type({path})", "type", answer, real=answer)
                 self.steps.append(step)
+
+    def _held_by_the_library(self, step: Reach) -> bool:
+        """
+        Whether a container read from a class is the very object a class
+        of the library holds (a copy the guard handed out, or one held by
+        a class the sandbox made for itself, is not).  Containers reached
+        any other way count as shared.
+        """
+        if id(step.value) in self._unshared:
+            return False
+        owner = step.owner
+        if owner is None or step.name is None:
+            return True
+        return self._library_holds(owner, step.name, step.value)
+
+    def _library_holds(self, owner: type, name: str, value: object) -> bool:
+        return any(
+            vars(cls).get(name) is value
+            for cls in owner.__mro__
+            if id(cls) not in self._own_classes
+        )
 
     def _finish(self, step: Reach) -> Reach:
         value = step.value
@@ -449,6 +480,7 @@ class Walk:
             step.via in _SHARED
             and isinstance(value, CONTAINERS)
             and step.refused is None
+            and self._held_by_the_library(step)
         ):
             door = "a mutable container shared with the host and every plugin"
         if (

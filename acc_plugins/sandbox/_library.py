@@ -28,7 +28,11 @@ from __future__ import annotations
 import abc
 import copy
 import dataclasses
+import enum
 import functools
+import random
+import textwrap
+import types
 import typing
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
@@ -36,9 +40,20 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from ._bombs import BombChecks
+
 # What ``functools.wraps`` copies: the documented defaults, nothing else.
 WRAPPER_ASSIGNMENTS: Final = frozenset(functools.WRAPPER_ASSIGNMENTS)
 WRAPPER_UPDATES: Final = frozenset(functools.WRAPPER_UPDATES)
+
+# The enum classes whose functional API (``Enum("E", names, type=...)``)
+# makes a class behind the class factory's back.
+_ENUM_BASES: Final = ("Enum", "Flag", "IntEnum", "IntFlag", "StrEnum")
+
+# Mixin types the functional enum API may take: plain data.  A class of
+# the library's would do as a base what a plugin class may not
+# (``type=dataclasses.Field`` made a Field subclass).
+_ENUM_MIXINS: Final = frozenset({bytes, complex, float, int, str, tuple})
 
 # Wrappers whose function counts as the plugin's when that function does
 # (``@abstractmethod`` above ``@classmethod``).
@@ -62,20 +77,27 @@ class Library:
         owns: Tells whether an object was made by the plugin's code.
 
         refuse: Raises the sandbox's refusal with a description.
+
+        bombs: The sandbox's size checks.
     """
 
     def __init__(
         self,
         owns: Callable[[object], bool],
         refuse: Callable[[str], NoReturn],
+        bombs: BombChecks,
     ) -> None:
         self._owns = owns
         self._refuse = refuse
+        self._bombs = bombs
         self._tables: dict[str, Callable[[dict[str, Any]], None]] = {
             "abc": self._abc,
             "copy": self._copy,
             "dataclasses": self._dataclasses,
+            "enum": self._enum,
             "functools": self._functools,
+            "random": self._random,
+            "textwrap": self._textwrap,
             "typing": self._typing,
         }
 
@@ -210,6 +232,7 @@ class Library:
         def dataclass(cls: Any = None, /, **options: Any) -> Any:
             def wrap(cls: Any) -> Any:
                 self._require_own(cls, "dataclasses.dataclass")
+                self._check_fields(cls)
                 return dataclasses.dataclass(**options)(cls)
 
             return wrap if cls is None else wrap(cls)
@@ -228,6 +251,111 @@ class Library:
         members["dataclass"] = dataclass
         for name in ("asdict", "astuple", "replace"):
             members[name] = reading(name)
+
+    def _check_fields(self, cls: Any) -> None:
+        # dataclasses writes source code from each Field's name and runs
+        # it: only the library's own Field, whose name it sets itself.
+        for name in vars(cls).get("__annotations__", {}):
+            default = getattr(cls, name, None)
+            if isinstance(default, dataclasses.Field) and (
+                type(default) is not dataclasses.Field
+            ):
+                self._refuse(
+                    f"a {type(default).__name__} field (a subclass of "
+                    "dataclasses.Field) in a dataclass"
+                )
+
+    # -- enum: classes made by a call ---------------------------------------
+
+    def _enum(self, members: dict[str, Any]) -> None:
+        check = self._check_functional_enum
+
+        class EnumType(enum.EnumType):
+            def __call__(
+                cls, value: Any, names: Any = None, *args: Any, **kw: Any
+            ) -> Any:
+                if names is not None:
+                    check(names, kw)
+                return super().__call__(value, names, *args, **kw)
+
+        for name in _ENUM_BASES:
+            base = members[name]
+            namespace = EnumType.__prepare__(name, (base,))
+            namespace["__module__"] = "enum"
+            namespace["__qualname__"] = name
+            members[name] = EnumType(name, (base,), namespace)
+
+    def _check_functional_enum(
+        self, names: Any, options: dict[str, Any]
+    ) -> None:
+        """
+        Refuse a functional enum whose member names are not plain public
+        identifiers (``("__getattr__", f)`` would define a method the
+        compiler forbids) or whose mixin is not plain data.
+        """
+        mixin = options.get("type")
+        if mixin is not None and mixin not in _ENUM_MIXINS:
+            self._refuse(f"an enum made by a call with type={mixin!r}")
+        if isinstance(names, str):
+            chosen: list[Any] = names.replace(",", " ").split()
+        elif isinstance(names, dict):
+            chosen = list(names)
+        else:
+            chosen = [
+                item[0] if isinstance(item, tuple) and item else item
+                for item in names
+            ]
+        for name in chosen:
+            if type(name) is not str or not (
+                name.isidentifier() and not name.startswith("_")
+            ):
+                self._refuse(f"an enum member named {name!r} made by a call")
+
+    # -- textwrap and random: classes with state of their own ---------------
+
+    def _textwrap(self, members: dict[str, Any]) -> None:
+        # TextWrapper.unicode_whitespace_trans is a dict that the host and
+        # every plugin share (a subclass's copy would not hide it from
+        # super()): it is frozen, once, for the whole process.  textwrap
+        # only ever reads it, as str.translate's table.
+        del members
+        shared = vars(textwrap.TextWrapper).get("unicode_whitespace_trans")
+        if type(shared) is dict:
+            frozen = types.MappingProxyType(shared)
+            textwrap.TextWrapper.unicode_whitespace_trans = frozen  # type: ignore[assignment]
+
+    def _random(self, members: dict[str, Any]) -> None:
+        # Instances a plugin makes itself size what they build, as the
+        # module's functions do.
+        bombs = self._bombs
+
+        class Random(random.Random):
+            def randbytes(self, n: int) -> bytes:
+                bombs.check_size("randbytes()", n)
+                return super().randbytes(n)
+
+            def getrandbits(self, k: int, /) -> int:
+                bombs.check_size("getrandbits()", k // 8)
+                return super().getrandbits(k)
+
+            def choices(
+                self, population: Any, *args: Any, k: int = 1, **kw: Any
+            ) -> list[Any]:
+                bombs.check_count("choices()", k)
+                return super().choices(population, *args, k=k, **kw)
+
+            def sample(
+                self, population: Any, k: int, *, counts: Any = None
+            ) -> list[Any]:
+                bombs.check_count("sample()", k)
+                if counts is not None:
+                    counts = list(counts)
+                    total = sum(c for c in counts if type(c) is int)
+                    bombs.check_count("sample() counts", total)
+                return super().sample(population, k, counts=counts)
+
+        Random.__module__ = "random"
+        members["Random"] = Random
 
     # -- copy -------------------------------------------------------------
 

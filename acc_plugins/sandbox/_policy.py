@@ -217,10 +217,12 @@ GUARDED_ATTRIBUTES: Final = frozenset(
         "__rmul__",
         "__rpow__",
         # Methods whose result their arguments size (``"-".join(...)``).
+        "elements",
         "extend",
         "extendleft",
         "join",
         "replace",
+        "to_bytes",
         "translate",
         "format",
         "format_map",

@@ -18,7 +18,7 @@ from ._allowlist import ALLOWED_MODULES
 from ._budget import Budget
 from ._compiler import BytecodeCache, compile_plugin_source
 from ._guards import Guards
-from ._imports import ModuleProxy, build_proxy
+from ._imports import ModuleProxy, build_proxy, shared_members
 from ._policy import OWNER_MARK
 
 
@@ -303,6 +303,7 @@ class Sandbox:
                 members.pop("__name__", None)
                 self.guards.amplifiers.guard_members(dotted, members)
                 self.guards.library.guard_members(dotted, members)
+                self._answer_types(dotted, members)
             prefix = dotted + "."
             for other in (*ALLOWED_MODULES, *self._extra):
                 rest = other.removeprefix(prefix)
@@ -311,6 +312,16 @@ class Sandbox:
             proxy = ModuleProxy(dotted, members)
             self._proxies[dotted] = proxy
         return proxy
+
+    def _answer_types(self, dotted: str, members: dict[str, object]) -> None:
+        # A class replaced by a guarded one is still what type() of its
+        # objects answers: type(itertools.repeat(0, 1)) would hand out the
+        # real, unchecked class.  type() answers the replacement instead.
+        real = shared_members(dotted)
+        for name, value in members.items():
+            original = real.get(name)
+            if isinstance(original, type) and value is not original:
+                self.guards.answer_type(original, value)
 
     def _is_allowed(self, dotted: str) -> bool:
         prefix = dotted + "."

@@ -20,7 +20,7 @@ plugin code, under the budget.
 from __future__ import annotations
 
 import types
-from collections import deque
+from collections import Counter, deque
 from typing import TYPE_CHECKING, Any, Final
 
 
@@ -51,13 +51,23 @@ OPERATOR_DUNDERS: Final[dict[str, tuple[str, bool]]] = {
 
 # Methods of text and sequences whose result their arguments size.
 SIZED_METHODS: Final = frozenset(
-    {"extend", "extendleft", "join", "replace", "translate"}
+    {
+        "elements",
+        "extend",
+        "extendleft",
+        "join",
+        "replace",
+        "to_bytes",
+        "translate",
+    }
 )
 
 _TEXT: Final = (str, bytes, bytearray)
 _GROWING: Final = (list, bytearray, deque)
+# Whose sized methods are the library's: the checks apply to these.
+_RECEIVERS: Final = (*_TEXT, *_GROWING, int, Counter)
 # Receivers whose methods are the built-in ones, for certain.
-_EXACT: Final = frozenset({str, bytes, bytearray, list, deque})
+_EXACT: Final = frozenset({str, bytes, bytearray, list, deque, int})
 _C_BOUND: Final = (types.BuiltinMethodType, types.MethodWrapperType)
 _C_UNBOUND: Final = (types.MethodDescriptorType, types.WrapperDescriptorType)
 
@@ -193,7 +203,7 @@ class SizedMethods:
         # A checker returns None, or the arguments to call with instead.
         checker = self._checkers[name]
         if bound:
-            if not isinstance(receiver, (*_TEXT, *_GROWING)):
+            if not isinstance(receiver, _RECEIVERS):
                 return value
 
             def bound_method(*args: Any, **kwargs: Any) -> Any:
@@ -203,7 +213,7 @@ class SizedMethods:
             return bound_method
 
         def unbound_method(this: Any, *args: Any, **kwargs: Any) -> Any:
-            if isinstance(this, (*_TEXT, *_GROWING)):
+            if isinstance(this, _RECEIVERS):
                 args = checker(this, *args, **kwargs) or args
             return value(this, *args, **kwargs)
 
@@ -274,3 +284,21 @@ class SizedMethods:
             self._too_big("an extend()", count * _char_bytes(sequence))
 
     _check_extendleft = _check_extend
+
+    def _check_to_bytes(
+        self, number: Any, length: Any = 1, *_: Any, **__: Any
+    ) -> None:
+        # The length is the result's size: (0).to_bytes(10**10) fills ten
+        # gigabytes in one call into C.
+        if isinstance(number, int):
+            self._too_big("an int.to_bytes()", length)
+
+    def _check_elements(self, counter: Any, /) -> None:
+        # An iterator of sum(counts) items that C functions (list, sorted)
+        # drain without running any plugin code.
+        if isinstance(counter, Counter):
+            total = sum(
+                n for n in counter.values() if type(n) is int and n > 0
+            )
+            self._bombs.check_count("Counter.elements()", total)
+            self._too_big("Counter.elements()", total * 8)

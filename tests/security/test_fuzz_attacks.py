@@ -36,7 +36,6 @@ from tests.security.test_escapes import (
     _host_state,  # noqa: F401 -- the autouse fixture: no shared object changes
     _world,  # noqa: F401 -- the world fixture
     assert_goal_not_reached,
-    escape,
     run_attack,
 )
 
@@ -464,11 +463,6 @@ def attack():
 """
 
 
-@escape(
-    "the functional enum API makes a dataclasses.Field subclass behind the "
-    "class factory's back; its name property writes the source dataclass "
-    "generates and runs unrestricted"
-)
 def test_a_functional_enum_cannot_make_a_field_subclass(world):
     """No plugin class, however made, chooses the source dataclasses runs."""
     outcome = run_attack(world, ENUM_FIELD_CODE)

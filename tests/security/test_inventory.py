@@ -14,6 +14,7 @@ import inspect
 import itertools
 import re
 import sys
+import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -328,7 +329,7 @@ _MEGABYTE_DOORS: Final = {
 @pytest.mark.parametrize(
     "path",
     [
-        pytest.param(path, marks=_door(path))
+        pytest.param(path, marks=_door(path) if path in OPEN_DOORS else ())
         for path in sorted(_MEGABYTE_DOORS)
     ],
 )
@@ -349,7 +350,10 @@ SHARED_DICTS: Final = {
 
 @pytest.mark.parametrize(
     "path",
-    [pytest.param(path, marks=_door(path)) for path in sorted(SHARED_DICTS)],
+    [
+        pytest.param(path, marks=_door(path) if path in OPEN_DOORS else ())
+        for path in sorted(SHARED_DICTS)
+    ],
 )
 def test_shared_dict_is_not_handed_out(world, path):
     """Plugin code gets no dict the host and other plugins also use."""
@@ -359,4 +363,6 @@ def test_shared_dict_is_not_handed_out(world, path):
 
     outcome = run_attack(world, SHARED_DICTS[path])
 
-    assert outcome.value is not shared
+    assert outcome.value is not shared or isinstance(
+        shared, types.MappingProxyType
+    )
