@@ -2,6 +2,7 @@
 Automation: ``nox -l`` lists the sessions.
 """
 
+import os
 import subprocess
 import sys
 
@@ -18,6 +19,9 @@ PYTHONS = ["3.11", "3.12", "3.13"]
 # two-core CI machine, and how many times the suite must pass there.
 STRESS_HOGS = 2
 STRESS_RUNS = 3
+
+# Attack programs the fuzz session composes (CI runs a few dozen).
+FUZZ_EXAMPLES = "5000"
 
 
 def _install(session: nox.Session, *extras: str) -> None:
@@ -57,6 +61,26 @@ def stress(session: nox.Session) -> None:
         for hog in hogs:
             hog.kill()
             hog.wait()
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """
+    Run the sandbox's attack fuzzer with a large budget.
+
+    ``ACC_FUZZ_EXAMPLES`` sets how many programs it composes (5000 by
+    default; CI runs a few dozen).
+    """
+    _install(session, "test")
+    examples = os.environ.get("ACC_FUZZ_EXAMPLES", FUZZ_EXAMPLES)
+    session.run(
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "tests/security/test_fuzz_attacks.py",
+        *session.posargs,
+        env={"ACC_FUZZ_EXAMPLES": examples},
+    )
 
 
 @nox.session
