@@ -52,6 +52,7 @@ _EXACT_SEQUENCES: Final = frozenset(_SEQUENCES)
 # library's wrappers repeat their data in C too).
 _REPEATED: Final = (*_SEQUENCES, deque, UserList, UserString)
 _CONCATENATED: Final = _REPEATED
+_CONCATENATIONS: Final = frozenset(kind.__add__ for kind in _CONCATENATED)
 
 _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
     "+=": operator.iadd,
@@ -70,6 +71,35 @@ def _item_bytes(sequence: object) -> int:
     if isinstance(sequence, str):
         return 1 if sequence.isascii() else 4
     return 8  # a pointer per item of a list or tuple
+
+
+# The length methods of the built-in sequences: a subclass of the plugin's
+# may define a __len__ that lies, but C repeats and joins the real items.
+_TRUE_LENGTHS: Final[tuple[tuple[type, Callable[[Any], int]], ...]] = (
+    (str, str.__len__),
+    (bytes, bytes.__len__),
+    (bytearray, bytearray.__len__),
+    (list, list.__len__),
+    (tuple, tuple.__len__),
+    (deque, deque.__len__),
+)
+
+
+def true_len(sequence: Any) -> int:
+    """
+    The number of items C sees in *sequence*, whatever its ``__len__``
+    says; a ``TypeError`` if it is not a sequence.
+    """
+    kind = type(sequence)
+    if kind is str or kind is list or kind is bytes or kind is tuple:
+        return len(sequence)
+    for base, length in _TRUE_LENGTHS:
+        if isinstance(sequence, base):
+            return length(sequence)
+    if issubclass(kind, (UserList, UserString)):
+        data = sequence.data
+        return 0 if data is sequence else true_len(data)
+    return len(sequence)
 
 
 def _bits(value: object) -> int:
@@ -157,7 +187,7 @@ class BombChecks:
             if type(a) in numbers or not isinstance(a, concatenated):
                 return b
             try:
-                items = len(a) + len(b)
+                items = true_len(a) + true_len(b)
             except TypeError:
                 return b  # not a concatenation: a + b raises on its own
             if items > surely:
@@ -166,19 +196,35 @@ class BombChecks:
                     too_big("a concatenation", size)
             return b
 
+        exact_sequences = _EXACT_SEQUENCES
+        # Whether a type concatenates in C, by type: a dictionary look-up
+        # is cheaper than isinstance() against eight classes.
+        concatenates: dict[type, bool] = {}
+
         def add(a: Any, b: Any) -> Any:
             """
             ``a + b``, refusing a concatenation larger than the budget.
             """
             kind = type(a)
-            if kind in numbers:
+            if kind is int or kind is float:
                 return a + b
+            sized = concatenates.get(kind)
+            if sized is None:
+                # A class with an __add__ of its own (a vector) adds in its
+                # own code, under the budget: only the library's
+                # concatenation runs in C.
+                sized = concatenates[kind] = (
+                    issubclass(kind, concatenated)
+                    and getattr(kind, "__add__", None) in _CONCATENATIONS
+                )
+            if not sized:
+                return a + b  # numbers, the plugin's own classes, ...
             if (
                 kind is type(b)
-                and (kind is str or kind is list)
+                and kind in exact_sequences
                 and len(a) + len(b) <= surely
             ):
-                return a + b  # eight bytes an item at most: small enough
+                return a + b  # eight bytes an item at most: small
             return a + check_add(a, b)
 
         return add, check_add
@@ -240,7 +286,7 @@ class BombChecks:
     def _check_repeat(self, a: object, b: object) -> None:
         for sequence, count in ((a, b), (b, a)):
             if isinstance(count, int) and isinstance(sequence, _REPEATED):
-                size = len(sequence) * count * _item_bytes(sequence)
+                size = true_len(sequence) * count * _item_bytes(sequence)
                 if size > self.memory_bytes:
                     self._too_big("a repetition", size)
 

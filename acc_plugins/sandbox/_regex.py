@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 _CACHE_SIZE: Final = 256
 _MIN_TIMEOUT: Final = 0.001
+_perf_counter = time.perf_counter
 
 error = regex.error
 
@@ -73,26 +74,20 @@ class _Engine:
         self._cache[key] = compiled
         return compiled
 
-    def timeout(self) -> float:
-        """
-        Seconds the plugin's current call has left.
-        """
-        budget = self._budget
-        if not budget.active:
-            return budget.timeout
-        left = budget.timeout - (time.perf_counter() - budget.since)
-        if left <= 0:
-            budget.tick()  # raises BudgetExceeded
-        return max(left, _MIN_TIMEOUT)
-
-    def run(
-        self, method: Callable[..., Any], *args: Any, **kwargs: Any
-    ) -> Any:
+    def run(self, method: Callable[..., Any], *args: Any) -> Any:
         """
         Call one of the engine's matching methods with the time left.
         """
+        # timeout() inlined: this runs on every match.
+        budget = self._budget
+        left = budget.timeout
+        if budget.active:
+            left -= _perf_counter() - budget.since
+            if left <= 0:
+                budget.tick()  # raises BudgetExceeded
+            left = max(left, _MIN_TIMEOUT)
         try:
-            return method(*args, timeout=self.timeout(), **kwargs)
+            return method(*args, timeout=left)
         except TimeoutError:
             self._budget.overrun()
 

@@ -67,27 +67,26 @@ class Pattern:
         """
         return dict(self._pattern.groupindex)
 
-    def _match(self, method: str, string: Any, *args: Any) -> Match | None:
-        found = self._engine.run(getattr(self._pattern, method), string, *args)
-        return None if found is None else Match(found, self._engine)
-
     def match(self, string: Any, *args: Any) -> Match | None:
         """
         Match at the start of *string*.
         """
-        return self._match("match", string, *args)
+        found = self._engine.run(self._pattern.match, string, *args)
+        return None if found is None else Match(found, self._engine)
 
     def fullmatch(self, string: Any, *args: Any) -> Match | None:
         """
         Match all of *string*.
         """
-        return self._match("fullmatch", string, *args)
+        found = self._engine.run(self._pattern.fullmatch, string, *args)
+        return None if found is None else Match(found, self._engine)
 
     def search(self, string: Any, *args: Any) -> Match | None:
         """
         Find the first match anywhere in *string*.
         """
-        return self._match("search", string, *args)
+        found = self._engine.run(self._pattern.search, string, *args)
+        return None if found is None else Match(found, self._engine)
 
     def findall(self, string: Any, *args: Any) -> list[Any]:
         """

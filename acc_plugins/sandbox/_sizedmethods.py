@@ -23,6 +23,8 @@ import types
 from collections import Counter, deque
 from typing import TYPE_CHECKING, Any, Final
 
+from ._bombs import true_len
+
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -229,7 +231,7 @@ class SizedMethods:
         if type(items) is not list and type(items) is not tuple:
             items = list(items)
         try:
-            total = sum(map(len, items)) + len(separator) * len(items)
+            total = sum(map(true_len, items)) + len(separator) * len(items)
         except TypeError:
             return (items,)  # join() raises its own error for these
         if total * 4 > self._bombs.memory_bytes:
@@ -278,7 +280,7 @@ class SizedMethods:
     def _check_extend(self, sequence: Any, items: Any, /) -> None:
         if isinstance(sequence, _GROWING):
             try:
-                count = len(sequence) + len(items)
+                count = true_len(sequence) + true_len(items)
             except TypeError:
                 return  # an iterator: its items are made as it runs
             self._too_big("an extend()", count * _char_bytes(sequence))

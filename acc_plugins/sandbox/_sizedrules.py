@@ -49,6 +49,18 @@ _SPEC_NUMBER: Final = re.compile(r"\d{6,}")
 _TEMPLATE_NUMBER: Final = re.compile(r"%[^a-zA-Z%]*?(\d{6,}|\*)")
 
 
+def _is_int(name: str) -> ast.Compare:
+    """
+    ``__acc_rawtype__(name) is __acc_int__``: an inline test, cheaper than
+    a guard call.
+    """
+    return ast.Compare(
+        left=call(GUARD_RAW_TYPE, ast.Name(name, ast.Load())),
+        ops=[ast.Is()],
+        comparators=[ast.Name(GUARD_INT, ast.Load())],
+    )
+
+
 def _harmless_template(op: ast.operator, node: ast.expr) -> bool:
     """
     A constant left operand of ``%`` that cannot format anything huge: a
@@ -133,7 +145,17 @@ class SizedRules(RestrictingNodeTransformer):
                 node.right, ast.Constant
             ):
                 return node
-            return located(call(GUARD_ADD, node.left, node.right), node)
+            guarded = call(GUARD_ADD, node.left, node.right)
+            if isinstance(node.left, ast.Name):
+                # ``a + b`` on integers is everyday code: tested inline, at
+                # a third of a guard call (reading a name twice is safe).
+                return located(
+                    ast.IfExp(
+                        test=_is_int(node.left.id), body=node, orelse=guarded
+                    ),
+                    node,
+                )
+            return located(guarded, node)
         guard = SIZED_OPS.get(type(node.op))
         # Constants are no exception: CPython leaves ``1 << 10**9`` for run
         # time rather than fold it, and then computes it unchecked.
@@ -148,13 +170,11 @@ class SizedRules(RestrictingNodeTransformer):
         if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Name):
             # ``i % 3`` in a loop is everyday code: an integer on the left
             # is tested inline, which costs a third of a guard call.
-            is_int = ast.Compare(
-                left=call(GUARD_RAW_TYPE, ast.Name(node.left.id, ast.Load())),
-                ops=[ast.Is()],
-                comparators=[ast.Name(GUARD_INT, ast.Load())],
-            )
             return located(
-                ast.IfExp(test=is_int, body=node, orelse=guarded), node
+                ast.IfExp(
+                    test=_is_int(node.left.id), body=node, orelse=guarded
+                ),
+                node,
             )
         return located(guarded, node)
 
@@ -190,8 +210,13 @@ class SizedRules(RestrictingNodeTransformer):
         else:
             return False
         read = self.visit(ast.copy_location(read, target))
-        checked = located(call(GUARD_ADD_CHECK, read, node.value), node)
-        node.value = ast.fix_missing_locations(checked)
+        checked: ast.expr = call(GUARD_ADD_CHECK, read, node.value)
+        if isinstance(target, ast.Name):
+            # ``total += n`` on an integer needs no check: tested inline.
+            checked = ast.IfExp(
+                test=_is_int(target.id), body=node.value, orelse=checked
+            )
+        node.value = ast.fix_missing_locations(located(checked, node))
         return True
 
     def visit_List(self, node: ast.List) -> ast.AST:

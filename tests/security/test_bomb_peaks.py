@@ -151,6 +151,24 @@ BOMBS = {
         def attack():
             return "x".__mul__(10**9)
     """,
+    "lying-length-repeat": """
+        class S(str):
+            def __len__(self):
+                return 0
+        def attack():
+            return S("x" * 10**6) * 1000
+    """,
+    "lying-length-join": """
+        class S(str):
+            def __len__(self):
+                return 0
+        def attack():
+            return "".join([S("x" * 10**6)] * 1000)
+    """,
+    "modular-power": """
+        def attack():
+            return pow(3, 1 << 100000, (1 << 100000) + 1)
+    """,
     "catastrophic-regex": """
         import re
         def attack():
