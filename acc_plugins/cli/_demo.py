@@ -270,7 +270,7 @@ def _isolated(
         except PluginError as exc:
             took = time.monotonic() - started
             out.print(
-                f"    sneaky.stall (sorts ten million numbers in one call into C): "
+                f"    sneaky.stall (sums ten million numbers a thousand times in one call into C): "
                 f"[red]ended[/red] after {took:.1f} s, plugin "
                 f"{isolated.state('sneaky').value}"
             )

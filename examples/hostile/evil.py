@@ -3,8 +3,6 @@ Deliberately hostile: every tool tries a different way out of the sandbox.
 The demo calls each one and shows the host refusing it.
 """
 
-import random
-
 from acc_plugins.sdk import Plugin, tool
 
 
@@ -48,7 +46,6 @@ class Sneaky(Plugin):
 
     @tool
     def stall(self) -> int:
-        """Hold the interpreter in one long call into C: sorting ten
-        million numbers, which no in-process check can interrupt."""
-        numbers = random.choices(range(10**6), k=10**7)
-        return len(sorted(numbers))
+        """Hold the interpreter in one long call into C: a thousand sums
+        of ten million numbers, which no in-process check can interrupt."""
+        return max(map(sum, [range(10**7)] * 1000))
