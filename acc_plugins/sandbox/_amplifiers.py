@@ -24,6 +24,7 @@ import operator
 import struct
 from typing import TYPE_CHECKING, Any, Final
 
+from ._numbers import decimal_class, fraction_class
 from ._regex import members as regex_members
 
 
@@ -94,6 +95,8 @@ class Amplifiers:
         self._bombs = bombs
         self._budget = budget
         self._tables: dict[str, Callable[[dict[str, Any]], None]] = {
+            "decimal": self._decimal,
+            "fractions": self._fractions,
             "itertools": self._itertools,
             "json": self._json,
             "math": self._math,
@@ -222,6 +225,12 @@ class Amplifiers:
                     self._too_big("an lcm()", bits)
             result = math.lcm(result, number)
         return result
+
+    def _decimal(self, members: dict[str, Any]) -> None:
+        members["Decimal"] = decimal_class(self._bombs.refuse)
+
+    def _fractions(self, members: dict[str, Any]) -> None:
+        members["Fraction"] = fraction_class(self._bombs)
 
     def _itertools(self, members: dict[str, Any]) -> None:
         checked = self.checked
