@@ -17,6 +17,7 @@ item, so whatever drains them stops when the budget does.
 
 from __future__ import annotations
 
+import decimal
 import itertools
 import json
 import math
@@ -94,8 +95,10 @@ class Amplifiers:
     def __init__(self, bombs: BombChecks, budget: Budget) -> None:
         self._bombs = bombs
         self._budget = budget
+        self._decimal_type: type[decimal.Decimal] | None = None
         self._tables: dict[str, Callable[[dict[str, Any]], None]] = {
             "decimal": self._decimal,
+            "statistics": self._statistics,
             "fractions": self._fractions,
             "itertools": self._itertools,
             "json": self._json,
@@ -226,8 +229,40 @@ class Amplifiers:
             result = math.lcm(result, number)
         return result
 
+    def decimal_type(self) -> type[decimal.Decimal]:
+        """
+        The sandbox's ``decimal.Decimal``, made once: ``decimal`` serves it
+        and ``statistics`` hands out its results as it.
+        """
+        if self._decimal_type is None:
+            self._decimal_type = decimal_class(self._bombs.refuse)
+        return self._decimal_type
+
     def _decimal(self, members: dict[str, Any]) -> None:
-        members["Decimal"] = decimal_class(self._bombs.refuse)
+        members["Decimal"] = self.decimal_type()
+
+    def _statistics(self, members: dict[str, Any]) -> None:
+        # statistics computes in the library and returns a Decimal of the
+        # base class (stdev, pstdev), whose arithmetic would be unchecked:
+        # its results come back as the sandbox's Decimal.
+        served = self.decimal_type
+
+        def adopt(value: Any) -> Any:
+            if type(value) is decimal.Decimal:
+                return served()(value)
+            if type(value) is list:
+                return [adopt(item) for item in value]
+            return value
+
+        def wrap(function: Callable[..., Any]) -> Callable[..., Any]:
+            def statistic(*args: Any, **kwargs: Any) -> Any:
+                return adopt(function(*args, **kwargs))
+
+            return statistic
+
+        for name, member in list(members.items()):
+            if callable(member) and not isinstance(member, type):
+                members[name] = wrap(member)
 
     def _fractions(self, members: dict[str, Any]) -> None:
         members["Fraction"] = fraction_class(self._bombs)
@@ -250,6 +285,9 @@ class Amplifiers:
         if times is None:
             return self.checked(itertools.repeat(item))
         self._bombs.check_count("repeat()", times)
+        # A list() of it holds a pointer per item.
+        if type(times) is int:
+            self._bombs.check_size("repeat()", times * 8)
         return itertools.repeat(item, times)
 
     def _re(self, members: dict[str, Any]) -> None:

@@ -40,6 +40,10 @@ INT_BITS: Final = 1 << 22
 # about 3e6, some 0.05 s of C; 2e8 took 13 s on a busy 2-core machine.
 MODPOW_WORK: Final = 4e6
 
+# Most digits round() may keep of a Fraction or Decimal: it computes
+# 10 ** ndigits (round(Fraction(1, 3), 10**7) took 5.7 s of C).
+MAX_ROUND_DIGITS: Final = 5000
+
 # Longest range() a plugin may create: C functions (sum, sorted, list)
 # consume a range without running any plugin bytecode.
 MAX_RANGE: Final = 10_000_000
@@ -229,6 +233,24 @@ class BombChecks:
 
         return add, check_add
 
+    def round_(self, number: Any, ndigits: Any = None) -> Any:
+        """
+        ``round()``; rounding a ``Fraction`` or ``Decimal`` to *ndigits*
+        digits computes ``10 ** ndigits`` in library code, so a huge
+        *ndigits* is refused.
+        """
+        if (
+            type(ndigits) is int
+            and abs(ndigits) > MAX_ROUND_DIGITS
+            and not isinstance(number, (int, float))
+        ):
+            self.refuse(
+                f"round() to {ndigits:,} digits (at most {MAX_ROUND_DIGITS:,})"
+            )
+        if ndigits is None:
+            return round(number)
+        return round(number, ndigits)
+
     def unpack(self, kind: str, *parts: Any) -> Any:
         """
         ``[*a, x, *b]`` (or the tuple, or the positional arguments of a
@@ -337,6 +359,8 @@ class BombChecks:
         return _INPLACE[op](a, b)
 
     def _check_pow(self, a: object, b: object) -> None:
+        if isinstance(b, Fraction) and b.denominator == 1:
+            b = b.numerator  # Fraction(10**7) as an exponent is an int's
         if isinstance(b, int) and b > 1:
             bits = _bits(a)
             # Powers cost time as well as memory: capped by both.

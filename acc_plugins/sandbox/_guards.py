@@ -370,6 +370,7 @@ class Guards:
                 "pow": self.bombs.pow,
                 "print": self.print_,
                 "range": self.bombs.range,
+                "round": self.bombs.round_,
                 "setattr": self.set_attribute,
                 "type": self.type_of,
                 "sum": self.amplifiers.sum_,

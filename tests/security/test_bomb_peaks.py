@@ -169,6 +169,16 @@ BOMBS = {
         def attack():
             return pow(3, 1 << 100000, (1 << 100000) + 1)
     """,
+    "fraction-round": """
+        import fractions
+        def attack():
+            return round(fractions.Fraction(1, 3), 10**7)
+    """,
+    "fraction-power": """
+        import fractions
+        def attack():
+            return 3 ** fractions.Fraction(10**7)
+    """,
     "catastrophic-regex": """
         import re
         def attack():

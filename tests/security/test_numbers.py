@@ -155,12 +155,6 @@ def test_fraction_text_refusal_says_its_size(world):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DOOR: statistics.stdev() and pstdev() return the base class; "
-    "its own arithmetic is unchecked until the statistics module's "
-    "Decimal results are served through the sandbox's class",
-)
 def test_stdev_result_is_checked(world):
     """A Decimal from statistics.stdev() cannot grow past the bound."""
     outcome = run_attack(world, f"{_BASE_DECIMAL}result = 0", memory_mb=1)
