@@ -179,6 +179,16 @@ BOMBS = {
         def attack():
             return 3 ** fractions.Fraction(10**7)
     """,
+    "regex-compile-expansion": """
+        import re
+        def attack():
+            return re.compile("(?:(?:a{100}){100}){100}")
+    """,
+    "regex-compile-length": """
+        import re
+        def attack():
+            return re.compile("a" * 10**7)
+    """,
     "catastrophic-regex": """
         import re
         def attack():

@@ -566,3 +566,42 @@ def test_the_cause_kept_is_a_stand_in(tmp_path):
     assert type(mine.value.__cause__) is RuntimeError
     assert str(mine.value.__cause__) == "Mine: mine"
     assert type(divide.value.__cause__) is ZeroDivisionError
+
+
+# -- re on the bounded engine --------------------------------------------------
+
+RE_ORDINARY = """
+import re
+def attack():
+    out = [
+        re.match(r"(?P<k>\\w+)\\s*=\\s*(?P<v>\\d+)", "x = 1").groupdict(),
+        re.findall(r"(?x) \\d+  # digits", "a1b22"),
+        bool(re.search(b"ab+", b"xabbb")),
+        bool(re.match("a", "A", re.I | re.A)),
+        re.sub(r"(\\w)(\\d)", r"\\2\\1", "a1 b2"),
+        re.split(r",\\s*", "a, b,c"),
+    ]
+    for bad in ("(unclosed", r"\\p{L}"):
+        try:
+            re.compile(bad)
+        except re.error:
+            out.append("re.error")
+    return out
+"""
+
+
+def test_re_keeps_the_standard_syntax_and_errors(world):
+    """re's patterns work; what re rejects raises a catchable re.error."""
+    outcome = run_attack(world, RE_ORDINARY)
+
+    assert outcome.error is None
+    assert outcome.value == [
+        {"k": "x", "v": "1"},
+        ["1", "22"],
+        True,
+        True,
+        "1a 2b",
+        ["a", "b", "c"],
+        "re.error",
+        "re.error",
+    ]
