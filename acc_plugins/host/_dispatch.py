@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from acc_plugins.sdk._signature import ToolSignature
 
-from ._record import PluginRecord
+    from ._record import PluginRecord
 
 
 _perf_counter = time.perf_counter

@@ -55,8 +55,7 @@ _EXACT_SEQUENCES: Final = frozenset(_SEQUENCES)
 # What ``*`` repeats and ``+`` concatenates in one call into C (the
 # library's wrappers repeat their data in C too).
 _REPEATED: Final = (*_SEQUENCES, deque, UserList, UserString)
-_CONCATENATED: Final = _REPEATED
-_CONCATENATIONS: Final = frozenset(kind.__add__ for kind in _CONCATENATED)
+_CONCATENATIONS: Final = frozenset(kind.__add__ for kind in _REPEATED)
 
 _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
     "+=": operator.iadd,
@@ -67,7 +66,11 @@ _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
 }
 
 
-def _item_bytes(sequence: object) -> int:
+def item_bytes(sequence: object) -> int:
+    """
+    Bytes an item of *sequence* may take: 1 for bytes and ASCII text, 4
+    for other text, 8 (a pointer) for anything else.
+    """
     if isinstance(sequence, (bytes, bytearray)):
         return 1
     if isinstance(sequence, UserString):
@@ -178,7 +181,7 @@ class BombChecks:
         # gigabyte before the memory watch, which looks between calls, can
         # see the first.  Numbers and small texts take the first lines.
         numbers = _NUMBERS
-        concatenated = _CONCATENATED
+        concatenated = _REPEATED
         surely = self.memory_bytes // 8
         too_big = self._too_big
 
@@ -195,7 +198,7 @@ class BombChecks:
             except TypeError:
                 return b  # not a concatenation: a + b raises on its own
             if items > surely:
-                size = items * max(_item_bytes(a), _item_bytes(b))
+                size = items * max(item_bytes(a), item_bytes(b))
                 if size > self.memory_bytes:
                     too_big("a concatenation", size)
             return b
@@ -308,7 +311,7 @@ class BombChecks:
     def _check_repeat(self, a: object, b: object) -> None:
         for sequence, count in ((a, b), (b, a)):
             if isinstance(count, int) and isinstance(sequence, _REPEATED):
-                size = true_len(sequence) * count * _item_bytes(sequence)
+                size = true_len(sequence) * count * item_bytes(sequence)
                 if size > self.memory_bytes:
                     self._too_big("a repetition", size)
 

@@ -56,11 +56,13 @@ from ._policy import (
     MUTATING_DUNDERS,
     OWNER_MARK,
     PROTOCOL_DUNDERS,
+    SIZED_DUNDERS,
+    SIZED_METHODS,
     is_dunder,
 )
 from ._refusals import UNCATCHABLE, GuardedContext, plugin_location
 from ._safeformat import SafeFormat
-from ._sizedmethods import OPERATOR_DUNDERS, SIZED_METHODS, SizedMethods
+from ._sizedmethods import SizedMethods
 from ._sizedtypes import sized_types
 
 
@@ -69,9 +71,7 @@ if TYPE_CHECKING:
 
 
 # Attribute names whose values the sized methods wrap.
-SIZED_NAMES: Final = frozenset(
-    {*OPERATOR_DUNDERS, "__format__", *SIZED_METHODS}
-)
+SIZED_NAMES: Final = SIZED_DUNDERS | SIZED_METHODS
 
 
 class Guards:

@@ -192,14 +192,24 @@ FORBIDDEN_ATTRIBUTES: Final = frozenset(
     }
 )
 
-# Public attribute names routed through the run-time guard: ``str.format``
-# walks attributes and items named inside the format string, and
-# ``register`` on a shared abstract base class changes what the host's
-# ``isinstance`` answers.
-GUARDED_ATTRIBUTES: Final = frozenset(
+# Methods whose result their arguments size (``"-".join(...)``): calls go
+# through one guard that checks the size first.
+SIZED_METHODS: Final = frozenset(
     {
-        # The operator dunders of the sized operators, and __format__: the
-        # same checks as the operators (``"x".__mul__(10**9)``).
+        "elements",
+        "extend",
+        "extendleft",
+        "join",
+        "replace",
+        "to_bytes",
+        "translate",
+    }
+)
+
+# The operator dunders of the sized operators, and ``__format__``: read as
+# attributes they get the operators' checks (``"x".__mul__(10**9)``).
+SIZED_DUNDERS: Final = frozenset(
+    {
         "__add__",
         "__format__",
         "__iadd__",
@@ -216,24 +226,29 @@ GUARDED_ATTRIBUTES: Final = frozenset(
         "__rmod__",
         "__rmul__",
         "__rpow__",
-        # Methods whose result their arguments size (``"-".join(...)``).
-        "elements",
-        "extend",
-        "extendleft",
-        "join",
-        "replace",
-        "to_bytes",
-        "translate",
-        "format",
-        "format_map",
-        "register",
-        # The padding methods of text: their argument is the result's size.
-        "center",
-        "expandtabs",
-        "ljust",
-        "rjust",
-        "zfill",
     }
+)
+
+# Public attribute names routed through the run-time guard: ``str.format``
+# walks attributes and items named inside the format string, ``register``
+# on a shared abstract base class changes what the host's ``isinstance``
+# answers, and the padding methods' argument is the result's size; plus
+# the sized methods and dunders above.
+GUARDED_ATTRIBUTES: Final = (
+    frozenset(
+        {
+            "center",
+            "expandtabs",
+            "format",
+            "format_map",
+            "ljust",
+            "register",
+            "rjust",
+            "zfill",
+        }
+    )
+    | SIZED_METHODS
+    | SIZED_DUNDERS
 )
 
 # Names the sandbox itself binds in plugin globals (RestrictedPython's and

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import regex
 
-from ._rematch import ENGINE_VERSION, Match, Pattern, char_bytes
+from ._bombs import item_bytes
+from ._rematch import ENGINE_VERSION, Match, Pattern
 
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ class _Engine:
             per_match = len(repl) + refs * length
         except (TypeError, AttributeError):
             return repl  # the engine raises its own error
-        worst = (length + (length + 1) * per_match) * char_bytes(repl)
+        worst = (length + (length + 1) * per_match) * item_bytes(repl)
         if worst <= self._bombs.memory_bytes:
             return repl
         counted = _Counted(self, text)
@@ -221,7 +222,7 @@ class _Counted:
         if isinstance(piece, (str, bytes)):
             start, end = match.span()
             self._size += len(piece) - (end - start)
-            self._wide = max(self._wide, char_bytes(piece))
+            self._wide = max(self._wide, item_bytes(piece))
             self._engine.check_size(self._size * self._wide)
         return piece
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, Final, final
 
 import regex
 
+from ._bombs import item_bytes
+
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -16,15 +18,6 @@ if TYPE_CHECKING:
     from ._regex import _Engine
 
 ENGINE_VERSION: Final = regex.VERSION0  # the syntax and semantics of re
-
-
-def char_bytes(text: object) -> int:
-    """
-    Bytes a character of *text* may take: 4 for text that is not ASCII.
-    """
-    if isinstance(text, str):
-        return 1 if text.isascii() else 4
-    return 1
 
 
 @final
@@ -250,7 +243,7 @@ class Match:
         refs = template.count("\\" if isinstance(template, str) else b"\\")
         self._engine.check_size(
             (len(template) + refs * len(self._match.string))
-            * char_bytes(template)
+            * item_bytes(template)
         )
         return self._match.expand(template)
 

@@ -23,7 +23,8 @@ import types
 from collections import Counter, deque
 from typing import TYPE_CHECKING, Any, Final
 
-from ._bombs import true_len
+from ._bombs import item_bytes, true_len
+from ._policy import SIZED_METHODS
 
 
 if TYPE_CHECKING:
@@ -31,8 +32,9 @@ if TYPE_CHECKING:
 
     from ._bombs import BombChecks
 
-# The operator dunders and the operator whose checks they get; True where
-# the dunder is the reflected one (``a.__radd__(b)`` is ``b + a``).
+# The operator dunders (SIZED_DUNDERS but __format__) and the operator
+# whose checks they get; True where the dunder is the reflected one
+# (``a.__radd__(b)`` is ``b + a``).
 OPERATOR_DUNDERS: Final[dict[str, tuple[str, bool]]] = {
     "__add__": ("+", False),
     "__iadd__": ("+", False),
@@ -51,19 +53,6 @@ OPERATOR_DUNDERS: Final[dict[str, tuple[str, bool]]] = {
     "__rpow__": ("**", True),
 }
 
-# Methods of text and sequences whose result their arguments size.
-SIZED_METHODS: Final = frozenset(
-    {
-        "elements",
-        "extend",
-        "extendleft",
-        "join",
-        "replace",
-        "to_bytes",
-        "translate",
-    }
-)
-
 _TEXT: Final = (str, bytes, bytearray)
 _GROWING: Final = (list, bytearray, deque)
 # Whose sized methods are the library's: the checks apply to these.
@@ -72,12 +61,6 @@ _RECEIVERS: Final = (*_TEXT, *_GROWING, int, Counter)
 _EXACT: Final = frozenset({str, bytes, bytearray, list, deque, int})
 _C_BOUND: Final = (types.BuiltinMethodType, types.MethodWrapperType)
 _C_UNBOUND: Final = (types.MethodDescriptorType, types.WrapperDescriptorType)
-
-
-def _char_bytes(text: object) -> int:
-    if isinstance(text, str):
-        return 1 if text.isascii() else 4
-    return 1 if isinstance(text, (bytes, bytearray)) else 8
 
 
 class SizedMethods:
@@ -259,13 +242,13 @@ class SizedMethods:
             return
         limit = self._bombs.memory_bytes
         worst = len(text) + (len(text) + 1) * grows
-        if worst * _char_bytes(new) <= limit:
+        if worst * item_bytes(new) <= limit:
             return
         found = text.count(old)
         if type(count) is int and 0 <= count < found:
             found = count
         self._too_big(
-            "a replace()", (len(text) + found * grows) * _char_bytes(new)
+            "a replace()", (len(text) + found * grows) * item_bytes(new)
         )
 
     def _check_translate(self, text: Any, table: Any, /) -> None:
@@ -283,7 +266,7 @@ class SizedMethods:
                 count = true_len(sequence) + true_len(items)
             except TypeError:
                 return  # an iterator: its items are made as it runs
-            self._too_big("an extend()", count * _char_bytes(sequence))
+            self._too_big("an extend()", count * item_bytes(sequence))
 
     _check_extendleft = _check_extend
 

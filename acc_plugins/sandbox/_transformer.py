@@ -56,10 +56,10 @@ from ._policy import (
     READABLE_DUNDER_NAMES,
     RESERVED_NAMES,
     SELF_NAMES,
+    SIZED_METHODS,
     WRITABLE_DUNDERS,
     is_dunder,
 )
-from ._sizedmethods import SIZED_METHODS
 from ._sizedrules import AUG_TEXT, SIZED_OPS, SizedRules
 
 

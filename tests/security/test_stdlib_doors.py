@@ -605,3 +605,11 @@ def test_re_keeps_the_standard_syntax_and_errors(world):
         "re.error",
         "re.error",
     ]
+
+
+def test_every_sized_dunder_has_its_operator():
+    """The policy's sized dunders and the checks that serve them agree."""
+    from acc_plugins.sandbox._policy import SIZED_DUNDERS
+    from acc_plugins.sandbox._sizedmethods import OPERATOR_DUNDERS
+
+    assert {*OPERATOR_DUNDERS, "__format__"} == SIZED_DUNDERS
