@@ -52,7 +52,7 @@ def test_validate_reports_every_problem_and_fails(run):
     lines = result.output.splitlines()
     backdoor = str(EXAMPLES / "hostile" / "backdoor.py")
     assert (
-        f"{backdoor}:6: access to attribute '__class__' is not allowed"
+        f"{backdoor}:6: access to attribute '__bases__' is not allowed"
         in "\n".join(lines)
     )
     assert any(

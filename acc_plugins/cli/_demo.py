@@ -46,7 +46,7 @@ SAMPLE_CODE = textwrap.dedent(
 
 HOSTILE_TOOLS = (
     ("read_secrets", "imports os to read a private key"),
-    ("walk_objects", "climbs from '' to object's subclasses"),
+    ("walk_objects", "climbs from str to object's subclasses"),
     ("steal_context", "reads the host's private state behind self.ctx"),
     ("poison_json", "replaces json.loads for everyone"),
     ("swallow_refusal", "catches the sandbox's refusal to carry on"),

@@ -10,9 +10,9 @@ from typing import Final
 
 # Built-ins every plugin gets, unchanged.  Left out on purpose: file and
 # console access (open, input, help, breakpoint, exit, quit), evaluation of
-# text (exec, eval, compile), namespace introspection (globals, locals, vars,
-# dir), memoryview, and the real attribute functions, type and the import
-# hook, whose guarded versions are added by ``Guards.builtins``.
+# text (exec, eval, compile), namespace introspection (globals, locals,
+# dir), memoryview, and the real attribute functions, type, vars, print and
+# the import hook, whose guarded versions are added by ``Guards.builtins``.
 _PLAIN_BUILTINS: Final = (
     "ArithmeticError",
     "AssertionError",

@@ -8,14 +8,15 @@ from __future__ import annotations
 import dataclasses
 import string
 import types
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from ._policy import OWNER_MARK
+from ._policy import OWNER_MARK, is_dunder
 
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
+    from ._budget import Budget
     from ._guards import Guards
 
 
@@ -41,6 +42,43 @@ _COMPILED_ATTRIBUTES: Final[dict[type, frozenset[str]]] = {
         {"braceidpattern", "flags", "idpattern", "pattern"}
     ),
 }
+
+
+# Attribute-lookup hooks a plugin class may define.  Host code reads plugin
+# objects too (a result, an exception, the plugin instance itself): those
+# reads, and every dunder lookup, get ordinary lookup, so a hook can neither
+# run outside a call into the plugin nor answer ``__class__`` falsely.
+LOOKUP_HOOKS: Final = frozenset({"__getattr__", "__getattribute__"})
+
+
+def _guarded_lookup(
+    hook: str, function: Any, budget: Budget, owner: list[type]
+) -> Callable[[Any, str], object]:
+    if not callable(function):
+        msg = f"{hook} must be a function"
+        raise TypeError(msg)
+
+    def plugin_runs(name: object) -> bool:
+        return (
+            bool(budget.active) and type(name) is str and not is_dunder(name)
+        )
+
+    if hook == "__getattr__":
+
+        def __getattr__(self: object, name: str) -> object:  # noqa: N807 -- the hook it stands in for
+            if plugin_runs(name):
+                return function(self, name)
+            raise AttributeError(name)
+
+        return __getattr__
+
+    def __getattribute__(self: Any, name: str) -> object:  # noqa: N807 -- the hook it stands in for
+        if plugin_runs(name):
+            return function(self, name)
+        # mypy reads a two-argument super() outside a class as a misuse.
+        return super(owner[0], self).__getattribute__(name)  # type: ignore[arg-type]
+
+    return __getattribute__
 
 
 def _most_derived_metaclass(bases: tuple[type, ...]) -> type:
@@ -106,7 +144,14 @@ class ClassFactory:
         meta = _most_derived_metaclass(bases)
         self._check_compiled(bases, namespace)
         namespace[OWNER_MARK] = self._guards.token
-        return meta(name, bases, namespace, **kwds)  # type: ignore[no-any-return]
+        owner: list[type] = []
+        for hook in LOOKUP_HOOKS.intersection(namespace):
+            namespace[hook] = _guarded_lookup(
+                hook, namespace[hook], self._guards.budget, owner
+            )
+        cls: type = meta(name, bases, namespace, **kwds)
+        owner.append(cls)
+        return cls
 
     def _check_compiled(
         self, bases: tuple[type, ...], namespace: Mapping[str, object]

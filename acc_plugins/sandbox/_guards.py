@@ -24,6 +24,7 @@ from ._budget import Budget
 from ._builtins import plain_builtins
 from ._classes import ClassFactory
 from ._formats import PADDING_METHODS
+from ._introspection import SERVED, Introspection
 from ._library import Library
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
@@ -122,6 +123,9 @@ class Guards:
         self.library = Library(self.owns, self.refuse, self.bombs)
         self.sized = SizedMethods(self.bombs, self.owns, self.get_attribute)
         self._mod = self.bombs.formats.make_mod()
+        self.introspection = Introspection(
+            self.owns, self.type_of, self.refuse, self.check_readable
+        )
         # type(x) answers the sized bytes and bytearray for the real ones.
         self._plugin_types = sized_types(self.bombs)
 
@@ -182,6 +186,8 @@ class Guards:
         if is_dunder(name):
             if name in DESCRIPTIVE_DUNDERS:
                 return None
+            if name in SERVED:
+                return self.introspection.refusal(obj, name)
             if name in PROTOCOL_DUNDERS and (
                 self.owns(obj) or not self.is_host_object(obj)
             ):
@@ -200,12 +206,12 @@ class Guards:
             return None
         return f"access to private attribute {name!r} of a {type(obj).__name__} object"
 
-    def get_attribute(
-        self, obj: object, name: str, *default: object
-    ) -> object:
+    def check_readable(self, obj: object, name: object) -> str:
         """
-        The guarded ``getattr``, also used for every private or dunder
-        attribute that plugin code reads.
+        Refuse reading ``obj.<name>`` unless the policy allows it.
+
+        Returns:
+            The name, known to be a string.
         """
         if type(name) is not str:
             msg = "attribute name must be a string"
@@ -213,6 +219,18 @@ class Guards:
         reason = self._check_read(obj, name)
         if reason is not None:
             self.refuse(reason)
+        return name
+
+    def get_attribute(
+        self, obj: object, name: str, *default: object
+    ) -> object:
+        """
+        The guarded ``getattr``, also used for every private or dunder
+        attribute that plugin code reads.
+        """
+        self.check_readable(obj, name)
+        if name in SERVED:
+            return self.introspection.read(obj, name, *default)
         value = getattr(obj, name, *default)
         if name in SIZED_NAMES:
             value = self.sized.wrap(value, name)
@@ -340,13 +358,34 @@ class Guards:
     # -- printing ---------------------------------------------------------
 
     def print_(
-        self, *values: object, sep: str | None = " ", end: str | None = "\n"
+        self,
+        *values: object,
+        sep: object = " ",
+        end: object = "\n",
+        file: Any = None,
+        flush: bool = False,
     ) -> None:
         """
-        ``print`` that sends its text to the plugin's log.
+        ``print``: to the plugin's log, or to a *file* the plugin holds (an
+        ``io.StringIO``, or any object with a ``write`` method).
         """
-        text = (" " if sep is None else sep).join(map(str, values))
-        self._on_print(text + ("\n" if end is None else end))
+        for label, part in (("sep", sep), ("end", end)):
+            if part is not None and not isinstance(part, str):
+                msg = f"{label} must be None or a string, not {type(part).__name__}"
+                raise TypeError(msg)
+        text = (" " if sep is None else str(sep)).join(map(str, values))
+        text += "\n" if end is None else str(end)
+        if file is None:
+            self._on_print(text)
+            return
+        # The file is the plugin's own object or a library one it was
+        # handed: its ``write`` is read through the guard like any other.
+        write = self.get_attribute(file, "write")
+        write(text)  # type: ignore[operator]
+        if flush:
+            flushing = self.get_attribute(file, "flush", None)
+            if callable(flushing):
+                flushing()
 
     # -- assembly ---------------------------------------------------------
 
@@ -373,6 +412,7 @@ class Guards:
                 "round": self.bombs.round_,
                 "setattr": self.set_attribute,
                 "type": self.type_of,
+                "vars": self.introspection.vars_,
                 "sum": self.amplifiers.sum_,
                 GUARD_ADD: self.bombs.add,
                 GUARD_ADD_CHECK: self.bombs.check_add,

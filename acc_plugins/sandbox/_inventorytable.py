@@ -237,6 +237,7 @@ WRAPPED_MEMBERS: Final[dict[str, str]] = {
     "builtins.sum": "adds one item at a time, checking sizes and the budget",
     "builtins.type": "no three-argument form; answers stand-ins (see "
     "type(<class>))",
+    "builtins.vars": "only of the plugin's own objects, as their __dict__",
     "collections.namedtuple": "marks the class as the plugin's",
     "copy.deepcopy": "the memo must be a plain dict",
     "dataclasses.asdict": "only on the plugin's own dataclasses",
@@ -325,6 +326,18 @@ WRAPPED_MEMBERS: Final[dict[str, str]] = {
 # What the guarded version of each name in GUARDED_ATTRIBUTES forbids.
 GUARDED_REASONS: Final[dict[str, str]] = {
     "__add__": "sized like +",
+    "__class__": "what type() answers, stand-ins included",
+    "__dict__": "only of the plugin's own objects; a class's as a copy "
+    "without the ownership mark or the dict descriptors",
+    "__func__": "only of methods of the plugin's own functions",
+    "__getattr__": "looks names up only on the plugin's own objects, "
+    "checked by the attribute guard",
+    "__getattribute__": "looks names up only on the plugin's own objects, "
+    "checked by the attribute guard",
+    "__new__": "builds instances of the plugin's own classes only",
+    "__self__": "only of methods of the plugin's own functions or objects",
+    "__wrapped__": "only of the plugin's own wrappers, or of wrappers of "
+    "its own functions",
     "__format__": "the spec's width and precision are checked",
     "__iadd__": "sized like +=",
     "__ilshift__": "sized like <<=",

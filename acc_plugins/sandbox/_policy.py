@@ -15,22 +15,30 @@ from typing import Final
 
 
 # Dunder methods a plugin class may define.  They are the protocols ordinary
-# code implements.  Left out on purpose: ``__del__`` (runs outside any
-# budget), ``__new__``, ``__init_subclass__``, ``__set_name__``,
-# ``__class_getitem__``, ``__get__``/``__set__``/``__delete__``
-# (descriptors), ``__getattr__``/``__getattribute__``/``__setattr__``/
-# ``__delattr__`` (they would run when host code touches a plugin object),
-# ``__reduce__``/``__reduce_ex__``/``__getstate__``/``__setstate__``, and
-# ``__instancecheck__``/``__subclasscheck__``/``__mro_entries__``.
+# code implements.  ``__getattr__`` and ``__getattribute__`` are wrapped by
+# the class factory: they never see dunder names and never run outside a
+# call into the plugin, so host code that touches a plugin object meets
+# ordinary attribute lookup.  Left out on purpose: ``__del__`` (runs
+# outside any budget), ``__init_subclass__``, ``__set_name__``,
+# ``__get__``/``__set__``/``__delete__`` (descriptors), ``__setattr__``/
+# ``__delattr__``, ``__reduce__``/``__reduce_ex__``/``__getstate__``/
+# ``__setstate__``, and ``__instancecheck__``/``__subclasscheck__``/
+# ``__mro_entries__``.
 DEFINABLE_DUNDERS: Final = frozenset(
     {
         "__abs__",
         "__add__",
+        "__aenter__",
+        "__aexit__",
+        "__aiter__",
         "__and__",
+        "__anext__",
+        "__await__",
         "__bool__",
         "__bytes__",
         "__call__",
         "__ceil__",
+        "__class_getitem__",
         "__complex__",
         "__contains__",
         "__delitem__",
@@ -43,6 +51,8 @@ DEFINABLE_DUNDERS: Final = frozenset(
         "__floordiv__",
         "__format__",
         "__ge__",
+        "__getattr__",
+        "__getattribute__",
         "__getitem__",
         "__gt__",
         "__hash__",
@@ -75,6 +85,7 @@ DEFINABLE_DUNDERS: Final = frozenset(
         "__mul__",
         "__ne__",
         "__neg__",
+        "__new__",
         "__next__",
         "__or__",
         "__pos__",
@@ -111,7 +122,33 @@ DEFINABLE_DUNDERS: Final = frozenset(
 # ``__hash__ = None``) besides the definable methods above.
 CLASS_BODY_DUNDERS: Final = frozenset({"__slots__"})
 
-# Dunders that may be assigned at module level.
+# Dunder names that mean something to the interpreter, the import system or
+# the sandbox when bound in a module: plugin code may neither bind nor read
+# them.  Every other dunder name is plain module metadata (``__license__``,
+# ``__contact__``, ``__docformat__``) and may be bound and read anywhere.
+INTERPRETER_NAMES: Final = frozenset(
+    {
+        "__annotations__",
+        "__build_class__",
+        "__builtins__",
+        "__cached__",
+        "__class__",
+        "__debug__",
+        "__dict__",
+        "__dir__",
+        "__file__",
+        "__getattr__",
+        "__import__",
+        "__loader__",
+        "__name__",
+        "__package__",
+        "__path__",
+        "__spec__",
+        "__warningregistry__",
+    }
+)
+
+# Dunders that may be assigned at module level, beyond plain metadata.
 MODULE_DUNDERS: Final = frozenset({"__all__", "__author__", "__version__"})
 
 # Dunder names plugin code may read as plain names (``__name__ == ...``).
@@ -122,14 +159,27 @@ DESCRIPTIVE_DUNDERS: Final = frozenset(
     {"__doc__", "__module__", "__name__", "__qualname__"}
 )
 
-# Dunder attributes readable on plugin-owned objects, on ``super()``, and on
-# objects that are not the host's (built-in and standard-library types): the definable protocol methods (so ``Base.__init__(self)``
-# and ``super().__eq__(other)`` work) plus harmless class facts.  ``__call__``
-# is left out: ``type.__call__`` would build classes behind the compiler's
-# back.  An exception's ``__cause__`` and ``__context__`` are exceptions.
-PROTOCOL_DUNDERS: Final = (DEFINABLE_DUNDERS - {"__call__"}) | frozenset(
-    {"__cause__", "__context__", "__members__", "__slots__"}
+# Dunder attributes that introspect an object, served by the run-time guard
+# whatever the object: ``x.__class__`` is what ``type(x)`` answers, and
+# ``__dict__``, ``__func__``, ``__self__`` and ``__wrapped__`` are read only
+# where they lead to the plugin's own objects.
+INTROSPECTIVE_DUNDERS: Final = frozenset(
+    {"__class__", "__dict__", "__func__", "__self__", "__wrapped__"}
 )
+
+# Dunder attributes readable on plugin-owned objects, on ``super()``, and on
+# objects that are not the host's (built-in and standard-library types): the
+# definable protocol methods (so ``Base.__init__(self)`` and
+# ``super().__eq__(other)`` work) plus harmless class facts.  Left out:
+# ``__call__`` (``type.__call__`` would build classes behind the compiler's
+# back), ``__getattr__`` and ``__getattribute__`` (called directly, a
+# library object's lookup would skip the attribute guard), and ``__new__``,
+# which the guard serves for the plugin's own classes only.  An
+# exception's ``__cause__`` and ``__context__`` are exceptions.
+PROTOCOL_DUNDERS: Final = (
+    DEFINABLE_DUNDERS
+    - {"__call__", "__getattr__", "__getattribute__", "__new__"}
+) | frozenset({"__cause__", "__context__", "__members__", "__slots__"})
 
 # Protocol dunders that change the object they are called on.  On an object
 # the plugin did not create they are refused, and read from a class the
@@ -239,6 +289,9 @@ GUARDED_ATTRIBUTES: Final = (
         {
             "center",
             "expandtabs",
+            "__getattr__",
+            "__getattribute__",
+            "__new__",
             "format",
             "format_map",
             "ljust",
@@ -249,6 +302,7 @@ GUARDED_ATTRIBUTES: Final = (
     )
     | SIZED_METHODS
     | SIZED_DUNDERS
+    | INTROSPECTIVE_DUNDERS
 )
 
 # Names the sandbox itself binds in plugin globals (RestrictedPython's and
@@ -312,6 +366,8 @@ def _policy_fingerprint() -> str:
         DEFINABLE_DUNDERS,
         CLASS_BODY_DUNDERS,
         MODULE_DUNDERS,
+        INTERPRETER_NAMES,
+        INTROSPECTIVE_DUNDERS,
         READABLE_DUNDER_NAMES,
         DESCRIPTIVE_DUNDERS,
         PROTOCOL_DUNDERS,
@@ -324,10 +380,19 @@ def _policy_fingerprint() -> str:
     ]
     text = "|".join(",".join(sorted(part)) for part in parts)
     # Bump the suffix when the transformer's output changes shape.
-    return hashlib.sha256(f"{text}|transformer-9".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{text}|transformer-10".encode()).hexdigest()[:16]
 
 
 POLICY_VERSION: Final = _policy_fingerprint()
+
+
+def is_metadata_name(name: str) -> bool:
+    """
+    Tell whether the dunder *name* is plain module metadata
+    (``__license__``), which means nothing to the interpreter or the
+    sandbox.
+    """
+    return name not in INTERPRETER_NAMES and not name.startswith("__acc")
 
 
 def is_dunder(name: str) -> bool:

@@ -51,6 +51,7 @@ from ._policy import (
     GUARD_WITH,
     GUARD_WRITE,
     GUARDED_ATTRIBUTES,
+    INTROSPECTIVE_DUNDERS,
     MODULE_DUNDERS,
     PROTOCOL_DUNDERS,
     READABLE_DUNDER_NAMES,
@@ -59,6 +60,7 @@ from ._policy import (
     SIZED_METHODS,
     WRITABLE_DUNDERS,
     is_dunder,
+    is_metadata_name,
 )
 from ._sizedrules import AUG_TEXT, SIZED_OPS, SizedRules
 
@@ -195,6 +197,8 @@ class PluginTransformer(SizedRules, MatchRules):
         kind = self._scope.kind
         allowed = (
             (load and name in READABLE_DUNDER_NAMES)
+            # ``__license__ = "MIT"`` at the top of a module, read anywhere.
+            or ((load or kind == "module") and is_metadata_name(name))
             or (kind == "module" and not load and name in MODULE_DUNDERS)
             # ``__rmul__ = __mul__`` in a class body reads the class's own
             # namespace, so loads are as safe as definitions there.
@@ -251,7 +255,12 @@ class PluginTransformer(SizedRules, MatchRules):
             allowed = (
                 WRITABLE_DUNDERS
                 if store
-                else (DESCRIPTIVE_DUNDERS | PROTOCOL_DUNDERS)
+                else (
+                    DESCRIPTIVE_DUNDERS
+                    | PROTOCOL_DUNDERS
+                    | INTROSPECTIVE_DUNDERS
+                    | {"__getattr__", "__getattribute__", "__new__"}
+                )
             )
             if attr not in allowed:
                 verb = "assigning" if store else "access to"

@@ -18,10 +18,12 @@ from acc_plugins.sandbox._policy import (
     DEFINABLE_DUNDERS,
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
+    INTROSPECTIVE_DUNDERS,
     MODULE_DUNDERS,
     PROTOCOL_DUNDERS,
     READABLE_DUNDER_NAMES,
     is_dunder,
+    is_metadata_name,
 )
 
 from ._rules import (
@@ -42,7 +44,14 @@ from ._rules import (
 
 Raw = tuple[str, int, int, str]
 
-_READABLE_ATTRIBUTES: Final = DESCRIPTIVE_DUNDERS | PROTOCOL_DUNDERS
+# What the sandbox serves through its guards is ordinary code, not a
+# finding: ``self.__class__.__name__``, ``super().__new__(cls)``.
+_READABLE_ATTRIBUTES: Final = (
+    DESCRIPTIVE_DUNDERS
+    | PROTOCOL_DUNDERS
+    | INTROSPECTIVE_DUNDERS
+    | frozenset({"__getattr__", "__getattribute__", "__new__"})
+)
 _READABLE_NAMES: Final = (
     READABLE_DUNDER_NAMES
     | MODULE_DUNDERS
@@ -250,6 +259,7 @@ class _Visitor(ast.NodeVisitor):
             isinstance(node.ctx, ast.Load)
             and is_dunder(node.id)
             and node.id not in _READABLE_NAMES
+            and not is_metadata_name(node.id)
         ):
             self.report("ACC301", node, what=f"the name {node.id}")
 

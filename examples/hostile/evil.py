@@ -19,7 +19,7 @@ class Sneaky(Plugin):
     @tool
     def walk_objects(self) -> str:
         """Try to climb from a string to object's subclasses."""
-        cls = getattr("", "__cla" + "ss__")  # refused: computed dunder
+        cls = getattr(str, "__bas" + "es__")  # refused: computed dunder
         return str(cls)
 
     @tool

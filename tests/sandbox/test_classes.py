@@ -12,9 +12,7 @@ TYPE_THREE_ARGS = "X = type('X', (), {'__del__': lambda self: None})\n"
 METACLASS_KEYWORD = "class A(metaclass=type):\n    pass\n"
 FINALIZER = "class A:\n    def __del__(self):\n        pass\n"
 INIT_SUBCLASS = "class A:\n    def __init_subclass__(cls):\n        pass\n"
-GETATTRIBUTE = (
-    "class A:\n    def __getattribute__(self, name):\n        return 1\n"
-)
+SETATTR = "class A:\n    def __setattr__(self, name, value):\n        pass\n"
 FORGED_SELF = """
 import json
 class A:
@@ -48,7 +46,7 @@ def test_three_argument_type_is_refused(sandboxed):
         (METACLASS_KEYWORD, "the 'metaclass' keyword is not allowed"),
         (FINALIZER, "defining '__del__' is not allowed"),
         (INIT_SUBCLASS, "defining '__init_subclass__' is not allowed"),
-        (GETATTRIBUTE, "defining '__getattribute__' is not allowed"),
+        (SETATTR, "defining '__setattr__' is not allowed"),
         (GUARD_SHADOW_PARAMETER, "name '_getattr_' is reserved"),
         (GUARD_SHADOW_POSITIONAL_ONLY, "name '_write_' is reserved"),
         (GUARD_SHADOW_OURS, "name '__acc_getattr__' is not allowed"),

@@ -44,7 +44,7 @@ FROM_CTYPES = "from ctypes import CDLL\n"
 IMPORT_PICKLE = "import pickle as p\n"
 DUNDER_IMPORT = 'mod = __import__("o" + "s")\n'
 IMPORTLIB_CALL = "import importlib\nmod = importlib.import_module(name)\n"
-DUNDER_ATTR = "bases = ().__class__.__bases__\n"
+DUNDER_ATTR = "bases = ().__bases__.__bases__\n"
 DUNDER_GLOBALS = "g = run.__globals__\n"
 DUNDER_NAME = "b = __builtins__\n"
 FRAME_ATTR = "def gen():\n    yield 1\n\n\nframe = gen().gi_frame\n"
@@ -52,7 +52,7 @@ MRO_CALL = "order = int.mro()\n"
 GETATTR_COMPUTED = "value = getattr(obj, name)\n"
 GETATTR_PRIVATE = 'value = getattr(obj, "_secret")\n'
 SETATTR_PIECES = 'setattr(obj, "lo" + "ads", None)\n'
-GETATTR_DUNDER = 'cls = getattr(obj, "__class__")\n'
+GETATTR_DUNDER = 'cls = getattr(obj, "__bases__")\n'
 HASATTR_FRAME = 'hasattr(gen, "gi_frame")\n'
 GETATTR_PIECES = 'host = getattr(ctx, "_" + "host")\n'
 STRING_DUNDER = 'NAME = "__globals__"\n'
@@ -60,7 +60,7 @@ STRING_FRAME = 'ATTR = "f_back"\n'
 STRING_PIECES = 'ATTR = "__sub" + "classes__"\n'
 DEL_METHOD = "class A:\n    def __del__(self):\n        pass\n"
 GETATTR_METHOD = (
-    "class A:\n    def __getattr__(self, name):\n        return 1\n"
+    "class A:\n    def __setattr__(self, name, value):\n        pass\n"
 )
 GLOBALS_CALL = "g = globals()\n"
 OPEN_CALL = 'text = open("notes.txt").read()\n'
@@ -399,7 +399,7 @@ def test_json_round_trips():
         "title": "dunder access",
         "path": "backdoor.py",
         "line": 6,
-        "column": 17,
+        "column": 27,
         "message": report.findings[0].message,
     }
 
@@ -428,7 +428,7 @@ def test_sarif_structure():
     assert first["message"]["text"] == report.findings[0].message
     location = first["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "backdoor.py"
-    assert location["region"] == {"startLine": 6, "startColumn": 17}
+    assert location["region"] == {"startLine": 6, "startColumn": 27}
     levels = {r["ruleId"]: r["level"] for r in run["results"]}
     assert levels["ACC504"] == "note"
 
@@ -522,7 +522,7 @@ def test_cli_machine_formats(fmt):
     assert result.exit_code == 1
     if fmt == "json":
         assert document["fail_on"] == "high"
-        assert len(document["findings"]) == 16
+        assert len(document["findings"]) == 15
     else:
         assert document["version"] == "2.1.0"
 
