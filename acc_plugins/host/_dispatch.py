@@ -5,6 +5,7 @@ located, counted and turned into ``PluginCallError``.
 
 from __future__ import annotations
 
+import inspect
 import json
 import time
 from typing import TYPE_CHECKING, Any, Final, NoReturn
@@ -74,7 +75,7 @@ def call_plugin(
     start = _perf_counter()
     budget.enter(start)
     try:
-        result = function(*args, **(kwargs or {}))
+        result = sandbox.driver.finish(function(*args, **(kwargs or {})))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 -- a plugin may raise anything: contain it
@@ -190,15 +191,20 @@ class ToolEntry:
         manifest = self.record.manifest
         if manifest is not None:
             self.output_bytes = manifest.limits.output_bytes
-        fast = compile_fast_invoker(
-            self.record,
-            self.signature.parameters,
-            self.function,
-            slow=self.invoke,
-            failed=self._failed,
-            slow_result=self._result,
-            violated=_VIOLATED,
-            short_text=(self.output_bytes or 0) // 4,
+        # A coroutine is run to its end on the general path.
+        fast = (
+            None
+            if inspect.iscoroutinefunction(self.function)
+            else compile_fast_invoker(
+                self.record,
+                self.signature.parameters,
+                self.function,
+                slow=self.invoke,
+                failed=self._failed,
+                slow_result=self._result,
+                violated=_VIOLATED,
+                short_text=(self.output_bytes or 0) // 4,
+            )
         )
         self.call = fast if fast is not None else self.invoke
 

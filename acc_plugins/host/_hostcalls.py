@@ -7,6 +7,7 @@ events.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +74,14 @@ class HostCalls:
             invoke = self._tool(name).call
         return invoke(arguments)
 
+    async def acall_tool(self, name: str, /, **arguments: object) -> Any:
+        """
+        ``call_tool`` for an application that runs an event loop: the call
+        runs in a worker thread, so a plugin's work (an ``async def`` tool
+        included) never blocks the application's loop.
+        """
+        return await asyncio.to_thread(self.call_tool, name, **arguments)
+
     def _tool(self, name: str) -> ToolEntry:
         if name not in self._tools:
             self._revive(name)  # type: ignore[attr-defined]
@@ -117,6 +126,13 @@ class HostCalls:
                 record, name, {**message, "added": added}
             )
         return self.run_local_agent(name, task, added)
+
+    async def arun_agent(self, name: str, task: str) -> Any:
+        """
+        ``run_agent`` for an application that runs an event loop, in a
+        worker thread like ``acall_tool``.
+        """
+        return await asyncio.to_thread(self.run_agent, name, task)
 
     def run_local_agent(self, name: str, task: str, added: str) -> Any:
         """

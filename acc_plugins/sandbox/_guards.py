@@ -31,6 +31,7 @@ from ._policy import (
     FORBIDDEN_ATTRIBUTES,
     GUARD_ADD,
     GUARD_ADD_CHECK,
+    GUARD_ASYNC_WITH,
     GUARD_AUG_ATTR,
     GUARD_AUG_ITEM,
     GUARD_BUDGET,
@@ -61,7 +62,12 @@ from ._policy import (
     SIZED_METHODS,
     is_dunder,
 )
-from ._refusals import UNCATCHABLE, GuardedContext, plugin_location
+from ._refusals import (
+    UNCATCHABLE,
+    GuardedAsyncContext,
+    GuardedContext,
+    plugin_location,
+)
 from ._safeformat import SafeFormat
 from ._sizedmethods import SizedMethods
 from ._sizedtypes import sized_types
@@ -355,6 +361,13 @@ class Guards:
         """
         return GuardedContext(manager)
 
+    @staticmethod
+    def async_with(manager: object) -> GuardedAsyncContext:
+        """
+        Wrap the context manager of every ``async with`` in plugin code.
+        """
+        return GuardedAsyncContext(manager)
+
     # -- printing ---------------------------------------------------------
 
     def print_(
@@ -438,6 +451,7 @@ class Guards:
                 GUARD_TICK: self.budget.tick,
                 GUARD_TOKEN: self.token,
                 GUARD_WITH: self.with_,
+                GUARD_ASYNC_WITH: self.async_with,
                 GUARD_WRITE: self.write,
             }
         )

@@ -215,8 +215,33 @@ _ENGINE = (
 )
 
 # Members the sandbox replaces, and what the replacement forbids.
+_ASYNC_AWAITABLE: Final = (
+    "an awaitable that yields an opaque request the driver performs: no "
+    "future, task or loop reaches plugin code"
+)
+_ASYNC_STAND_IN: Final = (
+    "a stand-in holding the real asyncio object privately; its waits are "
+    "awaitables the driver performs"
+)
+
 WRAPPED_MEMBERS: Final[dict[str, str]] = {
     "abc.abstractmethod": "only on the plugin's own functions",
+    "asyncio.Event": _ASYNC_STAND_IN,
+    "asyncio.Lock": _ASYNC_STAND_IN,
+    "asyncio.Queue": _ASYNC_STAND_IN,
+    "asyncio.Semaphore": _ASYNC_STAND_IN,
+    "asyncio.Task": "a stand-in holding the real task privately; it is "
+    "awaited through the driver",
+    "asyncio.create_task": "runs the coroutine through the driver; gives "
+    "a stand-in task",
+    "asyncio.gather": _ASYNC_AWAITABLE,
+    "asyncio.iscoroutine": "inspect.iscoroutine: answers a question",
+    "asyncio.iscoroutinefunction": "inspect.iscoroutinefunction: answers "
+    "a question",
+    "asyncio.run": "runs the coroutine through the driver, within the "
+    "current call's budget",
+    "asyncio.sleep": _ASYNC_AWAITABLE,
+    "asyncio.wait_for": _ASYNC_AWAITABLE,
     "builtins.__import__": "the import gate: allowlisted modules, as "
     "read-only proxies",
     "builtins.bytearray": "the sized bytearray: a size is checked against "

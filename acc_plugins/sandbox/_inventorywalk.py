@@ -30,7 +30,7 @@ from ._policy import (
     PROTOCOL_DUNDERS,
     is_dunder,
 )
-from ._sandbox import Sandbox
+from ._sandbox import SANDBOX_MODULES, Sandbox
 
 
 if TYPE_CHECKING:
@@ -285,7 +285,7 @@ class Walk:
                 )
 
     def _modules(self, gate: Callable[..., object]) -> None:
-        for dotted in sorted(ALLOWED_MODULES):
+        for dotted in sorted({*ALLOWED_MODULES, *SANDBOX_MODULES}):
             proxy = gate(dotted, None, None, ("*",), 0)
             real_module = importlib.import_module(dotted)
             for name, value in sorted(vars(proxy).items()):

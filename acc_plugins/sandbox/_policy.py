@@ -330,6 +330,7 @@ GUARD_WRITE: Final = "__acc_write__"
 GUARD_SELF: Final = "__acc_self__"
 GUARD_RERAISE: Final = "__acc_reraise__"
 GUARD_WITH: Final = "__acc_with__"
+GUARD_ASYNC_WITH: Final = "__acc_asyncwith__"
 GUARD_CLASS: Final = "__acc_class__"
 GUARD_TOKEN: Final = "__acc_token__"  # noqa: S105 -- a name, not a secret
 GUARD_RAW_GETATTR: Final = "__acc_rawgetattr__"

@@ -63,3 +63,31 @@ class GuardedContext:
         if isinstance(value, UNCATCHABLE):
             return False
         return bool(swallow)
+
+
+class GuardedAsyncContext:
+    """
+    Wraps an asynchronous context manager so that its ``__aexit__`` cannot
+    swallow a sandbox refusal.
+    """
+
+    __slots__ = ("_manager",)
+
+    def __init__(self, manager: Any) -> None:
+        self._manager = manager
+
+    async def __aenter__(self) -> Any:
+        return await type(self._manager).__aenter__(self._manager)
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: types.TracebackType | None,
+    ) -> bool:
+        swallow = await type(self._manager).__aexit__(
+            self._manager, kind, value, traceback
+        )
+        if isinstance(value, UNCATCHABLE):
+            return False
+        return bool(swallow)

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from acc_plugins.errors import CompileError, SandboxViolation
 
 from ._allowlist import ALLOWED_MODULES
+from ._asyncio import asyncio_members
 from ._budget import Budget
 from ._compiler import BytecodeCache, compile_plugin_source
+from ._coroutines import Driver
 from ._guards import Guards
 from ._imports import ModuleProxy, build_proxy, shared_members
 from ._policy import OWNER_MARK
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
 
 
 _R = TypeVar("_R")
+
+# Modules the sandbox builds for each plugin itself, beside the allowlist.
+SANDBOX_MODULES: Final = ("asyncio",)
 
 # Where a plugin module keeps its own dotted name and whether it is a
 # package; a dunder, so plugin code cannot read or change it.
@@ -61,6 +66,8 @@ class Sandbox:
 
     Attributes:
         violations: Every refusal so far, in order.
+
+        driver: Runs the coroutines plugin code returns, within the budget.
     """
 
     def __init__(
@@ -78,11 +85,16 @@ class Sandbox:
     ) -> None:
         self.root = root.resolve()
         self.budget = Budget(timeout, steps, memory_mb * 2**20)
+        self.driver = Driver(self.budget)
         self._root_text = str(self.root)
         self.name = name
         self.cache = cache
         self.violations: list[SandboxViolation] = []
-        self._extra = dict(extra_modules or {})
+        # Modules the sandbox builds itself, then the host's.
+        self._extra: dict[str, Mapping[str, object]] = {
+            SANDBOX_MODULES[0]: asyncio_members(self.driver),
+            **(extra_modules or {}),
+        }
         self._token = object()
         self.guards = Guards(
             self._token,
@@ -233,14 +245,17 @@ class Sandbox:
         self, function: Callable[..., _R], /, *args: Any, **kwargs: Any
     ) -> _R:
         """
-        Call plugin code under the time budget, as the host does.
+        Call plugin code under the time budget, as the host does; a
+        coroutine it returns is run to its end within the same call.
 
         Plugin code called any other way meets an armed budget and stops
         at its first loop or call: it is not running inside a call.
         """
         self.budget.enter(time.perf_counter())
         try:
-            return function(*args, **kwargs)
+            # A coroutine function's _R is its coroutine; callers get what
+            # the coroutine returns, which the type cannot say.
+            return self.driver.finish(function(*args, **kwargs))  # type: ignore[return-value]
         finally:
             self.budget.leave()
 

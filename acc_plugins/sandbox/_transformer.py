@@ -40,6 +40,7 @@ from ._policy import (
     DEFINABLE_DUNDERS,
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
+    GUARD_ASYNC_WITH,
     GUARD_AUG_ATTR,
     GUARD_AUG_ITEM,
     GUARD_CLASS,
@@ -428,6 +429,14 @@ class PluginTransformer(SizedRules, MatchRules):
         node.body.insert(0, budget_check(node, steps=self.count_steps))
         return node
 
+    def visit_AsyncFor(self, node: ast.AsyncFor) -> ast.AST:
+        node = self.node_contents_visit(node)
+        node.body.insert(0, budget_check(node, steps=self.count_steps))
+        return node
+
+    def visit_Await(self, node: ast.Await) -> ast.AST:
+        return self.node_contents_visit(node)
+
     def visit_While(self, node: ast.While) -> ast.AST:
         node = self.node_contents_visit(node)
         node.body.insert(0, budget_check(node, steps=self.count_steps))
@@ -486,10 +495,18 @@ class PluginTransformer(SizedRules, MatchRules):
         return self.node_contents_visit(node)
 
     def visit_With(self, node: ast.With) -> ast.AST:
+        return self._guard_managers(node, GUARD_WITH)
+
+    def visit_AsyncWith(self, node: ast.AsyncWith) -> ast.AST:
+        return self._guard_managers(node, GUARD_ASYNC_WITH)
+
+    def _guard_managers(
+        self, node: ast.With | ast.AsyncWith, guard: str
+    ) -> ast.AST:
         node = self.node_contents_visit(node)
         for item in node.items:
             item.context_expr = located(
-                call(GUARD_WITH, item.context_expr), item.context_expr
+                call(guard, item.context_expr), item.context_expr
             )
         return node
 
@@ -514,7 +531,7 @@ class PluginTransformer(SizedRules, MatchRules):
 
     # -- definitions ------------------------------------------------------
 
-    def _trust_for(self, node: ast.FunctionDef) -> str:
+    def _trust_for(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
         """
         The parameter a method may use without guards, or ``""``.
         """
@@ -533,7 +550,14 @@ class PluginTransformer(SizedRules, MatchRules):
             return ""
         return first.arg
 
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
+        # A coroutine's body is plugin code like any other: the host drives
+        # it inside a call, and each step meets the same budget checks.
+        return self.visit_FunctionDef(node)
+
+    def visit_FunctionDef(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> ast.AST:
         self.check_name(node, node.name, definition=True)
         self._check_arguments(node.args)
         # Decorators, defaults and annotations belong to the outer scope.
