@@ -16,16 +16,21 @@ from typing import Final
 from RestrictedPython.transformer import RestrictingNodeTransformer
 
 from ._astutil import call, located
+from ._inlinechecks import (
+    Temporaries,
+    evaluated_first,
+    inline_sized,
+    operand_read,
+    plain_number,
+)
 from ._policy import (
     GUARD_ADD,
     GUARD_ADD_CHECK,
     GUARD_FORMAT,
-    GUARD_INT,
     GUARD_LSHIFT,
     GUARD_MOD,
     GUARD_MUL,
     GUARD_POW,
-    GUARD_RAW_TYPE,
     GUARD_UNPACK,
 )
 
@@ -47,18 +52,6 @@ AUG_TEXT: Final[dict[type[ast.operator], str]] = {
 # MiB): six digits or more, or ``*`` (taken from the arguments).
 _SPEC_NUMBER: Final = re.compile(r"\d{6,}")
 _TEMPLATE_NUMBER: Final = re.compile(r"%[^a-zA-Z%]*?(\d{6,}|\*)")
-
-
-def _is_int(name: str) -> ast.Compare:
-    """
-    ``__acc_rawtype__(name) is __acc_int__``: an inline test, cheaper than
-    a guard call.
-    """
-    return ast.Compare(
-        left=call(GUARD_RAW_TYPE, ast.Name(name, ast.Load())),
-        ops=[ast.Is()],
-        comparators=[ast.Name(GUARD_INT, ast.Load())],
-    )
 
 
 def _harmless_template(op: ast.operator, node: ast.expr) -> bool:
@@ -136,6 +129,14 @@ class SizedRules(RestrictingNodeTransformer):
     values.
     """
 
+    def temporaries(self) -> Temporaries | None:
+        """
+        Where operands may be kept in temporaries here, their names; None
+        where ``:=`` is not allowed.  The policy, which knows the scopes,
+        decides.
+        """
+        return None
+
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         node = self.node_contents_visit(node)
         if isinstance(node.op, ast.Add):
@@ -145,17 +146,8 @@ class SizedRules(RestrictingNodeTransformer):
                 node.right, ast.Constant
             ):
                 return node
-            guarded = call(GUARD_ADD, node.left, node.right)
-            if isinstance(node.left, ast.Name):
-                # ``a + b`` on integers is everyday code: tested inline, at
-                # a third of a guard call (reading a name twice is safe).
-                return located(
-                    ast.IfExp(
-                        test=_is_int(node.left.id), body=node, orelse=guarded
-                    ),
-                    node,
-                )
-            return located(guarded, node)
+            inline = inline_sized(node, GUARD_ADD, self.temporaries())
+            return located(inline, node)
         guard = SIZED_OPS.get(type(node.op))
         # Constants are no exception: CPython leaves ``1 << 10**9`` for run
         # time rather than fold it, and then computes it unchecked.
@@ -166,17 +158,8 @@ class SizedRules(RestrictingNodeTransformer):
             or _harmless_factor(node.op, node.right)
         ):
             return node
-        guarded = call(guard, node.left, node.right)
-        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Name):
-            # ``i % 3`` in a loop is everyday code: an integer on the left
-            # is tested inline, which costs a third of a guard call.
-            return located(
-                ast.IfExp(
-                    test=_is_int(node.left.id), body=node, orelse=guarded
-                ),
-                node,
-            )
-        return located(guarded, node)
+        inline = inline_sized(node, guard, self.temporaries())
+        return located(inline, node)
 
     def checked_addend(self, node: ast.AugAssign) -> bool:
         """
@@ -210,12 +193,24 @@ class SizedRules(RestrictingNodeTransformer):
         else:
             return False
         read = self.visit(ast.copy_location(read, target))
-        checked: ast.expr = call(GUARD_ADD_CHECK, read, node.value)
-        if isinstance(target, ast.Name):
-            # ``total += n`` on an integer needs no check: tested inline.
-            checked = ast.IfExp(
-                test=_is_int(target.id), body=node.value, orelse=checked
-            )
+        found = operand_read(node.value, self.temporaries())
+        if found is None:
+            checked: ast.expr = call(GUARD_ADD_CHECK, read, node.value)
+        else:
+            # ``total += x * y`` on a number needs no check: tested inline.
+            value, binding = found
+            test = plain_number(value)
+            if test is True:
+                return True
+            checked = call(GUARD_ADD_CHECK, read, value)
+            if test is not False:
+                checked = ast.IfExp(
+                    test=evaluated_first(
+                        [binding] if binding is not None else [], test
+                    ),
+                    body=value,
+                    orelse=checked,
+                )
         node.value = ast.fix_missing_locations(located(checked, node))
         return True
 

@@ -34,6 +34,7 @@ from ._astutil import (
     located,
     owned_test,
 )
+from ._inlinechecks import Temporaries
 from ._match import MatchRules
 from ._policy import (
     CLASS_BODY_DUNDERS,
@@ -107,6 +108,10 @@ class PluginTransformer(SizedRules, MatchRules):
     ) -> None:
         super().__init__(errors, warnings, used_names)
         self._scopes: list[Scope] = [Scope("module")]
+        self._temporaries = Temporaries()
+        # Inside comprehension iterables and annotations, where ``:=`` is
+        # a syntax error.
+        self._no_temporaries = 0
         # Budget checks that also count steps (``[limits] steps``).
         self.count_steps = count_steps
 
@@ -147,6 +152,23 @@ class PluginTransformer(SizedRules, MatchRules):
         return node
 
     # -- scopes -----------------------------------------------------------
+
+    def temporaries(self) -> Temporaries | None:
+        """
+        Temporaries in function bodies only: class bodies and module code
+        run once, and ``:=`` is refused in comprehension iterables and
+        annotations.
+        """
+        if self._no_temporaries or self._scope.kind != "function":
+            return None
+        return self._temporaries
+
+    def _visit_without_temporaries(self, node: _N) -> _N:
+        self._no_temporaries += 1
+        try:
+            return self.visit(node)  # type: ignore[no-any-return]
+        finally:
+            self._no_temporaries -= 1
 
     @property
     def _scope(self) -> Scope:
@@ -443,7 +465,9 @@ class PluginTransformer(SizedRules, MatchRules):
         return node
 
     def visit_comprehension(self, node: ast.comprehension) -> ast.AST:
-        node = self.node_contents_visit(node)
+        node.iter = self._visit_without_temporaries(node.iter)
+        node.target = self.visit(node.target)
+        node.ifs = [self.visit(test) for test in node.ifs]
         node.ifs.append(budget_filter(node.target, steps=self.count_steps))
         return node
 
@@ -451,7 +475,11 @@ class PluginTransformer(SizedRules, MatchRules):
         return self.node_contents_visit(node)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
-        return self.node_contents_visit(node)
+        node.annotation = self._visit_without_temporaries(node.annotation)
+        node.target = self.visit(node.target)
+        if node.value is not None:
+            node.value = self.visit(node.value)
+        return node
 
     def visit_Module(self, node: ast.Module) -> ast.AST:
         return self.node_contents_visit(node)
@@ -562,9 +590,9 @@ class PluginTransformer(SizedRules, MatchRules):
         self._check_arguments(node.args)
         # Decorators, defaults and annotations belong to the outer scope.
         node.decorator_list = [self.visit(d) for d in node.decorator_list]
-        node.args = self.visit(node.args)
+        node.args = self._visit_without_temporaries(node.args)
         if node.returns is not None:
-            node.returns = self.visit(node.returns)
+            node.returns = self._visit_without_temporaries(node.returns)
         trusted = self._trust_for(node)
         # A nested function shares the method's ``self``, which
         # ``_trust_for`` has proved is never rebound anywhere inside.
