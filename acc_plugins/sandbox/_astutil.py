@@ -197,6 +197,25 @@ def binds(tree: ast.AST, name: str, *, skip: ast.arg) -> bool:
     return False
 
 
+def needs_trust(tree: ast.AST, name: str) -> bool:
+    """
+    Tell whether code in *tree* writes attributes of *name* or reads its
+    private ones: the only uses that trusting it saves a guard on.
+    """
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == name
+            and (
+                not isinstance(node.ctx, ast.Load)
+                or node.attr.startswith("_")
+            )
+        ):
+            return True
+    return False
+
+
 def jumps_out_of_finally(body: list[ast.stmt]) -> ast.stmt | None:
     """
     Find a ``return``, ``break`` or ``continue`` that would leave a

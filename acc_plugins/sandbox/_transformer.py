@@ -32,6 +32,7 @@ from ._astutil import (
     call,
     jumps_out_of_finally,
     located,
+    needs_trust,
     owned_test,
 )
 from ._inlinechecks import Temporaries
@@ -574,7 +575,11 @@ class PluginTransformer(SizedRules, MatchRules):
         ):
             return ""
         first = positional[0]
-        if binds(node, first.arg, skip=first):
+        # A method that only reads public attributes of ``self`` gains
+        # nothing from trusting it, and skips the entry check.
+        if not needs_trust(node, first.arg) or binds(
+            node, first.arg, skip=first
+        ):
             return ""
         return first.arg
 

@@ -156,3 +156,35 @@ def test_trusted_methods_still_work_normally(sandboxed):
     )
 
     assert sandbox.import_module("m").result == ([2, 3, 4], 14, 4, 1)
+
+
+def test_a_method_that_only_reads_public_attributes_has_no_entry_check(
+    sandboxed,
+):
+    """Without writes or private reads, self needs no trust, and none is
+    given: a foreign self reads what anyone could read."""
+    sandbox = sandboxed(
+        """
+        import json
+        class A:
+            def loader(self):
+                return self.loads
+        result = A.loader(json) is json.loads
+        """
+    )
+
+    assert sandbox.import_module("m").__dict__["result"] is True
+
+
+def test_a_writing_method_still_checks_a_foreign_self(sandboxed):
+    """A method that writes self's attributes keeps its entry check."""
+    with pytest.raises(SandboxViolation, match="foreign ModuleProxy"):
+        sandboxed(
+            """
+            import json
+            class A:
+                def poison(self):
+                    self.loads = None
+            A.poison(json)
+            """
+        )
