@@ -208,8 +208,7 @@ def needs_trust(tree: ast.AST, name: str) -> bool:
             and isinstance(node.value, ast.Name)
             and node.value.id == name
             and (
-                not isinstance(node.ctx, ast.Load)
-                or node.attr.startswith("_")
+                not isinstance(node.ctx, ast.Load) or node.attr.startswith("_")
             )
         ):
             return True

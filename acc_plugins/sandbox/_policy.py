@@ -340,6 +340,7 @@ GUARD_NEXT: Final = "__acc_next__"
 GUARD_MOD: Final = "__acc_mod__"
 GUARD_FORMAT: Final = "__acc_format__"
 GUARD_RAW_TYPE: Final = "__acc_rawtype__"
+GUARD_RAW_HASATTR: Final = "__acc_rawhasattr__"
 GUARD_INT: Final = "__acc_int__"
 GUARD_FLOAT: Final = "__acc_float__"
 GUARD_MUL: Final = "__acc_mul__"
@@ -382,7 +383,7 @@ def _policy_fingerprint() -> str:
     ]
     text = "|".join(",".join(sorted(part)) for part in parts)
     # Bump the suffix when the transformer's output changes shape.
-    return hashlib.sha256(f"{text}|transformer-11".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{text}|transformer-12".encode()).hexdigest()[:16]
 
 
 POLICY_VERSION: Final = _policy_fingerprint()

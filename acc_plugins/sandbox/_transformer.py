@@ -35,7 +35,7 @@ from ._astutil import (
     needs_trust,
     owned_test,
 )
-from ._inlinechecks import Temporaries
+from ._inlinechecks import Temporaries, evaluated_first, operand_read
 from ._match import MatchRules
 from ._policy import (
     CLASS_BODY_DUNDERS,
@@ -65,6 +65,7 @@ from ._policy import (
     is_dunder,
     is_metadata_name,
 )
+from ._shortcuts import plain_template, raw_attribute_call, unbound_builtins
 from ._sizedrules import AUG_TEXT, SIZED_OPS, SizedRules
 
 
@@ -110,6 +111,8 @@ class PluginTransformer(SizedRules, MatchRules):
         super().__init__(errors, warnings, used_names)
         self._scopes: list[Scope] = [Scope("module")]
         self._temporaries = Temporaries()
+        # Attribute built-ins the module never rebinds (see _shortcuts).
+        self._unbound: frozenset[str] = frozenset()
         # Inside comprehension iterables and annotations, where ``:=`` is
         # a syntax error.
         self._no_temporaries = 0
@@ -296,16 +299,20 @@ class PluginTransformer(SizedRules, MatchRules):
                 return False
         return True
 
-    @staticmethod
-    def _writable(value: ast.expr) -> ast.expr:
-        guarded = call(GUARD_WRITE, value)
-        if not isinstance(value, ast.Name):
-            return guarded
-        # Same inline ownership test as for reads of private names.
+    def _writable(self, value: ast.expr) -> ast.expr:
+        found = operand_read(value, self.temporaries())
+        if found is None or not isinstance(found[0], ast.Name):
+            return call(GUARD_WRITE, value)
+        # Same inline ownership test as for reads of private names; an
+        # expression (``self.output().value = x``) is kept in a temporary.
+        read, binding = found
+        assert isinstance(read, ast.Name)  # noqa: S101 -- checked above
         return ast.IfExp(
-            test=owned_test(value.id),
-            body=ast.Name(id=value.id, ctx=ast.Load()),
-            orelse=guarded,
+            test=evaluated_first(
+                [binding] if binding is not None else [], owned_test(read.id)
+            ),
+            body=ast.Name(id=read.id, ctx=ast.Load()),
+            orelse=call(GUARD_WRITE, ast.Name(id=read.id, ctx=ast.Load())),
         )
 
     def _is_trusted(self, value: ast.expr) -> bool:
@@ -425,6 +432,13 @@ class PluginTransformer(SizedRules, MatchRules):
             "exec",
         }:
             self.error(node, f"{node.func.id}() is not allowed in plugins")
+        if plain_template(node) or raw_attribute_call(node, self._unbound):
+            # Proven harmless at compile time: only the arguments are
+            # plugin code to check.
+            node.args = [self.visit(argument) for argument in node.args]
+            node.keywords = [self.visit(keyword) for keyword in node.keywords]
+            self.starred_arguments(node)
+            return node
         func = node.func
         if (
             isinstance(func, ast.Attribute)
@@ -467,7 +481,7 @@ class PluginTransformer(SizedRules, MatchRules):
 
     def visit_comprehension(self, node: ast.comprehension) -> ast.AST:
         node.iter = self._visit_without_temporaries(node.iter)
-        node.target = self.visit(node.target)
+        node.target = self._visit_without_temporaries(node.target)
         node.ifs = [self.visit(test) for test in node.ifs]
         node.ifs.append(budget_filter(node.target, steps=self.count_steps))
         return node
@@ -483,6 +497,7 @@ class PluginTransformer(SizedRules, MatchRules):
         return node
 
     def visit_Module(self, node: ast.Module) -> ast.AST:
+        self._unbound = unbound_builtins(node)
         return self.node_contents_visit(node)
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:

@@ -109,3 +109,46 @@ def test_function_attributes_on_own_functions(sandboxed):
     )
 
     assert sandbox.import_module("m").result == (6, {3: 6}, "memoised")
+
+
+def test_writes_through_an_expression_evaluate_it_once(sandboxed):
+    """self.output().value = x writes the plugin's object, calling once."""
+    sandbox = sandboxed(
+        """
+        class Out:
+            def __init__(self):
+                self.value = 0
+        class P:
+            def __init__(self):
+                self.calls = 0
+                self._out = Out()
+            def output(self):
+                self.calls += 1
+                return self._out
+        def main():
+            p = P()
+            p.output().value = 5
+            p.output().value += 2
+            return p.output().value, p.calls
+        """
+    )
+
+    main = sandbox.import_module("m").__dict__["main"]
+    assert sandbox.run(main) == (7, 3)
+
+
+def test_writes_through_an_expression_to_a_foreign_object_are_refused(
+    sandboxed,
+):
+    """The inline test falls back to the guard for foreign objects."""
+    with pytest.raises(SandboxViolation, match="modifying a ModuleProxy"):
+        sandboxed(
+            """
+            import json
+            def target():
+                return json
+            def main():
+                target().loads = None
+            main()
+            """
+        )

@@ -1,0 +1,112 @@
+"""
+Calls the compiler can prove harmless, and so leaves to CPython.
+
+``getattr(x, "name")`` and ``hasattr(x, "name")`` with a public name the
+guard would pass anyway need no guard call, and neither does
+``"{} of {:>8}".format(a, b)``: a template written out in the source,
+whose fields name no attribute or item and whose specs are small numbers,
+can walk nothing and build nothing large.  Everything else keeps its
+guard.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from typing import Final
+
+from ._astutil import binds
+from ._policy import (
+    FORBIDDEN_ATTRIBUTES,
+    GUARD_RAW_GETATTR,
+    GUARD_RAW_HASATTR,
+    GUARDED_ATTRIBUTES,
+)
+
+
+# The attribute built-ins with a raw counterpart, and the argument counts
+# the shortcut accepts (with or without a default).
+_RAW_ATTRIBUTE_CALLS: Final = {
+    "getattr": (GUARD_RAW_GETATTR, (2, 3)),
+    "hasattr": (GUARD_RAW_HASATTR, (2,)),
+}
+
+# A width or precision that could pass the smallest memory budget.
+_LARGE_NUMBER: Final = re.compile(r"\d{6,}")
+
+_NOWHERE: Final = ast.arg(arg="")
+
+
+def unbound_builtins(module: ast.Module) -> frozenset[str]:
+    """
+    The attribute built-ins the module never rebinds, whose calls may take
+    the shortcut.
+    """
+    return frozenset(
+        name
+        for name in _RAW_ATTRIBUTE_CALLS
+        if not binds(module, name, skip=_NOWHERE)
+    )
+
+
+def _plain_public(name: object) -> bool:
+    return (
+        type(name) is str
+        and name.isidentifier()
+        and not name.startswith("_")
+        and name not in FORBIDDEN_ATTRIBUTES
+        and name not in GUARDED_ATTRIBUTES
+    )
+
+
+def raw_attribute_call(node: ast.Call, unbound: frozenset[str]) -> bool:
+    """
+    Point ``getattr(x, "name"[, default])`` or ``hasattr(x, "name")`` at
+    the raw built-in when the guard would allow the name anyway.
+
+    Returns:
+        True if *node* was changed.
+    """
+    func = node.func
+    if not isinstance(func, ast.Name) or func.id not in unbound:
+        return False
+    raw, counts = _RAW_ATTRIBUTE_CALLS[func.id]
+    args = node.args
+    if (
+        node.keywords
+        or len(args) not in counts
+        or any(isinstance(a, ast.Starred) for a in args)
+        or not isinstance(args[1], ast.Constant)
+        or not _plain_public(args[1].value)
+    ):
+        return False
+    node.func = ast.copy_location(ast.Name(raw, ast.Load()), func)
+    return True
+
+
+def plain_template(node: ast.Call) -> bool:
+    """
+    Tell whether *node* is ``"<template>".format(...)`` whose template can
+    neither walk attributes nor build anything large.
+    """
+    func = node.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and func.attr == "format"
+        and isinstance(func.value, ast.Constant)
+        and type(func.value.value) is str
+    ):
+        return False
+    try:
+        fields = list(string.Formatter().parse(func.value.value))
+    except ValueError:
+        return False  # the guard reports it as CPython would
+    for _, field, spec, _ in fields:
+        if field is None:
+            continue
+        if "." in field or "[" in field:
+            return False
+        if spec and ("{" in spec or _LARGE_NUMBER.search(spec)):
+            return False
+    return True

@@ -1,0 +1,104 @@
+"""
+Calls the compiler proves harmless skip their guard, and every other call
+keeps it.
+"""
+
+import pytest
+
+from acc_plugins.errors import SandboxViolation
+from acc_plugins.sandbox import compile_plugin_source
+
+
+def names_of(source):
+    code = compile_plugin_source(source, "m.py")
+    found = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            found |= set(const.co_names)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("source", "raw"),
+    [
+        ("def f(a):\n    return getattr(a, 'x')\n", "__acc_rawgetattr__"),
+        ("def f(a):\n    return getattr(a, 'x', 1)\n", "__acc_rawgetattr__"),
+        ("def f(a):\n    return hasattr(a, 'x')\n", "__acc_rawhasattr__"),
+    ],
+)
+def test_constant_public_names_take_the_raw_builtin(source, raw):
+    """getattr/hasattr of a plain public name compile to the raw call."""
+    assert raw in names_of(source)
+    assert "getattr" not in names_of(source) - {raw}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(a, n):\n    return getattr(a, n)\n",
+        "def f(a):\n    return getattr(a, '_x')\n",
+        "def f(a):\n    return getattr(a, '__class__')\n",
+        "def f(a):\n    return getattr(a, 'join')\n",
+        "def f(a):\n    return getattr(a, 'format')\n",
+        "def f(a):\n    return getattr(a, 'register')\n",
+        "def f(a):\n    return getattr(a, 'gi_frame')\n",
+        "def f(a):\n    return getattr(*a)\n",
+        "getattr = None\ndef f(a):\n    return getattr(a, 'x')\n",
+        "def f(a, getattr=None):\n    return getattr(a, 'x')\n",
+    ],
+)
+def test_other_attribute_calls_keep_the_guard(source):
+    """Names the guard checks, computed names and rebound built-ins."""
+    assert "__acc_rawgetattr__" not in names_of(source)
+
+
+@pytest.mark.parametrize(
+    ("template", "plain"),
+    [
+        ("'{} and {:>8} {!r}'", True),
+        ("'{0}{1}{0}'", True),
+        ("'{name:.3f}'", True),
+        ("'{0.real}'", False),
+        ("'{0[0]}'", False),
+        ("'{:>{w}}'", False),
+        ("'{:>1000000}'", False),
+        ("'{'", False),
+    ],
+)
+def test_only_plain_templates_skip_the_format_guard(template, plain):
+    """A written-out template without walks or large specs is left alone."""
+    source = f"def f(*a, **k):\n    return {template}.format(*a, **k)\n"
+    assert ("__acc_getattr__" not in names_of(source)) is plain
+
+
+def test_shortcuts_give_the_same_answers(sandboxed):
+    """The raw calls answer what the guarded ones would."""
+    sandbox = sandboxed(
+        """
+        class A:
+            x = 1
+        def main():
+            a = A()
+            return (
+                getattr(a, "x"), getattr(a, "y", 5), hasattr(a, "x"),
+                hasattr(a, "y"), "{} and {:>5} {!r}".format(1, 2, "s"),
+            )
+        """
+    )
+
+    main = sandbox.import_module("m").__dict__["main"]
+    assert sandbox.run(main) == (1, 5, True, False, "1 and     2 's'")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = '{0.__class__.__bases__}'.format(1)\n",
+        "x = '{:>1000000000}'.format(1)\n",
+        "x = getattr(1, '__bas' + 'es__')\n",
+    ],
+)
+def test_what_the_shortcuts_leave_out_is_still_refused(sandboxed, source):
+    """Walks, huge specs and computed dunders meet the guard."""
+    with pytest.raises(SandboxViolation):
+        sandboxed(source)
