@@ -81,6 +81,38 @@ def _guarded_lookup(
     return __getattribute__
 
 
+# ``copy`` rebuilds an object from what these return: a callable and its
+# arguments, then state and items it writes into whatever the callable
+# gave.  That object must be the plugin's, or ``copy`` would write into a
+# shared one behind the write guard.
+REDUCE_HOOKS: Final = frozenset({"__reduce__", "__reduce_ex__"})
+
+
+def _checked_reduce(function: Any, guards: Guards) -> Callable[..., object]:
+    def rebuilt_by(rebuild: Any) -> Callable[..., object]:
+        def rebuild_(*args: Any, **kwargs: Any) -> object:
+            made = rebuild(*args, **kwargs)
+            if not guards.owns(made):
+                guards.refuse(
+                    "a reduce hook that rebuilds a "
+                    f"{type(made).__name__} object the plugin did not "
+                    "create, then writes state into it"
+                )
+            return made
+
+        return rebuild_
+
+    def reduce_(self: object, *args: Any) -> object:
+        value = function(self, *args)
+        if type(value) is not tuple or len(value) < 3:  # noqa: PLR2004 -- (callable, args) writes nothing
+            return value
+        if all(part is None for part in value[2:]):
+            return value
+        return (rebuilt_by(value[0]), *value[1:])
+
+    return reduce_
+
+
 def _most_derived_metaclass(bases: tuple[type, ...]) -> type:
     winner: type = type
     for base in bases:
@@ -149,6 +181,8 @@ class ClassFactory:
             namespace[hook] = _guarded_lookup(
                 hook, namespace[hook], self._guards.budget, owner
             )
+        for hook in REDUCE_HOOKS.intersection(namespace):
+            namespace[hook] = _checked_reduce(namespace[hook], self._guards)
         cls: type = meta(name, bases, namespace, **kwds)
         owner.append(cls)
         return cls

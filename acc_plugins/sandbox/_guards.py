@@ -58,6 +58,7 @@ from ._policy import (
     GUARD_WITH,
     GUARD_WRITE,
     MUTATING_DUNDERS,
+    OWN_OBJECT_DUNDERS,
     OWNER_MARK,
     PROTOCOL_DUNDERS,
     SIZED_DUNDERS,
@@ -196,6 +197,8 @@ class Guards:
                 return None
             if name in SERVED:
                 return self.introspection.refusal(obj, name)
+            if name in OWN_OBJECT_DUNDERS:
+                return None if self.owns(obj) else _foreign_hook(obj, name)
             if name in PROTOCOL_DUNDERS and (
                 self.owns(obj) or not self.is_host_object(obj)
             ):
@@ -460,3 +463,10 @@ class Guards:
             }
         )
         return table
+
+
+def _foreign_hook(obj: object, name: str) -> str:
+    return (
+        f"access to {name!r} of a {type(obj).__name__} object the plugin "
+        "did not create"
+    )

@@ -41,6 +41,8 @@ DEFINABLE_DUNDERS: Final = frozenset(
         "__class_getitem__",
         "__complex__",
         "__contains__",
+        "__copy__",
+        "__deepcopy__",
         "__delitem__",
         "__divmod__",
         "__enter__",
@@ -54,6 +56,7 @@ DEFINABLE_DUNDERS: Final = frozenset(
         "__getattr__",
         "__getattribute__",
         "__getitem__",
+        "__getstate__",
         "__gt__",
         "__hash__",
         "__iadd__",
@@ -94,6 +97,8 @@ DEFINABLE_DUNDERS: Final = frozenset(
         "__radd__",
         "__rand__",
         "__rdivmod__",
+        "__reduce__",
+        "__reduce_ex__",
         "__repr__",
         "__reversed__",
         "__rfloordiv__",
@@ -110,6 +115,7 @@ DEFINABLE_DUNDERS: Final = frozenset(
         "__rtruediv__",
         "__rxor__",
         "__setitem__",
+        "__setstate__",
         "__str__",
         "__sub__",
         "__truediv__",
@@ -119,8 +125,46 @@ DEFINABLE_DUNDERS: Final = frozenset(
 )
 
 # Dunders that may be assigned in a class body (``__slots__ = (...)``,
-# ``__hash__ = None``) besides the definable methods above.
-CLASS_BODY_DUNDERS: Final = frozenset({"__slots__"})
+# ``__hash__ = None``) besides the definable methods above, and the Python 2
+# protocol names that code written for both still carries
+# (``__div__ = __truediv__``): Python 3 gives them no meaning.
+CLASS_BODY_DUNDERS: Final = frozenset(
+    {
+        "__cmp__",
+        "__coerce__",
+        "__delslice__",
+        "__div__",
+        "__getslice__",
+        "__hex__",
+        "__idiv__",
+        "__long__",
+        "__metaclass__",
+        "__nonzero__",
+        "__oct__",
+        "__rdiv__",
+        "__setslice__",
+        "__slots__",
+        "__unicode__",
+    }
+)
+
+# Copy and pickle hooks a plugin class may define.  Read from another
+# object they would hand out its insides (``__getstate__`` returns the real
+# ``__dict__``; ``__reduce_ex__`` returns ``copyreg`` functions that build
+# any class's instances without ``__init__``): the first four are readable
+# on the plugin's own objects only, the reduce hooks not at all, and the
+# class factory checks what the reduce hooks return.
+COPY_HOOKS: Final = frozenset(
+    {
+        "__copy__",
+        "__deepcopy__",
+        "__getstate__",
+        "__reduce__",
+        "__reduce_ex__",
+        "__setstate__",
+    }
+)
+OWN_OBJECT_DUNDERS: Final = COPY_HOOKS - {"__reduce__", "__reduce_ex__"}
 
 # Dunder names that mean something to the interpreter, the import system or
 # the sandbox when bound in a module: plugin code may neither bind nor read
@@ -179,6 +223,7 @@ INTROSPECTIVE_DUNDERS: Final = frozenset(
 PROTOCOL_DUNDERS: Final = (
     DEFINABLE_DUNDERS
     - {"__call__", "__getattr__", "__getattribute__", "__new__"}
+    - COPY_HOOKS
 ) | frozenset({"__cause__", "__context__", "__members__", "__slots__"})
 
 # Protocol dunders that change the object they are called on.  On an object
@@ -371,6 +416,7 @@ def _policy_fingerprint() -> str:
         MODULE_DUNDERS,
         INTERPRETER_NAMES,
         INTROSPECTIVE_DUNDERS,
+        COPY_HOOKS,
         READABLE_DUNDER_NAMES,
         DESCRIPTIVE_DUNDERS,
         PROTOCOL_DUNDERS,
@@ -383,7 +429,7 @@ def _policy_fingerprint() -> str:
     ]
     text = "|".join(",".join(sorted(part)) for part in parts)
     # Bump the suffix when the transformer's output changes shape.
-    return hashlib.sha256(f"{text}|transformer-12".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{text}|transformer-13".encode()).hexdigest()[:16]
 
 
 POLICY_VERSION: Final = _policy_fingerprint()

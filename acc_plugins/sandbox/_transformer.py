@@ -56,6 +56,7 @@ from ._policy import (
     GUARDED_ATTRIBUTES,
     INTROSPECTIVE_DUNDERS,
     MODULE_DUNDERS,
+    OWN_OBJECT_DUNDERS,
     PROTOCOL_DUNDERS,
     READABLE_DUNDER_NAMES,
     RESERVED_NAMES,
@@ -286,6 +287,7 @@ class PluginTransformer(SizedRules, MatchRules):
                     DESCRIPTIVE_DUNDERS
                     | PROTOCOL_DUNDERS
                     | INTROSPECTIVE_DUNDERS
+                    | OWN_OBJECT_DUNDERS
                     | {"__getattr__", "__getattribute__", "__new__"}
                 )
             )

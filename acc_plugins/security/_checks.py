@@ -20,6 +20,7 @@ from acc_plugins.sandbox._policy import (
     FORBIDDEN_ATTRIBUTES,
     INTROSPECTIVE_DUNDERS,
     MODULE_DUNDERS,
+    OWN_OBJECT_DUNDERS,
     PROTOCOL_DUNDERS,
     READABLE_DUNDER_NAMES,
     is_dunder,
@@ -50,6 +51,7 @@ _READABLE_ATTRIBUTES: Final = (
     DESCRIPTIVE_DUNDERS
     | PROTOCOL_DUNDERS
     | INTROSPECTIVE_DUNDERS
+    | OWN_OBJECT_DUNDERS
     | frozenset({"__getattr__", "__getattribute__", "__new__"})
 )
 _READABLE_NAMES: Final = (

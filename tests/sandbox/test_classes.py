@@ -164,3 +164,101 @@ def test_ordinary_class_features(sandboxed):
         ["RED", "GREEN"],
         ("x",),
     )
+
+
+COPY_HOOKS = """
+import copy
+
+class Point:
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+    def __getstate__(self):
+        return {"x": self.x, "y": self.y, "copied": True}
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+class Doubled:
+    def __init__(self, v):
+        self.v = v
+    def __reduce__(self):
+        return (Doubled, (self.v * 2,))
+
+class Counted:
+    def __init__(self):
+        self.n = 1
+    def __deepcopy__(self, memo):
+        other = Counted()
+        other.n = self.n + 10
+        return other
+    def __copy__(self):
+        other = Counted()
+        other.n = -1
+        return other
+
+class Legacy:
+    def __truediv__(self, other):
+        return 1
+    __div__ = __truediv__
+    def __nonzero__(self):
+        return False
+
+def main():
+    p = copy.deepcopy(Point(1, 2))
+    return (
+        (p.x, p.y, p.copied),
+        copy.copy(Doubled(3)).v,
+        copy.deepcopy(Counted()).n,
+        copy.copy(Counted()).n,
+        Legacy() / 2,
+        bool(Legacy()),
+    )
+"""
+
+
+def test_copy_hooks_and_python_2_names(sandboxed):
+    """__getstate__, __setstate__, __reduce__, __copy__, __deepcopy__ and
+    leftover Python 2 protocol names define as in CPython."""
+    sandbox = sandboxed(COPY_HOOKS)
+    main = sandbox.import_module("m").__dict__["main"]
+
+    assert sandbox.run(main) == ((1, 2, True), 6, 11, -1, 1, True)
+
+
+@pytest.mark.parametrize(
+    ("source", "error", "match"),
+    [
+        (
+            (
+                "import copy, json\n"
+                "class Evil:\n"
+                "    def __reduce__(self):\n"
+                "        return (lambda: json, (), {'loads': None})\n"
+                "copy.deepcopy(Evil())\n"
+            ),
+            SandboxViolation,
+            "rebuilds a ModuleProxy object",
+        ),
+        (
+            "class P:\n    pass\nx = P().__reduce_ex__(2)\n",
+            CompileError,
+            "'__reduce_ex__'",
+        ),
+        (
+            "import random\nx = random.Random().__getstate__()\n",
+            SandboxViolation,
+            "'__getstate__' of a Random",
+        ),
+        (
+            "import uuid\nuuid.NAMESPACE_DNS.__setstate__({'int': 0})\n",
+            SandboxViolation,
+            "'__setstate__' of a UUID",
+        ),
+    ],
+)
+def test_copy_hooks_stay_on_the_plugins_objects(
+    sandboxed, source, error, match
+):
+    """A reduce hook cannot write into a shared object, and the hooks of
+    objects the plugin did not create stay out of reach."""
+    with pytest.raises(error, match=match):
+        sandboxed(source)
