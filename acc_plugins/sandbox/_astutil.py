@@ -197,20 +197,40 @@ def binds(tree: ast.AST, name: str, *, skip: ast.arg) -> bool:
     return False
 
 
+def is_super_of(node: ast.expr, name: str) -> bool:
+    """
+    Tell whether *node* is ``super()`` or ``super(<class>, name)``.
+    """
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "super"
+        and not node.keywords
+        and (
+            not node.args
+            or (
+                len(node.args) == 2  # noqa: PLR2004 -- super(cls, obj)
+                and isinstance(node.args[1], ast.Name)
+                and node.args[1].id == name
+            )
+        )
+    )
+
+
 def needs_trust(tree: ast.AST, name: str) -> bool:
     """
     Tell whether code in *tree* writes attributes of *name* or reads its
-    private ones: the only uses that trusting it saves a guard on.
+    private ones (or those of ``super()``): the only uses that trusting it
+    saves a guard on.
     """
     for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == name
-            and (
-                not isinstance(node.ctx, ast.Load) or node.attr.startswith("_")
-            )
-        ):
+        if not isinstance(node, ast.Attribute):
+            continue
+        value = node.value
+        if isinstance(value, ast.Name) and value.id == name:
+            if not isinstance(node.ctx, ast.Load) or node.attr.startswith("_"):
+                return True
+        elif node.attr.startswith("_") and is_super_of(value, name):
             return True
     return False
 

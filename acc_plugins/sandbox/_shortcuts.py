@@ -40,12 +40,12 @@ _NOWHERE: Final = ast.arg(arg="")
 
 def unbound_builtins(module: ast.Module) -> frozenset[str]:
     """
-    The attribute built-ins the module never rebinds, whose calls may take
-    the shortcut.
+    The built-ins the module never rebinds, whose calls the compiler may
+    treat as theirs: the attribute built-ins and ``super``.
     """
     return frozenset(
         name
-        for name in _RAW_ATTRIBUTE_CALLS
+        for name in (*_RAW_ATTRIBUTE_CALLS, "super")
         if not binds(module, name, skip=_NOWHERE)
     )
 
@@ -69,7 +69,11 @@ def raw_attribute_call(node: ast.Call, unbound: frozenset[str]) -> bool:
         True if *node* was changed.
     """
     func = node.func
-    if not isinstance(func, ast.Name) or func.id not in unbound:
+    if (
+        not isinstance(func, ast.Name)
+        or func.id not in unbound
+        or func.id not in _RAW_ATTRIBUTE_CALLS
+    ):
         return False
     raw, counts = _RAW_ATTRIBUTE_CALLS[func.id]
     args = node.args

@@ -30,6 +30,7 @@ from ._astutil import (
     budget_check,
     budget_filter,
     call,
+    is_super_of,
     jumps_out_of_finally,
     located,
     needs_trust,
@@ -319,11 +320,13 @@ class PluginTransformer(SizedRules, MatchRules):
 
     def _is_trusted(self, value: ast.expr) -> bool:
         trusted = self._trusted_self()
-        return (
-            bool(trusted)
-            and isinstance(value, ast.Name)
-            and (value.id == trusted)
-        )
+        if not trusted:
+            return False
+        if isinstance(value, ast.Name):
+            return value.id == trusted
+        # ``super().__init__()`` and ``super(Cls, self).method``: a super
+        # object bound to the trusted ``self`` is the plugin's too.
+        return "super" in self._unbound and is_super_of(value, trusted)
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         store = not isinstance(node.ctx, ast.Load)

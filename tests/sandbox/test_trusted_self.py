@@ -188,3 +188,55 @@ def test_a_writing_method_still_checks_a_foreign_self(sandboxed):
             A.poison(json)
             """
         )
+
+
+SUPER_CHAIN = """
+class Base:
+    def __init__(self, value):
+        self._value = value
+    def _describe(self):
+        return f"base {self._value}"
+
+class Child(Base):
+    def __init__(self, value):
+        super().__init__(value * 2)
+    def _describe(self):
+        return "child " + super()._describe()
+
+class Old(Base):
+    def __init__(self, value):
+        super(Old, self).__init__(value + 1)
+        self._seen = super(Old, self)._describe()
+"""
+
+
+def test_super_of_a_trusted_self_reads_directly(sandboxed):
+    """super().__init__ and super(Cls, self)._x follow self's trust."""
+    sandbox = sandboxed(
+        SUPER_CHAIN + "result = Child(2)._describe(), Old(1)._seen\n"
+    )
+
+    assert sandbox.import_module("m").__dict__["result"] == (
+        "child base 4",
+        "base 2",
+    )
+
+
+def test_super_on_a_foreign_self_is_refused(sandboxed):
+    """A method that uses super() privately keeps its entry check."""
+    with pytest.raises(SandboxViolation, match="foreign"):
+        sandboxed(SUPER_CHAIN + "import json\nChild._describe(json)\n")
+
+
+def test_a_rebound_super_is_not_trusted(sandboxed):
+    """A module that rebinds super gets the guard on every read."""
+    sandbox = sandboxed(
+        "import json\nsuper = lambda *a: json\n"
+        "class A:\n"
+        "    def peek(self):\n"
+        "        return super()._default_decoder\n"
+        "result = None\n"
+    )
+    peek = sandbox.import_module("m").__dict__["A"]().peek
+    with pytest.raises(SandboxViolation, match="_default_decoder"):
+        sandbox.run(peek)
