@@ -46,8 +46,8 @@ def _groups(cache: Path) -> dict[str, list[Callable[[int], list[Row]]]]:
 
 
 # Rounds per group, (quick, full): fewer where one round takes seconds.
-ROUNDS = {"loading": (3, 7), "lifecycle": (3, 5), "thirdparty": (2, 5)}
-DEFAULT_ROUNDS = (3, 11)
+ROUNDS = {"loading": (3, 9), "lifecycle": (3, 5), "thirdparty": (3, 7)}
+DEFAULT_ROUNDS = (5, 21)
 
 
 def main() -> None:

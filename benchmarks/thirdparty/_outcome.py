@@ -49,11 +49,14 @@ class Outcome:
 
 def describe(error: BaseException, folder: Path | None = None) -> str:
     """
-    The first error, as one line: a compile error's first message, or the
-    exception's type and text; paths shown relative to *folder*.
+    The first error, as one line: a compile error's first message (and
+    how many more it has), or the exception's type and text; paths shown
+    relative to *folder*.
     """
     if isinstance(error, CompileError) and error.problems:
+        more = len(error.problems) - 1
         text = f"CompileError: {error.problems[0]}"
+        text += f" (+{more} more)" if more else ""
     else:
         lines = str(error).strip().splitlines()
         text = f"{type(error).__name__}: {lines[0] if lines else ''}"
