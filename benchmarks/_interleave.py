@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # The reference batch is made at least this long, so that the timer's
 # resolution and a single scheduler hiccup weigh little in one round.
-MIN_BATCH_SECONDS = 0.005
+MIN_BATCH_SECONDS = 0.02
 
 
 @dataclass(frozen=True)
