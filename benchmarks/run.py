@@ -3,7 +3,7 @@ Benchmarks: each figure is the median of per-round ratios against a
 reference run in the same rounds, interleaved (plain Python, pluggy,
 compile(), import), never an absolute time.
 
-    python benchmarks/run.py                      # everything, ~10 minutes
+    python benchmarks/run.py                      # everything, 3-5 minutes
     python benchmarks/run.py --quick              # fewer rounds
     python benchmarks/run.py --only thirdparty    # one group (repeatable)
 
