@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from _interleave import compare, timed
 from _report import Row, overhead_row
-from plugins import LIGHT_MANIFEST, LIGHT_PLUGIN, plain_instance
+from plugins import plain_instance, write_light_plugin
 from thirdparty._outcome import plain_import_path
 
 from acc_plugins.host import PluginHost
@@ -129,9 +129,7 @@ def bench_application(rounds: int) -> list[Row]:
     with tempfile.TemporaryDirectory() as home:
         plugins = Path(home) / "plugins"
         shutil.copytree(EXAMPLES / "text-tools", plugins / "text-tools")
-        (plugins / "light").mkdir()
-        (plugins / "light" / "plugin.toml").write_text(LIGHT_MANIFEST)
-        (plugins / "light" / "light.py").write_text(LIGHT_PLUGIN)
+        write_light_plugin(plugins)
         with (
             PluginHost(
                 [plugins],

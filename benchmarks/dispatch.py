@@ -13,7 +13,7 @@ from pathlib import Path
 import pluggy
 from _interleave import compare
 from _report import Row, ratio_row
-from plugins import LIGHT_MANIFEST, LIGHT_PLUGIN, TRIVIAL_MANIFEST
+from plugins import TRIVIAL_MANIFEST, write_light_plugin
 
 from acc_plugins.host import PluginHost
 
@@ -69,9 +69,7 @@ def _host(home: Path, *, isolation: str) -> PluginHost:
         f'{TRIVIAL_MANIFEST}isolation = "{isolation}"\n'
     )
     (trivial / "trivial.py").write_text(TRIVIAL_PLUGIN)
-    (plugins / "light").mkdir()
-    (plugins / "light" / "plugin.toml").write_text(LIGHT_MANIFEST)
-    (plugins / "light" / "light.py").write_text(LIGHT_PLUGIN)
+    write_light_plugin(plugins)
     return PluginHost([plugins], cache_dir=home / "c", data_dir=home / "d")
 
 

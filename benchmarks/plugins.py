@@ -255,6 +255,15 @@ class Generated{n}(Plugin):
 '''
 
 
+def write_light_plugin(root: Path) -> None:
+    """
+    Write the light plugin into ``root / "light"``.
+    """
+    (root / "light").mkdir(parents=True)
+    (root / "light" / "plugin.toml").write_text(LIGHT_MANIFEST)
+    (root / "light" / "light.py").write_text(LIGHT_PLUGIN)
+
+
 def plain_instance(cls: type[_T]) -> _T:
     """
     An instance of a plugin class imported as ordinary Python, made
