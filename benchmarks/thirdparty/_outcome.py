@@ -40,11 +40,14 @@ class Outcome:
         ratio: Sandboxed against plain, if it ran both ways.
 
         error: The first error, if it did not.
+
+        fetched: False if it could not even be downloaded and set up.
     """
 
     name: str
     ratio: Ratio | None = None
     error: str | None = None
+    fetched: bool = True
 
 
 def describe(error: BaseException, folder: Path | None = None) -> str:
@@ -113,7 +116,7 @@ def compare_folder(
                 importlib.import_module(module), entry
             )
             expected = plain()
-        except Exception as exc:  # noqa: BLE001 -- reported, not raised
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 -- reported, not raised
             return Outcome(
                 name, error=f"plain Python: {describe(exc, folder)}"
             )
@@ -142,14 +145,18 @@ def _against_sandbox(  # noqa: PLR0917 -- one comparison's parts
             sandbox.import_module(module), entry
         )
         actual = sandbox.run(function)
-    except Exception as exc:  # noqa: BLE001 -- the refusal is the result
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 -- the refusal is the result
         return Outcome(name, error=describe(exc, sandbox.root))
     if actual != expected:
         shown = f"{actual!r:.80} instead of {expected!r:.80}"
         return Outcome(name, error=f"different result: {shown}")
-    ratio = interleave(
-        timed(plain, 1),
-        timed(lambda: sandbox.run(function), 1),
-        rounds=rounds,
-    )
+    try:
+        ratio = interleave(
+            timed(plain, 1),
+            timed(lambda: sandbox.run(function), 1),
+            rounds=rounds,
+        )
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 -- as above
+        error = describe(exc, sandbox.root)
+        return Outcome(name, error=f"failed on a later run: {error}")
     return Outcome(name, ratio=ratio)

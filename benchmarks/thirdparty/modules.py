@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from thirdparty._fetch import download, read_archive
-from thirdparty._outcome import Outcome, compare_folder
+from thirdparty._outcome import Outcome, compare_folder, describe
 
 
 if TYPE_CHECKING:
@@ -260,8 +260,8 @@ def bench_modules(cache: Path, root: Path, *, rounds: int) -> list[Outcome]:
         try:
             files = read_archive(download(module.requirement, cache))
             _module_folder(module, files, folder)
-        except (RuntimeError, LookupError) as exc:
-            outcomes.append(Outcome(name, error=str(exc)))
+        except Exception as exc:  # noqa: BLE001 -- reported; the others still run
+            outcomes.append(Outcome(name, error=describe(exc), fetched=False))
             continue
         outcomes.append(
             compare_folder(name, folder, "driver", "main", rounds=rounds)

@@ -143,7 +143,7 @@ def bench_programs(cache: Path, root: Path, *, rounds: int) -> list[Outcome]:
         try:
             folder = _program_folder(name, files, root)
         except LookupError as exc:
-            outcomes.append(Outcome(name, error=str(exc)))
+            outcomes.append(Outcome(name, error=str(exc), fetched=False))
             continue
         outcomes.append(
             compare_folder(

@@ -65,7 +65,8 @@ def summarise(label: str, outcomes: list[Outcome], share: float) -> list[Row]:
     for outcome in outcomes:
         case = f"  {label} {outcome.name}"
         if outcome.ratio is None:
-            rows.append(Row(case, "refused", note=outcome.error or ""))
+            shown = "refused" if outcome.fetched else "not fetched"
+            rows.append(Row(case, shown, note=outcome.error or ""))
         else:
             rows.append(ratio_row(case, outcome.ratio))
     return rows
@@ -85,8 +86,10 @@ def bench_thirdparty(cache: Path, rounds: int) -> list[Row]:
         for label, run, share in groups:
             try:
                 outcomes = run(cache, Path(home) / label, rounds=rounds)
-            except RuntimeError as exc:
-                rows.append(Row(f"{label}: download", "failed", note=str(exc)))
+            except Exception as exc:  # noqa: BLE001 -- reported; the run goes on
+                rows.append(
+                    Row(f"{label}: download or setup", "failed", note=str(exc))
+                )
                 continue
             rows += summarise(label, outcomes, share)
     return rows
