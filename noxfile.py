@@ -137,6 +137,10 @@ def docs(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """
     Run the benchmarks and print the table (see docs/performance.md).
+
+    Arguments go to benchmarks/run.py (``nox -s bench -- --quick``).
     """
     _install(session, "test")
+    # The third-party group downloads with pip, which a uv venv lacks.
+    session.install("pip")
     session.run("python", "benchmarks/run.py", *session.posargs)

@@ -1,15 +1,19 @@
 """
-Plugins the benchmarks load: a trivial manifest, and a generated plugin of
-about 170 lines (a dataclass, an index class, five typed tools).
+Plugins the benchmarks load: a trivial manifest, a light plugin, and
+generated plugins of about 170 lines (a dataclass, an index class, five
+typed tools) or about 40 (two tools).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+
+_T = TypeVar("_T")
 
 
 TRIVIAL_MANIFEST = """
@@ -20,6 +24,86 @@ description = "A trivial tool."
 entry = "trivial:Trivial"
 kind = "tool"
 """
+
+LIGHT_MANIFEST = """
+[plugin]
+name = "light"
+version = "1.0.0"
+description = "Light tools and a hook, for the application benchmark."
+entry = "light:Light"
+kind = "tool"
+"""
+
+LIGHT_PLUGIN = """
+from acc_plugins.sdk import Event, Plugin, hook, tool
+
+
+class Light(Plugin):
+    def __init__(self):
+        self.ticks = 0
+
+    @tool
+    def hello(self, name: str) -> str:
+        return "hello " + name
+
+    @tool
+    def ping(self) -> str:
+        return "pong"
+
+    @tool
+    def pair(self) -> dict[str, int]:
+        return {"first": 1, "second": 2}
+
+    @hook("app.tick")
+    def on_tick(self, event: Event) -> None:
+        self.ticks += 1
+"""
+
+# A small plugin of about 40 lines: two tools and a helper.
+SMALL = '''
+"""Generated small plugin number {n}."""
+
+import re
+
+from acc_plugins.sdk import Plugin, ToolError, tool
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def _words(text):
+    return _WORD.findall(text.lower())
+
+
+class Generated{n}(Plugin):
+    """Plugin {n}: counts and finds words."""
+
+    def __init__(self):
+        self._seen = 0
+
+    @tool
+    def count(self, text: str) -> int:
+        """
+        How many words a text has.
+
+        Args:
+            text: The text.
+        """
+        self._seen += 1
+        return len(_words(text))
+
+    @tool
+    def longest(self, text: str) -> str:
+        """
+        The longest word of a text.
+
+        Args:
+            text: The text.
+        """
+        words = _words(text)
+        if not words:
+            raise ToolError("no words")
+        return max(words, key=len)
+'''
 
 GENERATED = '''
 """Generated plugin number {n}: a realistic text-analysis plugin."""
@@ -171,19 +255,44 @@ class Generated{n}(Plugin):
 '''
 
 
+def write_light_plugin(root: Path) -> None:
+    """
+    Write the light plugin into ``root / "light"``.
+    """
+    (root / "light").mkdir(parents=True)
+    (root / "light" / "plugin.toml").write_text(LIGHT_MANIFEST)
+    (root / "light" / "light.py").write_text(LIGHT_PLUGIN)
+
+
+def plain_instance(cls: type[_T]) -> _T:
+    """
+    An instance of a plugin class imported as ordinary Python, made
+    without the host (``Plugin.__new__`` refuses that): the reference
+    the benchmarks call directly.
+    """
+    instance = object.__new__(cls)
+    cls.__init__(instance)
+    return instance
+
+
 def write_plugins(
-    root: Path, count: int, *, requires: str | None = None
+    root: Path,
+    count: int,
+    *,
+    requires: str | None = None,
+    template: str = GENERATED,
 ) -> list[str]:
     """
     Write *count* generated plugins ``gen0``... under *root*; with
     *requires*, each depends on the one before it (``gen1`` on ``gen0``),
-    with that version specifier.
+    with that version specifier.  *template* is ``GENERATED`` (about 170
+    lines) or ``SMALL`` (about 40).
     """
     sources = []
     for n in range(count):
         folder = root / f"gen{n}"
         folder.mkdir(parents=True)
-        source = GENERATED.format(n=n)
+        source = template.format(n=n)
         manifest = TRIVIAL_MANIFEST.replace(
             "trivial:Trivial", f"gen:Generated{n}"
         ).replace('"trivial"', f'"gen{n}"')
