@@ -196,16 +196,27 @@ def inline_sized(
     may be used.
     """
     guarded = call(guard, node.left, node.right)
+    operands = (node.left, node.right)
+    # A name read after the other operand ran could see that operand's
+    # doing (``x + (x := 5)``): once one operand needs a temporary, every
+    # operand but a constant gets one, bound in order.
+    keep_all = not all(
+        isinstance(o, (ast.Name, ast.Constant)) for o in operands
+    )
+    if keep_all and temporaries is None:
+        return guarded
     reads: list[ast.expr] = []
     bindings: list[ast.NamedExpr] = []
-    for operand in (node.left, node.right):
-        found = operand_read(operand, temporaries)
-        if found is None:
-            return guarded
-        read, binding = found
-        reads.append(read)
-        if binding is not None:
-            bindings.append(binding)
+    for operand in operands:
+        if isinstance(operand, ast.Constant) or not keep_all:
+            reads.append(operand)
+            continue
+        assert temporaries is not None  # noqa: S101 -- checked above
+        name = temporaries.new()
+        bindings.append(
+            ast.NamedExpr(target=ast.Name(name, ast.Store()), value=operand)
+        )
+        reads.append(ast.Name(name, ast.Load()))
     left, right = reads
     test = numbers_test(node.op, left, right)
     if test is False:

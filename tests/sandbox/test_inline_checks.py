@@ -198,3 +198,18 @@ def test_temporaries_cannot_be_named(sandboxed):
 
     with pytest.raises(CompileError, match="__acc_t1__"):
         sandboxed("def f(a):\n    return __acc_t1__\n")
+
+
+def test_a_name_is_read_before_the_other_operand_runs(sandboxed):
+    """x + (x := 5) adds the old x, as CPython does."""
+    sandbox = sandboxed(
+        """
+        def main():
+            x = 1
+            y = 2
+            s = "a"
+            return x + (x := 5), y * (y := 7), s + (s := "b"), x, y, s
+        """
+    )
+
+    assert sandbox.run(main_of(sandbox)) == (6, 14, "ab", 5, 7, "b")
