@@ -386,6 +386,7 @@ GUARD_MOD: Final = "__acc_mod__"
 GUARD_FORMAT: Final = "__acc_format__"
 GUARD_RAW_TYPE: Final = "__acc_rawtype__"
 GUARD_RAW_HASATTR: Final = "__acc_rawhasattr__"
+GUARD_RAW_RANGE: Final = "__acc_rawrange__"
 GUARD_INT: Final = "__acc_int__"
 GUARD_FLOAT: Final = "__acc_float__"
 GUARD_MUL: Final = "__acc_mul__"
@@ -429,7 +430,7 @@ def _policy_fingerprint() -> str:
     ]
     text = "|".join(",".join(sorted(part)) for part in parts)
     # Bump the suffix when the transformer's output changes shape.
-    return hashlib.sha256(f"{text}|transformer-13".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{text}|transformer-14".encode()).hexdigest()[:16]
 
 
 POLICY_VERSION: Final = _policy_fingerprint()

@@ -5,8 +5,8 @@ Calls the compiler can prove harmless, and so leaves to CPython.
 guard would pass anyway need no guard call, and neither does
 ``"{} of {:>8}".format(a, b)``: a template written out in the source,
 whose fields name no attribute or item and whose specs are small numbers,
-can walk nothing and build nothing large.  Everything else keeps its
-guard.
+can walk nothing and build nothing large.  Nor does a ``range()`` that a
+loop of plugin code walks.  Everything else keeps its guard.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ._policy import (
     FORBIDDEN_ATTRIBUTES,
     GUARD_RAW_GETATTR,
     GUARD_RAW_HASATTR,
+    GUARD_RAW_RANGE,
     GUARDED_ATTRIBUTES,
 )
 
@@ -45,7 +46,7 @@ def unbound_builtins(module: ast.Module) -> frozenset[str]:
     """
     return frozenset(
         name
-        for name in (*_RAW_ATTRIBUTE_CALLS, "super")
+        for name in (*_RAW_ATTRIBUTE_CALLS, "range", "super")
         if not binds(module, name, skip=_NOWHERE)
     )
 
@@ -87,6 +88,25 @@ def raw_attribute_call(node: ast.Call, unbound: frozenset[str]) -> bool:
         return False
     node.func = ast.copy_location(ast.Name(raw, ast.Load()), func)
     return True
+
+
+def raw_loop_range(iterable: ast.expr, unbound: frozenset[str]) -> None:
+    """
+    ``for i in range(n)``: a range a loop of plugin code walks is checked
+    item by item by the loop's budget check, so it needs none of the size
+    check that guards ranges C would drain in one call (``sum(range(n))``).
+    """
+    if (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "range"
+        and "range" in unbound
+        and not iterable.keywords
+        and not any(isinstance(a, ast.Starred) for a in iterable.args)
+    ):
+        iterable.func = ast.copy_location(
+            ast.Name(GUARD_RAW_RANGE, ast.Load()), iterable.func
+        )
 
 
 def plain_template(node: ast.Call) -> bool:

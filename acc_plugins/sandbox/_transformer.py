@@ -67,7 +67,12 @@ from ._policy import (
     is_dunder,
     is_metadata_name,
 )
-from ._shortcuts import plain_template, raw_attribute_call, unbound_builtins
+from ._shortcuts import (
+    plain_template,
+    raw_attribute_call,
+    raw_loop_range,
+    unbound_builtins,
+)
 from ._sizedrules import AUG_TEXT, SIZED_OPS, SizedRules
 
 
@@ -468,6 +473,7 @@ class PluginTransformer(SizedRules, MatchRules):
 
     def visit_For(self, node: ast.For) -> ast.AST:
         node = self.node_contents_visit(node)
+        raw_loop_range(node.iter, self._unbound)
         node.body.insert(0, budget_check(node, steps=self.count_steps))
         return node
 
@@ -486,6 +492,7 @@ class PluginTransformer(SizedRules, MatchRules):
 
     def visit_comprehension(self, node: ast.comprehension) -> ast.AST:
         node.iter = self._visit_without_temporaries(node.iter)
+        raw_loop_range(node.iter, self._unbound)
         node.target = self._visit_without_temporaries(node.target)
         node.ifs = [self.visit(test) for test in node.ifs]
         node.ifs.append(budget_filter(node.target, steps=self.count_steps))

@@ -102,3 +102,42 @@ def test_what_the_shortcuts_leave_out_is_still_refused(sandboxed, source):
     """Walks, huge specs and computed dunders meet the guard."""
     with pytest.raises(SandboxViolation):
         sandboxed(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "raw"),
+    [
+        ("def f(n):\n    for i in range(n):\n        pass\n", True),
+        ("def f(n):\n    return [i for i in range(n)]\n", True),
+        ("def f(n):\n    return list(range(n))\n", False),
+        ("def f(n):\n    return sum(range(n))\n", False),
+        (
+            "range = lambda n: [n]\ndef f(n):\n    for i in range(n):\n        pass\n",
+            False,
+        ),
+    ],
+)
+def test_only_a_range_a_loop_walks_skips_the_size_check(source, raw):
+    """A loop checks its budget at every item; C draining a range does not."""
+    assert ("__acc_rawrange__" in names_of(source)) is raw
+
+
+def test_a_huge_range_in_a_loop_stops_at_the_budget(tmp_path):
+    """for i in range(10**18) runs until the budget, not past it."""
+    from acc_plugins.errors import BudgetExceeded
+    from acc_plugins.sandbox import Sandbox
+
+    (tmp_path / "m.py").write_text(
+        "def main():\n    for i in range(10**18):\n        pass\n"
+    )
+    sandbox = Sandbox(tmp_path, "t", timeout=0.2)
+    main = sandbox.import_module("m").__dict__["main"]
+
+    with pytest.raises(BudgetExceeded):
+        sandbox.run(main)
+
+
+def test_a_huge_range_drained_by_c_is_still_refused(sandboxed):
+    """sum(range(10**12)) meets the size check before C starts."""
+    with pytest.raises(SandboxViolation, match="range"):
+        sandboxed("x = sum(range(10**12))\n")
