@@ -10,16 +10,19 @@ import sys
 import time
 import types
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
 
 from acc_plugins.errors import CompileError, SandboxViolation
 
 from ._allowlist import ALLOWED_MODULES
 from ._budget import Budget
 from ._compiler import BytecodeCache, compile_plugin_source
+from ._extramodules import CheckOnly, ExtraModules
 from ._guards import Guards
 from ._imports import ModuleProxy, build_proxy, shared_members
 from ._policy import OWNER_MARK
+from ._refusals import plugin_location
+from ._unavailable import RefusedImport, unavailable
 
 
 if TYPE_CHECKING:
@@ -27,6 +30,10 @@ if TYPE_CHECKING:
 
 
 _R = TypeVar("_R")
+
+# How many refused imports a sandbox remembers: a loop importing made-up
+# names must not grow the record without end.
+MAX_REFUSED_IMPORTS: Final = 100
 
 # Where a plugin module keeps its own dotted name and whether it is a
 # package; a dunder, so plugin code cannot read or change it.
@@ -51,6 +58,9 @@ class Sandbox:
 
         on_print: Receives what plugin code prints.
 
+        on_refused_import: Told of every import the gate refuses (plugin
+            code may catch the ``ModuleNotFoundError``).
+
         timeout: Seconds one outermost call into the plugin (or the run of
             a module at import) may take.
 
@@ -61,6 +71,10 @@ class Sandbox:
 
     Attributes:
         violations: Every refusal so far, in order.
+
+        refused_imports: The first ``MAX_REFUSED_IMPORTS`` imports the
+            gate refused: not violations, since catching the
+            ``ModuleNotFoundError`` is the optional-dependency idiom.
     """
 
     def __init__(
@@ -72,6 +86,7 @@ class Sandbox:
         extra_modules: Mapping[str, Mapping[str, object]] | None = None,
         safe_bases: Iterable[type] = (),
         on_print: Callable[[str], None] = lambda _: None,
+        on_refused_import: Callable[[RefusedImport], None] = lambda _: None,
         timeout: float = 5.0,
         memory_mb: int = 128,
         steps: int | None = None,
@@ -82,6 +97,8 @@ class Sandbox:
         self.name = name
         self.cache = cache
         self.violations: list[SandboxViolation] = []
+        self.refused_imports: list[RefusedImport] = []
+        self._on_refused_import = on_refused_import
         self._extra = dict(extra_modules or {})
         self._token = object()
         self.guards = Guards(
@@ -94,6 +111,12 @@ class Sandbox:
             memory_bytes=memory_mb * 2**20,
         )
         self._builtins = self.guards.builtins(self._import)
+        self._extra_modules = ExtraModules(
+            self.guards.bombs,
+            on_print,
+            lambda: plugin_location(self._root_text + os.sep),
+            self.mark,
+        )
         # A module class of its own: ownership of plugin modules follows
         # from their type, like ownership of any other plugin object.
         self._module_class: type[types.ModuleType] = type(
@@ -303,6 +326,7 @@ class Sandbox:
                 members.pop("__name__", None)
                 self.guards.amplifiers.guard_members(dotted, members)
                 self.guards.library.guard_members(dotted, members)
+                self._extra_modules.guard_members(dotted, members)
                 self._answer_types(dotted, members)
             prefix = dotted + "."
             for other in (*ALLOWED_MODULES, *self._extra):
@@ -320,7 +344,13 @@ class Sandbox:
         real = shared_members(dotted)
         for name, value in members.items():
             original = real.get(name)
-            if isinstance(original, type) and value is not original:
+            # A check-only stand-in (types.FunctionType) is no answer:
+            # type(f) stays the class it is.
+            if (
+                isinstance(original, type)
+                and value is not original
+                and not isinstance(value, CheckOnly)
+            ):
                 self.guards.answer_type(original, value)
 
     def _is_allowed(self, dotted: str) -> bool:
@@ -330,6 +360,15 @@ class Sandbox:
             or dotted in self._extra
             or any(m.startswith(prefix) for m in self._extra)
         )
+
+    def _refuse_import(self, dotted: str) -> NoReturn:
+        filename, lineno = plugin_location(self._root_text + os.sep)
+        refused = RefusedImport(dotted, filename, lineno)
+        if len(self.refused_imports) < MAX_REFUSED_IMPORTS:
+            self.refused_imports.append(refused)
+            self._on_refused_import(refused)
+        msg = f"No module named {dotted!r}: {unavailable(dotted)}"
+        raise ModuleNotFoundError(msg, name=dotted)
 
     def _resolve(self, name: str, importer: Any, level: int) -> str:
         if not level:
@@ -376,7 +415,7 @@ class Sandbox:
                     self.import_module(item)
             return _TopLevel(self._modules)
         if not self._is_allowed(dotted):
-            self.guards.refuse(f"import of {dotted!r}")
+            self._refuse_import(dotted)
         if wanted:
             return self._proxy(dotted)
         return self._proxy(dotted.partition(".")[0])
