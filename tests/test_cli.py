@@ -232,7 +232,7 @@ def test_quarantine_survives_restarts_until_released(tmp_path):
         "class Main(Plugin):\n"
         "    @tool\n"
         "    def escape(self) -> str:\n"
-        "        import os\n"
+        "        setattr(print, 'x', 1)\n"
         "        return 'out'\n"
     )
     options = [
@@ -252,7 +252,7 @@ def test_quarantine_survives_restarts_until_released(tmp_path):
     verified = runner.invoke(cli, [*options, "audit", "verify"])
 
     assert first.exit_code == 1
-    assert "import of 'os'" in first.output
+    assert "modifying a " in first.output
     assert listed.output.startswith("sneaky  since ")
     assert again.exit_code == 1
     assert "no active tool named 'sneaky.escape'" in again.output

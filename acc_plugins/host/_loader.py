@@ -81,9 +81,14 @@ def load_entry_class(
         record.root,
         record.name,
         cache=cache,
-        extra_modules={"acc_plugins.sdk": sdk},
+        # The package's top level is where people look first:
+        # ``from acc_plugins import Plugin`` gives the SDK's names too.
+        extra_modules={"acc_plugins": sdk, "acc_plugins.sdk": sdk},
         safe_bases=SAFE_BASES,
         on_print=lambda text: record.log.append(f"PRINT: {text.rstrip()}"),
+        on_refused_import=lambda refused: record.log.append(
+            f"IMPORT REFUSED: {refused.message}"
+        ),
         timeout=manifest.limits.timeout_ms / 1000,
         memory_mb=manifest.limits.memory_mb,
         steps=manifest.limits.steps or None,

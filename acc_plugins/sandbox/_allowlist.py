@@ -12,6 +12,7 @@ bound to a per-plugin ``random.Random`` instead).
 """
 
 from __future__ import annotations
+import __future__
 
 import math
 from typing import TYPE_CHECKING, Final
@@ -25,8 +26,37 @@ _MATH_MEMBERS: Final = tuple(
     sorted(name for name in vars(math) if not name.startswith("_"))
 )
 
+_FUTURE_FEATURES: Final = tuple(sorted(__future__.all_feature_names))
+
+# The members of ``logging`` the sandbox builds for each plugin (see
+# ``_logging``): the names exist in the real module too.
+_LOGGING_MEMBERS: Final = (
+    "CRITICAL",
+    "DEBUG",
+    "ERROR",
+    "FATAL",
+    "Handler",
+    "INFO",
+    "Logger",
+    "NOTSET",
+    "NullHandler",
+    "WARN",
+    "WARNING",
+    "basicConfig",
+    "critical",
+    "debug",
+    "disable",
+    "error",
+    "exception",
+    "getLevelName",
+    "getLogger",
+    "info",
+    "log",
+    "warning",
+)
+
 ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
-    "__future__": ("annotations",),
+    "__future__": _FUTURE_FEATURES,
     "abc": ("ABC", "abstractmethod"),
     "base64": (
         "b16decode",
@@ -183,6 +213,15 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "nlargest",
         "nsmallest",
     ),
+    "html": ("escape", "unescape"),
+    "io": (
+        "SEEK_CUR",
+        "SEEK_END",
+        "SEEK_SET",
+        "BytesIO",
+        "StringIO",
+        "UnsupportedOperation",
+    ),
     "itertools": (
         "accumulate",
         "chain",
@@ -211,6 +250,7 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "dumps",
         "loads",
     ),
+    "logging": _LOGGING_MEMBERS,
     "math": _MATH_MEMBERS,
     "operator": (
         "abs",
@@ -329,6 +369,20 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "whitespace",
     ),
     "struct": ("Struct", "calcsize", "error", "iter_unpack", "pack", "unpack"),
+    "sys": (
+        "byteorder",
+        "float_info",
+        "getdefaultencoding",
+        "getrecursionlimit",
+        "hexversion",
+        "int_info",
+        "maxsize",
+        "maxunicode",
+        "platform",
+        "stderr",
+        "stdout",
+        "version_info",
+    ),
     "textwrap": ("TextWrapper", "dedent", "fill", "indent", "shorten", "wrap"),
     "time": (
         "monotonic",
@@ -337,6 +391,24 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "perf_counter_ns",
         "time",
         "time_ns",
+    ),
+    "types": (
+        "AsyncGeneratorType",
+        "BuiltinFunctionType",
+        "BuiltinMethodType",
+        "CoroutineType",
+        "EllipsisType",
+        "FunctionType",
+        "GeneratorType",
+        "GenericAlias",
+        "LambdaType",
+        "MappingProxyType",
+        "MethodType",
+        "ModuleType",
+        "NoneType",
+        "NotImplementedType",
+        "SimpleNamespace",
+        "UnionType",
     ),
     "typing": (
         "TYPE_CHECKING",
@@ -398,5 +470,12 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "uuid3",
         "uuid4",
         "uuid5",
+    ),
+    "warnings": (
+        "catch_warnings",
+        "filterwarnings",
+        "resetwarnings",
+        "simplefilter",
+        "warn",
     ),
 }

@@ -7,6 +7,13 @@ from __future__ import annotations
 
 from typing import Final
 
+from ._inventoryextra import (
+    EXTRA_EXPLICIT,
+    EXTRA_IMMUTABLE,
+    EXTRA_MODULE_FUNCTIONS,
+    EXTRA_WRAPPED,
+)
+
 
 # Expressions, evaluated as plugin code, whose values plugin code commonly
 # holds although no module member is one: the inventory walks their
@@ -40,6 +47,8 @@ RETURNED_VALUES: Final = (
     "hashlib.sha256()",
     "hashlib.sha3_256()",
     "int | str",
+    "io.BytesIO()",
+    "io.StringIO()",
     "iter('')",
     "iter(())",
     "iter(b'')",
@@ -58,6 +67,7 @@ RETURNED_VALUES: Final = (
     "json.JSONEncoder()",
     "lambda: 0",
     "list[int]",
+    "logging.getLogger('x')",
     "next(itertools.groupby([0]))[1]",
     "object()",
     "random.Random()",
@@ -72,6 +82,7 @@ RETURNED_VALUES: Final = (
     "struct.Struct('i')",
     "struct.iter_unpack('i', b'')",
     "textwrap.TextWrapper()",
+    "types.SimpleNamespace(a=1)",
     "typing.Annotated[int, 0]",
     "typing.Callable[[], int]",
     "typing.List[int]",
@@ -82,6 +93,7 @@ RETURNED_VALUES: Final = (
     "uuid.uuid4()",
     "{}.items()",
     "{}.keys()",
+    "warnings.catch_warnings()",
     "{}.values()",
 )
 
@@ -142,6 +154,7 @@ IMMUTABLE_CLASSES: Final = frozenset(
         "types.GenericAlias",
         "types.UnionType",
         "uuid.UUID",
+        *EXTRA_IMMUTABLE,
     }
 )
 
@@ -197,6 +210,7 @@ MODULE_FUNCTIONS: Final[dict[str, str]] = {
     "typing": "for type checkers: returns its argument",
     "unicodedata": "looks up the Unicode properties of text",
     "uuid": "makes a new UUID",
+    **EXTRA_MODULE_FUNCTIONS,
 }
 
 _SIZED = "sized: refuses a result larger than the memory budget"
@@ -346,6 +360,7 @@ WRAPPED_MEMBERS: Final[dict[str, str]] = {
     "enum.StrEnum": _CHECKED_ENUM,
     "typing.final": "marks only the plugin's own objects",
     "typing.overload": "keeps no registry: returns the stub that raises",
+    **EXTRA_WRAPPED,
 }
 
 # What the guarded version of each name in GUARDED_ATTRIBUTES forbids.
@@ -469,6 +484,7 @@ EXPLICIT: Final[dict[str, str]] = {
     "attribute",
     "uuid.uuid3": f"hashes a namespace and a name; {_NAMES_TEXT}",
     "uuid.uuid5": f"hashes a namespace and a name; {_NAMES_TEXT}",
+    **EXTRA_EXPLICIT,
 }
 
 

@@ -21,6 +21,7 @@ import attrs
 from acc_plugins.errors import SandboxViolation
 
 from ._allowlist import ALLOWED_MODULES
+from ._extramodules import CheckOnly
 from ._imports import ModuleProxy
 from ._inventorytable import CLASS_NAMES, RETURNED_VALUES
 from ._policy import (
@@ -342,7 +343,13 @@ class Walk:
     ) -> None:
         self._keep.append(value)
         step = Reach(path, via, value, name, owner, real=real)
-        if step.replaced and via in ("builtin", "member"):
+        # A check-only stand-in (types.FunctionType) hides nothing: the
+        # real class is what type() answers, and is listed as such.
+        if (
+            step.replaced
+            and via in ("builtin", "member")
+            and not isinstance(value, CheckOnly)
+        ):
             self._keep.append(real)
             self._replaced[id(real)] = path
             if isinstance(value, type):

@@ -10,7 +10,7 @@ import sys
 import time
 import types
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
 
 from acc_plugins.errors import CompileError, SandboxViolation
 
@@ -19,9 +19,12 @@ from ._asyncio import asyncio_members
 from ._budget import Budget
 from ._compiler import BytecodeCache, compile_plugin_source
 from ._coroutines import Driver
+from ._extramodules import CheckOnly, ExtraModules
 from ._guards import Guards
 from ._imports import ModuleProxy, build_proxy, shared_members
 from ._policy import OWNER_MARK
+from ._refusals import plugin_location
+from ._unavailable import RefusedImport, unavailable
 
 
 if TYPE_CHECKING:
@@ -32,6 +35,10 @@ _R = TypeVar("_R")
 
 # Modules the sandbox builds for each plugin itself, beside the allowlist.
 SANDBOX_MODULES: Final = ("asyncio",)
+
+# How many refused imports a sandbox remembers: a loop importing made-up
+# names must not grow the record without end.
+MAX_REFUSED_IMPORTS: Final = 100
 
 # Where a plugin module keeps its own dotted name and whether it is a
 # package; a dunder, so plugin code cannot read or change it.
@@ -56,6 +63,9 @@ class Sandbox:
 
         on_print: Receives what plugin code prints.
 
+        on_refused_import: Told of every import the gate refuses (plugin
+            code may catch the ``ModuleNotFoundError``).
+
         timeout: Seconds one outermost call into the plugin (or the run of
             a module at import) may take.
 
@@ -68,6 +78,10 @@ class Sandbox:
         violations: Every refusal so far, in order.
 
         driver: Runs the coroutines plugin code returns, within the budget.
+
+        refused_imports: The first ``MAX_REFUSED_IMPORTS`` imports the
+            gate refused: not violations, since catching the
+            ``ModuleNotFoundError`` is the optional-dependency idiom.
     """
 
     def __init__(
@@ -79,6 +93,7 @@ class Sandbox:
         extra_modules: Mapping[str, Mapping[str, object]] | None = None,
         safe_bases: Iterable[type] = (),
         on_print: Callable[[str], None] = lambda _: None,
+        on_refused_import: Callable[[RefusedImport], None] = lambda _: None,
         timeout: float = 5.0,
         memory_mb: int = 128,
         steps: int | None = None,
@@ -90,6 +105,8 @@ class Sandbox:
         self.name = name
         self.cache = cache
         self.violations: list[SandboxViolation] = []
+        self.refused_imports: list[RefusedImport] = []
+        self._on_refused_import = on_refused_import
         # Modules the sandbox builds itself, then the host's.
         self._extra: dict[str, Mapping[str, object]] = {
             SANDBOX_MODULES[0]: asyncio_members(self.driver),
@@ -106,6 +123,12 @@ class Sandbox:
             memory_bytes=memory_mb * 2**20,
         )
         self._builtins = self.guards.builtins(self._import)
+        self._extra_modules = ExtraModules(
+            self.guards.bombs,
+            on_print,
+            lambda: plugin_location(self._root_text + os.sep),
+            self.mark,
+        )
         # A module class of its own: ownership of plugin modules follows
         # from their type, like ownership of any other plugin object.
         self._module_class: type[types.ModuleType] = type(
@@ -318,6 +341,7 @@ class Sandbox:
                 members.pop("__name__", None)
                 self.guards.amplifiers.guard_members(dotted, members)
                 self.guards.library.guard_members(dotted, members)
+                self._extra_modules.guard_members(dotted, members)
                 self._answer_types(dotted, members)
             prefix = dotted + "."
             for other in (*ALLOWED_MODULES, *self._extra):
@@ -335,7 +359,13 @@ class Sandbox:
         real = shared_members(dotted)
         for name, value in members.items():
             original = real.get(name)
-            if isinstance(original, type) and value is not original:
+            # A check-only stand-in (types.FunctionType) is no answer:
+            # type(f) stays the class it is.
+            if (
+                isinstance(original, type)
+                and value is not original
+                and not isinstance(value, CheckOnly)
+            ):
                 self.guards.answer_type(original, value)
 
     def _is_allowed(self, dotted: str) -> bool:
@@ -345,6 +375,15 @@ class Sandbox:
             or dotted in self._extra
             or any(m.startswith(prefix) for m in self._extra)
         )
+
+    def _refuse_import(self, dotted: str) -> NoReturn:
+        filename, lineno = plugin_location(self._root_text + os.sep)
+        refused = RefusedImport(dotted, filename, lineno)
+        if len(self.refused_imports) < MAX_REFUSED_IMPORTS:
+            self.refused_imports.append(refused)
+            self._on_refused_import(refused)
+        msg = f"No module named {dotted!r}: {unavailable(dotted)}"
+        raise ModuleNotFoundError(msg, name=dotted)
 
     def _resolve(self, name: str, importer: Any, level: int) -> str:
         if not level:
@@ -391,7 +430,7 @@ class Sandbox:
                     self.import_module(item)
             return _TopLevel(self._modules)
         if not self._is_allowed(dotted):
-            self.guards.refuse(f"import of {dotted!r}")
+            self._refuse_import(dotted)
         if wanted:
             return self._proxy(dotted)
         return self._proxy(dotted.partition(".")[0])

@@ -39,7 +39,8 @@ class Sneaky(Plugin):
     def swallow_refusal(self) -> str:
         """Try to catch the sandbox's refusal and carry on."""
         try:
-            import subprocess  # noqa: F401
+            getattr(print, "__glob" + "als__")  # refused: computed dunder
+            import subprocess  # noqa: F401 -- and not available either
         except BaseException:  # the sandbox re-raises its refusals
             return "escaped"
         return "imported"

@@ -25,7 +25,7 @@ class Main(Plugin):
             return [name, count]
         if name == "escape":
             try:
-                import os
+                setattr(print, "x", 1)
             except BaseException:
                 return "hidden"
         return f"{name}:{count}:{ratio}:{flag}:{note}"
@@ -122,9 +122,7 @@ def test_a_hidden_refusal_is_caught_on_the_fast_path(tmp_path):
     host.start()
 
     try:
-        with pytest.raises(
-            PluginCallError, match="import of 'os' is not allowed"
-        ):
+        with pytest.raises(PluginCallError, match="modifying a "):
             host.call_tool("fast.mix", name="escape")
 
         assert host.state("fast") is State.QUARANTINED

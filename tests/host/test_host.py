@@ -224,9 +224,11 @@ def test_failures_at_every_load_step_are_contained(tmp_path, host):
         "refused": State.ERROR,
     }
     assert "plugin.name" in errors["bad-manifest"]
-    assert errors["refused"].endswith(
-        "main.py:1: import of 'os' is not allowed in the sandbox"
-    )
+    assert errors["refused"].endswith("self.ctx.env (env:<NAME>)")
+    assert (
+        "main.py:1: No module named 'os': import of 'os' is not available "
+        "in the sandbox; use self.ctx.fs"
+    ) in errors["refused"]
     assert errors["raises"].endswith("main.py:4: no")
     assert "has no 'Main'" in errors["noentry"]
     assert h.call_tool("good.echo", text="still") == ["still"]
@@ -246,7 +248,7 @@ def test_a_sandbox_violation_at_run_time_moves_the_plugin_to_error(
             @tool
             def escape(self) -> str:
                 try:
-                    import os
+                    setattr(print, "x", 1)
                 except BaseException:
                     return "caught"
                 return "imported"
@@ -257,11 +259,11 @@ def test_a_sandbox_violation_at_run_time_moves_the_plugin_to_error(
     )
     h = host()
 
-    with pytest.raises(PluginCallError, match="import of 'os' is not allowed"):
+    with pytest.raises(PluginCallError, match="modifying a "):
         h.call_tool("sneaky.escape")
 
     assert h.state("sneaky") is State.QUARANTINED
-    assert "import of 'os'" in h.quarantine_list.entries()["sneaky"]["reason"]
+    assert "modifying" in h.quarantine_list.entries()["sneaky"]["reason"]
     with pytest.raises(PluginNotFoundError):
         h.call_tool("sneaky.fine")
     h.release("sneaky")

@@ -9,27 +9,26 @@ from acc_plugins.errors import CompileError, SandboxViolation
 
 CATCH_BASE = """
 try:
-    import os
+    setattr(len, "x", 1)
 except BaseException:
     escaped = True
 """
 CATCH_BARE = """
 try:
-    import os
+    setattr(len, "x", 1)
 except:
     escaped = True
 """
 CATCH_NAMED = """
-from acc_plugins.sdk import ToolError
 try:
-    import os
+    setattr(len, "x", 1)
 except Exception as exc:
     escaped = exc
 """
 SUPPRESS = """
 import contextlib
 with contextlib.suppress(BaseException):
-    import subprocess
+    setattr(len, "x", 1)
 escaped = True
 """
 OWN_CONTEXT_MANAGER = """
@@ -39,20 +38,20 @@ class Swallow:
     def __exit__(self, *exc):
         return True
 with Swallow():
-    import socket
+    setattr(len, "x", 1)
 escaped = True
 """
 RETURN_IN_FINALLY = """
 def f():
     try:
-        import os
+        setattr(len, "x", 1)
     finally:
         return 1
 """
 BREAK_IN_FINALLY = """
 for i in range(3):
     try:
-        import os
+        setattr(len, "x", 1)
     finally:
         break
 """
@@ -70,7 +69,7 @@ except* ValueError:
 )
 def test_refusals_pass_through_handlers(sandboxed, source):
     """except clauses and __exit__ re-raise sandbox refusals."""
-    with pytest.raises(SandboxViolation, match="import of"):
+    with pytest.raises(SandboxViolation, match="modifying"):
         sandboxed(source)
 
 

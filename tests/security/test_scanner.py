@@ -522,7 +522,7 @@ def test_cli_machine_formats(fmt):
     assert result.exit_code == 1
     if fmt == "json":
         assert document["fail_on"] == "high"
-        assert len(document["findings"]) == 15
+        assert len(document["findings"]) == 16
     else:
         assert document["version"] == "2.1.0"
 
