@@ -55,6 +55,18 @@ _REPEATS: Final = frozenset(
     }
 )
 _LOOKS: Final = frozenset({sre_constants.ASSERT, sre_constants.ASSERT_NOT})
+# What ``linear_cost`` never hands to ``re``: backreferences, conditionals,
+# lookarounds and atomic groups.
+_UNBOUNDED: Final = _LOOKS | frozenset(
+    {
+        sre_constants.ATOMIC_GROUP,
+        sre_constants.GROUPREF,
+        sre_constants.GROUPREF_EXISTS,
+        sre_constants.GROUPREF_IGNORE,
+        sre_constants.GROUPREF_LOC_IGNORE,
+        sre_constants.GROUPREF_UNI_IGNORE,
+    }
+)
 _perf_counter = time.perf_counter
 
 error = regex.error
@@ -93,17 +105,21 @@ def _expanded(items: Any) -> int:
 
 def check_pattern(
     pattern: Any, flags: int, refuse: Callable[[str], NoReturn]
-) -> None:
+) -> Any:
     """
     Refuse a pattern that ``re`` would reject, or whose compilation would
     take the engine long: it compiles in Python, writing counted repeats
     out, outside any budget.
 
+    Returns:
+        The parsed pattern, or None if it is not text (the engine then
+        raises its own error).
+
     Raises:
         error: What ``re`` says of a pattern it cannot compile.
     """
     if not isinstance(pattern, (str, bytes)):
-        return  # the engine raises its own error
+        return None
     if len(pattern) > MAX_PATTERN:
         refuse(f"a regular expression of {len(pattern):,} characters")
     try:
@@ -119,6 +135,58 @@ def check_pattern(
             f"a regular expression that expands to {size:,} items "
             f"(at most {MAX_PATTERN:,})"
         )
+    return parsed
+
+
+def linear_cost(items: Any) -> int | None:
+    """
+    The size of a pattern that backtracks at most linearly, or None.
+
+    Such a pattern has at most one repeat of variable length, no repeat or
+    alternation inside a repeat, and no backreference or lookaround: one
+    match attempt then takes at most (length of the text) x (size of the
+    pattern) steps, and a search, which tries every start, that many
+    again.  Those patterns, on text short enough for that bound, go to
+    ``re`` itself: it is the reference, and faster than a timed engine.
+    """
+    variable = 0
+
+    def walk(items: Any, inside_repeat: bool) -> int | None:
+        nonlocal variable
+        size = 0
+        for op, value in items:
+            if op in _REPEATS:
+                low, high, item = value
+                if inside_repeat:
+                    return None
+                if low != high:
+                    variable += 1
+                inner = walk(item, inside_repeat=True)
+                if inner is None or variable > 1:
+                    return None
+                size += inner * max(
+                    low if high == sre_parse.MAXREPEAT else high, 1
+                )
+            elif op is sre_constants.SUBPATTERN:
+                inner = walk(value[-1], inside_repeat)
+                if inner is None:
+                    return None
+                size += inner
+            elif op is sre_constants.BRANCH:
+                if inside_repeat:
+                    return None
+                for branch in value[1]:
+                    inner = walk(branch, inside_repeat)
+                    if inner is None:
+                        return None
+                    size += inner
+            elif op in _UNBOUNDED:
+                return None
+            else:
+                size += 1
+        return size
+
+    return walk(items, inside_repeat=False)
 
 
 class _Engine:
@@ -145,9 +213,14 @@ class _Engine:
             return self._cache[key]
         except (KeyError, TypeError):
             pass
-        check_pattern(pattern, flags, self._bombs.refuse)
+        parsed = check_pattern(pattern, flags, self._bombs.refuse)
+        cost = None if parsed is None else linear_cost(parsed)
+        plain = None if cost is None else re.compile(pattern, _re_flags(flags))
         compiled = Pattern(
-            regex.compile(pattern, flags | ENGINE_VERSION), self
+            regex.compile(pattern, flags | ENGINE_VERSION),
+            self,
+            plain,
+            cost or 0,
         )
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()
@@ -180,7 +253,7 @@ class _Engine:
     def check_size(self, size: int) -> None:
         self._bombs.check_size("a regular-expression substitution", size)
 
-    def replacement(self, repl: Any, text: Any) -> Any:
+    def replacement(self, repl: Any, text: Any, pattern: Pattern) -> Any:
         """
         *repl* as the engine should get it: a plugin function receives this
         module's ``Match``; a template that could build a result larger
@@ -190,7 +263,7 @@ class _Engine:
             counted = _Counted(self, text)
 
             def call(match: Any) -> Any:
-                return counted.add(repl(Match(match, self)), match)
+                return counted.add(repl(Match(match, self, pattern)), match)
 
             return call
         try:

@@ -19,6 +19,12 @@ if TYPE_CHECKING:
 
 ENGINE_VERSION: Final = regex.VERSION0  # the syntax and semantics of re
 
+# Steps ``re`` may take in one call for a pattern of bounded backtracking
+# (see ``_regex.linear_cost``): the text's length times the pattern's size
+# for a match at one place, its square for a search.  Well below the
+# shortest budget on any machine (2e7 steps of ``re`` take about 0.05 s).
+_PLAIN_STEPS: Final = 20_000_000
+
 
 @final
 class Pattern:
@@ -26,11 +32,46 @@ class Pattern:
     A compiled regular expression, as ``re.Pattern``.
     """
 
-    __slots__ = ("_engine", "_pattern")
+    __slots__ = ("_cost", "_engine", "_pattern", "_plain")
 
-    def __init__(self, pattern: Any, engine: _Engine) -> None:
+    def __init__(
+        self,
+        pattern: Any,
+        engine: _Engine,
+        plain: Any = None,
+        cost: int = 0,
+    ) -> None:
         self._pattern = pattern
         self._engine = engine
+        # ``re``'s own compiled pattern, where backtracking is bounded.
+        self._plain = plain
+        self._cost = max(cost, 1)
+
+    def _at_one_place(self, string: Any) -> Any:
+        """
+        ``re``'s pattern if a match at one place in *string* stays within
+        the plain-steps bound, else None.
+        """
+        if (
+            self._plain is not None
+            and type(string) in (str, bytes)
+            and len(string) * self._cost <= _PLAIN_STEPS
+        ):
+            return self._plain
+        return None
+
+    def _everywhere(self, string: Any) -> Any:
+        """
+        ``re``'s pattern if a search of all *string* stays within the
+        plain-steps bound, else None.
+        """
+        if (
+            self._plain is not None
+            and type(string) in (str, bytes)
+            and len(string) * len(string) * self._cost <= _PLAIN_STEPS
+        ):
+            return self._plain
+        return None
 
     @property
     def pattern(self) -> Any:
@@ -64,27 +105,42 @@ class Pattern:
         """
         Match at the start of *string*.
         """
-        found = self._engine.run(self._pattern.match, string, *args)
-        return None if found is None else Match(found, self._engine)
+        plain = self._at_one_place(string)
+        if plain is not None:
+            found = plain.match(string, *args)
+        else:
+            found = self._engine.run(self._pattern.match, string, *args)
+        return None if found is None else Match(found, self._engine, self)
 
     def fullmatch(self, string: Any, *args: Any) -> Match | None:
         """
         Match all of *string*.
         """
-        found = self._engine.run(self._pattern.fullmatch, string, *args)
-        return None if found is None else Match(found, self._engine)
+        plain = self._at_one_place(string)
+        if plain is not None:
+            found = plain.fullmatch(string, *args)
+        else:
+            found = self._engine.run(self._pattern.fullmatch, string, *args)
+        return None if found is None else Match(found, self._engine, self)
 
     def search(self, string: Any, *args: Any) -> Match | None:
         """
         Find the first match anywhere in *string*.
         """
-        found = self._engine.run(self._pattern.search, string, *args)
-        return None if found is None else Match(found, self._engine)
+        plain = self._everywhere(string)
+        if plain is not None:
+            found = plain.search(string, *args)
+        else:
+            found = self._engine.run(self._pattern.search, string, *args)
+        return None if found is None else Match(found, self._engine, self)
 
     def findall(self, string: Any, *args: Any) -> list[Any]:
         """
         Every match in *string*, as ``re.findall`` returns them.
         """
+        plain = self._everywhere(string)
+        if plain is not None:
+            return plain.findall(string, *args)  # type: ignore[no-any-return]
         return list(self._engine.run(self._pattern.findall, string, *args))
 
     def finditer(self, string: Any, *args: Any) -> Iterator[Match]:
@@ -92,13 +148,19 @@ class Pattern:
         An iterator over every match in *string*.
         """
         engine = self._engine
+        plain = self._everywhere(string)
+        if plain is not None:
+            return _Matches(plain.finditer(string, *args), engine, self)
         found = engine.run(self._pattern.finditer, string, *args)
-        return _Matches(found, engine)
+        return _Matches(found, engine, self)
 
     def split(self, string: Any, maxsplit: int = 0) -> list[Any]:
         """
         *string* split where the expression matches.
         """
+        plain = self._everywhere(string)
+        if plain is not None:
+            return plain.split(string, maxsplit)  # type: ignore[no-any-return]
         split = self._pattern.split
         return list(self._engine.run(split, string, maxsplit))
 
@@ -113,8 +175,18 @@ class Pattern:
         ``(new string, number of replacements)``.
         """
         engine = self._engine
-        replacement = engine.replacement(repl, string)
-        result = engine.run(self._pattern.subn, replacement, string, count)
+        replacement = engine.replacement(repl, string, self)
+        # Only a template that needs no counting: a function's work per
+        # match is not in the steps bound, and ``re`` has no clock.
+        plain = (
+            self._everywhere(string)
+            if replacement is repl and isinstance(repl, (str, bytes))
+            else None
+        )
+        if plain is not None:
+            result = plain.subn(replacement, string, count)
+        else:
+            result = engine.run(self._pattern.subn, replacement, string, count)
         return (result[0], int(result[1]))
 
     def __eq__(self, other: object) -> bool:
@@ -141,11 +213,12 @@ class Match:
     The result of a successful match, as ``re.Match``.
     """
 
-    __slots__ = ("_engine", "_match")
+    __slots__ = ("_engine", "_match", "_pattern")
 
-    def __init__(self, match: Any, engine: _Engine) -> None:
+    def __init__(self, match: Any, engine: _Engine, pattern: Pattern) -> None:
         self._match = match
         self._engine = engine
+        self._pattern = pattern
 
     @property
     def string(self) -> Any:
@@ -159,7 +232,7 @@ class Match:
         """
         The expression that matched.
         """
-        return Pattern(self._match.re, self._engine)
+        return self._pattern
 
     @property
     def pos(self) -> int:
@@ -260,11 +333,14 @@ class _Matches:
     ``finditer``'s iterator, handing out this module's ``Match``.
     """
 
-    __slots__ = ("_engine", "_found")
+    __slots__ = ("_engine", "_found", "_pattern")
 
-    def __init__(self, found: Iterator[Any], engine: _Engine) -> None:
+    def __init__(
+        self, found: Iterator[Any], engine: _Engine, pattern: Pattern
+    ) -> None:
         self._found = found
         self._engine = engine
+        self._pattern = pattern
 
     def __iter__(self) -> _Matches:
         return self
@@ -274,4 +350,4 @@ class _Matches:
             found = next(self._found)
         except TimeoutError:
             self._engine.overrun()
-        return Match(found, self._engine)
+        return Match(found, self._engine, self._pattern)
