@@ -101,68 +101,74 @@ class Pattern:
         """
         return dict(self._pattern.groupindex)
 
+    def _call(self, name: str, plain: Any, *args: Any) -> Any:
+        """
+        Call the method *name* on ``re``'s pattern if *plain* is it, else
+        on the timed engine's.
+        """
+        if plain is not None:
+            return getattr(plain, name)(*args)
+        return self._engine.run(getattr(self._pattern, name), *args)
+
+    def _match(self, found: Any) -> Match | None:
+        return None if found is None else Match(found, self._engine, self)
+
     def match(self, string: Any, *args: Any) -> Match | None:
         """
         Match at the start of *string*.
         """
+        # Written out, not through ``_call``: the commonest calls of all.
         plain = self._at_one_place(string)
         if plain is not None:
-            found = plain.match(string, *args)
-        else:
-            found = self._engine.run(self._pattern.match, string, *args)
-        return None if found is None else Match(found, self._engine, self)
+            return self._match(plain.match(string, *args))
+        return self._match(
+            self._engine.run(self._pattern.match, string, *args)
+        )
 
     def fullmatch(self, string: Any, *args: Any) -> Match | None:
         """
         Match all of *string*.
         """
+        # Written out, not through ``_call``: the commonest calls of all.
         plain = self._at_one_place(string)
         if plain is not None:
-            found = plain.fullmatch(string, *args)
-        else:
-            found = self._engine.run(self._pattern.fullmatch, string, *args)
-        return None if found is None else Match(found, self._engine, self)
+            return self._match(plain.fullmatch(string, *args))
+        return self._match(
+            self._engine.run(self._pattern.fullmatch, string, *args)
+        )
 
     def search(self, string: Any, *args: Any) -> Match | None:
         """
         Find the first match anywhere in *string*.
         """
+        # Written out, not through ``_call``: the commonest calls of all.
         plain = self._everywhere(string)
         if plain is not None:
-            found = plain.search(string, *args)
-        else:
-            found = self._engine.run(self._pattern.search, string, *args)
-        return None if found is None else Match(found, self._engine, self)
+            return self._match(plain.search(string, *args))
+        return self._match(
+            self._engine.run(self._pattern.search, string, *args)
+        )
 
     def findall(self, string: Any, *args: Any) -> list[Any]:
         """
         Every match in *string*, as ``re.findall`` returns them.
         """
         plain = self._everywhere(string)
-        if plain is not None:
-            return plain.findall(string, *args)  # type: ignore[no-any-return]
-        return list(self._engine.run(self._pattern.findall, string, *args))
+        return list(self._call("findall", plain, string, *args))
 
     def finditer(self, string: Any, *args: Any) -> Iterator[Match]:
         """
         An iterator over every match in *string*.
         """
-        engine = self._engine
-        plain = self._everywhere(string)
-        if plain is not None:
-            return _Matches(plain.finditer(string, *args), engine, self)
-        found = engine.run(self._pattern.finditer, string, *args)
-        return _Matches(found, engine, self)
+        found = self._call("finditer", self._everywhere(string), string, *args)
+        return _Matches(found, self._engine, self)
 
     def split(self, string: Any, maxsplit: int = 0) -> list[Any]:
         """
         *string* split where the expression matches.
         """
         plain = self._everywhere(string)
-        if plain is not None:
-            return plain.split(string, maxsplit)  # type: ignore[no-any-return]
-        split = self._pattern.split
-        return list(self._engine.run(split, string, maxsplit))
+        return list(self._call("split", plain, string, maxsplit))
 
     def sub(self, repl: Any, string: Any, count: int = 0) -> Any:
         """
@@ -183,10 +189,7 @@ class Pattern:
             if replacement is repl and isinstance(repl, (str, bytes))
             else None
         )
-        if plain is not None:
-            result = plain.subn(replacement, string, count)
-        else:
-            result = engine.run(self._pattern.subn, replacement, string, count)
+        result = self._call("subn", plain, replacement, string, count)
         return (result[0], int(result[1]))
 
     def __eq__(self, other: object) -> bool:
