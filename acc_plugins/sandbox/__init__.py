@@ -10,6 +10,7 @@ from ._compiler import BytecodeCache, compile_plugin_source
 from ._imports import ModuleProxy
 from ._policy import POLICY_VERSION
 from ._sandbox import Sandbox, module_of, plain_name
+from ._unavailable import RefusedImport, unavailable
 
 
 __all__ = [
@@ -18,8 +19,10 @@ __all__ = [
     "Budget",
     "BytecodeCache",
     "ModuleProxy",
+    "RefusedImport",
     "Sandbox",
     "compile_plugin_source",
     "module_of",
     "plain_name",
+    "unavailable",
 ]
