@@ -221,3 +221,37 @@ def test_two_plugins_have_separate_loggers(tmp_path):
 
     assert first.log is not second.log
     assert (first.log.level, second.log.level) == (5, 0)
+
+
+def test_arrays(tmp_path):
+    """array.array builds, grows, slices, compares and copies as usual."""
+    module, _ = run(
+        tmp_path,
+        """
+        import array, copy
+        a = array.array("d", [1.0, 2.0])
+        a.append(3.0)
+        a.extend(x * 2 for x in range(2))
+        b = a[1:3]
+        a += b
+        f = array.array("b", b"\\x01\\x02")
+        f.frombytes(b"\\x03")
+        g = array.array("i", range(4))
+        g[1:2] = array.array("i", [7, 8])
+        result = (a.tolist(), (2 * b).tolist(), copy.copy(a) == a,
+                  bytes(f), g.tolist(), repr(b), a.itemsize,
+                  isinstance(a, array.array), "d" in array.typecodes)
+        """,
+    )
+
+    assert module.result == (
+        [1.0, 2.0, 3.0, 0.0, 2.0, 2.0, 3.0],
+        [2.0, 3.0, 2.0, 3.0],
+        True,
+        b"\x01\x02\x03",
+        [0, 7, 8, 2, 3],
+        "array('d', [2.0, 3.0])",
+        8,
+        True,
+        True,
+    )

@@ -16,10 +16,85 @@ from tests.security.test_escapes import (
     run_attack,
 )
 
-from acc_plugins.errors import SandboxViolation
+from acc_plugins.errors import BudgetExceeded, SandboxViolation
 
 
 ATTACKS = [
+    pytest.param(
+        """
+        import array
+        def attack():
+            return array.array("d", [0.0]) * 10**9
+        """,
+        SandboxViolation,
+        id="array-repetition-in-bytes",
+    ),
+    pytest.param(
+        """
+        import array
+        def attack():
+            x = array.array("q", [0])
+            x *= 10**9
+        """,
+        SandboxViolation,
+        id="array-inplace-repetition",
+    ),
+    pytest.param(
+        """
+        import array
+        def attack():
+            x = array.array("b", [0])
+            for _ in range(40):
+                x.extend(x)
+        """,
+        SandboxViolation,
+        id="array-extend-doubling",
+    ),
+    pytest.param(
+        """
+        import array
+        def attack():
+            x = array.array("b", [0])
+            for _ in range(40):
+                x[len(x):] = x
+        """,
+        SandboxViolation,
+        id="array-slice-assignment-doubling",
+    ),
+    pytest.param(
+        """
+        import array
+        def attack():
+            x = array.array("b", [0])
+            for _ in range(40):
+                super(array.array, x).__init__("b")
+                x.fromlist(x.tolist() * 2)
+        """,
+        SandboxViolation,
+        id="array-super-then-fromlist-doubling",
+    ),
+    pytest.param(
+        """
+        import array
+        def attack():
+            it = iter(array.array("b", [1]))
+            return getattr(it, "gi_fr" + "ame")
+        """,
+        SandboxViolation,
+        id="array-iterator-frame",
+    ),
+    pytest.param(
+        """
+        import array
+        class Mine(array.array):
+            pass
+        def attack():
+            mine = Mine("b", [1])
+            return [getattr(mine, name) for name in ("_real", "_value")]
+        """,
+        AttributeError,
+        id="array-subclass-finds-no-real-array",
+    ),
     pytest.param(
         """
         import io
@@ -316,3 +391,22 @@ def test_a_future_feature_is_read_only(world):
 
     assert isinstance(outcome.error, SandboxViolation)
     assert "modifying a _Feature object" in str(outcome.error)
+
+
+def test_an_array_from_an_endless_iterator_is_stopped(world):
+    """An array filled from an endless generator stops at a budget: the
+    size check between chunks, or the time or memory budget."""
+    outcome = run_attack(
+        world,
+        """
+        import array
+        def iterate():
+            while True:
+                yield 0
+        def attack():
+            return array.array("q", iterate())
+        """,
+        memory_mb=16,
+    )
+
+    assert isinstance(outcome.error, (SandboxViolation, BudgetExceeded))
