@@ -220,3 +220,17 @@ def test_a_handler_for_something_else_leaves_it_an_error():
     )
 
     assert [f.optional for f in found] == [False]
+
+
+def test_imports_for_type_checkers_only_are_not_reported():
+    """Imports under if TYPE_CHECKING: never run; its else branch does."""
+    source = (
+        "import typing\nfrom typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from pathlib import Path\n"
+        "if typing.TYPE_CHECKING:\n    import os\nelse:\n    import yaml\n"
+    )
+
+    assert findings(source) == [
+        "m.py:8: import of 'yaml' is not available in the sandbox; "
+        + findings_fix("yaml")
+    ]

@@ -3,7 +3,8 @@ What ``acc-plugins validate`` says of a plugin's imports, read from its
 source alone: every import the sandbox's gate will refuse, with its file,
 its line and what to use instead.
 
-An import inside ``try: ... except ImportError:`` (or
+Imports under ``if TYPE_CHECKING:`` never run and are not checked.  An
+import inside ``try: ... except ImportError:`` (or
 ``ModuleNotFoundError``, ``Exception``, ``BaseException``, a bare
 ``except``) is the optional-dependency idiom: the plugin runs without the
 module, so it is a warning rather than an error.
@@ -98,6 +99,11 @@ def _imports(
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         yield node, optional
         return
+    if isinstance(node, ast.If) and _is_type_checking(node.test):
+        # Imports for type checkers only: they never run.
+        for branch in node.orelse:
+            yield from _imports(branch, optional=optional)
+        return
     if isinstance(node, (ast.Try, ast.TryStar)):
         guarded = optional or any(_catches_imports(h) for h in node.handlers)
         for statement in node.body:
@@ -108,6 +114,12 @@ def _imports(
         return
     for child in ast.iter_child_nodes(node):
         yield from _imports(child, optional=optional)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
 
 
 def _base_of(module: str, *, is_package: bool, level: int) -> list[str] | None:
