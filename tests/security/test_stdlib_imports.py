@@ -279,6 +279,26 @@ ATTACKS = [
     ),
     pytest.param(
         """
+        import types
+        def attack():
+            return type(types.FunctionType)("X", (), {})
+        """,
+        SandboxViolation,
+        id="types-stand-in-metaclass-builds-a-class",
+    ),
+    pytest.param(
+        """
+        import types
+        def attack():
+            class Meta(type(types.FunctionType)):
+                pass
+            return Meta
+        """,
+        TypeError,
+        id="types-stand-in-metaclass-as-a-base",
+    ),
+    pytest.param(
+        """
         from types import new_class
         result = new_class
         """,
