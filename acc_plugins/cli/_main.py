@@ -154,6 +154,8 @@ def validate(path: Path) -> None:
     report = validate_plugin(path)
     for problem in report.problems:
         click.echo(problem)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}")
     if not report.ok:
         count = len(report.problems)
         _fail(f"{count} problem{'s' if count != 1 else ''} in {path}")

@@ -450,7 +450,19 @@ class PluginHost(
         if self._isolated(record):
             self._load_isolated(record)
             return
-        cls = load_entry_class(record, cache=self._cache, sdk=self._sdk)
+        cls = load_entry_class(
+            record,
+            cache=self._cache,
+            sdk=self._sdk,
+            # Audited, not a violation: catching it is the
+            # optional-dependency idiom.
+            on_refused_import=lambda refused: self._audit(
+                AuditKind.DENIAL,
+                record.name,
+                permission=f"import:{refused.module}",
+                location=refused.message,
+            ),
+        )
         effective = self._effective_grants(record)
         outside = self._outside(record, effective)
         assert record.sandbox is not None  # noqa: S101 -- loaded above

@@ -5,10 +5,11 @@ instance.  Each step raises; the host turns failures into ``error``.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from acc_plugins.errors import LoadError
-from acc_plugins.sandbox import BytecodeCache, Sandbox
+from acc_plugins.sandbox import BytecodeCache, RefusedImport, Sandbox
 from acc_plugins.sdk import Plugin, ToolError
 from acc_plugins.sdk._plugin import binding
 
@@ -17,7 +18,7 @@ from ._registration import collect
 
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from acc_plugins.manifest import Manifest
     from acc_plugins.sdk import Context
@@ -61,14 +62,27 @@ def call_method(record: PluginRecord, method: str, *args: object) -> object:
     return call_plugin(record, target, function, (record.instance, *args))
 
 
+def _refused_import(
+    record: PluginRecord,
+    audit: Callable[[RefusedImport], None],
+    refused: RefusedImport,
+) -> None:
+    record.log.append(f"IMPORT REFUSED: {refused.message}")
+    audit(refused)
+
+
 def load_entry_class(
     record: PluginRecord,
     *,
     cache: BytecodeCache,
     sdk: Mapping[str, object],
+    on_refused_import: Callable[[RefusedImport], None] = lambda _: None,
 ) -> type[Plugin]:
     """
     Run the plugin's entry module in a new sandbox; return its class.
+
+    Every import the sandbox refuses goes to the plugin's log and to
+    *on_refused_import* (the host's audit trail).
 
     Raises:
         LoadError: If the entry is not a ``Plugin`` subclass of the plugin.
@@ -86,8 +100,8 @@ def load_entry_class(
         extra_modules={"acc_plugins": sdk, "acc_plugins.sdk": sdk},
         safe_bases=SAFE_BASES,
         on_print=lambda text: record.log.append(f"PRINT: {text.rstrip()}"),
-        on_refused_import=lambda refused: record.log.append(
-            f"IMPORT REFUSED: {refused.message}"
+        on_refused_import=functools.partial(
+            _refused_import, record, on_refused_import
         ),
         timeout=manifest.limits.timeout_ms / 1000,
         memory_mb=manifest.limits.memory_mb,

@@ -13,15 +13,15 @@ import attrs
 
 from acc_plugins.errors import CompileError, ManifestError
 from acc_plugins.manifest import Manifest, load_manifest
-from acc_plugins.sandbox import ALLOWED_MODULES, compile_plugin_source
+from acc_plugins.sandbox import compile_plugin_source
 
 from ._discovery import MANIFEST_NAME
+from ._importcheck import PluginModules, import_findings
+from ._registration import sdk_members
 
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-_SDK_MODULES = frozenset({"acc_plugins", "acc_plugins.sdk"})
 
 
 @attrs.frozen
@@ -37,12 +37,16 @@ class ValidationReport:
         modules: The plugin's Python files, relative to *root*.
 
         problems: Every problem, each ``"file[:line]: reason"``.
+
+        warnings: What works but may not do what the author expects, such
+            as an optional import the sandbox will refuse.
     """
 
     root: Path
     manifest: Manifest | None
     modules: tuple[str, ...]
     problems: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -70,32 +74,16 @@ def _module_name(root: Path, path: Path) -> str:
     return ".".join(parts)
 
 
-def _import_problems(path: Path, tree: ast.Module, own: set[str]) -> list[str]:
-    problems = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif (
-            isinstance(node, ast.ImportFrom) and not node.level and node.module
-        ):
-            names = [node.module]
-        else:
-            continue
-        for name in names:
-            allowed = (
-                name in ALLOWED_MODULES
-                or name in _SDK_MODULES
-                or name in own
-                or name.partition(".")[0] in own
-            )
-            if not allowed:
-                problems.append(
-                    f"{path}:{node.lineno}: import of {name!r} is not "
-                    "allowed; plugins may import their own modules, "
-                    "acc_plugins.sdk and the standard-library allowlist "
-                    "(list them with 'acc-plugins modules')"
-                )
-    return problems
+def _plugin_modules(root: Path, files: list[Path]) -> PluginModules:
+    own: set[str] = set()
+    for path in files:
+        name = _module_name(root, path)
+        parts = name.split(".") if name else []
+        # Every folder on the way is a package the gate imports.
+        own.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+    sdk = frozenset(sdk_members())
+    host = {"acc_plugins": sdk, "acc_plugins.sdk": sdk}
+    return PluginModules(frozenset(own), host)
 
 
 def validate_plugin(root: Path) -> ValidationReport:
@@ -113,8 +101,10 @@ def validate_plugin(root: Path) -> ValidationReport:
         except ManifestError as exc:
             problems.extend(f"{exc.path}: {p}" for p in exc.problems)
     files = _module_files(root)
-    own = {_module_name(root, f) for f in files}
+    modules = _plugin_modules(root, files)
+    own = modules.own
     trees: dict[str, ast.Module] = {}
+    warnings: list[str] = []
     for path in files:
         try:
             source = path.read_text(encoding="utf-8")
@@ -126,9 +116,14 @@ def validate_plugin(root: Path) -> ValidationReport:
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(f"{path}: cannot read: {exc}")
             continue
-        problems.extend(
-            _import_problems(path, trees[_module_name(root, path)], own)
-        )
+        for finding in import_findings(
+            path,
+            trees[_module_name(root, path)],
+            _module_name(root, path),
+            is_package=path.name == "__init__.py",
+            modules=modules,
+        ):
+            (warnings if finding.optional else problems).append(finding.text)
     if manifest is not None:
         entry = manifest.plugin.entry
         tree = trees.get(entry.module)
@@ -145,5 +140,7 @@ def validate_plugin(root: Path) -> ValidationReport:
                 f"{manifest_path}: plugin.entry: module {entry.module!r} "
                 f"defines no class {entry.attr!r}"
             )
-    modules = tuple(str(f.relative_to(root)) for f in files)
-    return ValidationReport(root, manifest, modules, tuple(problems))
+    names = tuple(str(f.relative_to(root)) for f in files)
+    return ValidationReport(
+        root, manifest, names, tuple(problems), tuple(warnings)
+    )

@@ -6,10 +6,12 @@ It knows nothing of the host, the market or the command line.
 
 from ._allowlist import ALLOWED_MODULES
 from ._budget import Budget
+from ._classnames import module_of, plain_name
 from ._compiler import BytecodeCache, compile_plugin_source
 from ._imports import ModuleProxy
 from ._policy import POLICY_VERSION
-from ._sandbox import Sandbox, module_of, plain_name
+from ._sandbox import Sandbox
+from ._unavailable import RefusedImport, unavailable
 
 
 __all__ = [
@@ -18,8 +20,10 @@ __all__ = [
     "Budget",
     "BytecodeCache",
     "ModuleProxy",
+    "RefusedImport",
     "Sandbox",
     "compile_plugin_source",
     "module_of",
     "plain_name",
+    "unavailable",
 ]

@@ -58,6 +58,7 @@ _LOGGING_MEMBERS: Final = (
 ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
     "__future__": _FUTURE_FEATURES,
     "abc": ("ABC", "abstractmethod"),
+    "array": ("array", "typecodes"),
     "base64": (
         "b16decode",
         "b16encode",

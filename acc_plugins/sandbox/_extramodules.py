@@ -1,7 +1,7 @@
 """
 The allowlisted modules whose members the sandbox builds for each plugin:
 ``logging`` and ``warnings`` (bound to the plugin's log and state), ``io``
-(sized), ``sys`` (facts only), ``types`` (check-only type
+and ``array`` (sized), ``sys`` (facts only), ``types`` (check-only type
 names) and ``html`` (a sized ``escape``).
 """
 
@@ -11,6 +11,7 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
+from ._arrays import make_array
 from ._logging import make_logging
 from ._stdio import make_io, make_streams
 from ._warnings import make_warnings
@@ -120,6 +121,8 @@ class ExtraModules:
             )
         if module_name == "io":
             return make_io(self._bombs)
+        if module_name == "array":
+            return make_array(self._bombs)
         if module_name == "sys":
             return _sys_members(self._on_print)
         if module_name == "types":

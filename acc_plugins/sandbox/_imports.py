@@ -118,3 +118,20 @@ def allowed_classes() -> frozenset[type]:
             if isinstance(value, type):
                 found.add(value)
     return frozenset(found)
+
+
+class TopLevel:
+    """
+    What ``from . import x`` sees at a plugin's top level: its modules.
+    """
+
+    __slots__ = ("_modules",)
+
+    def __init__(self, modules: dict[str, types.ModuleType]) -> None:
+        self._modules = modules
+
+    def __getattr__(self, name: str) -> types.ModuleType:
+        try:
+            return self._modules[name]
+        except KeyError:
+            raise AttributeError(name) from None

@@ -27,6 +27,9 @@ _FACT = "returns a fact about the interpreter, computed by the sandbox"
 
 # Members the sandbox replaces, and what the replacement forbids.
 EXTRA_WRAPPED: Final[dict[str, str]] = {
+    "array.array": "the sandbox's own class around a real array kept out "
+    "of reach: every way it grows (constructor, extend, frombytes, +, *, "
+    "slice assignment) is sized in bytes against the memory budget",
     "html.escape": "sized: refuses a result larger than the memory budget",
     "io.BytesIO": "the sandbox's own subclass: a write is sized against "
     "the memory budget (seek far then write would fill the gap); no "

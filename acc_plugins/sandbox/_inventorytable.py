@@ -24,6 +24,7 @@ RETURNED_VALUES: Final = (
     "(x for x in ())",
     "Exception()",
     "Own().parent()",
+    "array.array('b', [1])",
     "collections.Counter().items()",
     "collections.OrderedDict().items()",
     "collections.OrderedDict().keys()",

@@ -17,11 +17,12 @@ from acc_plugins.errors import CompileError, SandboxViolation
 from ._allowlist import ALLOWED_MODULES
 from ._asyncio import asyncio_members
 from ._budget import Budget
+from ._classnames import describe_unformattable
 from ._compiler import BytecodeCache, compile_plugin_source
 from ._coroutines import Driver
 from ._extramodules import CheckOnly, ExtraModules
 from ._guards import Guards
-from ._imports import ModuleProxy, build_proxy, shared_members
+from ._imports import ModuleProxy, TopLevel, build_proxy, shared_members
 from ._policy import OWNER_MARK
 from ._refusals import plugin_location
 from ._unavailable import RefusedImport, unavailable
@@ -428,54 +429,9 @@ class Sandbox:
             for item in wanted:
                 if type(item) is str and self.has_module(item):
                     self.import_module(item)
-            return _TopLevel(self._modules)
+            return TopLevel(self._modules)
         if not self._is_allowed(dotted):
             self._refuse_import(dotted)
         if wanted:
             return self._proxy(dotted)
         return self._proxy(dotted.partition(".")[0])
-
-
-def plain_name(kind: type) -> str:
-    """
-    A class's name without running any of its code (a plugin may have made
-    it a ``str`` subclass of its own).
-    """
-    name = type.__dict__["__name__"].__get__(kind)
-    return str.__str__(name) if isinstance(name, str) else "?"
-
-
-def module_of(kind: type) -> str | None:
-    """
-    The module a class says it comes from, read without running any of its
-    code, or None if that is not plain text.
-    """
-    module = type.__dict__["__module__"].__get__(kind)
-    return str.__str__(module) if isinstance(module, str) else None
-
-
-def describe_unformattable(value: object, error: BaseException) -> str:
-    """
-    What the host says of an object whose ``str()`` failed.
-    """
-    return (
-        f"<{plain_name(type(value))} object: its text could not be "
-        f"formatted ({plain_name(type(error))})>"
-    )
-
-
-class _TopLevel:
-    """
-    What ``from . import x`` sees at a plugin's top level: its modules.
-    """
-
-    __slots__ = ("_modules",)
-
-    def __init__(self, modules: dict[str, types.ModuleType]) -> None:
-        self._modules = modules
-
-    def __getattr__(self, name: str) -> types.ModuleType:
-        try:
-            return self._modules[name]
-        except KeyError:
-            raise AttributeError(name) from None

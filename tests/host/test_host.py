@@ -664,3 +664,39 @@ def test_a_revoked_permission_is_denied_without_quarantine(tmp_path, host):
         "blocked by policy": [],
         "effective": [],
     }
+
+
+def test_a_caught_refused_import_is_audited_not_quarantined(tmp_path, host):
+    """try: import numpy / except ImportError: loads and serves; the
+    refusal is in the plugin's log and the audit trail, and no violation."""
+    write_plugin(
+        tmp_path / "plugins",
+        "optional",
+        """
+        from acc_plugins import Plugin, tool
+        try:
+            import numpy
+        except ImportError:
+            numpy = None
+        class Main(Plugin):
+            @tool
+            def has_numpy(self) -> bool:
+                return numpy is not None
+        """,
+    )
+    h = host()
+
+    answer = h.call_tool("optional.has_numpy")
+
+    denials = list(h.audit_log.entries(plugin="optional", kind="denial"))
+    assert answer is False
+    assert h.state("optional") is State.ACTIVE
+    assert h.info("optional").stats.violations == 0
+    assert [entry.detail["permission"] for entry in denials] == [
+        "import:numpy"
+    ]
+    assert any(
+        line.startswith("IMPORT REFUSED: ")
+        and "main.py:4: import of 'numpy'" in line
+        for line in h.info("optional").log
+    )

@@ -61,10 +61,19 @@ DANGEROUS: Final = (
     "copy.deepcopy",
     "dataclasses.dataclass",
     "functools.wraps",
+    "html.escape",
+    "io.BytesIO",
+    "io.StringIO",
     "itertools.count",
+    "logging.basicConfig",
+    "logging.getLogger",
     "math.comb",
     "operator.pow",
     "str.format",
+    "types.FunctionType",
+    "types.ModuleType",
+    "warnings.filterwarnings",
+    "warnings.simplefilter",
 )
 
 # Parameter names of callables that read or write attributes by a name
