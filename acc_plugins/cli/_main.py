@@ -330,9 +330,14 @@ def modules() -> None:
     """
     List the standard-library modules plugins may import, with members.
     """
-    from acc_plugins.sandbox import ALLOWED_MODULES  # noqa: PLC0415
+    from acc_plugins.sandbox import (  # noqa: PLC0415 -- this command only
+        ALLOWED_MODULES,
+        SANDBOX_MODULES,
+    )
 
-    for name, members in sorted(ALLOWED_MODULES.items()):
+    for name, members in sorted(
+        {**ALLOWED_MODULES, **SANDBOX_MODULES}.items()
+    ):
         click.echo(f"{name}: {', '.join(members)}")
     click.echo("acc_plugins.sdk: the plugin SDK")
 

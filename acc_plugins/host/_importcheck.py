@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from acc_plugins.sandbox import ALLOWED_MODULES, unavailable
+from acc_plugins.sandbox import ALLOWED_MODULES, SANDBOX_MODULES, unavailable
 
 
 if TYPE_CHECKING:
@@ -66,15 +66,16 @@ class PluginModules:
         """
         if module in self.host:
             return self.host[module] | self._children(module)
-        if module in ALLOWED_MODULES:
-            return frozenset(ALLOWED_MODULES[module]) | self._children(module)
+        for table in (ALLOWED_MODULES, SANDBOX_MODULES):
+            if module in table:
+                return frozenset(table[module]) | self._children(module)
         return None
 
     def _children(self, module: str) -> frozenset[str]:
         prefix = module + "."
         return frozenset(
             other.removeprefix(prefix)
-            for other in (*ALLOWED_MODULES, *self.host)
+            for other in (*ALLOWED_MODULES, *SANDBOX_MODULES, *self.host)
             if other.startswith(prefix) and "." not in other[len(prefix) :]
         )
 

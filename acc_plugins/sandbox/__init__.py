@@ -6,6 +6,7 @@ It knows nothing of the host, the market or the command line.
 
 from ._allowlist import ALLOWED_MODULES
 from ._budget import Budget
+from ._builtmodules import SANDBOX_MODULES
 from ._classnames import module_of, plain_name
 from ._compiler import BytecodeCache, compile_plugin_source
 from ._imports import ModuleProxy
@@ -17,6 +18,7 @@ from ._unavailable import RefusedImport, unavailable
 __all__ = [
     "ALLOWED_MODULES",
     "POLICY_VERSION",
+    "SANDBOX_MODULES",
     "Budget",
     "BytecodeCache",
     "ModuleProxy",

@@ -293,6 +293,12 @@ SHARED_MEMBERS: Final[dict[str, object]] = {
 }
 
 
+# Every name of the module, shared or bound.
+ASYNCIO_NAMES: Final = tuple(
+    sorted({*SHARED_MEMBERS, "create_task", "gather", "run", "wait_for"})
+)
+
+
 def asyncio_members(driver: Driver) -> dict[str, object]:
     """
     The members of one sandbox's ``asyncio`` module.

@@ -197,12 +197,15 @@ MODULE_FUNCTIONS: Final[dict[str, str]] = {
     "outside the budget's checks: the isolated tier's limits apply)",
     "enum": "reads an enumeration's members",
     "functools": "wraps a function in a cache of its own",
+    "genericpath": "string arithmetic on paths (commonprefix)",
     "heapq": "merges or selects items of the iterables it is given",
     "itertools": "splits an iterator into independent ones",
     "json": "parses text into plain data; hooks run as plugin code",
     "json.decoder": "one step of the decoder: text and settings in, "
     "plain data out",
     "math": "a function of numbers",
+    "posixpath": "string arithmetic on paths (the sandbox's os.path offers "
+    "no function that touches the file system or the working directory)",
     "regex._main": "escapes text for a pattern",
     "statistics": "computes a statistic of the data it is given",
     "string": "capitalises words of text",
@@ -454,6 +457,8 @@ EXPLICIT: Final[dict[str, str]] = {
     "json.JSONDecoder().parse_string": "the decoder's own string scanner",
     "json.JSONDecoder().scan_once": "the decoder's own scanner; it reads "
     "fixed names of the context it is given",
+    "os.fspath": "the text of a path: a str or bytes as it is, or what the "
+    "object's own __fspath__ (plugin code) returns",
     "re.Pattern (stdlib).findall": _LIBRARY_PATTERN,
     "re.Pattern (stdlib).finditer": _LIBRARY_PATTERN,
     "re.Pattern (stdlib).fullmatch": _LIBRARY_PATTERN,

@@ -21,6 +21,7 @@ import attrs
 from acc_plugins.errors import SandboxViolation
 
 from ._allowlist import ALLOWED_MODULES
+from ._builtmodules import SANDBOX_MODULES
 from ._extramodules import CheckOnly
 from ._imports import ModuleProxy
 from ._inventorytable import CLASS_NAMES, RETURNED_VALUES
@@ -31,7 +32,7 @@ from ._policy import (
     PROTOCOL_DUNDERS,
     is_dunder,
 )
-from ._sandbox import SANDBOX_MODULES, Sandbox
+from ._sandbox import Sandbox
 
 
 if TYPE_CHECKING:

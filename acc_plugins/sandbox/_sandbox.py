@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
 from acc_plugins.errors import CompileError, SandboxViolation
 
 from ._allowlist import ALLOWED_MODULES
-from ._asyncio import asyncio_members
 from ._budget import Budget
+from ._builtmodules import BUILT_MODULES
 from ._classnames import describe_unformattable
 from ._compiler import BytecodeCache, compile_plugin_source
 from ._coroutines import Driver
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
 
 
 _R = TypeVar("_R")
-
-# Modules the sandbox builds for each plugin itself, beside the allowlist.
-SANDBOX_MODULES: Final = ("asyncio",)
 
 # How many refused imports a sandbox remembers: a loop importing made-up
 # names must not grow the record without end.
@@ -110,9 +107,9 @@ class Sandbox:
         self._on_refused_import = on_refused_import
         # Modules the sandbox builds itself, then the host's.
         self._extra: dict[str, Mapping[str, object]] = {
-            SANDBOX_MODULES[0]: asyncio_members(self.driver),
-            **(extra_modules or {}),
+            name: build(self.driver) for name, build in BUILT_MODULES.items()
         }
+        self._extra.update(extra_modules or {})
         self._token = object()
         self.guards = Guards(
             self._token,

@@ -127,6 +127,10 @@ class SizedMethods:
                 return True, value
             return True, value.__self__
         if isinstance(value, types.FunctionType) and not self._owns(value):
+            # A module's function that happens to share a method's name
+            # (``os.path.join``) is not a method: left alone.
+            if "." not in value.__qualname__:
+                return True, value
             return False, None
         return True, value
 

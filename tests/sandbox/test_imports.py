@@ -18,16 +18,15 @@ try:
 except ImportError:
     numpy = None
 try:
-    from os import path
+    from subprocess import run
 except ModuleNotFoundError:
-    path = None
+    run = None
 """
 
 
 @pytest.mark.parametrize(
     "module",
     [
-        "os",
         "subprocess",
         "builtins",
         "importlib",
@@ -37,7 +36,7 @@ except ModuleNotFoundError:
         "pickle",
         "gc",
         "inspect",
-        "os.path",
+        "os.environ",
         "json.decoder",
         "collections.abc.sys",
     ],
@@ -69,11 +68,11 @@ def test_a_refused_import_is_recorded_not_counted(tmp_path):
     assert sandbox.violations == []
     assert [(r.module, r.lineno) for r in sandbox.refused_imports] == [
         ("numpy", 2),
-        ("os", 6),
+        ("subprocess", 6),
     ]
     assert str(sandbox.refused_imports[0].filename).endswith("m.py")
     assert told == sandbox.refused_imports
-    assert "ctx.fs" in told[1].message
+    assert "not available" in told[1].message
 
 
 def test_the_record_of_refused_imports_is_bounded(sandboxed):
@@ -90,9 +89,9 @@ def test_the_record_of_refused_imports_is_bounded(sandboxed):
 
 
 def test_from_import_of_a_refused_module(sandboxed):
-    """'from os import path' is refused like 'import os'."""
-    with pytest.raises(ModuleNotFoundError, match="import of 'os'"):
-        sandboxed("from os import path\n")
+    """'from socket import socket' is refused like 'import socket'."""
+    with pytest.raises(ModuleNotFoundError, match="import of 'socket'"):
+        sandboxed("from socket import socket\n")
 
 
 def test_the_sdk_is_importable_from_the_package_top_level(tmp_path):

@@ -341,3 +341,23 @@ def test_print_rejects_a_non_string_separator(sandboxed):
 
     with pytest.raises(TypeError, match="sep must be None or a string"):
         call(sandbox)
+
+
+def test_the_small_os_offers_constants_and_path_arithmetic(sandboxed):
+    """from os import linesep and os.path.join work; files do not."""
+    sandbox = sandboxed(
+        """
+        import os
+        from os import linesep
+        import os.path as op
+        result = (
+            linesep, os.sep, op.join("a", "b"), os.path.splitext("x.tar.gz"),
+            os.fspath("p"), hasattr(os, "listdir"), hasattr(os.path, "exists"),
+            hasattr(os, "environ"),
+        )
+        """
+    )
+
+    assert sandbox.import_module("m").__dict__["result"] == (
+        "\n", "/", "a/b", ("x.tar", ".gz"), "p", False, False, False,
+    )  # fmt: skip

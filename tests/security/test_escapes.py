@@ -975,7 +975,14 @@ def test_rebinding_getattr_does_not_reach_another_plugin(world):
 # -- 6. imports ----------------------------------------------------------------
 
 IMPORTS = [
-    pytest.param("import os\nresult = os\n", ModuleNotFoundError, id="os"),
+    pytest.param(
+        "import os\nresult = os.listdir\n", AttributeError, id="os-listdir"
+    ),
+    pytest.param(
+        "from os import environ\nresult = environ\n",
+        ImportError,
+        id="os-environ",
+    ),
     pytest.param(
         "import sys\nresult = sys.modules\n", AttributeError, id="sys-modules"
     ),
@@ -1586,7 +1593,7 @@ EXCEPTION_LEAKS = [
         """
         def attack():
             try:
-                import os
+                import subprocess
             except ImportError as exc:
                 caught = exc
             return [caught.name, caught.args, getattr(caught, "__traceback__")]
