@@ -700,3 +700,39 @@ def test_a_caught_refused_import_is_audited_not_quarantined(tmp_path, host):
         and "main.py:4: import of 'numpy'" in line
         for line in h.info("optional").log
     )
+
+
+NEW_MODULES = """
+from acc_plugins import Plugin, tool
+import array, html, io, logging, sys, types, warnings
+
+log = logging.getLogger(__name__)
+
+class Main(Plugin):
+    @tool
+    def use(self) -> list:
+        buffer = io.StringIO()
+        buffer.write(html.escape("<b>"))
+        log.warning("used")
+        warnings.warn("careful")
+        sys.stdout.write("out\\n")
+        numbers = array.array("i", [1, 2]) * 2
+        space = types.SimpleNamespace(n=len(numbers))
+        return [buffer.getvalue(), space.n, sys.maxsize > 0]
+"""
+
+
+@BOTH_TIERS
+def test_the_new_modules_serve_in_both_tiers(tmp_path, isolation):
+    """io, array, html, logging, warnings, sys and types work in process
+    and in a worker."""
+    write_plugin(tmp_path / "plugins", "modern", NEW_MODULES, extra=isolation)
+    host = started_host(tmp_path)
+    try:
+        answer = host.call_tool("modern.use")
+        state = host.state("modern")
+    finally:
+        host.stop()
+
+    assert answer == ["&lt;b&gt;", 4, True]
+    assert state is State.ACTIVE
