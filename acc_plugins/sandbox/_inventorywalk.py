@@ -23,7 +23,8 @@ from acc_plugins.errors import SandboxViolation
 from ._allowlist import ALLOWED_MODULES
 from ._extramodules import CheckOnly
 from ._imports import ModuleProxy
-from ._inventorytable import CLASS_NAMES, RETURNED_VALUES
+from ._inventoryreturned import RETURNED_VALUES
+from ._inventorytable import CLASS_NAMES
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
