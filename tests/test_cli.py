@@ -60,13 +60,15 @@ def test_validate_reports_every_problem_and_fails(run):
         for line in lines
     )
     evil = EXAMPLES / "hostile" / "evil.py"
-    line_of_os = (
+    line_of_import = (
         evil.read_text()
         .splitlines()
-        .index("        import os  # refused by the import gate")
+        .index("        import subprocess  # refused by the import gate")
     )
     assert any(
-        line.startswith(f"{evil}:{line_of_os + 1}: import of 'os' is not")
+        line.startswith(
+            f"{evil}:{line_of_import + 1}: import of 'subprocess' is not"
+        )
         for line in lines
     )
     assert "error: " in result.output

@@ -114,7 +114,7 @@ def test_every_file_and_kind_of_import_is_checked(tmp_path):
         tmp_path / "demo",
         {
             "plugin.py": TOP_LEVEL_SDK + "import pkg.inner\nimport helpers\n",
-            "helpers.py": "import os.path\nfrom json import codecs\n",
+            "helpers.py": "import shutil\nfrom json import codecs\n",
             "pkg/__init__.py": "from . import inner\n",
             "pkg/inner.py": (
                 "from .missing import x\nfrom . import sibling\n"
@@ -134,7 +134,7 @@ def test_every_file_and_kind_of_import_is_checked(tmp_path):
         line.split(" (")[0].split(";")[0]
         for line in result.output.splitlines()[:-1]
     ] == [
-        f"{helpers}:1: import of 'os.path' is not available in the sandbox",
+        f"{helpers}:1: import of 'shutil' is not available in the sandbox",
         f"{helpers}:2: the sandbox's 'json' offers no 'codecs'",
         f"{inner}:1: the plugin has no module 'pkg.missing'",
         f"{inner}:3: a relative import beyond the plugin's folder",

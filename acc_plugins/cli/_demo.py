@@ -45,7 +45,7 @@ SAMPLE_CODE = textwrap.dedent(
 )
 
 HOSTILE_TOOLS = (
-    ("read_secrets", "imports os to read a private key"),
+    ("read_secrets", "imports subprocess to read a private key"),
     ("walk_objects", "climbs from str to object's subclasses"),
     ("steal_context", "reads the host's private state behind self.ctx"),
     ("poison_json", "replaces json.loads for everyone"),

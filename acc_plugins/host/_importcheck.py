@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from acc_plugins.sandbox import ALLOWED_MODULES, SANDBOX_MODULES, unavailable
+from acc_plugins.sandbox import (
+    ALLOWED_MODULES,
+    SANDBOX_MODULES,
+    fix_for,
+    unavailable,
+)
 
 
 if TYPE_CHECKING:
@@ -187,8 +192,8 @@ def import_findings(
         for alias in node.names:
             if alias.name != "*" and alias.name not in offered:
                 what = (
-                    f"the sandbox's {target!r} offers no {alias.name!r} "
-                    "(list what it offers with 'acc-plugins modules')"
+                    f"the sandbox's {target!r} offers no {alias.name!r}; "
+                    f"{fix_for(target)}"
                 )
                 report(line, what, optional=optional)
     return found

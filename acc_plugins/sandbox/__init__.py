@@ -12,7 +12,7 @@ from ._compiler import BytecodeCache, compile_plugin_source
 from ._imports import ModuleProxy
 from ._policy import POLICY_VERSION
 from ._sandbox import Sandbox
-from ._unavailable import RefusedImport, unavailable
+from ._unavailable import RefusedImport, fix_for, unavailable
 
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "RefusedImport",
     "Sandbox",
     "compile_plugin_source",
+    "fix_for",
     "module_of",
     "plain_name",
     "unavailable",

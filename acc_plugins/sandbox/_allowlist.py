@@ -8,7 +8,11 @@ member offers attribute traversal by name (``operator.attrgetter``,
 ``operator.methodcaller``, ``string.Formatter``), evaluation of text
 (``typing.get_type_hints``, ``functools.singledispatch``) or process-wide
 state (``decimal.getcontext``; the module-level ``random`` functions are
-bound to a per-plugin ``random.Random`` instead).
+bound to a per-plugin ``random.Random`` instead).  ``logging``,
+``warnings``, ``io``, ``array``, ``sys``, ``types`` and ``html`` list
+members the sandbox builds for each plugin (``_extramodules``) beside
+plain facts: the names exist in the real modules, but plugin code never
+gets a real object that holds state or builds code.
 """
 
 from __future__ import annotations
@@ -35,11 +39,13 @@ _LOGGING_MEMBERS: Final = (
     "DEBUG",
     "ERROR",
     "FATAL",
+    "Formatter",
     "Handler",
     "INFO",
     "Logger",
     "NOTSET",
     "NullHandler",
+    "StreamHandler",
     "WARN",
     "WARNING",
     "basicConfig",

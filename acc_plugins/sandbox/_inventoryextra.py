@@ -36,9 +36,11 @@ EXTRA_WRAPPED: Final[dict[str, str]] = {
     "getbuffer()",
     "io.StringIO": "the sandbox's own subclass: a write is sized against "
     "the memory budget (seek far then write would fill the gap)",
+    "logging.Formatter": _OWN_LOG_CLASS,
     "logging.Handler": _OWN_LOG_CLASS,
     "logging.Logger": _OWN_LOG_CLASS,
     "logging.NullHandler": _OWN_LOG_CLASS,
+    "logging.StreamHandler": _OWN_LOG_CLASS,
     "logging.basicConfig": "sets the level of the plugin's own root "
     "logger; nothing else",
     "logging.critical": _OWN_LOG,

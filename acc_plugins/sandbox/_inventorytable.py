@@ -1,6 +1,7 @@
 """
-The inventory's tables: values plugin code commonly holds, and the single
-paths no generic rule of ``_inventory`` covers, each with its reason.
+The inventory's tables: the single paths no generic rule of
+``_inventory`` covers, each with its reason (the values plugin code
+commonly holds are in ``_inventoryreturned``).
 """
 
 from __future__ import annotations
@@ -14,89 +15,6 @@ from ._inventoryextra import (
     EXTRA_WRAPPED,
 )
 
-
-# Expressions, evaluated as plugin code, whose values plugin code commonly
-# holds although no module member is one: the inventory walks their
-# classes and their own attributes.  ``own_generator`` and ``Own`` are
-# defined by the plugin module that evaluates them.
-RETURNED_VALUES: Final = (
-    "(0).__eq__",
-    "(x for x in ())",
-    "Exception()",
-    "Own().parent()",
-    "array.array('b', [1])",
-    "collections.Counter().items()",
-    "collections.OrderedDict().items()",
-    "collections.OrderedDict().keys()",
-    "collections.OrderedDict().values()",
-    "collections.deque().__iter__()",
-    "contextlib.closing(None)",
-    "contextlib.contextmanager(own_generator)()",
-    "contextlib.nullcontext()",
-    "contextlib.suppress()",
-    "dataclasses.field()",
-    "datetime.datetime.now()",
-    "decimal.Decimal(1).as_tuple()",
-    "difflib.Differ()",
-    "difflib.SequenceMatcher()",
-    "difflib.ndiff([], [])",
-    "enum.auto()",
-    "functools.cache(own_generator)",
-    "functools.cached_property(own_generator)",
-    "functools.partial(abs)",
-    "hashlib.blake2b()",
-    "hashlib.sha256()",
-    "hashlib.sha3_256()",
-    "int | str",
-    "io.BytesIO()",
-    "io.StringIO()",
-    "iter('')",
-    "iter(())",
-    "iter(b'')",
-    "iter(bytearray())",
-    "iter(int, 1)",
-    "iter(range(0))",
-    "iter(set())",
-    "iter([])",
-    "iter({})",
-    "iter({}.items())",
-    "iter({}.values())",
-    "itertools.count()",
-    "itertools.repeat(0, 1)",
-    "itertools.tee(())[0]",
-    "json.JSONDecoder()",
-    "json.JSONEncoder()",
-    "lambda: 0",
-    "list[int]",
-    "logging.getLogger('x')",
-    "next(itertools.groupby([0]))[1]",
-    "object()",
-    "random.Random()",
-    "re.compile('a')",
-    "re.finditer('a', 'a')",
-    "re.match('a', 'a')",
-    "reversed([])",
-    "reversed({})",
-    "slice(0)",
-    "statistics.NormalDist()",
-    "string.Template('')",
-    "struct.Struct('i')",
-    "struct.iter_unpack('i', b'')",
-    "textwrap.TextWrapper()",
-    "types.SimpleNamespace(a=1)",
-    "typing.Annotated[int, 0]",
-    "typing.Callable[[], int]",
-    "typing.List[int]",
-    "typing.Literal[0]",
-    "typing.NewType('N', int)",
-    "typing.Optional[int]",
-    "typing.TypeVar('T')",
-    "uuid.uuid4()",
-    "{}.items()",
-    "{}.keys()",
-    "warnings.catch_warnings()",
-    "{}.values()",
-)
 
 # Why each rule of the attribute guard (Guards._check_read) refuses a name,
 # and the built-ins the sandbox leaves out.

@@ -24,7 +24,8 @@ from ._allowlist import ALLOWED_MODULES
 from ._builtmodules import SANDBOX_MODULES
 from ._extramodules import CheckOnly
 from ._imports import ModuleProxy
-from ._inventorytable import CLASS_NAMES, RETURNED_VALUES
+from ._inventoryreturned import RETURNED_VALUES
+from ._inventorytable import CLASS_NAMES
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,

@@ -227,7 +227,29 @@ def make_logging(  # noqa: PLR0915 -- one closure holds the module's state
         The library idiom ``addHandler(logging.NullHandler())``.
         """
 
-    for cls in (Handler, NullHandler):
+    class StreamHandler(Handler):
+        """
+        Accepted for the usual set-up code; records go to the plugin's
+        log whatever the stream.
+        """
+
+        def __init__(self, stream: object = None) -> None:
+            super().__init__()
+            self.stream = stream
+
+    class Formatter:
+        """
+        Accepted for the usual set-up code; the plugin's log has its own
+        format.
+        """
+
+        def __init__(
+            self, fmt: object = None, datefmt: object = None, **_: object
+        ) -> None:
+            self.fmt = fmt
+            self.datefmt = datefmt
+
+    for cls in (Handler, NullHandler, StreamHandler, Formatter):
         cls.__module__ = "logging"
         cls.__qualname__ = cls.__name__
         mark_class(cls)
@@ -265,9 +287,11 @@ def make_logging(  # noqa: PLR0915 -- one closure holds the module's state
         {
             "FATAL": logging.FATAL,
             "WARN": logging.WARNING,
+            "Formatter": Formatter,
             "Handler": Handler,
             "Logger": Logger,
             "NullHandler": NullHandler,
+            "StreamHandler": StreamHandler,
             "basicConfig": basicConfig,
             "disable": disable,
             "getLevelName": getLevelName,

@@ -25,7 +25,7 @@ from ._guards import Guards
 from ._imports import ModuleProxy, TopLevel, build_proxy, shared_members
 from ._policy import OWNER_MARK
 from ._refusals import plugin_location
-from ._unavailable import RefusedImport, unavailable
+from ._unavailable import RefusedImport, fix_for, unavailable
 
 
 if TYPE_CHECKING:
@@ -430,5 +430,19 @@ class Sandbox:
         if not self._is_allowed(dotted):
             self._refuse_import(dotted)
         if wanted:
-            return self._proxy(dotted)
+            proxy = self._proxy(dotted)
+            for item in wanted:
+                if (
+                    type(item) is str
+                    and item != "*"
+                    and not hasattr(proxy, item)
+                ):
+                    # ``from os import environ``: say what to use instead.
+                    msg = (
+                        f"cannot import name {item!r} from {dotted!r}: the "
+                        f"sandbox's {dotted!r} offers no {item!r}; "
+                        f"{fix_for(dotted)}"
+                    )
+                    raise ImportError(msg, name=dotted)
+            return proxy
         return self._proxy(dotted.partition(".")[0])

@@ -66,6 +66,7 @@ def make_io(bombs: BombChecks) -> dict[str, object]:
     The replaced members of one sandbox's ``io`` module.
     """
     check_size = bombs.check_size
+    fits = bombs.memory_bytes // (_CHAR_BYTES * _NEWLINE_STRETCH)
     files: dict[int, tuple[weakref.ref[Any], Any]] = {}
 
     def inner(self: object) -> Any:
@@ -124,7 +125,13 @@ def make_io(bombs: BombChecks) -> dict[str, object]:
             attach(self, io.StringIO(initial_value, newline))
 
         def write(self, s: str, /) -> int:
-            real = inner(self)
+            entry = files.get(id(self))
+            real = inner(self) if entry is None else entry[1]
+            # The common case in one comparison: plain text that surely
+            # fits (a character takes at most four bytes, doubled by a
+            # newline translation).
+            if type(s) is str and real.tell() + len(s) <= fits:
+                return int(real.write(s))
             if isinstance(s, str):
                 reach = real.tell() + _NEWLINE_STRETCH * str.__len__(s)
                 check_size("an io.StringIO write", reach * _CHAR_BYTES)

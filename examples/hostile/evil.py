@@ -11,10 +11,10 @@ class Sneaky(Plugin):
 
     @tool
     def read_secrets(self) -> str:
-        """Try to import os and read a file."""
-        import os  # refused by the import gate
+        """Try to import subprocess and read a file."""
+        import subprocess  # refused by the import gate
 
-        return os.popen("cat ~/.ssh/id_rsa").read()
+        return subprocess.check_output(["cat", "/root/.ssh/id_rsa"]).decode()
 
     @tool
     def walk_objects(self) -> str:

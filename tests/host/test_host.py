@@ -204,7 +204,7 @@ def test_failures_at_every_load_step_are_contained(tmp_path, host):
     bad_manifest = plugins / "bad-manifest"
     bad_manifest.mkdir()
     (bad_manifest / "plugin.toml").write_text("[plugin]\nname = 'Bad Name'\n")
-    write_plugin(plugins, "refused", "import os\n")
+    write_plugin(plugins, "refused", "import subprocess\n")
     write_plugin(
         plugins,
         "raises",
@@ -224,10 +224,10 @@ def test_failures_at_every_load_step_are_contained(tmp_path, host):
         "refused": State.ERROR,
     }
     assert "plugin.name" in errors["bad-manifest"]
-    assert errors["refused"].endswith("self.ctx.env (env:<NAME>)")
+    assert errors["refused"].endswith("(permission process:<program>)")
     assert (
-        "main.py:1: No module named 'os': import of 'os' is not available "
-        "in the sandbox; use self.ctx.fs"
+        "main.py:1: No module named 'subprocess': import of 'subprocess' is "
+        "not available in the sandbox; use self.ctx.process"
     ) in errors["refused"]
     assert errors["raises"].endswith("main.py:4: no")
     assert "has no 'Main'" in errors["noentry"]
@@ -700,3 +700,39 @@ def test_a_caught_refused_import_is_audited_not_quarantined(tmp_path, host):
         and "main.py:4: import of 'numpy'" in line
         for line in h.info("optional").log
     )
+
+
+NEW_MODULES = """
+from acc_plugins import Plugin, tool
+import array, html, io, logging, sys, types, warnings
+
+log = logging.getLogger(__name__)
+
+class Main(Plugin):
+    @tool
+    def use(self) -> list:
+        buffer = io.StringIO()
+        buffer.write(html.escape("<b>"))
+        log.warning("used")
+        warnings.warn("careful")
+        sys.stdout.write("out\\n")
+        numbers = array.array("i", [1, 2]) * 2
+        space = types.SimpleNamespace(n=len(numbers))
+        return [buffer.getvalue(), space.n, sys.maxsize > 0]
+"""
+
+
+@BOTH_TIERS
+def test_the_new_modules_serve_in_both_tiers(tmp_path, isolation):
+    """io, array, html, logging, warnings, sys and types work in process
+    and in a worker."""
+    write_plugin(tmp_path / "plugins", "modern", NEW_MODULES, extra=isolation)
+    host = started_host(tmp_path)
+    try:
+        answer = host.call_tool("modern.use")
+        state = host.state("modern")
+    finally:
+        host.stop()
+
+    assert answer == ["&lt;b&gt;", 4, True]
+    assert state is State.ACTIVE

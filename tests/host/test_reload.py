@@ -121,7 +121,7 @@ BROKEN = {
         ),
         "main.py:4",
     ),
-    "refused_import": ("main.py", "import os\n", "main.py:1"),
+    "refused_import": ("main.py", "import subprocess\n", "main.py:1"),
     "import_state": (
         "main.py",
         (

@@ -78,6 +78,9 @@ def test_logging_goes_to_the_plugin_log(tmp_path):
         import logging
         log = logging.getLogger(__name__)
         log.addHandler(logging.NullHandler())
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
         log.propagate = False
         log.warning("hello %s", "world")
         log.info("hidden")
