@@ -17,9 +17,18 @@ from __future__ import annotations
 
 import functools
 import keyword
+import sys
 import time
 from typing import TYPE_CHECKING, Any, Final
 
+from acc_plugins.sdk._json import MAX_DEPTH, MAX_ITEMS
+from acc_plugins.sdk._jsonquick import (
+    QUICK_DEPTH,
+    Unusual,
+    copy_dict,
+    copy_list,
+)
+from acc_plugins.sdk._signature import ParameterKind
 from acc_plugins.sdk._typespec import ScalarSpec, UnionSpec
 
 from ._lifecycle import State
@@ -77,7 +86,6 @@ def _parameter_lines(
             "        return slow(arguments)",
             f"    if {_check(var, names)}:",
             "        return slow(arguments)",
-            "    given += 1",
         ]
     default = parameter.default
     if type(default) not in (str, int, float, bool, type(None)):
@@ -120,9 +128,26 @@ _TAIL: Final = """\
     if len(violations) != seen:
         return slow_result(_VIOLATED)
     kind = type(result)
-    if kind is int or kind is bool or result is None:
+    if kind is dict:
+        try:
+            copied, size = copy_dict(result, LEVELS, [MAX_ITEMS - 1])
+        except (Unusual, RecursionError):
+            return slow_result(result)
+        if size <= OUTPUT_BYTES:  # a bound: else measured on the slow path
+            return copied
+    elif kind is int or kind is bool or result is None:
         return result
-    if kind is str and len(result) <= SHORT_TEXT:  # surely within output-bytes
+    elif kind is str:
+        if len(result) <= SHORT_TEXT:  # surely within output-bytes
+            return result
+    elif kind is list or kind is tuple:
+        try:
+            copied, size = copy_list(result, LEVELS, [MAX_ITEMS - 1])
+        except (Unusual, RecursionError):
+            return slow_result(result)
+        if size <= OUTPUT_BYTES:
+            return copied
+    elif kind is float and result - result == 0.0:  # finite
         return result
     return slow_result(result)
 """
@@ -143,7 +168,7 @@ def compile_fast_invoker(
     failed: Callable[[BaseException, float], object],
     slow_result: Callable[[object], object],
     violated: object,
-    short_text: int = 0,
+    output_bytes: int | None = None,
 ) -> Callable[[dict[str, object]], object] | None:
     """
     Build the fast invoker of one tool, or None if it takes other than
@@ -166,17 +191,29 @@ def compile_fast_invoker(
         violated: The marker passed to *slow_result* when plugin code hid a
             sandbox refusal from itself.
 
-        short_text: Strings up to this many characters are returned
-            directly; longer ones go to *slow_result*, which measures them
-            against the output limit.
+        output_bytes: The tool's output limit, if it has one.  Strings
+            short enough to be surely within it are returned directly;
+            containers are copied here and returned if a bound on their
+            size is within it; anything else goes to *slow_result*, which
+            measures exactly.
     """
     sandbox = record.sandbox
     if sandbox is None or sandbox.budget.counts_steps:
         return None  # a counting budget needs Budget.enter for each call
+    # Without a limit, the largest size a value in memory could have.
+    limit = output_bytes if output_bytes is not None else sys.maxsize
     namespace: dict[str, object] = {
         "ACTIVE": State.ACTIVE,
         "MISSING": _MISSING,
-        "SHORT_TEXT": short_text,
+        # Quotes, and at most 6 bytes a character (\u001f).
+        "SHORT_TEXT": (limit - 2) // 6,
+        "OUTPUT_BYTES": limit,
+        # Containers the quick copy may nest below the result.
+        "LEVELS": min(MAX_DEPTH, QUICK_DEPTH) - 1,
+        "MAX_ITEMS": MAX_ITEMS,
+        "Unusual": Unusual,
+        "copy_dict": copy_dict,
+        "copy_list": copy_list,
         "NoneType": type(None),
         "_VIOLATED": violated,
         "failed": failed,
@@ -191,13 +228,22 @@ def compile_fast_invoker(
         "violations": sandbox.violations,
         "budget": sandbox.budget,
     }
-    lines = ["def invoke(arguments, /):", "    given = 0"]
+    # Required arguments are counted here, optional ones as they come.
+    required = sum(p.required for p in parameters)
+    lines = ["def invoke(arguments, /):", f"    given = {required}"]
     for index, parameter in enumerate(parameters):
         block = _parameter_lines(index, parameter, namespace)
         if block is None:
             return None
         lines += block
-    call = ", ".join(f"{p.name}=a{i}" for i, p in enumerate(parameters))
+    call = ", ".join(
+        # In the function's order, as read from its code: by position
+        # where it may, which costs less.
+        f"a{i}"
+        if p.kind is ParameterKind.POSITIONAL_OR_KEYWORD
+        else f"{p.name}=a{i}"
+        for i, p in enumerate(parameters)
+    )
     source = "\n".join(lines) + "\n" + _TAIL.format(call=call)
     exec(_compiled(source), namespace)  # noqa: S102 -- our own template; see the module docstring
     return namespace["invoke"]  # type: ignore[return-value]

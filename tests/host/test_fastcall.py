@@ -29,6 +29,27 @@ class Main(Plugin):
             except BaseException:
                 return "hidden"
         return f"{name}:{count}:{ratio}:{flag}:{note}"
+
+    @tool
+    def shape(self, kind: str, size: int = 1) -> object:
+        if kind == "held":
+            self.__dict__.setdefault("held", {"rows": [1, 2]})
+            return self.held
+        deep = []
+        for _ in range(min(size, 80)):
+            deep = [deep]
+        return {
+            "dict": {"a": size, "b": "x" * size},
+            "rows": {"rows": [{"n": i, "f": i / 3} for i in range(size)]},
+            "tuple": ("a", size, (None, True)),
+            "control": "\x01" * size,
+            "emoji": ["\U0001f600" * size],
+            "deep": deep,
+            "set": {"s": {size}},
+            "nan": [size, float("nan")],
+            "key": {size: 1},
+            "bigint": {"n": 7 ** size},
+        }.get(kind, kind)
 """
 
 MANIFEST = """
@@ -38,6 +59,9 @@ version = "1.0.0"
 description = "Fast path test."
 entry = "main:Main"
 kind = "tool"
+
+[limits]
+output-bytes = 300
 """
 
 values = st.one_of(
@@ -84,6 +108,52 @@ def test_a_scalar_tool_gets_the_fast_path(host):
 
     assert entry.call != entry.invoke
     assert entry.call.__name__ == "invoke"
+
+
+@given(
+    kind=st.sampled_from(
+        [
+            *("dict", "rows", "tuple", "control", "emoji", "deep"),
+            *("set", "nan", "key", "bigint", "x" * 60),
+        ]
+    ),
+    size=st.integers(0, 90),
+)
+def test_fast_and_general_paths_copy_results_alike(host, kind, size):
+    """Same copy, or same refusal, for results of every shape and size."""
+    entry = host._tools["fast.shape"]
+    arguments = {"kind": kind, "size": size}
+
+    assert outcome(entry.call, dict(arguments)) == outcome(
+        entry.invoke, dict(arguments)
+    )
+
+
+def test_the_output_limit_counts_bytes_exactly(host):
+    """A result over output-bytes is refused with its exact JSON size."""
+    control = host.call_tool("fast.shape", kind="control", size=49)
+    with pytest.raises(PluginCallError) as info:
+        host.call_tool("fast.shape", kind="control", size=50)
+    rows = host.call_tool("fast.shape", kind="dict", size=281)
+    with pytest.raises(PluginCallError) as rows_info:
+        host.call_tool("fast.shape", kind="dict", size=282)
+
+    assert control == "\x01" * 49
+    assert str(info.value).endswith(
+        "returned 302 bytes, more than its output limit of 300"
+    )
+    assert rows == {"a": 281, "b": "x" * 281}
+    assert str(rows_info.value).endswith(
+        "returned 301 bytes, more than its output limit of 300"
+    )
+
+
+def test_a_result_is_a_copy_the_plugin_cannot_touch(host):
+    """The host's copy shares nothing with what the plugin keeps."""
+    first = host.call_tool("fast.shape", kind="held")
+    first["rows"].append(3)
+
+    assert host.call_tool("fast.shape", kind="held") == {"rows": [1, 2]}
 
 
 @given(arguments=arguments)
