@@ -29,7 +29,7 @@ from acc_plugins.sdk._jsonquick import (
     copy_list,
 )
 from acc_plugins.sdk._signature import ParameterKind
-from acc_plugins.sdk._typespec import ScalarSpec, UnionSpec
+from acc_plugins.sdk._typespec import LiteralSpec, ScalarSpec, UnionSpec
 
 from ._lifecycle import State
 
@@ -49,42 +49,65 @@ _EXACT: Final = {
     "number": "float",
     "null": "NoneType",
 }
+_LITERAL_TYPES: Final = (
+    (str, "str"),
+    (int, "int"),
+    (bool, "bool"),
+    (type(None), "NoneType"),
+)
 _MISSING: Final = object()
 
 
-def _type_names(spec: TypeSpec) -> list[str] | None:
+def _refusals(
+    spec: TypeSpec, var: str, namespace: dict[str, object]
+) -> list[str] | None:
+    """
+    Conditions on *var*, one for each way *spec* accepts a value, each
+    true when that way does not; None if *spec* needs the general path.
+    """
     if isinstance(spec, ScalarSpec):
-        return [_EXACT[spec.kind]]
+        return [f"type({var}) is not {_EXACT[spec.kind]}"]
+    if isinstance(spec, LiteralSpec):
+        conditions = []
+        for kind, label in _LITERAL_TYPES:
+            # Exact types only: True is not the literal 1.
+            values = frozenset(v for v in spec.values if type(v) is kind)
+            if values:
+                name = f"L{len(namespace)}"
+                namespace[name] = values
+                conditions.append(
+                    f"(type({var}) is not {label} or {var} not in {name})"
+                )
+        return conditions
     if isinstance(spec, UnionSpec):
-        names: list[str] = []
+        conditions = []
         for member in spec.members:
-            found = _type_names(member)
+            found = _refusals(member, var, namespace)
             if found is None:
                 return None
-            names += found
-        return names
+            conditions += found
+        return conditions
     return None
-
-
-def _check(var: str, names: list[str]) -> str:
-    return " and ".join(f"type({var}) is not {name}" for name in names)
 
 
 def _parameter_lines(
     index: int, parameter: Parameter, namespace: dict[str, object]
 ) -> list[str] | None:
-    names = _type_names(parameter.spec)
     name = parameter.name
-    if names is None or not name.isidentifier() or keyword.iskeyword(name):
+    if not name.isidentifier() or keyword.iskeyword(name):
         return None
     var = f"a{index}"
+    refusals = _refusals(parameter.spec, var, namespace)
+    if not refusals:
+        return None
+    refused = " and ".join(refusals)
     if parameter.required:
         return [
             "    try:",
             f"        {var} = arguments[{name!r}]",
             "    except KeyError:",
             "        return slow(arguments)",
-            f"    if {_check(var, names)}:",
+            f"    if {refused}:",
             "        return slow(arguments)",
         ]
     default = parameter.default
@@ -95,7 +118,7 @@ def _parameter_lines(
         f"    {var} = arguments.get({name!r}, MISSING)",
         f"    if {var} is MISSING:",
         f"        {var} = D{index}",
-        f"    elif {_check(var, names)}:",
+        f"    elif {refused}:",
         "        return slow(arguments)",
         "    else:",
         "        given += 1",

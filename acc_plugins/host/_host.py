@@ -196,9 +196,10 @@ class PluginHost(
         self._tools = self._registry.tools
         self._calls = self._registry.calls  # the hot path reads it directly
         self._events = EventBus()
+        self._event_routes = {}
         self._events.forward = self._forward
-        self._events.on_subscribe = self._refresh_tool_events
-        self._registry.on_change = self._refresh_tool_events
+        self._events.on_subscribe = self._plugins_changed
+        self._registry.on_change = self._plugins_changed
         self._reload_lock = threading.RLock()
         self._watchers = []
         user_config = (
@@ -509,6 +510,7 @@ class PluginHost(
             self._register_isolated(record)
             record.lifecycle.move(State.ACTIVE, "activated in its worker")
             self._order.append(record.name)
+            self._routes_changed()
             return True
         try:
             call_method(record, "on_activate")
@@ -518,6 +520,7 @@ class PluginHost(
         self._registry.register(record)
         record.lifecycle.move(State.ACTIVE, "activated")
         self._order.append(record.name)
+        self._routes_changed()
         return True
 
     def _unregister(self, record: PluginRecord) -> None:
@@ -527,6 +530,7 @@ class PluginHost(
             record.remote = None
         with contextlib.suppress(ValueError):
             self._order.remove(record.name)
+        self._routes_changed()
 
     def _fail(self, record: PluginRecord, failure: Failure) -> None:
         if record.state is State.QUARANTINED:
@@ -547,7 +551,12 @@ class PluginHost(
             record.lifecycle.move(State.ERROR, str(failure))
         _log.info("plugin %s failed: %s", record.name, failure)
 
+    def _plugins_changed(self) -> None:
+        self._routes_changed()
+        self._refresh_tool_events()
+
     def _on_transition(self, transition: Transition) -> None:
+        self._routes_changed()
         payload = {
             "plugin": transition.plugin,
             "from": transition.source.value,

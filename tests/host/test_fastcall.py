@@ -13,6 +13,8 @@ from acc_plugins.host import PluginHost, State
 
 
 SOURCE = """
+from typing import Literal
+
 from acc_plugins.sdk import Plugin, tool
 
 class Main(Plugin):
@@ -29,6 +31,12 @@ class Main(Plugin):
             except BaseException:
                 return "hidden"
         return f"{name}:{count}:{ratio}:{flag}:{note}"
+
+    @tool
+    def pick(
+        self, mode: Literal["a", "b"], level: Literal[1, True, None] | str = 1
+    ) -> str:
+        return f"{mode}:{type(level).__name__}:{level}"
 
     @tool
     def shape(self, kind: str, size: int = 1) -> object:
@@ -102,12 +110,28 @@ def outcome(call, arguments):
         return (type(exc).__name__, str(exc))
 
 
-def test_a_scalar_tool_gets_the_fast_path(host):
-    """The compiled invoker is used for scalar signatures."""
-    entry = host._tools["fast.mix"]
+@pytest.mark.parametrize("tool", ["mix", "pick"])
+def test_a_scalar_tool_gets_the_fast_path(host, tool):
+    """The compiled invoker is used for scalar and literal signatures."""
+    entry = host._tools[f"fast.{tool}"]
 
     assert entry.call != entry.invoke
     assert entry.call.__name__ == "invoke"
+
+
+@given(
+    arguments=st.dictionaries(
+        st.sampled_from(["mode", "level"]),
+        st.sampled_from(["a", "b", "c", 1, 2, 1.0, True, False, None, "1"]),
+    )
+)
+def test_literal_arguments_agree_on_both_paths(host, arguments):
+    """Literal values are told apart by exact type on both paths."""
+    entry = host._tools["fast.pick"]
+
+    assert outcome(entry.call, dict(arguments)) == outcome(
+        entry.invoke, dict(arguments)
+    )
 
 
 @given(
