@@ -19,8 +19,9 @@ import attrs
 
 from acc_plugins.errors import PluginCallError
 from acc_plugins.sdk import Event
+from acc_plugins.sdk._json import ConvertError, to_json
 
-from ._dispatch import call_plugin, copy_json
+from ._dispatch import call_plugin
 from ._lifecycle import SERVING, State
 
 
@@ -169,8 +170,29 @@ class EventBus:
 
             plugins: The plugins that may want it, in activation order
                 (``Routes.serving``); the others are not looked at.
+
+        Raises:
+            ValueError: If *payload* is not JSON, naming the path inside
+                it.
         """
-        copied = copy_json(payload, f"event {name!r} payload")
+        try:
+            copied = to_json(payload)
+        except ConvertError as exc:
+            msg = f"event {name!r} payload{exc.where}: {exc.reason}"
+            raise ValueError(msg) from None
+        return self.deliver(name, copied, source, plugins)
+
+    def deliver(
+        self,
+        name: str,
+        copied: object,
+        source: str,
+        plugins: Sequence[PluginRecord],
+    ) -> int:
+        """
+        ``emit`` for a payload that is already a JSON copy no one else
+        holds (the host's own ``tool.called``).
+        """
         for listener in list(self._listeners):
             try:
                 listener(Event(name, cast("JSON", copied), source))
@@ -195,11 +217,15 @@ class EventBus:
                     )
                     continue
                 for hook in list(record.hooks):
-                    if record.state not in SERVING or not matches(
-                        hook.event, name
-                    ):
+                    # Checked for each hook: one may fail the plugin.
+                    # Compared by identity: an enum hashes in Python.
+                    state = record.state
+                    if (
+                        state is not State.ACTIVE
+                        and state is not State.RELOADING
+                    ) or not matches(hook.event, name):
                         continue
-                    fresh = copy_json(copied, "payload")
+                    fresh = to_json(copied)
                     event = Event(name, cast("JSON", fresh), source)
                     delivered += 1
                     try:

@@ -206,13 +206,22 @@ class HostCalls:
         Returns:
             How many plugin hooks received it.
         """
+        return self._events.emit(name, payload, source, self._routes(name))
+
+    def _tell(self, name: str, payload: dict[str, object]) -> int:
+        """
+        ``emit`` of an event the host made, its payload fresh JSON.
+        """
+        return self._events.deliver(name, payload, "host", self._routes(name))
+
+    def _routes(self, name: str) -> tuple[PluginRecord, ...]:
         routes = self._event_routes.get(name)
         if routes is None:
             routes = self._route_event(name)
         if routes.crashed:
             self._revive_for_event(routes.crashed)
             routes = self._route_event(name)
-        return self._events.emit(name, payload, source, routes.serving)
+        return routes.serving
 
     def _route_event(self, name: str) -> Routes:
         routes = self._event_routes

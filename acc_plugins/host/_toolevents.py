@@ -62,7 +62,7 @@ class HostToolEvents:
         self, target: str, call: Callable[[dict[str, object]], object]
     ) -> Callable[[dict[str, object]], object]:
         owner = target.partition(".")[0]
-        emit = self.emit  # type: ignore[attr-defined]
+        tell = self._tell  # type: ignore[attr-defined]
         clock = time.perf_counter
 
         def call_and_tell(arguments: dict[str, object]) -> Any:
@@ -78,7 +78,7 @@ class HostToolEvents:
                     "ok": ok,
                     "ms": round((clock() - start) * 1000, 3),
                 }
-                emit(EVENT, payload)
+                tell(EVENT, payload)
             return result
 
         return call_and_tell

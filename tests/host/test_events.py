@@ -252,3 +252,18 @@ def test_made_up_event_names_do_not_grow_the_routes(tmp_path):
         assert host.call_tool("c.seen_count") == _events.MAX_ROUTES + 10
     finally:
         host.stop()
+
+
+def test_a_payload_that_is_not_json_is_refused_by_path(tmp_path):
+    """An unwanted event's payload is still checked, the path named."""
+    host = started_host(tmp_path)
+    try:
+        with pytest.raises(ValueError) as info:
+            host.emit("nobody.wants", {"rows": [1, {2}]})
+
+        assert str(info.value) == (
+            "event 'nobody.wants' payload.rows[1]: "
+            "a set is not JSON-compatible"
+        )
+    finally:
+        host.stop()
