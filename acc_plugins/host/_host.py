@@ -315,14 +315,15 @@ class PluginHost(
         A plugin that fails at any step moves to ``error``; the others go
         on.  Never raises because of a plugin.
         """
-        for name in self.survey():
-            record = self._records[name]
-            if not self._enabled(name):
-                record.lifecycle.move(
-                    State.DEACTIVATED, "disabled in the configuration"
-                )
-            elif self._load(record):
-                self._activate(record)
+        with self._grants_batched():
+            for name in self.survey():
+                record = self._records[name]
+                if not self._enabled(name):
+                    record.lifecycle.move(
+                        State.DEACTIVATED, "disabled in the configuration"
+                    )
+                elif self._load(record):
+                    self._activate(record)
 
     def survey(self) -> list[str]:
         """
