@@ -448,11 +448,14 @@ class PluginHost(
         """
         manifest = manifest_of(record)
         record.settings = self._values_of(record)
-        scan_gate(record, self._cache.directory / "scan", self._scan_threshold)
-        if self._isolated(record):
-            self._load_isolated(record)
-            return
-        cls = load_entry_class(record, cache=self._cache, sdk=self._sdk)
+        try:
+            scan_gate(record, self._cache, self._scan_threshold)
+            if self._isolated(record):
+                self._load_isolated(record)
+                return
+            cls = load_entry_class(record, cache=self._cache, sdk=self._sdk)
+        finally:
+            self._cache.forget_parsed()
         effective = self._effective_grants(record)
         outside = self._outside(record, effective)
         assert record.sandbox is not None  # noqa: S101 -- loaded above
