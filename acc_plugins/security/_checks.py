@@ -11,7 +11,7 @@ import ast
 import math
 import re
 from collections import Counter
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 from acc_plugins.sandbox._policy import (
     CLASS_BODY_DUNDERS,
@@ -40,6 +40,10 @@ from ._rules import (
     RULES_BY_ID,
     SENSITIVE_PATHS,
 )
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 Raw = tuple[str, int, int, str]
@@ -169,6 +173,7 @@ class _Visitor(ast.NodeVisitor):
         self._origins: dict[str, str] = {}  # local name -> dotted origin
         self._modules: set[str] = set()  # names bound by "import x"
         self._constants: set[str] = set()  # module-level literal names
+        self._methods: dict[type[ast.AST], Callable[[Any], None]] = {}
         for node in ast.walk(tree):
             if isinstance(node, _SCOPES) and node.body:
                 first = node.body[0]
@@ -192,6 +197,29 @@ class _Visitor(ast.NodeVisitor):
                 self._constants.update(
                     t.id for t in stmt.targets if isinstance(t, ast.Name)
                 )
+
+    # ast.NodeVisitor looks its method up by name at every node and walks
+    # fields through a generator; every file of every plugin is walked
+    # at load, so the method is found once per node class here.
+    def visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        method = self._methods.get(kind)
+        if method is None:
+            method = getattr(self, f"visit_{kind.__name__}", None)
+            if method is None:
+                method = self.generic_visit
+            self._methods[kind] = method
+        method(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
     def report(self, rule: str, node: ast.AST, **fields: object) -> None:
         line = getattr(node, "lineno", 1)

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from acc_plugins.cli._scan import scan
+from acc_plugins.security import _checks
 from acc_plugins.security._rules import RULES, RULES_BY_ID, Severity
 from acc_plugins.security._scanner import (
     Finding,
@@ -570,3 +571,24 @@ def test_scan_source_never_raises_on_python_like_text(text):
         assert [f.rule for f in found] == ["ACC001"]
     else:
         assert "ACC001" not in {f.rule for f in found}
+
+
+class _PlainWalk(_checks._Visitor):
+    """The scanner's visitor walking as ast.NodeVisitor does."""
+
+    visit = ast.NodeVisitor.visit
+    generic_visit = ast.NodeVisitor.generic_visit
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(EXAMPLES.rglob("*.py")) + COMPAT_PROGRAMS,
+    ids=lambda p: p.name,
+)
+def test_the_quick_walk_finds_what_the_plain_walk_finds(path):
+    """The visitor's own dispatch visits the same nodes, in order."""
+    tree = ast.parse(path.read_text())
+    plain = _PlainWalk(tree, frozenset())
+    plain.visit(tree)
+
+    assert _checks.check(tree, frozenset()) == plain.found
