@@ -560,7 +560,11 @@ class PluginHost(
         self._refresh_tool_events()
 
     def _on_transition(self, transition: Transition) -> None:
-        self._routes_changed()
+        record = self._records.get(transition.plugin)
+        if record is not None and record.remote_offer.get("hooks"):
+            # A worker's hooks wait for events while it is in error; the
+            # other routes change with the activation order and registry.
+            self._routes_changed()
         payload = {
             "plugin": transition.plugin,
             "from": transition.source.value,

@@ -51,12 +51,22 @@ class HostToolEvents:
                 return True
         return False
 
+    # Whether the table holds wrapped invokers; the registry only ever adds
+    # plain ones.
+    _telling_on = False
+
     def _refresh_tool_events(self) -> None:
         wanted = self._tool_events_wanted()
+        if not wanted and not self._telling_on:
+            return  # every invoker in the table is plain already
+        self._telling_on = wanted
         calls = self._registry.calls
         for target, entry in list(self._registry.tools.items()):
             plain = entry.call
-            calls[target] = self._telling(target, plain) if wanted else plain
+            if not wanted:
+                calls[target] = plain
+            elif calls.get(target) is plain:  # new or replaced: wrap it
+                calls[target] = self._telling(target, plain)
 
     def _telling(
         self, target: str, call: Callable[[dict[str, object]], object]

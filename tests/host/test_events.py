@@ -9,7 +9,7 @@ import pytest
 from tests.host.test_host import ECHO, HOOKS, started_host, write_plugin
 
 from acc_plugins.errors import PluginCallError
-from acc_plugins.host import State, _events
+from acc_plugins.host import PluginHost, State, _events
 
 
 if TYPE_CHECKING:
@@ -265,5 +265,30 @@ def test_a_payload_that_is_not_json_is_refused_by_path(tmp_path):
             "event 'nobody.wants' payload.rows[1]: "
             "a set is not JSON-compatible"
         )
+    finally:
+        host.stop()
+
+
+def test_a_listener_from_before_the_start_hears_every_tool(tmp_path):
+    """Tools registered after the subscription, or reloaded, still tell."""
+    plugins = tmp_path / "plugins"
+    write_plugin(plugins, "one", ECHO)
+    write_plugin(plugins, "two", ECHO)
+    host = PluginHost(
+        [plugins],
+        cache_dir=tmp_path / "cache",
+        data_dir=tmp_path / "data",
+        config_dir=tmp_path / "config",
+    )
+    events: list[Event] = []
+    host.subscribe(events.append)
+    host.start()
+    try:
+        host.call_tool("one.echo", text="a")
+        host.reload("two")
+        host.call_tool("two.echo", text="b")
+
+        called = [e.payload["tool"] for e in events if e.name == "tool.called"]
+        assert called == ["one.echo", "two.echo"]
     finally:
         host.stop()
