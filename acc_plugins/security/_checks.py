@@ -165,6 +165,22 @@ def _hidden_name(name: str) -> bool:
     return name in FORBIDDEN_ATTRIBUTES
 
 
+def _every_node(tree: ast.AST) -> list[ast.AST]:
+    """
+    Every node of *tree*, as ``ast.walk`` finds them but without its
+    generators: this runs over every file of every plugin at load.
+    """
+    found = [tree]
+    for node in found:  # grows as it goes: breadth first, like ast.walk
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                found.extend(v for v in value if isinstance(v, ast.AST))
+            elif isinstance(value, ast.AST):
+                found.append(value)
+    return found
+
+
 class _Visitor(ast.NodeVisitor):
     def __init__(self, tree: ast.Module, requested: frozenset[str]) -> None:
         self.found: list[Raw] = []
@@ -174,7 +190,7 @@ class _Visitor(ast.NodeVisitor):
         self._modules: set[str] = set()  # names bound by "import x"
         self._constants: set[str] = set()  # module-level literal names
         self._methods: dict[type[ast.AST], Callable[[Any], None]] = {}
-        for node in ast.walk(tree):
+        for node in _every_node(tree):
             if isinstance(node, _SCOPES) and node.body:
                 first = node.body[0]
                 if isinstance(first, ast.Expr):

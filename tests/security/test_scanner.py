@@ -586,9 +586,10 @@ class _PlainWalk(_checks._Visitor):
     ids=lambda p: p.name,
 )
 def test_the_quick_walk_finds_what_the_plain_walk_finds(path):
-    """The visitor's own dispatch visits the same nodes, in order."""
+    """The visitor's own walks visit the same nodes, in order."""
     tree = ast.parse(path.read_text())
     plain = _PlainWalk(tree, frozenset())
     plain.visit(tree)
 
     assert _checks.check(tree, frozenset()) == plain.found
+    assert _checks._every_node(tree) == list(ast.walk(tree))
