@@ -89,7 +89,8 @@ class Routes:
         crashed = tuple(
             record
             for record in records.values()
-            if record.state is State.ERROR
+            if record.remote_offer
+            and record.state is State.ERROR
             and any(
                 matches(pattern, name)
                 for pattern in record.remote_offer.get("hooks", ())

@@ -179,10 +179,11 @@ class HostSecurity:
         assert record.sandbox is not None  # noqa: S101 -- created by the load
         data = self._data_dir / "plugins" / record.name
         data.mkdir(parents=True, exist_ok=True)
+        # Roots resolves each path (symlinks included) itself.
         roots = Roots(
-            workspace=self._workspace.resolve(),
-            plugin=record.root,
-            data=data.resolve(),
+            workspace=self._workspace.absolute(),
+            plugin=record.root.absolute(),
+            data=data.absolute(),
         )
         grants = Grants.from_permissions(
             (p for p in manifest.permissions.all if p.canonical in effective),

@@ -43,11 +43,13 @@ class HostToolEvents:
         if self._events.has_listeners:
             return True
         for record in self._records.values():
-            if record.state not in _REGISTERED:
-                continue
             patterns = [h.event for h in record.hooks]
             patterns += record.remote_offer.get("hooks", ())
-            if any(matches(pattern, EVENT) for pattern in patterns):
+            # Most plugins have no hooks: the state (an enum, hashed in
+            # Python) is looked at only for those that do.
+            if any(matches(pattern, EVENT) for pattern in patterns) and (
+                record.state in _REGISTERED
+            ):
                 return True
         return False
 
