@@ -84,7 +84,8 @@ class Routes:
         serving = tuple(
             record
             for record in ordered
-            if any(matches(pattern, name) for pattern in _patterns(record))
+            if (record.hooks or record.remote_offer)
+            and any(matches(pattern, name) for pattern in _patterns(record))
         )
         crashed = tuple(
             record

@@ -200,7 +200,7 @@ class HostSecurity:
                 record.name, permission
             ),
             protected=self._protected,
-            allowed_within=(data,),
+            allowed_within=(roots.data,),
         )
 
     @property

@@ -43,6 +43,8 @@ class HostToolEvents:
         if self._events.has_listeners:
             return True
         for record in self._records.values():
+            if not record.hooks and not record.remote_offer:
+                continue
             patterns = [h.event for h in record.hooks]
             patterns += record.remote_offer.get("hooks", ())
             # Most plugins have no hooks: the state (an enum, hashed in
