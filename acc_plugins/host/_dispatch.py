@@ -234,6 +234,9 @@ class ToolEntry:
                 f"result{exc.where}: {exc.reason}"
             )
             raise PluginCallError(self.target, msg) from None
+        except ValueError as exc:  # measured: an integer too long for text
+            msg = f"returned a value that is not JSON-compatible: {exc}"
+            raise PluginCallError(self.target, msg) from None
         limit = self.output_bytes
         if limit is not None and size > limit:
             # The size was a bound; measure exactly before refusing.

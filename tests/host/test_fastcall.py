@@ -57,6 +57,7 @@ class Main(Plugin):
             "nan": [size, float("nan")],
             "key": {size: 1},
             "bigint": {"n": 7 ** size},
+            "long": [deep, {"n": 1 << 20000}],
         }.get(kind, kind)
 """
 
@@ -138,7 +139,7 @@ def test_literal_arguments_agree_on_both_paths(host, arguments):
     kind=st.sampled_from(
         [
             *("dict", "rows", "tuple", "control", "emoji", "deep"),
-            *("set", "nan", "key", "bigint", "x" * 60),
+            *("set", "nan", "key", "bigint", "long", "x" * 60),
         ]
     ),
     size=st.integers(0, 90),
@@ -170,6 +171,12 @@ def test_the_output_limit_counts_bytes_exactly(host):
     assert str(rows_info.value).endswith(
         "returned 301 bytes, more than its output limit of 300"
     )
+
+
+def test_an_integer_too_long_to_write_fails_the_call(host):
+    """A result the host cannot measure is refused, not raised raw."""
+    with pytest.raises(PluginCallError, match="not JSON-compatible"):
+        host.call_tool("fast.shape", kind="long", size=40)
 
 
 def test_a_result_is_a_copy_the_plugin_cannot_touch(host):
