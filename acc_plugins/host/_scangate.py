@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from acc_plugins.errors import LoadError
@@ -20,8 +22,6 @@ from acc_plugins.security import RULES, Finding, Severity, scan_plugin
 
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from acc_plugins.sandbox import BytecodeCache
 
     from ._record import PluginRecord
@@ -35,15 +35,32 @@ SCAN_SUFFIX = "accs"
 
 def _key(root: Path) -> str:
     digest = hashlib.sha256(_RULES_FINGERPRINT.encode())
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if any(
-            p.startswith(".") or p == "__pycache__" for p in relative.parts
-        ):
-            continue
-        if path.is_file() and path.suffix in {".py", ".toml"}:
-            digest.update(str(relative).encode() + b"\0" + path.read_bytes())
+    for relative in _scanned_files(root):
+        data = (root / relative).read_bytes()
+        digest.update(relative.encode() + b"\0" + data)
     return digest.hexdigest()
+
+
+def _scanned_files(root: Path) -> list[str]:
+    """
+    The ``.py`` and ``.toml`` files under *root*, relative and sorted as
+    paths sort: every file the scanner reads.  Hidden folders and
+    ``__pycache__`` are left out, as the scanner leaves them, without
+    being walked (a plugin installed from git has a ``.git`` folder).
+    """
+    found: list[tuple[Path, str]] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [
+            d for d in dirs if not d.startswith(".") and d != "__pycache__"
+        ]
+        base = Path(folder).relative_to(root)
+        for name in files:
+            if not name.endswith((".py", ".toml")):
+                continue
+            relative = base / name
+            if (root / relative).is_file():
+                found.append((relative, str(relative)))
+    return [text for _, text in sorted(found)]
 
 
 def _decoded(payload: bytes) -> list[Finding] | None:

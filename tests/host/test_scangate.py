@@ -98,3 +98,22 @@ def test_a_scanned_module_is_parsed_once(tmp_path, monkeypatch):
     assert parses == [source, source + "\n"]
     assert code.co_filename == str(root / "m.py")
     assert cache._parsed == {}
+
+
+def test_every_file_the_scanner_reads_is_in_the_key(tmp_path):
+    """A change to any scanned file, a hidden one too, means a new scan."""
+    root = tmp_path / "p"
+    (root / ".git").mkdir(parents=True)
+    (root / "m.py").write_text("x = 1\n")
+    (root / ".hidden.py").write_text("y = 2\n")
+    (root / ".git" / "hook.py").write_text("z = 3\n")
+    cache = BytecodeCache(tmp_path / "cache")
+    assert cached_findings(root, cache) == []
+
+    (root / ".git" / "hook.py").write_text('import os\nos.system("ls")\n')
+    unscanned = cached_findings(root, cache)
+    (root / ".hidden.py").write_text('import os\nos.system("ls")\n')
+    rescanned = cached_findings(root, cache)
+
+    assert unscanned == []
+    assert {f.path for f in rescanned} == {".hidden.py"}
