@@ -165,19 +165,26 @@ def _hidden_name(name: str) -> bool:
     return name in FORBIDDEN_ATTRIBUTES
 
 
-def _every_node(tree: ast.AST) -> list[ast.AST]:
+# The fields that hold statements (or handlers and match cases, which
+# hold statements); in an expression, "body" and "orelse" are not lists.
+_BLOCKS: Final = frozenset(
+    {"body", "orelse", "finalbody", "handlers", "cases"}
+)
+
+
+def _statements(tree: ast.Module) -> list[ast.AST]:
     """
-    Every node of *tree*, as ``ast.walk`` finds them but without its
-    generators: this runs over every file of every plugin at load.
+    The module, its statements, except handlers and match cases, in the
+    order ``ast.walk`` meets them: imports and scopes are statements, so
+    the first pass need not walk every expression.
     """
-    found = [tree]
+    found: list[ast.AST] = [tree]
     for node in found:  # grows as it goes: breadth first, like ast.walk
         for field in node._fields:
-            value = getattr(node, field, None)
-            if isinstance(value, list):
-                found.extend(v for v in value if isinstance(v, ast.AST))
-            elif isinstance(value, ast.AST):
-                found.append(value)
+            if field in _BLOCKS:
+                value = getattr(node, field, None)
+                if isinstance(value, list):
+                    found.extend(value)
     return found
 
 
@@ -190,7 +197,7 @@ class _Visitor(ast.NodeVisitor):
         self._modules: set[str] = set()  # names bound by "import x"
         self._constants: set[str] = set()  # module-level literal names
         self._methods: dict[type[ast.AST], Callable[[Any], None]] = {}
-        for node in _every_node(tree):
+        for node in _statements(tree):
             if isinstance(node, _SCOPES) and node.body:
                 first = node.body[0]
                 if isinstance(first, ast.Expr):

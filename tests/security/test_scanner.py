@@ -592,4 +592,68 @@ def test_the_quick_walk_finds_what_the_plain_walk_finds(path):
     plain.visit(tree)
 
     assert _checks.check(tree, frozenset()) == plain.found
-    assert _checks._every_node(tree) == list(ast.walk(tree))
+    assert _checks._statements(tree) == [
+        n
+        for n in ast.walk(tree)
+        if isinstance(
+            n, ast.Module | ast.stmt | ast.excepthandler | ast.match_case
+        )
+    ]
+
+
+NESTED_BLOCKS = '''
+"""Module docstring."""
+import a
+try:
+    import b
+except ImportError:
+    import c as b
+else:
+    from d import e
+finally:
+    x = 1
+match x:
+    case 1:
+        import f
+    case _:
+        def g():
+            """Doc."""
+            while True:
+                import h
+            else:
+                import i
+            f = lambda y: y if y else (lambda: 0)
+            async def j():
+                async with k() as m:
+                    import n
+                async for o in p:
+                    import q
+                else:
+                    import r
+class S:
+    """Doc."""
+    if x:
+        import t
+    else:
+        import u
+    with v:
+        import a as w
+'''
+
+
+def test_the_first_pass_meets_every_statement_in_walk_order():
+    """Imports in every kind of block are found, in ast.walk's order."""
+    tree = ast.parse(NESTED_BLOCKS)
+
+    statements = _checks._statements(tree)
+
+    assert statements == [
+        n
+        for n in ast.walk(tree)
+        if isinstance(
+            n, ast.Module | ast.stmt | ast.excepthandler | ast.match_case
+        )
+    ]
+    imports = [s for s in statements if isinstance(s, ast.Import)]
+    imports_from = [s for s in statements if isinstance(s, ast.ImportFrom)]
+    assert (len(imports), len(imports_from)) == (12, 1)
