@@ -26,6 +26,7 @@ from acc_plugins.sdk._jsonquick import (
     QUICK_DEPTH,
     Unusual,
     copy_dict,
+    copy_flat_dict,
     copy_list,
 )
 from acc_plugins.sdk._signature import ParameterKind
@@ -152,6 +153,9 @@ _TAIL: Final = """\
         return slow_result(_VIOLATED)
     kind = type(result)
     if kind is dict:
+        copied = copy_flat_dict(result, FLAT_LIMIT)
+        if copied is not None:  # scalars only, surely within output-bytes
+            return copied
         try:
             copied, size = copy_dict(result, LEVELS, [MAX_ITEMS - 1])
         except (Unusual, RecursionError):
@@ -236,6 +240,9 @@ def compile_fast_invoker(
         "MAX_ITEMS": MAX_ITEMS,
         "Unusual": Unusual,
         "copy_dict": copy_dict,
+        "copy_flat_dict": copy_flat_dict,
+        # A flat dict holds at most this many values (each takes a byte).
+        "FLAT_LIMIT": min(limit, MAX_ITEMS),
         "copy_list": copy_list,
         "NoneType": type(None),
         "_VIOLATED": violated,

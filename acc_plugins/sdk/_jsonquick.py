@@ -20,7 +20,14 @@ from __future__ import annotations
 from typing import Final
 
 
-__all__ = ["QUICK_DEPTH", "Unusual", "copy_dict", "copy_list", "quick_copy"]
+__all__ = [
+    "QUICK_DEPTH",
+    "Unusual",
+    "copy_dict",
+    "copy_flat_dict",
+    "copy_list",
+    "quick_copy",
+]
 
 # Deeper values go to the full walk, which has no recursion at all.
 QUICK_DEPTH: Final = 32
@@ -35,6 +42,8 @@ _LIST_ITEM: Final = 8
 _FLOAT: Final = 24
 # One character of a string takes at most 6 bytes: ``\u001f``.
 _CHAR: Final = 6
+# Integers this small take at most 10 digits and a sign: within _FLOAT.
+_SMALL_INT: Final = 999_999_999
 
 
 class Unusual(Exception):  # noqa: N818 -- a signal, not an error
@@ -87,6 +96,36 @@ def quick_copy(
     if value is None or cls is bool:
         return value, 5
     raise Unusual
+
+
+def copy_flat_dict(
+    value: dict[object, object], limit: int
+) -> dict[str, object] | None:
+    """
+    The copy of a dict of scalars whose JSON size is surely within
+    *limit* bytes, else None: the shape most tools return, copied without
+    the bookkeeping nesting needs.  (At most *limit* items: each takes a
+    byte or more.)
+    """
+    copy: dict[str, object] = {}
+    size = 2 + (_DICT_ITEM + _FLOAT) * len(value)
+    for key, item in value.items():
+        if type(key) is not str:
+            return None
+        size += _CHAR * len(key)
+        cls = type(item)
+        if cls is str:
+            size += _CHAR * len(item)  # type: ignore[arg-type]
+        elif cls is int:
+            if not -_SMALL_INT <= item <= _SMALL_INT:  # type: ignore[operator]
+                size += item.bit_length() // 3  # type: ignore[attr-defined]
+        elif cls is float:
+            if item - item != 0.0:  # type: ignore[operator]
+                return None
+        elif item is not None and cls is not bool:
+            return None
+        copy[key] = item
+    return copy if size <= limit else None
 
 
 def copy_dict(

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.sdk.plugin_code import CALLS, EvilStr, Hostile
 from tests.sdk.strategies import (
@@ -27,7 +27,7 @@ from acc_plugins.sdk._json import (
     to_json,
     to_json_sized,
 )
-from acc_plugins.sdk._jsonquick import QUICK_DEPTH
+from acc_plugins.sdk._jsonquick import QUICK_DEPTH, copy_flat_dict
 
 
 class TestCheckResult:
@@ -244,6 +244,50 @@ class TestQuickCopy:
 
         assert json_size(copied) == size
         assert bound >= size
+
+    @settings(deadline=None)
+    @given(
+        value=st.dictionaries(
+            st.text(max_size=3), st.one_of(JSON_LIKE, ALMOST_JSON)
+        ),
+        limit=st.integers(0, 400),
+    )
+    @example(value={"k": "\x00" * 40}, limit=100)
+    @example(value={"k": 10**40, "\x1f" * 9: 1.5e-300}, limit=60)
+    def test_a_flat_copy_is_a_copy_within_its_limit(
+        self, value: dict[str, object], limit: int
+    ) -> None:
+        """copy_flat_dict copies a dict of scalars within limit, or declines."""
+        copied = copy_flat_dict(value, limit)  # type: ignore[arg-type]
+
+        if copied is not None:
+            assert repr(copied) == repr(to_json(value))
+            assert copied is not value
+            assert json_size(copied) <= limit
+
+    @settings(deadline=None)
+    @given(
+        value=st.dictionaries(
+            st.text(max_size=3), st.one_of(JSON_LIKE, ALMOST_JSON)
+        )
+    )
+    @example(value={"k": float("nan")})
+    @example(value={"k": float("inf"), "j": 1})
+    @example(value={"k": [1]})
+    def test_only_a_flat_dict_is_copied_flat(
+        self, value: dict[str, object]
+    ) -> None:
+        """Scalars only: copied under a roomy limit; anything else: None."""
+        flat = all(
+            v is None
+            or type(v) in {bool, int, str}
+            or (type(v) is float and v - v == 0.0)  # type: ignore[operator]
+            for v in value.values()
+        ) and all(type(k) is str for k in value)
+
+        copied = copy_flat_dict(value, 10**9)  # type: ignore[arg-type]
+
+        assert (copied is not None) == flat
 
     def test_deeper_than_the_quick_copy_goes(self) -> None:
         """Nesting past the quick copy's frames is copied by the walk."""
