@@ -9,7 +9,13 @@ version, stays ungranted until ``acc-plugins permissions grant``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._jsonstore import JsonStore
+
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 class GrantStore(JsonStore):
@@ -32,17 +38,29 @@ class GrantStore(JsonStore):
         """
         Add *permissions* to what *plugin* holds; return the new set.
         """
-        result: list[frozenset[str]] = []
+        return self.grant_all({plugin: permissions})[plugin]
+
+    def grant_all(
+        self, grants: Mapping[str, frozenset[str]]
+    ) -> dict[str, frozenset[str]]:
+        """
+        ``grant`` for several plugins in one write of the file.
+
+        Returns:
+            What each of them holds now.
+        """
+        result: dict[str, frozenset[str]] = {}
 
         def change(data: dict[str, object]) -> None:
-            held = data.get(plugin)
-            current = set(held) if isinstance(held, list) else set()
-            current |= permissions
-            data[plugin] = sorted(current)
-            result.append(frozenset(current))
+            for plugin, permissions in grants.items():
+                held = data.get(plugin)
+                current = set(held) if isinstance(held, list) else set()
+                current |= permissions
+                data[plugin] = sorted(current)
+                result[plugin] = frozenset(current)
 
         self.update(change)
-        return result[0]
+        return result
 
     def revoke(
         self, plugin: str, permissions: frozenset[str]

@@ -6,7 +6,6 @@ located, counted and turned into ``PluginCallError``.
 from __future__ import annotations
 
 import inspect
-import json
 import time
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
@@ -19,6 +18,7 @@ from acc_plugins.errors import (
 )
 from acc_plugins.sandbox import module_of
 from acc_plugins.sdk import ToolError
+from acc_plugins.sdk._json import ConvertError, json_size, to_json_sized
 from acc_plugins.sdk._signature import check_result
 
 from ._fastcall import compile_fast_invoker
@@ -203,7 +203,7 @@ class ToolEntry:
                 failed=self._failed,
                 slow_result=self._result,
                 violated=_VIOLATED,
-                short_text=(self.output_bytes or 0) // 4,
+                output_bytes=self.output_bytes,
             )
         )
         self.call = fast if fast is not None else self.invoke
@@ -227,13 +227,24 @@ class ToolEntry:
             self.record.stats.errors += 1
             raise _call_error(self.record, self.target, sandbox.violations[-1])
         try:
-            copied = copy_json(result, "result")
-        except ValueError as exc:
+            copied, size = to_json_sized(result)
+        except ConvertError as exc:
+            msg = (
+                "returned a value that is not JSON-compatible: "
+                f"result{exc.where}: {exc.reason}"
+            )
+            raise PluginCallError(self.target, msg) from None
+        except ValueError as exc:  # measured: an integer too long for text
             msg = f"returned a value that is not JSON-compatible: {exc}"
             raise PluginCallError(self.target, msg) from None
         limit = self.output_bytes
-        if limit is not None:
-            size = len(json.dumps(copied, ensure_ascii=False).encode())
+        if limit is not None and size > limit:
+            # The size was a bound; measure exactly before refusing.
+            try:
+                size = json_size(copied)
+            except ValueError as exc:  # an integer too long for text
+                msg = f"returned a value that is not JSON-compatible: {exc}"
+                raise PluginCallError(self.target, msg) from None
             if size > limit:
                 msg = f"returned {size} bytes, more than its output limit of {limit}"
                 raise PluginCallError(self.target, msg)

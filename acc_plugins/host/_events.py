@@ -15,15 +15,18 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING, Final, cast
 
+import attrs
+
 from acc_plugins.errors import PluginCallError
 from acc_plugins.sdk import Event
+from acc_plugins.sdk._json import ConvertError, to_json
 
-from ._dispatch import call_plugin, copy_json
-from ._lifecycle import SERVING
+from ._dispatch import call_plugin
+from ._lifecycle import SERVING, State
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from acc_plugins.sdk import JSON
 
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger("acc_plugins.host")
 MAX_DEPTH: Final = 8
+# Event names whose routes are kept; plugins may emit names of their own.
+MAX_ROUTES: Final = 1024
 
 
 def matches(pattern: str, name: str) -> bool:
@@ -40,6 +45,59 @@ def matches(pattern: str, name: str) -> bool:
     if pattern in {"*", name}:
         return True
     return pattern.endswith(".*") and name.startswith(pattern[:-1])
+
+
+def _patterns(record: PluginRecord) -> list[str]:
+    return [hook.event for hook in record.hooks] + list(
+        record.remote_offer.get("hooks", ())
+    )
+
+
+@attrs.frozen
+class Routes:
+    """
+    Which plugins may want one event, worked out once for its name and
+    forgotten whenever plugins, their hooks or their order change.
+
+    Attributes:
+        serving: Plugins in the activation order with a hook whose pattern
+            covers the name (their state is checked at delivery).
+
+        crashed: Isolated plugins in ``error`` whose worker's hooks want
+            it: the event brings them back first.
+    """
+
+    serving: tuple[PluginRecord, ...]
+    crashed: tuple[PluginRecord, ...]
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        ordered: Iterable[PluginRecord],
+        records: Mapping[str, PluginRecord],
+    ) -> Routes:
+        """
+        The routes of *name* among the active plugins *ordered* and all
+        the host's *records*.
+        """
+        serving = tuple(
+            record
+            for record in ordered
+            if (record.hooks or record.remote_offer)
+            and any(matches(pattern, name) for pattern in _patterns(record))
+        )
+        crashed = tuple(
+            record
+            for record in records.values()
+            if record.remote_offer
+            and record.state is State.ERROR
+            and any(
+                matches(pattern, name)
+                for pattern in record.remote_offer.get("hooks", ())
+            )
+        )
+        return cls(serving, crashed)
 
 
 class EventBus:
@@ -100,12 +158,43 @@ class EventBus:
         name: str,
         payload: object,
         source: str,
-        plugins: Iterable[PluginRecord],
+        plugins: Sequence[PluginRecord],
     ) -> int:
         """
         Deliver one event; return how many plugin hooks received it.
+
+        Args:
+            name: The event.
+
+            payload: Its data, copied here.
+
+            source: Who emitted it.
+
+            plugins: The plugins that may want it, in activation order
+                (``Routes.serving``); the others are not looked at.
+
+        Raises:
+            ValueError: If *payload* is not JSON, naming the path inside
+                it.
         """
-        copied = copy_json(payload, f"event {name!r} payload")
+        try:
+            copied = to_json(payload)
+        except ConvertError as exc:
+            msg = f"event {name!r} payload{exc.where}: {exc.reason}"
+            raise ValueError(msg) from None
+        return self.deliver(name, copied, source, plugins)
+
+    def deliver(
+        self,
+        name: str,
+        copied: object,
+        source: str,
+        plugins: Sequence[PluginRecord],
+    ) -> int:
+        """
+        ``emit`` for a payload that is already a JSON copy no one else
+        holds (the host's own ``tool.called``).
+        """
         for listener in list(self._listeners):
             try:
                 listener(Event(name, cast("JSON", copied), source))
@@ -115,24 +204,30 @@ class EventBus:
                 _log.exception(
                     "event listener %r failed on %s", listener, name
                 )
+        if not plugins:
+            return 0
         if self._depth >= MAX_DEPTH:
             _log.warning("event %s dropped: events nested too deeply", name)
             return 0
         delivered = 0
         self._depth += 1
         try:
-            for record in list(plugins):
+            for record in plugins:
                 if record.remote is not None:
                     delivered += self._deliver_remote(
                         record, name, copied, source
                     )
                     continue
                 for hook in list(record.hooks):
-                    if record.state not in SERVING or not matches(
-                        hook.event, name
-                    ):
+                    # Checked for each hook: one may fail the plugin.
+                    # Compared by identity: an enum hashes in Python.
+                    state = record.state
+                    if (
+                        state is not State.ACTIVE
+                        and state is not State.RELOADING
+                    ) or not matches(hook.event, name):
                         continue
-                    fresh = copy_json(copied, "payload")
+                    fresh = to_json(copied)
                     event = Event(name, cast("JSON", fresh), source)
                     delivered += 1
                     try:

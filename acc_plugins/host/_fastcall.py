@@ -17,10 +17,20 @@ from __future__ import annotations
 
 import functools
 import keyword
+import sys
 import time
 from typing import TYPE_CHECKING, Any, Final
 
-from acc_plugins.sdk._typespec import ScalarSpec, UnionSpec
+from acc_plugins.sdk._json import MAX_DEPTH, MAX_ITEMS
+from acc_plugins.sdk._jsonquick import (
+    QUICK_DEPTH,
+    Unusual,
+    copy_dict,
+    copy_flat_dict,
+    copy_list,
+)
+from acc_plugins.sdk._signature import ParameterKind
+from acc_plugins.sdk._typespec import LiteralSpec, ScalarSpec, UnionSpec
 
 from ._lifecycle import State
 
@@ -40,44 +50,66 @@ _EXACT: Final = {
     "number": "float",
     "null": "NoneType",
 }
+_LITERAL_TYPES: Final = (
+    (str, "str"),
+    (int, "int"),
+    (bool, "bool"),
+    (type(None), "NoneType"),
+)
 _MISSING: Final = object()
 
 
-def _type_names(spec: TypeSpec) -> list[str] | None:
+def _refusals(
+    spec: TypeSpec, var: str, namespace: dict[str, object]
+) -> list[str] | None:
+    """
+    Conditions on *var*, one for each way *spec* accepts a value, each
+    true when that way does not; None if *spec* needs the general path.
+    """
     if isinstance(spec, ScalarSpec):
-        return [_EXACT[spec.kind]]
+        return [f"type({var}) is not {_EXACT[spec.kind]}"]
+    if isinstance(spec, LiteralSpec):
+        conditions = []
+        for kind, label in _LITERAL_TYPES:
+            # Exact types only: True is not the literal 1.
+            values = frozenset(v for v in spec.values if type(v) is kind)
+            if values:
+                name = f"L{len(namespace)}"
+                namespace[name] = values
+                conditions.append(
+                    f"(type({var}) is not {label} or {var} not in {name})"
+                )
+        return conditions
     if isinstance(spec, UnionSpec):
-        names: list[str] = []
+        conditions = []
         for member in spec.members:
-            found = _type_names(member)
+            found = _refusals(member, var, namespace)
             if found is None:
                 return None
-            names += found
-        return names
+            conditions += found
+        return conditions
     return None
-
-
-def _check(var: str, names: list[str]) -> str:
-    return " and ".join(f"type({var}) is not {name}" for name in names)
 
 
 def _parameter_lines(
     index: int, parameter: Parameter, namespace: dict[str, object]
 ) -> list[str] | None:
-    names = _type_names(parameter.spec)
     name = parameter.name
-    if names is None or not name.isidentifier() or keyword.iskeyword(name):
+    if not name.isidentifier() or keyword.iskeyword(name):
         return None
     var = f"a{index}"
+    refusals = _refusals(parameter.spec, var, namespace)
+    if not refusals:
+        return None
+    refused = " and ".join(refusals)
     if parameter.required:
         return [
             "    try:",
             f"        {var} = arguments[{name!r}]",
             "    except KeyError:",
             "        return slow(arguments)",
-            f"    if {_check(var, names)}:",
+            f"    if {refused}:",
             "        return slow(arguments)",
-            "    given += 1",
         ]
     default = parameter.default
     if type(default) not in (str, int, float, bool, type(None)):
@@ -87,7 +119,7 @@ def _parameter_lines(
         f"    {var} = arguments.get({name!r}, MISSING)",
         f"    if {var} is MISSING:",
         f"        {var} = D{index}",
-        f"    elif {_check(var, names)}:",
+        f"    elif {refused}:",
         "        return slow(arguments)",
         "    else:",
         "        given += 1",
@@ -120,9 +152,29 @@ _TAIL: Final = """\
     if len(violations) != seen:
         return slow_result(_VIOLATED)
     kind = type(result)
-    if kind is int or kind is bool or result is None:
+    if kind is dict:
+        copied = copy_flat_dict(result, FLAT_LIMIT)
+        if copied is not None:  # scalars only, surely within output-bytes
+            return copied
+        try:
+            copied, size = copy_dict(result, LEVELS, [MAX_ITEMS - 1])
+        except (Unusual, RecursionError):
+            return slow_result(result)
+        if size <= OUTPUT_BYTES:  # a bound: else measured on the slow path
+            return copied
+    elif kind is int or kind is bool or result is None:
         return result
-    if kind is str and len(result) <= SHORT_TEXT:  # surely within output-bytes
+    elif kind is str:
+        if len(result) <= SHORT_TEXT:  # surely within output-bytes
+            return result
+    elif kind is list or kind is tuple:
+        try:
+            copied, size = copy_list(result, LEVELS, [MAX_ITEMS - 1])
+        except (Unusual, RecursionError):
+            return slow_result(result)
+        if size <= OUTPUT_BYTES:
+            return copied
+    elif kind is float and result - result == 0.0:  # finite
         return result
     return slow_result(result)
 """
@@ -143,7 +195,7 @@ def compile_fast_invoker(
     failed: Callable[[BaseException, float], object],
     slow_result: Callable[[object], object],
     violated: object,
-    short_text: int = 0,
+    output_bytes: int | None = None,
 ) -> Callable[[dict[str, object]], object] | None:
     """
     Build the fast invoker of one tool, or None if it takes other than
@@ -166,17 +218,32 @@ def compile_fast_invoker(
         violated: The marker passed to *slow_result* when plugin code hid a
             sandbox refusal from itself.
 
-        short_text: Strings up to this many characters are returned
-            directly; longer ones go to *slow_result*, which measures them
-            against the output limit.
+        output_bytes: The tool's output limit, if it has one.  Strings
+            short enough to be surely within it are returned directly;
+            containers are copied here and returned if a bound on their
+            size is within it; anything else goes to *slow_result*, which
+            measures exactly.
     """
     sandbox = record.sandbox
     if sandbox is None or sandbox.budget.counts_steps:
         return None  # a counting budget needs Budget.enter for each call
+    # Without a limit, the largest size a value in memory could have.
+    limit = output_bytes if output_bytes is not None else sys.maxsize
     namespace: dict[str, object] = {
         "ACTIVE": State.ACTIVE,
         "MISSING": _MISSING,
-        "SHORT_TEXT": short_text,
+        # Quotes, and at most 6 bytes a character (\u001f).
+        "SHORT_TEXT": (limit - 2) // 6,
+        "OUTPUT_BYTES": limit,
+        # Containers the quick copy may nest below the result.
+        "LEVELS": min(MAX_DEPTH, QUICK_DEPTH) - 1,
+        "MAX_ITEMS": MAX_ITEMS,
+        "Unusual": Unusual,
+        "copy_dict": copy_dict,
+        "copy_flat_dict": copy_flat_dict,
+        # A flat dict holds at most this many values (each takes a byte).
+        "FLAT_LIMIT": min(limit, MAX_ITEMS),
+        "copy_list": copy_list,
         "NoneType": type(None),
         "_VIOLATED": violated,
         "failed": failed,
@@ -191,13 +258,22 @@ def compile_fast_invoker(
         "violations": sandbox.violations,
         "budget": sandbox.budget,
     }
-    lines = ["def invoke(arguments, /):", "    given = 0"]
+    # Required arguments are counted here, optional ones as they come.
+    required = sum(p.required for p in parameters)
+    lines = ["def invoke(arguments, /):", f"    given = {required}"]
     for index, parameter in enumerate(parameters):
         block = _parameter_lines(index, parameter, namespace)
         if block is None:
             return None
         lines += block
-    call = ", ".join(f"{p.name}=a{i}" for i, p in enumerate(parameters))
+    call = ", ".join(
+        # In the function's order, as read from its code: by position
+        # where it may, which costs less.
+        f"a{i}"
+        if p.kind is ParameterKind.POSITIONAL_OR_KEYWORD
+        else f"{p.name}=a{i}"
+        for i, p in enumerate(parameters)
+    )
     source = "\n".join(lines) + "\n" + _TAIL.format(call=call)
     exec(_compiled(source), namespace)  # noqa: S102 -- our own template; see the module docstring
     return namespace["invoke"]  # type: ignore[return-value]

@@ -196,9 +196,10 @@ class PluginHost(
         self._tools = self._registry.tools
         self._calls = self._registry.calls  # the hot path reads it directly
         self._events = EventBus()
+        self._event_routes = {}
         self._events.forward = self._forward
-        self._events.on_subscribe = self._refresh_tool_events
-        self._registry.on_change = self._refresh_tool_events
+        self._events.on_subscribe = self._plugins_changed
+        self._registry.on_change = self._plugins_changed
         self._reload_lock = threading.RLock()
         self._watchers = []
         user_config = (
@@ -314,14 +315,15 @@ class PluginHost(
         A plugin that fails at any step moves to ``error``; the others go
         on.  Never raises because of a plugin.
         """
-        for name in self.survey():
-            record = self._records[name]
-            if not self._enabled(name):
-                record.lifecycle.move(
-                    State.DEACTIVATED, "disabled in the configuration"
-                )
-            elif self._load(record):
-                self._activate(record)
+        with self._grants_batched():
+            for name in self.survey():
+                record = self._records[name]
+                if not self._enabled(name):
+                    record.lifecycle.move(
+                        State.DEACTIVATED, "disabled in the configuration"
+                    )
+                elif self._load(record):
+                    self._activate(record)
 
     def survey(self) -> list[str]:
         """
@@ -446,23 +448,26 @@ class PluginHost(
         """
         manifest = manifest_of(record)
         record.settings = self._values_of(record)
-        scan_gate(record, self._cache.directory / "scan", self._scan_threshold)
-        if self._isolated(record):
-            self._load_isolated(record)
-            return
-        cls = load_entry_class(
-            record,
-            cache=self._cache,
-            sdk=self._sdk,
-            # Audited, not a violation: catching it is the
-            # optional-dependency idiom.
-            on_refused_import=lambda refused: self._audit(
-                AuditKind.DENIAL,
-                record.name,
-                permission=f"import:{refused.module}",
-                location=refused.message,
-            ),
-        )
+        try:
+            scan_gate(record, self._cache, self._scan_threshold)
+            if self._isolated(record):
+                self._load_isolated(record)
+                return
+            cls = load_entry_class(
+                record,
+                cache=self._cache,
+                sdk=self._sdk,
+                # Audited, not a violation: catching it is the
+                # optional-dependency idiom.
+                on_refused_import=lambda refused: self._audit(
+                    AuditKind.DENIAL,
+                    record.name,
+                    permission=f"import:{refused.module}",
+                    location=refused.message,
+                ),
+            )
+        finally:
+            self._cache.forget_parsed()
         effective = self._effective_grants(record)
         outside = self._outside(record, effective)
         assert record.sandbox is not None  # noqa: S101 -- loaded above
@@ -521,6 +526,7 @@ class PluginHost(
             self._register_isolated(record)
             record.lifecycle.move(State.ACTIVE, "activated in its worker")
             self._order.append(record.name)
+            self._routes_changed()
             return True
         try:
             call_method(record, "on_activate")
@@ -530,6 +536,7 @@ class PluginHost(
         self._registry.register(record)
         record.lifecycle.move(State.ACTIVE, "activated")
         self._order.append(record.name)
+        self._routes_changed()
         return True
 
     def _unregister(self, record: PluginRecord) -> None:
@@ -539,6 +546,7 @@ class PluginHost(
             record.remote = None
         with contextlib.suppress(ValueError):
             self._order.remove(record.name)
+        self._routes_changed()
 
     def _fail(self, record: PluginRecord, failure: Failure) -> None:
         if record.state is State.QUARANTINED:
@@ -559,7 +567,16 @@ class PluginHost(
             record.lifecycle.move(State.ERROR, str(failure))
         _log.info("plugin %s failed: %s", record.name, failure)
 
+    def _plugins_changed(self) -> None:
+        self._routes_changed()
+        self._refresh_tool_events()
+
     def _on_transition(self, transition: Transition) -> None:
+        record = self._records.get(transition.plugin)
+        if record is not None and record.remote_offer.get("hooks"):
+            # A worker's hooks wait for events while it is in error; the
+            # other routes change with the activation order and registry.
+            self._routes_changed()
         payload = {
             "plugin": transition.plugin,
             "from": transition.source.value,

@@ -20,8 +20,7 @@ from ._allowance import (
     metered_query,
 )
 from ._dispatch import call_plugin, copy_json
-from ._events import matches
-from ._lifecycle import State
+from ._events import MAX_ROUTES, Routes
 from ._loader import manifest_of
 from ._prompts import additions, join_prompts
 from ._record import ToolInfo
@@ -51,6 +50,7 @@ class HostCalls:
     _events: EventBus
     _records: dict[str, PluginRecord]
     _order: list[str]
+    _event_routes: dict[str, Routes]
     _tool_fallback: Callable[[str, dict[str, object]], object] | None
 
     def call_tool(self, name: str, /, **arguments: object) -> Any:
@@ -206,19 +206,43 @@ class HostCalls:
         Returns:
             How many plugin hooks received it.
         """
-        self._revive_for_event(name)
-        plugins = [self._records[n] for n in self._order]
-        return self._events.emit(name, payload, source, plugins)
+        return self._events.emit(name, payload, source, self._routes(name))
 
-    def _revive_for_event(self, name: str) -> None:
+    def _tell(self, name: str, payload: dict[str, object]) -> int:
+        """
+        ``emit`` of an event the host made, its payload fresh JSON.
+        """
+        return self._events.deliver(name, payload, "host", self._routes(name))
+
+    def _routes(self, name: str) -> tuple[PluginRecord, ...]:
+        routes = self._event_routes.get(name)
+        if routes is None:
+            routes = self._route_event(name)
+        if routes.crashed:
+            self._revive_for_event(routes.crashed)
+            routes = self._route_event(name)
+        return routes.serving
+
+    def _route_event(self, name: str) -> Routes:
+        routes = self._event_routes
+        if len(routes) >= MAX_ROUTES:  # a plugin may make up any names
+            routes.clear()
+        found = routes[name] = Routes.of(
+            name, [self._records[n] for n in self._order], self._records
+        )
+        return found
+
+    def _routes_changed(self) -> None:
+        """
+        Forget the routes of events: plugins, their hooks or their order
+        changed.
+        """
+        self._event_routes.clear()
+
+    def _revive_for_event(self, crashed: tuple[PluginRecord, ...]) -> None:
         # An isolated plugin whose worker crashed is not in the activation
         # order any more; an event its hooks want brings it back, as a
         # call would, once the backoff has passed.
-        for record in list(self._records.values()):
-            hooks = record.remote_offer.get("hooks", ())
-            if record.state is not State.ERROR or not any(
-                matches(pattern, name) for pattern in hooks
-            ):
-                continue
+        for record in crashed:
             with contextlib.suppress(PluginCallError):
                 self._revive(f"{record.name}.")  # type: ignore[attr-defined]

@@ -98,6 +98,9 @@ class HostIsolation:
     def _effective_grants(self, record: PluginRecord) -> frozenset[str]:
         raise NotImplementedError  # provided by PluginHost
 
+    def _flush_grants(self) -> None:
+        raise NotImplementedError  # provided by PluginHost
+
     def _on_denied(self, plugin: str, permission: str) -> None:
         raise NotImplementedError  # provided by PluginHost
 
@@ -111,6 +114,7 @@ class HostIsolation:
         manifest = manifest_of(record)
         # Settle consent here, once, before a worker reads the same store.
         self._effective_grants(record)
+        self._flush_grants()
         worker = Worker(
             {
                 "root": str(record.root),

@@ -8,6 +8,7 @@ policy decision, and together they would drown the lifecycle code.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ from ._record import Failure, failure_of
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
     from pathlib import Path
 
     from ._record import PluginRecord
@@ -60,6 +61,8 @@ class HostSecurity:
     _records: dict[str, PluginRecord]
     _audit_log: AuditLog | None
     _grants_seen: dict[str, object] | None
+    # First-sight grants not written yet, inside ``_grants_batched``.
+    _grants_pending: dict[str, frozenset[str]] | None = None
     _quarantined: Mapping[str, object]
 
     def _record(self, name: str) -> PluginRecord:
@@ -90,7 +93,12 @@ class HostSecurity:
         if granted is None:
             # First sight of this plugin: installing it consented to what it
             # asks for now.  Later additions are never granted silently.
-            granted = self.grant_store.grant(record.name, requested)
+            pending = self._grants_pending
+            if pending is not None:  # written once, when the batch ends
+                pending[record.name] = requested
+                granted = requested
+            else:
+                granted = self.grant_store.grant(record.name, requested)
             self._grants_seen[record.name] = sorted(granted)
             if requested:
                 self._audit(
@@ -102,6 +110,28 @@ class HostSecurity:
         return frozenset(
             p for p in requested & granted if self._policy.permits(p)
         )
+
+    @contextlib.contextmanager
+    def _grants_batched(self) -> Iterator[None]:
+        """
+        Write the first-sight grants made inside in one go, at the end
+        (or before a worker reads the file): a first start of many plugins
+        rewrites the file once, not once per plugin.
+        """
+        self._grants_pending = {}
+        try:
+            yield
+        finally:
+            try:
+                self._flush_grants()
+            finally:
+                self._grants_pending = None
+
+    def _flush_grants(self) -> None:
+        pending = self._grants_pending
+        if pending:
+            self.grant_store.grant_all(pending)
+            pending.clear()
 
     def permissions(self, name: str) -> dict[str, list[str]]:
         """
@@ -149,10 +179,11 @@ class HostSecurity:
         assert record.sandbox is not None  # noqa: S101 -- created by the load
         data = self._data_dir / "plugins" / record.name
         data.mkdir(parents=True, exist_ok=True)
+        # Roots resolves each path (symlinks included) itself.
         roots = Roots(
-            workspace=self._workspace.resolve(),
-            plugin=record.root,
-            data=data.resolve(),
+            workspace=self._workspace.absolute(),
+            plugin=record.root.absolute(),
+            data=data.absolute(),
         )
         grants = Grants.from_permissions(
             (p for p in manifest.permissions.all if p.canonical in effective),
@@ -169,7 +200,7 @@ class HostSecurity:
                 record.name, permission
             ),
             protected=self._protected,
-            allowed_within=(data,),
+            allowed_within=(roots.data,),
         )
 
     @property

@@ -140,11 +140,11 @@ def build_outside(
             runs without the restricting compiler, so it is trusted code.
 
         allowed_within: Folders inside *protected* that stay grantable
-            (the plugin's own data folder).
+            (the plugin's own data folder), resolved by the caller.
     """
 
     guarded_roots = list(protected)  # resolved by the host, once
-    open_roots = [p.resolve() for p in allowed_within]
+    open_roots = list(allowed_within)
 
     def guarded(check: Callable[[], _T]) -> _T:
         try:

@@ -2,8 +2,11 @@
 The scanner at load time: a plugin whose code has findings at or above the
 host's threshold is not loaded.
 
-Scanning parses every file again, so results are cached on disk, keyed by
-the rules and the exact bytes of every file the scan reads.
+Findings are kept in the bytecode cache, keyed by the rules and the exact
+bytes of every file the scan reads, and integrity-checked as code entries
+are: a damaged entry is scanned again, so it can never hide a finding.
+On a scan, each module is parsed once: the cache keeps the scanner's trees
+for the compiler.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,31 +22,50 @@ from acc_plugins.security import RULES, Finding, Severity, scan_plugin
 
 
 if TYPE_CHECKING:
+    from acc_plugins.sandbox import BytecodeCache
+
     from ._record import PluginRecord
 
 _RULES_FINGERPRINT = hashlib.sha256(
     "|".join(f"{r.id}:{r.severity.value}:{r.template}" for r in RULES).encode()
 ).hexdigest()
+# The kind of cache entry that holds findings.
+SCAN_SUFFIX = "accs"
 
 
 def _key(root: Path) -> str:
     digest = hashlib.sha256(_RULES_FINGERPRINT.encode())
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if any(
-            p.startswith(".") or p == "__pycache__" for p in relative.parts
-        ):
-            continue
-        if path.is_file() and path.suffix in {".py", ".toml"}:
-            digest.update(str(relative).encode() + b"\0" + path.read_bytes())
+    for relative in _scanned_files(root):
+        data = (root / relative).read_bytes()
+        digest.update(relative.encode() + b"\0" + data)
     return digest.hexdigest()
 
 
-def _cached_findings(root: Path, cache_dir: Path) -> list[Finding]:
-    key = _key(root)
-    entry = cache_dir / f"{key}.json"
+def _scanned_files(root: Path) -> list[str]:
+    """
+    The ``.py`` and ``.toml`` files under *root*, relative and sorted as
+    paths sort: every file the scanner reads.  Hidden folders and
+    ``__pycache__`` are left out, as the scanner leaves them, without
+    being walked (a plugin installed from git has a ``.git`` folder).
+    """
+    found: list[tuple[Path, str]] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [
+            d for d in dirs if not d.startswith(".") and d != "__pycache__"
+        ]
+        base = Path(folder).relative_to(root)
+        for name in files:
+            if not name.endswith((".py", ".toml")):
+                continue
+            relative = base / name
+            if (root / relative).is_file():
+                found.append((relative, str(relative)))
+    return [text for _, text in sorted(found)]
+
+
+def _decoded(payload: bytes) -> list[Finding] | None:
     try:
-        rows = json.loads(entry.read_text())
+        rows = json.loads(payload)
         return [
             Finding(
                 rule=row["rule"],
@@ -56,22 +77,27 @@ def _cached_findings(root: Path, cache_dir: Path) -> list[Finding]:
             )
             for row in rows
         ]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    findings = list(scan_plugin(root).findings)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-        with os.fdopen(fd, "w") as handle:
-            json.dump([f.to_json() for f in findings], handle)
-        Path(tmp).replace(entry)
-    except OSError:
-        pass  # a failed cache write only costs the next start a scan
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def cached_findings(root: Path, cache: BytecodeCache) -> list[Finding]:
+    """
+    The scanner's findings for the plugin folder *root*, through *cache*.
+    """
+    key = _key(root)
+    payload = cache.load_entry(key, SCAN_SUFFIX)
+    found = None if payload is None else _decoded(payload)
+    if found is not None:
+        return found
+    findings = list(scan_plugin(root, parse=cache.parse).findings)
+    rows = [f.to_json() for f in findings]
+    cache.store_entry(key, SCAN_SUFFIX, json.dumps(rows).encode())
     return findings
 
 
 def scan_gate(
-    record: PluginRecord, cache_dir: Path, threshold: Severity | None
+    record: PluginRecord, cache: BytecodeCache, threshold: Severity | None
 ) -> list[Finding]:
     """
     Scan the plugin; refuse it if anything reaches *threshold*.
@@ -84,7 +110,7 @@ def scan_gate(
     """
     if threshold is None:
         return []
-    findings = _cached_findings(record.root, cache_dir)
+    findings = cached_findings(record.root, cache)
     blocking = [f for f in findings if f.severity >= threshold]
     if blocking:
         worst = max(blocking, key=lambda f: f.severity)

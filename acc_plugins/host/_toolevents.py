@@ -43,26 +43,40 @@ class HostToolEvents:
         if self._events.has_listeners:
             return True
         for record in self._records.values():
-            if record.state not in _REGISTERED:
+            if not record.hooks and not record.remote_offer:
                 continue
             patterns = [h.event for h in record.hooks]
             patterns += record.remote_offer.get("hooks", ())
-            if any(matches(pattern, EVENT) for pattern in patterns):
+            # Most plugins have no hooks: the state (an enum, hashed in
+            # Python) is looked at only for those that do.
+            if any(matches(pattern, EVENT) for pattern in patterns) and (
+                record.state in _REGISTERED
+            ):
                 return True
         return False
 
+    # Whether the table holds wrapped invokers; the registry only ever adds
+    # plain ones.
+    _telling_on = False
+
     def _refresh_tool_events(self) -> None:
         wanted = self._tool_events_wanted()
+        if not wanted and not self._telling_on:
+            return  # every invoker in the table is plain already
+        self._telling_on = wanted
         calls = self._registry.calls
         for target, entry in list(self._registry.tools.items()):
             plain = entry.call
-            calls[target] = self._telling(target, plain) if wanted else plain
+            if not wanted:
+                calls[target] = plain
+            elif calls.get(target) is plain:  # new or replaced: wrap it
+                calls[target] = self._telling(target, plain)
 
     def _telling(
         self, target: str, call: Callable[[dict[str, object]], object]
     ) -> Callable[[dict[str, object]], object]:
         owner = target.partition(".")[0]
-        emit = self.emit  # type: ignore[attr-defined]
+        tell = self._tell  # type: ignore[attr-defined]
         clock = time.perf_counter
 
         def call_and_tell(arguments: dict[str, object]) -> Any:
@@ -78,7 +92,7 @@ class HostToolEvents:
                     "ok": ok,
                     "ms": round((clock() - start) * 1000, 3),
                 }
-                emit(EVENT, payload)
+                tell(EVENT, payload)
             return result
 
         return call_and_tell

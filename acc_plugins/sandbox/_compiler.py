@@ -57,7 +57,11 @@ def _problem(path: str, message: str) -> str:
 
 
 def compile_plugin_source(
-    source: str, filename: str, *, count_steps: bool = False
+    source: str,
+    filename: str,
+    *,
+    count_steps: bool = False,
+    tree: ast.Module | None = None,
 ) -> types.CodeType:
     """
     Compile one plugin module with the sandbox policy.
@@ -70,17 +74,20 @@ def compile_plugin_source(
         count_steps: Compile budget checks that count steps, for a sandbox
             whose budget has ``max_steps``.
 
+        tree: *source* already parsed, if it was; it is changed in place.
+
     Returns:
         The code object, ready for the sandbox to execute.
 
     Raises:
         CompileError: With every problem, each ``"file:line: reason"``.
     """
-    try:
-        tree = ast.parse(source, filename)
-    except SyntaxError as exc:
-        where = f"{filename}:{exc.lineno}" if exc.lineno else filename
-        raise CompileError(filename, [f"{where}: {exc.msg}"]) from None
+    if tree is None:
+        try:
+            tree = ast.parse(source, filename)
+        except SyntaxError as exc:
+            where = f"{filename}:{exc.lineno}" if exc.lineno else filename
+            raise CompileError(filename, [f"{where}: {exc.msg}"]) from None
     errors: list[str] = []
     PluginTransformer(errors, count_steps=count_steps).visit(tree)
     if errors:
@@ -109,6 +116,27 @@ class BytecodeCache:
     directory: Path
     hits: int = 0
     misses: int = 0
+    # Trees parsed for the scanner, by source text, until compiled.
+    _parsed: dict[str, ast.Module] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
+
+    def parse(self, source: str, filename: str) -> ast.Module:
+        """
+        ``ast.parse``, keeping the tree for the compile of the same source
+        that follows (the scanner reads a module before the sandbox
+        imports it): each module is parsed once.  The caller must not
+        change the tree.
+        """
+        tree = ast.parse(source, filename)
+        self._parsed[source] = tree
+        return tree
+
+    def forget_parsed(self) -> None:
+        """
+        Drop the trees ``parse`` kept that no compile took.
+        """
+        self._parsed.clear()
 
     @staticmethod
     def key(source: bytes, filename: str, *, count_steps: bool = False) -> str:
@@ -123,15 +151,22 @@ class BytecodeCache:
             digest.update(part)
         return digest.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.directory / f"{key}.accc"
+    def _path(self, key: str, suffix: str) -> Path:
+        return self.directory / f"{key}.{suffix}"
 
-    def load(self, key: str) -> types.CodeType | None:
+    def load_entry(self, key: str, suffix: str) -> bytes | None:
         """
-        The cached code for *key*, or None if absent or not trustworthy.
+        The payload stored under *key*, or None if absent or not
+        trustworthy: its header must repeat the key and the hash of the
+        payload.
+
+        Args:
+            key: 64 hex digits.
+
+            suffix: The kind of entry: ``accc`` for code.
         """
         try:
-            blob = self._path(key).read_bytes()
+            blob = self._path(key, suffix).read_bytes()
         except OSError:
             return None
         header_len = len(_MAGIC) + 64 + 64
@@ -149,6 +184,30 @@ class BytecodeCache:
             or hashlib.sha256(payload).hexdigest() != stored_hash
         ):
             return None
+        return payload
+
+    def store_entry(self, key: str, suffix: str, payload: bytes) -> None:
+        """
+        Write an entry atomically; a failure to write only costs speed.
+        """
+        digest = hashlib.sha256(payload).hexdigest()
+        blob = _MAGIC + key.encode() + digest.encode() + payload
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+            Path(tmp).replace(self._path(key, suffix))
+        except OSError:
+            return
+
+    def load(self, key: str) -> types.CodeType | None:
+        """
+        The cached code for *key*, or None if absent or not trustworthy.
+        """
+        payload = self.load_entry(key, "accc")
+        if payload is None:
+            return None
         try:
             code = marshal.loads(payload)  # noqa: S302 -- integrity checked above
         except (EOFError, ValueError, TypeError):
@@ -159,17 +218,7 @@ class BytecodeCache:
         """
         Write an entry atomically; a failure to write only costs speed.
         """
-        payload = marshal.dumps(code)
-        digest = hashlib.sha256(payload).hexdigest()
-        blob = _MAGIC + key.encode() + digest.encode() + payload
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
-            Path(tmp).replace(self._path(key))
-        except OSError:
-            return
+        self.store_entry(key, "accc", marshal.dumps(code))
 
     def compile(
         self, source: str, filename: str, *, count_steps: bool = False
@@ -186,6 +235,11 @@ class BytecodeCache:
             self.hits += 1
             return code
         self.misses += 1
-        code = compile_plugin_source(source, filename, count_steps=count_steps)
+        code = compile_plugin_source(
+            source,
+            filename,
+            count_steps=count_steps,
+            tree=self._parsed.pop(source, None),
+        )
         self.store(key, code)
         return code

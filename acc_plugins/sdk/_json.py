@@ -14,24 +14,33 @@ import json
 import math
 from typing import TYPE_CHECKING, Final, TypeAlias
 
+from ._jsonquick import Unusual, quick_copy
+
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_ITEMS",
     "SCALAR_TYPES",
     "ConvertError",
     "check_result",
     "describe_type",
+    "json_size",
     "key_path",
     "shorten",
     "show",
     "to_json",
+    "to_json_sized",
 ]
 
 _Copy: TypeAlias = dict[str, object] | list[object]
 _Items: TypeAlias = "Iterator[tuple[object, object]]"
 
+# How deep, and how many values (repeats counted), a copy may hold.
+MAX_DEPTH: Final = 64
+MAX_ITEMS: Final = 1_000_000
 SCALAR_TYPES: Final[dict[str, type]] = {
     "null": type(None),
     "boolean": bool,
@@ -42,6 +51,8 @@ SCALAR_TYPES: Final[dict[str, type]] = {
 _JSON_TYPES: Final = (*((t, n) for n, t in SCALAR_TYPES.items()),)
 _CONTAINER_TYPES: Final = ((list, "array"), (tuple, "array"), (dict, "object"))
 _SHOWN_BITS: Final = 64
+# The host's one encoder: building one per call costs more than encoding.
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False)
 # type's own descriptor: a plugin metaclass could make __name__ a property.
 _TYPE_NAME: Final = type.__dict__["__name__"]
 
@@ -135,13 +146,13 @@ def _not_json(item: object, where: str) -> ConvertError:
 
 
 def to_json(
-    value: object, *, max_depth: int = 64, max_items: int = 1_000_000
+    value: object, *, max_depth: int = MAX_DEPTH, max_items: int = MAX_ITEMS
 ) -> object:
     """
     Copy a JSON-compatible value, turning tuples into lists.
 
-    The walk is iterative and bounded, so deep nesting, a cycle or a list
-    holding one list many times over cannot exhaust the host.
+    The walk is bounded, so deep nesting, a cycle or a list holding one
+    list many times over cannot exhaust the host.
 
     Args:
         value: The value to copy; exact built-in types only.
@@ -156,20 +167,62 @@ def to_json(
     Raises:
         ConvertError: With ``where`` the path to the first offending value.
     """
-    return _Copier(max_depth, max_items).run(value)
+    try:
+        return quick_copy(value, max_depth, max_items)[0]
+    except Unusual:
+        return _Copier(max_depth, max_items).run(value)
+
+
+def to_json_sized(
+    value: object, *, max_depth: int = MAX_DEPTH, max_items: int = MAX_ITEMS
+) -> tuple[object, int]:
+    """
+    ``to_json``, and a bound on the size of the copy's JSON text.
+
+    Returns:
+        The copy, and a number of bytes at least
+        ``json_size(copy)``: compare it with a limit, and measure exactly
+        only when it is over.
+
+    Raises:
+        ConvertError: As ``to_json``.
+    """
+    try:
+        return quick_copy(value, max_depth, max_items)
+    except Unusual:
+        copy = _Copier(max_depth, max_items).run(value)
+    return copy, json_size(copy)
+
+
+def json_size(copy: object) -> int:
+    """
+    The UTF-8 size of the JSON text of a value ``to_json`` made.
+
+    A lone surrogate counts the three bytes ``surrogatepass`` writes.
+
+    Raises:
+        ValueError: For an integer too long to convert to text
+            (``sys.get_int_max_str_digits``).
+    """
+    text = _ENCODER.encode(copy)
+    return len(text) if text.isascii() else len(_utf8(text))
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 def check_result(
     value: object,
     *,
     target: str,  # noqa: ARG001 -- kept for callers; see Args
-    max_depth: int = 64,
-    max_items: int = 1_000_000,
+    max_depth: int = MAX_DEPTH,
+    max_items: int = MAX_ITEMS,
 ) -> object:
     """
     Copy a tool's return value into fresh JSON-compatible data.
 
-    Tuples become lists. The walk is iterative and bounded, so a deep,
+    Tuples become lists. The walk is bounded, so a deep,
     self-referencing or hugely shared structure cannot crash the host.
 
     Args:
@@ -200,9 +253,8 @@ class _Copier:
     """
     A depth-first copy with an explicit stack, so no Python recursion.
 
-    A frame holds a container's remaining items, its copy, its id and its
-    path segment. Paths are joined only for a message: building one per
-    item would cost quadratic time in a deep value.
+    A frame holds a container's remaining items, its copy, its id and the
+    key or index it sits under.  Paths are built only for a message.
     """
 
     def __init__(self, max_depth: int, max_items: int) -> None:
@@ -210,12 +262,18 @@ class _Copier:
         self.max_items = max_items
         self.count = 0
         self.on_path: set[int] = set()  # ids of the containers being copied
-        self.stack: list[tuple[_Items, _Copy, int, str]] = []
+        self.stack: list[tuple[_Items, _Copy, int, object]] = []
 
-    def where(self, segment: str) -> str:
-        return "".join(frame[3] for frame in self.stack) + segment
+    def where(self, key: object) -> str:
+        path = ""
+        for segment in (*(frame[3] for frame in self.stack), key):
+            if type(segment) is int:
+                path += f"[{segment}]"
+            elif type(segment) is str:
+                path = key_path(path, segment)
+        return path
 
-    def visit(self, item: object, segment: str) -> object:
+    def visit(self, item: object, key: object) -> object:
         self.count += 1
         cls = type(item)
         if self.count > self.max_items:
@@ -223,7 +281,7 @@ class _Copier:
         elif _is_scalar(item):
             return item
         elif cls is not list and cls is not tuple and cls is not dict:
-            raise _not_json(item, self.where(segment))
+            raise _not_json(item, self.where(key))
         elif len(self.stack) >= self.max_depth:
             problem = f"nested deeper than {self.max_depth} levels"
         elif id(item) in self.on_path:
@@ -231,23 +289,23 @@ class _Copier:
         else:
             self.on_path.add(id(item))
             copy: _Copy = {} if cls is dict else []
-            self.stack.append((_items(item), copy, id(item), segment))
+            self.stack.append((_items(item), copy, id(item), key))
             return copy
-        raise ConvertError(problem, self.where(segment))
+        raise ConvertError(problem, self.where(key))
 
     def run(self, value: object) -> object:
-        result = self.visit(value, "")
+        result = self.visit(value, None)
         while self.stack:
             items, copy, ident, _ = self.stack[-1]
             depth = len(self.stack)
             for key, item in items:
                 if isinstance(copy, list):
-                    copy.append(self.visit(item, f"[{key}]"))
+                    copy.append(self.visit(item, key))
                 elif type(key) is str:
-                    copy[key] = self.visit(item, key_path("", key))
+                    copy[key] = self.visit(item, key)
                 else:
                     msg = f"object keys must be strings, got {show(key)}"
-                    raise ConvertError(msg, self.where(""))
+                    raise ConvertError(msg, self.where(None))
                 if len(self.stack) > depth:
                     break  # copy the new container first, then come back
             else:

@@ -11,7 +11,7 @@ import ast
 import math
 import re
 from collections import Counter
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 from acc_plugins.sandbox._policy import (
     CLASS_BODY_DUNDERS,
@@ -41,6 +41,10 @@ from ._rules import (
     RULES_BY_ID,
     SENSITIVE_PATHS,
 )
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 Raw = tuple[str, int, int, str]
@@ -163,6 +167,29 @@ def _hidden_name(name: str) -> bool:
     return name in FORBIDDEN_ATTRIBUTES
 
 
+# The fields that hold statements (or handlers and match cases, which
+# hold statements); in an expression, "body" and "orelse" are not lists.
+_BLOCKS: Final = frozenset(
+    {"body", "orelse", "finalbody", "handlers", "cases"}
+)
+
+
+def _statements(tree: ast.Module) -> list[ast.AST]:
+    """
+    The module, its statements, except handlers and match cases, in the
+    order ``ast.walk`` meets them: imports and scopes are statements, so
+    the first pass need not walk every expression.
+    """
+    found: list[ast.AST] = [tree]
+    for node in found:  # grows as it goes: breadth first, like ast.walk
+        for field in node._fields:
+            if field in _BLOCKS:
+                value = getattr(node, field, None)
+                if isinstance(value, list):
+                    found.extend(value)
+    return found
+
+
 class _Visitor(ast.NodeVisitor):
     def __init__(self, tree: ast.Module, requested: frozenset[str]) -> None:
         self.found: list[Raw] = []
@@ -171,7 +198,8 @@ class _Visitor(ast.NodeVisitor):
         self._origins: dict[str, str] = {}  # local name -> dotted origin
         self._modules: set[str] = set()  # names bound by "import x"
         self._constants: set[str] = set()  # module-level literal names
-        for node in ast.walk(tree):
+        self._methods: dict[type[ast.AST], Callable[[Any], None]] = {}
+        for node in _statements(tree):
             if isinstance(node, _SCOPES) and node.body:
                 first = node.body[0]
                 if isinstance(first, ast.Expr):
@@ -194,6 +222,29 @@ class _Visitor(ast.NodeVisitor):
                 self._constants.update(
                     t.id for t in stmt.targets if isinstance(t, ast.Name)
                 )
+
+    # ast.NodeVisitor looks its method up by name at every node and walks
+    # fields through a generator; every file of every plugin is walked
+    # at load, so the method is found once per node class here.
+    def visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        method = self._methods.get(kind)
+        if method is None:
+            method = getattr(self, f"visit_{kind.__name__}", None)
+            if method is None:
+                method = self.generic_visit
+            self._methods[kind] = method
+        method(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
     def report(self, rule: str, node: ast.AST, **fields: object) -> None:
         line = getattr(node, "lineno", 1)

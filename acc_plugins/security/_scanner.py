@@ -11,7 +11,7 @@ import ast
 import os
 import re
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -20,6 +20,10 @@ from acc_plugins.manifest import load_manifest
 
 from ._checks import check
 from ._rules import RULES, RULES_BY_ID, Severity
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 _SUPPRESSION: Final = re.compile(r"#\s*acc:\s*ignore\[([A-Z0-9,\s]+)\]")
@@ -182,10 +186,13 @@ def _suppressions(source: str) -> dict[int, set[str]]:
 
 
 def _scan(
-    source: str, filename: str, requested: frozenset[str]
+    source: str,
+    filename: str,
+    requested: frozenset[str],
+    parse: Callable[[str, str], ast.Module] = ast.parse,
 ) -> tuple[list[Finding], int]:
     try:
-        tree = ast.parse(source, filename)
+        tree = parse(source, filename)
         found = check(tree, requested)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         # ValueError: null bytes or lone surrogates; RecursionError and
@@ -240,7 +247,9 @@ def _python_files(root: Path) -> list[Path]:
     return found
 
 
-def scan_plugin(root: Path) -> ScanReport:
+def scan_plugin(
+    root: Path, *, parse: Callable[[str, str], ast.Module] = ast.parse
+) -> ScanReport:
     """
     Scan every Python file of a plugin folder against its manifest.
 
@@ -249,6 +258,11 @@ def scan_plugin(root: Path) -> ScanReport:
     Args:
         root: The plugin folder; ``plugin.toml`` in it, if present, says
             which permissions the plugin requests.
+
+        parse: Parses ``(source, filename)`` as ``ast.parse`` does; the
+            host passes one that keeps each tree for the compiler, which
+            then need not parse the same text again.  The scanner never
+            changes a tree.
 
     Returns:
         The report; files that cannot be read or parsed are findings.
@@ -281,7 +295,7 @@ def scan_plugin(root: Path) -> ScanReport:
                 _finding("ACC001", name, 1, 1, action="read", reason=exc)
             )
             continue
-        found, hidden = _scan(source, name, requested)
+        found, hidden = _scan(source, name, requested, parse)
         findings.extend(found)
         suppressed += hidden
     return ScanReport(str(root), findings, len(files), suppressed)

@@ -9,7 +9,7 @@ import pytest
 from tests.host.test_host import ECHO, HOOKS, started_host, write_plugin
 
 from acc_plugins.errors import PluginCallError
-from acc_plugins.host import State
+from acc_plugins.host import PluginHost, State, _events
 
 
 if TYPE_CHECKING:
@@ -160,5 +160,135 @@ def test_plugin_events_are_namespaced_by_their_plugin(tmp_path):
         assert host.call_tool("emitter.heard") == [
             ["emitter.shouted", "emitter"]
         ]
+    finally:
+        host.stop()
+
+
+COUNTER = """
+from acc_plugins.sdk import Plugin, hook, tool
+
+class Main(Plugin):
+    def __init__(self):
+        self.seen = 0
+
+    @hook("PATTERN")
+    def count(self, event):
+        self.seen += 1
+
+    @tool
+    def seen_count(self) -> int:
+        return self.seen
+"""
+
+
+def test_an_unwanted_event_looks_at_no_hook_twice(tmp_path, monkeypatch):
+    """Routes are worked out once per name: later emits match nothing."""
+    plugins = tmp_path / "plugins"
+    for n in range(5):
+        write_plugin(plugins, f"c{n}", COUNTER.replace("PATTERN", "x.*"))
+    host = started_host(tmp_path)
+    matched: list[str] = []
+    real = _events.matches
+    monkeypatch.setattr(
+        _events, "matches", lambda p, n: matched.append(p) or real(p, n)
+    )
+    try:
+        host.emit("nobody.wants")
+        first = len(matched)
+        for _ in range(3):
+            assert host.emit("nobody.wants", {"n": 1}) == 0
+
+        assert first == 5
+        assert len(matched) == first
+    finally:
+        host.stop()
+
+
+def test_routes_follow_activation_reload_and_deactivation(tmp_path):
+    """A route worked out earlier never hides a hook added later."""
+    plugins = tmp_path / "plugins"
+    write_plugin(plugins, "late", COUNTER.replace("PATTERN", "ping"))
+    host = started_host(tmp_path)
+    try:
+        host.deactivate("late")
+        assert host.emit("ping") == 0
+        host.activate("late")
+        assert host.emit("ping") == 1
+        assert host.emit("pong") == 0
+        main = plugins / "late" / "main.py"
+        main.write_text(main.read_text().replace('"ping"', '"pong"'))
+        host.reload("late")
+        assert host.emit("ping") == 0
+        assert host.emit("pong") == 1
+        host.deactivate("late")
+        assert host.emit("pong") == 0
+    finally:
+        host.stop()
+
+
+def test_a_plugin_hears_the_event_routed_while_it_activated(tmp_path):
+    """The activation's own event is routed again once it is in order."""
+    plugins = tmp_path / "plugins"
+    write_plugin(plugins, "watch", COUNTER.replace("PATTERN", "plugin.*"))
+    host = started_host(tmp_path)
+    try:
+        host.deactivate("watch")
+        host.activate("watch")
+
+        assert host.emit("plugin.activated") == 1
+    finally:
+        host.stop()
+
+
+def test_made_up_event_names_do_not_grow_the_routes(tmp_path):
+    """However many names are emitted, the host keeps a bounded table."""
+    write_plugin(tmp_path / "plugins", "c", COUNTER.replace("PATTERN", "*"))
+    host = started_host(tmp_path)
+    try:
+        for n in range(_events.MAX_ROUTES + 10):
+            host.emit(f"made.up{n}")
+
+        assert len(host._event_routes) <= _events.MAX_ROUTES
+        assert host.call_tool("c.seen_count") == _events.MAX_ROUTES + 10
+    finally:
+        host.stop()
+
+
+def test_a_payload_that_is_not_json_is_refused_by_path(tmp_path):
+    """An unwanted event's payload is still checked, the path named."""
+    host = started_host(tmp_path)
+    try:
+        with pytest.raises(ValueError) as info:
+            host.emit("nobody.wants", {"rows": [1, {2}]})
+
+        assert str(info.value) == (
+            "event 'nobody.wants' payload.rows[1]: "
+            "a set is not JSON-compatible"
+        )
+    finally:
+        host.stop()
+
+
+def test_a_listener_from_before_the_start_hears_every_tool(tmp_path):
+    """Tools registered after the subscription, or reloaded, still tell."""
+    plugins = tmp_path / "plugins"
+    write_plugin(plugins, "one", ECHO)
+    write_plugin(plugins, "two", ECHO)
+    host = PluginHost(
+        [plugins],
+        cache_dir=tmp_path / "cache",
+        data_dir=tmp_path / "data",
+        config_dir=tmp_path / "config",
+    )
+    events: list[Event] = []
+    host.subscribe(events.append)
+    host.start()
+    try:
+        host.call_tool("one.echo", text="a")
+        host.reload("two")
+        host.call_tool("two.echo", text="b")
+
+        called = [e.payload["tool"] for e in events if e.name == "tool.called"]
+        assert called == ["one.echo", "two.echo"]
     finally:
         host.stop()

@@ -5,6 +5,7 @@ PluginHost: loading, lifecycle, dispatch, failures, events.
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from acc_plugins.errors import (
     ToolArgumentError,
 )
 from acc_plugins.host import FakeClaude, PluginHost, State
+from acc_plugins.host._consent import GrantStore
 from acc_plugins.sdk import Event
 
 
@@ -736,3 +738,31 @@ def test_the_new_modules_serve_in_both_tiers(tmp_path, isolation):
 
     assert answer == ["&lt;b&gt;", 4, True]
     assert state is State.ACTIVE
+
+
+def test_a_first_start_writes_the_grants_file_once(tmp_path, monkeypatch):
+    """Five plugins seen for the first time: one write holds all five."""
+    for n in range(5):
+        write_plugin(
+            tmp_path / "plugins",
+            f"p{n}",
+            ECHO,
+            extra='[permissions]\nhost = ["events.emit"]\n',
+        )
+    writes: list[str] = []
+    real_update = GrantStore.update
+
+    def counted(store: GrantStore, change: Any) -> Any:
+        writes.append(store.path.name)
+        return real_update(store, change)
+
+    monkeypatch.setattr(GrantStore, "update", counted)
+    first = started_host(tmp_path)
+    first.stop()
+    second = started_host(tmp_path)
+    second.stop()
+
+    assert writes == ["grants.json"]
+    assert [second.permissions(f"p{n}")["granted"] for n in range(5)] == [
+        ["host:events.emit"]
+    ] * 5

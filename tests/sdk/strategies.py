@@ -211,3 +211,53 @@ def containers(value: object) -> set[int]:
         elif type(item) in {list, tuple, set, frozenset}:
             stack.extend(item)
     return found
+
+
+# Text that stretches JSON: escapes, control characters, astral
+# characters and lone surrogates.
+_AWKWARD_TEXT = st.one_of(
+    st.text(max_size=5),
+    st.text(
+        st.sampled_from('"\\\x00\x1f\n\u2028é€\U0001f600\ud800'), max_size=8
+    ),
+)
+# JSON-like values as a caller or plugin builds them, tuples included.
+JSON_LIKE = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.integers(-(2**200), 2**200),
+        st.floats(allow_nan=False, allow_infinity=False),
+        _AWKWARD_TEXT,
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.lists(children, max_size=3).map(tuple),
+        st.dictionaries(_AWKWARD_TEXT, children, max_size=4),
+    ),
+    max_leaves=20,
+)
+# Values that are JSON but for one or two things: a NaN, a set, a string
+# subclass, an integer key...
+_POISON = st.sampled_from(
+    [
+        float("nan"),
+        float("-inf"),
+        {1, 2},
+        EvilStr("s"),
+        b"x",
+        object(),
+        {1: "integer key"},
+        {EvilStr("k"): 1},
+    ]
+)
+ALMOST_JSON = st.recursive(
+    st.one_of(JSON_LIKE, _POISON),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.lists(children, max_size=3).map(tuple),
+        st.dictionaries(st.text(max_size=2), children, max_size=4),
+    ),
+    max_leaves=8,
+)

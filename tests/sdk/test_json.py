@@ -4,15 +4,30 @@ Tests for copying tool results into fresh, bounded JSON.
 
 import json
 import re
+import sys
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.sdk.plugin_code import CALLS, EvilStr, Hostile
-from tests.sdk.strategies import WILD_VALUES, containers, same
+from tests.sdk.strategies import (
+    ALMOST_JSON,
+    JSON_LIKE,
+    WILD_VALUES,
+    containers,
+    same,
+)
 
-from acc_plugins.sdk._json import check_result
+from acc_plugins.sdk._json import (
+    ConvertError,
+    _Copier,
+    check_result,
+    json_size,
+    to_json,
+    to_json_sized,
+)
+from acc_plugins.sdk._jsonquick import QUICK_DEPTH, copy_flat_dict
 
 
 class TestCheckResult:
@@ -145,3 +160,178 @@ def _walk(value: object) -> list[object]:
         elif type(item) in {list, tuple}:
             stack.extend(item)
     return found
+
+
+class TestQuickCopy:
+    """
+    The quick copy and the full walk give the same answer; only the full
+    walk builds messages.
+    """
+
+    @settings(deadline=None)
+    @given(
+        value=st.one_of(WILD_VALUES, ALMOST_JSON),
+        data=st.data(),
+        max_depth=st.one_of(st.just(64), st.integers(0, 4)),
+        max_items=st.one_of(st.just(10**6), st.integers(0, 12)),
+    )
+    def test_same_copy_or_same_error_as_the_full_walk(
+        self,
+        value: object,
+        data: st.DataObject,
+        max_depth: int,
+        max_items: int,
+    ) -> None:
+        """to_json answers as the full walk does, at any bounds."""
+        lists = [item for item in _walk(value) if type(item) is list]
+        if lists and data.draw(st.booleans()):
+            data.draw(st.sampled_from(lists)).append(value)
+        bounds = {"max_depth": max_depth, "max_items": max_items}
+
+        quick = _outcome(lambda: to_json(value, **bounds))
+        full = _outcome(lambda: _Copier(max_depth, max_items).run(value))
+
+        assert quick == full
+
+    @pytest.mark.parametrize(
+        ("value", "max_depth", "max_items"),
+        [
+            ([float("nan")], 64, 10),
+            ({"a": float("inf")}, 64, 10),
+            ([{"a": 1}, {"b": -float("inf")}], 64, 10),
+            ({"a": {1: 2}}, 64, 10),
+            ([[1, 2], {"k": (3, 4)}], 64, 6),
+            ([[1, 2], {"k": (3, 4)}], 64, 7),
+            ({"a": [1, 2]}, 2, 10),
+            ({"a": [1, 2]}, 1, 10),
+            ([[[]]], 3, 10),
+            ([[[]]], 2, 10),
+            ("text", 0, 1),
+            ("text", 0, 0),
+            ([], 0, 1),
+        ],
+    )
+    def test_bounds_and_refusals_agree_with_the_full_walk(
+        self, value: object, max_depth: int, max_items: int
+    ) -> None:
+        """At each bound, and for each refusal, both answer alike."""
+        bounds = {"max_depth": max_depth, "max_items": max_items}
+
+        quick = _outcome(lambda: to_json(value, **bounds))
+        full = _outcome(lambda: _Copier(max_depth, max_items).run(value))
+
+        assert quick == full
+
+    @settings(deadline=None)
+    @given(value=JSON_LIKE)
+    def test_round_trip_equals_a_reference_copy(self, value: object) -> None:
+        """A JSON-like value copies to what the json module would make."""
+        text = json.dumps(value, ensure_ascii=False)
+
+        copied = to_json(value)
+
+        assert repr(copied) == repr(json.loads(text))
+        assert not containers(value) & containers(copied)
+
+    @settings(deadline=None)
+    @given(value=JSON_LIKE)
+    def test_size_bound_is_never_below_the_size(self, value: object) -> None:
+        """The bound is at least the UTF-8 size of the JSON text."""
+        text = json.dumps(value, ensure_ascii=False)
+        size = len(text.encode("utf-8", "surrogatepass"))
+
+        copied, bound = to_json_sized(value)
+
+        assert json_size(copied) == size
+        assert bound >= size
+
+    @settings(deadline=None)
+    @given(
+        value=st.dictionaries(
+            st.text(max_size=3), st.one_of(JSON_LIKE, ALMOST_JSON)
+        ),
+        limit=st.integers(0, 400),
+    )
+    @example(value={"k": "\x00" * 40}, limit=100)
+    @example(value={"k": 10**40, "\x1f" * 9: 1.5e-300}, limit=60)
+    def test_a_flat_copy_is_a_copy_within_its_limit(
+        self, value: dict[str, object], limit: int
+    ) -> None:
+        """copy_flat_dict copies a dict of scalars within limit, or declines."""
+        copied = copy_flat_dict(value, limit)  # type: ignore[arg-type]
+
+        if copied is not None:
+            assert repr(copied) == repr(to_json(value))
+            assert copied is not value
+            assert json_size(copied) <= limit
+
+    @settings(deadline=None)
+    @given(
+        value=st.dictionaries(
+            st.text(max_size=3), st.one_of(JSON_LIKE, ALMOST_JSON)
+        )
+    )
+    @example(value={"k": float("nan")})
+    @example(value={"k": float("inf"), "j": 1})
+    @example(value={"k": [1]})
+    def test_only_a_flat_dict_is_copied_flat(
+        self, value: dict[str, object]
+    ) -> None:
+        """Scalars only: copied under a roomy limit; anything else: None."""
+        flat = all(
+            v is None
+            or type(v) in {bool, int, str}
+            or (type(v) is float and v - v == 0.0)  # type: ignore[operator]
+            for v in value.values()
+        ) and all(type(k) is str for k in value)
+
+        copied = copy_flat_dict(value, 10**9)  # type: ignore[arg-type]
+
+        assert (copied is not None) == flat
+
+    def test_deeper_than_the_quick_copy_goes(self) -> None:
+        """Nesting past the quick copy's frames is copied by the walk."""
+        value: list[object] = ["end"]
+        for _ in range(QUICK_DEPTH + 5):
+            value = [value, {"k": (1,)}]
+
+        copied, bound = to_json_sized(value)
+
+        assert copied == json.loads(json.dumps(value))
+        assert bound == json_size(copied)
+
+    def test_a_caller_deep_in_the_stack_still_gets_its_copy(self) -> None:
+        """Running out of stack in the quick copy falls back to the walk."""
+        value: list[object] = [1]
+        for _ in range(QUICK_DEPTH - 2):
+            value = [value]
+        limit = sys.getrecursionlimit()
+        depth = _stack_depth()
+        sys.setrecursionlimit(depth + 12)
+        try:
+            copied = to_json(value)
+        finally:
+            sys.setrecursionlimit(limit)
+
+        assert copied == value
+
+    def test_a_huge_integer_has_no_text_size(self) -> None:
+        """json_size refuses an integer too long to write."""
+        digits = sys.get_int_max_str_digits()
+
+        with pytest.raises(ValueError, match="digits"):
+            json_size(10 ** (digits + 1))
+
+
+def _stack_depth() -> int:
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1  # type: ignore[assignment]
+    return depth
+
+
+def _outcome(copy: Any) -> tuple[str, str]:
+    try:
+        return ("copy", repr(copy()))
+    except ConvertError as exc:
+        return ("error", f"{exc.where}|{exc}")

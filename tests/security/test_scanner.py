@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from acc_plugins.cli._scan import scan
+from acc_plugins.security import _checks
 from acc_plugins.security._rules import RULES, RULES_BY_ID, Severity
 from acc_plugins.security._scanner import (
     Finding,
@@ -570,3 +571,89 @@ def test_scan_source_never_raises_on_python_like_text(text):
         assert [f.rule for f in found] == ["ACC001"]
     else:
         assert "ACC001" not in {f.rule for f in found}
+
+
+class _PlainWalk(_checks._Visitor):
+    """The scanner's visitor walking as ast.NodeVisitor does."""
+
+    visit = ast.NodeVisitor.visit
+    generic_visit = ast.NodeVisitor.generic_visit
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(EXAMPLES.rglob("*.py")) + COMPAT_PROGRAMS,
+    ids=lambda p: p.name,
+)
+def test_the_quick_walk_finds_what_the_plain_walk_finds(path):
+    """The visitor's own walks visit the same nodes, in order."""
+    tree = ast.parse(path.read_text())
+    plain = _PlainWalk(tree, frozenset())
+    plain.visit(tree)
+
+    assert _checks.check(tree, frozenset()) == plain.found
+    assert _checks._statements(tree) == [
+        n
+        for n in ast.walk(tree)
+        if isinstance(
+            n, ast.Module | ast.stmt | ast.excepthandler | ast.match_case
+        )
+    ]
+
+
+NESTED_BLOCKS = '''
+"""Module docstring."""
+import a
+try:
+    import b
+except ImportError:
+    import c as b
+else:
+    from d import e
+finally:
+    x = 1
+match x:
+    case 1:
+        import f
+    case _:
+        def g():
+            """Doc."""
+            while True:
+                import h
+            else:
+                import i
+            f = lambda y: y if y else (lambda: 0)
+            async def j():
+                async with k() as m:
+                    import n
+                async for o in p:
+                    import q
+                else:
+                    import r
+class S:
+    """Doc."""
+    if x:
+        import t
+    else:
+        import u
+    with v:
+        import a as w
+'''
+
+
+def test_the_first_pass_meets_every_statement_in_walk_order():
+    """Imports in every kind of block are found, in ast.walk's order."""
+    tree = ast.parse(NESTED_BLOCKS)
+
+    statements = _checks._statements(tree)
+
+    assert statements == [
+        n
+        for n in ast.walk(tree)
+        if isinstance(
+            n, ast.Module | ast.stmt | ast.excepthandler | ast.match_case
+        )
+    ]
+    imports = [s for s in statements if isinstance(s, ast.Import)]
+    imports_from = [s for s in statements if isinstance(s, ast.ImportFrom)]
+    assert (len(imports), len(imports_from)) == (12, 1)

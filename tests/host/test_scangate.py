@@ -1,0 +1,119 @@
+"""
+The scan at load time: findings kept in the bytecode cache, checked like
+code entries, and each module parsed once.
+"""
+
+import ast
+import shutil
+from pathlib import Path
+
+import pytest
+
+from acc_plugins.host._scangate import SCAN_SUFFIX, cached_findings
+from acc_plugins.sandbox import BytecodeCache
+from acc_plugins.sandbox import _compiler as compiler_module
+from acc_plugins.security import scan_plugin
+
+
+HOSTILE = Path(__file__).resolve().parents[2] / "examples" / "hostile"
+
+
+@pytest.fixture(name="plugin")
+def _plugin(tmp_path: Path) -> Path:
+    root = tmp_path / "hostile"
+    shutil.copytree(HOSTILE, root)
+    return root
+
+
+def test_findings_from_the_cache_equal_a_fresh_scan(tmp_path, plugin):
+    """A second look is served from the cache, finding for finding."""
+    cache = BytecodeCache(tmp_path / "cache")
+    fresh = list(scan_plugin(plugin).findings)
+
+    first = cached_findings(plugin, cache)
+    (entry,) = (tmp_path / "cache").glob(f"*.{SCAN_SUFFIX}")
+    second = cached_findings(plugin, cache)
+
+    assert fresh
+    assert first == fresh
+    assert second == fresh
+    assert entry.exists()
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda blob: blob.replace(b'"critical"', b'"low"'),
+        lambda blob: blob[: blob.index(b"[")] + b"[]",
+        lambda blob: blob[:20],
+        lambda blob: b"",
+    ],
+    ids=["severity lowered", "findings emptied", "cut short", "empty"],
+)
+def test_a_tampered_entry_never_hides_a_finding(tmp_path, plugin, tamper):
+    """An entry whose payload does not match its hash is scanned again."""
+    cache = BytecodeCache(tmp_path / "cache")
+    fresh = cached_findings(plugin, cache)
+    (entry,) = (tmp_path / "cache").glob(f"*.{SCAN_SUFFIX}")
+    entry.write_bytes(tamper(entry.read_bytes()))
+
+    again = cached_findings(plugin, cache)
+
+    assert again == fresh
+
+
+def test_a_changed_file_is_scanned_again(tmp_path):
+    """The entry is keyed by the files' bytes."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "m.py").write_text("x = 1\n")
+    cache = BytecodeCache(tmp_path / "cache")
+    assert cached_findings(root, cache) == []
+
+    (root / "m.py").write_text('import os\nos.system("ls")\n')
+
+    assert [f.rule for f in cached_findings(root, cache)] != []
+
+
+def test_a_scanned_module_is_parsed_once(tmp_path, monkeypatch):
+    """The compiler takes the tree the scanner parsed, then forgets it."""
+    parses: list[str] = []
+    real_parse = ast.parse
+
+    def counted(source: str, *args: object, **kwargs: object) -> ast.AST:
+        parses.append(source)
+        return real_parse(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    root = tmp_path / "p"
+    root.mkdir()
+    source = "def f(x):\n    return [i * 2 for i in range(x)]\n"
+    (root / "m.py").write_text(source)
+    cache = BytecodeCache(tmp_path / "cache")
+    monkeypatch.setattr(compiler_module.ast, "parse", counted)
+
+    cached_findings(root, cache)
+    code = cache.compile(source, str(root / "m.py"))
+    cache.compile(source + "\n", str(root / "m.py"))
+
+    assert parses == [source, source + "\n"]
+    assert code.co_filename == str(root / "m.py")
+    assert cache._parsed == {}
+
+
+def test_every_file_the_scanner_reads_is_in_the_key(tmp_path):
+    """A change to any scanned file, a hidden one too, means a new scan."""
+    root = tmp_path / "p"
+    (root / ".git").mkdir(parents=True)
+    (root / "m.py").write_text("x = 1\n")
+    (root / ".hidden.py").write_text("y = 2\n")
+    (root / ".git" / "hook.py").write_text("z = 3\n")
+    cache = BytecodeCache(tmp_path / "cache")
+    assert cached_findings(root, cache) == []
+
+    (root / ".git" / "hook.py").write_text('import os\nos.system("ls")\n')
+    unscanned = cached_findings(root, cache)
+    (root / ".hidden.py").write_text('import os\nos.system("ls")\n')
+    rescanned = cached_findings(root, cache)
+
+    assert unscanned == []
+    assert {f.path for f in rescanned} == {".hidden.py"}
