@@ -24,7 +24,7 @@ from ._budget import Budget
 from ._builtins import plain_builtins
 from ._classes import ClassFactory
 from ._formats import PADDING_METHODS
-from ._introspection import SERVED, Introspection
+from ._introspection import SERVED, Introspection, PluginGlobals
 from ._library import Library
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
@@ -70,6 +70,7 @@ from ._refusals import (
     UNCATCHABLE,
     GuardedAsyncContext,
     GuardedContext,
+    PluginExit,
     plugin_location,
 )
 from ._safeformat import SafeFormat
@@ -327,6 +328,17 @@ class Guards:
                 f"calling a plugin method on a foreign {type(obj).__name__} object"
             )
 
+    def globals_(self) -> PluginGlobals:
+        """
+        ``globals()``: the calling module's namespace, machinery hidden.
+        """
+        namespace = sys._getframe(1).f_globals  # noqa: SLF001 -- the caller's module, as CPython's globals() reads it
+        if namespace.get(OWNER_MARK) is not self.token:
+            # Called back from library code: its globals are not the
+            # plugin's to see.
+            self.refuse("globals() called from outside the plugin's code")
+        return PluginGlobals(namespace)
+
     def answer_type(self, real: type, replacement: object) -> None:
         """
         Make ``type(x)`` answer *replacement* for objects of class *real*,
@@ -432,6 +444,8 @@ class Guards:
                 "setattr": self.set_attribute,
                 "type": self.type_of,
                 "vars": self.introspection.vars_,
+                "globals": self.globals_,
+                "SystemExit": PluginExit,
                 "sum": self.amplifiers.sum_,
                 GUARD_ADD: self.bombs.add,
                 GUARD_ADD_CHECK: self.bombs.check_add,

@@ -14,13 +14,14 @@ real ``builtins`` module) or ``vars(json)`` stay out of reach.
 from __future__ import annotations
 
 import types
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
-from ._policy import OWNER_MARK
+from ._policy import OWNER_MARK, is_dunder, is_metadata_name
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 
 # Objects whose ``__dict__`` holds only what plugin code put there.
@@ -31,6 +32,9 @@ _PLAIN_NAMESPACES: Final = (types.SimpleNamespace,)
 _CLASS_MACHINERY: Final = frozenset({OWNER_MARK, "__dict__", "__weakref__"})
 
 _BOUND: Final = (types.MethodType, classmethod, staticmethod)
+
+# The interpreter's module names ``globals()`` shows (read-only facts).
+VISIBLE_MODULE_DUNDERS: Final = frozenset({"__doc__", "__name__"})
 
 # Attribute lookups; read from a class (``object.__getattribute__``) they
 # would look up any name on any object, so they are served checked.
@@ -220,3 +224,50 @@ def _foreign(
         f"access to {name!r} of a {type(obj).__name__} object "
         f"(readable on {scope} only)"
     )
+
+
+class PluginGlobals(MutableMapping[str, object]):
+    """
+    What ``globals()`` gives plugin code: its module's namespace without
+    the sandbox's machinery (``__builtins__`` holds the guards, and with
+    them the real ``getattr``).  Reads and writes of ordinary names reach
+    the module itself, as in CPython.
+    """
+
+    __slots__ = ("_namespace",)
+
+    def __init__(self, namespace: dict[str, object]) -> None:
+        self._namespace = namespace
+
+    @staticmethod
+    def _visible(key: object, *, write: bool = False) -> bool:
+        if type(key) is not str:
+            return False
+        if not is_dunder(key) or is_metadata_name(key):
+            return True
+        # ``__name__`` names the classes defined after it: read-only.
+        return not write and key in VISIBLE_MODULE_DUNDERS
+
+    def _checked(self, key: object, *, write: bool = False) -> str:
+        if not self._visible(key, write=write):
+            msg = f"{key!r} is not among the plugin's globals"
+            raise KeyError(msg)
+        return key  # type: ignore[return-value]
+
+    def __getitem__(self, key: str) -> object:
+        return self._namespace[self._checked(key)]
+
+    def __setitem__(self, key: str, value: object) -> None:
+        self._namespace[self._checked(key, write=True)] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._namespace[self._checked(key, write=True)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([key for key in self._namespace if self._visible(key)])
+
+    def __len__(self) -> int:
+        return sum(1 for key in self._namespace if self._visible(key))
+
+    def __repr__(self) -> str:
+        return f"<plugin globals of {self._namespace.get('__name__')!r}>"

@@ -187,6 +187,8 @@ WRAPPED_MEMBERS: Final[dict[str, str]] = {
     "builtins.delattr": "the write guard: only on the plugin's own objects",
     "builtins.format": "checks the spec's width and precision",
     "builtins.getattr": "the attribute guard",
+    "builtins.globals": "the calling plugin module's names, without the "
+    "sandbox's machinery; refused when library code calls it back",
     "builtins.hasattr": "the attribute guard: a refused name is absent",
     "builtins.iter": "iter(f, sentinel) checks the budget on every item",
     "builtins.pow": "refuses results larger than the budget",
@@ -195,6 +197,8 @@ WRAPPED_MEMBERS: Final[dict[str, str]] = {
     "builtins.round": "refuses rounding a Fraction or Decimal to more "
     "than 5,000 digits (it computes 10 ** ndigits)",
     "builtins.setattr": "the write guard: only on the plugin's own objects",
+    "builtins.SystemExit": "a stand-in that ends the call, not the host's "
+    "process",
     "builtins.sum": "adds one item at a time, checking sizes and the budget",
     "builtins.type": "no three-argument form; answers stand-ins (see "
     "type(<class>))",

@@ -1,6 +1,7 @@
 """
 ``import logging`` for plugin code: loggers of the plugin's own, whose
-records go where its ``print`` goes.
+records go to the handlers the plugin adds (``_loghandlers``) or, without
+one, where its ``print`` goes.
 
 The real ``logging`` keeps one tree of loggers and handlers for the whole
 process: a plugin's ``getLogger("")``, ``basicConfig()`` or ``disable()``
@@ -15,8 +16,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
+
+from ._loghandlers import make_handlers
 
 
 if TYPE_CHECKING:
@@ -76,17 +78,26 @@ def make_logging(  # noqa: PLR0915 -- one closure holds the module's state
     loggers: dict[str, Any] = {}
     disabled_up_to = [logging.NOTSET - 1]
 
-    def emit(name: str, level: int, msg: object, args: tuple[Any, ...]) -> str:
-        text = str(msg)
-        if args:
-            if len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
-                args = args[0]  # type: ignore[assignment]  # logging's own rule for %(name)s
-            check_mod(text, args)
-            text = text % args
-        label = LEVELS.get(level, f"Level {level}")
-        line = f"{label}:{name}:{text}"
-        on_print(line + "\n")
-        return line
+    handlers = make_handlers(LEVELS, _level_of, on_print, check_mod)
+    LogRecord = handlers["LogRecord"]  # noqa: N806 -- a class
+
+    def handled(logger: Any, record: Any) -> bool:
+        """
+        Pass *record* to the handlers of *logger* and its parents, as far
+        as they propagate; False if there were none.
+        """
+        found = False
+        for _ in range(MAX_LOGGERS + 1):  # parents may be made a cycle
+            if logger is None:
+                break
+            for handler in list(logger.handlers):
+                found = True
+                if record.levelno >= getattr(handler, "level", 0):
+                    handler.handle(record)
+            if not logger.propagate:
+                break
+            logger = logger.parent
+        return found
 
     class Logger:
         """
@@ -130,8 +141,6 @@ def make_logging(  # noqa: PLR0915 -- one closure holds the module's state
             return getLogger(name)
 
         def addHandler(self, handler: object) -> None:  # noqa: N802 -- logging's API
-            # Accepted (a library idiom) but never called: records always
-            # go to the plugin's log.
             if handler not in self.handlers:
                 self.handlers.append(handler)
 
@@ -140,6 +149,7 @@ def make_logging(  # noqa: PLR0915 -- one closure holds the module's state
                 self.handlers.remove(handler)
 
         def hasHandlers(self) -> bool:  # noqa: N802 -- logging's API
+            # Records without a handler go to the plugin's log.
             return True
 
         def addFilter(self, filter: object) -> None:  # noqa: A002, N802 -- logging's API
@@ -155,10 +165,17 @@ def make_logging(  # noqa: PLR0915 -- one closure holds the module's state
             if type(level) is not int:
                 msg_ = "level must be an integer"
                 raise TypeError(msg_)
-            if self.isEnabledFor(level):
-                emit(self.name, level, msg, args)
-                if kwargs.get("exc_info"):
-                    on_print(_exception_text() + "\n")
+            if not self.isEnabledFor(level):
+                return
+            exc_text = _exception_text() if kwargs.get("exc_info") else None
+            record = LogRecord(self.name, level, msg, args, exc_text)
+            if not handled(self, record):
+                # No handler anywhere: the plugin's log, as the real
+                # logging's last resort writes to stderr.
+                line = f"{record.levelname}:{self.name}:{record.getMessage()}"
+                on_print(line + "\n")
+                if exc_text is not None:
+                    on_print(exc_text + "\n")
 
         def debug(self, msg: object, *args: Any, **kwargs: Any) -> None:
             self.log(logging.DEBUG, msg, *args, **kwargs)
@@ -207,49 +224,12 @@ def make_logging(  # noqa: PLR0915 -- one closure holds the module's state
         loggers[name] = logger
         return logger
 
-    class Handler:
-        """
-        A handler a plugin may create and add; records still go to its
-        log.
-        """
+    Handler = handlers["Handler"]  # noqa: N806 -- a class
+    NullHandler = handlers["NullHandler"]  # noqa: N806 -- a class
+    StreamHandler = handlers["StreamHandler"]  # noqa: N806 -- a class
+    Formatter = handlers["Formatter"]  # noqa: N806 -- a class
 
-        def __init__(self, level: int = logging.NOTSET) -> None:
-            self.level = _level_of(level)
-
-        def setLevel(self, level: object) -> None:  # noqa: N802 -- logging's API
-            self.level = _level_of(level)
-
-        def setFormatter(self, fmt: object) -> None:  # noqa: N802 -- logging's API
-            self.formatter = fmt
-
-    class NullHandler(Handler):
-        """
-        The library idiom ``addHandler(logging.NullHandler())``.
-        """
-
-    class StreamHandler(Handler):
-        """
-        Accepted for the usual set-up code; records go to the plugin's
-        log whatever the stream.
-        """
-
-        def __init__(self, stream: object = None) -> None:
-            super().__init__()
-            self.stream = stream
-
-    class Formatter:
-        """
-        Accepted for the usual set-up code; the plugin's log has its own
-        format.
-        """
-
-        def __init__(
-            self, fmt: object = None, datefmt: object = None, **_: object
-        ) -> None:
-            self.fmt = fmt
-            self.datefmt = datefmt
-
-    for cls in (Handler, NullHandler, StreamHandler, Formatter):
+    for cls in (Handler, NullHandler, StreamHandler, Formatter, LogRecord):
         cls.__module__ = "logging"
         cls.__qualname__ = cls.__name__
         mark_class(cls)
@@ -289,6 +269,7 @@ def make_logging(  # noqa: PLR0915 -- one closure holds the module's state
             "WARN": logging.WARNING,
             "Formatter": Formatter,
             "Handler": Handler,
+            "LogRecord": LogRecord,
             "Logger": Logger,
             "NullHandler": NullHandler,
             "StreamHandler": StreamHandler,

@@ -24,6 +24,29 @@ UNCATCHABLE: Final = (
 )
 
 
+class PluginExit(BaseException):
+    """
+    What ``SystemExit`` is in plugin code.  The real one ends the host's
+    process wherever it surfaces; raised by a plugin (a command-line
+    library's ``exit``), this one ends only the call, as any other
+    exception of the plugin's does.  ``except SystemExit`` in plugin code
+    catches it, and plugin classes may derive from it.
+    """
+
+    @property
+    def code(self) -> object:
+        """
+        The exit status, as ``SystemExit.code``.
+        """
+        return self.args[0] if len(self.args) == 1 else (self.args or None)
+
+
+# Named as what it stands for in messages and tracebacks; "builtins", so
+# that plugin classes may derive from it (host classes refuse that).
+PluginExit.__name__ = PluginExit.__qualname__ = "SystemExit"
+PluginExit.__module__ = "builtins"
+
+
 def plugin_location(root: str) -> tuple[str | None, int | None]:
     """
     The innermost frame of plugin code (a file under *root*), for reports.

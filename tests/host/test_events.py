@@ -189,9 +189,12 @@ def test_an_unwanted_event_looks_at_no_hook_twice(tmp_path, monkeypatch):
     host = started_host(tmp_path)
     matched: list[str] = []
     real = _events.matches
-    monkeypatch.setattr(
-        _events, "matches", lambda p, n: matched.append(p) or real(p, n)
-    )
+
+    def counted(pattern: str, name: str) -> bool:
+        matched.append(pattern)
+        return real(pattern, name)
+
+    monkeypatch.setattr(_events, "matches", counted)
     try:
         host.emit("nobody.wants")
         first = len(matched)

@@ -6,12 +6,12 @@ code entries, and each module parsed once.
 import ast
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from acc_plugins.host._scangate import SCAN_SUFFIX, cached_findings
 from acc_plugins.sandbox import BytecodeCache
-from acc_plugins.sandbox import _compiler as compiler_module
 from acc_plugins.security import scan_plugin
 
 
@@ -80,16 +80,17 @@ def test_a_scanned_module_is_parsed_once(tmp_path, monkeypatch):
     parses: list[str] = []
     real_parse = ast.parse
 
-    def counted(source: str, *args: object, **kwargs: object) -> ast.AST:
+    def counted(source: str, *args: Any, **kwargs: Any) -> ast.AST:
         parses.append(source)
-        return real_parse(source, *args, **kwargs)  # type: ignore[arg-type]
+        parsed: ast.AST = real_parse(source, *args, **kwargs)
+        return parsed
 
     root = tmp_path / "p"
     root.mkdir()
     source = "def f(x):\n    return [i * 2 for i in range(x)]\n"
     (root / "m.py").write_text(source)
     cache = BytecodeCache(tmp_path / "cache")
-    monkeypatch.setattr(compiler_module.ast, "parse", counted)
+    monkeypatch.setattr(ast, "parse", counted)
 
     cached_findings(root, cache)
     code = cache.compile(source, str(root / "m.py"))

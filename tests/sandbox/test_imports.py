@@ -8,7 +8,12 @@ import textwrap
 
 import pytest
 
-from acc_plugins.sandbox import ALLOWED_MODULES, ModuleProxy, Sandbox
+from acc_plugins.sandbox import (
+    ALLOWED_MODULES,
+    ModuleProxy,
+    RefusedImport,
+    Sandbox,
+)
 from acc_plugins.sandbox._sandbox import MAX_REFUSED_IMPORTS
 
 
@@ -59,7 +64,7 @@ def test_a_refused_import_is_recorded_not_counted(tmp_path):
     root = tmp_path / "plugin"
     root.mkdir()
     (root / "m.py").write_text(OPTIONAL)
-    told = []
+    told: list[RefusedImport] = []
     sandbox = Sandbox(root, "test", on_refused_import=told.append)
 
     module = sandbox.import_module("m")

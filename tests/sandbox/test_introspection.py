@@ -361,3 +361,74 @@ def test_the_small_os_offers_constants_and_path_arithmetic(sandboxed):
     assert sandbox.import_module("m").__dict__["result"] == (
         "\n", "/", "a/b", ("x.tar", ".gz"), "p", False, False, False,
     )  # fmt: skip
+
+
+GLOBALS = """
+EMPTY = ({}, 2)
+SIMPLE = ([1], 3)
+__license__ = "MIT"
+
+def main():
+    names = globals()
+    names["ADDED"] = 5
+    return (
+        [names[case][1] for case in ("EMPTY", "SIMPLE")],
+        ADDED,
+        "__builtins__" in names,
+        "__license__" in names,
+        names["__name__"] == __name__,
+    )
+"""
+
+
+def test_globals_shows_the_modules_own_names(sandboxed):
+    """globals() reads and writes the module's names, machinery hidden."""
+    sandbox = sandboxed(GLOBALS)
+    main = sandbox.import_module("m").__dict__["main"]
+
+    assert sandbox.run(main) == ([2, 3], 5, False, True, True)
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        ("x = globals()['__builtins__']\n", KeyError),
+        ("g = globals()\ng['__name__'] = 'acc_plugins.sdk'\n", KeyError),
+        ("x = globals()['__acc_getattr__']\n", KeyError),
+        ("x = list(map(globals, [None]))\n", TypeError),
+        (
+            "import functools\nx = functools.reduce(lambda a, b: globals(), [1, 2])\n",
+            None,
+        ),
+    ],
+)
+def test_globals_keeps_the_machinery_out(sandboxed, source, error):
+    """The guards, the builtins table and __name__ stay out of reach."""
+    if error is None:
+        sandbox = sandboxed(source)
+        assert "__builtins__" not in sandbox.import_module("m").__dict__["x"]
+        return
+    with pytest.raises(error):
+        sandboxed(source)
+
+
+def test_system_exit_in_plugin_code_ends_only_the_call(sandboxed):
+    """raise SystemExit is a plugin exception; subclasses and except work."""
+    sandbox = sandboxed(
+        """
+        class Usage(SystemExit):
+            pass
+        def main():
+            try:
+                raise Usage(2)
+            except SystemExit as exc:
+                caught = exc.code
+            raise SystemExit("bye")
+        """
+    )
+    main = sandbox.import_module("m").__dict__["main"]
+
+    with pytest.raises(BaseException, match="bye") as info:
+        sandbox.run(main)
+    assert type(info.value) is not SystemExit
+    assert type(info.value).__name__ == "SystemExit"

@@ -7,6 +7,9 @@ import logging
 import textwrap
 import warnings
 
+import pytest
+
+from acc_plugins.errors import SandboxViolation
 from acc_plugins.sandbox import Sandbox
 
 
@@ -96,13 +99,77 @@ def test_logging_goes_to_the_plugin_log(tmp_path):
         """,
     )
 
+    # The stream handler without a stream writes to the plugin's log, in
+    # its own format; the child propagates to it.
     assert printed == [
-        "WARNING:test:m:hello world\n",
-        "INFO:test:m:shown 3\n",
-        "ERROR:test:m.sub:failed\n",
-        "ZeroDivisionError: division by zero\n",
+        "hello world\n",
+        "shown 3\n",
+        "failed\nZeroDivisionError: division by zero\n",
     ]
     assert module.result == (True, "test:m.sub", "ERROR")
+
+
+def test_logging_without_a_handler_goes_to_the_plugin_log(tmp_path):
+    """No handler anywhere: LEVEL:name:message lines in the plugin's log."""
+    _, printed = run(
+        tmp_path,
+        """
+        import logging
+        log = logging.getLogger(__name__)
+        log.warning("hello %s", "world")
+        try:
+            1 / 0
+        except ZeroDivisionError:
+            log.exception("failed")
+        """,
+    )
+
+    assert printed == [
+        "WARNING:test:m:hello world\n",
+        "ERROR:test:m:failed\n",
+        "ZeroDivisionError: division by zero\n",
+    ]
+
+
+def test_handlers_receive_records(tmp_path):
+    """A StreamHandler on a StringIO and a plugin's own Handler subclass
+    get the records their loggers pass them, formatted."""
+    module, printed = run(
+        tmp_path,
+        """
+        import io, logging
+        class Collect(logging.Handler):
+            def __init__(self):
+                super().__init__()
+                self.seen = []
+            def emit(self, record):
+                self.seen.append((record.levelname, self.format(record)))
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(
+            logging.Formatter("%(levelname)s %(name)s: %(message)s")
+        )
+        bench = logging.getLogger("bench")
+        bench.propagate = False
+        bench.addHandler(handler)
+        bench.setLevel(logging.WARNING)
+        bench.warning("important: %s", "x")
+        bench.debug("silent")
+        collect = Collect()
+        collect.setLevel(logging.ERROR)
+        other = logging.getLogger("other")
+        other.addHandler(collect)
+        other.warning("below the handler's level")
+        other.error("boom %d", 3)
+        result = (stream.getvalue(), collect.seen)
+        """,
+    )
+
+    assert module.result == (
+        "WARNING bench: important: x\n",
+        [("ERROR", "boom 3")],
+    )
+    assert printed == []
 
 
 def test_warnings_go_to_the_plugin_log_by_its_own_filters(tmp_path):
@@ -258,3 +325,29 @@ def test_arrays(tmp_path):
         True,
         True,
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        (
+            "import logging\nlogging.Formatter('{message.__class__}', style='{')\n",
+            ValueError,
+        ),
+        (
+            (
+                "import logging\n"
+                "h = logging.StreamHandler()\n"
+                "h.setFormatter(logging.Formatter('%(message)999999999s'))\n"
+                "log = logging.getLogger('x')\n"
+                "log.addHandler(h)\n"
+                "log.warning('a')\n"
+            ),
+            SandboxViolation,
+        ),
+    ],
+)
+def test_log_formats_cannot_walk_or_blow_up(tmp_path, source, error):
+    """Only %-style formats, and their sizes are checked."""
+    with pytest.raises(error):
+        run(tmp_path, source)

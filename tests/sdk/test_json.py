@@ -5,7 +5,7 @@ Tests for copying tool results into fresh, bounded JSON.
 import json
 import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import example, given, settings
@@ -28,6 +28,10 @@ from acc_plugins.sdk._json import (
     to_json_sized,
 )
 from acc_plugins.sdk._jsonquick import QUICK_DEPTH, copy_flat_dict
+
+
+if TYPE_CHECKING:
+    import types
 
 
 class TestCheckResult:
@@ -183,9 +187,13 @@ class TestQuickCopy:
         max_items: int,
     ) -> None:
         """to_json answers as the full walk does, at any bounds."""
-        lists = [item for item in _walk(value) if type(item) is list]
-        if lists and data.draw(st.booleans()):
-            data.draw(st.sampled_from(lists)).append(value)
+        lists: list[list[Any]] = [
+            item for item in _walk(value) if type(item) is list
+        ]
+        make_cycle: bool = data.draw(st.booleans())
+        if lists and make_cycle:
+            chosen: list[Any] = data.draw(st.sampled_from(lists))
+            chosen.append(value)
         bounds = {"max_depth": max_depth, "max_items": max_items}
 
         quick = _outcome(lambda: to_json(value, **bounds))
@@ -281,7 +289,7 @@ class TestQuickCopy:
         flat = all(
             v is None
             or type(v) in {bool, int, str}
-            or (type(v) is float and v - v == 0.0)  # type: ignore[operator]
+            or (type(v) is float and v - v == 0.0)
             for v in value.values()
         ) and all(type(k) is str for k in value)
 
@@ -324,9 +332,10 @@ class TestQuickCopy:
 
 
 def _stack_depth() -> int:
-    frame, depth = sys._getframe(), 0
+    frame: types.FrameType | None = sys._getframe()
+    depth = 0
     while frame is not None:
-        frame, depth = frame.f_back, depth + 1  # type: ignore[assignment]
+        frame, depth = frame.f_back, depth + 1
     return depth
 
 

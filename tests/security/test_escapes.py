@@ -907,8 +907,8 @@ BUILTINS = [
         def attack():
             return globals()["__builtins__"]
         """,
-        NameError,
-        id="globals-absent",
+        KeyError,
+        id="globals-hides-builtins",
     ),
     pytest.param(
         """
