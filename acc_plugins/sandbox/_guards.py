@@ -283,6 +283,10 @@ class Guards:
         if type(name) is not str:
             msg = "attribute name must be a string"
             raise TypeError(msg)
+        if name == "__call__":
+            # The old spelling of callable(obj): answered without a lookup
+            # (reading __call__ itself stays refused).
+            return callable(obj)
         if self._check_read(obj, name) is not None:
             return False
         return hasattr(obj, name)

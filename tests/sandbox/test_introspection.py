@@ -432,3 +432,13 @@ def test_system_exit_in_plugin_code_ends_only_the_call(sandboxed):
         sandbox.run(main)
     assert type(info.value) is not SystemExit
     assert type(info.value).__name__ == "SystemExit"
+
+
+def test_hasattr_call_is_callable(sandboxed):
+    """hasattr(x, "__call__"), the old spelling of callable(x), answers."""
+    sandbox = sandboxed(
+        "def f():\n    pass\n"
+        "result = hasattr(f, '__call__'), hasattr(3, '__call__')\n"
+    )
+
+    assert sandbox.import_module("m").__dict__["result"] == (True, False)
