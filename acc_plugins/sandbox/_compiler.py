@@ -97,7 +97,13 @@ def compile_plugin_source(
     # RestrictedPython's own compile() call inherits its module's
     # ``from __future__ import annotations``; plugin code gets exactly the
     # future features it asks for, and nothing from us.
-    return compile(tree, filename, "exec", dont_inherit=True)
+    try:
+        return compile(tree, filename, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        # What only the code generator checks (a ``from __future__``
+        # import below other statements) is a problem of the source too.
+        where = f"{filename}:{exc.lineno}" if exc.lineno else filename
+        raise CompileError(filename, [f"{where}: {exc.msg}"]) from None
 
 
 @attrs.define

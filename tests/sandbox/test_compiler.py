@@ -109,3 +109,14 @@ def test_a_symlink_out_of_the_plugin_is_not_a_module(tmp_path):
         sandbox.import_module("m")
 
     assert not sandbox.has_module("sneaky")
+
+
+def test_a_late_future_import_is_a_compile_error():
+    """from __future__ below other code is reported like any problem."""
+    from acc_plugins.errors import CompileError
+    from acc_plugins.sandbox import compile_plugin_source
+
+    with pytest.raises(CompileError, match=r"m\.py:2: from __future__"):
+        compile_plugin_source(
+            "x = 1\nfrom __future__ import annotations\n", "m.py"
+        )
