@@ -182,13 +182,10 @@ class Pattern:
         """
         engine = self._engine
         replacement = engine.replacement(repl, string, self)
-        # Only a template that needs no counting: a function's work per
-        # match is not in the steps bound, and ``re`` has no clock.
-        plain = (
-            self._everywhere(string)
-            if replacement is repl and isinstance(repl, (str, bytes))
-            else None
-        )
+        # On ``re`` too the matches are at most the text's length, within
+        # the steps bound; a plugin function checks the budget as it runs,
+        # and a counted template is refused at the memory budget.
+        plain = self._everywhere(string)
         result = self._call("subn", plain, replacement, string, count)
         return (result[0], int(result[1]))
 

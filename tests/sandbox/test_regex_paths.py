@@ -113,3 +113,20 @@ def test_a_quadratic_search_on_long_text_meets_the_budget(tmp_path):
 
     with pytest.raises(BudgetExceeded):
         sandbox.run(main)
+
+
+def test_a_replacement_function_on_re_meets_the_budget(tmp_path):
+    """A callback that never ends stops at the budget on either path."""
+    (tmp_path / "m.py").write_text(
+        "import re\n"
+        "def forever(match):\n"
+        "    while True:\n"
+        "        pass\n"
+        "def main():\n"
+        "    return re.sub(r'[a-z]+', forever, 'short text')\n"
+    )
+    sandbox = Sandbox(tmp_path, "t", timeout=0.3)
+    main = sandbox.import_module("m").__dict__["main"]
+
+    with pytest.raises(BudgetExceeded):
+        sandbox.run(main)
