@@ -16,7 +16,7 @@ import re
 import string
 from typing import Final
 
-from ._astutil import binds
+from ._astutil import bound_names, descendants
 from ._policy import (
     FORBIDDEN_ATTRIBUTES,
     GUARD_RAW_GETATTR,
@@ -36,18 +36,16 @@ _RAW_ATTRIBUTE_CALLS: Final = {
 # A width or precision that could pass the smallest memory budget.
 _LARGE_NUMBER: Final = re.compile(r"\d{6,}")
 
-_NOWHERE: Final = ast.arg(arg="")
-
-
 def unbound_builtins(module: ast.Module) -> frozenset[str]:
     """
     The built-ins the module never rebinds, whose calls the compiler may
     treat as theirs: the attribute built-ins and ``super``.
     """
+    bound = bound_names(descendants(module))
     return frozenset(
         name
         for name in (*_RAW_ATTRIBUTE_CALLS, "range", "super")
-        if not binds(module, name, skip=_NOWHERE)
+        if name not in bound
     )
 
 

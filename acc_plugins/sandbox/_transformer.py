@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Final, TypeVar
 from ._astutil import (
     Scope,
     after_docstring,
-    binds,
+    bound_names,
     budget_check,
     budget_filter,
     call,
+    descendants,
     is_super_of,
     jumps_out_of_finally,
     located,
@@ -604,8 +605,9 @@ class PluginTransformer(SizedRules, MatchRules):
         first = positional[0]
         # A method that only reads public attributes of ``self`` gains
         # nothing from trusting it, and skips the entry check.
-        if not needs_trust(node, first.arg) or binds(
-            node, first.arg, skip=first
+        nodes = descendants(node)
+        if not needs_trust(nodes, first.arg) or first.arg in bound_names(
+            nodes, skip=first
         ):
             return ""
         return first.arg
