@@ -109,3 +109,33 @@ def test_a_symlink_out_of_the_plugin_is_not_a_module(tmp_path):
         sandbox.import_module("m")
 
     assert not sandbox.has_module("sneaky")
+
+
+def test_a_symlinked_folder_out_of_the_plugin_holds_no_modules(tmp_path):
+    """A link anywhere on the way out is refused, not only the last one."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "__init__.py").write_text("")
+    (outside / "secret.py").write_text("secret = 1\n")
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "pkg").symlink_to(outside, target_is_directory=True)
+    sandbox = Sandbox(plugin, "p")
+
+    assert not sandbox.has_module("pkg")
+    assert not sandbox.has_module("pkg.secret")
+
+
+def test_a_symlink_that_stays_inside_the_plugin_is_a_module(tmp_path):
+    """Links within the folder resolve as the files they point at."""
+    plugin = tmp_path / "plugin"
+    (plugin / "real").mkdir(parents=True)
+    (plugin / "real" / "values.py").write_text("answer = 42\n")
+    (plugin / "alias").symlink_to(plugin / "real", target_is_directory=True)
+    (plugin / "short.py").symlink_to(plugin / "real" / "values.py")
+    sandbox = Sandbox(plugin, "p")
+
+    assert sandbox.import_module("alias.values").answer == 42
+    assert sandbox.import_module("short").answer == 42
+    assert not sandbox.has_module("alias.missing")
+    assert not sandbox.has_module("short.values")
