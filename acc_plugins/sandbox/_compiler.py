@@ -89,7 +89,10 @@ def compile_plugin_source(
             where = f"{filename}:{exc.lineno}" if exc.lineno else filename
             raise CompileError(filename, [f"{where}: {exc.msg}"]) from None
     errors: list[str] = []
-    PluginTransformer(errors, count_steps=count_steps).visit(tree)
+    transformer = PluginTransformer(
+        errors, count_steps=count_steps, source=source
+    )
+    transformer.visit(tree)
     if errors:
         # Outer nodes are visited before inner ones; report in line order.
         ordered = sorted(errors, key=_line_of)

@@ -36,17 +36,31 @@ _RAW_ATTRIBUTE_CALLS: Final = {
 # A width or precision that could pass the smallest memory budget.
 _LARGE_NUMBER: Final = re.compile(r"\d{6,}")
 
-def unbound_builtins(module: ast.Module) -> frozenset[str]:
+
+def unbound_builtins(
+    module: ast.Module, source: str | None = None
+) -> frozenset[str]:
     """
     The built-ins the module never rebinds, whose calls the compiler may
     treat as theirs: the attribute built-ins and ``super``.
+
+    Args:
+        module: The parsed module.
+
+        source: The text *module* was parsed from, if known.  Every
+            identifier of ASCII text is spelled out in it, so a name the
+            text never mentions is bound nowhere, and a module that
+            mentions none of them need not be walked.
     """
+    names = (*_RAW_ATTRIBUTE_CALLS, "range", "super")
+    if (
+        source is not None
+        and source.isascii()
+        and not any(name in source for name in names)
+    ):
+        return frozenset(names)
     bound = bound_names(descendants(module))
-    return frozenset(
-        name
-        for name in (*_RAW_ATTRIBUTE_CALLS, "range", "super")
-        if name not in bound
-    )
+    return frozenset(name for name in names if name not in bound)
 
 
 def _plain_public(name: object) -> bool:

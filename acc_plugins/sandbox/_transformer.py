@@ -115,8 +115,11 @@ class PluginTransformer(SizedRules, MatchRules):
         used_names: dict[str, bool] | None = None,
         *,
         count_steps: bool = False,
+        source: str | None = None,
     ) -> None:
         super().__init__(errors, warnings, used_names)
+        # The module's text, if known: it spares a walk (unbound_builtins).
+        self._source = source
         self._scopes: list[Scope] = [Scope("module")]
         self._temporaries = Temporaries()
         # Attribute built-ins the module never rebinds (see _shortcuts).
@@ -510,7 +513,7 @@ class PluginTransformer(SizedRules, MatchRules):
         return node
 
     def visit_Module(self, node: ast.Module) -> ast.AST:
-        self._unbound = unbound_builtins(node)
+        self._unbound = unbound_builtins(node, self._source)
         return self.node_contents_visit(node)
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
