@@ -196,8 +196,12 @@ class BytecodeCache:
         digest = hashlib.sha256(payload).hexdigest()
         blob = _MAGIC + key.encode() + digest.encode() + payload
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            try:
+                fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            except FileNotFoundError:
+                # Made on the first write, not checked before every one.
+                self.directory.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(blob)
             Path(tmp).replace(self._path(key, suffix))

@@ -51,6 +51,24 @@ def test_the_cache_serves_identical_code(tmp_path):
     assert result == 42
 
 
+def test_the_cache_folder_is_made_again_when_removed(tmp_path):
+    """A missing folder, at the first write or after one, is recreated."""
+    folder = tmp_path / "deep" / "cache"
+    cache = BytecodeCache(folder)
+    cache.compile(SOURCE, "m.py")
+    for entry in folder.iterdir():
+        entry.unlink()
+    folder.rmdir()
+
+    cache.compile("x = 1\n", "n.py")
+
+    again = BytecodeCache(folder)
+    again.compile("x = 1\n", "n.py")
+
+    assert len(list(folder.glob("*.accc"))) == 1
+    assert (again.hits, again.misses) == (1, 0)
+
+
 def test_a_tampered_entry_is_recompiled_not_run(tmp_path):
     """Swapping the payload for other code fails the integrity check."""
     cache = BytecodeCache(tmp_path)
