@@ -24,14 +24,6 @@ _N = TypeVar("_N", bound=ast.AST)
 _POSITIONS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 
-def _takes_position(node: ast.AST) -> bool:
-    return "lineno" in node._attributes  # noqa: SLF001 -- the ast module's own field list
-
-
-def _has_position(node: ast.AST) -> bool:
-    return hasattr(node, "lineno")
-
-
 def _add_children(node: ast.AST, into: list[ast.AST]) -> None:
     # ``ast.iter_child_nodes`` without its generators: appended in place.
     for field in node._fields:
@@ -50,15 +42,15 @@ def located(new: _N, old: ast.AST) -> _N:
     nodes inside *new* keep theirs, and are not walked again (which
     ``ast.fix_missing_locations`` would do, at quadratic cost).
     """
-    where = [getattr(old, field, None) for field in _POSITIONS]
+    where = [(field, getattr(old, field, None)) for field in _POSITIONS]
     stack: list[ast.AST] = [new]
     while stack:
         node = stack.pop()
-        positioned = _has_position(node)
-        if node is not new and (positioned or not _takes_position(node)):
+        takes = "lineno" in node._attributes  # noqa: SLF001 -- the ast module's own list
+        if node is not new and (not takes or hasattr(node, "lineno")):
             continue
-        if _takes_position(node):
-            for field, value in zip(_POSITIONS, where, strict=True):
+        if takes:
+            for field, value in where:
                 setattr(node, field, value)
         _add_children(node, stack)
     return new

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ._astutil import (
     Scope,
@@ -78,7 +78,7 @@ from ._sizedrules import AUG_TEXT, SIZED_OPS, SizedRules
 
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 
 _N = TypeVar("_N", bound=ast.AST)
@@ -120,6 +120,7 @@ class PluginTransformer(SizedRules, MatchRules):
         super().__init__(errors, warnings, used_names)
         # The module's text, if known: it spares a walk (unbound_builtins).
         self._source = source
+        self._visitors: dict[type[ast.AST], Callable[[Any], Any]] = {}
         self._scopes: list[Scope] = [Scope("module")]
         self._temporaries = Temporaries()
         # Attribute built-ins the module never rebinds (see _shortcuts).
@@ -131,6 +132,22 @@ class PluginTransformer(SizedRules, MatchRules):
         self.count_steps = count_steps
 
     # -- traversal --------------------------------------------------------
+
+    def visit(self, node: ast.AST) -> Any:
+        """
+        Dispatch as ``ast.NodeVisitor.visit`` does, finding each node
+        class's method once per module instead of building its name and
+        looking it up at every node.
+        """
+        kind = type(node)
+        try:
+            method = self._visitors[kind]
+        except KeyError:
+            method = getattr(
+                self, f"visit_{kind.__name__}", self.generic_visit
+            )
+            self._visitors[kind] = method
+        return method(node)
 
     def node_contents_visit(self, node: _N) -> _N:
         """
