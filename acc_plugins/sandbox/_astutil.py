@@ -158,7 +158,8 @@ def descendants(tree: ast.AST) -> list[ast.AST]:
     """
     found = [tree]
     for node in found:  # grows while it is read: each node once
-        _add_children(node, found)
+        if node._fields:  # contexts and operators have none: a third
+            _add_children(node, found)
     return found
 
 
