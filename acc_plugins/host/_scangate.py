@@ -49,17 +49,26 @@ def _scanned_files(root: Path) -> list[str]:
     being walked (a plugin installed from git has a ``.git`` folder).
     """
     found: list[tuple[Path, str]] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [
-            d for d in dirs if not d.startswith(".") and d != "__pycache__"
-        ]
-        base = Path(folder).relative_to(root)
-        for name in files:
-            if not name.endswith((".py", ".toml")):
-                continue
-            relative = base / name
-            if (root / relative).is_file():
-                found.append((relative, str(relative)))
+    # os.scandir's entries know their type from the directory listing
+    # (links followed, as Path.is_file does), without a stat per file.
+    folders = [Path()]
+    while folders:
+        base = folders.pop()
+        try:
+            entries = list(os.scandir(root / base))
+        except OSError:
+            continue  # unreadable: skipped, as os.walk skips it
+        for entry in entries:
+            name = entry.name
+            if entry.is_file():
+                if name.endswith((".py", ".toml")):
+                    found.append((base / name, str(base / name)))
+            elif (
+                entry.is_dir(follow_symlinks=False)
+                and not name.startswith(".")
+                and name != "__pycache__"
+            ):
+                folders.append(base / name)
     return [text for _, text in sorted(found)]
 
 

@@ -24,12 +24,14 @@ _N = TypeVar("_N", bound=ast.AST)
 _POSITIONS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 
-def _takes_position(node: ast.AST) -> bool:
-    return "lineno" in node._attributes  # noqa: SLF001 -- the ast module's own field list
-
-
-def _has_position(node: ast.AST) -> bool:
-    return hasattr(node, "lineno")
+def _add_children(node: ast.AST, into: list[ast.AST]) -> None:
+    # ``ast.iter_child_nodes`` without its generators: appended in place.
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, list):
+            into.extend(v for v in value if isinstance(v, ast.AST))
+        elif isinstance(value, ast.AST):
+            into.append(value)
 
 
 def located(new: _N, old: ast.AST) -> _N:
@@ -40,17 +42,17 @@ def located(new: _N, old: ast.AST) -> _N:
     nodes inside *new* keep theirs, and are not walked again (which
     ``ast.fix_missing_locations`` would do, at quadratic cost).
     """
-    where = [getattr(old, field, None) for field in _POSITIONS]
+    where = [(field, getattr(old, field, None)) for field in _POSITIONS]
     stack: list[ast.AST] = [new]
     while stack:
         node = stack.pop()
-        positioned = _has_position(node)
-        if node is not new and (positioned or not _takes_position(node)):
+        takes = "lineno" in node._attributes  # noqa: SLF001 -- the ast module's own list
+        if node is not new and (not takes or hasattr(node, "lineno")):
             continue
-        if _takes_position(node):
-            for field, value in zip(_POSITIONS, where, strict=True):
+        if takes:
+            for field, value in where:
                 setattr(node, field, value)
-        stack.extend(ast.iter_child_nodes(node))
+        _add_children(node, stack)
     return new
 
 
@@ -148,6 +150,41 @@ class Scope:
         self.trusted_self = trusted_self
 
 
+def descendants(tree: ast.AST) -> list[ast.AST]:
+    """
+    *tree* and every node below it, in no particular order: what
+    ``ast.walk`` yields, gathered in one list without its per-node
+    generators, so that several scans of one subtree walk it once.
+    """
+    found = [tree]
+    for node in found:  # grows while it is read: each node once
+        if node._fields:  # contexts and operators have none: a third
+            _add_children(node, found)
+    return found
+
+
+def _bound_by(node: ast.AST, skip: ast.arg | None) -> tuple[str | None, ...]:
+    # The names one node binds, if it is a binder; a Name that reads, and
+    # every node that binds nothing, bind no name.
+    match node:
+        case ast.Name(id=found, ctx=ast.Store() | ast.Del()):
+            return (found,)
+        case ast.arg(arg=found) if node is not skip:
+            return (found,)
+        case ast.Global(names=names) | ast.Nonlocal(names=names):
+            return tuple(names)
+        case ast.alias(name=found, asname=alias):
+            return (alias or found.partition(".")[0],)
+        case (
+            ast.ExceptHandler(name=found)
+            | ast.MatchAs(name=found)
+            | ast.MatchStar(name=found)
+            | ast.MatchMapping(rest=found)
+        ):
+            return (found,)
+    return ()
+
+
 _BINDERS = (
     ast.Name,
     ast.arg,
@@ -161,40 +198,19 @@ _BINDERS = (
 )
 
 
-def binds(tree: ast.AST, name: str, *, skip: ast.arg) -> bool:
+def bound_names(
+    nodes: list[ast.AST], *, skip: ast.arg | None = None
+) -> set[str]:
     """
-    Tell whether *name* is rebound anywhere inside *tree*.
+    Every name bound (assigned, deleted, a parameter other than *skip*,
+    imported, declared global or nonlocal, caught, captured) by one of
+    *nodes*, as ``descendants`` lists them: one pass for all names.
     """
-    for node in ast.walk(tree):
-        if not isinstance(node, _BINDERS):
-            continue  # the common case, kept cheap
-        if isinstance(node, ast.Name) and (
-            node.id != name or isinstance(node.ctx, ast.Load)
-        ):
-            continue
-        match node:
-            case ast.Name(id=found, ctx=ast.Store() | ast.Del()) if (
-                found == name
-            ):
-                return True
-            case ast.arg(arg=found) if found == name and node is not skip:
-                return True
-            case ast.Global(names=names) | ast.Nonlocal(names=names) if (
-                name in names
-            ):
-                return True
-            case ast.alias(name=found, asname=alias) if (
-                alias or found.partition(".")[0]
-            ) == name:
-                return True
-            case (
-                ast.ExceptHandler(name=found)
-                | ast.MatchAs(name=found)
-                | ast.MatchStar(name=found)
-                | ast.MatchMapping(rest=found)
-            ) if found == name:
-                return True
-    return False
+    names: set[str] = set()
+    for node in nodes:
+        if isinstance(node, _BINDERS):  # the common case, kept cheap
+            names.update(n for n in _bound_by(node, skip) if n)
+    return names
 
 
 def is_super_of(node: ast.expr, name: str) -> bool:
@@ -217,13 +233,13 @@ def is_super_of(node: ast.expr, name: str) -> bool:
     )
 
 
-def needs_trust(tree: ast.AST, name: str) -> bool:
+def needs_trust(nodes: list[ast.AST], name: str) -> bool:
     """
-    Tell whether code in *tree* writes attributes of *name* or reads its
-    private ones (or those of ``super()``): the only uses that trusting it
-    saves a guard on.
+    Tell whether code among *nodes* (a subtree's ``descendants``) writes
+    attributes of *name* or reads its private ones (or those of
+    ``super()``): the only uses that trusting it saves a guard on.
     """
-    for node in ast.walk(tree):
+    for node in nodes:
         if not isinstance(node, ast.Attribute):
             continue
         value = node.value

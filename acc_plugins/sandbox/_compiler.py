@@ -89,7 +89,10 @@ def compile_plugin_source(
             where = f"{filename}:{exc.lineno}" if exc.lineno else filename
             raise CompileError(filename, [f"{where}: {exc.msg}"]) from None
     errors: list[str] = []
-    PluginTransformer(errors, count_steps=count_steps).visit(tree)
+    transformer = PluginTransformer(
+        errors, count_steps=count_steps, source=source
+    )
+    transformer.visit(tree)
     if errors:
         # Outer nodes are visited before inner ones; report in line order.
         ordered = sorted(errors, key=_line_of)
@@ -199,8 +202,12 @@ class BytecodeCache:
         digest = hashlib.sha256(payload).hexdigest()
         blob = _MAGIC + key.encode() + digest.encode() + payload
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            try:
+                fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            except FileNotFoundError:
+                # Made on the first write, not checked before every one.
+                self.directory.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(blob)
             Path(tmp).replace(self._path(key, suffix))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import stat
 import sys
 import time
 import types
@@ -177,23 +178,49 @@ class Sandbox:
         parts = dotted.split(".")
         if not all(part.isidentifier() for part in parts):
             return None
-        base = os.path.join(self._root_text, *parts)
-        for path, is_package in (
-            (base + ".py", False),
-            (os.path.join(base, "__init__.py"), True),
-            (base, True),
+        *folders, last = parts
+        for names, is_package in (
+            ((*folders, f"{last}.py"), False),
+            ((*parts, "__init__.py"), True),
+            (tuple(parts), True),
         ):
-            # Symbolic links may not lead out of the plugin's folder.
-            if os.path.exists(path) and os.path.realpath(path).startswith(
-                self._root_text + os.sep
-            ):
-                if is_package and not path.endswith(".py"):
-                    if not os.path.isdir(path):
-                        continue
-                elif not os.path.isfile(path):
-                    continue
-                return Path(path), is_package
+            found = self._stat_inside(names)
+            if found is None:
+                continue
+            wanted = stat.S_ISDIR if names[-1] == last else stat.S_ISREG
+            if wanted(found.st_mode):
+                return Path(self._root_text, *names), is_package
         return None
+
+    def _stat_inside(self, names: tuple[str, ...]) -> os.stat_result | None:
+        """
+        The status of the plugin's file *names* (symbolic links followed),
+        or None if it does not exist or its real path leaves the folder.
+
+        A path with no symbolic link on the way is inside the (resolved)
+        root as written: one ``lstat`` per component decides it, where a
+        ``realpath`` would examine every folder from ``/`` down.
+        """
+        path = self._root_text
+        found: os.stat_result | None = None
+        for name in names:
+            path = os.path.join(path, name)
+            try:
+                found = os.lstat(path)
+            except OSError:
+                return None
+            if stat.S_ISLNK(found.st_mode):
+                return self._stat_linked(os.path.join(self._root_text, *names))
+        return found
+
+    def _stat_linked(self, path: str) -> os.stat_result | None:
+        # Symbolic links may not lead out of the plugin's folder.
+        if not os.path.realpath(path).startswith(self._root_text + os.sep):
+            return None
+        try:
+            return os.stat(path)
+        except OSError:
+            return None
 
     def has_module(self, dotted: str) -> bool:
         """

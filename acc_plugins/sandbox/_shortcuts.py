@@ -16,7 +16,7 @@ import re
 import string
 from typing import Final
 
-from ._astutil import binds
+from ._astutil import bound_names, descendants
 from ._policy import (
     FORBIDDEN_ATTRIBUTES,
     GUARD_RAW_GETATTR,
@@ -36,19 +36,31 @@ _RAW_ATTRIBUTE_CALLS: Final = {
 # A width or precision that could pass the smallest memory budget.
 _LARGE_NUMBER: Final = re.compile(r"\d{6,}")
 
-_NOWHERE: Final = ast.arg(arg="")
 
-
-def unbound_builtins(module: ast.Module) -> frozenset[str]:
+def unbound_builtins(
+    module: ast.Module, source: str | None = None
+) -> frozenset[str]:
     """
     The built-ins the module never rebinds, whose calls the compiler may
     treat as theirs: the attribute built-ins and ``super``.
+
+    Args:
+        module: The parsed module.
+
+        source: The text *module* was parsed from, if known.  Every
+            identifier of ASCII text is spelled out in it, so a name the
+            text never mentions is bound nowhere, and a module that
+            mentions none of them need not be walked.
     """
-    return frozenset(
-        name
-        for name in (*_RAW_ATTRIBUTE_CALLS, "range", "super")
-        if not binds(module, name, skip=_NOWHERE)
-    )
+    names = (*_RAW_ATTRIBUTE_CALLS, "range", "super")
+    if (
+        source is not None
+        and source.isascii()
+        and not any(name in source for name in names)
+    ):
+        return frozenset(names)
+    bound = bound_names(descendants(module))
+    return frozenset(name for name in names if name not in bound)
 
 
 def _plain_public(name: object) -> bool:

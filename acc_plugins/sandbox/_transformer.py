@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import ast
 import contextlib
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ._astutil import (
     Scope,
     after_docstring,
-    binds,
+    bound_names,
     budget_check,
     budget_filter,
     call,
+    descendants,
     is_super_of,
     jumps_out_of_finally,
     located,
@@ -77,7 +78,7 @@ from ._sizedrules import AUG_TEXT, SIZED_OPS, SizedRules
 
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 
 _N = TypeVar("_N", bound=ast.AST)
@@ -114,8 +115,12 @@ class PluginTransformer(SizedRules, MatchRules):
         used_names: dict[str, bool] | None = None,
         *,
         count_steps: bool = False,
+        source: str | None = None,
     ) -> None:
         super().__init__(errors, warnings, used_names)
+        # The module's text, if known: it spares a walk (unbound_builtins).
+        self._source = source
+        self._visitors: dict[type[ast.AST], Callable[[Any], Any]] = {}
         self._scopes: list[Scope] = [Scope("module")]
         self._temporaries = Temporaries()
         # Attribute built-ins the module never rebinds (see _shortcuts).
@@ -127,6 +132,22 @@ class PluginTransformer(SizedRules, MatchRules):
         self.count_steps = count_steps
 
     # -- traversal --------------------------------------------------------
+
+    def visit(self, node: ast.AST) -> Any:
+        """
+        Dispatch as ``ast.NodeVisitor.visit`` does, finding each node
+        class's method once per module instead of building its name and
+        looking it up at every node.
+        """
+        kind = type(node)
+        try:
+            method = self._visitors[kind]
+        except KeyError:
+            method = getattr(
+                self, f"visit_{kind.__name__}", self.generic_visit
+            )
+            self._visitors[kind] = method
+        return method(node)
 
     def node_contents_visit(self, node: _N) -> _N:
         """
@@ -509,7 +530,7 @@ class PluginTransformer(SizedRules, MatchRules):
         return node
 
     def visit_Module(self, node: ast.Module) -> ast.AST:
-        self._unbound = unbound_builtins(node)
+        self._unbound = unbound_builtins(node, self._source)
         return self.node_contents_visit(node)
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
@@ -604,8 +625,9 @@ class PluginTransformer(SizedRules, MatchRules):
         first = positional[0]
         # A method that only reads public attributes of ``self`` gains
         # nothing from trusting it, and skips the entry check.
-        if not needs_trust(node, first.arg) or binds(
-            node, first.arg, skip=first
+        nodes = descendants(node)
+        if not needs_trust(nodes, first.arg) or first.arg in bound_names(
+            nodes, skip=first
         ):
             return ""
         return first.arg

@@ -51,6 +51,24 @@ def test_the_cache_serves_identical_code(tmp_path):
     assert result == 42
 
 
+def test_the_cache_folder_is_made_again_when_removed(tmp_path):
+    """A missing folder, at the first write or after one, is recreated."""
+    folder = tmp_path / "deep" / "cache"
+    cache = BytecodeCache(folder)
+    cache.compile(SOURCE, "m.py")
+    for entry in folder.iterdir():
+        entry.unlink()
+    folder.rmdir()
+
+    cache.compile("x = 1\n", "n.py")
+
+    again = BytecodeCache(folder)
+    again.compile("x = 1\n", "n.py")
+
+    assert len(list(folder.glob("*.accc"))) == 1
+    assert (again.hits, again.misses) == (1, 0)
+
+
 def test_a_tampered_entry_is_recompiled_not_run(tmp_path):
     """Swapping the payload for other code fails the integrity check."""
     cache = BytecodeCache(tmp_path)
@@ -120,3 +138,33 @@ def test_a_late_future_import_is_a_compile_error():
         compile_plugin_source(
             "x = 1\nfrom __future__ import annotations\n", "m.py"
         )
+
+
+def test_a_symlinked_folder_out_of_the_plugin_holds_no_modules(tmp_path):
+    """A link anywhere on the way out is refused, not only the last one."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "__init__.py").write_text("")
+    (outside / "secret.py").write_text("secret = 1\n")
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "pkg").symlink_to(outside, target_is_directory=True)
+    sandbox = Sandbox(plugin, "p")
+
+    assert not sandbox.has_module("pkg")
+    assert not sandbox.has_module("pkg.secret")
+
+
+def test_a_symlink_that_stays_inside_the_plugin_is_a_module(tmp_path):
+    """Links within the folder resolve as the files they point at."""
+    plugin = tmp_path / "plugin"
+    (plugin / "real").mkdir(parents=True)
+    (plugin / "real" / "values.py").write_text("answer = 42\n")
+    (plugin / "alias").symlink_to(plugin / "real", target_is_directory=True)
+    (plugin / "short.py").symlink_to(plugin / "real" / "values.py")
+    sandbox = Sandbox(plugin, "p")
+
+    assert sandbox.import_module("alias.values").answer == 42
+    assert sandbox.import_module("short").answer == 42
+    assert not sandbox.has_module("alias.missing")
+    assert not sandbox.has_module("short.values")

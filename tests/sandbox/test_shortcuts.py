@@ -3,10 +3,15 @@ Calls the compiler proves harmless skip their guard, and every other call
 keeps it.
 """
 
+import ast
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from acc_plugins.errors import SandboxViolation
 from acc_plugins.sandbox import compile_plugin_source
+from acc_plugins.sandbox._shortcuts import unbound_builtins
 
 
 def names_of(source):
@@ -141,3 +146,44 @@ def test_a_huge_range_drained_by_c_is_still_refused(sandboxed):
     """sum(range(10**12)) meets the size check before C starts."""
     with pytest.raises(SandboxViolation, match="range"):
         sandboxed("x = sum(range(10**12))\n")
+
+
+_REBINDINGS = [
+    "getattr = None\n",
+    "import os as hasattr\n",
+    "from x import range\n",
+    "def f(super):\n    pass\n",
+    "for getattr in []:\n    pass\n",
+    "try:\n    pass\nexcept E as range:\n    pass\n",
+    "match v:\n    case {**super}:\n        pass\n",
+    "def f():\n    global hasattr\n",
+    "x = 1\n",
+    # NFKC folds these letters to the ASCII name: the text never spells it.
+    "\uff47etattr = None\n",
+    "\U0001d42bange = 1\n",
+]
+
+
+@given(
+    parts=st.lists(st.sampled_from(_REBINDINGS), max_size=4),
+    comment=st.sampled_from(["", "# range super\n", "# \u00e9\n"]),
+)
+def test_the_source_text_only_spares_the_walk(parts, comment):
+    """With or without the text, the same built-ins count as unbound."""
+    source = comment + "".join(parts)
+    module = ast.parse(source)
+
+    assert unbound_builtins(module, source) == unbound_builtins(module)
+
+
+@pytest.mark.parametrize(
+    ("source", "bound"),
+    [
+        ("\uff47etattr = None\n", "getattr"),
+        ("\U0001d42bange = 1\n", "range"),
+        ("import os as hasattr\n", "hasattr"),
+    ],
+)
+def test_a_rebinding_spelled_any_way_is_seen(source, bound):
+    """Names folded from other letters are found in the tree."""
+    assert bound not in unbound_builtins(ast.parse(source), source)
