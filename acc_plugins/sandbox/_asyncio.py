@@ -42,7 +42,11 @@ def _seconds(value: object, what: str) -> float | None:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         msg = f"{what} must be a number of seconds"
         raise TypeError(msg)
-    return float(value)
+    seconds = float(value)
+    if seconds != seconds:  # noqa: PLR0124 -- NaN: a timer that never fires
+        msg = f"{what} must be a number of seconds, not NaN"
+        raise ValueError(msg)
+    return seconds
 
 
 def sleep(delay: object, result: object = None) -> SandboxAwaitable:

@@ -266,3 +266,16 @@ def test_a_busy_coroutine_meets_the_budget(tmp_path):
 
     with pytest.raises(BudgetExceeded):
         sandbox.run(main)
+
+
+def test_a_nan_delay_is_refused(sandboxed):
+    """sleep(nan) would be a timer that never fires: a ValueError."""
+    source = """
+    import asyncio
+    async def main():
+        try:
+            await asyncio.sleep(float("nan"))
+        except ValueError as exc:
+            return str(exc)
+    """
+    assert "not NaN" in run_main(sandboxed, source)
