@@ -24,7 +24,7 @@ from ._budget import Budget
 from ._builtins import plain_builtins
 from ._classes import ClassFactory
 from ._formats import PADDING_METHODS
-from ._introspection import SERVED, Introspection, PluginGlobals
+from ._introspection import SERVED, Introspection, PluginGlobals, foreign
 from ._library import Library
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
@@ -200,7 +200,7 @@ class Guards:
             if name in SERVED:
                 return self.introspection.refusal(obj, name)
             if name in OWN_OBJECT_DUNDERS:
-                return None if self.owns(obj) else _foreign_hook(obj, name)
+                return None if self.owns(obj) else foreign(obj, name)
             if name in PROTOCOL_DUNDERS and (
                 self.owns(obj) or not self.is_host_object(obj)
             ):
@@ -483,10 +483,3 @@ class Guards:
             }
         )
         return table
-
-
-def _foreign_hook(obj: object, name: str) -> str:
-    return (
-        f"access to {name!r} of a {type(obj).__name__} object the plugin "
-        "did not create"
-    )

@@ -106,31 +106,35 @@ def plain_number(operand: ast.expr) -> Test:
     return _any(_is_int(operand), _is_float(operand))
 
 
+def _float_or_bounded_ints(
+    left: ast.expr, right: ast.expr, *bounds: Test
+) -> Test:
+    """
+    A float on either side (the result is a float, or an error), or two
+    integers within *bounds*.
+    """
+    return _any(
+        _is_float(left),
+        _is_float(right),
+        _all(_is_int(left), _is_int(right), *bounds),
+    )
+
+
 def numbers_test(op: ast.operator, left: ast.expr, right: ast.expr) -> Test:
     """
     The inline test under which ``left <op> right`` needs no guard, for
     operands that may be read more than once.
     """
     if isinstance(op, ast.Mult):
-        return _any(
-            _is_float(left),
-            _is_float(right),
-            _all(
-                _is_int(left),
-                _is_int(right),
-                _any(_small_factor(left), _small_factor(right)),
-            ),
+        return _float_or_bounded_ints(
+            left, right, _any(_small_factor(left), _small_factor(right))
         )
     if isinstance(op, ast.Pow):
-        return _any(
-            _is_float(left),
-            _is_float(right),
-            _all(
-                _is_int(left),
-                _is_int(right),
-                _within(right, -_EXPONENT_BOUND - 1, _EXPONENT_BOUND + 1),
-                _within(left, -_BASE_BOUND, _BASE_BOUND),
-            ),
+        return _float_or_bounded_ints(
+            left,
+            right,
+            _within(right, -_EXPONENT_BOUND - 1, _EXPONENT_BOUND + 1),
+            _within(left, -_BASE_BOUND, _BASE_BOUND),
         )
     if isinstance(op, (ast.Add, ast.Mod)):
         # A number on the left: the result is a number no longer than the

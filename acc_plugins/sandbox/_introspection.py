@@ -95,7 +95,7 @@ class Introspection:
             if isinstance(obj, types.ModuleType) or not (
                 owns(obj) or type(obj) in _PLAIN_NAMESPACES
             ):
-                return _foreign(obj, name)
+                return foreign(obj, name)
             return None
         if name in ("__self__", "__func__"):
             if isinstance(obj, _BOUND) and (
@@ -105,16 +105,16 @@ class Introspection:
                 )
             ):
                 return None
-            return _foreign(obj, name, "methods of the plugin's own code")
+            return foreign(obj, name, "methods of the plugin's own code")
         if name == "__wrapped__":
             wrapped = getattr(obj, "__wrapped__", None)
             if owns(obj) or owns(wrapped):
                 return None
-            return _foreign(obj, name)
+            return foreign(obj, name)
         if name in LOOKUPS:
             if isinstance(obj, type) or owns(_receiver(obj)):
                 return None
-            return _foreign(obj, name)
+            return foreign(obj, name)
         # ``__new__``: served as a function that builds the plugin's own
         # classes only (see ``read``).
         return None
@@ -217,9 +217,13 @@ def _receiver(obj: object) -> object:
     return obj
 
 
-def _foreign(
+def foreign(
     obj: object, name: str, scope: str = "the plugin's own objects"
 ) -> str:
+    """
+    Why reading *name* of *obj*, an object the plugin did not create, is
+    refused.
+    """
     return (
         f"access to {name!r} of a {type(obj).__name__} object "
         f"(readable on {scope} only)"
