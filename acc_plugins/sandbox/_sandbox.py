@@ -136,7 +136,6 @@ class Sandbox:
         self._modules: dict[str, types.ModuleType] = {}
         self._found: dict[str, tuple[Path, bool] | None] = {}
         self._proxies: dict[str, ModuleProxy] = {}
-        self._random = random.Random()  # noqa: S311 -- plugins' own PRNG, not crypto
 
     def __repr__(self) -> str:
         return f"<Sandbox {self.name!r} modules={len(self._modules)}>"
@@ -359,7 +358,13 @@ class Sandbox:
                 members = vars(
                     build_proxy(
                         dotted,
-                        random_source=self._random,
+                        # The plugin's own generator, seeded when first
+                        # imported (os.urandom costs at every load).
+                        random_source=(
+                            random.Random()  # noqa: S311 -- plugins' PRNG, not crypto
+                            if dotted == "random"
+                            else None
+                        ),
                         mark_class=self.mark,
                     )
                 )

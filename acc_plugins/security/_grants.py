@@ -65,25 +65,31 @@ class Roots:
         plugin: ``${plugin}``, the plugin's own installed files.
 
         data: ``${data}``, the plugin's private storage.
-
-        case_insensitive: The roots whose filesystem ignores case,
-            detected once on construction.
     """
 
     workspace: Path = attrs.field(converter=_root_path)
     plugin: Path = attrs.field(converter=_root_path)
     data: Path = attrs.field(converter=_root_path)
-    case_insensitive: frozenset[FsRoot] = attrs.field(
-        init=False, eq=False, repr=False
+    # Filled on first use: a plugin that never touches a file never pays
+    # for the probes (two stats per root) at load.
+    _folding: list[frozenset[FsRoot]] = attrs.field(
+        init=False, factory=list, eq=False, repr=False
     )
 
-    def __attrs_post_init__(self) -> None:
-        insensitive = frozenset(
-            name
-            for name in _ROOT_NAMES
-            if _paths.is_case_insensitive(self.path(name))
-        )
-        object.__setattr__(self, "case_insensitive", insensitive)
+    @property
+    def case_insensitive(self) -> frozenset[FsRoot]:
+        """
+        The roots whose filesystem ignores case, detected on first use.
+        """
+        if not self._folding:
+            self._folding.append(
+                frozenset(
+                    name
+                    for name in _ROOT_NAMES
+                    if _paths.is_case_insensitive(self.path(name))
+                )
+            )
+        return self._folding[0]
 
     def path(self, name: FsRoot) -> Path:
         """
