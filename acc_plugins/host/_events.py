@@ -210,6 +210,12 @@ class EventBus:
             _log.warning("event %s dropped: events nested too deeply", name)
             return 0
         delivered = 0
+        # Each hook gets a copy of its own, so that none sees what another
+        # did to its payload; the last hook in line may take *copied*
+        # itself when no host listener holds it, since nothing reads it
+        # after that hook (the common single subscriber copies once).
+        last = plugins[-1]
+        owned = not self._listeners and last.remote is None
         self._depth += 1
         try:
             for record in plugins:
@@ -218,7 +224,11 @@ class EventBus:
                         record, name, copied, source
                     )
                     continue
-                for hook in list(record.hooks):
+                hooks = list(record.hooks)
+                final = (
+                    hooks[-1] if owned and record is last and hooks else None
+                )
+                for hook in hooks:
                     # Checked for each hook: one may fail the plugin.
                     # Compared by identity: an enum hashes in Python.
                     state = record.state
@@ -227,7 +237,7 @@ class EventBus:
                         and state is not State.RELOADING
                     ) or not matches(hook.event, name):
                         continue
-                    fresh = to_json(copied)
+                    fresh = copied if hook is final else to_json(copied)
                     event = Event(name, cast("JSON", fresh), source)
                     delivered += 1
                     try:

@@ -295,3 +295,49 @@ def test_a_listener_from_before_the_start_hears_every_tool(tmp_path):
         assert called == ["one.echo", "two.echo"]
     finally:
         host.stop()
+
+
+MUTATOR = """
+from acc_plugins.sdk import Plugin, hook, tool
+
+class Main(Plugin):
+    def __init__(self):
+        self.seen = []
+
+    @hook("app.*")
+    def first(self, event):
+        self.seen.append(list(event.payload["items"]))
+        event.payload["items"].append("first")
+
+    @hook("app.tick")
+    def second(self, event):
+        self.seen.append(list(event.payload["items"]))
+        event.payload["items"].append("second")
+
+    @tool
+    def log(self) -> list:
+        return self.seen
+"""
+
+
+def test_each_hook_sees_the_payload_as_emitted(tmp_path):
+    """
+    The last hook in line may take the host's copy, but no hook sees what
+    another did to its payload, and neither does a host listener or the
+    emitter.
+    """
+    write_plugin(tmp_path / "plugins", "mutator", MUTATOR)
+    host = started_host(tmp_path)
+    try:
+        payload = {"items": []}
+        assert host.emit("app.tick", payload) == 2
+        host.emit("app.other", payload)
+        heard: list[Event] = []
+        host.subscribe(heard.append)
+        host.emit("app.tick", payload)
+        assert payload == {"items": []}
+        assert host.call_tool("mutator.log") == [[]] * 5
+        ticks = [e.payload for e in heard if e.name == "app.tick"]
+        assert ticks == [{"items": []}]
+    finally:
+        host.stop()
