@@ -111,3 +111,57 @@ def test_a_named_cycle_reads_as_a_chain():
     )
     assert "dependency 'a' cannot load" in str(resolution.failures["d"])
     assert resolution.order == ()
+
+
+@given(graphs())
+def test_order_is_by_name_where_dependencies_allow(nodes):
+    """Each placed plugin is the first by name of those that could go next."""
+    resolution = resolve(nodes)
+
+    placed: set[str] = set()
+    for name in resolution.order:
+        could = [
+            other
+            for other in resolution.order
+            if other not in placed
+            and all(dep in placed for dep, _ in nodes[other].requires)
+        ]
+        assert name == min(could)
+        placed.add(name)
+
+
+def test_plugins_behind_a_cycle_name_it_and_a_self_loop_is_a_cycle():
+    """Dependents of a loop fail naming it; a plugin needing itself loops."""
+    spec = SpecifierSet()
+    nodes = {
+        "a": Node(Version("1"), [("b", spec)]),
+        "b": Node(Version("1"), [("c", spec), ("a", spec)]),
+        "c": Node(Version("1"), [("b", spec)]),
+        "d": Node(Version("1"), [("e", spec), ("c", spec)]),
+        "e": Node(Version("1")),
+        "s": Node(Version("1"), [("s", spec)]),
+    }
+
+    resolution = resolve(nodes)
+
+    assert str(resolution.failures["a"]) == "a: dependency cycle: a -> b -> a"
+    assert str(resolution.failures["c"]) == "c: dependency cycle: c -> b -> c"
+    assert resolution.failures["d"].chain == ["d", "c", "b", "c"]
+    assert str(resolution.failures["s"]) == "s: dependency cycle: s -> s"
+    assert resolution.order == ("e",)
+
+
+def test_a_long_chain_resolves_in_one_pass():
+    """A thousand plugins, each needing the next by name: all placed."""
+    spec = SpecifierSet(">=1")
+    names = [f"p{i:04}" for i in range(1000)]
+    nodes = {
+        name: Node(Version("1"), [(after, spec)])
+        for name, after in itertools.pairwise(names)
+    }
+    nodes[names[-1]] = Node(Version("1"))
+
+    resolution = resolve(nodes)
+
+    assert resolution.order == tuple(reversed(names))
+    assert not resolution.failures
