@@ -449,7 +449,7 @@ class PluginHost(
         manifest = manifest_of(record)
         record.settings = self._values_of(record)
         try:
-            scan_gate(record, self._cache, self._scan_threshold)
+            sources = scan_gate(record, self._cache, self._scan_threshold)
             if self._isolated(record):
                 self._load_isolated(record)
                 return
@@ -465,6 +465,7 @@ class PluginHost(
                     permission=f"import:{refused.module}",
                     location=refused.message,
                 ),
+                sources=sources,
             )
         finally:
             self._cache.forget_parsed()

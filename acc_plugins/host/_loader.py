@@ -77,12 +77,14 @@ def load_entry_class(
     cache: BytecodeCache,
     sdk: Mapping[str, object],
     on_refused_import: Callable[[RefusedImport], None] = lambda _: None,
+    sources: Mapping[str, bytes] | None = None,
 ) -> type[Plugin]:
     """
     Run the plugin's entry module in a new sandbox; return its class.
 
     Every import the sandbox refuses goes to the plugin's log and to
-    *on_refused_import* (the host's audit trail).
+    *on_refused_import* (the host's audit trail).  With *sources* (the
+    files the scanner read), modules run from exactly those bytes.
 
     Raises:
         LoadError: If the entry is not a ``Plugin`` subclass of the plugin.
@@ -106,6 +108,7 @@ def load_entry_class(
         timeout=manifest.limits.timeout_ms / 1000,
         memory_mb=manifest.limits.memory_mb,
         steps=manifest.limits.steps or None,
+        sources=sources,
     )
     cls = sandbox.load_attribute(entry.module, entry.attr)
     if not (

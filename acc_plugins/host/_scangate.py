@@ -22,6 +22,8 @@ from acc_plugins.security import RULES, Finding, Severity, scan_plugin
 
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from acc_plugins.sandbox import BytecodeCache
 
     from ._record import PluginRecord
@@ -33,10 +35,21 @@ _RULES_FINGERPRINT = hashlib.sha256(
 SCAN_SUFFIX = "accs"
 
 
-def _key(root: Path) -> str:
+def read_sources(root: Path) -> dict[str, bytes]:
+    """
+    Every file the scanner reads under *root*, by ``/``-separated
+    relative path, read once: the scan, the cache key and the compiler
+    all take their bytes from here.
+    """
+    return {
+        relative: (root / relative).read_bytes()
+        for relative in _scanned_files(root)
+    }
+
+
+def _key(sources: Mapping[str, bytes]) -> str:
     digest = hashlib.sha256(_RULES_FINGERPRINT.encode())
-    for relative in _scanned_files(root):
-        data = (root / relative).read_bytes()
+    for relative, data in sources.items():
         digest.update(relative.encode() + b"\0" + data)
     return digest.hexdigest()
 
@@ -62,7 +75,7 @@ def _scanned_files(root: Path) -> list[str]:
             name = entry.name
             if entry.is_file():
                 if name.endswith((".py", ".toml")):
-                    found.append((base / name, str(base / name)))
+                    found.append((base / name, (base / name).as_posix()))
             elif (
                 entry.is_dir(follow_symlinks=False)
                 and not name.startswith(".")
@@ -90,16 +103,24 @@ def _decoded(payload: bytes) -> list[Finding] | None:
         return None
 
 
-def cached_findings(root: Path, cache: BytecodeCache) -> list[Finding]:
+def cached_findings(
+    root: Path,
+    cache: BytecodeCache,
+    sources: Mapping[str, bytes] | None = None,
+) -> list[Finding]:
     """
-    The scanner's findings for the plugin folder *root*, through *cache*.
+    The scanner's findings for the plugin folder *root*, whose files are
+    *sources* (read from *root* if not given), through *cache*.
     """
-    key = _key(root)
+    if sources is None:
+        sources = read_sources(root)
+    key = _key(sources)
     payload = cache.load_entry(key, SCAN_SUFFIX)
     found = None if payload is None else _decoded(payload)
     if found is not None:
         return found
-    findings = list(scan_plugin(root, parse=cache.parse).findings)
+    report = scan_plugin(root, parse=cache.parse, sources=sources)
+    findings = list(report.findings)
     rows = [f.to_json() for f in findings]
     cache.store_entry(key, SCAN_SUFFIX, json.dumps(rows).encode())
     return findings
@@ -107,19 +128,23 @@ def cached_findings(root: Path, cache: BytecodeCache) -> list[Finding]:
 
 def scan_gate(
     record: PluginRecord, cache: BytecodeCache, threshold: Severity | None
-) -> list[Finding]:
+) -> Mapping[str, bytes] | None:
     """
     Scan the plugin; refuse it if anything reaches *threshold*.
 
     Returns:
-        Every finding, for the record.
+        The files scanned, for the sandbox to run exactly those bytes; None
+        when nothing is scanned (no threshold).
 
     Raises:
         LoadError: Naming the worst finding and how many block.
+
+        OSError: If a file cannot be read.
     """
     if threshold is None:
-        return []
-    findings = cached_findings(record.root, cache)
+        return None
+    sources = read_sources(record.root)
+    findings = cached_findings(record.root, cache, sources)
     blocking = [f for f in findings if f.severity >= threshold]
     if blocking:
         worst = max(blocking, key=lambda f: f.severity)
@@ -129,4 +154,4 @@ def scan_gate(
             f"{worst.rule} [{worst.severity.value}] {worst.message}"
         )
         raise LoadError(record.name, msg)
-    return findings
+    return sources

@@ -172,12 +172,14 @@ def unstructure_manifest(manifest: Manifest) -> dict[str, object]:
     return data
 
 
-def parse_manifest(text: str, *, path: str = "plugin.toml") -> Manifest:
+def parse_manifest(
+    text: str | bytes, *, path: str = "plugin.toml"
+) -> Manifest:
     """
     Parse the text of a ``plugin.toml``.
 
     Args:
-        text: The TOML document.
+        text: The TOML document, or the file's bytes (UTF-8).
 
         path: The file it came from, for the error message.
 
@@ -187,6 +189,8 @@ def parse_manifest(text: str, *, path: str = "plugin.toml") -> Manifest:
     Raises:
         ManifestError: Lists every problem, or the TOML syntax error.
     """
+    if isinstance(text, bytes):
+        text = _decoded(text, path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -219,10 +223,13 @@ def load_manifest(path: os.PathLike[str] | str) -> Manifest:
         raise ManifestError(
             name, [f"cannot read: {exc.strerror or exc}"]
         ) from exc
+    return parse_manifest(raw, path=name)
+
+
+def _decoded(raw: bytes, path: str) -> str:
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         problem = f"line {line}: not valid UTF-8 (byte {raw[exc.start]:#04x})"
-        raise ManifestError(name, [problem]) from exc
-    return parse_manifest(text, path=name)
+        raise ManifestError(path, [problem]) from exc

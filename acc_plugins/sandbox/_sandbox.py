@@ -73,6 +73,11 @@ class Sandbox:
         steps: Steps one outermost call may take (loop iterations and
             calls of plugin code), or None not to count them.
 
+        sources: The plugin's files as the scanner read them, by
+            ``/``-separated path relative to *root*: modules are compiled
+            from these bytes, never read again, and a module missing from
+            them is refused.  None reads each module when it is imported.
+
     Attributes:
         violations: Every refusal so far, in order.
 
@@ -96,8 +101,10 @@ class Sandbox:
         timeout: float = 5.0,
         memory_mb: int = 128,
         steps: int | None = None,
+        sources: Mapping[str, bytes] | None = None,
     ) -> None:
         self.root = root.resolve()
+        self._sources = sources
         self.budget = Budget(timeout, steps, memory_mb * 2**20)
         self.driver = Driver(self.budget)
         self._root_text = str(self.root)
@@ -279,7 +286,7 @@ class Sandbox:
 
     def _compile(self, path: Path) -> types.CodeType:
         try:
-            source = path.read_text(encoding="utf-8")
+            source = self._read(path).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             msg = f"{path}: cannot read: {exc}"
             raise CompileError(str(path), [msg]) from exc
@@ -287,6 +294,21 @@ class Sandbox:
         if self.cache is not None:
             return self.cache.compile(source, str(path), count_steps=steps)
         return compile_plugin_source(source, str(path), count_steps=steps)
+
+    def _read(self, path: Path) -> bytes:
+        if self._sources is None:
+            return path.read_bytes()
+        relative = path.relative_to(self._root_text).as_posix()
+        try:
+            return self._sources[relative]
+        except KeyError:
+            # What was scanned is what runs: a module that appeared since
+            # waits for the plugin's next load.
+            msg = (
+                f"{path}: not among the files scanned when the plugin was "
+                "loaded; reload the plugin to use it"
+            )
+            raise CompileError(str(path), [msg]) from None
 
     def run(
         self, function: Callable[..., _R], /, *args: Any, **kwargs: Any

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from acc_plugins.errors import ManifestError
-from acc_plugins.manifest import load_manifest
+from acc_plugins.manifest import parse_manifest
 
 from ._checks import check
 from ._rules import RULES, RULES_BY_ID, Severity
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 
 _SUPPRESSION: Final = re.compile(r"#\s*acc:\s*ignore\[([A-Z0-9,\s]+)\]")
@@ -235,6 +235,13 @@ def scan_source(
     return _scan(source, filename, requested)[0]
 
 
+def _reader(root: Path) -> Callable[[str], bytes]:
+    def read(name: str) -> bytes:
+        return (root / name).read_bytes()
+
+    return read
+
+
 def _python_files(root: Path) -> list[Path]:
     found: list[Path] = []
     for folder, dirs, files in os.walk(root):
@@ -248,7 +255,10 @@ def _python_files(root: Path) -> list[Path]:
 
 
 def scan_plugin(
-    root: Path, *, parse: Callable[[str, str], ast.Module] = ast.parse
+    root: Path,
+    *,
+    parse: Callable[[str, str], ast.Module] = ast.parse,
+    sources: Mapping[str, bytes] | None = None,
 ) -> ScanReport:
     """
     Scan every Python file of a plugin folder against its manifest.
@@ -264,6 +274,10 @@ def scan_plugin(
             then need not parse the same text again.  The scanner never
             changes a tree.
 
+        sources: The plugin's files as already read, by path relative to
+            *root* (``/``-separated): scanned instead of the folder, so
+            that what is scanned is exactly what the caller will run.
+
     Returns:
         The report; files that cannot be read or parsed are findings.
 
@@ -274,22 +288,34 @@ def scan_plugin(
         raise NotADirectoryError(str(root))
     findings: list[Finding] = []
     requested: frozenset[str] = frozenset()
-    manifest = root / "plugin.toml"
-    if manifest.is_file():
+    read: Callable[[str], bytes]
+    if sources is None:
+        manifest = root / "plugin.toml"
+        has_manifest = manifest.is_file()
+        names = [p.relative_to(root).as_posix() for p in _python_files(root)]
+        read = _reader(root)
+    else:
+        has_manifest = "plugin.toml" in sources
+        names = sorted(n for n in sources if n.endswith(".py"))
+        read = sources.__getitem__
+    if has_manifest:
         try:
-            permissions = load_manifest(manifest).permissions.all
+            permissions = parse_manifest(read("plugin.toml")).permissions.all
             requested = frozenset(p.canonical for p in permissions)
+        except OSError as exc:
+            reason = f"cannot read: {exc.strerror or exc}"
+            findings.append(
+                _finding("ACC002", "plugin.toml", 1, 1, reason=reason)
+            )
         except ManifestError as exc:
             reason = exc.problems[0] if exc.problems else "invalid"
             findings.append(
                 _finding("ACC002", "plugin.toml", 1, 1, reason=reason)
             )
-    files = _python_files(root)
     suppressed = 0
-    for path in files:
-        name = path.relative_to(root).as_posix()
+    for name in names:
         try:
-            source = path.read_bytes().decode("utf-8")
+            source = read(name).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             findings.append(
                 _finding("ACC001", name, 1, 1, action="read", reason=exc)
@@ -298,4 +324,4 @@ def scan_plugin(
         found, hidden = _scan(source, name, requested, parse)
         findings.extend(found)
         suppressed += hidden
-    return ScanReport(str(root), findings, len(files), suppressed)
+    return ScanReport(str(root), findings, len(names), suppressed)

@@ -329,7 +329,7 @@ def test_each_hook_sees_the_payload_as_emitted(tmp_path):
     write_plugin(tmp_path / "plugins", "mutator", MUTATOR)
     host = started_host(tmp_path)
     try:
-        payload = {"items": []}
+        payload: dict[str, list[str]] = {"items": []}
         assert host.emit("app.tick", payload) == 2
         host.emit("app.other", payload)
         heard: list[Event] = []

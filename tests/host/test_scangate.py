@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.host.test_host import started_host, write_plugin
 
+from acc_plugins.host import _scangate
 from acc_plugins.host._scangate import SCAN_SUFFIX, cached_findings
 from acc_plugins.sandbox import BytecodeCache
 from acc_plugins.security import scan_plugin
@@ -118,3 +120,44 @@ def test_every_file_the_scanner_reads_is_in_the_key(tmp_path):
 
     assert unscanned == []
     assert {f.path for f in rescanned} == {".hidden.py"}
+
+
+SCANNED = """
+from acc_plugins.sdk import Plugin, tool
+
+class Main(Plugin):
+    @tool
+    def which(self) -> str:
+        return "scanned"
+
+    @tool
+    def late(self) -> str:
+        import later
+        return later.VALUE
+"""
+
+SWAPPED = SCANNED.replace('"scanned"', '"swapped after the scan"')
+
+
+def test_what_was_scanned_is_what_runs(tmp_path, monkeypatch):
+    """
+    A module rewritten between the scan and the compile runs as it was
+    scanned; one that appears after the load is refused, not run unscanned.
+    """
+    folder = write_plugin(tmp_path / "plugins", "racy", SCANNED)
+    scan = _scangate.cached_findings
+
+    def scan_then_swap(*args: Any, **kwargs: Any) -> Any:
+        found = scan(*args, **kwargs)
+        (folder / "main.py").write_text(SWAPPED)
+        return found
+
+    monkeypatch.setattr(_scangate, "cached_findings", scan_then_swap)
+    host = started_host(tmp_path)
+    try:
+        assert host.call_tool("racy.which") == "scanned"
+        (folder / "later.py").write_text("VALUE = 'never scanned'\n")
+        with pytest.raises(Exception, match="not among the files scanned"):
+            host.call_tool("racy.late")
+    finally:
+        host.stop()
