@@ -55,6 +55,34 @@ def shared_members(module_name: str) -> Mapping[str, object]:
     return types.MappingProxyType(members)
 
 
+@functools.cache
+def shared_classes(module_name: str) -> tuple[tuple[str, type], ...]:
+    """
+    The members of an allowlisted module that are classes, as
+    ``(name, class)``: the only ones a guarded replacement must answer
+    ``type()`` for.
+    """
+    return tuple(
+        (name, value)
+        for name, value in shared_members(module_name).items()
+        if isinstance(value, type)
+    )
+
+
+@functools.cache
+def submodules(parent: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """
+    The modules among *names* directly below *parent*
+    (``os.path`` below ``os``).
+    """
+    prefix = parent + "."
+    return tuple(
+        name
+        for name in names
+        if name.startswith(prefix) and "." not in name.removeprefix(prefix)
+    )
+
+
 def _members(
     module_name: str,
     *,

@@ -23,7 +23,13 @@ from ._compiler import BytecodeCache, compile_plugin_source
 from ._coroutines import Driver
 from ._extramodules import CheckOnly, ExtraModules
 from ._guards import Guards
-from ._imports import ModuleProxy, TopLevel, build_proxy, shared_members
+from ._imports import (
+    ModuleProxy,
+    TopLevel,
+    build_proxy,
+    shared_classes,
+    submodules,
+)
 from ._policy import OWNER_MARK
 from ._refusals import plugin_location
 from ._unavailable import RefusedImport, fix_for, unavailable
@@ -395,11 +401,8 @@ class Sandbox:
                 self.guards.library.guard_members(dotted, members)
                 self._extra_modules.guard_members(dotted, members)
                 self._answer_types(dotted, members)
-            prefix = dotted + "."
-            for other in (*ALLOWED_MODULES, *self._extra):
-                rest = other.removeprefix(prefix)
-                if other.startswith(prefix) and "." not in rest:
-                    members[rest] = self._proxy(other)
+            for other in self._submodules(dotted):
+                members[other.rpartition(".")[2]] = self._proxy(other)
             proxy = ModuleProxy(dotted, members)
             self._proxies[dotted] = proxy
         return proxy
@@ -408,17 +411,19 @@ class Sandbox:
         # A class replaced by a guarded one is still what type() of its
         # objects answers: type(itertools.repeat(0, 1)) would hand out the
         # real, unchecked class.  type() answers the replacement instead.
-        real = shared_members(dotted)
-        for name, value in members.items():
-            original = real.get(name)
+        for name, original in shared_classes(dotted):
+            value = members.get(name, original)
             # A check-only stand-in (types.FunctionType) is no answer:
             # type(f) stays the class it is.
-            if (
-                isinstance(original, type)
-                and value is not original
-                and not isinstance(value, CheckOnly)
-            ):
+            if value is not original and not isinstance(value, CheckOnly):
                 self.guards.answer_type(original, value)
+
+    def _submodules(self, dotted: str) -> tuple[str, ...]:
+        return submodules(dotted, tuple(ALLOWED_MODULES)) + tuple(
+            other
+            for other in self._extra
+            if other.rpartition(".")[0] == dotted
+        )
 
     def _is_allowed(self, dotted: str) -> bool:
         prefix = dotted + "."
