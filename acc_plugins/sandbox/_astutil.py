@@ -24,12 +24,28 @@ _N = TypeVar("_N", bound=ast.AST)
 _POSITIONS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 
+# Fields that hold only contexts and operators (Load, Add, Eq...): no
+# position to give and no name to find below them, yet a third of all
+# nodes.  Every walk here leaves them out.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+# The fields walked below each node class, found once.
+_WALKED: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
 def _add_children(node: ast.AST, into: list[ast.AST]) -> None:
     # ``ast.iter_child_nodes`` without its generators: appended in place.
-    for field in node._fields:
+    kind = type(node)
+    fields = _WALKED.get(kind)
+    if fields is None:
+        fields = _WALKED[kind] = tuple(
+            f for f in kind._fields if f not in _LEAF_FIELDS
+        )
+    for field in fields:
         value = getattr(node, field, None)
-        if isinstance(value, list):
-            into.extend(v for v in value if isinstance(v, ast.AST))
+        if type(value) is list:
+            # Lists of a node's fields hold nodes, or names and None
+            # (Global.names, Dict.keys): only the nodes are walked.
+            into += [v for v in value if isinstance(v, ast.AST)]
         elif isinstance(value, ast.AST):
             into.append(value)
 
@@ -158,8 +174,7 @@ def descendants(tree: ast.AST) -> list[ast.AST]:
     """
     found = [tree]
     for node in found:  # grows while it is read: each node once
-        if node._fields:  # contexts and operators have none: a third
-            _add_children(node, found)
+        _add_children(node, found)
     return found
 
 
