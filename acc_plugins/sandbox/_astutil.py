@@ -32,15 +32,22 @@ _LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
 _WALKED: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
-def _add_children(node: ast.AST, into: list[ast.AST]) -> None:
-    # ``ast.iter_child_nodes`` without its generators: appended in place.
-    kind = type(node)
+def walked_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    """
+    The fields of nodes of class *kind* that a walk descends into: all
+    but contexts and operators.
+    """
     fields = _WALKED.get(kind)
     if fields is None:
         fields = _WALKED[kind] = tuple(
             f for f in kind._fields if f not in _LEAF_FIELDS
         )
-    for field in fields:
+    return fields
+
+
+def _add_children(node: ast.AST, into: list[ast.AST]) -> None:
+    # ``ast.iter_child_nodes`` without its generators: appended in place.
+    for field in walked_fields(type(node)):
         value = getattr(node, field, None)
         if type(value) is list:
             # Lists of a node's fields hold nodes, or names and None

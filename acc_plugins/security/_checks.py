@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Final
 
+from acc_plugins.sandbox._astutil import walked_fields
 from acc_plugins.sandbox._policy import (
     CLASS_BODY_DUNDERS,
     DEFINABLE_DUNDERS,
@@ -190,13 +191,6 @@ def _statements(tree: ast.Module) -> list[ast.AST]:
     return found
 
 
-# Fields that hold only contexts and operators (Load, Add, Eq...): no
-# rule looks at them, and they are a third of all nodes.
-_LEAF_FIELDS: Final = frozenset({"ctx", "op", "ops"})
-# The fields walked below each node class, found once.
-_WALKED: dict[type[ast.AST], tuple[str, ...]] = {}
-
-
 class _Visitor(ast.NodeVisitor):
     def __init__(self, tree: ast.Module, requested: frozenset[str]) -> None:
         self.found: list[Raw] = []
@@ -244,13 +238,8 @@ class _Visitor(ast.NodeVisitor):
         method(node)
 
     def generic_visit(self, node: ast.AST) -> None:
-        kind = type(node)
-        fields = _WALKED.get(kind)
-        if fields is None:
-            fields = _WALKED[kind] = tuple(
-                f for f in kind._fields if f not in _LEAF_FIELDS
-            )
-        for field in fields:
+        # Contexts and operators are left out: no rule looks at them.
+        for field in walked_fields(type(node)):
             value = getattr(node, field, None)
             if isinstance(value, list):
                 for item in value:
