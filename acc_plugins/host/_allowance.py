@@ -4,8 +4,9 @@ Claude tokens, their cost in US dollars, and calls to other plugins' tools
 (``[limits] model-tokens``, ``model-cost-usd`` and ``tool-calls``).
 
 The counts start afresh with each call into the plugin, which the
-plugin's time budget marks: ``Budget.since`` changes when a new outermost
-call begins.  An agent run is one call, so these are its model budget.
+plugin's time budget marks: ``Budget.call_started()`` changes when a new
+outermost call begins on the thread.  An agent run is one call, so these
+are its model budget.
 """
 
 from __future__ import annotations
@@ -103,7 +104,9 @@ class PerCall:
         """
         What the current call has used.
         """
-        since = self._call if self._budget is None else self._budget.since
+        since = (
+            self._call if self._budget is None else self._budget.call_started()
+        )
         if self._call != since:  # a new call into the plugin
             self._call, self._used = since, 0
         return self._used

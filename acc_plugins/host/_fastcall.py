@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import keyword
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING, Any, Final
 
@@ -130,21 +131,28 @@ _TAIL: Final = """\
     if len(arguments) != given or lifecycle.state is not ACTIVE:
         return slow(arguments)
     seen = len(violations)
+    thread = get_ident()  # a call: before the test, never between
     start = perf_counter()
     if budget.active:
-        budget.active += 1
-    else:  # Budget.enter, inlined
+        budget.enter(start)
+    else:  # Budget.enter, inlined: the only call
         budget.since = start
+        budget.owner = thread
+        budget.depth = 1
         budget.expired = False
-        budget.active = 1
+        budget.active += 1
     try:
         result = function(instance, {call})
     except BaseException as exc:
         budget.leave()
         return failed(exc, start)
-    budget.active -= 1  # Budget.leave, inlined
-    if not budget.active:
+    if budget.active == 1 and budget.depth == 1:  # Budget.leave, inlined
+        budget.owner = None
+        budget.depth = 0
         budget.expired = True
+        budget.active -= 1
+    else:
+        budget.leave()
     elapsed = perf_counter() - start
     stats.calls += 1
     stats.seconds += elapsed
@@ -251,6 +259,7 @@ def compile_fast_invoker(
         "instance": record.instance,
         "lifecycle": record.lifecycle,
         "perf_counter": time.perf_counter,
+        "get_ident": threading.get_ident,
         "slow": slow,
         "slow_result": slow_result,
         "stats": record.stats,

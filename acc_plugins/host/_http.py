@@ -10,7 +10,6 @@ number of requests; the timeout never outlasts the time budget.
 from __future__ import annotations
 
 import json as jsonlib
-import time
 import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING, Any, Final
@@ -158,7 +157,7 @@ def build_http(
         if type(timeout) not in (int, float) or timeout <= 0:
             msg = "timeout must be a positive number of seconds"
             raise ValueError(msg)
-        left = budget.timeout - (time.perf_counter() - budget.since)
+        left = budget.time_left()
         limit = max(0.001, min(float(timeout), left))
         return _send(
             method, checked, body, headers, limit, check, output_bytes

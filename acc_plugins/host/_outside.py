@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -69,7 +68,7 @@ def _processes(
         command = guarded(lambda: grants.check_command(argv))
         if input is not None:
             _text("input", input)
-        left = budget.timeout - (time.perf_counter() - budget.since)
+        left = budget.time_left()
         if type(timeout) not in (int, float) or timeout <= 0:
             msg = "timeout must be a positive number of seconds"
             raise ValueError(msg)

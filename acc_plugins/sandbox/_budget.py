@@ -9,10 +9,17 @@ and only when it is set calls ``Budget.tick``, which checks the clock
 precisely and raises ``BudgetExceeded`` *from plugin code*.  Nothing is
 ever injected into host code.
 
-``active`` is updated with plain ``+=``: under the GIL no thread switch
-happens inside that bytecode sequence (the interpreter only switches at
-calls and backward jumps), so concurrent calls from several host threads
-keep it exact.  Free-threaded builds would need a lock here.
+Every call has a budget of its own, measured from its own start, whatever
+other threads do: the oldest running call is kept in plain attributes
+(``since``, ``owner``, ``depth``: a call from host code with no other call
+running touches nothing else), and calls that overlap it from other
+threads in a table of their own.  A call made from inside a call on the
+same thread (a plugin calling a tool of its own through the host) is part
+of the outer one.  The fast paths (the first call in, the last one out)
+are plain attribute updates, which under the GIL no other thread can
+interleave (the interpreter switches threads only at calls and backward
+jumps); overlapping calls take a lock.  Free-threaded builds would need
+the lock everywhere.
 
 A budget may also count *steps*: CPU time that does not depend on the
 machine's speed.  A step is one loop iteration, one comprehension item or
@@ -55,6 +62,7 @@ if TYPE_CHECKING:
 
 _POLL_SECONDS: Final = 0.005
 _perf_counter = time.perf_counter
+_get_ident = threading.get_ident
 
 
 class Budget:
@@ -64,9 +72,15 @@ class Budget:
     Attributes:
         timeout: Seconds one outermost call into the plugin may take.
 
-        active: How many calls into the plugin are running now.
+        active: How many calls into the plugin are running now, nested
+            ones included.
 
         since: When the oldest running call started (``perf_counter``).
+
+        owner: The thread (``threading.get_ident``) of the oldest running
+            call, or None.
+
+        depth: How deep calls are nested on the owner's thread.
 
         expired: Set by the watchdog, and whenever no call is active; a
             hint plugin code checks cheaply.
@@ -89,16 +103,21 @@ class Budget:
         "__weakref__",
         "_alarm",
         "_counting",
+        "_credit",
         "_grown",
         "_left",
+        "_lock",
         "_memory_base",
         "_memory_call",
+        "_others",
         "active",
         "breaches",
+        "depth",
         "expired",
         "last_steps",
         "max_steps",
         "memory_bytes",
+        "owner",
         "since",
         "steps",
         "timeout",
@@ -126,6 +145,14 @@ class Budget:
         self._grown = 0
         self.active = 0
         self.since = 0.0
+        self.owner: int | None = None
+        self.depth = 0
+        # Calls overlapping the oldest from other threads: thread ->
+        # [start, depth]; changed only under the lock.
+        self._others: dict[int, list[float]] = {}
+        self._lock = threading.Lock()
+        # Steps that calls overlapping the oldest brought in.
+        self._credit = 0
         self.last_steps = 0
         # Set whenever no call is active: plugin code that runs then (a
         # generator's finally when the host drops it) stops at once.
@@ -158,28 +185,108 @@ class Budget:
 
     def enter(self, now: float) -> None:
         """
-        A call into the plugin starts at *now*.
+        A call into the plugin starts at *now*, on this thread.
         """
-        if not self.active:
+        thread = _get_ident()
+        if not self.active:  # the only call: no lock, nothing else to see
             self.since = now
+            self.owner = thread
+            self.depth = 1
             self.expired = False
             if self.max_steps is not None:
-                self._left = itertools.repeat(None, self.max_steps)
-                self._counting = itertools.chain(
-                    self._left, _Signal(self.spent)
-                )
-                self.steps = self._counting
-        self.active += 1
+                self._credit = 0
+                self._start_counting(self.max_steps)
+            self.active += 1
+        else:
+            self._enter_beside(thread, now)
+
+    def _enter_beside(self, thread: int, now: float) -> None:
+        # Another call is running: nested in it on this thread, or
+        # overlapping it from another.
+        with self._lock:
+            if thread == self.owner:
+                self.depth += 1
+            elif (entry := self._others.get(thread)) is not None:
+                entry[1] += 1
+            elif self.owner is None:  # the oldest left as this one came
+                self.since, self.owner, self.depth = now, thread, 1
+                self._credit += self.max_steps or 0
+            else:
+                self._others[thread] = [now, 1]
+                self._credit += self.max_steps or 0
+            self.active += 1
 
     def leave(self) -> None:
         """
-        A call into the plugin ended (however it ended).
+        A call into the plugin ended (however it ended), on this thread.
         """
-        self.active -= 1
-        if not self.active:
+        if self.active == 1 and self.depth == 1 and not self._others:
+            # The only call: nothing to hand over.  Bookkeeping first, the
+            # count last, so that a call arriving meanwhile takes the slow
+            # way and finds a consistent state.
+            self.last_steps = self.used_steps
+            self.owner = None
+            self.depth = 0
             self.expired = True
             self.steps = self._alarm
-            self.last_steps = self.used_steps
+            self.active -= 1
+            return
+        with self._lock:
+            thread = _get_ident()
+            if thread == self.owner:
+                self.depth -= 1
+                if not self.depth:
+                    self._hand_over()
+            elif (entry := self._others.get(thread)) is not None:
+                entry[1] -= 1
+                if not entry[1]:
+                    del self._others[thread]
+            self.active -= 1
+            if not self.active:
+                self.last_steps = self.used_steps
+                self.expired = True
+                self.steps = self._alarm
+
+    def _hand_over(self) -> None:
+        # The oldest call ended: the oldest of those overlapping it is the
+        # one the plain attributes describe now.
+        if not self._others:
+            self.owner, self.depth = None, 0
+            return
+        thread = min(self._others, key=lambda t: self._others[t][0])
+        start, depth = self._others.pop(thread)
+        self.since, self.owner, self.depth = start, thread, int(depth)
+
+    def call_started(self) -> float:
+        """
+        When the outermost call running on this thread started (the
+        oldest running call's start if this thread runs none).
+        """
+        thread = _get_ident()
+        if thread == self.owner:
+            return self.since
+        entry = self._others.get(thread)
+        return self.since if entry is None else entry[0]
+
+    def time_left(self) -> float:
+        """
+        Seconds the call running on this thread may still take.
+        """
+        return self.timeout - (_perf_counter() - self.call_started())
+
+    def overdue(self, now: float) -> bool:
+        """
+        Tell whether any running call has outlived its budget at *now*.
+        """
+        limit = now - self.timeout
+        if self.owner is not None and self.since < limit:
+            return True
+        return any(entry[0] < limit for entry in list(self._others.values()))
+
+    def _start_counting(self, steps: int) -> None:
+        self._left = itertools.repeat(None, steps)
+        self._counting = itertools.chain(self._left, _Signal(self.spent))
+        self.steps = self._counting
 
     def tick(self) -> bool:
         """
@@ -188,7 +295,12 @@ class Budget:
         Returns:
             True, so that the check can sit in a comprehension's filter.
         """
-        if not self.active:
+        thread = _get_ident()
+        if thread == self.owner:
+            since = self.since
+        elif (entry := self._others.get(thread)) is not None:
+            since = entry[0]
+        else:
             self.breaches += 1
             resource, unit = "time", "ms"
             why = (
@@ -196,15 +308,19 @@ class Budget:
                 "(a finalizer or a dropped generator)"
             )
             raise BudgetExceeded(resource, 0, unit, why)
-        if _perf_counter() - self.since > self.timeout:
+        now = _perf_counter()
+        if now - since > self.timeout:
             self.breaches += 1
             self._raise()
         if self._grown and self._memory_call == self.since:
             grown, self._grown = self._grown, 0
             self.breaches += 1
             self._raise_memory(grown)
-        self.expired = False  # a stale flag from a call that has ended
-        self.steps = self._counting
+        # A stale flag from a call that has ended, or another thread's
+        # call that is overdue: that one must still see it.
+        if not self.overdue(now):
+            self.expired = False
+            self.steps = self._counting
         return True
 
     def alarm(self) -> None:
@@ -252,10 +368,16 @@ class Budget:
             self._grown = grown
             self.alarm()
 
-    def spent(self) -> NoReturn:
+    def spent(self) -> None:
         """
-        The current call took its last step.
+        The running calls took their last step: go on with the steps that
+        calls overlapping the oldest brought in, or stop.
         """
+        with self._lock:
+            credit, self._credit = self._credit, 0
+        if credit:
+            self._start_counting(credit - 1)  # this step is one of them
+            return
         self.breaches += 1
         limit = self.max_steps or 0
         why = (
@@ -312,7 +434,7 @@ class _Watchdog:
                 budgets = list(self._budgets)
             active = [budget for budget in budgets if budget.active]
             for budget in active:
-                if now - budget.since > budget.timeout:
+                if budget.overdue(now):
                     budget.alarm()
             self._watch_memory(active)
 

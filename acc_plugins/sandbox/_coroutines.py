@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
-import time
 import types
 from typing import TYPE_CHECKING, Any, Final, final
 
@@ -105,17 +104,17 @@ class Driver:
         self._overrun_since = -1.0
 
     def _left(self) -> float:
-        budget = self._budget
-        return budget.timeout - (time.perf_counter() - budget.since)
+        return self._budget.time_left()
 
     def _out_of_time(self) -> BaseException:
         # One breach per call, however many coroutines it was running.
         budget = self._budget
-        if self._overrun is None or self._overrun_since != budget.since:
+        started = budget.call_started()
+        if self._overrun is None or self._overrun_since != started:
             try:
                 budget.overrun()
             except BudgetExceeded as exc:
-                self._overrun, self._overrun_since = exc, budget.since
+                self._overrun, self._overrun_since = exc, started
         assert self._overrun is not None  # noqa: S101 -- overrun() always raises
         return self._overrun
 

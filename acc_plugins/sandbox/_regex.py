@@ -235,7 +235,7 @@ class _Engine:
         budget = self._budget
         left = budget.timeout
         if budget.active:
-            left -= _perf_counter() - budget.since
+            left = budget.time_left()
             if left <= 0:
                 budget.tick()  # raises BudgetExceeded
             left = max(left, _MIN_TIMEOUT)
