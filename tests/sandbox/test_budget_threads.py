@@ -170,7 +170,9 @@ def test_a_host_call_beside_an_overdue_one_succeeds(tmp_path, fast_path):
     write_plugin(tmp_path / "plugins", "busy", QUICK)
     host = started_host(tmp_path)
     try:
-        budget = host._records["busy"].sandbox.budget
+        sandbox = host._records["busy"].sandbox
+        assert sandbox is not None
+        budget = sandbox.budget
         if not fast_path:
             host._calls["busy.quick"] = host._tools["busy.quick"].call
         ready = threading.Event()
