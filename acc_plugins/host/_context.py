@@ -79,6 +79,7 @@ def build_context(
     outside: Mapping[str, object] | None = None,
     allowance: Allowance | None = None,
     storage_quota: int | None = None,
+    time_left: Callable[[], float] = lambda: 5.0,
 ) -> Context:
     """
     The capability context of *plugin*.
@@ -104,6 +105,11 @@ def build_context(
             unlimited without one.
 
         storage_quota: The bytes its storage may hold; unlimited if None.
+
+        time_left: Seconds the running call may still take: how long its
+            storage may wait for another process's lock, so that waiting
+            on the host fails the call with ``StorageBusyError`` rather
+            than running out the plugin's budget (a breach).
     """
     logger = logging.getLogger(f"acc_plugins.plugin.{plugin}")
 
@@ -121,8 +127,15 @@ def build_context(
 
         return log
 
+    def wait() -> float:
+        # A tenth of the budget, at least 10 ms, stays for the plugin.
+        left = time_left()
+        return left - max(0.01, left / 10)
+
     def storage_get(key: str, default: object = None) -> object:
-        text = capabilities.store.get(plugin, _text("key", key, _MAX_KEY))
+        text = capabilities.store.get(
+            plugin, _text("key", key, _MAX_KEY), wait=wait()
+        )
         if text is None:
             return copy_json(default, "storage default")
         import json  # noqa: PLC0415 -- only on this path
@@ -132,13 +145,15 @@ def build_context(
     def storage_set(key: str, value: object) -> None:
         key = _text("key", key, _MAX_KEY)
         copied = copy_json(value, f"storage value {key!r}")
-        capabilities.store.set(plugin, key, copied, storage_quota)
+        capabilities.store.set(plugin, key, copied, storage_quota, wait=wait())
 
     def storage_delete(key: str) -> None:
-        capabilities.store.delete(plugin, _text("key", key, _MAX_KEY))
+        capabilities.store.delete(
+            plugin, _text("key", key, _MAX_KEY), wait=wait()
+        )
 
     def storage_keys() -> list[str]:
-        return capabilities.store.keys(plugin)
+        return capabilities.store.keys(plugin, wait=wait())
 
     def emit(name: str, payload: object = None) -> int:
         require("host:events.emit")

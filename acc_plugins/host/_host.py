@@ -482,6 +482,7 @@ class PluginHost(
             outside=outside,
             allowance=Allowance.of(record.sandbox.budget, manifest.limits),
             storage_quota=manifest.limits.storage_mb * 2**20,
+            time_left=record.sandbox.budget.time_left,
         )
         construct(record, cls, context)
 

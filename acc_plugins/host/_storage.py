@@ -10,6 +10,7 @@ restarts; only ``purge`` (``acc-plugins storage clear``) removes it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -33,6 +35,24 @@ class StorageFullError(ValueError):
         )
 
 
+class StorageBusyError(RuntimeError):
+    """
+    Another process held the storage's write lock for as long as the call
+    could wait: the plugin's call fails with this, not with its budget.
+    """
+
+    def __init__(self, waited: float) -> None:
+        super().__init__(
+            "storage is busy: another process holds its lock "
+            f"(waited {waited * 1000:.0f} ms); try again in a later call"
+        )
+
+
+# Time a busy database is retried when the caller sets no bound (sqlite3's
+# own default).
+_DEFAULT_WAIT = 5.0
+
+
 class KeyValueStore:
     """
     JSON values under string keys, namespaced by plugin, in one file.
@@ -41,14 +61,19 @@ class KeyValueStore:
         path: The database file, or ``":memory:"``.
 
     Every write is one transaction, so a crash leaves the old value or the
-    new one.
+    new one.  Each operation takes *wait*: how long it may wait for a lock
+    another process holds before it gives up with ``StorageBusyError``
+    (a plugin's call passes what its time budget has left).
     """
 
     def __init__(self, path: Path | str) -> None:
         if not isinstance(path, str):
             path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db = sqlite3.connect(
+            str(path), check_same_thread=False, timeout=_DEFAULT_WAIT
+        )
+        self._wait_ms = int(_DEFAULT_WAIT * 1000)
         with self._db:
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS kv ("
@@ -59,19 +84,49 @@ class KeyValueStore:
     def __repr__(self) -> str:
         return "<KeyValueStore>"
 
-    def get(self, plugin: str, key: str) -> str | None:
+    @contextlib.contextmanager
+    def _locked(self, wait: float | None) -> Iterator[sqlite3.Connection]:
+        """
+        The connection, to this thread alone, waiting at most *wait*
+        seconds for another process's lock.
+
+        Raises:
+            StorageBusyError: If the lock was not had in time.
+        """
+        wanted = _DEFAULT_WAIT if wait is None else max(0.0, wait)
+        with self._lock:
+            milliseconds = int(wanted * 1000)
+            if milliseconds != self._wait_ms:
+                self._db.execute(f"PRAGMA busy_timeout = {milliseconds}")
+                self._wait_ms = milliseconds
+            try:
+                yield self._db
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                raise StorageBusyError(wanted) from None
+
+    def get(
+        self, plugin: str, key: str, *, wait: float | None = None
+    ) -> str | None:
         """
         The JSON text stored under *key*, or None.
         """
-        with self._lock:
-            row = self._db.execute(
+        with self._locked(wait) as db:
+            row = db.execute(
                 "SELECT value FROM kv WHERE plugin = ? AND key = ?",
                 (plugin, key),
             ).fetchone()
         return None if row is None else str(row[0])
 
     def set(
-        self, plugin: str, key: str, value: object, quota: int | None = None
+        self,
+        plugin: str,
+        key: str,
+        value: object,
+        quota: int | None = None,
+        *,
+        wait: float | None = None,
     ) -> None:
         """
         Store *value* (already JSON-compatible) under *key*.
@@ -81,9 +136,9 @@ class KeyValueStore:
                 more than *quota* bytes (nothing is written).
         """
         text = json.dumps(value, allow_nan=False)
-        with self._lock, self._db:
+        with self._locked(wait) as db, db:
             if quota is not None:
-                others = self._db.execute(
+                others = db.execute(
                     "SELECT COALESCE(SUM(LENGTH(CAST(key AS BLOB))"
                     " + LENGTH(CAST(value AS BLOB))), 0)"
                     " FROM kv WHERE plugin = ? AND key != ?",
@@ -92,27 +147,29 @@ class KeyValueStore:
                 size = len(key.encode()) + len(text.encode())
                 if others + size > quota:
                     raise StorageFullError(plugin, quota, others)
-            self._db.execute(
+            db.execute(
                 "INSERT INTO kv (plugin, key, value) VALUES (?, ?, ?)"
                 " ON CONFLICT (plugin, key) DO UPDATE SET value = excluded.value",
                 (plugin, key, text),
             )
 
-    def delete(self, plugin: str, key: str) -> None:
+    def delete(
+        self, plugin: str, key: str, *, wait: float | None = None
+    ) -> None:
         """
         Remove *key*; absent keys are fine.
         """
-        with self._lock, self._db:
-            self._db.execute(
+        with self._locked(wait) as db, db:
+            db.execute(
                 "DELETE FROM kv WHERE plugin = ? AND key = ?", (plugin, key)
             )
 
-    def keys(self, plugin: str) -> list[str]:
+    def keys(self, plugin: str, *, wait: float | None = None) -> list[str]:
         """
         The plugin's keys, sorted.
         """
-        with self._lock:
-            rows = self._db.execute(
+        with self._locked(wait) as db:
+            rows = db.execute(
                 "SELECT key FROM kv WHERE plugin = ? ORDER BY key", (plugin,)
             ).fetchall()
         return [str(row[0]) for row in rows]
@@ -121,8 +178,8 @@ class KeyValueStore:
         """
         How many keys the plugin stores, and how many bytes they take.
         """
-        with self._lock:
-            count, size = self._db.execute(
+        with self._locked(None) as db:
+            count, size = db.execute(
                 "SELECT COUNT(*), COALESCE(SUM(LENGTH(CAST(key AS BLOB))"
                 " + LENGTH(CAST(value AS BLOB))), 0) FROM kv WHERE plugin = ?",
                 (plugin,),
@@ -133,10 +190,8 @@ class KeyValueStore:
         """
         Remove everything the plugin stored; return how many keys.
         """
-        with self._lock, self._db:
-            cursor = self._db.execute(
-                "DELETE FROM kv WHERE plugin = ?", (plugin,)
-            )
+        with self._locked(None) as db, db:
+            cursor = db.execute("DELETE FROM kv WHERE plugin = ?", (plugin,))
         return cursor.rowcount
 
     def close(self) -> None:

@@ -89,3 +89,72 @@ def test_usage_never_passes_the_quota(writes, quota):
             continue
         assert store.usage("p")[1] <= quota
     store.close()
+
+
+def test_a_lock_held_by_another_process_fails_the_call_not_the_plugin(
+    tmp_path,
+):
+    """
+    Waiting for another writer is not the plugin's fault: each call fails
+    with "storage is busy" within its budget, no breach is counted, the
+    plugin is never quarantined, and it works again once the lock goes.
+    """
+    import sqlite3
+
+    from acc_plugins.host import State
+
+    write_plugin(
+        tmp_path / "plugins",
+        "keeper",
+        KEEPER,
+        extra="\n[limits]\ntimeout-ms = 300\n",
+    )
+    host = started_host(tmp_path)
+    try:
+        host.storage.set("other", "k", 1)  # the file exists
+        holder = sqlite3.connect(tmp_path / "data" / "storage.sqlite3")
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            for _ in range(7):  # more than the breaches that quarantine
+                with pytest.raises(PluginCallError, match="storage is busy"):
+                    host.call_tool("keeper.put", key="a", size=1)
+        finally:
+            holder.rollback()
+            holder.close()
+        sandbox = host._records["keeper"].sandbox
+        assert sandbox is not None
+        assert sandbox.budget.breaches == 0
+        assert host.state("keeper") is State.ACTIVE
+        assert host.call_tool("keeper.put", key="a", size=1) == 1
+    finally:
+        host.stop()
+
+
+def test_a_store_gives_up_on_a_lock_after_the_wait_it_is_given(tmp_path):
+    """Every operation honours its wait; without one, sqlite's 5 s."""
+    import sqlite3
+    import time
+
+    from acc_plugins.host._storage import StorageBusyError
+
+    path = tmp_path / "s.sqlite3"
+    store = KeyValueStore(path)
+    store.set("p", "k", 1)
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        for operation in (
+            lambda: store.get("p", "k", wait=0.05),
+            lambda: store.set("p", "k", 2, wait=0.05),
+            lambda: store.delete("p", "k", wait=0.05),
+            lambda: store.keys("p", wait=0.05),
+        ):
+            started = time.monotonic()
+            with pytest.raises(StorageBusyError, match="storage is busy"):
+                operation()
+            assert time.monotonic() - started >= 0.05
+    finally:
+        holder.rollback()
+        holder.close()
+    assert store.get("p", "k", wait=0.05) == "1"
+    store.close()
