@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 from acc_plugins.errors import SandboxViolation
 
 from ._amplifiers import Amplifiers
+from ._arrays import REFUSED_METHODS, checked_constructors, is_array
 from ._bombs import BombChecks
 from ._budget import Budget
 from ._builtins import plain_builtins
@@ -134,8 +135,14 @@ class Guards:
         self.library = Library(self.owns, self.refuse, self.bombs)
         self.sized = SizedMethods(self.bombs, self.owns, self.get_attribute)
         self._mod = self.bombs.formats.make_mod()
+        # The sized __new__ served for a real one (array.array's).
+        self._constructors: dict[object, object] = {}
         self.introspection = Introspection(
-            self.owns, self.type_of, self.refuse, self.check_readable
+            self.owns,
+            self.type_of,
+            self.refuse,
+            self.check_readable,
+            self._constructors,
         )
         # type(x) answers the sized bytes and bytearray for the real ones.
         self._plugin_types = sized_types(self.bombs)
@@ -193,6 +200,8 @@ class Guards:
                 and not self.owns(obj)
             ):
                 return "registering with a shared abstract base class"
+            if name in REFUSED_METHODS and is_array(obj):
+                return f"array {name}() (an address, or a file read from C)"
             return None
         if is_dunder(name):
             if name in DESCRIPTIVE_DUNDERS:
@@ -349,6 +358,7 @@ class Guards:
         which the sandbox serves replaced.
         """
         self._plugin_types[real] = replacement  # type: ignore[assignment]
+        self._constructors.update(checked_constructors(real, replacement))
 
     def type_of(self, *args: object) -> type:
         """
