@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import array as _array
 import itertools
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 
 if TYPE_CHECKING:
@@ -43,6 +43,13 @@ if TYPE_CHECKING:
 
     from ._bombs import BombChecks
 
+
+# The real class, generic to the type checker only (it is not
+# subscriptable at run time in 3.11).
+if TYPE_CHECKING:
+    _Array: TypeAlias = _array.array[Any]
+else:
+    _Array = _array.array
 
 # Items an array takes from an iterator between two size checks.
 _CHUNK: Final = 1 << 16
@@ -60,8 +67,13 @@ _TYPECODE: Final = _array.array.__dict__["typecode"]
 _ITEMSIZE: Final = _array.array.__dict__["itemsize"]
 _REAL_NEW: Final = _array.array.__new__
 
-# Array methods refused to plugin code (through the attribute guard).
-REFUSED_METHODS: Final = frozenset({"buffer_info", "fromfile", "tofile"})
+# Array methods refused to plugin code (through the attribute guard), and
+# why.
+REFUSED_METHODS: Final = {
+    "buffer_info": "array buffer_info() (the buffer's address)",
+    "fromfile": "array fromfile() (a file object's read, called from C)",
+    "tofile": "array tofile() (a file object's write, called from C)",
+}
 
 
 def is_array(obj: object) -> bool:
@@ -209,7 +221,7 @@ def make_array(bombs: BombChecks) -> dict[str, object]:
                 return new(_array.array, *args)
             return type.__call__(cls, *args, **kwargs)
 
-    class array(_array.array, metaclass=ArrayType):  # noqa: N801 -- the standard library's name
+    class array(_Array, metaclass=ArrayType):  # noqa: N801 -- the standard library's name
         __slots__ = ()
         __doc__ = _array.array.__doc__
 

@@ -201,7 +201,7 @@ class Guards:
             ):
                 return "registering with a shared abstract base class"
             if name in REFUSED_METHODS and is_array(obj):
-                return f"array {name}() (an address, or a file read from C)"
+                return REFUSED_METHODS[name]
             return None
         if is_dunder(name):
             if name in DESCRIPTIVE_DUNDERS:
