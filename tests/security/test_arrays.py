@@ -76,38 +76,33 @@ def test_an_array_past_the_budget_is_refused(world, expression):
     assert_goal_not_reached(world, outcome)
 
 
+# Growth by a method, and the refusal it meets: one long text, and the
+# array's own bytes again and again.
+GROWTH: dict[str, tuple[str, str]] = {
+    "fromunicode": (
+        'array.array("u").fromunicode("x" * 10**7)',
+        "an array fromunicode()",
+    ),
+    "frombytes-doubling": (
+        (
+            'x = array.array("b", [0])\n    for _ in range(40):\n'
+            "        x.frombytes(bytes(x))"
+        ),
+        "an array frombytes()",
+    ),
+}
+
+
 @pytest.mark.filterwarnings("ignore:The 'u' type code:DeprecationWarning")
-def test_an_array_grown_past_the_budget_by_fromunicode_is_refused(world):
-    """fromunicode() of a long text into a unicode array is sized."""
+@pytest.mark.parametrize(("body", "refusal"), GROWTH.values(), ids=GROWTH)
+def test_an_array_grown_by_a_method_is_sized(world, body, refusal):
+    """fromunicode() and frombytes() are sized by what they add."""
     outcome = run_attack(
-        world,
-        f"""{HEADER}
-def attack():
-    array.array("u").fromunicode("x" * 10**7)
-""",
-        memory_mb=16,
+        world, f"{HEADER}def attack():\n    {body}\n", memory_mb=16
     )
 
     assert_refused(outcome, SandboxViolation)
-    assert "an array fromunicode()" in str(outcome.error)
-
-
-def test_an_array_doubled_by_frombytes_is_stopped(world):
-    """frombytes() of the array's own bytes, again and again, stops at
-    the size check."""
-    outcome = run_attack(
-        world,
-        f"""{HEADER}
-def attack():
-    x = array.array("b", [0])
-    for _ in range(40):
-        x.frombytes(bytes(x))
-""",
-        memory_mb=16,
-    )
-
-    assert_refused(outcome, SandboxViolation)
-    assert "an array frombytes()" in str(outcome.error)
+    assert refusal in str(outcome.error)
 
 
 def test_a_lying_length_does_not_size_the_allocation(world):
