@@ -76,7 +76,8 @@ from ._refusals import (
 )
 from ._safeformat import SafeFormat
 from ._sizedmethods import SizedMethods
-from ._sizedtypes import sized_types
+from ._sizedtypes import checked_constructors as sized_constructors
+from ._sizedtypes import checked_init, sized_types
 
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class Guards:
         self.library = Library(self.owns, self.refuse, self.bombs)
         self.sized = SizedMethods(self.bombs, self.owns, self.get_attribute)
         self._mod = self.bombs.formats.make_mod()
-        # The sized __new__ served for a real one (array.array's).
+        # The sized __new__ served for a real one (bytes's, array.array's).
         self._constructors: dict[object, object] = {}
         self.introspection = Introspection(
             self.owns,
@@ -146,6 +147,7 @@ class Guards:
         )
         # type(x) answers the sized bytes and bytearray for the real ones.
         self._plugin_types = sized_types(self.bombs)
+        self._constructors.update(sized_constructors(self._plugin_types))
 
     # -- ownership --------------------------------------------------------
 
@@ -256,6 +258,8 @@ class Guards:
         value = getattr(obj, name, *default)
         if name in SIZED_NAMES:
             value = self.sized.wrap(value, name)
+        elif name == "__init__":
+            value = checked_init(value, self._plugin_types)
         elif name == "__slots__" and not self.owns(obj):
             # A dict or list the library's class and every plugin share.
             return copy.copy(value)

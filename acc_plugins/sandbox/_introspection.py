@@ -70,7 +70,7 @@ class Introspection:
         check_readable: Refuses a name the attribute guard refuses.
 
         constructors: The sized ``__new__`` to serve for a real one
-            (``array.array``'s, read from a real array or through
+            (``bytes``'s and ``array.array``'s, read from an object or through
             ``super()``).
     """
 
