@@ -190,12 +190,12 @@ def make_array(bombs: BombChecks) -> dict[str, object]:
     """
     checks = ArrayChecks(bombs)
 
-    def new(cls: type, typecode: Any, *items: Any) -> Any:
-        if len(items) > 1:
-            msg = f"array() takes at most 2 arguments ({len(items) + 1} given)"
+    def new(cls: type, *args: Any) -> Any:
+        if not 1 <= len(args) <= 2:  # noqa: PLR2004 -- array()'s arity
+            msg = f"array() takes 1 or 2 arguments ({len(args)} given)"
             raise TypeError(msg)
-        initializer = checks.initializer(typecode, *items)
-        return _REAL_NEW(cls, typecode, *initializer)
+        typecode = args[0]
+        return _REAL_NEW(cls, typecode, *checks.initializer(*args))
 
     class ArrayType(type):
         """
@@ -225,8 +225,8 @@ def make_array(bombs: BombChecks) -> dict[str, object]:
         __slots__ = ()
         __doc__ = _array.array.__doc__
 
-        def __new__(cls, typecode: Any, *items: Any) -> Any:
-            return new(cls, typecode, *items)
+        def __new__(cls, *args: Any) -> Any:
+            return new(cls, *args)
 
     array.__module__ = "array"
     array.__qualname__ = "array"
