@@ -36,6 +36,10 @@ REFUSED = {
     "json_indent": "import json\nx = json.dumps([[]] * 100, indent=10**8)",
     "pprint_indent": "import pprint\nx = pprint.pformat([[1]] * 100, 10**8)",
     "repeat_times": "import itertools\nx = ''.join(itertools.repeat('x', 10**10))",
+    "sum_of_deques": (
+        "import collections\nd = collections.deque(range(10**6))\n"
+        "x = sum([d] * 10**4, collections.deque())"
+    ),
     "bytes_size": "x = bytes(10**10)",
     "bytearray_size": "x = bytearray(10**10)",
     "bytes_keyword_free_alias": "b = bytes\nx = b(10**10)",

@@ -58,6 +58,9 @@ SIZED: dict[str, str] = {
     "subclass-lies-itemsize": 'Mine("d", [0.0]) * 10**7',
     "fromlist": 'array.array("d").fromlist([0.0] * 3 * 10**6)',
     "tolist": '(array.array("b", [0]) * 10**7).tolist()',
+    "sum-from-an-array": (
+        'sum([array.array("d", [0.0]) * 10**5] * 100, array.array("d"))'
+    ),
 }
 
 
