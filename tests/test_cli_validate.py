@@ -4,6 +4,7 @@ is reported with file, line and the fix; optional imports are warnings.
 """
 
 import ast
+import keyword
 import textwrap
 from pathlib import Path
 
@@ -171,6 +172,7 @@ def test_no_allowlisted_module_is_reported(module):
         lambda name: (
             name not in ALLOWED_MODULES
             and name not in {"helpers", "acc_plugins"}
+            and not keyword.iskeyword(name)
         )
     )
 )

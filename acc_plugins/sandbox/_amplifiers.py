@@ -17,14 +17,17 @@ item, so whatever drains them stops when the budget does.
 
 from __future__ import annotations
 
+import array
 import decimal
 import itertools
 import json
 import math
 import operator
 import struct
+from collections import deque
 from typing import TYPE_CHECKING, Any, Final
 
+from ._bombs import true_len
 from ._numbers import decimal_class, fraction_class
 from ._regex import members as regex_members
 
@@ -49,6 +52,10 @@ LCM_BITS: Final = 1 << 17
 # Widest indentation json.dumps() and pprint.pformat() accept: the output
 # repeats it on every line.
 MAX_INDENT: Final = 256
+
+# Sequences sum() concatenates in C, a new one each step: from a start of
+# these, the result is sized first (an item takes 8 bytes at most).
+_SUMMED: Final = (list, tuple, deque, array.array)
 
 _LN2: Final = math.log(2)
 
@@ -127,20 +134,20 @@ class Amplifiers:
 
     def sum_(self, items: Iterable[Any], /, start: Any = 0) -> Any:
         """
-        ``sum()``; summing lists or tuples concatenates them in one call
-        into C (``sum([big] * 100, [])``), so their sizes are checked
-        first.
+        ``sum()``; summing lists, tuples, deques or arrays concatenates
+        them in one call into C (``sum([big] * 100, [])``), so their sizes
+        are checked first.
         """
         if type(start) in (int, float, complex):
             return sum(items, start)
-        if isinstance(start, (list, tuple)):
+        if isinstance(start, _SUMMED):
             items = list(items)
             self._check_sum(start, items)
         return sum(items, start)
 
     def _check_sum(self, start: Any, items: list[Any]) -> None:
         try:
-            count = len(start) + sum(map(len, items))
+            count = true_len(start) + sum(map(true_len, items))
         except TypeError:
             return  # sum() raises its own error for these
         self._bombs.check_size("a sum() of sequences", count * 8)

@@ -1,265 +1,245 @@
 """
-``array.array`` for plugin code: every way an array grows is sized
-against the memory budget, in bytes (items times ``itemsize``).
+``array.array`` for plugin code: real arrays, indexed at C speed, with
+every way an array grows sized against the memory budget, in bytes
+(items times ``itemsize``).
 
-Like the sandbox's memory files (``_stdio``), the class holds a real array
-rather than derive from it, and keeps it in a table of the closure: a
-subclass of the real class would leave ``super(array, a).frombytes`` and
-the unchecked C repetition one step away, and an attribute would let a
-plugin's subclass read the real array.  Results (slices, ``a + b``,
-``a * n``, copies) are new sandbox arrays; iteration goes through a
-generator, since the real array's iterator would hand back the real array
-from ``__reduce__``.
+Plugin code holds real ``array.array`` objects, as it holds real
+``bytearray`` ones: ``a[i]`` and ``a[i] = x`` are the C slots, with no
+call into Python (a class of the sandbox's around the array cost scimark
+four times its plain time).  A slice, ``a + b``, ``a * n`` and a copy are
+real arrays anyway, whatever class built the first one.  What stays
+checked:
+
+- Construction.  The name ``array.array`` is the sandbox's subclass
+  whose metaclass sizes the initializer and builds a real array;
+  ``type(a)`` answers it for real arrays, so ``type(a)(...)`` is sized
+  too.  Its ``__new__`` sizes as well, for the plugin's own subclasses,
+  and the real ``__new__`` (read from a real array, or through
+  ``super()``) is served as this one.  Lazy initializers (an iterator, a
+  list subclass whose ``__len__`` lies to C's allocation) are drained in
+  chunks, each checked before it is kept.
+- Growth.  ``extend``, ``frombytes``, ``fromlist`` and ``fromunicode``
+  are sized methods (``SizedMethods`` calls the checks here); ``*``,
+  ``+``, ``*=`` and ``+=`` take the operators' checks, which count arrays
+  among the sequences.  ``tolist`` is sized as the old wrapper did.
+- ``buffer_info`` (the buffer's address), ``tofile`` and ``fromfile``
+  (which call a file object's methods from C) are refused.
+
+The real iterator's ``__reduce__`` hands back the real array: that is
+what plugin code holds already.  Slice assignment (``a[len(a):] = a``) is
+C's, as it is for lists: it doubles at most per call, and the memory
+watch stops a loop of them.
 """
 
 from __future__ import annotations
 
 import array as _array
 import itertools
-import operator
-import weakref
-from typing import TYPE_CHECKING, Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable
 
     from ._bombs import BombChecks
 
 
+# The real class, generic to the type checker only (it is not
+# subscriptable at run time in 3.11).
+if TYPE_CHECKING:
+    _Array: TypeAlias = _array.array[Any]
+else:
+    _Array = _array.array
+
 # Items an array takes from an iterator between two size checks.
 _CHUNK: Final = 1 << 16
 
-# Bytes a Python object of a list takes at the least (its pointer), and
-# the characters repr() may write for one item.
+# Bytes a Python object of a list takes at the least (its pointer).
 _POINTER: Final = 8
-_REPR_CHARS: Final = 32
 
-# Sequences whose length C sees as it is.
-_SIZED_SOURCES: Final = (list, tuple, range, bytes, bytearray, str)
+# Exact types whose length is what C allocates for.
+_SIZED_SOURCES: Final = frozenset({list, tuple, range})
+
+# The real array's own length, typecode and item size: a plugin's
+# subclass may override them, but C uses the real ones.
+_LENGTH: Final = _array.array.__len__
+_TYPECODE: Final = _array.array.__dict__["typecode"]
+_ITEMSIZE: Final = _array.array.__dict__["itemsize"]
+_REAL_NEW: Final = _array.array.__new__
+
+# Array methods refused to plugin code (through the attribute guard), and
+# why.
+REFUSED_METHODS: Final = {
+    "buffer_info": "array buffer_info() (the buffer's address)",
+    "fromfile": "array fromfile() (a file object's read, called from C)",
+    "tofile": "array tofile() (a file object's write, called from C)",
+}
+
+
+def is_array(obj: object) -> bool:
+    """
+    Tell whether *obj* is an array, an array class, or ``super()`` of
+    either.
+    """
+    if isinstance(obj, super):
+        obj = super.__dict__["__self__"].__get__(obj)
+    kind = obj if isinstance(obj, type) else type(obj)
+    return issubclass(kind, _array.array)
+
+
+class ArrayChecks:
+    """
+    The size checks of one sandbox's arrays.
+
+    Args:
+        bombs: The sandbox's size checks.
+    """
+
+    __slots__ = ("_check_size",)
+
+    def __init__(self, bombs: BombChecks) -> None:
+        self._check_size = bombs.check_size
+
+    def initializer(self, typecode: Any, items: Any = None) -> tuple[Any, ...]:
+        """
+        The arguments after *typecode* to hand the real constructor:
+        *items*, sized, or a real array holding them.
+        """
+        if items is None:
+            return ()
+        empty = _array.array(typecode)  # the real errors for bad typecodes
+        return (self._sized(empty, items, "an array"),)
+
+    def extend(self, value: Any, items: Any, /) -> tuple[Any, ...]:
+        """
+        ``a.extend(items)``: the arguments to call it with.
+        """
+        return (self._sized(value, items, "an array extend()"),)
+
+    def frombytes(self, value: Any, data: Any, /) -> None:
+        """
+        ``a.frombytes(data)``: sized by the bytes it copies.
+        """
+        try:
+            with memoryview(data) as view:
+                size = view.nbytes
+        except TypeError:
+            return  # frombytes() raises its own error
+        self._grows(value, size, "an array frombytes()")
+
+    def fromlist(self, value: Any, items: Any, /) -> None:
+        """
+        ``a.fromlist(items)``: sized by the list's real length.
+        """
+        if isinstance(items, list):
+            size = list.__len__(items) * _ITEMSIZE.__get__(value)
+            self._grows(value, size, "an array fromlist()")
+
+    def fromunicode(self, value: Any, text: Any, /) -> None:
+        """
+        ``a.fromunicode(text)``: sized by the text's real length.
+        """
+        if isinstance(text, str):
+            size = str.__len__(text) * _ITEMSIZE.__get__(value)
+            self._grows(value, size, "an array fromunicode()")
+
+    def tolist(self, value: Any, /) -> None:
+        """
+        ``a.tolist()``: a list of as many objects as the array has items.
+        """
+        self._check_size("an array tolist()", _LENGTH(value) * _POINTER)
+
+    def _grows(self, value: Any, size: int, what: str) -> None:
+        held = _LENGTH(value) * _ITEMSIZE.__get__(value)
+        self._check_size(what, held + size)
+
+    def _sized(self, value: Any, items: Any, what: str) -> Any:
+        """
+        *items* for *value* to take in one call into C once sized, or a
+        real array filled from them chunk by chunk.
+        """
+        itemsize = _ITEMSIZE.__get__(value)
+        if isinstance(items, _array.array):
+            size = _LENGTH(items) * itemsize
+        elif isinstance(items, (bytes, bytearray)):
+            # The constructor copies the bytes; extend() takes each as an
+            # item: sized as items, which is the larger.
+            size = len(memoryview(items)) * itemsize
+        elif isinstance(items, str):
+            size = str.__len__(items) * itemsize
+        elif type(items) in _SIZED_SOURCES:
+            size = len(items) * itemsize
+        else:
+            return self._drained(value, items, what)
+        self._grows(value, size, what)
+        return items
+
+    def _drained(self, value: Any, items: Any, what: str) -> Any:
+        result = _array.array(_TYPECODE.__get__(value))
+        itemsize = result.itemsize
+        iterator = iter(items)
+        while chunk := list(itertools.islice(iterator, _CHUNK)):
+            self._grows(value, (len(result) + len(chunk)) * itemsize, what)
+            result.extend(chunk)
+        return result
 
 
 def make_array(bombs: BombChecks) -> dict[str, object]:
     """
     The replaced members of one sandbox's ``array`` module.
     """
-    check_size = bombs.check_size
-    arrays: dict[int, tuple[weakref.ref[Any], _array.array[Any]]] = {}
+    checks = ArrayChecks(bombs)
 
-    def real(obj: object) -> _array.array[Any]:
-        try:
-            return arrays[id(obj)][1]
-        except KeyError:
-            msg = "the array was not initialized"
-            raise ValueError(msg) from None
-
-    def attach(obj: object, value: _array.array[Any]) -> None:
-        key = id(obj)
-        arrays[key] = (
-            weakref.ref(obj, lambda _: arrays.pop(key, None)),
-            value,
-        )
-
-    def grows(value: _array.array[Any], items: int, what: str) -> None:
-        check_size(what, (len(value) + items) * value.itemsize)
-
-    def extend(value: _array.array[Any], items: Any) -> None:
-        if isinstance(items, array):
-            other = real(items)
-            grows(value, len(other), "an array extend()")
-            value.extend(other)
-        elif type(items) in _SIZED_SOURCES:
-            grows(value, len(items), "an array extend()")
-            value.extend(items)
-        else:
-            iterator = iter(items)
-            while chunk := list(itertools.islice(iterator, _CHUNK)):
-                grows(value, len(chunk), "an array extend()")
-                value.extend(chunk)
-
-    def new(value: _array.array[Any]) -> Any:
-        result = object.__new__(array)
-        attach(result, value)
-        return result
-
-    class array:  # noqa: N801, PLW1641 -- the standard library's name; mutable, so unhashable
-        """
-        ``array.array``, sized against the plugin's memory budget.
-        """
-
-        __slots__ = ("__weakref__",)
-
-        def __init__(self, typecode: str, initializer: Any = None, /) -> None:
-            value: _array.array[Any] = _array.array(typecode)
-            attach(self, value)
-            if initializer is None:
-                return
-            if isinstance(initializer, (bytes, bytearray)):
-                grows(value, len(initializer), "an array")
-                value.frombytes(initializer)
-            elif isinstance(initializer, str):
-                grows(value, len(initializer), "an array")
-                value.fromunicode(initializer)
-            else:
-                extend(value, initializer)
-
-        typecode = property(lambda self: real(self).typecode)
-        itemsize = property(lambda self: real(self).itemsize)
-
-        def __repr__(self) -> str:
-            value = real(self)
-            check_size("repr() of an array", len(value) * _REPR_CHARS)
-            return repr(value)
-
-        def __len__(self) -> int:
-            return len(real(self))
-
-        def __iter__(self) -> Iterator[Any]:
-            yield from real(self)
-
-        def __contains__(self, item: object) -> bool:
-            return item in real(self)
-
-        def __getitem__(self, index: Any) -> Any:
-            item = real(self)[index]
-            return new(item) if isinstance(index, slice) else item
-
-        def __setitem__(self, index: Any, item: Any) -> None:
-            value = real(self)
-            if isinstance(index, slice) and isinstance(item, array):
-                other = real(item)
-                grows(value, len(other), "an array slice assignment")
-                value[index] = other
-            else:
-                value[index] = item
-
-        def __delitem__(self, index: Any) -> None:
-            del real(self)[index]
-
-        def __eq__(self, other: object) -> bool:
-            if isinstance(other, array):
-                return real(self) == real(other)
-            return NotImplemented
-
-        def __lt__(self, other: object) -> bool:
-            if isinstance(other, array):
-                return real(self) < real(other)
-            return NotImplemented
-
-        def __le__(self, other: object) -> bool:
-            if isinstance(other, array):
-                return real(self) <= real(other)
-            return NotImplemented
-
-        def __gt__(self, other: object) -> bool:
-            if isinstance(other, array):
-                return real(self) > real(other)
-            return NotImplemented
-
-        def __ge__(self, other: object) -> bool:
-            if isinstance(other, array):
-                return real(self) >= real(other)
-            return NotImplemented
-
-        def __add__(self, other: object) -> Any:
-            if not isinstance(other, array):
-                return NotImplemented
-            value, more = real(self), real(other)
-            grows(value, len(more), "an array concatenation")
-            return new(value + more)
-
-        def __iadd__(self, other: object) -> Any:
-            if not isinstance(other, array):
-                return NotImplemented
-            extend(real(self), other)
-            return self
-
-        def __mul__(self, count: Any) -> Any:
-            value = real(self)
-            times = operator.index(count)
-            grows(value, len(value) * (times - 1), "an array repetition")
-            return new(value * times)
-
-        __rmul__ = __mul__
-
-        def __imul__(self, count: Any) -> Any:
-            value = real(self)
-            times = operator.index(count)
-            grows(value, len(value) * (times - 1), "an array repetition")
-            value *= times
-            return self
-
-        def __copy__(self) -> Any:
-            return new(_array.array(real(self).typecode, real(self)))
-
-        def __deepcopy__(self, memo: object) -> Any:
-            return self.__copy__()
-
-        def __reduce_ex__(self, protocol: object) -> NoReturn:
-            msg = "sandbox arrays cannot be pickled"
+    def new(cls: type, *args: Any) -> Any:
+        if not 1 <= len(args) <= 2:  # noqa: PLR2004 -- array()'s arity
+            msg = f"array() takes 1 or 2 arguments ({len(args)} given)"
             raise TypeError(msg)
+        typecode = args[0]
+        return _REAL_NEW(cls, typecode, *checks.initializer(*args))
 
-        def __bytes__(self) -> bytes:
-            return real(self).tobytes()
+    class ArrayType(type):
+        """
+        The metaclass of the sandbox's ``array.array``: calling it builds
+        a real array, sized; every real array is an instance.
+        """
 
-        def append(self, item: Any, /) -> None:
-            grows(real(self), 1, "an array append()")
-            real(self).append(item)
+        def __instancecheck__(cls, obj: object) -> bool:
+            if cls is array:
+                return isinstance(obj, _array.array)
+            return type.__instancecheck__(cls, obj)
 
-        def insert(self, index: int, item: Any, /) -> None:
-            grows(real(self), 1, "an array insert()")
-            real(self).insert(index, item)
+        def __subclasscheck__(cls, sub: type) -> bool:
+            if cls is array:
+                return issubclass(sub, _array.array)
+            return type.__subclasscheck__(cls, sub)
 
-        def extend(self, items: Iterable[Any], /) -> None:
-            extend(real(self), items)
+        def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+            if cls is array:
+                if kwargs:
+                    msg = "array.array() takes no keyword arguments"
+                    raise TypeError(msg)
+                return new(_array.array, *args)
+            return type.__call__(cls, *args, **kwargs)
 
-        def frombytes(self, data: Any, /) -> None:
-            value = real(self)
-            with memoryview(data) as view:
-                grows(value, view.nbytes // value.itemsize, "an array")
-            value.frombytes(data)
+    class array(_Array, metaclass=ArrayType):  # noqa: N801 -- the standard library's name
+        __slots__ = ()
+        __doc__ = _array.array.__doc__
 
-        def fromlist(self, items: list[Any], /) -> None:
-            if type(items) is not list:
-                msg = "arg must be list"
-                raise TypeError(msg)
-            grows(real(self), len(items), "an array fromlist()")
-            real(self).fromlist(items)
-
-        def fromunicode(self, text: str, /) -> None:
-            if isinstance(text, str):
-                grows(real(self), len(text), "an array fromunicode()")
-            real(self).fromunicode(text)
-
-        def tolist(self) -> list[Any]:
-            value = real(self)
-            check_size("an array tolist()", len(value) * _POINTER)
-            return value.tolist()
-
-        def tobytes(self) -> bytes:
-            return real(self).tobytes()
-
-        def tounicode(self) -> str:
-            return real(self).tounicode()
-
-        def count(self, item: object, /) -> int:
-            return real(self).count(item)
-
-        def index(self, item: object, *bounds: int) -> int:
-            return real(self).index(item, *bounds)
-
-        def pop(self, index: int = -1, /) -> Any:
-            return real(self).pop(index)
-
-        def remove(self, item: object, /) -> None:
-            real(self).remove(item)
-
-        def reverse(self) -> None:
-            real(self).reverse()
-
-        def byteswap(self) -> None:
-            real(self).byteswap()
+        def __new__(cls, *args: Any) -> Any:
+            return new(cls, *args)
 
     array.__module__ = "array"
     array.__qualname__ = "array"
     return {"array": array}
+
+
+def checked_constructors(
+    real: type, replacement: object
+) -> dict[object, Callable[..., Any]]:
+    """
+    The sized ``__new__`` to serve for the real one, when *replacement*
+    is the sandbox's ``array.array`` standing in for the *real* class.
+    """
+    if real is not _array.array or not isinstance(replacement, type):
+        return {}
+    return {_REAL_NEW: replacement.__new__}

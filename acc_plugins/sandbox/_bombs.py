@@ -21,6 +21,7 @@ are for.
 from __future__ import annotations
 
 import operator
+from array import array
 from collections import UserList, UserString, deque
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
@@ -53,9 +54,12 @@ _NUMBERS: Final = frozenset({bool, complex, float, int})
 _SEQUENCES: Final = (str, bytes, bytearray, list, tuple)
 _EXACT_SEQUENCES: Final = frozenset(_SEQUENCES)
 # What ``*`` repeats and ``+`` concatenates in one call into C (the
-# library's wrappers repeat their data in C too).
-_REPEATED: Final = (*_SEQUENCES, deque, UserList, UserString)
+# library's wrappers repeat their data in C too, and plugin code holds
+# real arrays).
+_REPEATED: Final = (*_SEQUENCES, deque, UserList, UserString, array)
 _CONCATENATIONS: Final = frozenset(kind.__add__ for kind in _REPEATED)
+# An array's real item size, whatever a plugin's subclass says.
+_ITEMSIZE: Final = array.__dict__["itemsize"]
 
 _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
     "+=": operator.iadd,
@@ -69,10 +73,12 @@ _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
 def item_bytes(sequence: object) -> int:
     """
     Bytes an item of *sequence* may take: 1 for bytes and ASCII text, 4
-    for other text, 8 (a pointer) for anything else.
+    for other text, an array's item size, 8 (a pointer) for anything else.
     """
     if isinstance(sequence, (bytes, bytearray)):
         return 1
+    if isinstance(sequence, array):
+        return _ITEMSIZE.__get__(sequence)  # type: ignore[no-any-return]
     if isinstance(sequence, UserString):
         sequence = sequence.data
     if isinstance(sequence, str):
@@ -89,6 +95,7 @@ _TRUE_LENGTHS: Final[tuple[tuple[type, Callable[[Any], int]], ...]] = (
     (list, list.__len__),
     (tuple, tuple.__len__),
     (deque, deque.__len__),
+    (array, array.__len__),
 )
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 from acc_plugins.errors import SandboxViolation
 
 from ._amplifiers import Amplifiers
+from ._arrays import REFUSED_METHODS, checked_constructors, is_array
 from ._bombs import BombChecks
 from ._budget import Budget
 from ._builtins import plain_builtins
@@ -75,7 +76,8 @@ from ._refusals import (
 )
 from ._safeformat import SafeFormat
 from ._sizedmethods import SizedMethods
-from ._sizedtypes import sized_types
+from ._sizedtypes import checked_constructors as sized_constructors
+from ._sizedtypes import checked_init, sized_types
 
 
 if TYPE_CHECKING:
@@ -134,11 +136,18 @@ class Guards:
         self.library = Library(self.owns, self.refuse, self.bombs)
         self.sized = SizedMethods(self.bombs, self.owns, self.get_attribute)
         self._mod = self.bombs.formats.make_mod()
+        # The sized __new__ served for a real one (bytes's, array.array's).
+        self._constructors: dict[object, object] = {}
         self.introspection = Introspection(
-            self.owns, self.type_of, self.refuse, self.check_readable
+            self.owns,
+            self.type_of,
+            self.refuse,
+            self.check_readable,
+            self._constructors,
         )
         # type(x) answers the sized bytes and bytearray for the real ones.
         self._plugin_types = sized_types(self.bombs)
+        self._constructors.update(sized_constructors(self._plugin_types))
 
     # -- ownership --------------------------------------------------------
 
@@ -193,6 +202,8 @@ class Guards:
                 and not self.owns(obj)
             ):
                 return "registering with a shared abstract base class"
+            if name in REFUSED_METHODS and is_array(obj):
+                return REFUSED_METHODS[name]
             return None
         if is_dunder(name):
             if name in DESCRIPTIVE_DUNDERS:
@@ -247,6 +258,8 @@ class Guards:
         value = getattr(obj, name, *default)
         if name in SIZED_NAMES:
             value = self.sized.wrap(value, name)
+        elif name == "__init__":
+            value = checked_init(value, self._plugin_types)
         elif name == "__slots__" and not self.owns(obj):
             # A dict or list the library's class and every plugin share.
             return copy.copy(value)
@@ -349,6 +362,7 @@ class Guards:
         which the sandbox serves replaced.
         """
         self._plugin_types[real] = replacement  # type: ignore[assignment]
+        self._constructors.update(checked_constructors(real, replacement))
 
     def type_of(self, *args: object) -> type:
         """

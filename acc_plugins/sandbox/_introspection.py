@@ -14,7 +14,7 @@ real ``builtins`` module) or ``vars(json)`` stay out of reach.
 from __future__ import annotations
 
 import types
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from ._policy import OWNER_MARK, is_dunder, is_metadata_name
@@ -68,9 +68,19 @@ class Introspection:
         refuse: Records and raises a refusal.
 
         check_readable: Refuses a name the attribute guard refuses.
+
+        constructors: The sized ``__new__`` to serve for a real one
+            (``bytes``'s and ``array.array``'s, read from an object or through
+            ``super()``).
     """
 
-    __slots__ = ("_check_readable", "_owns", "_refuse", "_type_of")
+    __slots__ = (
+        "_check_readable",
+        "_constructors",
+        "_owns",
+        "_refuse",
+        "_type_of",
+    )
 
     def __init__(
         self,
@@ -78,7 +88,9 @@ class Introspection:
         type_of: Callable[[object], type],
         refuse: Callable[[str], NoReturn],
         check_readable: Callable[[object, object], str],
+        constructors: Mapping[object, object],
     ) -> None:
+        self._constructors = constructors
         self._owns = owns
         self._type_of = type_of
         self._refuse = refuse
@@ -137,6 +149,8 @@ class Introspection:
                 }
             )
         if name == "__new__":
+            if isinstance(value, types.BuiltinFunctionType):
+                value = self._constructors.get(value, value)
             return self._for_own_classes(value, obj)
         if name in LOOKUPS:
             if isinstance(obj, type):

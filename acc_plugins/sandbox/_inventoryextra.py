@@ -27,9 +27,10 @@ _FACT = "returns a fact about the interpreter, computed by the sandbox"
 
 # Members the sandbox replaces, and what the replacement forbids.
 EXTRA_WRAPPED: Final[dict[str, str]] = {
-    "array.array": "the sandbox's own class around a real array kept out "
-    "of reach: every way it grows (constructor, extend, frombytes, +, *, "
-    "slice assignment) is sized in bytes against the memory budget",
+    "array.array": "the sandbox's subclass: calling it (or type() of an "
+    "array, or a subclass, or the real __new__) builds a real array from an "
+    "initializer sized in bytes, lazy ones chunk by chunk; extend, from*, "
+    "tolist, +, * are sized; buffer_info, tofile and fromfile refused",
     "html.escape": "sized: refuses a result larger than the memory budget",
     "io.BytesIO": "the sandbox's own subclass: a write is sized against "
     "the memory budget (seek far then write would fill the gap); no "

@@ -19,6 +19,8 @@ from ._inventoryextra import (
 # Why each rule of the attribute guard (Guards._check_read) refuses a name,
 # and the built-ins the sandbox leaves out.
 REFUSALS: Final[dict[str, str]] = {
+    "array-method": "an array's buffer_info (an address), tofile and "
+    "fromfile (a file object's methods called from C)",
     "forbidden-name": "FORBIDDEN_ATTRIBUTES: leads to frames, code or the "
     "class hierarchy",
     "left-out": "left out of the sandbox's built-ins",
@@ -136,6 +138,10 @@ MODULE_FUNCTIONS: Final[dict[str, str]] = {
 }
 
 _SIZED = "sized: refuses a result larger than the memory budget"
+_ARRAY_SIZED = (
+    "an array's growth: the array's size after it is checked against the "
+    "memory budget"
+)
 _STATISTIC = (
     "returns a Decimal result as the sandbox's checked Decimal (the library "
     "computes it as the base class)"
@@ -319,6 +325,7 @@ GUARDED_REASONS: Final[dict[str, str]] = {
     "__rmod__": "sized like %",
     "__rmul__": "sized like *",
     "__rpow__": "sized like **",
+    "buffer_info": "refused on arrays: the buffer's address",
     "center": "padding: the width is checked against the memory budget",
     "elements": "Counter.elements(): refuses more items than the memory "
     "budget holds or C may drain unchecked",
@@ -327,6 +334,10 @@ GUARDED_REASONS: Final[dict[str, str]] = {
     "extendleft": _SIZED,
     "format": "fields ({0.attr}, {0[key]}) go through the attribute guard",
     "format_map": "fields ({0.attr}, {0[key]}) go through the attribute guard",
+    "frombytes": _ARRAY_SIZED,
+    "fromfile": "refused on arrays: a file object's read, called from C",
+    "fromlist": _ARRAY_SIZED,
+    "fromunicode": _ARRAY_SIZED,
     "join": _SIZED,
     "ljust": "padding: the width is checked against the memory budget",
     "register": "refused on a shared abstract base class",
@@ -334,6 +345,9 @@ GUARDED_REASONS: Final[dict[str, str]] = {
     "rjust": "padding: the width is checked against the memory budget",
     "to_bytes": "int.to_bytes(): the length is checked against the memory "
     "budget",
+    "tofile": "refused on arrays: a file object's write, called from C",
+    "tolist": "array.tolist(): a pointer an item is checked against the "
+    "memory budget",
     "translate": _SIZED,
     "zfill": "padding: the width is checked against the memory budget",
 }

@@ -21,6 +21,7 @@ import attrs
 from acc_plugins.errors import SandboxViolation
 
 from ._allowlist import ALLOWED_MODULES
+from ._arrays import REFUSED_METHODS
 from ._builtmodules import SANDBOX_MODULES
 from ._extramodules import CheckOnly
 from ._imports import ModuleProxy
@@ -180,6 +181,8 @@ def _refusal(name: str, on_class: bool) -> str:
         return "forbidden-name"
     if name == "register":
         return "shared-register"
+    if name in REFUSED_METHODS:
+        return "array-method"
     if name in MUTATING_DUNDERS and not on_class:
         return "mutating-dunder"
     return "unreadable-dunder" if is_dunder(name) else "private-name"

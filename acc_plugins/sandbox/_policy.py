@@ -294,9 +294,13 @@ SIZED_METHODS: Final = frozenset(
         "elements",
         "extend",
         "extendleft",
+        "frombytes",
+        "fromlist",
+        "fromunicode",
         "join",
         "replace",
         "to_bytes",
+        "tolist",
         "translate",
     }
 )
@@ -327,11 +331,14 @@ SIZED_DUNDERS: Final = frozenset(
 # Public attribute names routed through the run-time guard: ``str.format``
 # walks attributes and items named inside the format string, ``register``
 # on a shared abstract base class changes what the host's ``isinstance``
-# answers, and the padding methods' argument is the result's size; plus
-# the sized methods and dunders above.
+# answers, the padding methods' argument is the result's size, and an
+# array's ``buffer_info``, ``fromfile`` and ``tofile`` are refused (an
+# address; a file object's methods called from C); plus the sized methods
+# and dunders above.
 GUARDED_ATTRIBUTES: Final = (
     frozenset(
         {
+            "buffer_info",
             "center",
             "expandtabs",
             "__getattr__",
@@ -339,9 +346,11 @@ GUARDED_ATTRIBUTES: Final = (
             "__new__",
             "format",
             "format_map",
+            "fromfile",
             "ljust",
             "register",
             "rjust",
+            "tofile",
             "zfill",
         }
     )

@@ -19,10 +19,12 @@ plugin code, under the budget.
 
 from __future__ import annotations
 
+import array
 import types
 from collections import Counter, deque
 from typing import TYPE_CHECKING, Any, Final
 
+from ._arrays import ArrayChecks
 from ._bombs import item_bytes, true_len
 from ._policy import SIZED_METHODS
 
@@ -56,7 +58,7 @@ OPERATOR_DUNDERS: Final[dict[str, tuple[str, bool]]] = {
 _TEXT: Final = (str, bytes, bytearray)
 _GROWING: Final = (list, bytearray, deque)
 # Whose sized methods are the library's: the checks apply to these.
-_RECEIVERS: Final = (*_TEXT, *_GROWING, int, Counter)
+_RECEIVERS: Final = (*_TEXT, *_GROWING, int, Counter, array.array)
 # Receivers whose methods are the built-in ones, for certain.
 _EXACT: Final = frozenset({str, bytes, bytearray, list, deque, int})
 _C_BOUND: Final = (types.BuiltinMethodType, types.MethodWrapperType)
@@ -80,6 +82,7 @@ class SizedMethods:
         get_attribute: Callable[[object, str], Any],
     ) -> None:
         self._bombs = bombs
+        self._arrays = ArrayChecks(bombs)
         self._owns = owns
         self._get_attribute = get_attribute
         self._checkers: dict[str, Callable[..., Any]] = {
@@ -264,15 +267,36 @@ class SizedMethods:
             if longest > 1:
                 self._too_big("a translate()", len(text) * longest * 4)
 
-    def _check_extend(self, sequence: Any, items: Any, /) -> None:
+    def _check_extend(self, sequence: Any, items: Any, /) -> Any:
+        if isinstance(sequence, array.array):
+            return self._arrays.extend(sequence, items)
         if isinstance(sequence, _GROWING):
             try:
                 count = true_len(sequence) + true_len(items)
             except TypeError:
-                return  # an iterator: its items are made as it runs
+                return None  # an iterator: its items are made as it runs
             self._too_big("an extend()", count * item_bytes(sequence))
+        return None
 
     _check_extendleft = _check_extend
+
+    # An array's other growing methods, and its list: see ``_arrays``.
+
+    def _check_frombytes(self, value: Any, *args: Any, **_: Any) -> None:
+        if isinstance(value, array.array) and len(args) == 1:
+            self._arrays.frombytes(value, *args)
+
+    def _check_fromlist(self, value: Any, *args: Any, **_: Any) -> None:
+        if isinstance(value, array.array) and len(args) == 1:
+            self._arrays.fromlist(value, *args)
+
+    def _check_fromunicode(self, value: Any, *args: Any, **_: Any) -> None:
+        if isinstance(value, array.array) and len(args) == 1:
+            self._arrays.fromunicode(value, *args)
+
+    def _check_tolist(self, value: Any, *_: Any, **__: Any) -> None:
+        if isinstance(value, array.array):
+            self._arrays.tolist(value)
 
     def _check_to_bytes(
         self, number: Any, length: Any = 1, *_: Any, **__: Any

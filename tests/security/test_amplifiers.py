@@ -36,6 +36,10 @@ REFUSED = {
     "json_indent": "import json\nx = json.dumps([[]] * 100, indent=10**8)",
     "pprint_indent": "import pprint\nx = pprint.pformat([[1]] * 100, 10**8)",
     "repeat_times": "import itertools\nx = ''.join(itertools.repeat('x', 10**10))",
+    "sum_of_deques": (
+        "import collections\nd = collections.deque(range(10**6))\n"
+        "x = sum([d] * 10**4, collections.deque())"
+    ),
     "bytes_size": "x = bytes(10**10)",
     "bytearray_size": "x = bytearray(10**10)",
     "bytes_keyword_free_alias": "b = bytes\nx = b(10**10)",
@@ -44,6 +48,24 @@ REFUSED = {
         "class N:\n    def __index__(self):\n        return 10**10\nx = bytes(N())"
     ),
     "bytes_subclass": "class B(bytearray):\n    pass\nx = B(10**10)",
+    # The real constructor, reached around the metaclass.
+    "bytes_subclass_new": "class B(bytes):\n    pass\nx = B.__new__(B, 10**10)",
+    "bytes_new_of_an_object": (
+        "class B(bytes):\n    pass\nx = b''.__new__(B, 10**10)"
+    ),
+    "bytes_new_through_super": (
+        "class B(bytes):\n    pass\nx = super(bytes, B).__new__(B, 10**10)"
+    ),
+    "bytearray_init_again": (
+        "class B(bytearray):\n    pass\nx = B()\nx.__init__(10**10)"
+    ),
+    "bytearray_init_through_super": (
+        "class B(bytearray):\n    pass\n"
+        "x = B()\nsuper(bytearray, x).__init__(10**10)"
+    ),
+    "bytearray_init_of_the_class": (
+        "class B(bytearray):\n    pass\nx = B()\nbytearray.__init__(x, 10**10)"
+    ),
     "ljust": "x = 'x'.ljust(10**10)",
     "rjust_bytes": "x = b'x'.rjust(10**10)",
     "center_unbound": "x = str.center('', 10**10)",
@@ -220,6 +242,33 @@ def test_ordinary_uses_are_unchanged(tmp_path):
     assert sandbox.violations == []
 
 
+SUBCLASSES = """
+import copy
+class Buffer(bytearray):
+    def __init__(self, size):
+        super().__init__(size)
+        self.size = size
+class Text(bytes):
+    pass
+def run():
+    buffer = Buffer(3)
+    text = Text(b"ab")
+    return [bytes(buffer), buffer.size, text, copy.copy(text) == text,
+            isinstance(text, bytes), bytearray(2), bytes(2)]
+"""
+
+
+def test_subclasses_of_the_sized_types_build_as_usual(tmp_path):
+    """A plugin's bytes and bytearray subclasses take sizes and data
+    through the checked constructors, as the real ones do."""
+    (tmp_path / "m.py").write_text(SUBCLASSES)
+    sandbox = Sandbox(tmp_path, "subclasses")
+
+    result = sandbox.run(sandbox.import_module("m").run)
+
+    assert result == [b"\0\0\0", 3, b"ab", True, True, bytearray(2), bytes(2)]
+
+
 def test_the_sized_types_lead_nowhere(tmp_path):
     """The stand-ins for bytes and bytearray hide their real class and
     their metaclass: type() of them is the guarded type() itself."""
@@ -236,6 +285,11 @@ def test_the_sized_types_lead_nowhere(tmp_path):
     (tmp_path / "n.py").write_text("x = bytes._real\n")
     with pytest.raises(Exception, match="_real"):
         sandbox.import_module("n")
+
+    # A subclass of the plugin's own reads its bases' attributes.
+    (tmp_path / "s.py").write_text("class B(bytes):\n    pass\nx = B._real\n")
+    with pytest.raises(AttributeError, match="_real"):
+        sandbox.import_module("s")
 
 
 BUDGET_MB = 1

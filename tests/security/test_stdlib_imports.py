@@ -68,8 +68,10 @@ ATTACKS = [
     pytest.param(
         """
         import array
+        class Mine(array.array):
+            pass
         def attack():
-            x = array.array("b", [0])
+            x = Mine("b", [0])
             for _ in range(40):
                 super(array.array, x).__init__("b")
                 x.fromlist(x.tolist() * 2)
