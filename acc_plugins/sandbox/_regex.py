@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import regex
 
-from ._bombs import item_bytes
+from ._bombs import item_bytes, true_len
+from ._regexcost import plain_bound, plain_limits
 from ._rematch import ENGINE_VERSION, Match, Pattern
 
 
@@ -55,18 +56,6 @@ _REPEATS: Final = frozenset(
     }
 )
 _LOOKS: Final = frozenset({sre_constants.ASSERT, sre_constants.ASSERT_NOT})
-# What ``linear_cost`` never hands to ``re``: backreferences, conditionals,
-# lookarounds and atomic groups.
-_UNBOUNDED: Final = _LOOKS | frozenset(
-    {
-        sre_constants.ATOMIC_GROUP,
-        sre_constants.GROUPREF,
-        sre_constants.GROUPREF_EXISTS,
-        sre_constants.GROUPREF_IGNORE,
-        sre_constants.GROUPREF_LOC_IGNORE,
-        sre_constants.GROUPREF_UNI_IGNORE,
-    }
-)
 _perf_counter = time.perf_counter
 
 error = regex.error
@@ -138,57 +127,6 @@ def check_pattern(
     return parsed
 
 
-def linear_cost(items: Any) -> int | None:
-    """
-    The size of a pattern that backtracks at most linearly, or None.
-
-    Such a pattern has at most one repeat of variable length, no repeat or
-    alternation inside a repeat, and no backreference or lookaround: one
-    match attempt then takes at most (length of the text) x (size of the
-    pattern) steps, and a search, which tries every start, that many
-    again.  Those patterns, on text short enough for that bound, go to
-    ``re`` itself: it is the reference, and faster than a timed engine.
-    """
-    variable = 0
-
-    def walk(items: Any, inside_repeat: bool) -> int | None:
-        nonlocal variable
-        size = 0
-        for op, value in items:
-            if op in _REPEATS:
-                low, high, item = value
-                if inside_repeat:
-                    return None
-                if low != high:
-                    variable += 1
-                inner = walk(item, inside_repeat=True)
-                if inner is None or variable > 1:
-                    return None
-                size += inner * max(
-                    low if high == sre_parse.MAXREPEAT else high, 1
-                )
-            elif op is sre_constants.SUBPATTERN:
-                inner = walk(value[-1], inside_repeat)
-                if inner is None:
-                    return None
-                size += inner
-            elif op is sre_constants.BRANCH:
-                if inside_repeat:
-                    return None
-                for branch in value[1]:
-                    inner = walk(branch, inside_repeat)
-                    if inner is None:
-                        return None
-                    size += inner
-            elif op in _UNBOUNDED:
-                return None
-            else:
-                size += 1
-        return size
-
-    return walk(items, inside_repeat=False)
-
-
 class _Engine:
     """
     One sandbox's access to the engine: its budget, its size checks and
@@ -214,13 +152,19 @@ class _Engine:
         except (KeyError, TypeError):
             pass
         parsed = check_pattern(pattern, flags, self._bombs.refuse)
-        cost = None if parsed is None else linear_cost(parsed)
-        plain = None if cost is None else re.compile(pattern, _re_flags(flags))
+        limits = (-1, -1)
+        if parsed is not None:
+            bound = plain_bound(
+                parsed,
+                _expanded(parsed),
+                is_bytes=isinstance(pattern, bytes),
+            )
+            limits = plain_limits(bound)
         compiled = Pattern(
             regex.compile(pattern, flags | ENGINE_VERSION),
             self,
-            plain,
-            cost or 0,
+            re.compile(pattern, _re_flags(flags)) if limits[0] >= 0 else None,
+            limits,
         )
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()
@@ -250,6 +194,13 @@ class _Engine:
         """
         self._budget.overrun()
 
+    @property
+    def memory_bytes(self) -> int:
+        """
+        The memory budget, in bytes.
+        """
+        return self._bombs.memory_bytes
+
     def check_size(self, size: int) -> None:
         self._bombs.check_size("a regular-expression substitution", size)
 
@@ -260,10 +211,10 @@ class _Engine:
         than the budget is expanded match by match and counted.
         """
         if callable(repl):
-            counted = _Counted(self, text)
+            add = _Counted(self, text).add
 
             def call(match: Any) -> Any:
-                return counted.add(repl(Match(match, self, pattern)), match)
+                return add(repl(Match(match, pattern)))
 
             return call
         try:
@@ -275,27 +226,52 @@ class _Engine:
         worst = (length + (length + 1) * per_match) * item_bytes(repl)
         if worst <= self._bombs.memory_bytes:
             return repl
-        counted = _Counted(self, text)
-        return lambda match: counted.add(match.expand(repl), match)
+        add = _Counted(self, text).add
+        if refs == 0:
+            return lambda _: add(repl)  # no group references: itself
+        budget = self._budget
+
+        def expand(match: Any) -> Any:
+            # Each expansion runs in Python, between matches: ``re`` does
+            # not look at the clock, so this does.
+            if budget.expired:
+                budget.tick()
+            return add(match.expand(repl))
+
+        return expand
 
 
 class _Counted:
     """
-    The running size of a substitution's result.
+    The running size of a substitution's result, from above: the text's
+    length and every replacement's (the matched text it replaces is not
+    taken off), each character as wide as the widest seen.
     """
 
-    __slots__ = ("_engine", "_size", "_wide")
+    __slots__ = ("_engine", "_limit", "_size", "_wide")
 
     def __init__(self, engine: _Engine, text: Any) -> None:
         self._engine = engine
-        self._size = len(text)
-        self._wide = 1
+        self._size = true_len(text)
+        self._wide = item_bytes(text)
+        # Below this many characters no result can pass the budget.
+        self._limit = engine.memory_bytes // 4
 
-    def add(self, piece: Any, match: Any) -> Any:
-        if isinstance(piece, (str, bytes)):
-            start, end = match.span()
-            self._size += len(piece) - (end - start)
+    def add(self, piece: Any) -> Any:
+        kind = type(piece)
+        if kind is str:
+            self._size += len(piece)
+            if self._wide == 1 and not piece.isascii():
+                self._wide = 4
+        elif kind is bytes:
+            self._size += len(piece)
+        elif isinstance(piece, (str, bytes)):
+            # A subclass's __len__ may lie; C joins the real characters.
+            self._size += true_len(piece)
             self._wide = max(self._wide, item_bytes(piece))
+        else:
+            return piece  # the engine raises its own error
+        if self._size > self._limit:
             self._engine.check_size(self._size * self._wide)
         return piece
 

@@ -1,0 +1,410 @@
+"""
+How many steps ``re`` can take on a pattern, bounded from its structure.
+
+``re`` matches in C and never looks at a clock, so the sandbox hands it
+only matches it can bound: the rest go to the timed engine.  The bound is
+a polynomial in N, the text's length plus two, kept as one monomial
+``c * N**d`` that is above it; each part of a pattern gets two:
+
+- *ways*: how many ways it can match from one place that the rest of the
+  pattern then goes on from (the engine backtracks into each);
+- *steps*: the engine's steps to try all of them from one place.
+
+A sequence tries each way of its first part against the rest, so its
+steps are ``steps(a) + ways(a) * steps(rest)``; an alternation adds its
+branches up.  A repeat whose body matches in one way, and never matches
+empty text, has at most N counts to try.  A repeat of a body that can
+match in several ways is exponential (``(a|a)*``, ``(a+)+``) unless its
+count is small.  A lookaround, an atomic group or a backreference leaves
+no way behind it to backtrack into.
+
+One refinement keeps the common patterns linear: when what follows a
+repeat can never start with a character the repeat's body can start with
+(``[0-9]+Y``, `` *<``), every count but the largest runs into a character
+the rest of the pattern refuses at once, after at most (size of the
+pattern) steps: only one count goes on.  Which characters can start what
+is decided by ``re`` itself, on each character of the finite side.
+"""
+
+from __future__ import annotations
+
+import re._compiler as sre_compile  # type: ignore[import-not-found]
+import re._constants as sre_constants  # type: ignore[import-not-found]
+import re._parser as sre_parse  # type: ignore[import-not-found]
+from typing import TYPE_CHECKING, Any, Final
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+# Steps ``re`` may take in one call: 2e7 of the engine's steps take
+# about 0.05 s, well below the shortest budget on any machine.
+PLAIN_STEPS: Final = 20_000_000
+
+# A count at most this large is counted exactly (``?``, ``{1,3}``).
+_SMALL: Final = 16
+# Beyond these a pattern is not worth bounding: no text fits.
+_MAX_DEGREE: Final = 8
+_MAX_COEFFICIENT: Final = PLAIN_STEPS
+# A character class listed out, for the finite side of a comparison.
+_MAX_LISTED: Final = 256
+
+_Bound = tuple[int, int]  # (c, d): c * N**d
+_ONE: Final[_Bound] = (1, 0)
+_LINEAR: Final[_Bound] = (1, 1)
+_END: Final = "end of text"
+
+_CHARACTER: Final = frozenset(
+    {
+        sre_constants.ANY,
+        sre_constants.CATEGORY,
+        sre_constants.IN,
+        sre_constants.LITERAL,
+        sre_constants.NOT_LITERAL,
+    }
+)
+_REPEATS: Final = frozenset(
+    {
+        sre_constants.MAX_REPEAT,
+        sre_constants.MIN_REPEAT,
+        sre_constants.POSSESSIVE_REPEAT,
+    }
+)
+_GROUPREFS: Final = frozenset(
+    {
+        sre_constants.GROUPREF,
+        sre_constants.GROUPREF_IGNORE,
+        sre_constants.GROUPREF_LOC_IGNORE,
+        sre_constants.GROUPREF_UNI_IGNORE,
+    }
+)
+_ATOMIC: Final = frozenset(
+    {
+        sre_constants.ASSERT,
+        sre_constants.ASSERT_NOT,
+        sre_constants.ATOMIC_GROUP,
+    }
+)
+
+
+class _UnboundedError(Exception):
+    """
+    The pattern's backtracking has no bound we can prove.
+    """
+
+
+def _add(a: _Bound, b: _Bound) -> _Bound:
+    return (a[0] + b[0], max(a[1], b[1]))
+
+
+def _mul(a: _Bound, b: _Bound) -> _Bound:
+    bound = (a[0] * b[0], a[1] + b[1])
+    if bound[0] > _MAX_COEFFICIENT or bound[1] > _MAX_DEGREE:
+        raise _UnboundedError
+    return bound
+
+
+def _power(a: _Bound, times: int) -> _Bound:
+    bound = _ONE
+    for _ in range(times):
+        bound = _mul(bound, a)
+    return bound
+
+
+def _children(op: Any, value: Any) -> list[Any]:
+    """
+    The parsed sub-patterns directly inside one item.
+    """
+    if op is sre_constants.ATOMIC_GROUP:
+        return [value]
+    if op is sre_constants.SUBPATTERN or op in _ATOMIC:
+        return [value[-1]]
+    if op is sre_constants.BRANCH:
+        return list(value[1])
+    if op in _REPEATS:
+        return [value[2]]
+    if op is sre_constants.GROUPREF_EXISTS:
+        return [branch for branch in value[1:] if branch is not None]
+    return []
+
+
+def _sets_flags(items: Any) -> bool:
+    """
+    Whether any group in *items* sets or clears flags (``(?i:...)``).
+    """
+    return any(
+        (op is sre_constants.SUBPATTERN and (value[1] or value[2]))
+        or any(_sets_flags(inner) for inner in _children(op, value))
+        for op, value in items
+    )
+
+
+class _Analysis:
+    """
+    The bound of one parsed pattern.
+    """
+
+    def __init__(self, parsed: Any, size: int, *, is_bytes: bool) -> None:
+        self._state = parsed.state
+        self._flags = parsed.state.flags
+        self._size = max(size, 1)
+        self._is_bytes = is_bytes
+        # Which characters a class matches is only listed without case
+        # folding or locale, and with one set of flags throughout.
+        caseless = sre_constants.SRE_FLAG_IGNORECASE
+        self._compares = not (
+            self._flags & (caseless | sre_constants.SRE_FLAG_LOCALE)
+        ) and not _sets_flags(parsed)
+        self._matchers: dict[tuple[Any, Any], Any] = {}
+
+    # -- what can come first ------------------------------------------------
+
+    def _head(
+        self, op: Any, value: Any
+    ) -> tuple[tuple[Any, ...], bool] | None:
+        """
+        The one-character matchers *op* can start with, and whether it can
+        match empty text in (exactly) one way; None if unknown.
+        """
+        if op in _CHARACTER:
+            return ((op, value),), False
+        if op is sre_constants.AT:
+            return (), True
+        if op is sre_constants.SUBPATTERN:
+            return self._head_of(value[-1])
+        if op is sre_constants.BRANCH:
+            found: list[Any] = []
+            for branch in value[1]:
+                head = self._head_of(branch)
+                if head is None or head[1]:
+                    return None
+                found.extend(head[0])
+            return tuple(found), False
+        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            head = self._head_of(value[2])
+            if head is None or head[1]:
+                return None
+            return head[0], value[0] == 0
+        return None
+
+    def _head_of(self, items: Any) -> tuple[tuple[Any, ...], bool] | None:
+        found: list[Any] = []
+        for op, value in items:
+            head = self._head(op, value)
+            if head is None:
+                return None
+            found.extend(head[0])
+            if not head[1]:
+                return tuple(found), False
+        return tuple(found), True
+
+    def _then(self, item: Any, follow: Any) -> Any:
+        """
+        What can come first of *item* followed by *follow*, or None.
+        """
+        head = self._head(*item)
+        if head is None:
+            return None
+        if not head[1]:
+            return head[0]
+        if follow is None:
+            return None
+        return (*head[0], *follow)
+
+    # -- which characters -----------------------------------------------------
+
+    def _listed(self, matcher: Any) -> tuple[int, ...] | None:
+        op, value = matcher
+        if op is sre_constants.LITERAL:
+            return (value,)
+        if op is not sre_constants.IN:
+            return None
+        codes: list[int] = []
+        for kind, item in value:
+            if kind is sre_constants.LITERAL:
+                codes.append(item)
+            elif kind is sre_constants.RANGE:
+                codes.extend(range(item[0], item[1] + 1))
+            else:
+                return None
+            if len(codes) > _MAX_LISTED:
+                return None
+        return tuple(codes)
+
+    def _accepts(self, matcher: Any, code: int) -> bool:
+        op, value = matcher
+        key = (op, tuple(value) if isinstance(value, list) else value)
+        compiled = self._matchers.get(key)
+        if compiled is None:
+            one = sre_parse.SubPattern(self._state, [matcher])
+            compiled = sre_compile.compile(one, self._flags)
+            self._matchers[key] = compiled
+        text = bytes([code]) if self._is_bytes else chr(code)
+        return compiled.fullmatch(text) is not None
+
+    def _apart(self, first: Any, other: Any) -> bool:
+        if other == _END:
+            return True
+        for one, two in ((first, other), (other, first)):
+            listed = self._listed(one)
+            if listed is not None:
+                return not any(self._accepts(two, code) for code in listed)
+        return False
+
+    def _disjoint(self, body: Any, follow: Any) -> bool:
+        """
+        Whether nothing *body* can start with can start *follow*.
+        """
+        if not self._compares or follow is None:
+            return False
+        head = self._head_of(body)
+        if head is None or head[1] or not head[0]:
+            return False
+        return all(
+            self._apart(first, other) for first in head[0] for other in follow
+        )
+
+    # -- ways and steps -------------------------------------------------------
+
+    def sequence(self, items: Any, follow: Any) -> tuple[_Bound, _Bound]:
+        """
+        The ways and steps of *items* followed by what starts *follow*.
+        """
+        items = list(items)
+        follows = []
+        after = follow
+        for item in reversed(items):
+            follows.append(after)
+            after = self._then(item, after)
+        ways, steps = _ONE, _ONE
+        for (op, value), then in zip(items, reversed(follows), strict=True):
+            item_ways, item_steps = self._item(op, value, then)
+            steps = _add(steps, _mul(ways, item_steps))
+            ways = _mul(ways, item_ways)
+        return ways, steps
+
+    def _item(self, op: Any, value: Any, follow: Any) -> tuple[_Bound, _Bound]:
+        if op in _CHARACTER or op is sre_constants.AT:
+            return _ONE, (
+                max(len(value), 1) if op is sre_constants.IN else 1,
+                0,
+            )
+        if op is sre_constants.SUBPATTERN:
+            ways, steps = self.sequence(value[-1], follow)
+            return ways, _add(steps, _ONE)
+        if op is sre_constants.BRANCH:
+            ways, steps = (0, 0), _ONE
+            for branch in value[1]:
+                more_ways, more_steps = self.sequence(branch, follow)
+                ways, steps = _add(ways, more_ways), _add(steps, more_steps)
+            return ways, steps
+        if op in _ATOMIC:
+            # Tried until its first success, never backtracked into.
+            body = value if op is sre_constants.ATOMIC_GROUP else value[1]
+            _, steps = self.sequence(body, None)
+            return _ONE, _add(steps, _ONE)
+        if op in _GROUPREFS:
+            return _ONE, _LINEAR
+        if op is sre_constants.GROUPREF_EXISTS:
+            ways, steps = self.sequence(value[1], follow)
+            if value[2] is not None:
+                more_ways, more_steps = self.sequence(value[2], follow)
+                ways, steps = _add(ways, more_ways), _add(steps, more_steps)
+            return _add(ways, _ONE), _add(steps, _ONE)
+        if op in _REPEATS:
+            low, high, body = value
+            return self._repeat(low, high, body, follow)
+        raise _UnboundedError
+
+    def _repeat(
+        self, low: int, high: int, body: Any, follow: Any
+    ) -> tuple[_Bound, _Bound]:
+        if high <= 1:
+            inner = follow
+        else:
+            head = self._head_of(body)
+            again = None if head is None or head[1] else head[0]
+            inner = None if again is None or follow is None else again + follow
+        body_ways, body_steps = self.sequence(body, inner)
+        small = high <= _SMALL
+        if body_ways == _ONE and low == high:
+            return _ONE, _add(_mul((high, 0), body_steps), _ONE)
+        if body_ways == _ONE:
+            if body.getwidth()[0] == 0:
+                raise _UnboundedError  # empty iterations: not counted here
+            counts = (high, 0) if small else _LINEAR
+            ways = (high - low + 1, 0) if small else _LINEAR
+            steps = _add(_mul(counts, body_steps), _ONE)
+            if self._disjoint(body, follow):
+                # Only the largest count goes on; the others are refused
+                # within the pattern's size by what follows.
+                return _ONE, _add(steps, (self._size, 1))
+            return ways, steps
+        if not small:
+            raise _UnboundedError
+        ways = _mul((high - low + 1, 0), _power(body_ways, high))
+        steps = _mul((high, 0), _mul(_power(body_ways, high - 1), body_steps))
+        return ways, _add(steps, _ONE)
+
+
+def plain_bound(parsed: Any, size: int, *, is_bytes: bool) -> _Bound | None:
+    """
+    A bound ``(c, d)`` on ``re``'s steps for one match attempt of
+    *parsed* at one place in a text of length n: ``c * (n + 2) ** d``;
+    None if its backtracking cannot be bounded so.
+
+    Args:
+        parsed: The pattern as ``re._parser`` parses it.
+
+        size: The pattern's size with counted repeats written out.
+
+        is_bytes: Whether it is a bytes pattern.
+    """
+    analysis = _Analysis(parsed, size, is_bytes=is_bytes)
+    try:
+        _, steps = analysis.sequence(parsed, (_END,))
+    except (_UnboundedError, RecursionError):
+        return None
+    return steps
+
+
+def _steps_one(bound: _Bound, length: int) -> int:
+    return int(bound[0] * (length + 2) ** bound[1])
+
+
+def _longest(steps: Callable[[int], int]) -> int:
+    """
+    The longest text on which *steps* (a growing function of the length)
+    stays within ``PLAIN_STEPS``; -1 for none.
+    """
+    if steps(0) > PLAIN_STEPS:
+        return -1
+    low, high = 0, PLAIN_STEPS
+    if steps(high) <= PLAIN_STEPS:
+        return high
+    while low < high:
+        middle = (low + high + 1) // 2
+        if steps(middle) <= PLAIN_STEPS:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def plain_limits(bound: _Bound | None) -> tuple[int, int]:
+    """
+    The longest texts ``re`` may take for a pattern of *bound*: matched at
+    one place, and searched from every place (a search, and ``findall``,
+    ``sub`` and the others, which try each place at most twice).
+    """
+    if bound is None:
+        return -1, -1
+    # ``d == 0``: one attempt costs the same on any text.
+    one = (
+        _longest(lambda n: _steps_one(bound, n))
+        if bound[1]
+        else (PLAIN_STEPS if bound[0] <= PLAIN_STEPS else -1)
+    )
+    everywhere = _longest(lambda n: 2 * (n + 1) * _steps_one(bound, n))
+    return one, everywhere
