@@ -30,7 +30,12 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 import regex
 
 from ._bombs import item_bytes, true_len
-from ._regexcost import plain_bound, plain_limits
+from ._regexcost import (
+    absent_limit,
+    first_characters,
+    plain_bound,
+    plain_limits,
+)
 from ._rematch import ENGINE_VERSION, Match, Pattern
 
 
@@ -127,18 +132,37 @@ def check_pattern(
     return parsed
 
 
+def _plain_limits(
+    parsed: Any, pattern: Any
+) -> tuple[tuple[int, int, int], tuple[Any, ...]]:
+    """
+    The longest texts ``re`` may take for *parsed* (see ``Pattern``), and
+    the characters every match starts with, if few.
+    """
+    if parsed is None:
+        return (-1, -1, -1), ()
+    is_bytes = isinstance(pattern, bytes)
+    size = _expanded(parsed)
+    one, everywhere = plain_limits(
+        plain_bound(parsed, size, is_bytes=is_bytes)
+    )
+    absent = first_characters(parsed, is_bytes=is_bytes) or ()
+    return (one, everywhere, absent_limit(size) if absent else -1), absent
+
+
 class _Engine:
     """
     One sandbox's access to the engine: its budget, its size checks and
     its cache of compiled patterns.
     """
 
-    __slots__ = ("_bombs", "_budget", "_cache")
+    __slots__ = ("_bombs", "_budget", "cache")
 
     def __init__(self, budget: Budget, bombs: BombChecks) -> None:
         self._budget = budget
         self._bombs = bombs
-        self._cache: dict[tuple[type, object, int], Pattern] = {}
+        # Compiled patterns by (type, pattern, flags).
+        self.cache: dict[tuple[type, object, int], Pattern] = {}
 
     def compile(self, pattern: Any, flags: int = 0) -> Pattern:
         if isinstance(pattern, Pattern):
@@ -148,27 +172,23 @@ class _Engine:
             return pattern
         key = (type(pattern), pattern, flags)
         try:
-            return self._cache[key]
+            return self.cache[key]
         except (KeyError, TypeError):
             pass
         parsed = check_pattern(pattern, flags, self._bombs.refuse)
-        limits = (-1, -1)
-        if parsed is not None:
-            bound = plain_bound(
-                parsed,
-                _expanded(parsed),
-                is_bytes=isinstance(pattern, bytes),
-            )
-            limits = plain_limits(bound)
+        limits, absent = _plain_limits(parsed, pattern)
         compiled = Pattern(
             regex.compile(pattern, flags | ENGINE_VERSION),
             self,
-            re.compile(pattern, _re_flags(flags)) if limits[0] >= 0 else None,
+            re.compile(pattern, _re_flags(flags))
+            if max(limits) >= 0
+            else None,
             limits,
+            absent,
         )
-        if len(self._cache) >= _CACHE_SIZE:
-            self._cache.clear()
-        self._cache[key] = compiled
+        if len(self.cache) >= _CACHE_SIZE:
+            self.cache.clear()
+        self.cache[key] = compiled
         return compiled
 
     def run(self, method: Callable[..., Any], *args: Any) -> Any:
@@ -217,8 +237,16 @@ class _Engine:
                 return add(repl(Match(match, pattern)))
 
             return call
-        try:
+        kind = type(repl)
+        if (kind is str or kind is bytes) and type(text) is kind:
+            # Each of at most n + 1 matches writes at most the template
+            # with every character a group reference (the whole text).
             length = len(text)
+            square = (length + 1) * (length + 1)
+            if square * (len(repl) + 1) * 4 <= self._bombs.memory_bytes:
+                return repl
+        try:
+            length = true_len(text)
             refs = repl.count("\\" if isinstance(repl, str) else b"\\")
             per_match = len(repl) + refs * length
         except (TypeError, AttributeError):
@@ -282,15 +310,31 @@ def members(budget: Budget, bombs: BombChecks) -> dict[str, object]:
     """
     engine = _Engine(budget, bombs)
     compile_ = engine.compile
+    cache = engine.cache
+
+    # match, fullmatch, search and sub look in the cache themselves: they
+    # are the commonest calls of all.
 
     def match(pattern: Any, string: Any, flags: int = 0) -> Match | None:
-        return compile_(pattern, flags).match(string)
+        try:
+            compiled = cache[type(pattern), pattern, flags]
+        except (KeyError, TypeError):
+            compiled = compile_(pattern, flags)
+        return compiled.match(string)
 
     def fullmatch(pattern: Any, string: Any, flags: int = 0) -> Match | None:
-        return compile_(pattern, flags).fullmatch(string)
+        try:
+            compiled = cache[type(pattern), pattern, flags]
+        except (KeyError, TypeError):
+            compiled = compile_(pattern, flags)
+        return compiled.fullmatch(string)
 
     def search(pattern: Any, string: Any, flags: int = 0) -> Match | None:
-        return compile_(pattern, flags).search(string)
+        try:
+            compiled = cache[type(pattern), pattern, flags]
+        except (KeyError, TypeError):
+            compiled = compile_(pattern, flags)
+        return compiled.search(string)
 
     def findall(pattern: Any, string: Any, flags: int = 0) -> list[Any]:
         return compile_(pattern, flags).findall(string)
@@ -306,7 +350,11 @@ def members(budget: Budget, bombs: BombChecks) -> dict[str, object]:
     def sub(
         pattern: Any, repl: Any, string: Any, count: int = 0, flags: int = 0
     ) -> Any:
-        return compile_(pattern, flags).sub(repl, string, count)
+        try:
+            compiled = cache[type(pattern), pattern, flags]
+        except (KeyError, TypeError):
+            compiled = compile_(pattern, flags)
+        return compiled.sub(repl, string, count)
 
     def subn(
         pattern: Any, repl: Any, string: Any, count: int = 0, flags: int = 0

@@ -49,6 +49,8 @@ _MAX_DEGREE: Final = 8
 _MAX_COEFFICIENT: Final = PLAIN_STEPS
 # A character class listed out, for the finite side of a comparison.
 _MAX_LISTED: Final = 256
+# First characters looked for in a text before a search.
+_FEW: Final = 4
 
 _Bound = tuple[int, int]  # (c, d): c * N**d
 _ONE: Final[_Bound] = (1, 0)
@@ -214,7 +216,17 @@ class _Analysis:
 
     # -- which characters -----------------------------------------------------
 
-    def _listed(self, matcher: Any) -> tuple[int, ...] | None:
+    def head(self, items: Any) -> tuple[tuple[Any, ...], bool] | None:
+        """
+        What *items* can start with, and whether it can match empty text,
+        if that is known without case folding or per-group flags.
+        """
+        return self._head_of(items) if self._compares else None
+
+    def listed(self, matcher: Any) -> tuple[int, ...] | None:
+        """
+        The characters *matcher* matches, if a short list of them.
+        """
         op, value = matcher
         if op is sre_constants.LITERAL:
             return (value,)
@@ -247,7 +259,7 @@ class _Analysis:
         if other == _END:
             return True
         for one, two in ((first, other), (other, first)):
-            listed = self._listed(one)
+            listed = self.listed(one)
             if listed is not None:
                 return not any(self._accepts(two, code) for code in listed)
         return False
@@ -369,6 +381,31 @@ def plain_bound(parsed: Any, size: int, *, is_bytes: bool) -> _Bound | None:
     return steps
 
 
+def first_characters(
+    parsed: Any, *, is_bytes: bool
+) -> tuple[str, ...] | tuple[bytes, ...] | None:
+    """
+    The few characters every match of *parsed* starts with, if it has
+    such a list: on a text without any of them, each attempt fails after
+    at most (size of the pattern) steps, however it backtracks elsewhere.
+    """
+    analysis = _Analysis(parsed, 1, is_bytes=is_bytes)
+    head = analysis.head(parsed)
+    if head is None or head[1] or not head[0]:
+        return None
+    codes: set[int] = set()
+    for matcher in head[0]:
+        listed = analysis.listed(matcher)
+        if listed is None:
+            return None
+        codes.update(listed)
+    if len(codes) > _FEW:
+        return None
+    if is_bytes:
+        return tuple(bytes([code]) for code in sorted(codes))
+    return tuple(chr(code) for code in sorted(codes))
+
+
 def _steps_one(bound: _Bound, length: int) -> int:
     return int(bound[0] * (length + 2) ** bound[1])
 
@@ -390,6 +427,15 @@ def _longest(steps: Callable[[int], int]) -> int:
         else:
             high = middle - 1
     return low
+
+
+def absent_limit(size: int) -> int:
+    """
+    The longest text ``re`` may search for a pattern of *size* when none
+    of its first characters is in it: every attempt fails within the
+    pattern's size.
+    """
+    return _longest(lambda n: 2 * (n + 1) * max(size, 1))
 
 
 def plain_limits(bound: _Bound | None) -> tuple[int, int]:

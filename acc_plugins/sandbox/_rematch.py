@@ -27,6 +27,8 @@ class Pattern:
     """
 
     __slots__ = (
+        "_absent",
+        "_absent_limit",
         "_engine",
         "_everywhere",
         "_one",
@@ -40,15 +42,20 @@ class Pattern:
         pattern: Any,
         engine: _Engine,
         plain: Any = None,
-        limits: tuple[int, int] = (-1, -1),
+        limits: tuple[int, int, int] = (-1, -1, -1),
+        absent: tuple[Any, ...] = (),
     ) -> None:
         self._pattern = pattern
         self._engine = engine
         # ``re``'s own compiled pattern, and the longest texts it may take
         # within its steps bound (see ``_regexcost``): matched at one
-        # place, and searched everywhere.
+        # place, searched everywhere, and searched for characters every
+        # match starts with (*absent*) when the text has none of them.
         self._plain = plain
-        self._one, self._everywhere = limits if plain is not None else (-1, -1)
+        if plain is None:
+            limits = (-1, -1, -1)
+        self._one, self._everywhere, self._absent_limit = limits
+        self._absent = absent
         self._text = type(pattern.pattern)
 
     @property
@@ -82,9 +89,18 @@ class Pattern:
     def _plain_for(self, string: Any, longest: int) -> Any:
         """
         ``re``'s pattern if *string* is text of this pattern's kind no
-        longer than *longest*, else None.
+        longer than *longest*, or a text a search of which fails at once
+        everywhere; else None.
         """
-        if type(string) is self._text and len(string) <= longest:
+        if type(string) is not self._text:
+            return None
+        if len(string) <= longest:
+            return self._plain
+        if (
+            self._absent
+            and len(string) <= self._absent_limit
+            and not any(first in string for first in self._absent)
+        ):
             return self._plain
         return None
 
@@ -125,7 +141,11 @@ class Pattern:
         Find the first match anywhere in *string*.
         """
         if type(string) is self._text and len(string) <= self._everywhere:
-            found = self._plain.search(string, *args)
+            plain = self._plain
+        else:
+            plain = self._plain_for(string, self._everywhere)
+        if plain is not None:
+            found = plain.search(string, *args)
         else:
             found = self._engine.run(self._pattern.search, string, *args)
         return None if found is None else Match(found, self)
@@ -160,7 +180,14 @@ class Pattern:
         """
         *string* with matches replaced by *repl*.
         """
-        return self.subn(repl, string, count)[0]
+        replacement = self._engine.replacement(repl, string, self)
+        if type(string) is self._text and len(string) <= self._everywhere:
+            plain = self._plain
+        else:
+            plain = self._plain_for(string, self._everywhere)
+        if plain is not None:
+            return plain.sub(replacement, string, count)
+        return self._engine.run(self._pattern.sub, replacement, string, count)
 
     def subn(self, repl: Any, string: Any, count: int = 0) -> tuple[Any, int]:
         """

@@ -19,6 +19,8 @@ REPEATS = {
     "format repr": "('{0!a}' * 10**3).format('\\x00' * 10**5)",
     "format object": "('{}' * 10**4).format(*((Big(),) * 10**4))",
     "format width": "'{:>{}}'.format('x', 10**10)",
+    "written-out template": "'{0}{0}{0}{0}{0}'.format('x' * 2 * 10**7)",
+    "written-out arguments": "'{}{}{}{}'.format(*['x' * 2 * 10**7] * 4)",
     "format_map": "('{a}' * 10**5).format_map({'a': 'x' * 10**5})",
     "printf tuple": "('%s' * 10**5) % (('x' * 10**5,) * 10**5)",
     "printf mapping": "('%(a)s' * 10**5) % {'a': 'x' * 10**5}",

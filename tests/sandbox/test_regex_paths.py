@@ -130,7 +130,10 @@ def reference(pattern, text):
 @settings(max_examples=150, deadline=None)
 @given(
     pattern=st.sampled_from(
-        [r"[a-c]+", r"a|b", r"(a)(b)?", r"^a.*$", r"\d{2}", r"b*", r"a+b+"]
+        [
+            *(r"[a-c]+", r"a|b", r"(a)(b)?", r"^a.*$", r"\d{2}", r"b*"),
+            *(r"a+b+", r"x(a|ab)*c", r"(?<=a)b\b", r"(\w)\1"),
+        ]
     ),
     text=st.text(alphabet="abc12 \n", max_size=60)
     | st.text(alphabet="abc", min_size=5000, max_size=6000),
@@ -215,7 +218,11 @@ def test_patterns_that_re_can_bound_take_re(run_in):
 
     assert isinstance(bounded._plain_for("12.5Y", bounded._one), re.Pattern)
     assert bounded._plain_for("1" * 10**7, bounded._everywhere) is None
-    assert unbounded._plain is None
+    assert unbounded._plain_for("ab" * 3000, unbounded._everywhere) is None
+    # No "a" or "c" to start a match at: every attempt fails at once.
+    assert isinstance(
+        unbounded._plain_for("xy" * 3000, unbounded._everywhere), re.Pattern
+    )
 
 
 @pytest.fixture(name="run_in")
