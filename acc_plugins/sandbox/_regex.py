@@ -30,12 +30,8 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 import regex
 
 from ._bombs import item_bytes, true_len
-from ._regexcost import (
-    absent_limit,
-    first_characters,
-    plain_bound,
-    plain_limits,
-)
+from ._regexcost import absent_limit, plain_bound, plain_limits
+from ._regexfirst import first_characters
 from ._rematch import ENGINE_VERSION, Match, Pattern
 
 
@@ -143,11 +139,13 @@ def _plain_limits(
         return (-1, -1, -1), ()
     is_bytes = isinstance(pattern, bytes)
     size = _expanded(parsed)
+    groups = parsed.state.groups  # the whole match is one
     one, everywhere = plain_limits(
-        plain_bound(parsed, size, is_bytes=is_bytes)
+        plain_bound(parsed, size, is_bytes=is_bytes), groups
     )
     absent = first_characters(parsed, is_bytes=is_bytes) or ()
-    return (one, everywhere, absent_limit(size) if absent else -1), absent
+    longest_absent = absent_limit(size, groups) if absent else -1
+    return (one, everywhere, longest_absent), absent
 
 
 class _Engine:
@@ -207,6 +205,15 @@ class _Engine:
             return method(*args, timeout=left)
         except TimeoutError:
             self._budget.overrun()
+
+    def check_time(self) -> None:
+        """
+        Stop here if the call's time is spent: a C function draining an
+        iterator of matches (``list(re.finditer(...))``) runs no plugin
+        code, and so no budget check of its own.
+        """
+        if self._budget.expired:
+            self._budget.tick()
 
     def overrun(self) -> NoReturn:
         """

@@ -28,10 +28,17 @@ is decided by ``re`` itself, on each character of the finite side.
 
 from __future__ import annotations
 
-import re._compiler as sre_compile  # type: ignore[import-not-found]
 import re._constants as sre_constants  # type: ignore[import-not-found]
-import re._parser as sre_parse  # type: ignore[import-not-found]
 from typing import TYPE_CHECKING, Any, Final
+
+from ._regexfirst import (
+    ATOMIC,
+    CHARACTER,
+    END,
+    GROUPREFS,
+    REPEATS,
+    FirstCharacters,
+)
 
 
 if TYPE_CHECKING:
@@ -47,47 +54,13 @@ _SMALL: Final = 16
 # Beyond these a pattern is not worth bounding: no text fits.
 _MAX_DEGREE: Final = 8
 _MAX_COEFFICIENT: Final = PLAIN_STEPS
-# A character class listed out, for the finite side of a comparison.
-_MAX_LISTED: Final = 256
-# First characters looked for in a text before a search.
-_FEW: Final = 4
+# Steps a match found everywhere costs per group, in strings and lists
+# (findall of 700,000 two-group matches took 0.2 s).
+_RESULT_STEPS: Final = 50
 
 _Bound = tuple[int, int]  # (c, d): c * N**d
 _ONE: Final[_Bound] = (1, 0)
 _LINEAR: Final[_Bound] = (1, 1)
-_END: Final = "end of text"
-
-_CHARACTER: Final = frozenset(
-    {
-        sre_constants.ANY,
-        sre_constants.CATEGORY,
-        sre_constants.IN,
-        sre_constants.LITERAL,
-        sre_constants.NOT_LITERAL,
-    }
-)
-_REPEATS: Final = frozenset(
-    {
-        sre_constants.MAX_REPEAT,
-        sre_constants.MIN_REPEAT,
-        sre_constants.POSSESSIVE_REPEAT,
-    }
-)
-_GROUPREFS: Final = frozenset(
-    {
-        sre_constants.GROUPREF,
-        sre_constants.GROUPREF_IGNORE,
-        sre_constants.GROUPREF_LOC_IGNORE,
-        sre_constants.GROUPREF_UNI_IGNORE,
-    }
-)
-_ATOMIC: Final = frozenset(
-    {
-        sre_constants.ASSERT,
-        sre_constants.ASSERT_NOT,
-        sre_constants.ATOMIC_GROUP,
-    }
-)
 
 
 class _UnboundedError(Exception):
@@ -114,168 +87,14 @@ def _power(a: _Bound, times: int) -> _Bound:
     return bound
 
 
-def _children(op: Any, value: Any) -> list[Any]:
-    """
-    The parsed sub-patterns directly inside one item.
-    """
-    if op is sre_constants.ATOMIC_GROUP:
-        return [value]
-    if op is sre_constants.SUBPATTERN or op in _ATOMIC:
-        return [value[-1]]
-    if op is sre_constants.BRANCH:
-        return list(value[1])
-    if op in _REPEATS:
-        return [value[2]]
-    if op is sre_constants.GROUPREF_EXISTS:
-        return [branch for branch in value[1:] if branch is not None]
-    return []
-
-
-def _sets_flags(items: Any) -> bool:
-    """
-    Whether any group in *items* sets or clears flags (``(?i:...)``).
-    """
-    return any(
-        (op is sre_constants.SUBPATTERN and (value[1] or value[2]))
-        or any(_sets_flags(inner) for inner in _children(op, value))
-        for op, value in items
-    )
-
-
 class _Analysis:
     """
     The bound of one parsed pattern.
     """
 
     def __init__(self, parsed: Any, size: int, *, is_bytes: bool) -> None:
-        self._state = parsed.state
-        self._flags = parsed.state.flags
         self._size = max(size, 1)
-        self._is_bytes = is_bytes
-        # Which characters a class matches is only listed without case
-        # folding or locale, and with one set of flags throughout.
-        caseless = sre_constants.SRE_FLAG_IGNORECASE
-        self._compares = not (
-            self._flags & (caseless | sre_constants.SRE_FLAG_LOCALE)
-        ) and not _sets_flags(parsed)
-        self._matchers: dict[tuple[Any, Any], Any] = {}
-
-    # -- what can come first ------------------------------------------------
-
-    def _head(
-        self, op: Any, value: Any
-    ) -> tuple[tuple[Any, ...], bool] | None:
-        """
-        The one-character matchers *op* can start with, and whether it can
-        match empty text in (exactly) one way; None if unknown.
-        """
-        if op in _CHARACTER:
-            return ((op, value),), False
-        if op is sre_constants.AT:
-            return (), True
-        if op is sre_constants.SUBPATTERN:
-            return self._head_of(value[-1])
-        if op is sre_constants.BRANCH:
-            found: list[Any] = []
-            for branch in value[1]:
-                head = self._head_of(branch)
-                if head is None or head[1]:
-                    return None
-                found.extend(head[0])
-            return tuple(found), False
-        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-            head = self._head_of(value[2])
-            if head is None or head[1]:
-                return None
-            return head[0], value[0] == 0
-        return None
-
-    def _head_of(self, items: Any) -> tuple[tuple[Any, ...], bool] | None:
-        found: list[Any] = []
-        for op, value in items:
-            head = self._head(op, value)
-            if head is None:
-                return None
-            found.extend(head[0])
-            if not head[1]:
-                return tuple(found), False
-        return tuple(found), True
-
-    def _then(self, item: Any, follow: Any) -> Any:
-        """
-        What can come first of *item* followed by *follow*, or None.
-        """
-        head = self._head(*item)
-        if head is None:
-            return None
-        if not head[1]:
-            return head[0]
-        if follow is None:
-            return None
-        return (*head[0], *follow)
-
-    # -- which characters -----------------------------------------------------
-
-    def head(self, items: Any) -> tuple[tuple[Any, ...], bool] | None:
-        """
-        What *items* can start with, and whether it can match empty text,
-        if that is known without case folding or per-group flags.
-        """
-        return self._head_of(items) if self._compares else None
-
-    def listed(self, matcher: Any) -> tuple[int, ...] | None:
-        """
-        The characters *matcher* matches, if a short list of them.
-        """
-        op, value = matcher
-        if op is sre_constants.LITERAL:
-            return (value,)
-        if op is not sre_constants.IN:
-            return None
-        codes: list[int] = []
-        for kind, item in value:
-            if kind is sre_constants.LITERAL:
-                codes.append(item)
-            elif kind is sre_constants.RANGE:
-                codes.extend(range(item[0], item[1] + 1))
-            else:
-                return None
-            if len(codes) > _MAX_LISTED:
-                return None
-        return tuple(codes)
-
-    def _accepts(self, matcher: Any, code: int) -> bool:
-        op, value = matcher
-        key = (op, tuple(value) if isinstance(value, list) else value)
-        compiled = self._matchers.get(key)
-        if compiled is None:
-            one = sre_parse.SubPattern(self._state, [matcher])
-            compiled = sre_compile.compile(one, self._flags)
-            self._matchers[key] = compiled
-        text = bytes([code]) if self._is_bytes else chr(code)
-        return compiled.fullmatch(text) is not None
-
-    def _apart(self, first: Any, other: Any) -> bool:
-        if other == _END:
-            return True
-        for one, two in ((first, other), (other, first)):
-            listed = self.listed(one)
-            if listed is not None:
-                return not any(self._accepts(two, code) for code in listed)
-        return False
-
-    def _disjoint(self, body: Any, follow: Any) -> bool:
-        """
-        Whether nothing *body* can start with can start *follow*.
-        """
-        if not self._compares or follow is None:
-            return False
-        head = self._head_of(body)
-        if head is None or head[1] or not head[0]:
-            return False
-        return all(
-            self._apart(first, other) for first in head[0] for other in follow
-        )
+        self._first = FirstCharacters(parsed, is_bytes=is_bytes)
 
     # -- ways and steps -------------------------------------------------------
 
@@ -284,11 +103,12 @@ class _Analysis:
         The ways and steps of *items* followed by what starts *follow*.
         """
         items = list(items)
+        first = self._first
         follows = []
         after = follow
         for item in reversed(items):
             follows.append(after)
-            after = self._then(item, after)
+            after = first.then(item, after)
         ways, steps = _ONE, _ONE
         for (op, value), then in zip(items, reversed(follows), strict=True):
             item_ways, item_steps = self._item(op, value, then)
@@ -297,7 +117,7 @@ class _Analysis:
         return ways, steps
 
     def _item(self, op: Any, value: Any, follow: Any) -> tuple[_Bound, _Bound]:
-        if op in _CHARACTER or op is sre_constants.AT:
+        if op in CHARACTER or op is sre_constants.AT:
             return _ONE, (
                 max(len(value), 1) if op is sre_constants.IN else 1,
                 0,
@@ -311,12 +131,12 @@ class _Analysis:
                 more_ways, more_steps = self.sequence(branch, follow)
                 ways, steps = _add(ways, more_ways), _add(steps, more_steps)
             return ways, steps
-        if op in _ATOMIC:
+        if op in ATOMIC:
             # Tried until its first success, never backtracked into.
             body = value if op is sre_constants.ATOMIC_GROUP else value[1]
             _, steps = self.sequence(body, None)
             return _ONE, _add(steps, _ONE)
-        if op in _GROUPREFS:
+        if op in GROUPREFS:
             return _ONE, _LINEAR
         if op is sre_constants.GROUPREF_EXISTS:
             ways, steps = self.sequence(value[1], follow)
@@ -324,7 +144,7 @@ class _Analysis:
                 more_ways, more_steps = self.sequence(value[2], follow)
                 ways, steps = _add(ways, more_ways), _add(steps, more_steps)
             return _add(ways, _ONE), _add(steps, _ONE)
-        if op in _REPEATS:
+        if op in REPEATS:
             low, high, body = value
             return self._repeat(low, high, body, follow)
         raise _UnboundedError
@@ -335,7 +155,7 @@ class _Analysis:
         if high <= 1:
             inner = follow
         else:
-            head = self._head_of(body)
+            head = self._first.head_of(body)
             again = None if head is None or head[1] else head[0]
             inner = None if again is None or follow is None else again + follow
         body_ways, body_steps = self.sequence(body, inner)
@@ -348,7 +168,7 @@ class _Analysis:
             counts = (high, 0) if small else _LINEAR
             ways = (high - low + 1, 0) if small else _LINEAR
             steps = _add(_mul(counts, body_steps), _ONE)
-            if self._disjoint(body, follow):
+            if self._first.disjoint(body, follow):
                 # Only the largest count goes on; the others are refused
                 # within the pattern's size by what follows.
                 return _ONE, _add(steps, (self._size, 1))
@@ -375,35 +195,10 @@ def plain_bound(parsed: Any, size: int, *, is_bytes: bool) -> _Bound | None:
     """
     analysis = _Analysis(parsed, size, is_bytes=is_bytes)
     try:
-        _, steps = analysis.sequence(parsed, (_END,))
+        _, steps = analysis.sequence(parsed, (END,))
     except (_UnboundedError, RecursionError):
         return None
     return steps
-
-
-def first_characters(
-    parsed: Any, *, is_bytes: bool
-) -> tuple[str, ...] | tuple[bytes, ...] | None:
-    """
-    The few characters every match of *parsed* starts with, if it has
-    such a list: on a text without any of them, each attempt fails after
-    at most (size of the pattern) steps, however it backtracks elsewhere.
-    """
-    analysis = _Analysis(parsed, 1, is_bytes=is_bytes)
-    head = analysis.head(parsed)
-    if head is None or head[1] or not head[0]:
-        return None
-    codes: set[int] = set()
-    for matcher in head[0]:
-        listed = analysis.listed(matcher)
-        if listed is None:
-            return None
-        codes.update(listed)
-    if len(codes) > _FEW:
-        return None
-    if is_bytes:
-        return tuple(bytes([code]) for code in sorted(codes))
-    return tuple(chr(code) for code in sorted(codes))
 
 
 def _steps_one(bound: _Bound, length: int) -> int:
@@ -429,20 +224,31 @@ def _longest(steps: Callable[[int], int]) -> int:
     return low
 
 
-def absent_limit(size: int) -> int:
+def _result_steps(groups: int) -> int:
     """
-    The longest text ``re`` may search for a pattern of *size* when none
-    of its first characters is in it: every attempt fails within the
-    pattern's size.
+    What one match found everywhere costs beyond matching, in steps:
+    ``findall`` and the others make a string of every group of it.
     """
-    return _longest(lambda n: 2 * (n + 1) * max(size, 1))
+    return _RESULT_STEPS * (groups + 1)
 
 
-def plain_limits(bound: _Bound | None) -> tuple[int, int]:
+def absent_limit(size: int, groups: int) -> int:
     """
-    The longest texts ``re`` may take for a pattern of *bound*: matched at
-    one place, and searched from every place (a search, and ``findall``,
-    ``sub`` and the others, which try each place at most twice).
+    The longest text ``re`` may search for a pattern of *size* (and
+    *groups* groups, the whole match one of them) when none of its first
+    characters is in it: every attempt fails within the pattern's size.
+    """
+    per_place = max(size, 1) + _result_steps(groups)
+    return _longest(lambda n: 2 * (n + 1) * per_place)
+
+
+def plain_limits(bound: _Bound | None, groups: int) -> tuple[int, int]:
+    """
+    The longest texts ``re`` may take for a pattern of *bound* (and
+    *groups* groups, the whole match one of them): matched at one place,
+    and searched from every place (a search, and ``findall``, ``sub`` and
+    the others, which try each place at most twice and may find a match
+    at each).
     """
     if bound is None:
         return -1, -1
@@ -452,5 +258,8 @@ def plain_limits(bound: _Bound | None) -> tuple[int, int]:
         if bound[1]
         else (PLAIN_STEPS if bound[0] <= PLAIN_STEPS else -1)
     )
-    everywhere = _longest(lambda n: 2 * (n + 1) * _steps_one(bound, n))
+    results = _result_steps(groups)
+    everywhere = _longest(
+        lambda n: 2 * (n + 1) * (_steps_one(bound, n) + results)
+    )
     return one, everywhere

@@ -355,6 +355,7 @@ class _Matches:
         return self
 
     def __next__(self) -> Match:
+        self._pattern._engine.check_time()  # noqa: SLF001 -- its own pattern
         try:
             found = next(self._found)
         except TimeoutError:
