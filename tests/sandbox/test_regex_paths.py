@@ -235,3 +235,17 @@ def _run_in(tmp_path):
         return sandbox.run(sandbox.import_module("m").__dict__["main"])
 
     return run_in
+
+
+def test_a_drained_finditer_meets_the_budget(tmp_path):
+    """list() drains the iterator in C: each match still checks the clock."""
+    (tmp_path / "m.py").write_text(
+        "import re\n"
+        "def main():\n"
+        "    return len(list(re.finditer('a', 'a' * 10**7)))\n"
+    )
+    sandbox = Sandbox(tmp_path, "t", timeout=0.3)
+    main = sandbox.import_module("m").__dict__["main"]
+
+    with pytest.raises(BudgetExceeded):
+        sandbox.run(main)
