@@ -130,22 +130,30 @@ def check_pattern(
 
 def _plain_limits(
     parsed: Any, pattern: Any
-) -> tuple[tuple[int, int, int], tuple[Any, ...]]:
+) -> tuple[tuple[int, ...], tuple[Any, ...]]:
     """
     The longest texts ``re`` may take for *parsed* (see ``Pattern``), and
     the characters every match starts with, if few.
     """
     if parsed is None:
-        return (-1, -1, -1), ()
+        return (-1, -1, -1, -1, -1), ()
     is_bytes = isinstance(pattern, bytes)
     size = _expanded(parsed)
     groups = parsed.state.groups  # the whole match is one
-    one, everywhere = plain_limits(
+    full, everywhere = plain_limits(
         plain_bound(parsed, size, is_bytes=is_bytes), groups
     )
+    first, search = plain_limits(
+        plain_bound(parsed, size, is_bytes=is_bytes, first_match=True),
+        groups,
+    )
+    if parsed.getwidth()[0] > 0:
+        # No empty match, so no search must pass one by: each stops at
+        # its first way through, as search() does.
+        everywhere = max(everywhere, search)
     absent = first_characters(parsed, is_bytes=is_bytes) or ()
     longest_absent = absent_limit(size, groups) if absent else -1
-    return (one, everywhere, longest_absent), absent
+    return (first, full, search, everywhere, longest_absent), absent
 
 
 class _Engine:

@@ -45,9 +45,15 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 
-# Steps ``re`` may take in one call: 2e7 of the engine's steps take
-# about 0.05 s, well below the shortest budget on any machine.
-PLAIN_STEPS: Final = 20_000_000
+# Steps ``re`` may take in one call: 1e7 of the steps counted here took
+# 0.02 to 0.045 s on a busy machine, below the shortest budget on any.
+PLAIN_STEPS: Final = 10_000_000
+
+# What the engine does at each point it may come back to (an iteration
+# of a repeat of more than a character, a branch): a frame, and a copy of
+# every group's span.  (2,000,000 iterations of (?:ab)* took 0.15 s.)
+_SAVE_STEPS: Final = 30
+_MARK_STEPS: Final = 4
 
 # A count at most this large is counted exactly (``?``, ``{1,3}``).
 _SMALL: Final = 16
@@ -95,59 +101,112 @@ class _Analysis:
     def __init__(self, parsed: Any, size: int, *, is_bytes: bool) -> None:
         self._size = max(size, 1)
         self._first = FirstCharacters(parsed, is_bytes=is_bytes)
+        # What the engine saves at each point it may come back to: every
+        # group's span.
+        self._saved = (_SAVE_STEPS + _MARK_STEPS * parsed.state.groups, 0)
+
+    def _iteration(self, body: Any, body_steps: _Bound) -> _Bound:
+        """
+        The steps of one iteration of a repeat of *body*: a single
+        character is counted in a loop of its own; anything else makes a
+        frame of the engine's, and saves the groups.
+        """
+        if _simple(body):
+            return body_steps
+        return _add(body_steps, self._saved)
 
     # -- ways and steps -------------------------------------------------------
 
-    def sequence(self, items: Any, follow: Any) -> tuple[_Bound, _Bound]:
+    def sequence(
+        self, items: Any, follow: Any, *, ends: bool = False
+    ) -> tuple[_Bound, _Bound]:
         """
-        The ways and steps of *items* followed by what starts *follow*.
+        The ways and steps of *items* followed by what starts *follow*;
+        if *ends*, what follows them always succeeds (see ``plain_bound``).
         """
         items = list(items)
         first = self._first
         follows = []
+        ending = []
         after = follow
         for item in reversed(items):
             follows.append(after)
+            ending.append(ends)
             after = first.then(item, after)
+            ends = ends and _always_succeeds(*item)
         ways, steps = _ONE, _ONE
-        for (op, value), then in zip(items, reversed(follows), strict=True):
-            item_ways, item_steps = self._item(op, value, then)
+        for (op, value), then, last in zip(
+            items, reversed(follows), reversed(ending), strict=True
+        ):
+            item_ways, item_steps = self._item(op, value, then, ends=last)
             steps = _add(steps, _mul(ways, item_steps))
-            ways = _mul(ways, item_ways)
+            # What follows always succeeds: the first way of all before is
+            # the only one ever gone on from.
+            ways = _ONE if last else _mul(ways, item_ways)
         return ways, steps
 
-    def _item(self, op: Any, value: Any, follow: Any) -> tuple[_Bound, _Bound]:
+    def _item(
+        self, op: Any, value: Any, follow: Any, *, ends: bool
+    ) -> tuple[_Bound, _Bound]:
         if op in CHARACTER or op is sre_constants.AT:
             return _ONE, (
                 max(len(value), 1) if op is sre_constants.IN else 1,
                 0,
             )
         if op is sre_constants.SUBPATTERN:
-            ways, steps = self.sequence(value[-1], follow)
+            ways, steps = self.sequence(value[-1], follow, ends=ends)
             return ways, _add(steps, _ONE)
         if op is sre_constants.BRANCH:
-            ways, steps = (0, 0), _ONE
+            ways, steps = (0, 0), _mul((len(value[1]), 0), self._saved)
             for branch in value[1]:
-                more_ways, more_steps = self.sequence(branch, follow)
+                more_ways, more_steps = self.sequence(
+                    branch, follow, ends=ends
+                )
                 ways, steps = _add(ways, more_ways), _add(steps, more_steps)
             return ways, steps
         if op in ATOMIC:
             # Tried until its first success, never backtracked into.
             body = value if op is sre_constants.ATOMIC_GROUP else value[1]
-            _, steps = self.sequence(body, None)
+            _, steps = self.sequence(body, None, ends=True)
             return _ONE, _add(steps, _ONE)
         if op in GROUPREFS:
             return _ONE, _LINEAR
         if op is sre_constants.GROUPREF_EXISTS:
-            ways, steps = self.sequence(value[1], follow)
+            ways, steps = self.sequence(value[1], follow, ends=ends)
             if value[2] is not None:
-                more_ways, more_steps = self.sequence(value[2], follow)
+                more_ways, more_steps = self.sequence(
+                    value[2], follow, ends=ends
+                )
                 ways, steps = _add(ways, more_ways), _add(steps, more_steps)
             return _add(ways, _ONE), _add(steps, _ONE)
         if op in REPEATS:
             low, high, body = value
+            if ends:
+                ending = self._ending_repeat(low, high, body)
+                if ending is not None:
+                    return _ONE, ending
             return self._repeat(low, high, body, follow)
         raise _UnboundedError
+
+    def _ending_repeat(self, low: int, high: int, body: Any) -> _Bound | None:
+        """
+        The steps of a repeat that what follows always succeeds after, or
+        None to count it as any other.  Once *low* iterations are past,
+        each iteration's first way goes on (to another, or to the end):
+        only the last, failing, iteration is tried in full.
+        """
+        counted = high <= _SMALL
+        if not counted and body.getwidth()[0] == 0:
+            return None  # empty iterations: not counted here
+        counts = (high + 1, 0) if counted else _LINEAR
+        if low <= 1:
+            _, body_steps = self.sequence(body, None, ends=True)
+        else:
+            body_ways, body_steps = self.sequence(body, None)
+            if body_ways != _ONE:
+                return None  # the first iterations must all match
+        steps = self._iteration(body, body_steps)
+        return _add(_mul(counts, steps), _ONE)
 
     def _repeat(
         self, low: int, high: int, body: Any, follow: Any
@@ -159,6 +218,7 @@ class _Analysis:
             again = None if head is None or head[1] else head[0]
             inner = None if again is None or follow is None else again + follow
         body_ways, body_steps = self.sequence(body, inner)
+        body_steps = self._iteration(body, body_steps)
         small = high <= _SMALL
         if body_ways == _ONE and low == high:
             return _ONE, _add(_mul((high, 0), body_steps), _ONE)
@@ -180,7 +240,38 @@ class _Analysis:
         return ways, _add(steps, _ONE)
 
 
-def plain_bound(parsed: Any, size: int, *, is_bytes: bool) -> _Bound | None:
+def _simple(body: Any) -> bool:
+    """
+    Whether a repeat of *body* is one of a single character, which the
+    engine runs in a loop of its own (``re._compiler._simple``).
+    """
+    if len(body) != 1:
+        return False
+    op, value = body[0]
+    if op is sre_constants.SUBPATTERN:
+        return value[0] is None and _simple(value[-1])
+    return op in CHARACTER
+
+
+def _always_succeeds(op: Any, value: Any) -> bool:
+    """
+    Whether an item matches wherever it is tried (at worst, empty).
+    """
+    if op in REPEATS:
+        return bool(value[0] == 0)
+    if op is sre_constants.SUBPATTERN:
+        return all(_always_succeeds(*item) for item in value[-1])
+    if op is sre_constants.BRANCH:
+        return any(
+            all(_always_succeeds(*item) for item in branch)
+            for branch in value[1]
+        )
+    return False
+
+
+def plain_bound(
+    parsed: Any, size: int, *, is_bytes: bool, first_match: bool = False
+) -> _Bound | None:
     """
     A bound ``(c, d)`` on ``re``'s steps for one match attempt of
     *parsed* at one place in a text of length n: ``c * (n + 2) ** d``;
@@ -192,10 +283,17 @@ def plain_bound(parsed: Any, size: int, *, is_bytes: bool) -> _Bound | None:
         size: The pattern's size with counted repeats written out.
 
         is_bytes: Whether it is a bytes pattern.
+
+        first_match: For ``match`` and ``search``, which stop at the
+            first way through the pattern: from where all that is left
+            always succeeds (``(#.*)?`` at the end), nothing before is
+            tried again.  ``fullmatch`` must end at the end of the text,
+            and ``findall`` and the others, after an empty match, must
+            not match empty at the same place: they are bounded without.
     """
     analysis = _Analysis(parsed, size, is_bytes=is_bytes)
     try:
-        _, steps = analysis.sequence(parsed, (END,))
+        _, steps = analysis.sequence(parsed, (END,), ends=first_match)
     except (_UnboundedError, RecursionError):
         return None
     return steps

@@ -31,9 +31,11 @@ class Pattern:
         "_absent_limit",
         "_engine",
         "_everywhere",
+        "_full",
         "_one",
         "_pattern",
         "_plain",
+        "_search",
         "_text",
     )
 
@@ -42,19 +44,26 @@ class Pattern:
         pattern: Any,
         engine: _Engine,
         plain: Any = None,
-        limits: tuple[int, int, int] = (-1, -1, -1),
+        limits: tuple[int, ...] = (-1, -1, -1, -1, -1),
         absent: tuple[Any, ...] = (),
     ) -> None:
         self._pattern = pattern
         self._engine = engine
         # ``re``'s own compiled pattern, and the longest texts it may take
         # within its steps bound (see ``_regexcost``): matched at one
-        # place, searched everywhere, and searched for characters every
-        # match starts with (*absent*) when the text has none of them.
+        # place (``match``, ``fullmatch``), searched (``search``, the
+        # others), and searched for characters every match starts with
+        # (*absent*) when the text has none of them.
         self._plain = plain
         if plain is None:
-            limits = (-1, -1, -1)
-        self._one, self._everywhere, self._absent_limit = limits
+            limits = (-1, -1, -1, -1, -1)
+        (
+            self._one,
+            self._full,
+            self._search,
+            self._everywhere,
+            self._absent_limit,
+        ) = limits
         self._absent = absent
         self._text = type(pattern.pattern)
 
@@ -130,7 +139,7 @@ class Pattern:
         """
         Match all of *string*.
         """
-        if type(string) is self._text and len(string) <= self._one:
+        if type(string) is self._text and len(string) <= self._full:
             found = self._plain.fullmatch(string, *args)
         else:
             found = self._engine.run(self._pattern.fullmatch, string, *args)
@@ -140,10 +149,10 @@ class Pattern:
         """
         Find the first match anywhere in *string*.
         """
-        if type(string) is self._text and len(string) <= self._everywhere:
+        if type(string) is self._text and len(string) <= self._search:
             plain = self._plain
         else:
-            plain = self._plain_for(string, self._everywhere)
+            plain = self._plain_for(string, self._search)
         if plain is not None:
             found = plain.search(string, *args)
         else:

@@ -62,7 +62,7 @@ def test_patterns_of_polynomial_backtracking_get_their_degree(
         r"^(\w+\s?)*$",
         r"(?:a?)+b",
         r"(?=(a+)+b)",
-        r"(?>(a|a)*)",
+        r"(?>(a|a)*$)",
         r"(.*a){12}",
         r"(?i)(a|ab)*c",
     ],
@@ -70,6 +70,30 @@ def test_patterns_of_polynomial_backtracking_get_their_degree(
 def test_patterns_of_exponential_backtracking_have_no_bound(pattern):
     """Nested repeats and overlapping alternations inside a repeat."""
     assert bound(pattern) is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(a|a)*", 1),
+        (r"(a+)+", 2),
+        (r"(?:(\w+):)?([^#?]*)(\?([^#]*))?(#(.*))?", 1),
+        (r"(a|a)*$", None),
+        (r"(a|a){2,}", None),
+        (r"(a|a)*b?c", None),
+    ],
+)
+def test_what_always_succeeds_after_a_part_ends_its_backtracking(
+    pattern, expected
+):
+    """match() and search() stop at the first way through the pattern."""
+    parsed = re._parser.parse(pattern)
+    first = plain_bound(
+        parsed, _expanded(parsed), is_bytes=False, first_match=True
+    )
+
+    assert (None if first is None else first[1]) == expected
+    assert bound(pattern) is None or expected is not None
 
 
 def test_a_polynomial_pattern_takes_re_on_short_text_only():
@@ -184,6 +208,8 @@ ATTACKS = {
     "polynomial sub": r"re.sub(r'a*a*a*b', '', 'a' * 20000)",
     "compiled split": r"re.compile(r'\s*\s*\s*,').split(' ' * 20000)",
     "finditer": r"[m.span() for m in re.finditer(r'a*a*a*b', 'a' * 20000)]",
+    "fullmatch of a first match": r"re.fullmatch(r'(a|a)*', 'a' * 40 + '!')",
+    "findall of a first match": r"re.findall(r'(a|a)*', 'a' * 40 + '!')",
 }
 
 
