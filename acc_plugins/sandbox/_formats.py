@@ -36,6 +36,8 @@ _PRINTF: Final = re.compile(
     r"%(\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([a-zA-Z%])"
 )
 _TEMPLATES: Final = 512  # parsed %-templates kept per sandbox
+# Longest template kept: the cache must not keep large text alive.
+KEPT_LENGTH: Final = 4096
 _Template = tuple[int, list[Any], bool, bool]
 
 # Characters a float takes at most, with no precision: 1e308 with
@@ -196,7 +198,9 @@ class FormatChecks:
                     name if text is template else name.encode("latin-1")
                 )
         known = (size, keys, starred, quoted)
-        if type(template) is str or type(template) is bytes:
+        if (type(template) is str or type(template) is bytes) and len(
+            template
+        ) <= KEPT_LENGTH:
             if len(self._templates) >= _TEMPLATES:
                 self._templates.clear()
             self._templates[template] = known

@@ -24,6 +24,13 @@ repeat can never start with a character the repeat's body can start with
 the rest of the pattern refuses at once, after at most (size of the
 pattern) steps: only one count goes on.  Which characters can start what
 is decided by ``re`` itself, on each character of the finite side.
+
+Another keeps searches linear: ``match`` and ``search`` stop at the
+first way through the pattern, so from where all that is left always
+succeeds (optional parts, ``(#.*)?$`` aside), nothing before is ever
+tried again.  ``fullmatch`` must end at the end of the text, and the
+searches of ``findall`` and the others must, after an empty match, not
+match empty at the same place: those keep the full bound.
 """
 
 from __future__ import annotations

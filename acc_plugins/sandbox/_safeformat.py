@@ -21,7 +21,7 @@ import string
 import types
 from typing import TYPE_CHECKING, Any, Final
 
-from ._formats import DIGITS, largest, text_size
+from ._formats import DIGITS, KEPT_LENGTH, largest, text_size
 
 
 if TYPE_CHECKING:
@@ -147,9 +147,10 @@ class SafeFormat:
             plain = self._plain[text]
         except KeyError:
             plain = _read_plain(text)
-            if len(self._plain) >= _PLAIN_KEPT:
-                self._plain.clear()
-            self._plain[text] = plain
+            if len(text) <= KEPT_LENGTH:  # no large text kept alive
+                if len(self._plain) >= _PLAIN_KEPT:
+                    self._plain.clear()
+                self._plain[text] = plain
         if plain is None:
             return self._vformat(text, args, kwargs)
         size, fields = plain

@@ -154,3 +154,28 @@ def plain_template(node: ast.Call) -> bool:
         if spec and ("{" in spec or _LARGE_NUMBER.search(spec)):
             return False
     return True
+
+
+def shrinking_replace(
+    name: str, args: list[ast.expr], keywords: list[ast.keyword]
+) -> bool:
+    """
+    Tell whether ``x.<name>(*args)`` is ``x.replace(old, new[, count])``
+    with *old* and *new* written out and *new* no longer than *old*: it
+    can build nothing larger than *x*, whatever *x* is, and needs no size
+    check.  (The attribute itself is public: any other method of that
+    name is read as any other public method is.)
+    """
+    if name != "replace" or keywords or len(args) not in (2, 3):
+        return False
+    old, new, *count = args
+    return (
+        isinstance(old, ast.Constant)
+        and isinstance(new, ast.Constant)
+        and type(old.value) in (str, bytes)
+        and type(new.value) is type(old.value)
+        and len(new.value) <= len(old.value)
+        and all(
+            isinstance(c, ast.Constant) and type(c.value) is int for c in count
+        )
+    )

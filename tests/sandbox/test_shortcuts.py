@@ -190,3 +190,56 @@ def test_the_source_text_only_spares_the_walk(parts, comment):
 def test_a_rebinding_spelled_any_way_is_seen(source, bound):
     """Names folded from other letters are found in the tree."""
     assert bound not in unbound_builtins(ast.parse(source), source)
+
+
+@pytest.mark.parametrize(
+    ("call", "raw"),
+    [
+        ("s.replace(',', '.')", True),
+        ("s.replace('~1', '/', 1)", True),
+        ("s.replace(b'ab', b'')", True),
+        ("(s + t).replace('x', '')", True),
+        ("s.replace('a', 'bb')", False),
+        ("s.replace('a', t)", False),
+        ("s.replace(t, '')", False),
+        ("s.replace('a', b'')", False),
+        ("s.replace('a', '', n)", False),
+        ("s.replace(old='a', new='')", False),
+        ("s.join(t)", False),
+    ],
+)
+def test_only_a_replace_that_cannot_grow_skips_the_size_check(call, raw):
+    """Both texts written out, the new one no longer than the old."""
+    source = f"def f(s, t, n):\n    return {call}\n"
+    assert ("__acc_sizedcall__" not in names_of(source)) is raw
+
+
+def test_a_shrinking_replace_answers_what_python_answers(sandboxed):
+    """Text, bytes, a count, a plugin's own replace() and a date's."""
+    sandbox = sandboxed(
+        """
+        import datetime
+        class Own:
+            def replace(self, old, new):
+                return (old, new)
+        def main():
+            return (
+                "a,b,c".replace(",", "."), b"xaxb".replace(b"x", b""),
+                "~1~1".replace("~1", "/", 1), Own().replace("ab", "c"),
+                bytearray(b"aab").replace(b"aa", b"b"),
+            )
+        def wrong():
+            return datetime.date(2020, 1, 1).replace("a", "")
+        """
+    )
+    module = sandbox.import_module("m").__dict__
+
+    assert sandbox.run(module["main"]) == (
+        "a.b.c",
+        b"ab",
+        "/~1",
+        ("ab", "c"),
+        bytearray(b"bb"),
+    )
+    with pytest.raises(TypeError):
+        sandbox.run(module["wrong"])
