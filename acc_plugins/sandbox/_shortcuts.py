@@ -169,12 +169,14 @@ def shrinking_replace(
     if name != "replace" or keywords or len(args) not in (2, 3):
         return False
     old, new, *count = args
+    if not (isinstance(old, ast.Constant) and isinstance(new, ast.Constant)):
+        return False
+    before, after = old.value, new.value
     return (
-        isinstance(old, ast.Constant)
-        and isinstance(new, ast.Constant)
-        and type(old.value) in (str, bytes)
-        and type(new.value) is type(old.value)
-        and len(new.value) <= len(old.value)
+        isinstance(before, (str, bytes))
+        and isinstance(after, (str, bytes))
+        and type(after) is type(before)
+        and len(after) <= len(before)
         and all(
             isinstance(c, ast.Constant) and type(c.value) is int for c in count
         )
