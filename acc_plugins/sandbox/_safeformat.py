@@ -138,7 +138,7 @@ class SafeFormat:
         )
         return formatter.vformat(text, args, kwargs)
 
-    def _format(self, text: str, args: Any, kwargs: Any) -> str:
+    def _format(self, text: str, /, *args: Any, **kwargs: Any) -> str:
         """
         ``text.format(*args, **kwargs)``, by ``str.format`` itself when
         *text* is plain and its values' text is known to fit.
@@ -159,7 +159,7 @@ class SafeFormat:
             if key is None:
                 value = args[following] if following < len(args) else None
                 following += 1
-            elif type(key) is int:
+            elif isinstance(key, int):
                 value = args[key] if key < len(args) else None
             else:
                 value = kwargs.get(key)
@@ -182,7 +182,7 @@ class SafeFormat:
         format_ = self._format
         if value is str.format or value is str.format_map:  # unbound
             if name == "format":
-                return lambda text, /, *a, **k: format_(str(text), a, k)
+                return lambda text, /, *a, **k: format_(str(text), *a, **k)
             return lambda text, mapping, /: vformat(str(text), (), mapping)
         bound = getattr(value, "__self__", None)
         if not (
@@ -193,5 +193,6 @@ class SafeFormat:
             return value  # a plugin's own format(), say
         text = str.__str__(bound)
         if name == "format":
-            return lambda *a, **k: format_(text, a, k)
+            # A function, not a partial: a partial's .func is public.
+            return lambda *a, **k: format_(text, *a, **k)
         return lambda mapping, /: vformat(text, (), mapping)
