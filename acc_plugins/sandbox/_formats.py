@@ -117,6 +117,13 @@ class FormatChecks:
         # width is starred, whether a conversion quotes: %r, %a)
         self._templates: dict[object, _Template] = {}
 
+    @property
+    def memory_bytes(self) -> int:
+        """
+        The memory budget, in bytes.
+        """
+        return self._bombs.memory_bytes
+
     def check_total(self, what: str, size: int) -> None:
         """
         Refuse to build *what* of *size* characters, beyond the budget.

@@ -27,6 +27,8 @@ from ._formats import DIGITS, KEPT_LENGTH, largest, text_size
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from ._formats import FormatChecks
+
 _PLAIN_KEPT: Final = 512  # format strings read per sandbox
 
 # A format string of plain fields: its length plus every width, and for
@@ -115,20 +117,19 @@ class SafeFormat:
     Args:
         getattr_guard: The sandbox's guarded ``getattr``.
 
-        check_spec: Refuses a format spec wider than the budget.
-
-        check_total: Refuses a result larger than the budget.
+        formats: The sandbox's formatting checks.
     """
 
     def __init__(
         self,
         getattr_guard: Callable[[object, str], object],
-        check_spec: Callable[[object], None],
-        check_total: Callable[[str, int], None],
+        formats: FormatChecks,
     ) -> None:
         self._getattr = getattr_guard
-        self._check_spec = check_spec
-        self._check_total = check_total
+        self._check_spec = formats.check_spec
+        self._check_total = formats.check_total
+        # Below this many characters no result can pass the budget.
+        self._small = formats.memory_bytes // 4
         self._plain: dict[str, _Plain | None] = {}
 
     def _vformat(self, text: str, args: Any, kwargs: Any) -> str:
@@ -163,11 +164,15 @@ class SafeFormat:
                 value = args[key] if key < len(args) else None
             else:
                 value = kwargs.get(key)
+            if type(value) is str and not quoted:
+                size += len(value)
+                continue
             more = text_size(value, quoted=quoted)
             if more is None:
                 return self._vformat(text, args, kwargs)
             size += more
-        self._check_total("a str.format()", size)
+        if size > self._small:
+            self._check_total("a str.format()", size)
         return str.format(text, *args, **kwargs)
 
     def wrap(self, value: object, name: str) -> object:
