@@ -7,6 +7,10 @@ A width or precision is a size: ``"%10000000000d" % 1``,
 can run.  These checks read the widths first and refuse what would pass
 the memory budget.  Only ``%`` on text, format specs and the padding
 methods pay for them: ``%`` between numbers takes a fast path.
+
+A template can also use one value many times: ``"%(x)s" * 10**5 % {"x":
+big}`` (or a tuple repeating one string) builds ``10**5`` copies of it in
+one call.  The values' text is counted too, from above, once per use.
 """
 
 from __future__ import annotations
@@ -24,13 +28,21 @@ if TYPE_CHECKING:
 # Every run of digits in a format spec: the fill character, the width and
 # the precision are the only places a spec holds digits, and the largest
 # bounds the result.
-_DIGITS: Final = re.compile(r"\d+")
+DIGITS: Final = re.compile(r"\d+")
 
-# The width and precision of each %-conversion: digits, or ``*`` taken
-# from the arguments.
+# The key, width and precision of each %-conversion: digits, or ``*``
+# taken from the arguments.
 _PRINTF: Final = re.compile(
-    r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]"
+    r"%(\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([a-zA-Z%])"
 )
+_TEMPLATES: Final = 512  # parsed %-templates kept per sandbox
+# Longest template kept: the cache must not keep large text alive.
+KEPT_LENGTH: Final = 4096
+_Template = tuple[int, list[Any], bool, bool]
+
+# Characters a float takes at most, with no precision: 1e308 with
+# "{:,f}" (309 digits, 102 separators).
+_FLOAT_TEXT: Final = 450
 
 # Methods whose first argument is the length (or tab size) of the result.
 PADDING_METHODS: Final = frozenset(
@@ -45,8 +57,50 @@ _CONVERSIONS: Final[dict[str, Callable[[object], str]]] = {
 }
 
 
-def _largest(numbers: list[str]) -> int:
+def largest(numbers: list[str]) -> int:
     return max((int(n) for n in numbers if n), default=0)
+
+
+def text_size(value: object, *, quoted: bool = False) -> int | None:
+    """
+    The most characters *value* can take when formatted with any spec but
+    its width and precision (``repr`` and ``ascii`` too if *quoted*), or
+    None for an object whose text is its own business.
+    """
+    if type(value) is str:
+        # ascii() writes a character as up to ten: \U0001f600.
+        return 10 * len(value) + 2 if quoted else len(value)
+    if type(value) is bytes or type(value) is bytearray:
+        return 4 * len(value) + 14  # bytearray(b'\x00')
+    if type(value) is int or type(value) is bool:
+        # Binary, with a separator every four digits, is the widest.
+        return value.bit_length() * 5 // 4 + 3
+    if type(value) is float:
+        return _FLOAT_TEXT
+    if value is None:
+        return 4
+    return None
+
+
+def values_size(values: Any, *, quoted: bool = False) -> int:
+    """
+    The most characters *values*, each formatted once where it appears,
+    can take: an object of unknown text that appears more than once is
+    measured (its own ``__str__``, once).
+    """
+    total = 0
+    others: dict[int, tuple[object, int]] = {}
+    for value in values:
+        size = text_size(value, quoted=quoted)
+        if size is not None:
+            total += size
+            continue
+        seen = others.get(id(value))
+        others[id(value)] = (value, 1 if seen is None else seen[1] + 1)
+    for value, uses in others.values():
+        if uses > 1:
+            total += uses * max(len(str(value)), len(repr(value)))
+    return total
 
 
 class FormatChecks:
@@ -59,13 +113,29 @@ class FormatChecks:
 
     def __init__(self, bombs: BombChecks) -> None:
         self._bombs = bombs
+        # template -> (its size with widths, the keys it names, whether a
+        # width is starred, whether a conversion quotes: %r, %a)
+        self._templates: dict[object, _Template] = {}
+
+    @property
+    def memory_bytes(self) -> int:
+        """
+        The memory budget, in bytes.
+        """
+        return self._bombs.memory_bytes
+
+    def check_total(self, what: str, size: int) -> None:
+        """
+        Refuse to build *what* of *size* characters, beyond the budget.
+        """
+        self._bombs.check_size(what, size)
 
     def check_spec(self, spec: object) -> None:
         """
         Refuse a format spec whose width or precision passes the budget.
         """
         if isinstance(spec, str) and spec:
-            size = _largest(_DIGITS.findall(spec))
+            size = largest(DIGITS.findall(spec))
             self._bombs.check_size("a formatted field", size)
 
     def format_(self, value: object, spec: str = "", /) -> str:
@@ -107,28 +177,59 @@ class FormatChecks:
         if isinstance(a, _TEXT):
             self._check_printf(a, b)
 
-    def _check_printf(
-        self, template: str | bytes | bytearray, args: Any
-    ) -> None:
+    def _template(self, template: Any) -> _Template:
+        """
+        A %-template's length plus every width and precision, the keys
+        its conversions name, whether a width comes from the values and
+        whether a conversion quotes.
+        """
+        known = self._templates.get(template)
+        if known is not None:
+            return known
         text = (
             template
             if isinstance(template, str)
             else bytes(template).decode("latin-1")
         )
-        size = 0
-        starred = False
-        for width, precision in _PRINTF.findall(text):
+        size = len(text)
+        keys = []
+        starred = quoted = False
+        for key, width, precision, kind in _PRINTF.findall(text):
             starred = starred or "*" in (width, precision)
-            size = max(
-                size, _largest([width.strip("*"), precision.strip("*")])
-            )
+            quoted = quoted or kind in "ra"
+            size += largest([width.strip("*"), precision.strip("*")])
+            if key:
+                # In a bytes template the keys are bytes.
+                name = key[1:-1]
+                keys.append(
+                    name if text is template else name.encode("latin-1")
+                )
+        known = (size, keys, starred, quoted)
+        if (type(template) is str or type(template) is bytes) and len(
+            template
+        ) <= KEPT_LENGTH:
+            if len(self._templates) >= _TEMPLATES:
+                self._templates.clear()
+            self._templates[template] = known
+        return known
+
+    def _check_printf(
+        self, template: str | bytes | bytearray, args: Any
+    ) -> None:
+        size, keys, starred, quoted = self._template(template)
+        if isinstance(args, tuple):
+            values: Any = args  # each used once, in order
+        elif keys and type(args) is dict:
+            values = [args.get(key) for key in keys]
+        elif keys and hasattr(type(args), "__getitem__"):
+            values = [args[key] for key in keys]
+        else:
+            values = (args,)
         if starred:
-            # A ``*`` takes its width from the arguments: any of them could
+            # A ``*`` takes its width from the values: any of them could
             # be it.
-            values = args if isinstance(args, tuple) else (args,)
-            size = max(
-                [size, *(v for v in values if type(v) is int and v > 0)]
-            )
+            size += sum(v for v in values if type(v) is int and v > 0)
+        size += values_size(values, quoted=quoted)
         self._bombs.check_size("a %-format", size)
 
     def padding(self, method: object, name: str) -> object:

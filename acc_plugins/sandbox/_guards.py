@@ -131,7 +131,7 @@ class Guards:
         self._on_print = on_print
         self.bombs = BombChecks(memory_bytes, self.refuse)
         formats = self.bombs.formats
-        self._format = SafeFormat(self.get_attribute, formats.check_spec)
+        self._format = SafeFormat(self.get_attribute, formats)
         self.amplifiers = Amplifiers(self.bombs, self.budget)
         self.library = Library(self.owns, self.refuse, self.bombs)
         self.sized = SizedMethods(self.bombs, self.owns, self.get_attribute)

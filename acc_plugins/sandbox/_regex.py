@@ -29,7 +29,9 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import regex
 
-from ._bombs import item_bytes
+from ._bombs import item_bytes, true_len
+from ._regexcost import absent_limit, plain_bound, plain_limits
+from ._regexfirst import first_characters
 from ._rematch import ENGINE_VERSION, Match, Pattern
 
 
@@ -55,18 +57,6 @@ _REPEATS: Final = frozenset(
     }
 )
 _LOOKS: Final = frozenset({sre_constants.ASSERT, sre_constants.ASSERT_NOT})
-# What ``linear_cost`` never hands to ``re``: backreferences, conditionals,
-# lookarounds and atomic groups.
-_UNBOUNDED: Final = _LOOKS | frozenset(
-    {
-        sre_constants.ATOMIC_GROUP,
-        sre_constants.GROUPREF,
-        sre_constants.GROUPREF_EXISTS,
-        sre_constants.GROUPREF_IGNORE,
-        sre_constants.GROUPREF_LOC_IGNORE,
-        sre_constants.GROUPREF_UNI_IGNORE,
-    }
-)
 _perf_counter = time.perf_counter
 
 error = regex.error
@@ -138,55 +128,32 @@ def check_pattern(
     return parsed
 
 
-def linear_cost(items: Any) -> int | None:
+def _plain_limits(
+    parsed: Any, pattern: Any
+) -> tuple[tuple[int, ...], tuple[Any, ...]]:
     """
-    The size of a pattern that backtracks at most linearly, or None.
-
-    Such a pattern has at most one repeat of variable length, no repeat or
-    alternation inside a repeat, and no backreference or lookaround: one
-    match attempt then takes at most (length of the text) x (size of the
-    pattern) steps, and a search, which tries every start, that many
-    again.  Those patterns, on text short enough for that bound, go to
-    ``re`` itself: it is the reference, and faster than a timed engine.
+    The longest texts ``re`` may take for *parsed* (see ``Pattern``), and
+    the characters every match starts with, if few.
     """
-    variable = 0
-
-    def walk(items: Any, inside_repeat: bool) -> int | None:
-        nonlocal variable
-        size = 0
-        for op, value in items:
-            if op in _REPEATS:
-                low, high, item = value
-                if inside_repeat:
-                    return None
-                if low != high:
-                    variable += 1
-                inner = walk(item, inside_repeat=True)
-                if inner is None or variable > 1:
-                    return None
-                size += inner * max(
-                    low if high == sre_parse.MAXREPEAT else high, 1
-                )
-            elif op is sre_constants.SUBPATTERN:
-                inner = walk(value[-1], inside_repeat)
-                if inner is None:
-                    return None
-                size += inner
-            elif op is sre_constants.BRANCH:
-                if inside_repeat:
-                    return None
-                for branch in value[1]:
-                    inner = walk(branch, inside_repeat)
-                    if inner is None:
-                        return None
-                    size += inner
-            elif op in _UNBOUNDED:
-                return None
-            else:
-                size += 1
-        return size
-
-    return walk(items, inside_repeat=False)
+    if parsed is None:
+        return (-1, -1, -1, -1, -1), ()
+    is_bytes = isinstance(pattern, bytes)
+    size = _expanded(parsed)
+    groups = parsed.state.groups  # the whole match is one
+    full, everywhere = plain_limits(
+        plain_bound(parsed, size, is_bytes=is_bytes), groups
+    )
+    first, search = plain_limits(
+        plain_bound(parsed, size, is_bytes=is_bytes, first_match=True),
+        groups,
+    )
+    if parsed.getwidth()[0] > 0:
+        # No empty match, so no search must pass one by: each stops at
+        # its first way through, as search() does.
+        everywhere = max(everywhere, search)
+    absent = first_characters(parsed, is_bytes=is_bytes) or ()
+    longest_absent = absent_limit(size, groups) if absent else -1
+    return (first, full, search, everywhere, longest_absent), absent
 
 
 class _Engine:
@@ -195,12 +162,13 @@ class _Engine:
     its cache of compiled patterns.
     """
 
-    __slots__ = ("_bombs", "_budget", "_cache")
+    __slots__ = ("_bombs", "_budget", "cache")
 
     def __init__(self, budget: Budget, bombs: BombChecks) -> None:
         self._budget = budget
         self._bombs = bombs
-        self._cache: dict[tuple[type, object, int], Pattern] = {}
+        # Compiled patterns by (type, pattern, flags).
+        self.cache: dict[tuple[type, object, int], Pattern] = {}
 
     def compile(self, pattern: Any, flags: int = 0) -> Pattern:
         if isinstance(pattern, Pattern):
@@ -210,21 +178,23 @@ class _Engine:
             return pattern
         key = (type(pattern), pattern, flags)
         try:
-            return self._cache[key]
+            return self.cache[key]
         except (KeyError, TypeError):
             pass
         parsed = check_pattern(pattern, flags, self._bombs.refuse)
-        cost = None if parsed is None else linear_cost(parsed)
-        plain = None if cost is None else re.compile(pattern, _re_flags(flags))
+        limits, absent = _plain_limits(parsed, pattern)
         compiled = Pattern(
             regex.compile(pattern, flags | ENGINE_VERSION),
             self,
-            plain,
-            cost or 0,
+            re.compile(pattern, _re_flags(flags))
+            if max(limits) >= 0
+            else None,
+            limits,
+            absent,
         )
-        if len(self._cache) >= _CACHE_SIZE:
-            self._cache.clear()
-        self._cache[key] = compiled
+        if len(self.cache) >= _CACHE_SIZE:
+            self.cache.clear()
+        self.cache[key] = compiled
         return compiled
 
     def run(self, method: Callable[..., Any], *args: Any) -> Any:
@@ -244,11 +214,27 @@ class _Engine:
         except TimeoutError:
             self._budget.overrun()
 
+    def check_time(self) -> None:
+        """
+        Stop here if the call's time is spent: a C function draining an
+        iterator of matches (``list(re.finditer(...))``) runs no plugin
+        code, and so no budget check of its own.
+        """
+        if self._budget.expired:
+            self._budget.tick()
+
     def overrun(self) -> NoReturn:
         """
         The engine gave up: the call's time is spent.
         """
         self._budget.overrun()
+
+    @property
+    def memory_bytes(self) -> int:
+        """
+        The memory budget, in bytes.
+        """
+        return self._bombs.memory_bytes
 
     def check_size(self, size: int) -> None:
         self._bombs.check_size("a regular-expression substitution", size)
@@ -260,14 +246,22 @@ class _Engine:
         than the budget is expanded match by match and counted.
         """
         if callable(repl):
-            counted = _Counted(self, text)
+            add = _Counted(self, text).add
 
             def call(match: Any) -> Any:
-                return counted.add(repl(Match(match, self, pattern)), match)
+                return add(repl(Match(match, pattern)))
 
             return call
-        try:
+        kind = type(repl)
+        if (kind is str or kind is bytes) and type(text) is kind:
+            # Each of at most n + 1 matches writes at most the template
+            # with every character a group reference (the whole text).
             length = len(text)
+            square = (length + 1) * (length + 1)
+            if square * (len(repl) + 1) * 4 <= self._bombs.memory_bytes:
+                return repl
+        try:
+            length = true_len(text)
             refs = repl.count("\\" if isinstance(repl, str) else b"\\")
             per_match = len(repl) + refs * length
         except (TypeError, AttributeError):
@@ -275,27 +269,52 @@ class _Engine:
         worst = (length + (length + 1) * per_match) * item_bytes(repl)
         if worst <= self._bombs.memory_bytes:
             return repl
-        counted = _Counted(self, text)
-        return lambda match: counted.add(match.expand(repl), match)
+        add = _Counted(self, text).add
+        if refs == 0:
+            return lambda _: add(repl)  # no group references: itself
+        budget = self._budget
+
+        def expand(match: Any) -> Any:
+            # Each expansion runs in Python, between matches: ``re`` does
+            # not look at the clock, so this does.
+            if budget.expired:
+                budget.tick()
+            return add(match.expand(repl))
+
+        return expand
 
 
 class _Counted:
     """
-    The running size of a substitution's result.
+    The running size of a substitution's result, from above: the text's
+    length and every replacement's (the matched text it replaces is not
+    taken off), each character as wide as the widest seen.
     """
 
-    __slots__ = ("_engine", "_size", "_wide")
+    __slots__ = ("_engine", "_limit", "_size", "_wide")
 
     def __init__(self, engine: _Engine, text: Any) -> None:
         self._engine = engine
-        self._size = len(text)
-        self._wide = 1
+        self._size = true_len(text)
+        self._wide = item_bytes(text)
+        # Below this many characters no result can pass the budget.
+        self._limit = engine.memory_bytes // 4
 
-    def add(self, piece: Any, match: Any) -> Any:
-        if isinstance(piece, (str, bytes)):
-            start, end = match.span()
-            self._size += len(piece) - (end - start)
+    def add(self, piece: Any) -> Any:
+        kind = type(piece)
+        if kind is str:
+            self._size += len(piece)
+            if self._wide == 1 and not piece.isascii():
+                self._wide = 4
+        elif kind is bytes:
+            self._size += len(piece)
+        elif isinstance(piece, (str, bytes)):
+            # A subclass's __len__ may lie; C joins the real characters.
+            self._size += true_len(piece)
             self._wide = max(self._wide, item_bytes(piece))
+        else:
+            return piece  # the engine raises its own error
+        if self._size > self._limit:
             self._engine.check_size(self._size * self._wide)
         return piece
 
@@ -306,15 +325,31 @@ def members(budget: Budget, bombs: BombChecks) -> dict[str, object]:
     """
     engine = _Engine(budget, bombs)
     compile_ = engine.compile
+    cache = engine.cache
+
+    # match, fullmatch, search and sub look in the cache themselves: they
+    # are the commonest calls of all.
 
     def match(pattern: Any, string: Any, flags: int = 0) -> Match | None:
-        return compile_(pattern, flags).match(string)
+        try:
+            compiled = cache[type(pattern), pattern, flags]
+        except (KeyError, TypeError):
+            compiled = compile_(pattern, flags)
+        return compiled.match(string)
 
     def fullmatch(pattern: Any, string: Any, flags: int = 0) -> Match | None:
-        return compile_(pattern, flags).fullmatch(string)
+        try:
+            compiled = cache[type(pattern), pattern, flags]
+        except (KeyError, TypeError):
+            compiled = compile_(pattern, flags)
+        return compiled.fullmatch(string)
 
     def search(pattern: Any, string: Any, flags: int = 0) -> Match | None:
-        return compile_(pattern, flags).search(string)
+        try:
+            compiled = cache[type(pattern), pattern, flags]
+        except (KeyError, TypeError):
+            compiled = compile_(pattern, flags)
+        return compiled.search(string)
 
     def findall(pattern: Any, string: Any, flags: int = 0) -> list[Any]:
         return compile_(pattern, flags).findall(string)
@@ -330,7 +365,11 @@ def members(budget: Budget, bombs: BombChecks) -> dict[str, object]:
     def sub(
         pattern: Any, repl: Any, string: Any, count: int = 0, flags: int = 0
     ) -> Any:
-        return compile_(pattern, flags).sub(repl, string, count)
+        try:
+            compiled = cache[type(pattern), pattern, flags]
+        except (KeyError, TypeError):
+            compiled = compile_(pattern, flags)
+        return compiled.sub(repl, string, count)
 
     def subn(
         pattern: Any, repl: Any, string: Any, count: int = 0, flags: int = 0

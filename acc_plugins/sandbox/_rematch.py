@@ -19,12 +19,6 @@ if TYPE_CHECKING:
 
 ENGINE_VERSION: Final = regex.VERSION0  # the syntax and semantics of re
 
-# Steps ``re`` may take in one call for a pattern of bounded backtracking
-# (see ``_regex.linear_cost``): the text's length times the pattern's size
-# for a match at one place, its square for a search.  Well below the
-# shortest budget on any machine (2e7 steps of ``re`` take about 0.05 s).
-_PLAIN_STEPS: Final = 20_000_000
-
 
 @final
 class Pattern:
@@ -32,46 +26,46 @@ class Pattern:
     A compiled regular expression, as ``re.Pattern``.
     """
 
-    __slots__ = ("_cost", "_engine", "_pattern", "_plain")
+    __slots__ = (
+        "_absent",
+        "_absent_limit",
+        "_engine",
+        "_everywhere",
+        "_full",
+        "_one",
+        "_pattern",
+        "_plain",
+        "_search",
+        "_text",
+    )
 
     def __init__(
         self,
         pattern: Any,
         engine: _Engine,
         plain: Any = None,
-        cost: int = 0,
+        limits: tuple[int, ...] = (-1, -1, -1, -1, -1),
+        absent: tuple[Any, ...] = (),
     ) -> None:
         self._pattern = pattern
         self._engine = engine
-        # ``re``'s own compiled pattern, where backtracking is bounded.
+        # ``re``'s own compiled pattern, and the longest texts it may take
+        # within its steps bound (see ``_regexcost``): matched at one
+        # place (``match``, ``fullmatch``), searched (``search``, the
+        # others), and searched for characters every match starts with
+        # (*absent*) when the text has none of them.
         self._plain = plain
-        self._cost = max(cost, 1)
-
-    def _at_one_place(self, string: Any) -> Any:
-        """
-        ``re``'s pattern if a match at one place in *string* stays within
-        the plain-steps bound, else None.
-        """
-        if (
-            self._plain is not None
-            and type(string) in (str, bytes)
-            and len(string) * self._cost <= _PLAIN_STEPS
-        ):
-            return self._plain
-        return None
-
-    def _everywhere(self, string: Any) -> Any:
-        """
-        ``re``'s pattern if a search of all *string* stays within the
-        plain-steps bound, else None.
-        """
-        if (
-            self._plain is not None
-            and type(string) in (str, bytes)
-            and len(string) * len(string) * self._cost <= _PLAIN_STEPS
-        ):
-            return self._plain
-        return None
+        if plain is None:
+            limits = (-1, -1, -1, -1, -1)
+        (
+            self._one,
+            self._full,
+            self._search,
+            self._everywhere,
+            self._absent_limit,
+        ) = limits
+        self._absent = absent
+        self._text = type(pattern.pattern)
 
     @property
     def pattern(self) -> Any:
@@ -101,6 +95,24 @@ class Pattern:
         """
         return dict(self._pattern.groupindex)
 
+    def _plain_for(self, string: Any, longest: int) -> Any:
+        """
+        ``re``'s pattern if *string* is text of this pattern's kind no
+        longer than *longest*, or a text a search of which fails at once
+        everywhere; else None.
+        """
+        if type(string) is not self._text:
+            return None
+        if len(string) <= longest:
+            return self._plain
+        if (
+            self._absent
+            and len(string) <= self._absent_limit
+            and not any(first in string for first in self._absent)
+        ):
+            return self._plain
+        return None
+
     def _call(self, name: str, plain: Any, *args: Any) -> Any:
         """
         Call the method *name* on ``re``'s pattern if *plain* is it, else
@@ -110,71 +122,81 @@ class Pattern:
             return getattr(plain, name)(*args)
         return self._engine.run(getattr(self._pattern, name), *args)
 
-    def _match(self, found: Any) -> Match | None:
-        return None if found is None else Match(found, self._engine, self)
+    # match, fullmatch and search are written out, not through ``_call``:
+    # the commonest calls of all.
 
     def match(self, string: Any, *args: Any) -> Match | None:
         """
         Match at the start of *string*.
         """
-        # Written out, not through ``_call``: the commonest calls of all.
-        plain = self._at_one_place(string)
-        if plain is not None:
-            return self._match(plain.match(string, *args))
-        return self._match(
-            self._engine.run(self._pattern.match, string, *args)
-        )
+        if type(string) is self._text and len(string) <= self._one:
+            found = self._plain.match(string, *args)
+        else:
+            found = self._engine.run(self._pattern.match, string, *args)
+        return None if found is None else Match(found, self)
 
     def fullmatch(self, string: Any, *args: Any) -> Match | None:
         """
         Match all of *string*.
         """
-        # Written out, not through ``_call``: the commonest calls of all.
-        plain = self._at_one_place(string)
-        if plain is not None:
-            return self._match(plain.fullmatch(string, *args))
-        return self._match(
-            self._engine.run(self._pattern.fullmatch, string, *args)
-        )
+        if type(string) is self._text and len(string) <= self._full:
+            found = self._plain.fullmatch(string, *args)
+        else:
+            found = self._engine.run(self._pattern.fullmatch, string, *args)
+        return None if found is None else Match(found, self)
 
     def search(self, string: Any, *args: Any) -> Match | None:
         """
         Find the first match anywhere in *string*.
         """
-        # Written out, not through ``_call``: the commonest calls of all.
-        plain = self._everywhere(string)
+        if type(string) is self._text and len(string) <= self._search:
+            plain = self._plain
+        else:
+            plain = self._plain_for(string, self._search)
         if plain is not None:
-            return self._match(plain.search(string, *args))
-        return self._match(
-            self._engine.run(self._pattern.search, string, *args)
-        )
+            found = plain.search(string, *args)
+        else:
+            found = self._engine.run(self._pattern.search, string, *args)
+        return None if found is None else Match(found, self)
 
     def findall(self, string: Any, *args: Any) -> list[Any]:
         """
         Every match in *string*, as ``re.findall`` returns them.
         """
-        plain = self._everywhere(string)
+        plain = self._plain_for(string, self._everywhere)
         return list(self._call("findall", plain, string, *args))
 
     def finditer(self, string: Any, *args: Any) -> Iterator[Match]:
         """
         An iterator over every match in *string*.
         """
-        found = self._call("finditer", self._everywhere(string), string, *args)
-        return _Matches(found, self._engine, self)
+        found = self._call(
+            "finditer",
+            self._plain_for(string, self._everywhere),
+            string,
+            *args,
+        )
+        return _Matches(found, self)
 
     def split(self, string: Any, maxsplit: int = 0) -> list[Any]:
         """
         *string* split where the expression matches.
         """
-        plain = self._everywhere(string)
+        plain = self._plain_for(string, self._everywhere)
         return list(self._call("split", plain, string, maxsplit))
 
     def sub(self, repl: Any, string: Any, count: int = 0) -> Any:
         """
         *string* with matches replaced by *repl*.
         """
-        return self.subn(repl, string, count)[0]
+        replacement = self._engine.replacement(repl, string, self)
+        if type(string) is self._text and len(string) <= self._everywhere:
+            plain = self._plain
+        else:
+            plain = self._plain_for(string, self._everywhere)
+        if plain is not None:
+            return plain.sub(replacement, string, count)
+        return self._engine.run(self._pattern.sub, replacement, string, count)
 
     def subn(self, repl: Any, string: Any, count: int = 0) -> tuple[Any, int]:
         """
@@ -182,10 +204,10 @@ class Pattern:
         """
         engine = self._engine
         replacement = engine.replacement(repl, string, self)
-        # On ``re`` too the matches are at most the text's length, within
-        # the steps bound; a plugin function checks the budget as it runs,
-        # and a counted template is refused at the memory budget.
-        plain = self._everywhere(string)
+        # On ``re`` too the searches stay within the steps bound; a plugin
+        # function checks the budget as it runs, and a counted template is
+        # refused at the memory budget.
+        plain = self._plain_for(string, self._everywhere)
         result = self._call("subn", plain, replacement, string, count)
         return (result[0], int(result[1]))
 
@@ -213,11 +235,10 @@ class Match:
     The result of a successful match, as ``re.Match``.
     """
 
-    __slots__ = ("_engine", "_match", "_pattern")
+    __slots__ = ("_match", "_pattern")
 
-    def __init__(self, match: Any, engine: _Engine, pattern: Pattern) -> None:
+    def __init__(self, match: Any, pattern: Pattern) -> None:
         self._match = match
-        self._engine = engine
         self._pattern = pattern
 
     @property
@@ -314,7 +335,7 @@ class Match:
         *template* with group references replaced.
         """
         refs = template.count("\\" if isinstance(template, str) else b"\\")
-        self._engine.check_size(
+        self._pattern._engine.check_size(  # noqa: SLF001 -- its own pattern
             (len(template) + refs * len(self._match.string))
             * item_bytes(template)
         )
@@ -333,21 +354,19 @@ class _Matches:
     ``finditer``'s iterator, handing out this module's ``Match``.
     """
 
-    __slots__ = ("_engine", "_found", "_pattern")
+    __slots__ = ("_found", "_pattern")
 
-    def __init__(
-        self, found: Iterator[Any], engine: _Engine, pattern: Pattern
-    ) -> None:
+    def __init__(self, found: Iterator[Any], pattern: Pattern) -> None:
         self._found = found
-        self._engine = engine
         self._pattern = pattern
 
     def __iter__(self) -> _Matches:
         return self
 
     def __next__(self) -> Match:
+        self._pattern._engine.check_time()  # noqa: SLF001 -- its own pattern
         try:
             found = next(self._found)
         except TimeoutError:
-            self._engine.overrun()
-        return Match(found, self._engine, self._pattern)
+            self._pattern._engine.overrun()  # noqa: SLF001 -- as above
+        return Match(found, self._pattern)

@@ -3,9 +3,11 @@ Calls the compiler can prove harmless, and so leaves to CPython.
 
 ``getattr(x, "name")`` and ``hasattr(x, "name")`` with a public name the
 guard would pass anyway need no guard call, and neither does
-``"{} of {:>8}".format(a, b)``: a template written out in the source,
-whose fields name no attribute or item and whose specs are small numbers,
-can walk nothing and build nothing large.  Nor does a ``range()`` that a
+``"total: {:>8}".format(a)``: a template written out in the source, whose
+one field names no attribute or item and whose spec is a small number,
+can walk nothing and build nothing large.  (Two fields can name one large
+value twice, ``"{0}{0}"``, and ``!r`` or ``!a`` can write a character as
+ten: those meet the guard, which counts what they make.)  Nor does a ``range()`` that a
 loop of plugin code walks.  Everything else keeps its guard.
 """
 
@@ -135,14 +137,47 @@ def plain_template(node: ast.Call) -> bool:
     ):
         return False
     try:
-        fields = list(string.Formatter().parse(func.value.value))
+        fields = [
+            (field, spec, conversion)
+            for _, field, spec, conversion in string.Formatter().parse(
+                func.value.value
+            )
+            if field is not None
+        ]
     except ValueError:
         return False  # the guard reports it as CPython would
-    for _, field, spec, _ in fields:
-        if field is None:
-            continue
-        if "." in field or "[" in field:
+    if len(fields) > 1:
+        return False
+    for field, spec, conversion in fields:
+        if "." in field or "[" in field or conversion in ("r", "a"):
             return False
         if spec and ("{" in spec or _LARGE_NUMBER.search(spec)):
             return False
     return True
+
+
+def shrinking_replace(
+    name: str, args: list[ast.expr], keywords: list[ast.keyword]
+) -> bool:
+    """
+    Tell whether ``x.<name>(*args)`` is ``x.replace(old, new[, count])``
+    with *old* and *new* written out and *new* no longer than *old*: it
+    can build nothing larger than *x*, whatever *x* is, and needs no size
+    check.  (The attribute itself is public: any other method of that
+    name is read as any other public method is.)
+    """
+    if name != "replace" or keywords or len(args) not in (2, 3):
+        return False
+    old, new, *count = args
+    if not (isinstance(old, ast.Constant) and isinstance(new, ast.Constant)):
+        return False
+    before, after = old.value, new.value
+    return (
+        isinstance(before, (str, bytes))
+        and isinstance(after, (str, bytes))
+        and type(after) is type(before)
+        and len(after) <= len(before)
+        and all(
+            isinstance(c, ast.Constant) and type(c.value) is int for c in count
+        )
+    )

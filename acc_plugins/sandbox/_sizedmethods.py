@@ -221,9 +221,21 @@ class SizedMethods:
         if type(items) is not list and type(items) is not tuple:
             items = list(items)
         try:
-            total = sum(map(true_len, items)) + len(separator) * len(items)
+            between = true_len(separator) * len(items)
         except TypeError:
             return (items,)  # join() raises its own error for these
+        try:
+            # str.__len__ reads the real length of a str (and of a
+            # subclass's, whatever its __len__ says) in one C loop.
+            lengths = map(
+                str.__len__ if type(separator) is str else true_len, items
+            )
+            total = sum(lengths) + between
+        except TypeError:
+            try:
+                total = sum(map(true_len, items)) + between
+            except TypeError:
+                return (items,)  # join() raises its own error for these
         if total * 4 > self._bombs.memory_bytes:
             self._check_wide_join(separator, items, total)
         return None if items is given else (items,)

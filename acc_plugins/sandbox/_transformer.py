@@ -72,6 +72,7 @@ from ._shortcuts import (
     plain_template,
     raw_attribute_call,
     raw_loop_range,
+    shrinking_replace,
     unbound_builtins,
 )
 from ._sizedrules import AUG_TEXT, SIZED_OPS, SizedRules
@@ -481,6 +482,11 @@ class PluginTransformer(SizedRules, MatchRules):
             receiver = self.visit(func.value)
             arguments = [self.visit(argument) for argument in node.args]
             keywords = [self.visit(keyword) for keyword in node.keywords]
+            if shrinking_replace(func.attr, arguments, keywords):
+                # Proven at compile time to build nothing larger.
+                func.value = receiver
+                node.args, node.keywords = arguments, keywords
+                return node
             sized = ast.Call(
                 func=ast.Name(GUARD_SIZED_CALL, ast.Load()),
                 args=[receiver, ast.Constant(func.attr), *arguments],

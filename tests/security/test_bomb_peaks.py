@@ -165,6 +165,21 @@ BOMBS = {
         def attack():
             return "".join([S("x" * 10**6)] * 1000)
     """,
+    "lying-length-separator": """
+        class S(str):
+            def __len__(self):
+                return 0
+        def attack():
+            return S("x" * 10**6).join(["a"] * 1000)
+    """,
+    "repeated-format-field": """
+        def attack():
+            return ("{0}" * 10**4).format("x" * 10**6)
+    """,
+    "repeated-printf-key": """
+        def attack():
+            return ("%(x)s" * 10**4) % {"x": "x" * 10**6}
+    """,
     "modular-power": """
         def attack():
             return pow(3, 1 << 100000, (1 << 100000) + 1)
