@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ._bombs import true_len
 from ._numbers import decimal_class, fraction_class
 from ._regex import members as regex_members
+from ._rendering import text_bound_and_depth
 
 
 if TYPE_CHECKING:
@@ -367,9 +368,21 @@ class Amplifiers:
                 f"an indent of {width:,} (at most {MAX_INDENT})"
             )
 
+    def _check_text(self, obj: Any, indent: Any, what: str) -> None:
+        # The text repeats shared items, and indentation adds a line of up
+        # to nesting times indent characters for each item.
+        width = len(indent) if isinstance(indent, str) else indent
+        spread = width if type(width) is int and width > 0 else 0
+        limit = self._bombs.memory_bytes
+        size, depth = text_bound_and_depth(obj, limit)
+        if size + size * spread * depth > limit:
+            self._bombs.render.check(obj, what)  # the refusal's words
+            self._bombs.check_size(what, size + size * spread * depth)
+
     def _json(self, members: dict[str, Any]) -> None:
         def dumps(obj: Any, *, indent: Any = None, **kw: Any) -> str:
             self._check_indent(indent)
+            self._check_text(obj, indent, "a json.dumps()")
             return json.dumps(obj, indent=indent, **kw)
 
         members["dumps"] = dumps
@@ -379,6 +392,7 @@ class Amplifiers:
 
         def pformat_(obj: Any, indent: Any = 1, *args: Any, **kw: Any) -> str:
             self._check_indent(indent)
+            self._check_text(obj, indent, "a pprint.pformat()")
             return pformat(obj, indent, *args, **kw)  # type: ignore[no-any-return]
 
         members["pformat"] = pformat_

@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
 from ._formats import FormatChecks
+from ._rendering import RenderChecks
 
 
 if TYPE_CHECKING:
@@ -141,6 +142,7 @@ class BombChecks:
     ) -> None:
         self.memory_bytes = memory_bytes
         self.refuse = refuse
+        self.render = RenderChecks(self.check_size, refuse, memory_bytes)
         self.formats = FormatChecks(self)
         self.mul = self._make_mul()
         self.add, self.check_add = self._make_add()

@@ -19,6 +19,8 @@ import re
 import types
 from typing import TYPE_CHECKING, Any, Final
 
+from ._rendering import bounded, renders_items
+
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -82,7 +84,9 @@ def text_size(value: object, *, quoted: bool = False) -> int | None:
     return None
 
 
-def values_size(values: Any, *, quoted: bool = False) -> int:
+def values_size(
+    values: Any, *, quoted: bool = False, limit: int = 2**62
+) -> int:
     """
     The most characters *values*, each formatted once where it appears,
     can take: an object of unknown text that appears more than once is
@@ -92,6 +96,9 @@ def values_size(values: Any, *, quoted: bool = False) -> int:
     others: dict[int, tuple[object, int]] = {}
     for value in values:
         size = text_size(value, quoted=quoted)
+        if size is None and renders_items(value):
+            # A container: its text repeats what it holds (a bound).
+            size = bounded(value, limit)
         if size is not None:
             total += size
             continue
@@ -130,6 +137,13 @@ class FormatChecks:
         """
         self._bombs.check_size(what, size)
 
+    def check_value(self, value: object) -> None:
+        """
+        Refuse a value whose text could pass the budget (a container of
+        shared items).
+        """
+        self._bombs.render.check(value, "a formatted field")
+
     def check_spec(self, spec: object) -> None:
         """
         Refuse a format spec whose width or precision passes the budget.
@@ -143,12 +157,14 @@ class FormatChecks:
         The guarded ``format()`` builtin.
         """
         self.check_spec(spec)
+        self.check_value(value)
         return format(value, spec)
 
     def formatted(self, value: object, spec: str, conversion: str) -> str:
         """
         One field of an f-string with a format spec: ``{value!c:spec}``.
         """
+        self.check_value(value)
         if conversion:
             value = _CONVERSIONS[conversion](value)
         self.check_spec(spec)
@@ -229,7 +245,9 @@ class FormatChecks:
             # A ``*`` takes its width from the values: any of them could
             # be it.
             size += sum(v for v in values if type(v) is int and v > 0)
-        size += values_size(values, quoted=quoted)
+        size += values_size(
+            values, quoted=quoted, limit=self._bombs.memory_bytes
+        )
         self._bombs.check_size("a %-format", size)
 
     def padding(self, method: object, name: str) -> object:

@@ -46,14 +46,18 @@ from ._policy import (
     GUARD_MOD,
     GUARD_MUL,
     GUARD_NEXT,
+    GUARD_PLAIN_TYPES,
     GUARD_POW,
     GUARD_RAW_GETATTR,
     GUARD_RAW_HASATTR,
     GUARD_RAW_RANGE,
     GUARD_RAW_TYPE,
+    GUARD_RENDER,
+    GUARD_RENDER_ARGS,
     GUARD_RERAISE,
     GUARD_SELF,
     GUARD_SIZED_CALL,
+    GUARD_STR,
     GUARD_TICK,
     GUARD_TOKEN,
     GUARD_UNPACK,
@@ -74,6 +78,7 @@ from ._refusals import (
     PluginExit,
     plugin_location,
 )
+from ._rendering import PLAIN
 from ._safeformat import SafeFormat
 from ._sizedmethods import SizedMethods
 from ._sizedtypes import checked_constructors as sized_constructors
@@ -422,6 +427,8 @@ class Guards:
             if part is not None and not isinstance(part, str):
                 msg = f"{label} must be None or a string, not {type(part).__name__}"
                 raise TypeError(msg)
+        for value in values:
+            self.bombs.render.check(value, "a print()")
         text = (" " if sep is None else str(sep)).join(map(str, values))
         text += "\n" if end is None else str(end)
         if file is None:
@@ -454,6 +461,12 @@ class Guards:
                 "bytearray": self._plugin_types[bytearray],
                 "bytes": self._plugin_types[bytes],
                 "hasattr": self.has_attribute,
+                "repr": self.bombs.render.repr_,
+                "ascii": self.bombs.render.ascii_,
+                GUARD_RENDER: self.bombs.render.checked,
+                GUARD_RENDER_ARGS: self.bombs.render.checked_arguments,
+                GUARD_STR: self.bombs.render.str_,
+                GUARD_PLAIN_TYPES: PLAIN,
                 "iter": self.amplifiers.iter_,
                 "pow": self.bombs.pow,
                 "print": self.print_,

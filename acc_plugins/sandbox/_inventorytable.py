@@ -186,20 +186,26 @@ WRAPPED_MEMBERS: Final[dict[str, str]] = {
     "asyncio.wait_for": _ASYNC_AWAITABLE,
     "builtins.__import__": "the import gate: allowlisted modules, as "
     "read-only proxies",
+    "builtins.ascii": "refuses a container whose text, shared items "
+    "repeated, could pass the memory budget",
     "builtins.bytearray": "the sized bytearray: a size is checked against "
     "the memory budget",
     "builtins.bytes": "the sized bytes: a size is checked against the "
     "memory budget",
     "builtins.delattr": "the write guard: only on the plugin's own objects",
-    "builtins.format": "checks the spec's width and precision",
+    "builtins.format": "checks the spec's width and precision, and a "
+    "container's text",
     "builtins.getattr": "the attribute guard",
     "builtins.globals": "the calling plugin module's names, without the "
     "sandbox's machinery; refused when library code calls it back",
     "builtins.hasattr": "the attribute guard: a refused name is absent",
     "builtins.iter": "iter(f, sentinel) checks the budget on every item",
     "builtins.pow": "refuses results larger than the budget",
-    "builtins.print": "writes to the plugin's log",
+    "builtins.print": "writes to the plugin's log; a container's text is "
+    "checked first",
     "builtins.range": "refuses ranges longer than C may consume unchecked",
+    "builtins.repr": "refuses a container whose text, shared items "
+    "repeated, could pass the memory budget",
     "builtins.round": "refuses rounding a Fraction or Decimal to more "
     "than 5,000 digits (it computes 10 ** ndigits)",
     "builtins.setattr": "the write guard: only on the plugin's own objects",

@@ -78,7 +78,9 @@ def make_logging(  # noqa: PLR0915 -- one closure holds the module's state
     loggers: dict[str, Any] = {}
     disabled_up_to = [logging.NOTSET - 1]
 
-    handlers = make_handlers(LEVELS, _level_of, on_print, check_mod)
+    handlers = make_handlers(
+        LEVELS, _level_of, on_print, check_mod, bombs.render.check
+    )
     LogRecord = handlers["LogRecord"]  # noqa: N806 -- a class
 
     def handled(logger: Any, record: Any) -> bool:

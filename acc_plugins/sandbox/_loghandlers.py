@@ -31,6 +31,7 @@ def make_handlers(
     level_of: Callable[[object], int],
     on_print: Callable[[str], None],
     check_mod: Callable[[object, object], None],
+    check_text: Callable[[object], None] = lambda _: None,
 ) -> dict[str, type]:
     """
     One sandbox's ``LogRecord``, ``Formatter``, ``Handler``,
@@ -45,6 +46,8 @@ def make_handlers(
             plugin's log.
 
         check_mod: The size check of ``text % values``.
+
+        check_text: The size check of ``str(message)``.
     """
 
     class LogRecord:
@@ -78,6 +81,7 @@ def make_handlers(
             self.lineno = 0
 
         def getMessage(self) -> str:  # noqa: N802 -- logging's API
+            check_text(self.msg)
             text = str(self.msg)
             if self.args:
                 check_mod(text, self.args)

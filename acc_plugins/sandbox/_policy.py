@@ -408,6 +408,10 @@ GUARD_ADD: Final = "__acc_add__"
 GUARD_ADD_CHECK: Final = "__acc_addcheck__"
 GUARD_SIZED_CALL: Final = "__acc_sizedcall__"
 GUARD_UNPACK: Final = "__acc_unpack__"
+GUARD_RENDER: Final = "__acc_render__"
+GUARD_RENDER_ARGS: Final = "__acc_renderargs__"
+GUARD_STR: Final = "__acc_str__"
+GUARD_PLAIN_TYPES: Final = "__acc_plaintypes__"
 
 # The attribute that marks a class or module as created by one sandbox; its
 # value is that sandbox's token.  A dunder, so plugin code can neither read

@@ -46,16 +46,17 @@ class _Formatter(string.Formatter):
     def __init__(
         self,
         getattr_guard: Callable[[object, str], object],
-        check_spec: Callable[[object], None],
-        check_total: Callable[[str, int], None],
+        formats: FormatChecks,
     ) -> None:
         self._getattr = getattr_guard
-        self._check_spec = check_spec
-        self._check_total = check_total
+        self._check_spec = formats.check_spec
+        self._check_total = formats.check_total
+        self._check_value = formats.check_value
         self._made = 0
 
     def format_field(self, value: object, format_spec: str) -> str:
         self._check_spec(format_spec)
+        self._check_value(value)  # a container's text, before it is made
         text = format(value, format_spec)
         self._made += len(text)
         self._check_total("a str.format()", self._made)
@@ -126,6 +127,7 @@ class SafeFormat:
         formats: FormatChecks,
     ) -> None:
         self._getattr = getattr_guard
+        self._formats = formats
         self._check_spec = formats.check_spec
         self._check_total = formats.check_total
         # Below this many characters no result can pass the budget.
@@ -134,9 +136,7 @@ class SafeFormat:
 
     def _vformat(self, text: str, args: Any, kwargs: Any) -> str:
         # A formatter per call: it counts the text this call makes.
-        formatter = _Formatter(
-            self._getattr, self._check_spec, self._check_total
-        )
+        formatter = _Formatter(self._getattr, self._formats)
         return formatter.vformat(text, args, kwargs)
 
     def _format(self, text: str, /, *args: Any, **kwargs: Any) -> str:

@@ -44,7 +44,8 @@ def unbound_builtins(
 ) -> frozenset[str]:
     """
     The built-ins the module never rebinds, whose calls the compiler may
-    treat as theirs: the attribute built-ins and ``super``.
+    treat as theirs: the attribute built-ins, ``range``, ``str`` and
+    ``super``.
 
     Args:
         module: The parsed module.
@@ -54,7 +55,7 @@ def unbound_builtins(
             text never mentions is bound nowhere, and a module that
             mentions none of them need not be walked.
     """
-    names = (*_RAW_ATTRIBUTE_CALLS, "range", "super")
+    names = (*_RAW_ATTRIBUTE_CALLS, "range", "str", "super")
     if (
         source is not None
         and source.isascii()

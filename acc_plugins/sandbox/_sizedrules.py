@@ -30,7 +30,12 @@ from ._policy import (
     GUARD_LSHIFT,
     GUARD_MOD,
     GUARD_MUL,
+    GUARD_PLAIN_TYPES,
     GUARD_POW,
+    GUARD_RAW_TYPE,
+    GUARD_RENDER,
+    GUARD_RENDER_ARGS,
+    GUARD_STR,
     GUARD_UNPACK,
 )
 
@@ -123,6 +128,70 @@ def starred_parts(elements: list[ast.expr]) -> list[ast.expr] | None:
     return parts
 
 
+def rendered(value: ast.expr) -> ast.expr:
+    """
+    An f-string field's value with its text checked: constants as they
+    are, a name tested inline (``x if type(x) in plain else check(x)``),
+    anything else through the guard.
+    """
+    if isinstance(value, ast.Constant):
+        return value
+    if isinstance(value, ast.Name):
+        test = ast.IfExp(
+            test=ast.Compare(
+                left=call(GUARD_RAW_TYPE, ast.Name(value.id, ast.Load())),
+                ops=[ast.In()],
+                comparators=[ast.Name(GUARD_PLAIN_TYPES, ast.Load())],
+            ),
+            body=value,
+            orelse=call(GUARD_RENDER, ast.Name(value.id, ast.Load())),
+        )
+        return located(test, value)
+    return located(call(GUARD_RENDER, value), value)
+
+
+def rendered_arguments(node: ast.expr) -> ast.expr:
+    """
+    The values of a %-format (a tuple or mapping written out, or any
+    expression) with their texts checked.
+    """
+    if isinstance(node, ast.Tuple) and not any(
+        isinstance(item, ast.Starred) for item in node.elts
+    ):
+        node.elts = [rendered(item) for item in node.elts]
+        return node
+    if isinstance(node, ast.Dict) and None not in node.keys:
+        node.values = [rendered(value) for value in node.values]
+        return node
+    return located(call(GUARD_RENDER_ARGS, node), node)
+
+
+def rendered_values(node: ast.Call) -> ast.Call:
+    """
+    A call the compiler proved harmless, with the texts of its values
+    checked when it formats them (``"{}".format(x)``): its arguments,
+    starred ones through the guard as one list.
+    """
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "format"):
+        return node  # getattr() and hasattr(): nothing becomes text
+    node.args = [
+        located(
+            ast.Starred(call(GUARD_RENDER_ARGS, item.value), ast.Load()), item
+        )
+        if isinstance(item, ast.Starred)
+        else rendered(item)
+        for item in node.args
+    ]
+    for keyword in node.keywords:
+        keyword.value = (
+            located(call(GUARD_RENDER_ARGS, keyword.value), keyword.value)
+            if keyword.arg is None
+            else rendered(keyword.value)
+        )
+    return node
+
+
 class SizedRules(RestrictingNodeTransformer):
     """
     Visitors for the operators and f-string fields that can build huge
@@ -149,11 +218,14 @@ class SizedRules(RestrictingNodeTransformer):
             inline = inline_sized(node, GUARD_ADD, self.temporaries())
             return located(inline, node)
         guard = SIZED_OPS.get(type(node.op))
+        if _harmless_template(node.op, node.left):
+            # Its widths are small, but a value's own text may not be.
+            node.right = rendered_arguments(node.right)
+            return node
         # Constants are no exception: CPython leaves ``1 << 10**9`` for run
         # time rather than fold it, and then computes it unchecked.
         if (
             guard is None
-            or _harmless_template(node.op, node.left)
             or _harmless_factor(node.op, node.left)
             or _harmless_factor(node.op, node.right)
         ):
@@ -232,6 +304,26 @@ class SizedRules(RestrictingNodeTransformer):
         joined = call(GUARD_UNPACK, ast.Constant(kind), *parts)
         return ast.fix_missing_locations(located(joined, node))
 
+    def rendered_call(
+        self, node: ast.Call, unbound: frozenset[str]
+    ) -> ast.AST:
+        """
+        ``str(x)``, the builtin's own name called with one argument: its
+        text is checked first (``__acc_str__(x)``).  *node*'s children are
+        already visited.
+        """
+        func = node.func
+        if (
+            isinstance(func, ast.Name)
+            and func.id == "str"
+            and "str" in unbound
+            and len(node.args) == 1
+            and not node.keywords
+            and not isinstance(node.args[0], ast.Starred)
+        ):
+            node.func = located(ast.Name(GUARD_STR, ast.Load()), func)
+        return node
+
     def starred_arguments(self, node: ast.Call) -> None:
         """
         ``f(*a, *a)`` builds a tuple twice as long as ``a``: positional
@@ -246,9 +338,12 @@ class SizedRules(RestrictingNodeTransformer):
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
         # ``f"{x:>{w}}"``: a spec is a size, checked before ``format()``
-        # runs; fields without a spec cannot grow beyond ``str(x)``.
+        # runs; fields without a spec make ``str(x)``, whose length a
+        # container's shared items can multiply: checked unless ``x`` is
+        # of a plain type.
         node = self.node_contents_visit(node)
         if node.format_spec is None or _harmless_spec(node.format_spec):
+            node.value = rendered(node.value)
             return node
         conversion = "" if node.conversion == -1 else chr(node.conversion)
         value = call(

@@ -75,7 +75,7 @@ from ._shortcuts import (
     shrinking_replace,
     unbound_builtins,
 )
-from ._sizedrules import AUG_TEXT, SIZED_OPS, SizedRules
+from ._sizedrules import AUG_TEXT, SIZED_OPS, SizedRules, rendered_values
 
 
 if TYPE_CHECKING:
@@ -466,11 +466,11 @@ class PluginTransformer(SizedRules, MatchRules):
             self.error(node, f"{node.func.id}() is not allowed in plugins")
         if plain_template(node) or raw_attribute_call(node, self._unbound):
             # Proven harmless at compile time: only the arguments are
-            # plugin code to check.
+            # plugin code to check (and a template's values' own texts).
             node.args = [self.visit(argument) for argument in node.args]
             node.keywords = [self.visit(keyword) for keyword in node.keywords]
             self.starred_arguments(node)
-            return node
+            return rendered_values(node)
         func = node.func
         if (
             isinstance(func, ast.Attribute)
@@ -496,7 +496,7 @@ class PluginTransformer(SizedRules, MatchRules):
             return ast.fix_missing_locations(located(sized, node))
         node = self.node_contents_visit(node)
         self.starred_arguments(node)
-        return node
+        return self.rendered_call(node, self._unbound)
 
     def visit_For(self, node: ast.For) -> ast.AST:
         node = self.node_contents_visit(node)
