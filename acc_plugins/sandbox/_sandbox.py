@@ -346,6 +346,9 @@ class Sandbox:
             return value
         self.budget.enter(time.perf_counter())
         try:
+            # An exception's arguments may repeat shared items past the
+            # budget in one call into C: bounded first, like plugin code's.
+            self.guards.bombs.render.check(value, "the text of an exception")
             text = str(value)
             # str() may return a subclass of the plugin's: keep its
             # characters only.
