@@ -23,6 +23,7 @@ import ast
 import contextlib
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from ._arithmetic import HOISTED, inline_expression
 from ._astutil import (
     Scope,
     after_docstring,
@@ -128,6 +129,8 @@ class PluginTransformer(SizedRules, MatchRules):
         # Inside comprehension iterables and annotations, where ``:=`` is
         # a syntax error.
         self._no_temporaries = 0
+        # Inside the fallback of a whole arithmetic expression.
+        self._per_operator = 0
         # Budget checks that also count steps (``[limits] steps``).
         self.count_steps = count_steps
 
@@ -283,8 +286,29 @@ class PluginTransformer(SizedRules, MatchRules):
             self.check_name(arg, arg.arg)
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
+        if getattr(node, HOISTED, False):
+            return node  # a temporary of _arithmetic, already checked
         self.check_name(node, node.id, load=isinstance(node.ctx, ast.Load))
         return node
+
+    # -- arithmetic -------------------------------------------------------
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        temporaries = self.temporaries()
+        if temporaries is not None and not self._per_operator:
+            whole = inline_expression(
+                node, temporaries, self.visit, self._per_operator_visit
+            )
+            if whole is not None:
+                return located(whole, node)
+        return super().visit_BinOp(node)
+
+    def _per_operator_visit(self, node: ast.BinOp) -> ast.expr:
+        self._per_operator += 1
+        try:
+            return super().visit_BinOp(node)  # type: ignore[return-value]
+        finally:
+            self._per_operator -= 1
 
     def visit_Global(self, node: ast.Global) -> ast.AST:
         for name in node.names:
