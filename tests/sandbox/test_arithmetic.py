@@ -1,0 +1,232 @@
+"""
+Whole arithmetic expressions decided inline: plain numbers test each
+operand once and run the expression as written; anything else takes the
+per-operator checks, in Python's order.
+"""
+
+import ast
+import textwrap
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from acc_plugins.errors import BudgetExceeded, SandboxViolation
+from acc_plugins.sandbox import Sandbox
+from acc_plugins.sandbox._transformer import PluginTransformer
+
+
+def main_of(sandbox):
+    return sandbox.import_module("m").__dict__["main"]
+
+
+def returned(source):
+    """
+    The transformed expression of the last ``return`` of ``f``.
+    """
+    tree = ast.parse(textwrap.dedent(source))
+    errors: list[str] = []
+    PluginTransformer(errors).visit(tree)
+    assert errors == []
+    function = tree.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    last = function.body[-1]
+    assert isinstance(last, ast.Return)
+    return last.value
+
+
+def calls_in(node):
+    return {
+        n.func.id
+        for n in ast.walk(node)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    }
+
+
+def test_the_fast_expression_is_the_source_expression():
+    """dt * (dx*dx + dy*dy) ** -1.5 runs as written, on temporaries."""
+    value = returned(
+        "def f(dt, dx, dy):\n    return dt * (dx * dx + dy * dy) ** -1.5\n"
+    )
+
+    assert isinstance(value, ast.IfExp)
+    assert calls_in(value.body) == set()
+    assert ast.unparse(value.body) == (
+        "__acc_t1__ * (__acc_t3__ * __acc_t3__ + __acc_t5__ * __acc_t5__) "
+        "** (-1.5)"
+    )
+    # one type test per operand: three names, three type() calls
+    assert ast.unparse(value.test).count("__acc_rawtype__") == 3
+    assert {"__acc_mul__", "__acc_add__", "__acc_pow__"} <= calls_in(
+        value.orelse
+    )
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "a * b",  # one operator: its own test is as cheap
+        "a ** b * a ** b",  # an exponent not known at compile time
+        "(a << b) * (a << b)",  # shifts are left to their own test
+        "a ** 65 * a",  # too large a constant exponent
+        "a * b + g(a) * b",  # a call after an operator
+    ],
+)
+def test_expressions_left_to_the_operators(expression):
+    """Expressions whose size no compile-time bound covers keep their tests."""
+    value = returned(f"def f(a, b):\n    return {expression}\n")
+
+    assert not (
+        isinstance(value, ast.IfExp)
+        and "-1073741823" in ast.unparse(value.test)
+    )
+
+
+EXPRESSIONS = """
+def main(a, b):
+    return (
+        a * a + b * b - a * b,
+        (a + b) * (a - b) // 3,
+        a * a % 7 + b * b % 5,
+        -a * a + b ** 2 * 2,
+        (a * b + a * b) / 4,
+        a * b * 2 ** 10 + b,
+    )
+"""
+
+numbers = st.one_of(
+    st.integers(min_value=-(2**80), max_value=2**80),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+)
+
+
+@pytest.fixture(scope="module", name="expressions")
+def _expressions(tmp_path_factory):
+    root = tmp_path_factory.mktemp("arithmetic")
+    (root / "m.py").write_text(textwrap.dedent(EXPRESSIONS))
+    sandbox = Sandbox(root, "arithmetic")
+    return sandbox, main_of(sandbox)
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=numbers, b=numbers)
+def test_whole_expressions_match_python(expressions, a, b):
+    """Small, large, float and bool operands give Python's answers."""
+    sandbox, main = expressions
+    namespace: dict[str, object] = {}
+    exec(textwrap.dedent(EXPRESSIONS), namespace)  # noqa: S102 -- the plain Python to compare with
+    plain = namespace["main"]
+    assert callable(plain)
+    try:
+        want = plain(a, b)
+    except (OverflowError, ZeroDivisionError) as exc:
+        with pytest.raises(type(exc)):
+            sandbox.run(main, a, b)
+        return
+
+    assert sandbox.run(main, a, b) == want
+
+
+@pytest.mark.parametrize(
+    ("body", "argument"),
+    [
+        ("return s * n + s * n", 10**12),
+        ("return n * s * 1 + n * s * 1", 10**12),
+        ("x = 3\n    for _ in range(40):\n        x = x * x + x * x", 0),
+        ("return (n * n) * (n * n) * (n * n)", 1 << 4_000_000),
+    ],
+    ids=["list", "list-right", "squaring", "large-int"],
+)
+def test_bombs_in_whole_expressions_are_refused(sandboxed, body, argument):
+    """Sequences and large integers among the operands meet the guard."""
+    sandbox = sandboxed(f"s = [0]\ndef main(n):\n    {body}\n")
+
+    # Doubling step by step may meet the memory watch before the check.
+    with pytest.raises((SandboxViolation, BudgetExceeded)):
+        sandbox.run(main_of(sandbox), argument)
+
+
+def test_a_call_that_rebinds_a_later_operand(sandboxed):
+    """f() * x * x reads x after f() ran, as Python does, and checks it."""
+    sandbox = sandboxed(
+        """
+        def main():
+            x = 2.0
+            def f():
+                nonlocal x
+                x = [0]
+                return 10**12
+            return f() * x * x
+        """
+    )
+
+    with pytest.raises(SandboxViolation, match="repetition"):
+        sandbox.run(main_of(sandbox))
+
+
+def test_operand_types_that_are_not_plain_numbers(sandboxed):
+    """Subclasses, bool, plugin operators, Decimal and Fraction still work."""
+    sandbox = sandboxed(
+        """
+        from decimal import Decimal
+        from fractions import Fraction
+        calls = []
+        class I(int):
+            def __mul__(self, other):
+                calls.append("mul")
+                return int(self) * int(other) + 1
+        class V:
+            def __init__(self, x):
+                self.x = x
+            def __mul__(self, other):
+                calls.append("V")
+                return self.x * other
+            __rmul__ = __mul__
+        def square_sum(a, b):
+            return a * a + b * b
+        def main():
+            return (
+                square_sum(I(3), 1),
+                square_sum(True, 2.0),
+                square_sum(V(2), 3),
+                square_sum(Decimal("1.5"), Decimal(2)),
+                square_sum(Fraction(1, 2), 1),
+                calls,
+            )
+        """
+    )
+
+    result = sandbox.run(main_of(sandbox))
+    assert result[:5] == (11, 5.0, 13, 6.25, 1.25)
+    assert [type(r).__name__ for r in result[3:5]] == ["Decimal", "Fraction"]
+    assert result[5] == ["mul", "V", "V"]
+
+
+def test_operands_run_once_in_order(sandboxed):
+    """Calls and attributes before the first operator run once, in order."""
+    sandbox = sandboxed(
+        """
+        calls = []
+        def f(v):
+            calls.append(v)
+            return v
+        class P:
+            @property
+            def x(self):
+                calls.append("x")
+                return 3
+        def main():
+            p = P()
+            results = [
+                f(2) * f(3) * f(4) + f(2) * 1,
+                p.x * f(2.0) * 2 + 1,
+                f("a") * f(2) * 2,
+            ]
+            return results, calls
+        """
+    )
+
+    results, calls = sandbox.run(main_of(sandbox))
+    assert results == [26, 13.0, "aaaa"]
+    assert calls == [2, 3, 4, 2, "x", 2.0, "a", 2]
