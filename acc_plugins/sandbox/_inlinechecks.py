@@ -35,22 +35,53 @@ _SHIFT_BOUND: Final = 4096  # a shifted small factor: at most 8,192 bits
 Test = bool | ast.expr
 
 
-def _type_is(operand: ast.expr, kind: type, guard_name: str) -> Test:
+class _TypeReads:
+    """
+    ``type(x)`` of each operand of one test: where temporaries are
+    allowed, the first test of a name keeps its type
+    (``(k := type(x)) is float``) and later ones read it (``k is int``).
+    Every shape below tests an operand first where that test always runs
+    before the operand's later ones.
+    """
+
+    def __init__(self, temporaries: Temporaries | None) -> None:
+        self._temporaries = temporaries
+        self._kept: dict[str, str] = {}
+
+    def of(self, operand: ast.expr) -> ast.expr:
+        if self._temporaries is None or not isinstance(operand, ast.Name):
+            return call(GUARD_RAW_TYPE, operand)
+        kept = self._kept.get(operand.id)
+        if kept is not None:
+            return ast.Name(kept, ast.Load())
+        kept = self._kept[operand.id] = self._temporaries.new()
+        return ast.NamedExpr(
+            target=ast.Name(kept, ast.Store()),
+            value=call(GUARD_RAW_TYPE, operand),
+        )
+
+
+_PLAIN_TYPES: Final = _TypeReads(None)
+
+
+def _type_is(
+    operand: ast.expr, kind: type, guard_name: str, types: _TypeReads
+) -> Test:
     if isinstance(operand, ast.Constant):
         return type(operand.value) is kind
     return ast.Compare(
-        left=call(GUARD_RAW_TYPE, operand),
+        left=types.of(operand),
         ops=[ast.Is()],
         comparators=[ast.Name(guard_name, ast.Load())],
     )
 
 
-def _is_float(operand: ast.expr) -> Test:
-    return _type_is(operand, float, GUARD_FLOAT)
+def _is_float(operand: ast.expr, types: _TypeReads = _PLAIN_TYPES) -> Test:
+    return _type_is(operand, float, GUARD_FLOAT, types)
 
 
-def _is_int(operand: ast.expr) -> Test:
-    return _type_is(operand, int, GUARD_INT)
+def _is_int(operand: ast.expr, types: _TypeReads = _PLAIN_TYPES) -> Test:
+    return _type_is(operand, int, GUARD_INT, types)
 
 
 def _within(operand: ast.expr, low: int, high: int) -> Test:
@@ -98,41 +129,52 @@ def _small_factor(operand: ast.expr) -> Test:
     return _within(operand, -_FACTOR_BOUND, _FACTOR_BOUND)
 
 
-def plain_number(operand: ast.expr) -> Test:
+def plain_number(operand: ast.expr, types: _TypeReads = _PLAIN_TYPES) -> Test:
     """
     The test that *operand* is an exact ``int`` or ``float``: added to
     anything, it cannot build a large value.
     """
-    return _any(_is_int(operand), _is_float(operand))
+    return _any(_is_int(operand, types), _is_float(operand, types))
 
 
 def _float_or_bounded_ints(
-    left: ast.expr, right: ast.expr, *bounds: Test
+    left: ast.expr, right: ast.expr, types: _TypeReads, *bounds: Test
 ) -> Test:
     """
     A float on either side (the result is a float, or an error), or two
     integers within *bounds*.
     """
     return _any(
-        _is_float(left),
-        _is_float(right),
-        _all(_is_int(left), _is_int(right), *bounds),
+        _is_float(left, types),
+        _is_float(right, types),
+        _all(_is_int(left, types), _is_int(right, types), *bounds),
     )
 
 
-def numbers_test(op: ast.operator, left: ast.expr, right: ast.expr) -> Test:
+def numbers_test(
+    op: ast.operator,
+    left: ast.expr,
+    right: ast.expr,
+    temporaries: Temporaries | None = None,
+) -> Test:
     """
     The inline test under which ``left <op> right`` needs no guard, for
-    operands that may be read more than once.
+    operands that may be read more than once; with *temporaries*, each
+    name's type is read once.
     """
+    types = _TypeReads(temporaries)
     if isinstance(op, ast.Mult):
         return _float_or_bounded_ints(
-            left, right, _any(_small_factor(left), _small_factor(right))
+            left,
+            right,
+            types,
+            _any(_small_factor(left), _small_factor(right)),
         )
     if isinstance(op, ast.Pow):
         return _float_or_bounded_ints(
             left,
             right,
+            types,
             _within(right, -_EXPONENT_BOUND - 1, _EXPONENT_BOUND + 1),
             _within(left, -_BASE_BOUND, _BASE_BOUND),
         )
@@ -141,11 +183,11 @@ def numbers_test(op: ast.operator, left: ast.expr, right: ast.expr) -> Test:
         # operands (one bit more for a sum), or the operation is a
         # TypeError, or the right operand's own method (plugin code).  A
         # text on the left of ``%`` is a template, which the guard sizes.
-        return plain_number(left)
+        return plain_number(left, types)
     if isinstance(op, ast.LShift):
         return _all(
-            _is_int(left),
-            _is_int(right),
+            _is_int(left, types),
+            _is_int(right, types),
             _within(right, -(2**63), _SHIFT_BOUND + 1),
             _small_factor(left),
         )
@@ -183,12 +225,22 @@ def operand_read(
 
 def evaluated_first(bindings: list[ast.NamedExpr], test: ast.expr) -> ast.expr:
     """
-    *test*, after the temporaries are filled, in order (a tuple display is
-    always true).
+    *test*, after the temporaries are filled, in order: ``(t1 := a) is t1
+    and (t2 := b) is t2 and test``.  An identity test is always true and
+    runs no code; a tuple of the bindings, also always true, cost a third
+    of a product's time to build and drop.
     """
     if not bindings:
         return test
-    return ast.BoolOp(ast.And(), [ast.Tuple(list(bindings), ast.Load()), test])
+    filled: list[ast.expr] = [
+        ast.Compare(
+            left=binding,
+            ops=[ast.Is()],
+            comparators=[ast.Name(binding.target.id, ast.Load())],
+        )
+        for binding in bindings
+    ]
+    return ast.BoolOp(ast.And(), [*filled, test])
 
 
 def inline_sized(
@@ -222,7 +274,7 @@ def inline_sized(
         )
         reads.append(ast.Name(name, ast.Load()))
     left, right = reads
-    test = numbers_test(node.op, left, right)
+    test = numbers_test(node.op, left, right, temporaries)
     if test is False:
         return guarded
     body = ast.BinOp(left=left, op=node.op, right=right)

@@ -234,3 +234,33 @@ def test_operands_run_once_in_order(sandboxed):
     results, calls = sandbox.run(main_of(sandbox))
     assert results == [26, 13.0, "aaaa"]
     assert calls == [2, 3, 4, 2, "x", 2.0, "a", 2]
+
+
+def test_operator_tests_read_each_type_once_and_build_no_tuple():
+    """a * b keeps type(a) and type(b) once each; operands bind without a tuple."""
+    value = returned("def f(a, b):\n    return g(a) * b\n")
+
+    assert isinstance(value, ast.IfExp)
+    test = ast.unparse(value.test)
+    assert not any(isinstance(n, ast.Tuple) for n in ast.walk(value.test))
+    assert test.count("__acc_rawtype__(") == 2
+    assert test.startswith("(__acc_t1__ := g(a)) is __acc_t1__ and ")
+
+
+def test_a_type_kept_in_one_test_is_not_reused_in_another(sandboxed):
+    """Each operator reads its operands' types afresh: a rebinding between
+    two operators of one expression meets the check."""
+    sandbox = sandboxed(
+        """
+        def main(n):
+            x = 2
+            def rebind():
+                nonlocal x
+                x = [0]
+                return n
+            return (x * 3, rebind() * x)
+        """
+    )
+
+    with pytest.raises(SandboxViolation, match="repetition"):
+        sandbox.run(main_of(sandbox), 10**12)
