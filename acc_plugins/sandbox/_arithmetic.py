@@ -12,12 +12,15 @@ float, or an error: it then runs as written, with no other test.  Any
 other operand (a sequence, a large integer, a bool, a subclass, a plugin
 object) takes the per-operator version, which is the fallback.
 
-Every operand is read once, into a temporary the plugin cannot name, and
-the test and the fast expression read only temporaries.  Operands that run
-code (a call, an attribute) are accepted only where Python evaluates them
-before any operator, so that the order of effects is unchanged; the
-fallback reuses their temporaries, and reads the names that come after
-the first operator afresh, at the place Python reads them.
+Operands that run code (a call, an attribute) are accepted only where
+Python evaluates them before any operator, so that the order of effects is
+unchanged: each is read once into a temporary the plugin cannot name, as
+is every operand before the first operator then, in order; the test, the
+fast expression and the fallback read the temporaries.  Names are
+otherwise read where they stand, as the per-operator tests read them:
+between the test and the expression nothing runs that could rebind them
+(only stores of types into temporaries, and a type is never freed by
+losing a reference: its method resolution order refers to it).
 """
 
 from __future__ import annotations
@@ -163,11 +166,6 @@ def _walk(node: ast.expr) -> Iterator[tuple[ast.AST, str, ast.expr] | None]:
         yield None
 
 
-def _key(operand: ast.expr) -> object:
-    # Names share one read; every other operand is read where it stands.
-    return operand.id if isinstance(operand, ast.Name) else id(operand)
-
-
 def _leaf_test(read: str, temporaries: Temporaries) -> ast.expr:
     """
     ``(k := type(t)) is float or k is int and -B < t < B``.
@@ -197,21 +195,20 @@ def _leaf_test(read: str, temporaries: Temporaries) -> ast.expr:
     )
 
 
-def _rebuilt(node: ast.expr, reads: dict[int, str]) -> ast.expr:
+def _rebuilt(node: ast.expr) -> ast.expr:
     """
-    A copy of *node* whose operands are the temporaries in *reads*.
+    A copy of *node*, whose operands are names and constants by now.
     """
     if isinstance(node, ast.BinOp):
         return ast.BinOp(
-            left=_rebuilt(node.left, reads),
-            op=node.op,
-            right=_rebuilt(node.right, reads),
+            left=_rebuilt(node.left), op=node.op, right=_rebuilt(node.right)
         )
     if isinstance(node, ast.UnaryOp):
-        return ast.UnaryOp(op=node.op, operand=_rebuilt(node.operand, reads))
+        return ast.UnaryOp(op=node.op, operand=_rebuilt(node.operand))
     if isinstance(node, ast.Constant):
         return ast.Constant(node.value)
-    return ast.Name(reads[id(node)], ast.Load())
+    assert isinstance(node, ast.Name)  # noqa: S101 -- every other operand was kept
+    return ast.Name(node.id, ast.Load())
 
 
 def _hoisted(name: str) -> ast.Name:
@@ -247,7 +244,7 @@ def inline_expression(
     first_operator = steps.index(None)
     operands = [step for step in steps if step is not None]
     distinct = {
-        _key(operand)
+        operand.id if isinstance(operand, ast.Name) else id(operand)
         for _, _, operand in operands
         if not isinstance(operand, ast.Constant)
     }
@@ -262,30 +259,35 @@ def inline_expression(
     ]
     if running:
         return None  # code that runs after an operator: order would change
+    prefix = operands[:first_operator]
+    # Operands that run code are kept in temporaries, with every operand
+    # before the first operator, each where it is read; names are read
+    # where they are otherwise: nothing between the test and the
+    # expression runs code that could rebind them.
+    hoist = any(
+        not isinstance(o, (ast.Constant, ast.Name)) for _, _, o in prefix
+    )
     bindings: list[ast.NamedExpr] = []
-    names: dict[object, str] = {}
-    reads: dict[int, str] = {}
     tests: list[ast.expr] = []
-    for index, (_, _, operand) in enumerate(operands):
+    tested: set[str] = set()
+    for index, (parent, field, operand) in enumerate(operands):
         if isinstance(operand, ast.Constant):
             continue
-        key = _key(operand)
-        if key not in names:
-            name = names[key] = temporaries.new()
-            if index < first_operator:
-                value = visit(operand)
-            else:  # a name, visited with the fallback
-                value = ast.Name(operand.id, ast.Load())  # type: ignore[attr-defined]
+        if hoist and index < first_operator:
+            read = temporaries.new()
             bindings.append(
-                ast.NamedExpr(target=ast.Name(name, ast.Store()), value=value)
+                ast.NamedExpr(
+                    target=ast.Name(read, ast.Store()), value=visit(operand)
+                )
             )
-            tests.append(_leaf_test(name, temporaries))
-        reads[id(operand)] = names[key]
-    fast = _rebuilt(node, reads)
-    for parent, field, operand in operands[:first_operator]:
-        if not isinstance(operand, ast.Constant):
-            hoisted = _hoisted(reads[id(operand)])
+            hoisted = _hoisted(read)
             setattr(parent, field, ast.copy_location(hoisted, operand))
+        else:
+            read = operand.id  # type: ignore[attr-defined]
+        if read not in tested:
+            tested.add(read)
+            tests.append(_leaf_test(read, temporaries))
+    fast = _rebuilt(node)
     test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)
     return ast.IfExp(
         test=evaluated_first(bindings, test), body=fast, orelse=fallback(node)

@@ -137,6 +137,14 @@ def plain_number(operand: ast.expr, types: _TypeReads = _PLAIN_TYPES) -> Test:
     return _any(_is_int(operand, types), _is_float(operand, types))
 
 
+def number_test(operand: ast.expr, temporaries: Temporaries | None) -> Test:
+    """
+    ``plain_number`` of *operand*, reading its type once where
+    *temporaries* allow.
+    """
+    return plain_number(operand, _TypeReads(temporaries))
+
+
 def _float_or_bounded_ints(
     left: ast.expr, right: ast.expr, types: _TypeReads, *bounds: Test
 ) -> Test:
