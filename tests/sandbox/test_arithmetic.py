@@ -136,12 +136,35 @@ def test_whole_expressions_match_python(expressions, a, b):
         ("return n * s * 1 + n * s * 1", 10**12),
         ("x = 3\n    for _ in range(40):\n        x = x * x + x * x", 0),
         ("return (n * n) * (n * n) * (n * n)", 1 << 4_000_000),
+        ("return b * n + b * n", 10**12),
+        ("return s * Index() + s * Index()", 0),
+        ("return s * t * n + n", 10**6),
     ],
-    ids=["list", "list-right", "squaring", "large-int"],
+    ids=[
+        "list",
+        "list-right",
+        "squaring",
+        "large-int",
+        "array",
+        "index",
+        "grown-list",
+    ],
 )
 def test_bombs_in_whole_expressions_are_refused(sandboxed, body, argument):
-    """Sequences and large integers among the operands meet the guard."""
-    sandbox = sandboxed(f"s = [0]\ndef main(n):\n    {body}\n")
+    """Sequences, arrays, __index__ and large integers meet the guard."""
+    sandbox = sandboxed(
+        f"""
+import array
+s = [0]
+t = 10**6
+b = array.array("b", [0])
+class Index:
+    def __index__(self):
+        return 10**12
+def main(n):
+    {body}
+"""
+    )
 
     # Doubling step by step may meet the memory watch before the check.
     with pytest.raises((SandboxViolation, BudgetExceeded)):
