@@ -42,11 +42,20 @@ class _TypeReads:
     (``(k := type(x)) is float``) and later ones read it (``k is int``).
     Every shape below tests an operand first where that test always runs
     before the operand's later ones.
+
+    A right operand's *binding* (``t2 := b``) may be left to its first
+    test, ``(k := type(t2 := b)) is float``, which then comes first: one
+    identity test less.  ``binding`` is None once it has been placed.
     """
 
-    def __init__(self, temporaries: Temporaries | None) -> None:
+    def __init__(
+        self,
+        temporaries: Temporaries | None,
+        binding: ast.NamedExpr | None = None,
+    ) -> None:
         self._temporaries = temporaries
         self._kept: dict[str, str] = {}
+        self.binding = binding
 
     def of(self, operand: ast.expr) -> ast.expr:
         if self._temporaries is None or not isinstance(operand, ast.Name):
@@ -55,9 +64,12 @@ class _TypeReads:
         if kept is not None:
             return ast.Name(kept, ast.Load())
         kept = self._kept[operand.id] = self._temporaries.new()
+        read: ast.expr = operand
+        if self.binding is not None and self.binding.target.id == operand.id:
+            read, self.binding = self.binding, None
         return ast.NamedExpr(
             target=ast.Name(kept, ast.Store()),
-            value=call(GUARD_RAW_TYPE, operand),
+            value=call(GUARD_RAW_TYPE, read),
         )
 
 
@@ -150,11 +162,12 @@ def _float_or_bounded_ints(
 ) -> Test:
     """
     A float on either side (the result is a float, or an error), or two
-    integers within *bounds*.
+    integers within *bounds*; the right side first if its binding waits.
     """
+    first, second = (left, right) if types.binding is None else (right, left)
     return _any(
-        _is_float(left, types),
-        _is_float(right, types),
+        _is_float(first, types),
+        _is_float(second, types),
         _all(_is_int(left, types), _is_int(right, types), *bounds),
     )
 
@@ -163,14 +176,13 @@ def numbers_test(
     op: ast.operator,
     left: ast.expr,
     right: ast.expr,
-    temporaries: Temporaries | None = None,
+    types: _TypeReads = _PLAIN_TYPES,
 ) -> Test:
     """
     The inline test under which ``left <op> right`` needs no guard, for
-    operands that may be read more than once; with *temporaries*, each
-    name's type is read once.
+    operands that may be read more than once; *types* reads each name's
+    type once where temporaries are allowed.
     """
-    types = _TypeReads(temporaries)
     if isinstance(op, ast.Mult):
         return _float_or_bounded_ints(
             left,
@@ -193,9 +205,12 @@ def numbers_test(
         # text on the left of ``%`` is a template, which the guard sizes.
         return plain_number(left, types)
     if isinstance(op, ast.LShift):
+        first, second = (
+            (left, right) if types.binding is None else (right, left)
+        )
         return _all(
-            _is_int(left, types),
-            _is_int(right, types),
+            _is_int(first, types),
+            _is_int(second, types),
             _within(right, -(2**63), _SHIFT_BOUND + 1),
             _small_factor(left),
         )
@@ -282,7 +297,19 @@ def inline_sized(
         )
         reads.append(ast.Name(name, ast.Load()))
     left, right = reads
-    test = numbers_test(node.op, left, right, temporaries)
+    # A product, power or shift of two kept operands tests the right one
+    # first, and binds it there (a sum or remainder tests only its left
+    # one).  With a constant, tests are decided at compile time and may
+    # be dropped: the binding then stays where it was.
+    waiting = None
+    if len(bindings) == 2 and isinstance(  # noqa: PLR2004 -- both operands
+        node.op, (ast.Mult, ast.Pow, ast.LShift)
+    ):
+        waiting = bindings.pop()
+    types = _TypeReads(temporaries, waiting)
+    test = numbers_test(node.op, left, right, types)
+    if types.binding is not None:
+        bindings.append(types.binding)  # never happens: no test was dropped
     if test is False:
         return guarded
     body = ast.BinOp(left=left, op=node.op, right=right)

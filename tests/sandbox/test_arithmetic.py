@@ -306,3 +306,22 @@ def test_names_around_a_call_are_read_when_python_reads_them(sandboxed):
     )
 
     assert sandbox.run(main_of(sandbox)) == (9, 12)
+
+
+def test_operands_beside_constants_are_still_evaluated(sandboxed):
+    """2.0 ** f(3) and f(2) * f(3) call f, whatever the test decides early."""
+    sandbox = sandboxed(
+        """
+        calls = []
+        def f(v):
+            calls.append(v)
+            return v
+        def main():
+            return [2.0 ** f(3), f(2) ** 2.0, f(2) * f(3), f(1) << f(2)], calls
+        """
+    )
+
+    assert sandbox.run(main_of(sandbox)) == (
+        [8.0, 4.0, 6, 4],
+        [3, 2, 2, 3, 1, 2],
+    )
