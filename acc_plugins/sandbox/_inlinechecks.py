@@ -276,18 +276,24 @@ def inline_sized(
     """
     guarded = call(guard, node.left, node.right)
     operands = (node.left, node.right)
-    # A name read after the other operand ran could see that operand's
-    # doing (``x + (x := 5)``): once one operand needs a temporary, every
-    # operand but a constant gets one, bound in order.
-    keep_all = not all(
-        isinstance(o, (ast.Name, ast.Constant)) for o in operands
+    plain = (ast.Name, ast.Constant)
+    # An operand that runs code is kept in a temporary, and so is a name
+    # on its left: read later, the name could see the right operand's
+    # doing (``x + (x := 5)``).  A name on the right is read after the
+    # left operand ran wherever it is read, as Python reads it.
+    keep = (
+        not isinstance(node.left, ast.Constant)
+        and not (
+            isinstance(node.left, ast.Name) and isinstance(node.right, plain)
+        ),
+        not isinstance(node.right, plain),
     )
-    if keep_all and temporaries is None:
+    if any(keep) and temporaries is None:
         return guarded
     reads: list[ast.expr] = []
     bindings: list[ast.NamedExpr] = []
-    for operand in operands:
-        if isinstance(operand, ast.Constant) or not keep_all:
+    for operand, kept in zip(operands, keep, strict=True):
+        if not kept:
             reads.append(operand)
             continue
         assert temporaries is not None  # noqa: S101 -- checked above

@@ -307,3 +307,33 @@ def test_names_around_a_call_are_read_when_python_reads_them(sandboxed):
     )
 
     assert sandbox.run(main_of(sandbox)) == (9, 12)
+
+
+def test_a_name_right_of_an_operand_that_runs_code_is_read_after_it(
+    sandboxed,
+):
+    """p.x * n reads n after p.x rebinds it, and checks what it read."""
+    sandbox = sandboxed(
+        """
+        n = 2
+        class P:
+            @property
+            def x(self):
+                global n
+                n = 10**12
+                return [0]
+        def main():
+            return P().x * n
+        """
+    )
+
+    with pytest.raises(SandboxViolation, match="repetition"):
+        sandbox.run(main_of(sandbox))
+
+
+def test_a_name_right_of_an_operand_needs_no_temporary():
+    """v[i] + i keeps v[i] and reads i where it stands."""
+    value = returned("def f(v, i):\n    return v[i] + i\n")
+
+    assert isinstance(value, ast.IfExp)
+    assert ast.unparse(value.body) == "__acc_t1__ + i"
