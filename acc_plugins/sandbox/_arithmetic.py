@@ -58,6 +58,7 @@ HOISTED: Final = "acc_hoisted"
 _SHIFTS: Final = (ast.RShift,)
 _KEEP_BITS: Final = (ast.FloorDiv, ast.Mod, ast.BitAnd, ast.BitOr, ast.BitXor)
 _UNARY: Final = (ast.UAdd, ast.USub, ast.Invert)
+_INTEGER_OPS: Final = (ast.FloorDiv, ast.Mod, *_KEEP_BITS[2:], ast.RShift)
 
 
 def _constant_bits(value: object) -> int | None:
@@ -166,32 +167,47 @@ def _walk(node: ast.expr) -> Iterator[tuple[ast.AST, str, ast.expr] | None]:
         yield None
 
 
-def _leaf_test(read: str, temporaries: Temporaries) -> ast.expr:
+def _is(kind: ast.expr, guard_name: str) -> ast.Compare:
+    return ast.Compare(
+        left=kind,
+        ops=[ast.Is()],
+        comparators=[ast.Name(guard_name, ast.Load())],
+    )
+
+
+def _leaf_test(
+    read: str, temporaries: Temporaries, *, ints_first: bool
+) -> ast.expr:
     """
-    ``(k := type(t)) is float or k is int and -B < t < B``.
+    ``(k := type(t)) is float or k is int and -B < t < B``, or the integer
+    test first.
     """
     kind = temporaries.new()
-    first = ast.NamedExpr(
+    first: ast.expr = ast.NamedExpr(
         target=ast.Name(kind, ast.Store()),
         value=call(GUARD_RAW_TYPE, ast.Name(read, ast.Load())),
     )
-    is_float = ast.Compare(
-        left=first,
-        ops=[ast.Is()],
-        comparators=[ast.Name(GUARD_FLOAT, ast.Load())],
-    )
-    is_int = ast.Compare(
-        left=ast.Name(kind, ast.Load()),
-        ops=[ast.Is()],
-        comparators=[ast.Name(GUARD_INT, ast.Load())],
-    )
+    later = ast.Name(kind, ast.Load())
     bounded = ast.Compare(
         left=ast.Constant(-LEAF_BOUND),
         ops=[ast.Lt(), ast.Lt()],
         comparators=[ast.Name(read, ast.Load()), ast.Constant(LEAF_BOUND)],
     )
-    return ast.BoolOp(
-        ast.Or(), [is_float, ast.BoolOp(ast.And(), [is_int, bounded])]
+    if ints_first:
+        is_int = ast.BoolOp(ast.And(), [_is(first, GUARD_INT), bounded])
+        return ast.BoolOp(ast.Or(), [is_int, _is(later, GUARD_FLOAT)])
+    is_int = ast.BoolOp(ast.And(), [_is(later, GUARD_INT), bounded])
+    return ast.BoolOp(ast.Or(), [_is(first, GUARD_FLOAT), is_int])
+
+
+def _integer_idioms(node: ast.expr) -> bool:
+    """
+    Whether *node* floor-divides, takes a remainder or works on bits: its
+    operands are likely integers, tested first.
+    """
+    return any(
+        isinstance(child, ast.BinOp) and isinstance(child.op, _INTEGER_OPS)
+        for child in ast.walk(node)
     )
 
 
@@ -270,6 +286,7 @@ def inline_expression(
     bindings: list[ast.NamedExpr] = []
     tests: list[ast.expr] = []
     tested: set[str] = set()
+    ints_first = _integer_idioms(node)
     for index, (parent, field, operand) in enumerate(operands):
         if isinstance(operand, ast.Constant):
             continue
@@ -286,7 +303,7 @@ def inline_expression(
             read = operand.id  # type: ignore[attr-defined]
         if read not in tested:
             tested.add(read)
-            tests.append(_leaf_test(read, temporaries))
+            tests.append(_leaf_test(read, temporaries, ints_first=ints_first))
     fast = _rebuilt(node)
     test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)
     return ast.IfExp(

@@ -337,3 +337,13 @@ def test_a_name_right_of_an_operand_needs_no_temporary():
 
     assert isinstance(value, ast.IfExp)
     assert ast.unparse(value.body) == "__acc_t1__ + i"
+
+
+def test_integer_idioms_test_integers_first():
+    """An expression with // tests each operand for int before float."""
+    value = returned("def f(i, j):\n    return (i + j) * (i + j + 1) // 2\n")
+
+    assert isinstance(value, ast.IfExp)
+    assert ast.unparse(value.test).startswith(
+        "((__acc_t1__ := __acc_rawtype__(i)) is __acc_int__ and "
+    )
