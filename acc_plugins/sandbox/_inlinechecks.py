@@ -157,6 +157,35 @@ def number_test(operand: ast.expr, temporaries: Temporaries | None) -> Test:
     return plain_number(operand, _TypeReads(temporaries))
 
 
+def augmented_test(
+    op: ast.operator, value: ast.expr, temporaries: Temporaries
+) -> tuple[list[ast.NamedExpr], Test] | None:
+    """
+    For ``target <op>= value``: the bindings and the test under which no
+    size check is needed, whatever the target holds; None where there is
+    none.
+
+    A number added, or a float multiplied or raised to, makes a number, a
+    TypeError, or runs the target's own method (plugin code): ``[0] *=
+    1.5`` and ``"x" += 1`` raise.  *value* must be a name (kept in a
+    temporary, read before the target) or a constant.
+    """
+    if isinstance(value, ast.Constant):
+        if isinstance(op, (ast.Mult, ast.Pow)) and type(value.value) is float:
+            return [], True
+        return None
+    if not isinstance(value, ast.Name) or not isinstance(
+        op, (ast.Add, ast.Mult, ast.Pow)
+    ):
+        return None
+    kept = temporaries.new()
+    binding = ast.NamedExpr(target=ast.Name(kept, ast.Store()), value=value)
+    read = ast.Name(kept, ast.Load())
+    if isinstance(op, ast.Add):
+        return [binding], number_test(read, temporaries)
+    return [binding], _is_float(read)
+
+
 def _float_or_bounded_ints(
     left: ast.expr, right: ast.expr, types: _TypeReads, *bounds: Test
 ) -> Test:

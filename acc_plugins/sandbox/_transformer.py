@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ._arithmetic import HOISTED, inline_expression
@@ -38,7 +39,12 @@ from ._astutil import (
     needs_trust,
     owned_test,
 )
-from ._inlinechecks import Temporaries, evaluated_first, operand_read
+from ._inlinechecks import (
+    Temporaries,
+    augmented_test,
+    evaluated_first,
+    operand_read,
+)
 from ._match import MatchRules
 from ._policy import (
     CLASS_BODY_DUNDERS,
@@ -460,7 +466,48 @@ class PluginTransformer(SizedRules, MatchRules):
         if type(node.op) in SIZED_OPS or (
             isinstance(node.op, ast.Add) and not self.checked_addend(node)
         ):
-            return self._sized_aug_assign(node)
+            plain = copy.deepcopy(node)
+            return self._unless_plain_value(
+                plain, self._sized_aug_assign(node)
+            )
+        return self._aug_target(node)
+
+    def _unless_plain_value(
+        self, node: ast.AugAssign, guarded: ast.AST
+    ) -> ast.AST:
+        """
+        ``if <value is a plain number>: node else: guarded``, or *guarded*
+        alone where no such test exists (see ``augmented_test``).
+        """
+        temporaries = self.temporaries()
+        found = (
+            None
+            if temporaries is None
+            else augmented_test(node.op, node.value, temporaries)
+        )
+        call_of = getattr(guarded, "value", None)
+        if found is None or not isinstance(call_of, ast.Call):
+            return guarded  # no test, or a refused target
+        bindings, test = found
+        if bindings:
+            kept = bindings[0].target.id
+            node.value = ast.Name(kept, ast.Load())
+            call_of.args[-1] = ast.Name(kept, ast.Load())
+        # The target was visited for the guarded form, with its problems.
+        reported = len(self.errors)
+        plain = self._aug_target(node)
+        del self.errors[reported:]
+        if test is True:
+            return plain
+        assert not isinstance(test, bool)  # noqa: S101 -- False never comes back
+        check = ast.If(
+            test=evaluated_first(bindings, test),
+            body=[plain],  # type: ignore[list-item]
+            orelse=[guarded],  # type: ignore[list-item]
+        )
+        return ast.fix_missing_locations(located(check, node))
+
+    def _aug_target(self, node: ast.AugAssign) -> ast.AST:
         target = node.target
         if isinstance(target, ast.Attribute):
             if self._attribute_allowed(target, store=True):

@@ -347,3 +347,85 @@ def test_integer_idioms_test_integers_first():
     assert ast.unparse(value.test).startswith(
         "((__acc_t1__ := __acc_rawtype__(i)) is __acc_int__ and "
     )
+
+
+def test_augmented_items_with_a_number_skip_the_guard():
+    """data[i + 1] += w and a[k][j] *= r test w and r, not the item."""
+    tree = ast.parse(
+        "def f(data, i, w, a, k, j, r):\n"
+        "    data[i + 1] += w\n"
+        "    a[k][j] *= r\n"
+        "    data[i] *= 2.0\n"
+    )
+    PluginTransformer([]).visit(tree)
+    function = tree.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    first, second, third = function.body[1:]
+
+    assert isinstance(first, ast.If)
+    assert ast.unparse(first.body[0]) == "data[i + 1] += __acc_t1__"
+    assert "__acc_augitem__" in ast.unparse(first.orelse[0])
+    assert isinstance(second, ast.If)
+    assert "__acc_float__" in ast.unparse(second.test)
+    assert "__acc_int__" not in ast.unparse(second.test)
+    assert ast.unparse(third) == "data[i] *= 2.0"
+
+
+_DOUBLING = (
+    "t = ['ab' * 1000]\n    v = t[0]\n"
+    "    for _ in range(64):\n        t[n - n] += v\n        v = t[0]"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "argument"),
+    [
+        ("t = ['ab']\n    t[n - n] *= n", 10**10),
+        (
+            _DOUBLING,
+            1,
+        ),
+        ("t = [[0]]\n    t[n - n] *= F(n)", 10**10),
+        ("t = [3]\n    t[n - n] **= n", 10**10),
+    ],
+    ids=["int-count", "doubling-name", "float-subclass", "power"],
+)
+def test_augmented_items_with_other_values_meet_the_guard(
+    sandboxed, body, argument
+):
+    """Counts, texts, float subclasses: the item's size is checked."""
+    sandbox = sandboxed(
+        "class F(float):\n"
+        "    def __rmul__(self, other):\n"
+        "        return other * int(self)\n"
+        f"def main(n):\n    {body}\n"
+    )
+
+    # Doubling step by step may meet the memory watch before the check.
+    with pytest.raises((SandboxViolation, BudgetExceeded)):
+        sandbox.run(main_of(sandbox), argument)
+
+
+def test_augmented_value_is_read_before_the_target(sandboxed):
+    """The value tested is the value used, even if the item's lookup
+    rebinds the name."""
+    sandbox = sandboxed(
+        """
+        v = 1.5
+        class C:
+            def __init__(self):
+                self.items = [2.0]
+            def __getitem__(self, key):
+                global v
+                v = "x" * 1000
+                return self.items[key]
+            def __setitem__(self, key, value):
+                self.items[key] = value
+        def main(n):
+            c = C()
+            c[n - n] *= v
+            return c.items, v
+        """
+    )
+
+    assert sandbox.run(main_of(sandbox), 1) == ([3.0], "x" * 1000)
