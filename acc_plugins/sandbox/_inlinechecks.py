@@ -30,6 +30,9 @@ _FACTOR_BOUND: Final = 2**4096  # a product of at most 8,192 bits
 _BASE_BOUND: Final = 2**64  # with an exponent of at most 64: 4,096 bits
 _EXPONENT_BOUND: Final = 64
 _SHIFT_BOUND: Final = 4096  # a shifted small factor: at most 8,192 bits
+# A one-digit CPython integer: the interpreter compares it inline, where a
+# larger bound is compared through a call.  Tested first.
+_COMPACT_BOUND: Final = 2**30 - 1
 
 # A test folded at compile time (a constant operand) or one to emit.
 Test = bool | ast.expr
@@ -137,8 +140,18 @@ def _any(*tests: Test) -> Test:
     return _fold(tests, conjunction=False)
 
 
+def _bounded(operand: ast.expr, bound: int) -> Test:
+    """
+    ``-bound < operand < bound``, with the inline compact bound first.
+    """
+    return _any(
+        _within(operand, -_COMPACT_BOUND, _COMPACT_BOUND),
+        _within(operand, -bound, bound),
+    )
+
+
 def _small_factor(operand: ast.expr) -> Test:
-    return _within(operand, -_FACTOR_BOUND, _FACTOR_BOUND)
+    return _bounded(operand, _FACTOR_BOUND)
 
 
 def plain_number(operand: ast.expr, types: _TypeReads = _PLAIN_TYPES) -> Test:
@@ -225,7 +238,7 @@ def numbers_test(
             right,
             types,
             _within(right, -_EXPONENT_BOUND - 1, _EXPONENT_BOUND + 1),
-            _within(left, -_BASE_BOUND, _BASE_BOUND),
+            _bounded(left, _BASE_BOUND),
         )
     if isinstance(op, (ast.Add, ast.Mod)):
         # A number on the left: the result is a number no longer than the

@@ -73,10 +73,9 @@ def test_expressions_left_to_the_operators(expression):
     """Expressions whose size no compile-time bound covers keep their tests."""
     value = returned(f"def f(a, b):\n    return {expression}\n")
 
-    assert not (
-        isinstance(value, ast.IfExp)
-        and "-1073741823" in ast.unparse(value.test)
-    )
+    # the outermost operator's own test, with its guard as the fallback
+    assert isinstance(value, ast.IfExp)
+    assert isinstance(value.orelse, ast.Call)
 
 
 EXPRESSIONS = """
@@ -429,3 +428,12 @@ def test_augmented_value_is_read_before_the_target(sandboxed):
     )
 
     assert sandbox.run(main_of(sandbox), 1) == ([3.0], "x" * 1000)
+
+
+def test_integer_bounds_compare_a_one_digit_bound_first():
+    """a * b and a ** b compare with 2**30 - 1 before the large bound."""
+    for expression, large in (("a * b", 2**4096), ("a ** b", 2**64)):
+        value = returned(f"def f(a, b):\n    return {expression}\n")
+        assert isinstance(value, ast.IfExp)
+        test = ast.unparse(value.test)
+        assert test.index("-1073741823 < a") < test.index(f"-{large} < a")
