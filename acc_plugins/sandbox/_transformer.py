@@ -57,6 +57,7 @@ from ._policy import (
     GUARD_CLASS,
     GUARD_GETATTR,
     GUARD_INPLACE,
+    GUARD_RAW_TYPE,
     GUARD_RERAISE,
     GUARD_SELF,
     GUARD_SIZED_CALL,
@@ -137,6 +138,8 @@ class PluginTransformer(SizedRules, MatchRules):
         self._no_temporaries = 0
         # Inside the fallback of a whole arithmetic expression.
         self._per_operator = 0
+        # Names the module's top-level classes derive from.
+        self._bases: set[str] = set()
         # Budget checks that also count steps (``[limits] steps``).
         self.count_steps = count_steps
 
@@ -602,6 +605,13 @@ class PluginTransformer(SizedRules, MatchRules):
 
     def visit_Module(self, node: ast.Module) -> ast.AST:
         self._unbound = unbound_builtins(node, self._source)
+        self._bases = {
+            base.id if isinstance(base, ast.Name) else base.attr
+            for statement in node.body
+            if isinstance(statement, ast.ClassDef)
+            for base in statement.bases
+            if isinstance(base, ast.Name | ast.Attribute)
+        }
         return self.node_contents_visit(node)
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
@@ -727,12 +737,24 @@ class PluginTransformer(SizedRules, MatchRules):
             node.body = self._visit_body(node.body)
         if trusted:
             # ``if not owned(self): __acc_self__(self)``: one inline test per
-            # call buys unguarded use of ``self`` in the whole body.
+            # call buys unguarded use of ``self`` in the whole body.  An
+            # instance of the class the method is defined in (``__class__``,
+            # a cell plugin code cannot name or reach) is owned: that class
+            # statement ran through the class hook.  The exact type is
+            # compared inline, before the attribute lookup, in classes the
+            # module derives no class from (a subclass's instance would pay
+            # both tests).
+            owned: ast.expr = owned_test(trusted)
+            if self._scope.class_name not in self._bases:
+                exact = ast.Compare(
+                    left=call(GUARD_RAW_TYPE, ast.Name(trusted, ast.Load())),
+                    ops=[ast.Is()],
+                    comparators=[ast.Name("__class__", ast.Load())],
+                )
+                owned = ast.BoolOp(ast.Or(), [exact, owned])
             check = located(
                 ast.If(
-                    test=ast.UnaryOp(
-                        op=ast.Not(), operand=owned_test(trusted)
-                    ),
+                    test=ast.UnaryOp(op=ast.Not(), operand=owned),
                     body=[
                         ast.Expr(
                             call(GUARD_SELF, ast.Name(trusted, ast.Load()))
