@@ -319,10 +319,19 @@ class BombChecks:
 
     def _check_repeat(self, a: object, b: object) -> None:
         for sequence, count in ((a, b), (b, a)):
-            if isinstance(count, int) and isinstance(sequence, _REPEATED):
+            if not isinstance(sequence, _REPEATED):
+                continue
+            if isinstance(count, int):
                 size = true_len(sequence) * count * item_bytes(sequence)
                 if size > self.memory_bytes:
                     self._too_big("a repetition", size)
+            elif hasattr(type(count), "__index__"):
+                # C asks __index__ for the count after this check, and the
+                # answer may differ each time: only an int is sized.
+                self.refuse(
+                    f"a repetition by a {type(count).__name__} object "
+                    "(its __index__ is read by C, unchecked; use int(n))"
+                )
 
     def pow(self, a: Any, b: Any, modulo: Any = None) -> Any:
         """

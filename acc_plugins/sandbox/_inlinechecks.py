@@ -30,27 +30,73 @@ _FACTOR_BOUND: Final = 2**4096  # a product of at most 8,192 bits
 _BASE_BOUND: Final = 2**64  # with an exponent of at most 64: 4,096 bits
 _EXPONENT_BOUND: Final = 64
 _SHIFT_BOUND: Final = 4096  # a shifted small factor: at most 8,192 bits
+# A one-digit CPython integer: the interpreter compares it inline, where a
+# larger bound is compared through a call.  Tested first.
+_COMPACT_BOUND: Final = 2**30 - 1
 
 # A test folded at compile time (a constant operand) or one to emit.
 Test = bool | ast.expr
 
 
-def _type_is(operand: ast.expr, kind: type, guard_name: str) -> Test:
+class _TypeReads:
+    """
+    ``type(x)`` of each operand of one test: where temporaries are
+    allowed, the first test of a name keeps its type
+    (``(k := type(x)) is float``) and later ones read it (``k is int``).
+    Every shape below tests an operand first where that test always runs
+    before the operand's later ones.
+
+    A right operand's *binding* (``t2 := b``) may be left to its first
+    test, ``(k := type(t2 := b)) is float``, which then comes first: one
+    identity test less.  ``binding`` is None once it has been placed.
+    """
+
+    def __init__(
+        self,
+        temporaries: Temporaries | None,
+        binding: ast.NamedExpr | None = None,
+    ) -> None:
+        self._temporaries = temporaries
+        self._kept: dict[str, str] = {}
+        self.binding = binding
+
+    def of(self, operand: ast.expr) -> ast.expr:
+        if self._temporaries is None or not isinstance(operand, ast.Name):
+            return call(GUARD_RAW_TYPE, operand)
+        kept = self._kept.get(operand.id)
+        if kept is not None:
+            return ast.Name(kept, ast.Load())
+        kept = self._kept[operand.id] = self._temporaries.new()
+        read: ast.expr = operand
+        if self.binding is not None and self.binding.target.id == operand.id:
+            read, self.binding = self.binding, None
+        return ast.NamedExpr(
+            target=ast.Name(kept, ast.Store()),
+            value=call(GUARD_RAW_TYPE, read),
+        )
+
+
+_PLAIN_TYPES: Final = _TypeReads(None)
+
+
+def _type_is(
+    operand: ast.expr, kind: type, guard_name: str, types: _TypeReads
+) -> Test:
     if isinstance(operand, ast.Constant):
         return type(operand.value) is kind
     return ast.Compare(
-        left=call(GUARD_RAW_TYPE, operand),
+        left=types.of(operand),
         ops=[ast.Is()],
         comparators=[ast.Name(guard_name, ast.Load())],
     )
 
 
-def _is_float(operand: ast.expr) -> Test:
-    return _type_is(operand, float, GUARD_FLOAT)
+def _is_float(operand: ast.expr, types: _TypeReads = _PLAIN_TYPES) -> Test:
+    return _type_is(operand, float, GUARD_FLOAT, types)
 
 
-def _is_int(operand: ast.expr) -> Test:
-    return _type_is(operand, int, GUARD_INT)
+def _is_int(operand: ast.expr, types: _TypeReads = _PLAIN_TYPES) -> Test:
+    return _type_is(operand, int, GUARD_INT, types)
 
 
 def _within(operand: ast.expr, low: int, high: int) -> Test:
@@ -94,58 +140,119 @@ def _any(*tests: Test) -> Test:
     return _fold(tests, conjunction=False)
 
 
+def _bounded(operand: ast.expr, bound: int) -> Test:
+    """
+    ``-bound < operand < bound``, with the inline compact bound first.
+    """
+    return _any(
+        _within(operand, -_COMPACT_BOUND, _COMPACT_BOUND),
+        _within(operand, -bound, bound),
+    )
+
+
 def _small_factor(operand: ast.expr) -> Test:
-    return _within(operand, -_FACTOR_BOUND, _FACTOR_BOUND)
+    return _bounded(operand, _FACTOR_BOUND)
 
 
-def plain_number(operand: ast.expr) -> Test:
+def plain_number(operand: ast.expr, types: _TypeReads = _PLAIN_TYPES) -> Test:
     """
     The test that *operand* is an exact ``int`` or ``float``: added to
     anything, it cannot build a large value.
     """
-    return _any(_is_int(operand), _is_float(operand))
+    return _any(_is_int(operand, types), _is_float(operand, types))
+
+
+def number_test(operand: ast.expr, temporaries: Temporaries | None) -> Test:
+    """
+    ``plain_number`` of *operand*, reading its type once where
+    *temporaries* allow.
+    """
+    return plain_number(operand, _TypeReads(temporaries))
+
+
+def augmented_test(
+    op: ast.operator, value: ast.expr, temporaries: Temporaries
+) -> tuple[list[ast.NamedExpr], Test] | None:
+    """
+    For ``target <op>= value``: the bindings and the test under which no
+    size check is needed, whatever the target holds; None where there is
+    none.
+
+    A number added, or a float multiplied or raised to, makes a number, a
+    TypeError, or runs the target's own method (plugin code): ``[0] *=
+    1.5`` and ``"x" += 1`` raise.  *value* must be a name (kept in a
+    temporary, read before the target) or a constant.
+    """
+    if isinstance(value, ast.Constant):
+        if isinstance(op, (ast.Mult, ast.Pow)) and type(value.value) is float:
+            return [], True
+        return None
+    if not isinstance(value, ast.Name) or not isinstance(
+        op, (ast.Add, ast.Mult, ast.Pow)
+    ):
+        return None
+    kept = temporaries.new()
+    binding = ast.NamedExpr(target=ast.Name(kept, ast.Store()), value=value)
+    read = ast.Name(kept, ast.Load())
+    if isinstance(op, ast.Add):
+        return [binding], number_test(read, temporaries)
+    return [binding], _is_float(read)
 
 
 def _float_or_bounded_ints(
-    left: ast.expr, right: ast.expr, *bounds: Test
+    left: ast.expr, right: ast.expr, types: _TypeReads, *bounds: Test
 ) -> Test:
     """
     A float on either side (the result is a float, or an error), or two
-    integers within *bounds*.
+    integers within *bounds*; the right side first if its binding waits.
     """
+    first, second = (left, right) if types.binding is None else (right, left)
     return _any(
-        _is_float(left),
-        _is_float(right),
-        _all(_is_int(left), _is_int(right), *bounds),
+        _is_float(first, types),
+        _is_float(second, types),
+        _all(_is_int(left, types), _is_int(right, types), *bounds),
     )
 
 
-def numbers_test(op: ast.operator, left: ast.expr, right: ast.expr) -> Test:
+def numbers_test(
+    op: ast.operator,
+    left: ast.expr,
+    right: ast.expr,
+    types: _TypeReads = _PLAIN_TYPES,
+) -> Test:
     """
     The inline test under which ``left <op> right`` needs no guard, for
-    operands that may be read more than once.
+    operands that may be read more than once; *types* reads each name's
+    type once where temporaries are allowed.
     """
     if isinstance(op, ast.Mult):
         return _float_or_bounded_ints(
-            left, right, _any(_small_factor(left), _small_factor(right))
+            left,
+            right,
+            types,
+            _any(_small_factor(left), _small_factor(right)),
         )
     if isinstance(op, ast.Pow):
         return _float_or_bounded_ints(
             left,
             right,
+            types,
             _within(right, -_EXPONENT_BOUND - 1, _EXPONENT_BOUND + 1),
-            _within(left, -_BASE_BOUND, _BASE_BOUND),
+            _bounded(left, _BASE_BOUND),
         )
     if isinstance(op, (ast.Add, ast.Mod)):
         # A number on the left: the result is a number no longer than the
         # operands (one bit more for a sum), or the operation is a
         # TypeError, or the right operand's own method (plugin code).  A
         # text on the left of ``%`` is a template, which the guard sizes.
-        return plain_number(left)
+        return plain_number(left, types)
     if isinstance(op, ast.LShift):
+        first, second = (
+            (left, right) if types.binding is None else (right, left)
+        )
         return _all(
-            _is_int(left),
-            _is_int(right),
+            _is_int(first, types),
+            _is_int(second, types),
             _within(right, -(2**63), _SHIFT_BOUND + 1),
             _small_factor(left),
         )
@@ -183,12 +290,22 @@ def operand_read(
 
 def evaluated_first(bindings: list[ast.NamedExpr], test: ast.expr) -> ast.expr:
     """
-    *test*, after the temporaries are filled, in order (a tuple display is
-    always true).
+    *test*, after the temporaries are filled, in order: ``(t1 := a) is t1
+    and (t2 := b) is t2 and test``.  An identity test is always true and
+    runs no code; a tuple of the bindings, also always true, cost a third
+    of a product's time to build and drop.
     """
     if not bindings:
         return test
-    return ast.BoolOp(ast.And(), [ast.Tuple(list(bindings), ast.Load()), test])
+    filled: list[ast.expr] = [
+        ast.Compare(
+            left=binding,
+            ops=[ast.Is()],
+            comparators=[ast.Name(binding.target.id, ast.Load())],
+        )
+        for binding in bindings
+    ]
+    return ast.BoolOp(ast.And(), [*filled, test])
 
 
 def inline_sized(
@@ -201,18 +318,24 @@ def inline_sized(
     """
     guarded = call(guard, node.left, node.right)
     operands = (node.left, node.right)
-    # A name read after the other operand ran could see that operand's
-    # doing (``x + (x := 5)``): once one operand needs a temporary, every
-    # operand but a constant gets one, bound in order.
-    keep_all = not all(
-        isinstance(o, (ast.Name, ast.Constant)) for o in operands
+    plain = (ast.Name, ast.Constant)
+    # An operand that runs code is kept in a temporary, and so is a name
+    # on its left: read later, the name could see the right operand's
+    # doing (``x + (x := 5)``).  A name on the right is read after the
+    # left operand ran wherever it is read, as Python reads it.
+    keep = (
+        not isinstance(node.left, ast.Constant)
+        and not (
+            isinstance(node.left, ast.Name) and isinstance(node.right, plain)
+        ),
+        not isinstance(node.right, plain),
     )
-    if keep_all and temporaries is None:
+    if any(keep) and temporaries is None:
         return guarded
     reads: list[ast.expr] = []
     bindings: list[ast.NamedExpr] = []
-    for operand in operands:
-        if isinstance(operand, ast.Constant) or not keep_all:
+    for operand, kept in zip(operands, keep, strict=True):
+        if not kept:
             reads.append(operand)
             continue
         assert temporaries is not None  # noqa: S101 -- checked above
@@ -222,7 +345,19 @@ def inline_sized(
         )
         reads.append(ast.Name(name, ast.Load()))
     left, right = reads
-    test = numbers_test(node.op, left, right)
+    # A product, power or shift of two kept operands tests the right one
+    # first, and binds it there (a sum or remainder tests only its left
+    # one).  With a constant, tests are decided at compile time and may
+    # be dropped: the binding then stays where it was.
+    waiting = None
+    if len(bindings) == 2 and isinstance(  # noqa: PLR2004 -- both operands
+        node.op, (ast.Mult, ast.Pow, ast.LShift)
+    ):
+        waiting = bindings.pop()
+    types = _TypeReads(temporaries, waiting)
+    test = numbers_test(node.op, left, right, types)
+    if types.binding is not None:
+        bindings.append(types.binding)  # never happens: no test was dropped
     if test is False:
         return guarded
     body = ast.BinOp(left=left, op=node.op, right=right)

@@ -20,8 +20,8 @@ from ._inlinechecks import (
     Temporaries,
     evaluated_first,
     inline_sized,
+    number_test,
     operand_read,
-    plain_number,
 )
 from ._policy import (
     GUARD_ADD,
@@ -271,7 +271,7 @@ class SizedRules(RestrictingNodeTransformer):
         else:
             # ``total += x * y`` on a number needs no check: tested inline.
             value, binding = found
-            test = plain_number(value)
+            test = number_test(value, self.temporaries())
             if test is True:
                 return True
             checked = call(GUARD_ADD_CHECK, read, value)

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from ._arithmetic import HOISTED, inline_expression
 from ._astutil import (
     Scope,
     after_docstring,
@@ -37,7 +39,12 @@ from ._astutil import (
     needs_trust,
     owned_test,
 )
-from ._inlinechecks import Temporaries, evaluated_first, operand_read
+from ._inlinechecks import (
+    Temporaries,
+    augmented_test,
+    evaluated_first,
+    operand_read,
+)
 from ._match import MatchRules
 from ._policy import (
     CLASS_BODY_DUNDERS,
@@ -50,6 +57,7 @@ from ._policy import (
     GUARD_CLASS,
     GUARD_GETATTR,
     GUARD_INPLACE,
+    GUARD_RAW_TYPE,
     GUARD_RERAISE,
     GUARD_SELF,
     GUARD_SIZED_CALL,
@@ -129,6 +137,10 @@ class PluginTransformer(SizedRules, MatchRules):
         # Inside comprehension iterables and annotations, where ``:=`` is
         # a syntax error.
         self._no_temporaries = 0
+        # Inside the fallback of a whole arithmetic expression.
+        self._per_operator = 0
+        # Names the module's top-level classes derive from.
+        self._bases: set[str] = set()
         # Budget checks that also count steps (``[limits] steps``).
         self.count_steps = count_steps
 
@@ -284,8 +296,29 @@ class PluginTransformer(SizedRules, MatchRules):
             self.check_name(arg, arg.arg)
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
+        if getattr(node, HOISTED, False):
+            return node  # a temporary of _arithmetic, already checked
         self.check_name(node, node.id, load=isinstance(node.ctx, ast.Load))
         return node
+
+    # -- arithmetic -------------------------------------------------------
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        temporaries = self.temporaries()
+        if temporaries is not None and not self._per_operator:
+            whole = inline_expression(
+                node, temporaries, self.visit, self._per_operator_visit
+            )
+            if whole is not None:
+                return located(whole, node)
+        return super().visit_BinOp(node)
+
+    def _per_operator_visit(self, node: ast.BinOp) -> ast.expr:
+        self._per_operator += 1
+        try:
+            return super().visit_BinOp(node)  # type: ignore[return-value]
+        finally:
+            self._per_operator -= 1
 
     def visit_Global(self, node: ast.Global) -> ast.AST:
         for name in node.names:
@@ -437,7 +470,48 @@ class PluginTransformer(SizedRules, MatchRules):
         if type(node.op) in SIZED_OPS or (
             isinstance(node.op, ast.Add) and not self.checked_addend(node)
         ):
-            return self._sized_aug_assign(node)
+            plain = copy.deepcopy(node)
+            return self._unless_plain_value(
+                plain, self._sized_aug_assign(node)
+            )
+        return self._aug_target(node)
+
+    def _unless_plain_value(
+        self, node: ast.AugAssign, guarded: ast.AST
+    ) -> ast.AST:
+        """
+        ``if <value is a plain number>: node else: guarded``, or *guarded*
+        alone where no such test exists (see ``augmented_test``).
+        """
+        temporaries = self.temporaries()
+        found = (
+            None
+            if temporaries is None
+            else augmented_test(node.op, node.value, temporaries)
+        )
+        call_of = getattr(guarded, "value", None)
+        if found is None or not isinstance(call_of, ast.Call):
+            return guarded  # no test, or a refused target
+        bindings, test = found
+        if bindings:
+            kept = bindings[0].target.id
+            node.value = ast.Name(kept, ast.Load())
+            call_of.args[-1] = ast.Name(kept, ast.Load())
+        # The target was visited for the guarded form, with its problems.
+        reported = len(self.errors)
+        plain = self._aug_target(node)
+        del self.errors[reported:]
+        if test is True:
+            return plain
+        assert not isinstance(test, bool)  # noqa: S101 -- False never comes back
+        check = ast.If(
+            test=evaluated_first(bindings, test),
+            body=[plain],  # type: ignore[list-item]
+            orelse=[guarded],  # type: ignore[list-item]
+        )
+        return ast.fix_missing_locations(located(check, node))
+
+    def _aug_target(self, node: ast.AugAssign) -> ast.AST:
         target = node.target
         if isinstance(target, ast.Attribute):
             if self._attribute_allowed(target, store=True):
@@ -537,6 +611,13 @@ class PluginTransformer(SizedRules, MatchRules):
 
     def visit_Module(self, node: ast.Module) -> ast.AST:
         self._unbound = unbound_builtins(node, self._source)
+        self._bases = {
+            base.id if isinstance(base, ast.Name) else base.attr
+            for statement in node.body
+            if isinstance(statement, ast.ClassDef)
+            for base in statement.bases
+            if isinstance(base, ast.Name | ast.Attribute)
+        }
         return self.node_contents_visit(node)
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
@@ -662,12 +743,24 @@ class PluginTransformer(SizedRules, MatchRules):
             node.body = self._visit_body(node.body)
         if trusted:
             # ``if not owned(self): __acc_self__(self)``: one inline test per
-            # call buys unguarded use of ``self`` in the whole body.
+            # call buys unguarded use of ``self`` in the whole body.  An
+            # instance of the class the method is defined in (``__class__``,
+            # a cell plugin code cannot name or reach) is owned: that class
+            # statement ran through the class hook.  The exact type is
+            # compared inline, before the attribute lookup, in classes the
+            # module derives no class from (a subclass's instance would pay
+            # both tests).
+            owned: ast.expr = owned_test(trusted)
+            if self._scope.class_name not in self._bases:
+                exact = ast.Compare(
+                    left=call(GUARD_RAW_TYPE, ast.Name(trusted, ast.Load())),
+                    ops=[ast.Is()],
+                    comparators=[ast.Name("__class__", ast.Load())],
+                )
+                owned = ast.BoolOp(ast.Or(), [exact, owned])
             check = located(
                 ast.If(
-                    test=ast.UnaryOp(
-                        op=ast.Not(), operand=owned_test(trusted)
-                    ),
+                    test=ast.UnaryOp(op=ast.Not(), operand=owned),
                     body=[
                         ast.Expr(
                             call(GUARD_SELF, ast.Name(trusted, ast.Load()))

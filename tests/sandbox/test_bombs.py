@@ -9,6 +9,8 @@ from acc_plugins.errors import SandboxViolation
 from acc_plugins.sandbox import Sandbox
 
 
+_INDEX = "class Count:\n    def __index__(self):\n        return 10 ** 9\n"
+
 BOMBS = {
     "string_repeat": "x = 'x' * (10 ** 10)",
     "reversed_repeat": "n = 10 ** 10\nx = n * 'ab'",
@@ -27,6 +29,22 @@ BOMBS = {
     "range_consumed_in_c": "x = sum(range(10 ** 12))",
     "range_listed": "x = list(range(10 ** 9))",
 }
+
+# C reads the count from __index__ after any check, and a plugin's
+# __index__ may answer differently each time.
+INDEX_COUNTS = {
+    "repeat": "x = [0] * Count()",
+    "reversed": "x = Count() * 'ab'",
+    "method": "x = [0].__mul__(Count())",
+    "augmented": "x = [0]\nx *= Count()",
+}
+
+
+@pytest.mark.parametrize("name", sorted(INDEX_COUNTS))
+def test_repetition_counts_with_index_are_refused(sandboxed, name):
+    """A count that is not an int cannot be sized, so it is refused."""
+    with pytest.raises(SandboxViolation, match="Count object"):
+        sandboxed(_INDEX + INDEX_COUNTS[name])
 
 
 @pytest.mark.parametrize("name", sorted(BOMBS))

@@ -3,9 +3,12 @@ The "trusted self" optimisation: a method reads ``self._x`` directly only
 when ``self`` provably stays the plugin's own object.
 """
 
+import ast
+
 import pytest
 
 from acc_plugins.errors import SandboxViolation
+from acc_plugins.sandbox._transformer import PluginTransformer
 
 
 COMPREHENSION_REBIND = """
@@ -240,3 +243,48 @@ def test_a_rebound_super_is_not_trusted(sandboxed):
     peek = sandbox.import_module("m").__dict__["A"]().peek
     with pytest.raises(SandboxViolation, match="_default_decoder"):
         sandbox.run(peek)
+
+
+def test_the_exact_class_is_compared_first_in_a_leaf_class():
+    """A class nothing in the module derives from compares type(self) with
+    the defining class inline; a base class keeps the ownership test only."""
+    tree = ast.parse(
+        "class Base:\n"
+        "    def set(self, v):\n        self.v = v\n"
+        "class Leaf(Base):\n"
+        "    def set(self, v):\n        self.v = v\n"
+    )
+    PluginTransformer([]).visit(tree)
+    base, leaf = (ast.unparse(statement) for statement in tree.body)
+
+    assert "__acc_rawtype__(self) is __class__ or" in leaf
+    assert "__class__" not in base
+
+
+EXACT_CLASS = """
+import json
+class A:
+    def __init__(self):
+        self.v = 0
+    def set(self, v):
+        self.v = v
+        return self
+class B:
+    pass
+B.set = A.set
+"""
+
+
+def test_a_method_on_another_class_or_object_is_still_checked(sandboxed):
+    """A copied method trusts B's instances through ownership, and still
+    refuses a host object."""
+    sandbox = sandboxed(
+        EXACT_CLASS
+        + "def main():\n    return B().set(5).v\n"
+        + "def foreign():\n    A.set(json, 1)\n"
+    )
+    module = sandbox.import_module("m")
+
+    assert sandbox.run(module.main) == 5
+    with pytest.raises(SandboxViolation, match="foreign ModuleProxy"):
+        sandbox.run(module.foreign)
