@@ -162,11 +162,56 @@ def _parts(value: Any) -> tuple[int, Iterator[object]] | None:
     return None
 
 
+# Whether objects of a class render what they hold, by the class's id
+# (with the class, so that a new class at a reused id is not mistaken).
+_RENDERS: dict[int, tuple[type, bool]] = {}
+_RENDERS_KEPT: Final = 4096
+
+
+def _type_renders(kind: type) -> bool:
+    if issubclass(kind, (list, set, frozenset, collections.deque)):
+        return _own_repr(kind, _base_of_type(kind))
+    if issubclass(kind, tuple):
+        return hasattr(kind, "_fields") or _own_repr(kind, tuple)
+    if issubclass(kind, dict):
+        return (
+            kind is dict
+            or kind.__module__ == "collections"
+            or _own_repr(kind, dict)
+        )
+    if issubclass(kind, types.SimpleNamespace):
+        return _own_repr(kind, types.SimpleNamespace)
+    return (
+        issubclass(
+            kind,
+            (*_VIEWS, types.MappingProxyType, BaseException, array.array),
+        )
+        or kind is functools.partial
+        or kind is slice
+        or _generated_dataclass_repr(kind)
+    )
+
+
 def renders_items(value: object) -> bool:
     """
     Tell whether *value*'s text is made of the texts of what it holds.
     """
-    return _parts(value) is not None
+    kind = type(value)
+    known = _RENDERS.get(id(kind))
+    if known is not None and known[0] is kind:
+        return known[1]
+    renders = _type_renders(kind)
+    if len(_RENDERS) >= _RENDERS_KEPT:
+        _RENDERS.clear()
+    _RENDERS[id(kind)] = (kind, renders)
+    return renders
+
+
+def _base_of_type(kind: type) -> type:
+    for base in (list, set, frozenset, collections.deque):
+        if issubclass(kind, base):
+            return base
+    return object  # pragma: no cover -- only asked of those above
 
 
 def _base_of(value: object) -> type:
@@ -177,23 +222,59 @@ def _base_of(value: object) -> type:
 
 
 _NUMBERS: Final = frozenset({int, float, bool, type(None)})
+_SCALARS: Final = frozenset({*_NUMBERS, str, complex})
 _FLAT: Final = (list, tuple, set, frozenset)
 # Digits of the largest int Python turns into text (sys.int_info's
 # default_max_str_digits), and a sign.
 _INT_TEXT: Final = 4301
 
 
+def _items_bound(items: Any, count: int) -> int | None:
+    """
+    A bound on the text of *count* scalars *items*, found by calls into C
+    over them all (no Python per item), or None if they are not all
+    scalars of one family (numbers, or strings).
+    """
+    kinds = set(map(type, items))
+    if kinds == {str}:
+        chars = sum(map(len, items))
+        if all(map(str.isascii, items)) and all(map(str.isprintable, items)):
+            return 2 * chars + 2 * count  # escaped backslashes, quotes
+        return 10 * chars + 2 * count
+    if kinds == {int}:
+        bits = sum(map(int.bit_length, items))
+        return bits * 31 // 100 + 3 * count
+    if kinds <= _NUMBERS and int not in kinds:
+        return 32 * count
+    if kinds <= _SCALARS:
+        # Mixed scalars: each one's str() (a str is itself, a number a few
+        # digits), a quoted character being ten at most.
+        try:
+            return 10 * sum(map(len, map(str, items))) + 4 * count
+        except ValueError:  # an int past Python's digits limit
+            return None
+    return None
+
+
 def _flat_bound(value: Any) -> int | None:
     """
-    A bound found in C for a flat sequence of numbers or of strings, or
-    None if it needs the walk.
+    A bound on the text of an exact list, tuple, set, frozenset or dict of
+    scalars, found in C, or None if it needs the walk.
     """
-    kinds = set(map(type, value))
-    if kinds <= _NUMBERS:
-        per_item = _INT_TEXT if int in kinds else 32
-        return _FRAME + (per_item + _PER_ITEM) * len(value)
-    if kinds == {str}:
-        return _FRAME + 10 * sum(map(len, value)) + 6 * len(value)
+    kind = type(value)
+    if kind is dict:
+        count = len(value)
+        keys = _items_bound(value, count)
+        if keys is None:
+            return None
+        values = _items_bound(value.values(), count)
+        if values is None:
+            return None
+        return _FRAME + 2 * _PER_ITEM * count + keys + values
+    if kind in _FLAT:
+        count = len(value)
+        items = _items_bound(value, count)
+        return None if items is None else _FRAME + _PER_ITEM * count + items
     return None
 
 
@@ -205,10 +286,9 @@ def text_bound(value: object, limit: int) -> int:
     Raises:
         TooLong: As soon as the bound passes *limit*.
     """
-    if type(value) in _FLAT:
-        flat = _flat_bound(value)
-        if flat is not None and flat <= limit:
-            return flat
+    flat = _flat_bound(value)
+    if flat is not None and flat <= limit:
+        return flat
     return _walk(value, limit)[0]
 
 
@@ -217,10 +297,9 @@ def text_bound_and_depth(value: object, limit: int) -> tuple[int, int]:
     ``(bound, nesting)``: ``text_bound`` (``limit + 1`` past *limit*), and
     how deep containers nest in *value* (0 for a scalar).
     """
-    if type(value) in _FLAT:
-        flat = _flat_bound(value)
-        if flat is not None and flat <= limit:
-            return flat, 1
+    flat = _flat_bound(value)
+    if flat is not None and flat <= limit:
+        return flat, 1
     try:
         return _walk(value, limit)
     except TooLong:
@@ -228,30 +307,21 @@ def text_bound_and_depth(value: object, limit: int) -> tuple[int, int]:
 
 
 def _walk(value: object, limit: int) -> tuple[int, int]:
-    deepest = 0
+    """
+    ``(bound, nesting)`` of *value*'s text by a walk that visits each
+    object once (``memo``) and each path's containers once (``on_path``:
+    a cycle renders as ``[...]``).  Written for speed: scalars, the common
+    items, are handled in the loop itself.
+
+    Raises:
+        TooLong: As soon as the bound passes *limit*.
+    """
     memo: dict[int, int] = {}
     on_path: set[int] = set()
-    # Frames of the walk: [id, what it renders, characters so far].
+    # Frames: [id, what it renders, characters so far].
     stack: list[list[Any]] = []
-
-    def start(obj: object) -> int | None:
-        size = _scalar(obj)
-        if size is not None:
-            return size
-        key = id(obj)
-        if key in memo:
-            return memo[key]
-        if key in on_path:
-            return 5  # a cycle renders as [...]
-        parts = _parts(obj)
-        if parts is None:
-            return _NOMINAL
-        own, children = parts
-        on_path.add(key)
-        stack.append([key, children, own])
-        return None
-
-    total = start(value)
+    deepest = 0
+    total = _enter(value, memo, on_path, stack)
     if total is not None:
         if total > limit:
             raise TooLong
@@ -259,24 +329,69 @@ def _walk(value: object, limit: int) -> tuple[int, int]:
     while stack:
         deepest = max(deepest, len(stack))
         frame = stack[-1]
+        size = frame[2]
         for child in frame[1]:
-            size = start(child)
-            if size is None:
-                break  # walk the child first; this frame resumes after
-            frame[2] += size
-            if frame[2] > limit:
+            kind = type(child)
+            if kind is str:
+                if child.isascii() and child.isprintable():
+                    size += 2 * len(child) + 2
+                else:
+                    size += 10 * len(child) + 2
+            elif kind is int:
+                size += child.bit_length() * 31 // 100 + 3
+            elif kind is float or kind is bool or child is None:
+                size += 32
+            else:
+                more = _enter(child, memo, on_path, stack)
+                if more is None:
+                    frame[2] = size
+                    break  # walk the child first; this frame resumes after
+                size += more
+            if size > limit:
                 raise TooLong
         else:
             stack.pop()
-            key, _, size = frame
+            key = frame[0]
             on_path.discard(key)
             memo[key] = size
             if not stack:
-                return int(size), deepest
+                return size, deepest
             stack[-1][2] += size
             if stack[-1][2] > limit:
                 raise TooLong
     raise AssertionError  # pragma: no cover -- the loop returns
+
+
+def _enter(
+    obj: object,
+    memo: dict[int, int],
+    on_path: set[int],
+    stack: list[list[Any]],
+) -> int | None:
+    """
+    The bound of *obj* if known now (a scalar, an object seen before, a
+    cycle, a container of scalars, an object of unknown text), or None
+    after pushing its frame.
+    """
+    size = _scalar(obj)
+    if size is not None:
+        return size
+    key = id(obj)
+    if key in memo:
+        return memo[key]
+    if key in on_path:
+        return 5  # a cycle renders as [...]
+    flat = _flat_bound(obj)
+    if flat is not None:
+        memo[key] = flat
+        return flat
+    parts = _parts(obj)
+    if parts is None:
+        return _NOMINAL
+    own, children = parts
+    on_path.add(key)
+    stack.append([key, children, own])
+    return None
 
 
 def bounded(value: object, limit: int) -> int:
@@ -316,7 +431,7 @@ class RenderChecks:
         """
         Refuse *value* if its text could pass the budget.
         """
-        if type(value) in PLAIN:
+        if type(value) in PLAIN or not renders_items(value):
             return
         if bounded(value, self._limit) > self._limit:
             self._refuse(
@@ -362,9 +477,14 @@ class RenderChecks:
 
     def repr_(self, obj: Any, /) -> str:
         """
-        ``repr``.
+        ``repr`` (often called: the common cases decided first).
         """
-        self._quoted(obj, "a repr()", 4)
+        kind = type(obj)
+        if kind is str:
+            if len(obj) > self._limit // 4:
+                self._quoted(obj, "a repr()", 4)
+        elif kind not in PLAIN and renders_items(obj):
+            self.check(obj, "a repr()")
         return repr(obj)
 
     def ascii_(self, obj: Any, /) -> str:
