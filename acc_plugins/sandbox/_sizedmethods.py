@@ -20,7 +20,6 @@ plugin code, under the budget.
 from __future__ import annotations
 
 import array
-import functools
 import types
 from collections import Counter, deque
 from typing import TYPE_CHECKING, Any, Final
@@ -204,7 +203,12 @@ class SizedMethods:
         if receiver is value:
             return value
         if name in KEYED_METHODS:
-            return functools.partial(self._keyed, value)
+            keyed = self._keyed
+
+            def keyed_method(*args: Any, **kwargs: Any) -> Any:
+                return keyed(value, *args, **kwargs)
+
+            return keyed_method
         # A checker returns None, or the arguments to call with instead.
         checker = self._checkers[name]
         if bound:
