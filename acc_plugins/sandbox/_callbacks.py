@@ -57,22 +57,19 @@ _CALLABLE_FIRST: Final = {
 class StandIn(type):
     """
     The metaclass of the sandbox's ``map``, ``filter`` and ``itertools``
-    classes: calling one builds the real object with its items checked,
-    and ``isinstance`` answers for the real class.
+    classes: ``isinstance`` answers for the real class.  Each stand-in
+    gets a subclass whose ``__call__`` builds the real object with its
+    items checked (a static method: one call, no lookup on the way).
     """
 
     # Private: plugin code may not read the real class off the stand-in.
     _real: type
-    _make: Callable[..., Any]
 
     def __instancecheck__(cls, obj: object) -> bool:
         return isinstance(obj, cls._real)
 
     def __subclasscheck__(cls, sub: type) -> bool:
         return issubclass(sub, cls._real)
-
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        return cls._make(*args, **kwargs)
 
 
 def _checked_items(items: Iterator[Any], budget: Budget) -> Iterator[Any]:
@@ -192,8 +189,9 @@ class Callbacks:
         )
 
     def _class(self, real: type, make: Callable[..., Any]) -> StandIn:
-        namespace = {"_real": real, "_make": staticmethod(make)}
-        stand_in = StandIn(real.__name__, (), namespace)
+        namespace = {"__call__": staticmethod(make)}
+        maker: type[StandIn] = type("StandIn", (StandIn,), namespace)
+        stand_in: StandIn = maker(real.__name__, (), {"_real": real})
         stand_in.__qualname__ = real.__qualname__
         stand_in.__doc__ = real.__doc__
         return stand_in
@@ -217,7 +215,13 @@ class Callbacks:
     def _with_key(
         self, real: Callable[..., Any], position: int = -1
     ) -> Callable[..., Any]:
-        key = self.key
+        key_ = key = self.key
+        if position < 0:  # the key is keyword-only
+
+            def keyword_key(*args: Any, key: Any = None, **kwargs: Any) -> Any:
+                return real(*args, key=key_(key), **kwargs)
+
+            return keyword_key
 
         def checked(*args: Any, **kwargs: Any) -> Any:
             if 0 <= position < len(args):

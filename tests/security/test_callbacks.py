@@ -224,7 +224,6 @@ def test_a_wrapped_callable_stops_outside_a_call(callbacks):
 
 REAL_CLASS = {
     "private": "x = map._real",
-    "private_make": "x = map._make",
     "getattr": "x = getattr(map, '_real')",
     "vars": "x = vars(map)",
     "dict": "x = map.__dict__",
