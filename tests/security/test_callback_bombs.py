@@ -38,6 +38,9 @@ CALLBACK_BOMBS = {
     "sort-unbound": f"list.sort({_LISTS}, key=list)",
     "sort-getattr": f"getattr({_LISTS}, 'sort')(key=list)",
     "sort-subclass": f"L({_LISTS}).sort(key=list)",
+    "sort-through-super": f"S({_LISTS}).sort(key=list)",
+    # Passed on untouched: the plugin's function checks at its entry.
+    "sorted-key-plugin-function": f"sorted({_LISTS}, key=plugin_key)",
     "nsmallest-key": f"heapq.nsmallest(5, {_LISTS}, key=list)",
     "nlargest-positional-key": f"heapq.nlargest(5, {_LISTS}, list)",
     "merge-key": f"list(heapq.merge({_LISTS}, {_LISTS}, key=list))",
@@ -57,6 +60,13 @@ import functools, heapq, itertools, operator
 
 class L(list):
     pass
+
+class S(list):
+    def sort(self, **options):
+        return super().sort(**options)
+
+def plugin_key(item):
+    return list(item)
 
 def gen(_):
     yield
