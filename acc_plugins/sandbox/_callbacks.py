@@ -72,6 +72,17 @@ class StandIn(type):
         return issubclass(sub, cls._real)
 
 
+def _named(
+    function: Callable[..., Any], real: Callable[..., Any]
+) -> Callable[..., Any]:
+    # Named as what it stands for, without ``__wrapped__``: the real
+    # function is what plugin code must not reach.
+    function.__name__ = real.__name__
+    function.__qualname__ = real.__qualname__
+    function.__doc__ = real.__doc__
+    return function
+
+
 def _checked_items(items: Iterator[Any], budget: Budget) -> Iterator[Any]:
     # A generator: resuming one costs less than calling __next__.
     for item in items:
@@ -210,7 +221,7 @@ class Callbacks:
                 args = (args[0], items(args[1]), *args[2:])
             return real(*args, **kwargs)
 
-        return checked
+        return _named(checked, real)
 
     def _with_key(
         self, real: Callable[..., Any], position: int = -1
@@ -221,7 +232,7 @@ class Callbacks:
             def keyword_key(*args: Any, key: Any = None, **kwargs: Any) -> Any:
                 return real(*args, key=key_(key), **kwargs)
 
-            return keyword_key
+            return _named(keyword_key, real)
 
         def checked(*args: Any, **kwargs: Any) -> Any:
             if 0 <= position < len(args):
@@ -234,7 +245,7 @@ class Callbacks:
                 kwargs["key"] = key(kwargs["key"])
             return real(*args, **kwargs)
 
-        return checked
+        return _named(checked, real)
 
     def _accumulate(self, *args: Any, **kwargs: Any) -> Any:
         # Without a function it adds in C: the items are always checked.
