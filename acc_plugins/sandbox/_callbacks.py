@@ -226,11 +226,17 @@ class Callbacks:
     def _with_key(
         self, real: Callable[..., Any], position: int = -1
     ) -> Callable[..., Any]:
-        key_ = key = self.key
+        key = self.key
         if position < 0:  # the key is keyword-only
 
-            def keyword_key(*args: Any, key: Any = None, **kwargs: Any) -> Any:
-                return real(*args, key=key_(key), **kwargs)
+            def keyword_key(*args: Any, **kwargs: Any) -> Any:
+                # ``max(0, x)`` and the like, in hot loops: no keywords,
+                # one plain call.
+                if not kwargs:
+                    return real(*args)
+                if "key" in kwargs:
+                    kwargs["key"] = key(kwargs["key"])
+                return real(*args, **kwargs)
 
             return _named(keyword_key, real)
 
