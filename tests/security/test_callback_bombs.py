@@ -5,7 +5,9 @@ Bombs that apply a callable to every item inside one C call (issue #9):
 the fix each ran to its end with no budget check: 0.7 to 9.6 GB against a
 64 MiB budget, or 11 s against a 2 s one.  Each runs in a fresh
 interpreter, as in ``test_bomb_peaks``, and must stop on the budget
-within twice its time and memory.
+within twice its time and four times its memory: the watchdog looks
+every 5 ms (later on a busy machine) while each item may allocate most
+of a megabyte, and ``accumulate`` grows quadratically.
 """
 
 from __future__ import annotations
@@ -80,10 +82,10 @@ def attack():
     "expression", CALLBACK_BOMBS.values(), ids=CALLBACK_BOMBS.keys()
 )
 def test_a_per_item_call_stops_on_the_budget(tmp_path, expression):
-    """Stopped by the budget, under 2x its time and memory."""
+    """Stopped by the budget, under 2x its time and 4x its memory."""
     report = run_bomb(tmp_path, _MODULE.format(expression=expression))
 
     outcome = str(report["outcome"])
     assert outcome.startswith("BudgetExceeded"), outcome
     assert float(report["cpu"]) < 2 * TIMEOUT_S  # type: ignore[arg-type]
-    assert int(report["grew"]) < 2 * MEMORY_MB * 2**20  # type: ignore[call-overload]
+    assert int(report["grew"]) < 4 * MEMORY_MB * 2**20  # type: ignore[call-overload]
