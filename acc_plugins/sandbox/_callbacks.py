@@ -118,6 +118,14 @@ class Callbacks:
             and self._owns(func)
         )
 
+    def trusted(self, func: object) -> bool:
+        """
+        Whether *func* may be called per item unchecked: plugin code, or
+        ``len``, constant time and a small int per item (a bounded
+        multiple of what C already holds, as ``sorted()`` itself is).
+        """
+        return func is len or self.is_plugin_code(func)
+
     def items(self, iterable: Any) -> Any:
         """
         *iterable* as an iterator that checks the budget before each item
@@ -134,7 +142,7 @@ class Callbacks:
         *func*, or a shim checking the budget before each call when it is
         not plugin code.
         """
-        if func is None or self.is_plugin_code(func):
+        if func is None or self.trusted(func):
             return func
         budget = self._budget
 
@@ -152,7 +160,7 @@ class Callbacks:
         Call *method* (``list.sort``, bound or not) with its ``key``
         checked.
         """
-        if "key" in kw:
+        if kw and "key" in kw:
             kw["key"] = self.key(kw["key"])
         return method(*args, **kw)
 
@@ -212,14 +220,19 @@ class Callbacks:
         return self._class(real, self._callable_first(real))
 
     def _callable_first(self, real: Callable[..., Any]) -> Callable[..., Any]:
-        is_plugin_code, items = self.is_plugin_code, self.items
+        trusted, budget = self.trusted, self._budget
 
         def checked(*args: Any, **kwargs: Any) -> Any:
-            if len(args) > 1 and not (
-                args[0] is None or is_plugin_code(args[0])
-            ):
-                args = (args[0], items(args[1]), *args[2:])
-            return real(*args, **kwargs)
+            if kwargs or len(args) < 2:  # noqa: PLR2004 -- function, items
+                return real(*args, **kwargs)  # for real's own error
+            func = args[0]
+            if func is None or trusted(func):
+                return real(*args)
+            try:
+                items = iter(args[1])
+            except TypeError:
+                return real(*args)  # real's own error
+            return real(func, _checked_items(items, budget), *args[2:])
 
         return _named(checked, real)
 
@@ -256,7 +269,7 @@ class Callbacks:
     def _accumulate(self, *args: Any, **kwargs: Any) -> Any:
         # Without a function it adds in C: the items are always checked.
         func = args[1] if len(args) > 1 else kwargs.get("func")
-        if not self.is_plugin_code(func):
+        if not self.trusted(func):
             if args:
                 args = (self.items(args[0]), *args[1:])
             elif "iterable" in kwargs:
