@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from ._bombs import BombChecks
     from ._budget import Budget
+    from ._callbacks import Callbacks
 
 # Largest result of comb(): CPython 3.11 takes about 0.1 s for 100,000 bits
 # and four times as long for twice as many.
@@ -98,16 +99,24 @@ class Amplifiers:
         bombs: The sandbox's size checks.
 
         budget: The sandbox's time budget.
+
+        callbacks: The sandbox's per-item callers (``functools.reduce``,
+            ``heapq.nsmallest``, ``itertools.starmap``, ...).
     """
 
-    def __init__(self, bombs: BombChecks, budget: Budget) -> None:
+    def __init__(
+        self, bombs: BombChecks, budget: Budget, callbacks: Callbacks
+    ) -> None:
         self._bombs = bombs
         self._budget = budget
+        self._callbacks = callbacks
         self._decimal_type: type[decimal.Decimal] | None = None
         self._tables: dict[str, Callable[[dict[str, Any]], None]] = {
             "decimal": self._decimal,
             "statistics": self._statistics,
             "fractions": self._fractions,
+            "functools": callbacks.functools_members,
+            "heapq": callbacks.heapq_members,
             "itertools": self._itertools,
             "json": self._json,
             "math": self._math,
@@ -288,6 +297,7 @@ class Amplifiers:
             make = getattr(itertools, name)
             members[name] = lambda *a, _make=make, **k: checked(_make(*a, **k))
         members["repeat"] = self._repeat
+        self._callbacks.itertools_members(members)
 
     def _repeat(self, item: Any, times: int | None = None) -> Iterator[Any]:
         if times is None:

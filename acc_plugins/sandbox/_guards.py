@@ -23,6 +23,7 @@ from ._arrays import REFUSED_METHODS, checked_constructors, is_array
 from ._bombs import BombChecks
 from ._budget import Budget
 from ._builtins import plain_builtins
+from ._callbacks import Callbacks
 from ._classes import ClassFactory
 from ._formats import PADDING_METHODS
 from ._introspection import SERVED, Introspection, PluginGlobals, foreign
@@ -138,9 +139,12 @@ class Guards:
         self.bombs = BombChecks(memory_bytes, self.refuse)
         formats = self.bombs.formats
         self._format = SafeFormat(self.get_attribute, formats)
-        self.amplifiers = Amplifiers(self.bombs, self.budget)
+        self.callbacks = Callbacks(self.budget, self.owns)
+        self.amplifiers = Amplifiers(self.bombs, self.budget, self.callbacks)
         self.library = Library(self.owns, self.refuse, self.bombs)
-        self.sized = SizedMethods(self.bombs, self.owns, self.get_attribute)
+        self.sized = SizedMethods(
+            self.bombs, self.owns, self.get_attribute, self.callbacks.keyed
+        )
         self._mod = self.bombs.formats.make_mod()
         # The sized __new__ served for a real one (bytes's, array.array's).
         self._constructors: dict[object, object] = {}
@@ -154,6 +158,11 @@ class Guards:
         # type(x) answers the sized bytes and bytearray for the real ones.
         self._plugin_types = sized_types(self.bombs)
         self._constructors.update(sized_constructors(self._plugin_types))
+        # map(), filter(), sorted(), min() and max() with their callable
+        # checked; type() of a map or filter object answers the stand-in.
+        self._callback_builtins = self.callbacks.builtins()
+        self.answer_type(map, self._callback_builtins["map"])
+        self.answer_type(filter, self._callback_builtins["filter"])
 
     # -- ownership --------------------------------------------------------
 
@@ -453,6 +462,7 @@ class Guards:
         A fresh ``__builtins__`` mapping for one module of this sandbox.
         """
         table = plain_builtins()
+        table.update(self._callback_builtins)
         table.update(
             {
                 "__import__": import_gate,

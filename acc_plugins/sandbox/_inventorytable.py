@@ -161,6 +161,14 @@ _ASYNC_AWAITABLE: Final = (
     "an awaitable that yields an opaque request the driver performs: no "
     "future, task or loop reaches plugin code"
 )
+_PER_ITEM: Final = (
+    "checks the budget before each item unless the function it calls is "
+    "the plugin's own"
+)
+_KEYED: Final = (
+    "checks the budget before each call of a key function that is not the "
+    "plugin's own"
+)
 _ASYNC_STAND_IN: Final = (
     "a stand-in holding the real asyncio object privately; its waits are "
     "awaitables the driver performs"
@@ -192,6 +200,11 @@ WRAPPED_MEMBERS: Final[dict[str, str]] = {
     "the memory budget",
     "builtins.bytes": "the sized bytes: a size is checked against the "
     "memory budget",
+    "builtins.filter": _PER_ITEM,
+    "builtins.map": _PER_ITEM,
+    "builtins.max": _KEYED,
+    "builtins.min": _KEYED,
+    "builtins.sorted": _KEYED,
     "builtins.delattr": "the write guard: only on the plugin's own objects",
     "builtins.format": "checks the spec's width and precision, and a "
     "container's text",
@@ -221,18 +234,30 @@ WRAPPED_MEMBERS: Final[dict[str, str]] = {
     "dataclasses.astuple": "only on the plugin's own dataclasses",
     "dataclasses.dataclass": "only on the plugin's own classes",
     "dataclasses.replace": "only on the plugin's own dataclasses",
+    "functools.cmp_to_key": "checks the budget before each comparison by "
+    "a function that is not the plugin's own",
+    "functools.reduce": _PER_ITEM,
     "functools.total_ordering": "only on the plugin's own classes",
     "functools.wraps": "copies only the documented attributes, into the "
     "plugin's own wrapper",
+    "heapq.merge": _KEYED,
+    "heapq.nlargest": _KEYED,
+    "heapq.nsmallest": _KEYED,
+    "itertools.accumulate": f"{_PER_ITEM} (it adds in C without one)",
     "itertools.combinations": "checks the budget on every item",
     "itertools.combinations_with_replacement": "checks the budget on every "
     "item",
     "itertools.count": "checks the budget on every item",
     "itertools.cycle": "checks the budget on every item",
+    "itertools.dropwhile": _PER_ITEM,
+    "itertools.filterfalse": _PER_ITEM,
+    "itertools.groupby": _KEYED,
     "itertools.permutations": "checks the budget on every item",
     "itertools.product": "checks the budget on every item",
     "itertools.repeat": "a count is checked; endless repeats check the "
     "budget on every item",
+    "itertools.starmap": _PER_ITEM,
+    "itertools.takewhile": _PER_ITEM,
     "json.dumps": "refuses an indent wider than 256",
     "math.comb": "refuses results too slow to compute in C",
     "math.factorial": "refuses results too slow to compute in C",
@@ -349,6 +374,7 @@ GUARDED_REASONS: Final[dict[str, str]] = {
     "register": "refused on a shared abstract base class",
     "replace": _SIZED,
     "rjust": "padding: the width is checked against the memory budget",
+    "sort": _KEYED,
     "to_bytes": "int.to_bytes(): the length is checked against the memory "
     "budget",
     "tofile": "refused on arrays: a file object's write, called from C",

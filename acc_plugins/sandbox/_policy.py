@@ -287,9 +287,13 @@ FORBIDDEN_ATTRIBUTES: Final = frozenset(
     }
 )
 
-# Methods whose result their arguments size (``"-".join(...)``): calls go
-# through one guard that checks the size first.
-SIZED_METHODS: Final = frozenset(
+# Methods that call a function per item, served with that function
+# checked (``lst.sort(key=list)``: see ``_callbacks``).
+KEYED_METHODS: Final = frozenset({"sort"})
+
+# Methods whose result their arguments size (``"-".join(...)``), and the
+# keyed ones: calls go through one guard that checks first.
+SIZED_METHODS: Final = KEYED_METHODS | frozenset(
     {
         "elements",
         "extend",

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._arrays import ArrayChecks
 from ._bombs import item_bytes, true_len
-from ._policy import SIZED_METHODS
+from ._policy import KEYED_METHODS, SIZED_METHODS
 
 
 if TYPE_CHECKING:
@@ -73,6 +73,11 @@ class SizedMethods:
         bombs: The sandbox's size checks.
 
         owns: Tells whether an object is the plugin's own.
+
+        get_attribute: The attribute guard.
+
+        keyed: Calls a method (``list.sort``) with its ``key`` checked
+            (``Callbacks.keyed``).
     """
 
     def __init__(
@@ -80,13 +85,16 @@ class SizedMethods:
         bombs: BombChecks,
         owns: Callable[[object], bool],
         get_attribute: Callable[[object, str], Any],
+        keyed: Callable[..., Any],
     ) -> None:
         self._bombs = bombs
         self._arrays = ArrayChecks(bombs)
         self._owns = owns
         self._get_attribute = get_attribute
+        self._keyed = keyed
         self._checkers: dict[str, Callable[..., Any]] = {
-            name: getattr(self, f"_check_{name}") for name in SIZED_METHODS
+            name: getattr(self, f"_check_{name}")
+            for name in SIZED_METHODS - KEYED_METHODS
         }
 
     def call(self, receiver: Any, name: str, /, *args: Any, **kw: Any) -> Any:
@@ -97,6 +105,8 @@ class SizedMethods:
         """
         if type(receiver) in _EXACT:
             method = getattr(receiver, name)
+            if name in KEYED_METHODS:
+                return self._keyed(method, *args, **kw)
             args = self._checkers[name](receiver, *args, **kw) or args
             return method(*args, **kw)
         return self._get_attribute(receiver, name)(*args, **kw)
@@ -192,6 +202,13 @@ class SizedMethods:
         bound, receiver = self._bound_self(value)
         if receiver is value:
             return value
+        if name in KEYED_METHODS:
+            keyed = self._keyed
+
+            def keyed_method(*args: Any, **kwargs: Any) -> Any:
+                return keyed(value, *args, **kwargs)
+
+            return keyed_method
         # A checker returns None, or the arguments to call with instead.
         checker = self._checkers[name]
         if bound:

@@ -19,6 +19,8 @@ from acc_plugins.host import FakeClaude, State, _hostisolation
 
 
 WORKER = """
+import itertools
+
 from acc_plugins.sdk import Plugin, Step, ToolError, Workflow, agent, hook, tool
 
 class Main(Plugin):
@@ -59,7 +61,7 @@ class Main(Plugin):
         # Minutes of sums inside one call into C that no Python bytecode
         # interrupts, so no in-process watchdog can stop it.  Only the
         # end of the worker can.
-        return max(map(sum, [range(10**7)] * 1000))
+        return max(itertools.chain.from_iterable([range(10**7)] * 1000))
 
     @tool
     def hog(self) -> int:
