@@ -101,9 +101,21 @@ class Callbacks:
         owns: Tells whether an object was made by the plugin's code.
     """
 
-    def __init__(self, budget: Budget, owns: Callable[[object], bool]) -> None:
+    def __init__(
+        self,
+        budget: Budget,
+        owns: Callable[[object], bool],
+        str_: Callable[[object], str] = str,
+    ) -> None:
         self._budget = budget
         self._owns = owns
+        # ``str`` itself is the real type (``isinstance`` and ``type()``
+        # need it): as a callback it is the checked one, whose text of a
+        # container is bounded first.
+        self._str = str_
+
+    def _rendering(self, func: Any) -> Any:
+        return self._str if func is str else func
 
     def is_plugin_code(self, func: object) -> bool:
         """
@@ -145,6 +157,7 @@ class Callbacks:
         if func is None or self.trusted(func):
             return func
         budget = self._budget
+        func = self._rendering(func)
 
         def checked_key(item: Any) -> Any:
             if budget.expired:
@@ -220,12 +233,16 @@ class Callbacks:
         return self._class(real, self._callable_first(real))
 
     def _callable_first(self, real: Callable[..., Any]) -> Callable[..., Any]:
-        trusted, budget = self.trusted, self._budget
+        trusted, budget, rendering = (
+            self.trusted,
+            self._budget,
+            self._rendering,
+        )
 
         def checked(*args: Any, **kwargs: Any) -> Any:
             if kwargs or len(args) < 2:  # noqa: PLR2004 -- function, items
                 return real(*args, **kwargs)  # for real's own error
-            func = args[0]
+            func = rendering(args[0])
             if func is None or trusted(func):
                 return real(*args)
             try:

@@ -139,7 +139,9 @@ class Guards:
         self.bombs = BombChecks(memory_bytes, self.refuse)
         formats = self.bombs.formats
         self._format = SafeFormat(self.get_attribute, formats)
-        self.callbacks = Callbacks(self.budget, self.owns)
+        self.callbacks = Callbacks(
+            self.budget, self.owns, self.bombs.render.str_
+        )
         self.amplifiers = Amplifiers(self.bombs, self.budget, self.callbacks)
         self.library = Library(self.owns, self.refuse, self.bombs)
         self.sized = SizedMethods(

@@ -71,6 +71,10 @@ ATTACKS = {
     "exception": "str(ValueError(x, 1))",
     "named tuple": "str(collections.namedtuple('P', 'a b')(x, 1))",
     "dataclass": "repr(D(x))",
+    "map of str": "list(map(str, [x]))",
+    "sort key str": "sorted([x, [x]], key=str)",
+    "max key str": "max([x], key=str)",
+    "filter by str": "list(filter(str, [x]))",
 }
 
 DATACLASS = """
