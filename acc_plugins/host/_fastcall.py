@@ -22,6 +22,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Final
 
+from acc_plugins.sandbox._budget import watchdog_of
 from acc_plugins.sdk._json import MAX_DEPTH, MAX_ITEMS
 from acc_plugins.sdk._jsonquick import (
     QUICK_DEPTH,
@@ -140,6 +141,8 @@ _TAIL: Final = """\
         budget.owner = thread
         budget.depth = 1
         budget.expired = False
+        if watchdog.resident and budget.memory_bytes is not None:
+            budget.memory_call, budget.memory_base = start, watchdog.resident
         budget.active += 1
     try:
         result = function(instance, {call})
@@ -260,6 +263,7 @@ def compile_fast_invoker(
         "lifecycle": record.lifecycle,
         "perf_counter": time.perf_counter,
         "get_ident": threading.get_ident,
+        "watchdog": watchdog_of(),
         "slow": slow,
         "slow_result": slow_result,
         "stats": record.stats,

@@ -54,6 +54,8 @@ MAX_RANGE: Final = 10_000_000
 _NUMBERS: Final = frozenset({bool, complex, float, int})
 _SEQUENCES: Final = (str, bytes, bytearray, list, tuple)
 _EXACT_SEQUENCES: Final = frozenset(_SEQUENCES)
+# What a slice assignment can grow.
+_SLICED: Final = (list, bytearray, array)
 # What ``*`` repeats and ``+`` concatenates in one call into C (the
 # library's wrappers repeat their data in C too, and plugin code holds
 # real arrays).
@@ -398,7 +400,36 @@ class BombChecks:
         """
         ``obj[key] op= value``, evaluating *obj* and *key* once.
         """
-        obj[key] = self.inplace(op, obj[key], value)
+        self.store_item(obj, key, self.inplace(op, obj[key], value))
+
+    def store_item(self, obj: Any, key: Any, value: Any) -> None:
+        """
+        ``obj[key] = value``, a slice of a list, bytearray or array sized
+        first: ``x[len(x):] = x`` doubles in one call into C, as
+        ``x.extend(x)`` does, faster than the memory watch can look.
+        """
+        if type(key) is slice and isinstance(obj, _SLICED):
+            if not hasattr(value, "__len__"):
+                value = list(value)  # what C would do with an iterator
+            per_item = (
+                obj.itemsize
+                if isinstance(obj, array)
+                else (1 if isinstance(obj, bytearray) else 8)
+            )
+            grown = (true_len(obj) + true_len(value)) * per_item
+            self.check_size("a slice assignment", grown)
+        obj[key] = value
+
+    def set_slice(self, value: Any) -> Callable[..., None]:
+        """
+        ``obj[lower:upper:step] = value`` as compiled: *value* is evaluated
+        first, as Python does, then the target's parts.
+        """
+
+        def store(obj: Any, lower: Any, upper: Any, step: Any) -> None:
+            self.store_item(obj, slice(lower, upper, step), value)
+
+        return store
 
     def aug_attr(self, obj: Any, name: str, op: str, value: Any) -> None:
         """

@@ -97,6 +97,11 @@ class Budget:
 
         memory_bytes: How much the process may grow during one call; None
             not to watch.
+
+        memory_call: The start of the call the memory watch measures from.
+
+        memory_base: What the process held then, as the watchdog last saw
+            it before the call began (0: not seen yet).
     """
 
     __slots__ = (
@@ -107,8 +112,6 @@ class Budget:
         "_grown",
         "_left",
         "_lock",
-        "_memory_base",
-        "_memory_call",
         "_others",
         "active",
         "breaches",
@@ -116,7 +119,9 @@ class Budget:
         "expired",
         "last_steps",
         "max_steps",
+        "memory_base",
         "memory_bytes",
+        "memory_call",
         "owner",
         "since",
         "steps",
@@ -140,8 +145,8 @@ class Budget:
         self.memory_bytes = memory_bytes
         # The watchdog's notes: the call it measured from, the process's
         # memory then, and by how much it grew past the budget.
-        self._memory_call = -1.0
-        self._memory_base = 0
+        self.memory_call = -1.0
+        self.memory_base = 0
         self._grown = 0
         self.active = 0
         self.since = 0.0
@@ -196,6 +201,10 @@ class Budget:
             if self.max_steps is not None:
                 self._credit = 0
                 self._start_counting(self.max_steps)
+            if self.memory_bytes is not None and _WATCHDOG.resident:
+                # Measured from the call's start: the watchdog's first look
+                # may come late, when growth has already happened.
+                self.memory_call, self.memory_base = now, _WATCHDOG.resident
             self.active += 1
         else:
             self._enter_beside(thread, now)
@@ -312,7 +321,7 @@ class Budget:
         if now - since > self.timeout:
             self.breaches += 1
             self._raise()
-        if self._grown and self._memory_call == self.since:
+        if self._grown and self.memory_call == self.since:
             grown, self._grown = self._grown, 0
             self.breaches += 1
             self._raise_memory(grown)
@@ -359,11 +368,11 @@ class Budget:
         calls running now may have added *allowed*.
         """
         since = self.since
-        if self._memory_call != since:  # a new call: measure from here
-            self._memory_call, self._memory_base = since, resident
+        if self.memory_call != since:  # a new call: measure from here
+            self.memory_call, self.memory_base = since, resident
             self._grown = 0
             return
-        grown = resident - self._memory_base
+        grown = resident - self.memory_base
         if grown > allowed:
             self._grown = grown
             self.alarm()
@@ -416,8 +425,14 @@ class _Watchdog:
         self._budgets: weakref.WeakSet[Budget] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        # What the process held at the last look (0 before the first): a
+        # call starting reads it as its base.
+        self.resident = 0
 
     def watch(self, budget: Budget) -> None:
+        if not self.resident and budget.memory_bytes is not None:
+            # A first look now: a call may start before the thread's.
+            self.resident = resident_bytes() or 0
         with self._lock:
             self._budgets.add(budget)
             if self._thread is None or not self._thread.is_alive():
@@ -436,15 +451,16 @@ class _Watchdog:
             for budget in active:
                 if budget.overdue(now):
                     budget.alarm()
-            self._watch_memory(active)
+            if any(b.memory_bytes is not None for b in budgets):
+                self._watch_memory(active)
 
-    @staticmethod
-    def _watch_memory(active: list[Budget]) -> None:
-        watched = [b for b in active if b.memory_bytes is not None]
-        if not watched:
-            return
+    def _watch_memory(self, active: list[Budget]) -> None:
         resident = resident_bytes()
         if resident is None:
+            return
+        self.resident = resident
+        watched = [b for b in active if b.memory_bytes is not None]
+        if not watched:
             return
         # Every call running now may have caused the growth: together
         # they may grow the process by the sum of their budgets.
@@ -457,4 +473,12 @@ _WATCHDOG: Final = _Watchdog()  # its thread starts with the first budget
 
 
 def _watchdog() -> _Watchdog:
+    return _WATCHDOG
+
+
+def watchdog_of() -> _Watchdog:
+    """
+    The watchdog every budget is watched by: inlined budget code reads
+    what the process held at its last look.
+    """
     return _WATCHDOG

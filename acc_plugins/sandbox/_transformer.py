@@ -60,6 +60,7 @@ from ._policy import (
     GUARD_RAW_TYPE,
     GUARD_RERAISE,
     GUARD_SELF,
+    GUARD_SET_SLICE,
     GUARD_SIZED_CALL,
     GUARD_TYPE_OF,
     GUARD_WITH,
@@ -604,7 +605,29 @@ class PluginTransformer(SizedRules, MatchRules):
         return node
 
     def visit_Assign(self, node: ast.Assign) -> ast.AST:
-        return self.node_contents_visit(node)
+        node = self.node_contents_visit(node)
+        target = node.targets[0]
+        if (
+            len(node.targets) == 1
+            and isinstance(target, ast.Subscript)
+            and isinstance(target.slice, ast.Slice)
+        ):
+            # ``x[len(x):] = x`` doubles like ``x.extend(x)``: sized by
+            # the guard, the value evaluated first as Python does.
+            bounds = target.slice
+            store = ast.Call(
+                func=call(GUARD_SET_SLICE, node.value),
+                args=[
+                    target.value,
+                    *(
+                        part or ast.Constant(None)
+                        for part in (bounds.lower, bounds.upper, bounds.step)
+                    ),
+                ],
+                keywords=[],
+            )
+            return located(ast.Expr(store), node)
+        return node
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
         node.annotation = self._visit_without_temporaries(node.annotation)
