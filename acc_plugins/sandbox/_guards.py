@@ -51,6 +51,7 @@ from ._policy import (
     GUARD_POW,
     GUARD_RAW_GETATTR,
     GUARD_RAW_HASATTR,
+    GUARD_RAW_LEN,
     GUARD_RAW_RANGE,
     GUARD_RAW_TYPE,
     GUARD_RENDER,
@@ -59,6 +60,7 @@ from ._policy import (
     GUARD_SELF,
     GUARD_SET_SLICE,
     GUARD_SIZED_CALL,
+    GUARD_SLICE_TYPES,
     GUARD_STR,
     GUARD_TICK,
     GUARD_TOKEN,
@@ -94,6 +96,11 @@ if TYPE_CHECKING:
 
 # Attribute names whose values the sized methods wrap.
 SIZED_NAMES: Final = SIZED_DUNDERS | SIZED_METHODS
+
+
+# Values whose length C reads as it is: a short one grows a slice's
+# target by a few kilobytes (see _sizedrules.sized_slice_store).
+_SLICE_TYPES: Final = frozenset({list, tuple, str, bytes, bytearray, range})
 
 
 class Guards:
@@ -500,6 +507,8 @@ class Guards:
                 GUARD_AUG_ATTR: self.bombs.aug_attr,
                 GUARD_AUG_ITEM: self.bombs.aug_item,
                 GUARD_SET_SLICE: self.bombs.set_slice,
+                GUARD_SLICE_TYPES: _SLICE_TYPES,
+                GUARD_RAW_LEN: len,
                 GUARD_BUDGET: self.budget,
                 GUARD_CLASS: ClassFactory(self),
                 GUARD_GETATTR: self.get_attribute,

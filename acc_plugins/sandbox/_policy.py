@@ -414,6 +414,8 @@ GUARD_SIZED_CALL: Final = "__acc_sizedcall__"
 GUARD_UNPACK: Final = "__acc_unpack__"
 GUARD_RENDER: Final = "__acc_render__"
 GUARD_SET_SLICE: Final = "__acc_setslice__"
+GUARD_SLICE_TYPES: Final = "__acc_slicetypes__"
+GUARD_RAW_LEN: Final = "__acc_rawlen__"
 GUARD_TYPE_OF: Final = "__acc_typeof__"
 GUARD_RENDER_ARGS: Final = "__acc_renderargs__"
 GUARD_STR: Final = "__acc_str__"
@@ -449,7 +451,7 @@ def _policy_fingerprint() -> str:
     ]
     text = "|".join(",".join(sorted(part)) for part in parts)
     # Bump the suffix when the transformer's output changes shape.
-    return hashlib.sha256(f"{text}|transformer-16".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{text}|transformer-17".encode()).hexdigest()[:16]
 
 
 POLICY_VERSION: Final = _policy_fingerprint()

@@ -60,7 +60,6 @@ from ._policy import (
     GUARD_RAW_TYPE,
     GUARD_RERAISE,
     GUARD_SELF,
-    GUARD_SET_SLICE,
     GUARD_SIZED_CALL,
     GUARD_TYPE_OF,
     GUARD_WITH,
@@ -85,7 +84,13 @@ from ._shortcuts import (
     shrinking_replace,
     unbound_builtins,
 )
-from ._sizedrules import AUG_TEXT, SIZED_OPS, SizedRules, rendered_values
+from ._sizedrules import (
+    AUG_TEXT,
+    SIZED_OPS,
+    SizedRules,
+    rendered_values,
+    sized_slice_store,
+)
 
 
 if TYPE_CHECKING:
@@ -549,7 +554,7 @@ class PluginTransformer(SizedRules, MatchRules):
             node.args = [self.visit(argument) for argument in node.args]
             node.keywords = [self.visit(keyword) for keyword in node.keywords]
             self.starred_arguments(node)
-            return rendered_values(node)
+            return rendered_values(node, self.temporaries())
         func = node.func
         if (
             isinstance(func, ast.Attribute)
@@ -614,19 +619,7 @@ class PluginTransformer(SizedRules, MatchRules):
         ):
             # ``x[len(x):] = x`` doubles like ``x.extend(x)``: sized by
             # the guard, the value evaluated first as Python does.
-            bounds = target.slice
-            store = ast.Call(
-                func=call(GUARD_SET_SLICE, node.value),
-                args=[
-                    target.value,
-                    *(
-                        part or ast.Constant(None)
-                        for part in (bounds.lower, bounds.upper, bounds.step)
-                    ),
-                ],
-                keywords=[],
-            )
-            return located(ast.Expr(store), node)
+            return located(sized_slice_store(node, self.temporaries()), node)
         return node
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
