@@ -141,8 +141,8 @@ _TAIL: Final = """\
         budget.owner = thread
         budget.depth = 1
         budget.expired = False
-        if watchdog.resident and budget.memory_bytes is not None:
-            budget.memory_call, budget.memory_base = start, watchdog.resident
+        budget.memory_call = start  # the memory watch measures from here
+        budget.memory_base = watchdog.resident
         budget.active += 1
     try:
         result = function(instance, {call})

@@ -201,10 +201,10 @@ class Budget:
             if self.max_steps is not None:
                 self._credit = 0
                 self._start_counting(self.max_steps)
-            if self.memory_bytes is not None and _WATCHDOG.resident:
-                # Measured from the call's start: the watchdog's first look
-                # may come late, when growth has already happened.
-                self.memory_call, self.memory_base = now, _WATCHDOG.resident
+            # Measured from the call's start: the watchdog's first look
+            # may come late, when growth has already happened (0: it has
+            # not looked yet, and its first look is the base).
+            self.memory_call, self.memory_base = now, _WATCHDOG.resident
             self.active += 1
         else:
             self._enter_beside(thread, now)
@@ -368,7 +368,9 @@ class Budget:
         calls running now may have added *allowed*.
         """
         since = self.since
-        if self.memory_call != since:  # a new call: measure from here
+        if self.memory_call != since or not self.memory_base:
+            # A new call, or one that began before the watch's first look:
+            # measure from here.
             self.memory_call, self.memory_base = since, resident
             self._grown = 0
             return
