@@ -374,7 +374,9 @@ GUARDED_REASONS: Final[dict[str, str]] = {
     "register": "refused on a shared abstract base class",
     "replace": _SIZED,
     "rjust": "padding: the width is checked against the memory budget",
+    "safe_substitute": "a template's values: their texts are bounded first",
     "sort": _KEYED,
+    "substitute": "a template's values: their texts are bounded first",
     "to_bytes": "int.to_bytes(): the length is checked against the memory "
     "budget",
     "tofile": "refused on arrays: a file object's write, called from C",

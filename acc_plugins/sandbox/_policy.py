@@ -303,6 +303,8 @@ SIZED_METHODS: Final = KEYED_METHODS | frozenset(
         "fromunicode",
         "join",
         "replace",
+        "safe_substitute",
+        "substitute",
         "to_bytes",
         "tolist",
         "translate",
@@ -451,7 +453,7 @@ def _policy_fingerprint() -> str:
     ]
     text = "|".join(",".join(sorted(part)) for part in parts)
     # Bump the suffix when the transformer's output changes shape.
-    return hashlib.sha256(f"{text}|transformer-17".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{text}|transformer-18".encode()).hexdigest()[:16]
 
 
 POLICY_VERSION: Final = _policy_fingerprint()

@@ -20,6 +20,7 @@ plugin code, under the budget.
 from __future__ import annotations
 
 import array
+import string
 import types
 from collections import Counter, deque
 from typing import TYPE_CHECKING, Any, Final
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ._arrays import ArrayChecks
 from ._bombs import item_bytes, true_len
 from ._policy import KEYED_METHODS, SIZED_METHODS
+from ._templates import checked_values
 
 
 if TYPE_CHECKING:
@@ -58,7 +60,14 @@ OPERATOR_DUNDERS: Final[dict[str, tuple[str, bool]]] = {
 _TEXT: Final = (str, bytes, bytearray)
 _GROWING: Final = (list, bytearray, deque)
 # Whose sized methods are the library's: the checks apply to these.
-_RECEIVERS: Final = (*_TEXT, *_GROWING, int, Counter, array.array)
+_RECEIVERS: Final = (
+    *_TEXT,
+    *_GROWING,
+    int,
+    Counter,
+    array.array,
+    string.Template,
+)
 # Receivers whose methods are the built-in ones, for certain.
 _EXACT: Final = frozenset({str, bytes, bytearray, list, deque, int})
 _C_BOUND: Final = (types.BuiltinMethodType, types.MethodWrapperType)
@@ -322,6 +331,18 @@ class SizedMethods:
     def _check_fromunicode(self, value: Any, *args: Any, **_: Any) -> None:
         if isinstance(value, array.array) and len(args) == 1:
             self._arrays.fromunicode(value, *args)
+
+    def _check_substitute(
+        self, template: Any, *args: Any, **kw: Any
+    ) -> tuple[object, ...] | None:
+        check = self._bombs.render.check
+        return checked_values(template, check, *args, safe=False, **kw)
+
+    def _check_safe_substitute(
+        self, template: Any, *args: Any, **kw: Any
+    ) -> tuple[object, ...] | None:
+        check = self._bombs.render.check
+        return checked_values(template, check, *args, safe=True, **kw)
 
     def _check_tolist(self, value: Any, *_: Any, **__: Any) -> None:
         if isinstance(value, array.array):

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 # Twenty-two doublings of a list of 1,000 characters' text: 4 GB of repr.
 SHARED = """
-import collections, dataclasses, json, logging, pprint, types
+import collections, dataclasses, json, logging, pprint, string, types
 BASE = ["a" * 1000]
 for _ in range(22):
     BASE = [BASE, BASE]
@@ -71,6 +71,9 @@ ATTACKS = {
     "exception": "str(ValueError(x, 1))",
     "named tuple": "str(collections.namedtuple('P', 'a b')(x, 1))",
     "dataclass": "repr(D(x))",
+    "template": "string.Template('$a').substitute(a=x)",
+    "template mapping": "string.Template('$a $b').safe_substitute({'a': x})",
+    "template unbound": "string.Template.substitute(string.Template('$a'), a=x)",
     "map of str": "list(map(str, [x]))",
     "sort key str": "sorted([x, [x]], key=str)",
     "max key str": "max([x], key=str)",
@@ -225,3 +228,37 @@ def test_cycles_and_deep_sharing_are_walked_once():
         text_bound(tower, 2**40)
     record = dataclasses.make_dataclass("R", ["a"])(collections.deque([1]))
     assert len(repr(record)) <= text_bound(record, 10**6)
+
+
+def test_templates_substitute_as_in_python(sandboxed):
+    """Values from keywords, dicts and a plugin's mapping; $$ and errors."""
+    sandbox = sandboxed(
+        """
+        import string
+
+        class Lookup:
+            def __getitem__(self, key):
+                return [1, key]
+
+        def main():
+            t = string.Template("$a and ${b} $$")
+            try:
+                string.Template("$a").substitute({})
+            except KeyError as exc:
+                missing = str(exc)
+            return (
+                t.substitute(Lookup()),
+                t.safe_substitute({"a": 1}),
+                t.substitute({"a": 2}, b=3),
+                missing,
+            )
+        """
+    )
+    main = sandbox.load_attribute("m", "main")
+    assert callable(main)
+    assert sandbox.run(main) == (
+        "[1, 'a'] and [1, 'b'] $",
+        "1 and ${b} $",
+        "2 and 3 $",
+        "'a'",
+    )
