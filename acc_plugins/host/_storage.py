@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import threading
 from typing import TYPE_CHECKING
@@ -69,6 +70,12 @@ class KeyValueStore:
     def __init__(self, path: Path | str) -> None:
         if not isinstance(path, str):
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Private like every other data file: created 0600 before
+            # SQLite opens it (its journal takes the file's mode), and
+            # made so if an earlier version left it readable by others.
+            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+            with contextlib.suppress(OSError):
+                os.chmod(path, 0o600)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(
             str(path), check_same_thread=False, timeout=_DEFAULT_WAIT

@@ -158,3 +158,23 @@ def test_a_store_gives_up_on_a_lock_after_the_wait_it_is_given(tmp_path):
         holder.close()
     assert store.get("p", "k", wait=0.05) == "1"
     store.close()
+
+
+def test_the_storage_file_is_private(tmp_path):
+    """Like every other data file, readable and writable by its owner only."""
+    path = tmp_path / "data" / "storage.sqlite3"
+    store = KeyValueStore(path)
+    store.set("p", "k", 1)
+    store.close()
+
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_older_readable_storage_file_is_made_private(tmp_path):
+    path = tmp_path / "storage.sqlite3"
+    KeyValueStore(path).close()
+    path.chmod(0o644)
+
+    KeyValueStore(path).close()
+
+    assert path.stat().st_mode & 0o777 == 0o600
