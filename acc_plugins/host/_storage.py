@@ -75,7 +75,7 @@ class KeyValueStore:
             # made so if an earlier version left it readable by others.
             os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
             with contextlib.suppress(OSError):
-                os.chmod(path, 0o600)
+                path.chmod(0o600)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(
             str(path), check_same_thread=False, timeout=_DEFAULT_WAIT
