@@ -56,6 +56,10 @@ def _problem(path: str, message: str) -> str:
     return f"{path}:{line}: {text}" if line != "None" else f"{path}: {text}"
 
 
+def _too_deep(filename: str) -> str:
+    return f"{filename}: nested too deeply to compile (split the expression)"
+
+
 def compile_plugin_source(
     source: str,
     filename: str,
@@ -88,11 +92,18 @@ def compile_plugin_source(
         except SyntaxError as exc:
             where = f"{filename}:{exc.lineno}" if exc.lineno else filename
             raise CompileError(filename, [f"{where}: {exc.msg}"]) from None
+        except (MemoryError, RecursionError):
+            # CPython's parser gives up on deep nesting (a hundred thousand
+            # unary minus signs) with these rather than a SyntaxError.
+            raise CompileError(filename, [_too_deep(filename)]) from None
     errors: list[str] = []
     transformer = PluginTransformer(
         errors, count_steps=count_steps, source=source
     )
-    transformer.visit(tree)
+    try:
+        transformer.visit(tree)
+    except RecursionError:
+        raise CompileError(filename, [_too_deep(filename)]) from None
     if errors:
         # Outer nodes are visited before inner ones; report in line order.
         ordered = sorted(errors, key=_line_of)
@@ -102,6 +113,8 @@ def compile_plugin_source(
     # future features it asks for, and nothing from us.
     try:
         return compile(tree, filename, "exec", dont_inherit=True)
+    except (MemoryError, RecursionError):
+        raise CompileError(filename, [_too_deep(filename)]) from None
     except SyntaxError as exc:
         # What only the code generator checks (a ``from __future__``
         # import below other statements) is a problem of the source too.

@@ -168,3 +168,13 @@ def test_a_symlink_that_stays_inside_the_plugin_is_a_module(tmp_path):
     assert sandbox.import_module("short").answer == 42
     assert not sandbox.has_module("alias.missing")
     assert not sandbox.has_module("short.values")
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["x = " + "-" * 100_000 + "1\n", "x = " + "not " * 100_000 + "1\n"],
+)
+def test_nesting_too_deep_for_the_parser_is_a_compile_error(source):
+    """CPython's MemoryError or RecursionError becomes one clear problem."""
+    with pytest.raises(CompileError, match="nested too deeply"):
+        compile_plugin_source(source, "deep.py")
