@@ -106,7 +106,7 @@ def _parts(value: Any) -> tuple[int, Iterator[object]] | None:
     """
     kind = type(value)
     if isinstance(value, (list, set, frozenset, collections.deque)):
-        if _own_repr(kind, _base_of(value)):
+        if _own_repr(kind, _base_of_type(kind)):
             return _FRAME + _PER_ITEM * len(value), iter(value)
         return None
     if isinstance(value, tuple):
@@ -210,13 +210,6 @@ def renders_items(value: object) -> bool:
 def _base_of_type(kind: type) -> type:
     for base in (list, set, frozenset, collections.deque):
         if issubclass(kind, base):
-            return base
-    return object  # pragma: no cover -- only asked of those above
-
-
-def _base_of(value: object) -> type:
-    for base in (list, set, frozenset, collections.deque):
-        if isinstance(value, base):
             return base
     return object  # pragma: no cover -- only asked of those above
 
