@@ -447,15 +447,14 @@ class RenderChecks:
         The right operand of a %-format, once ``check`` let each value
         through: a tuple's items, a mapping's values, or the value.
         """
-        kind = type(values)
-        if kind in PLAIN:
+        if isinstance(values, tuple) and type(values) is tuple:
+            for value in values:
+                self.check(value, "a %-format")
+        elif isinstance(values, dict) and type(values) is dict:
+            for value in values.values():
+                self.check(value, "a %-format")
+        elif type(values) in PLAIN:
             return values
-        if kind is tuple:
-            for value in values:  # type: ignore[attr-defined]
-                self.check(value, "a %-format")
-        elif kind is dict:
-            for value in values.values():  # type: ignore[attr-defined]
-                self.check(value, "a %-format")
         else:
             self.check(values, "a %-format")
         return values
