@@ -84,13 +84,13 @@ class HostCommands:
         if record.remote is not None:
             # Closing the worker deactivates the plugin in it.
             self._unregister(record)
-            record.lifecycle.move(State.DEACTIVATED, "worker stopped")
+            record.lifecycle.move_if(State.DEACTIVATED, "worker stopped")
             return
         with contextlib.suppress(PluginCallError):
             call_method(record, "on_deactivate")
         self._unregister(record)
         if record.state is State.ACTIVE:
-            record.lifecycle.move(State.DEACTIVATED, "deactivated")
+            record.lifecycle.move_if(State.DEACTIVATED, "deactivated")
 
     def activate(self, name: str) -> None:
         """
@@ -125,10 +125,16 @@ class HostCommands:
             LoadError: If it is not in ``error``, or fails again.
         """
         record = self._record(name)
-        if record.state is not State.ERROR or record.manifest is None:
+        if (
+            record.state is not State.ERROR
+            or record.manifest is None
+            # Another thread may be restarting it: one restart wins.
+            or not record.lifecycle.move_if(
+                State.DISCOVERED, "restart requested"
+            )
+        ):
             msg = f"is {record.state.value}; only a plugin in error with a valid manifest restarts"
             raise LoadError(name, msg)
-        record.lifecycle.move(State.DISCOVERED, "restart requested")
         self._reload_record(record)
 
     def _reload_record(self, record: PluginRecord) -> None:

@@ -565,8 +565,8 @@ class PluginHost(
         self._unregister(record)
         if record.sandbox is not None:
             record.sandbox.close()
-        if record.state is not State.ERROR:
-            record.lifecycle.move(State.ERROR, str(failure))
+        # Unless another thread failed or quarantined it meanwhile.
+        record.lifecycle.move_if(State.ERROR, str(failure))
         _log.info("plugin %s failed: %s", record.name, failure)
 
     def _plugins_changed(self) -> None:
@@ -600,6 +600,8 @@ class PluginHost(
         for record in self._records.values():
             if record.sandbox is not None:
                 record.sandbox.close()
+            if record.remote is not None:  # in error, say: no worker stays
+                record.remote.close()
             if record.state in {
                 State.DEACTIVATED,
                 State.LOADED,

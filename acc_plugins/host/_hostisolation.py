@@ -19,10 +19,12 @@ from acc_plugins.errors import (
 from acc_plugins.sdk import Step, Workflow
 
 from ._hostconfig import plain_values
-from ._isolated import RemoteTool, Worker, WorkerGone
+from ._isolated import Worker, WorkerGone
 from ._lifecycle import SERVING, State
 from ._loader import manifest_of
 from ._record import Failure
+from ._remotetool import RemoteTool
+from ._replaced import not_its_failure
 
 
 if TYPE_CHECKING:
@@ -213,6 +215,9 @@ class HostIsolation:
             result, state = worker.request(target, message)
         except WorkerGone as exc:
             stats.errors += 1
+            current = self._records.get(record.name)
+            if (error := not_its_failure(exc, record, current)) is not None:
+                raise error from None
             record.crashes += 1
             wait = RESTART_BACKOFF_SECONDS * 2 ** (record.crashes - 1)
             record.restart_at = time.monotonic() + min(
@@ -277,9 +282,12 @@ class HostIsolation:
         return True
 
     def _mirror(self, record: PluginRecord, state: str) -> None:
+        # The version the host serves now: a call may have used the old
+        # one, or the new one a reload is building.
+        current = self._records.get(record.name, record)
         if state == State.QUARANTINED.value:
-            self._quarantine(record, "quarantined in its worker")
-        elif state == State.ERROR.value:
+            self._quarantine(current, "quarantined in its worker")
+        elif state == State.ERROR.value and current is record:
             self._fail(
                 record, Failure("failed in its worker", kind="WorkerError")
             )

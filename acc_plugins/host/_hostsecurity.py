@@ -272,7 +272,9 @@ class HostSecurity:
             record.sandbox.close()
         if record.last_error is None:
             record.last_error = Failure(reason, kind="Quarantined")
-        record.lifecycle.move(State.QUARANTINED, reason)
+        # Another thread may have quarantined it first: one move stands.
+        if record.lifecycle.move_if(State.QUARANTINED, reason) is None:
+            return
         _log.info("plugin %s quarantined: %s", record.name, reason)
 
     @property

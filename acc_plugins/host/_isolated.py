@@ -37,8 +37,6 @@ from . import _launch, _wire
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from ._record import PluginRecord
-
 _SLACK_SECONDS: Final = 2.0
 # The plugin's counters a worker reports with each answer, as totals.
 COUNTED: Final = ("steps", "breaches", "denials", "violations")
@@ -52,6 +50,13 @@ _START_SECONDS: Final = 30.0
 class WorkerGone(RuntimeError):  # noqa: N818 -- reads as what happened
     """
     The worker died or stopped answering; it has been killed.
+    """
+
+
+class WorkerStopped(WorkerGone):
+    """
+    The host stopped the worker (the plugin was deactivated, quarantined,
+    or replaced by a reload): not the plugin's failure.
     """
 
 
@@ -122,6 +127,13 @@ class Worker:
         self._counter = 0
         self.ready: dict[str, Any] = {}
         self._lock = threading.RLock()
+        # Whether the host closed it (not a crash), and, for a worker a
+        # reload replaced, how many calls still use it: the last one to
+        # finish closes it.
+        self.stopped = False
+        self._gate = threading.Lock()
+        self._users = 0
+        self._retired = False
         # The most memory the worker has held, in KiB, as it reports.
         self.peak_kb = 0
         # The plugin's counters in the worker (steps, breaches, denials,
@@ -184,14 +196,14 @@ class Worker:
             self._reader = _wire.LineReader(self._process.stdout.fileno())
             _wire.write(self._process.stdin, config)
         except OSError as exc:
-            self.close(force=True)
+            self._end(force=True)
             msg = f"the worker could not be started ({exc})"
             raise WorkerGone(msg) from None
         started = self._read(
             time.monotonic() + _START_SECONDS, "starting its interpreter"
         )
         if "started" not in started:
-            self.close()
+            self._end()
             msg = "the worker did not report how it is confined"
             raise WorkerGone(msg)
         self.confinement = dict(started["started"])
@@ -205,7 +217,7 @@ class Worker:
             overdue=limit,
         )
         if "ready" not in message:
-            self.close()
+            self._end()
             msg = "the worker did not report ready"
             raise WorkerGone(msg)
         self.ready = message["ready"]
@@ -225,14 +237,14 @@ class Worker:
         try:
             message = self._reader.read(deadline)
         except (TimeoutError, ValueError) as exc:
-            self.close(force=True)  # stuck: asking it to stop is no use
+            self._end(force=True)  # stuck: asking it to stop is no use
             msg = f"the worker stopped answering while {doing} ({exc})"
             if overdue is not None and isinstance(exc, TimeoutError):
                 msg = f"{overdue}; its worker was stopped"
             raise WorkerGone(msg) from None
         if message is None:
             code = self._process.wait() if self._process else None
-            self.close()
+            self._end()
             msg = f"the worker died while {doing} (exit status {code})"
             raise WorkerGone(msg)
         return message
@@ -253,20 +265,43 @@ class Worker:
             PluginCallError, ToolArgumentError, PluginNotFoundError: As the
                 plugin's call failed in the worker.
         """
-        # One request at a time: the pipe carries one conversation.
-        with self._lock:
-            return self._request(target, message)
+        with self._gate:
+            self._users += 1
+        try:
+            # One request at a time: the pipe carries one conversation.
+            with self._lock:
+                return self._request(target, message)
+        finally:
+            with self._gate:
+                self._users -= 1
+                drained = self._retired and not self._users
+            if drained:
+                self.close()
+
+    def retire(self) -> None:
+        """
+        Close the worker once the calls that use it have finished (a
+        reload replaced it: they finish on the old version).
+        """
+        with self._gate:
+            self._retired = True
+            drained = not self._users
+        if drained:
+            self.close()
 
     def _request(
         self, target: str, message: dict[str, Any]
     ) -> tuple[object, str]:
         process = self._process
         if process is None or process.stdin is None:
+            if self.stopped:
+                msg = "the worker was stopped"
+                raise WorkerStopped(msg)
             msg = "the worker is not running"
             raise WorkerGone(msg)
         code = process.poll()
         if code is not None:
-            self.close()
+            self._end()
             msg = (
                 f"the worker died before serving {target} (exit status {code})"
             )
@@ -325,20 +360,26 @@ class Worker:
             # Closed meanwhile: the host quarantined or stopped the plugin
             # while answering one of the worker's requests.
             msg = f"the worker was stopped while {doing}"
-            raise WorkerGone(msg)
+            raise WorkerStopped(msg)
         try:
             _wire.write(process.stdin, message)
         except OSError:  # the pipe broke: it died under us
             code = process.poll()
-            self.close(force=True)
+            self._end(force=True)
             msg = f"the worker died while {doing} (exit status {code})"
             raise WorkerGone(msg) from None
 
     def close(self, *, force: bool = False) -> None:
         """
         Stop the worker: politely (unless *force*), then for good, after
-        the request in flight, if any.
+        the request in flight, if any.  Calls after this fail with
+        ``WorkerStopped``.
         """
+        self.stopped = True
+        self._end(force=force)
+
+    def _end(self, *, force: bool = False) -> None:
+        # Also where it crashed or overran: not stopped by the host.
         with self._lock:
             self._close(force=force)
 
@@ -352,63 +393,3 @@ class Worker:
         if self._private is not None:
             shutil.rmtree(self._private, ignore_errors=True)
             self._private = None
-
-
-class RemoteSchema:
-    """
-    The argument schema of a tool served by a worker.
-    """
-
-    def __init__(self, schema: dict[str, object]) -> None:
-        self._schema = schema
-
-    def schema(self) -> dict[str, object]:
-        """
-        A copy of the JSON Schema.
-        """
-        return dict(self._schema)
-
-
-class RemoteTool:
-    """
-    A registry entry that forwards calls to the plugin's worker.
-    """
-
-    def __init__(
-        self,
-        target: str,
-        record: PluginRecord,
-        description: str,
-        schema: dict[str, object],
-        forward: Callable[[str, dict[str, Any]], object],
-    ) -> None:
-        self.target = target
-        self.record = record
-        self.description = description
-        self.signature = RemoteSchema(schema)
-        self._forward = forward
-
-    def call(self, arguments: dict[str, object]) -> object:
-        """
-        Call the tool in the worker.
-        """
-        return self._forward(
-            self.target,
-            {
-                "op": "call_tool",
-                "tool": self.target,
-                "arguments": dict(arguments),
-            },
-        )
-
-    def invoke(
-        self, arguments: Mapping[str, object], *, text: bool = False
-    ) -> object:
-        """
-        Call the tool in the worker, with textual arguments if *text*.
-        """
-        op = "call_tool_text" if text else "call_tool"
-        return self._forward(
-            self.target,
-            {"op": op, "tool": self.target, "arguments": dict(arguments)},
-        )

@@ -9,11 +9,18 @@ discovered ──► loaded ──► active ◄──► reloading
      └──────────► quarantined ◄──┘      (an administrator releases it:
                                           back to discovered)
 ```
+
+Threads race on a plugin's state: two calls both find it over its breach
+limit, a call's worker dies while a reload builds the new version.  So
+every move checks and moves under the record's own lock, and ``move_if``
+is the move for racing paths: the first thread's outcome stands and the
+others' moves are dropped, never raised as a host bug.
 """
 
 from __future__ import annotations
 
 import enum
+import threading
 import time
 from typing import TYPE_CHECKING, Final
 
@@ -54,7 +61,9 @@ TRANSITIONS: Final[dict[State, frozenset[State]]] = {
     _S.ACTIVE: frozenset(
         {_S.RELOADING, _S.DEACTIVATED, _S.ERROR, _S.QUARANTINED}
     ),
-    _S.RELOADING: frozenset({_S.ACTIVE, _S.ERROR}),
+    # Quarantined while reloading: a violation in the old version (still
+    # serving) or in the new one being built.
+    _S.RELOADING: frozenset({_S.ACTIVE, _S.ERROR, _S.QUARANTINED}),
     _S.DEACTIVATED: frozenset(
         # Back to discovered: enabled, but never loaded.
         {_S.ACTIVE, _S.DISCOVERED, _S.UNLOADED, _S.ERROR, _S.QUARANTINED}
@@ -107,6 +116,10 @@ class Lifecycle:
     state: State = State.DISCOVERED
     history: list[Transition] = attrs.Factory(list)
 
+    _lock: threading.Lock = attrs.field(
+        factory=threading.Lock, repr=False, eq=False, init=False
+    )
+
     def move(self, target: State, reason: str = "") -> Transition:
         """
         Move to *target*, record it, and tell the listener.
@@ -115,14 +128,39 @@ class Lifecycle:
             ValueError: If the state machine has no such move; this is a
                 bug in the host, never a plugin's doing.
         """
-        if target not in TRANSITIONS[self.state]:
-            msg = (
-                f"plugin {self.plugin!r} cannot go from {self.state.value} "
-                f"to {target.value}"
-            )
-            raise ValueError(msg)
-        transition = Transition(self.plugin, self.state, target, reason)
-        self.state = target
-        self.history.append(transition)
+        transition = self._move(target, reason, strict=True)
+        assert transition is not None  # noqa: S101 -- strict raises instead
+        return transition
+
+    def move_if(self, target: State, reason: str = "") -> Transition | None:
+        """
+        Move to *target* if the state machine allows it from the state the
+        plugin is in now; otherwise leave it there.
+
+        For paths that race with other threads (failing, quarantining,
+        ending a reload): whichever move came first stands.
+
+        Returns:
+            The transition, or None if it did not move.
+        """
+        return self._move(target, reason, strict=False)
+
+    def _move(
+        self, target: State, reason: str, *, strict: bool
+    ) -> Transition | None:
+        with self._lock:  # check and move as one step
+            if target not in TRANSITIONS[self.state]:
+                if not strict:
+                    return None
+                msg = (
+                    f"plugin {self.plugin!r} cannot go from "
+                    f"{self.state.value} to {target.value}"
+                )
+                raise ValueError(msg)
+            transition = Transition(self.plugin, self.state, target, reason)
+            self.state = target
+            self.history.append(transition)
+        # Outside the lock: listeners may move other plugins, or read this
+        # one's state.
         self.on_transition(transition)
         return transition

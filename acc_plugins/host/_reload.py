@@ -111,10 +111,14 @@ class HostReload:
             LoadError: If a plugin from that folder is already known.
         """
         resolved = root.resolve()
-        for record in self._records.values():
-            if record.root.resolve() == resolved:
-                msg = f"{root} is already loaded"
-                raise LoadError(record.name, msg)
+        for key, record in list(self._records.items()):
+            if record.root.resolve() != resolved:
+                continue
+            if record.state is State.UNLOADED:  # its folder went, and is back
+                del self._records[key]
+                continue
+            msg = f"{root} is already loaded"
+            raise LoadError(record.name, msg)
         record = self._admit(root)  # type: ignore[attr-defined]
         if record is None:  # refused; the failed record tells why
             return next(
@@ -138,8 +142,8 @@ class HostReload:
         record = self._record(name)  # type: ignore[attr-defined]
         self.deactivate(name)  # type: ignore[attr-defined]
         self._discard(record)
-        if record.state not in {State.UNLOADED, State.QUARANTINED}:
-            record.lifecycle.move(State.UNLOADED, "its folder went away")
+        if record.state is not State.QUARANTINED:
+            record.lifecycle.move_if(State.UNLOADED, "its folder went away")
 
     def reload(self, name: str) -> float:
         """
@@ -167,20 +171,24 @@ class HostReload:
 
     def _reload_one(self, name: str) -> None:
         old = self._record(name)  # type: ignore[attr-defined]
-        if old.state is not State.ACTIVE:
+        moved = old.state is State.ACTIVE and old.lifecycle.move_if(
+            State.RELOADING, "a new version is being built"
+        )
+        if not moved:
             msg = f"is {old.state.value}; only an active plugin reloads"
             raise LoadError(name, msg)
-        old.lifecycle.move(State.RELOADING, "a new version is being built")
         try:
             new = self._new_version(old)
             self._hand_over(old, new)
         except ReloadError as exc:
             failure: Failure = exc.failure  # type: ignore[attr-defined]
-            old.lifecycle.move(State.ACTIVE, f"reload refused: {failure}")
+            # Unless it failed or was quarantined meanwhile: that stands.
+            old.lifecycle.move_if(State.ACTIVE, f"reload refused: {failure}")
             self._refused(old, failure)
             raise
         self._swap(old, new)
-        old.lifecycle.move(State.ACTIVE, "reloaded")
+        if old.lifecycle.move_if(State.ACTIVE, "reloaded") is None:
+            raise self._overtaken(old, new)
         self.emit(  # type: ignore[attr-defined]
             "plugin.reloaded", {"plugin": name, "root": str(old.root)}
         )
@@ -229,7 +237,11 @@ class HostReload:
         """
         Move the old version's state into the new one and activate it.
         """
-        state = self._exported(old)
+        try:
+            state = self._exported(old)
+        except ReloadError:
+            self._discard(new)
+            raise
         try:
             if new.remote is None:
                 call_method(new, "import_state", state)
@@ -280,13 +292,24 @@ class HostReload:
         self._registry.take_over(fresh, old.name)
         self._discard(old)
 
+    def _overtaken(self, old: PluginRecord, new: PluginRecord) -> ReloadError:
+        """
+        The plugin failed or was quarantined while its new version was
+        built: that outcome stands, and the new version stops with it.
+        """
+        new.last_error = old.last_error  # so that a restart can follow
+        self._unregister(new)  # type: ignore[attr-defined]
+        failure = old.last_error or Failure(f"it is {old.state.value}")
+        self._refused(old, failure)
+        return _refusal(old.name, failure)
+
     @staticmethod
     def _discard(record: PluginRecord) -> None:
         # Calls still running on it hold what they need; closing only
-        # drops the host's references (and ends a worker).
+        # drops the host's references.  A worker closes once the calls
+        # using it are done.
         if record.remote is not None:
-            record.remote.close()
-            record.remote = None
+            record.remote.retire()
         if record.sandbox is not None:
             record.sandbox.close()
 
