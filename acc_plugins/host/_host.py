@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Self
 
 import attrs
@@ -136,6 +137,10 @@ class PluginHost(
 
     Use it as a context manager, or call ``start()`` and ``stop()``.
     """
+
+    # Plugins another host serves to this one, as resolved there: an
+    # isolated plugin's dependencies, for its worker's host (``_served``).
+    _provided: Mapping[str, Node] = MappingProxyType({})
 
     def __init__(
         self,
@@ -335,7 +340,7 @@ class PluginHost(
         Returns:
             The plugins that could be loaded, in dependency order.
         """
-        nodes: dict[str, Node] = {}
+        nodes: dict[str, Node] = dict(self._provided)
         self._quarantined = self.quarantine_list.entries()  # read once
         for root in discover(self._paths):
             record = self._admit(root)
@@ -352,7 +357,7 @@ class PluginHost(
                 Failure(str(error).split(": ", 1)[-1], kind="DependencyError"),
             )
         self._read_config()
-        return list(resolution.order)
+        return [n for n in resolution.order if n not in self._provided]
 
     def _admit(self, root: Path) -> PluginRecord | None:
         try:
@@ -513,6 +518,8 @@ class PluginHost(
         manifest = record.manifest
         assert manifest is not None  # noqa: S101 -- only loaded plugins
         for dep in manifest.dependencies:
+            if dep.name in self._provided:  # active in the host serving it
+                continue
             other = self._records.get(dep.name)
             if other is None or other.state is not State.ACTIVE:
                 state = other.state.value if other else "missing"

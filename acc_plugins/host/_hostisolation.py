@@ -18,6 +18,7 @@ from acc_plugins.errors import (
 )
 from acc_plugins.sdk import Step, Workflow
 
+from . import _served
 from ._hostconfig import plain_values
 from ._isolated import Worker, WorkerGone
 from ._lifecycle import SERVING, State
@@ -136,6 +137,7 @@ class HostIsolation:
                 "config_dir": str(self._layers.files[0].path.parent),
                 # The values this host settled, from every layer.
                 "settings": plain_values(record.settings, set_only=True),
+                "provided": _served.versions(self._records, manifest),
             },
             timeout=manifest.limits.timeout_ms / 1000,
             on_request=lambda message: self._serve_worker(record, message),

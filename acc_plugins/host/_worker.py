@@ -25,7 +25,7 @@ import attrs
 
 from acc_plugins.errors import PluginError
 
-from . import _oslayer, _wire
+from . import _oslayer, _served, _wire
 from ._isolated import COUNTED
 from ._launch import policy_of
 
@@ -234,6 +234,7 @@ def main() -> None:
             "call_tool", tool=tool, arguments=arguments
         ),
     )
+    host._provided = _served.nodes(config.get("provided"))  # noqa: SLF001 -- our own inner host
     private = str(Path.cwd())  # the host made it, empty, for us alone
     report.update(_oslayer.confine(config.get("confine") or {}, private))
     budget = int(config["memory_mb"])

@@ -13,10 +13,20 @@ from tests.host.test_isolated import process_exists
 from tests.host.test_reload import source
 
 from acc_plugins.errors import PluginCallError
-from acc_plugins.host import State
+from acc_plugins.host import PluginHost, State
+from acc_plugins.host._isolated import Worker
 
 
 ISOLATED = 'isolation = "subprocess"\n'
+
+
+def worker_of(host: PluginHost, name: str) -> Worker:
+    """
+    The worker serving *name* now.
+    """
+    worker = host._records[name].remote
+    assert worker is not None
+    return worker
 
 
 def hammer(host, name, stop, seen, failures):
@@ -37,8 +47,10 @@ def test_calls_during_reloads_finish_and_no_worker_survives_stop(tmp_path):
         tmp_path / "plugins", "live", source("v0"), extra=ISOLATED
     )
     host = started_host(tmp_path)
-    pids = {host._records["live"].remote.pid}
-    stop, seen, failures = threading.Event(), [], []
+    pids = {worker_of(host, "live").pid}
+    stop = threading.Event()
+    seen: list[object] = []
+    failures: list[Exception] = []
     callers = [
         threading.Thread(
             target=hammer, args=(host, "live.version", stop, seen, failures)
@@ -52,7 +64,7 @@ def test_calls_during_reloads_finish_and_no_worker_survives_stop(tmp_path):
             (folder / "main.py").write_text(source(f"v{n}"))
             host.reload("live")
             assert host.state("live") is State.ACTIVE
-            pids.add(host._records["live"].remote.pid)
+            pids.add(worker_of(host, "live").pid)
             served = len(seen)
             deadline = time.monotonic() + 30
             while len(seen) < served + 3 and time.monotonic() < deadline:
@@ -99,7 +111,7 @@ def test_a_retired_worker_closes_once_its_call_is_done(tmp_path):
     )
     host = started_host(tmp_path)
     try:
-        worker = host._records["slow"].remote
+        worker = worker_of(host, "slow")
         answers = []
         call = threading.Thread(
             target=lambda: answers.append(
