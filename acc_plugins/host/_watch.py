@@ -8,7 +8,13 @@ touched by the batch is reloaded once, in activation order, so that a
 plugin and what depends on it reload in dependency order.  A plugin in
 ``error`` is restarted instead, so that fixing a broken plugin brings it
 back.  Only the manifest and Python sources count; editor swap files,
-``__pycache__`` and the like do not.
+``__pycache__`` and the like do not.  A plugin is read once its files
+have settled (``_settle``), and a refused version whose files changed
+while it was read is tried once more before the refusal is reported.
+
+A plugin folder that goes away is unloaded, and loaded again when it
+comes back; a search path that goes away (the whole plugins folder) is
+watched for its return, and what it holds then is loaded.
 
 The configuration files are followed too (those whose folder exists when
 watching starts): a change to one applies the configuration again, so a
@@ -29,6 +35,7 @@ from acc_plugins.errors import LoadError
 
 from ._discovery import MANIFEST_NAME, discover
 from ._lifecycle import State
+from ._settle import settle, snapshot
 
 
 if TYPE_CHECKING:
@@ -150,18 +157,47 @@ class Watcher:
             if path.parent.is_dir()
         }
 
-    def _run(self) -> None:
-        from watchfiles import watch  # noqa: PLC0415 -- only when watching
+    def _searched(self) -> set[Path]:
+        return {p.resolve() for p in self._host.search_paths() if p.is_dir()}
 
+    def _run(self) -> None:
         roots = self._roots()
         configs = self._config_files()
-        searched = {
-            p.resolve() for p in self._host.search_paths() if p.is_dir()
-        }
-        folders = set(roots) | {path.parent for path in configs} | searched
+        first = True
+        while not self._stop.is_set():
+            searched = self._searched()
+            if not first:  # what came and went while nothing watched
+                try:
+                    self._arrivals_and_departures()
+                except Exception:  # noqa: BLE001 -- as for a batch below
+                    _log.exception("watching plugins: a rescan failed")
+                roots = self._roots()
+            first = False
+            folders = set(roots) | {p.parent for p in configs} | searched
+            try:
+                self._follow(folders, searched, roots, configs)
+            except OSError:  # a folder went away as watching began
+                _log.debug("watching plugins: starting again", exc_info=True)
+            if not folders or not self._stop.is_set():
+                # Nothing to watch, or a search path went or came back.
+                self._ready.set()
+                self._stop.wait(_WAKE_MS / 1000)
+
+    def _follow(
+        self,
+        folders: set[Path],
+        searched: set[Path],
+        roots: dict[Path, str],
+        configs: set[Path],
+    ) -> None:
+        """
+        Watch *folders* until stopped, or until the search paths that
+        exist are no longer *searched*: a watch ends with its folder.
+        """
         if not folders:
-            self._ready.set()
             return
+        from watchfiles import watch  # noqa: PLC0415 -- only when watching
+
         changes = watch(
             *sorted(folders),
             stop_event=self._stop,
@@ -179,6 +215,8 @@ class Watcher:
                 roots = self._handle(batch, roots, configs)
             except Exception:  # noqa: BLE001 -- the watcher must outlive any one batch
                 _log.exception("watching plugins: a batch of changes failed")
+            if self._searched() != searched:
+                break
 
     def _handle(
         self,
@@ -229,6 +267,7 @@ class Watcher:
 
     def _arrived(self, root: Path) -> None:
         started = time.perf_counter()
+        settle(root)
         try:
             name = self._host.add(root)
         except LoadError:
@@ -264,17 +303,17 @@ class Watcher:
     def _apply(self, touched: set[str], noticed: float) -> None:
         order = {info.name: n for n, info in enumerate(self._host.plugins())}
         for name in sorted(touched, key=lambda n: order.get(n, len(order))):
-            state = self._host.state(name)
+            root = self._host.info(name).root
+            read = settle(root)
             try:
-                if state is State.ERROR:
-                    self._host.restart(name)
-                    outcome = Reloaded(
-                        name, time.perf_counter() - noticed, restarted=True
-                    )
-                elif state is State.ACTIVE:
-                    self._host.reload(name)
-                    outcome = Reloaded(name, time.perf_counter() - noticed)
-                else:
+                try:
+                    outcome = self._renew(name, noticed)
+                except LoadError:
+                    if snapshot(root) == read:
+                        raise  # what it read is what is there: refused
+                    settle(root)  # written while it was read: once more
+                    outcome = self._renew(name, noticed)
+                if outcome is None:
                     continue
             except LoadError as exc:
                 message = str(exc).removeprefix(f"{name}: ")
@@ -291,3 +330,18 @@ class Watcher:
                     location=location,
                 )
             self._report(outcome)
+
+    def _renew(self, name: str, noticed: float) -> Reloaded | None:
+        """
+        Reload *name* if active, restart it if in error; None otherwise.
+        """
+        state = self._host.state(name)
+        if state is State.ERROR:
+            self._host.restart(name)
+            return Reloaded(
+                name, time.perf_counter() - noticed, restarted=True
+            )
+        if state is State.ACTIVE:
+            self._host.reload(name)
+            return Reloaded(name, time.perf_counter() - noticed)
+        return None
