@@ -5,8 +5,9 @@ An editor or a script may truncate a file and write it a moment later; a
 watcher that reads in between sees half a version and reports an error
 that never existed.  So the watcher reads a plugin only once none of its
 files (the manifest and Python sources) has changed for a quiet interval,
-and when the version it read is refused, it looks again: if the files
-changed meanwhile, it settles and tries once more before reporting.
+and when the version it read is refused, it watches the files a little
+longer (a writer paused under load may not have finished): if they
+change, it settles and tries once more before reporting.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 # that at most (a file rewritten without pause is read as it is then).
 QUIET_SECONDS: Final = 0.05
 LIMIT_SECONDS: Final = 2.0
+# After a refusal: how long to watch for the rest of a write.
+AFTERWARDS_SECONDS: Final = 0.1
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -71,3 +74,19 @@ def settle(
             return files
         previous = files
         time.sleep(min(quiet - age, quiet, left))
+
+
+def changed_since(
+    root: Path, read: Snapshot, *, within: float = AFTERWARDS_SECONDS
+) -> bool:
+    """
+    Whether the plugin's files differ from *read*, now or within *within*
+    seconds.
+    """
+    deadline = time.monotonic() + within
+    while snapshot(root) == read:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(QUIET_SECONDS / 2, left))
+    return True

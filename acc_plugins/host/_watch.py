@@ -35,7 +35,7 @@ from acc_plugins.errors import LoadError
 
 from ._discovery import MANIFEST_NAME, discover
 from ._lifecycle import State
-from ._settle import settle, snapshot
+from ._settle import changed_since, settle
 
 
 if TYPE_CHECKING:
@@ -309,7 +309,7 @@ class Watcher:
                 try:
                     outcome = self._renew(name, noticed)
                 except LoadError:
-                    if snapshot(root) == read:
+                    if not changed_since(root, read):
                         raise  # what it read is what is there: refused
                     settle(root)  # written while it was read: once more
                     outcome = self._renew(name, noticed)
