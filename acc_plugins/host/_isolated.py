@@ -278,6 +278,13 @@ class Worker:
             if drained:
                 self.close()
 
+    @property
+    def retired(self) -> bool:
+        """
+        Whether a reload replaced it (it closes once its calls are done).
+        """
+        return self._retired
+
     def retire(self) -> None:
         """
         Close the worker once the calls that use it have finished (a

@@ -39,10 +39,14 @@ def not_its_failure(
         current: The version the host serves now under that name.
     """
     if current is not record:
-        msg = (
-            f"the plugin was reloaded while this call used its old "
-            f"version ({exc}); call it again"
-        )
+        worker = record.remote
+        if worker is not None and worker.retired:
+            msg = (
+                f"the plugin was reloaded while this call used its old "
+                f"version ({exc}); call it again"
+            )
+        else:  # the version a reload is building: the reload reports it
+            msg = f"its new version's worker failed during a reload ({exc})"
         return PluginCallError(record.name, msg)
     if isinstance(exc, WorkerStopped):
         msg = f"plugin {record.name!r} is {record.state.value} ({exc})"
