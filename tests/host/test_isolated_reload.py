@@ -43,8 +43,13 @@ def hammer(host, name, stop, seen, failures):
 def test_calls_during_reloads_finish_and_no_worker_survives_stop(tmp_path):
     """Reloads under three callers: no call fails but by naming the reload,
     the plugin stays active, and stop() leaves no worker of any version."""
+    # A generous budget: on a loaded machine a new worker's load may take
+    # seconds, and this test is about the swap, not about deadlines.
     folder = write_plugin(
-        tmp_path / "plugins", "live", source("v0"), extra=ISOLATED
+        tmp_path / "plugins",
+        "live",
+        source("v0"),
+        extra=ISOLATED + "[limits]\ntimeout-ms = 60000\n",
     )
     host = started_host(tmp_path)
     pids = {worker_of(host, "live").pid}
