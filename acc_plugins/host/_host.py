@@ -435,8 +435,18 @@ class PluginHost(
             self._fail(record, failure)
             return False
         how = "worker started" if record.remote else "compiled and executed"
-        record.lifecycle.move(State.LOADED, how)
-        return True
+        return self._enter(record, State.LOADED, how)
+
+    def _enter(self, record: PluginRecord, target: State, reason: str) -> bool:
+        """
+        Move *record* on to *target*, unless its own code got it
+        quarantined (or failed) on the way: then that stands, and what it
+        registered goes.
+        """
+        if record.lifecycle.move_if(target, reason) is not None:
+            return True
+        self._unregister(record)
+        return False
 
     def _isolated(self, record: PluginRecord) -> bool:
         manifest = manifest_of(record)
@@ -533,7 +543,10 @@ class PluginHost(
                 return False
         if record.remote is not None:  # activated in its worker already
             self._register_isolated(record)
-            record.lifecycle.move(State.ACTIVE, "activated in its worker")
+            if not self._enter(
+                record, State.ACTIVE, "activated in its worker"
+            ):
+                return False
             self._order.append(record.name)
             self._routes_changed()
             return True
@@ -543,7 +556,8 @@ class PluginHost(
             self._fail(record, record.last_error or Failure(str(exc)))
             return False
         self._registry.register(record)
-        record.lifecycle.move(State.ACTIVE, "activated")
+        if not self._enter(record, State.ACTIVE, "activated"):
+            return False
         self._order.append(record.name)
         self._routes_changed()
         return True

@@ -7,8 +7,7 @@ drained, and no racing move of the plugin's state escapes as a host bug.
 import threading
 import time
 
-import pytest
-from tests.host.test_host import ECHO, started_host, write_plugin
+from tests.host.test_host import started_host, write_plugin
 from tests.host.test_isolated import process_exists
 from tests.host.test_reload import source
 
@@ -133,62 +132,5 @@ def test_a_retired_worker_closes_once_its_call_is_done(tmp_path):
         assert answers == [8 * sum(range(10**7))]
         assert worker.stopped
         assert not worker.alive
-    finally:
-        host.stop()
-
-
-def test_racing_quarantines_move_the_plugin_once(tmp_path, monkeypatch):
-    """Eight threads quarantining one plugin at once: one move, no
-    ValueError."""
-    write_plugin(tmp_path / "plugins", "echo", ECHO)
-    host = started_host(tmp_path)
-    audit = host._audit
-
-    def slow_audit(*args, **kwargs):
-        time.sleep(0.05)  # every thread passes the state check first
-        audit(*args, **kwargs)
-
-    monkeypatch.setattr(host, "_audit", slow_audit)
-    record = host._records["echo"]
-    barrier = threading.Barrier(8)
-    raised = []
-
-    def quarantine():
-        barrier.wait()
-        try:
-            host._quarantine(record, "too many breaches")
-        except Exception as exc:  # noqa: BLE001 -- what the test looks for
-            raised.append(exc)
-
-    threads = [threading.Thread(target=quarantine) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    try:
-        assert raised == []
-        assert host.state("echo") is State.QUARANTINED
-        moves = [
-            t
-            for t in record.lifecycle.history
-            if t.target is State.QUARANTINED
-        ]
-        assert len(moves) == 1
-    finally:
-        host.stop()
-
-
-def test_a_failure_racing_a_quarantine_never_raises(tmp_path, monkeypatch):
-    """Quarantine first, then a failure that passed its check earlier: the
-    quarantine stands and nothing escapes."""
-    write_plugin(tmp_path / "plugins", "echo", ECHO)
-    host = started_host(tmp_path)
-    try:
-        record = host._records["echo"]
-        host._quarantine(record, "violation")
-        assert record.lifecycle.move_if(State.ERROR, "late") is None
-        assert host.state("echo") is State.QUARANTINED
-        with pytest.raises(ValueError, match="cannot go from quarantined"):
-            record.lifecycle.move(State.ERROR, "a host bug")
     finally:
         host.stop()

@@ -1,0 +1,98 @@
+"""
+Racing moves of a plugin's state: the first one stands, the others are
+dropped, and no raw ``ValueError`` from the state machine reaches a caller.
+"""
+
+import threading
+import time
+
+import pytest
+from tests.host.test_host import BOTH_TIERS, ECHO, started_host, write_plugin
+
+from acc_plugins.host import State
+
+
+SNEAKY = """
+from acc_plugins.sdk import Plugin, tool
+
+class Main(Plugin):
+    def on_activate(self):
+        try:  # reaches for a tool it never asked for, and hides it
+            self.ctx.tools.call("other.secret")
+        except Exception:
+            pass
+
+    @tool
+    def hello(self) -> str:
+        return "hi"
+"""
+
+
+@BOTH_TIERS
+def test_a_plugin_quarantined_while_activating_stays_out(tmp_path, isolation):
+    """start() neither raises nor registers a plugin its own code got
+    quarantined (or failed, in its worker) on the way to active."""
+    write_plugin(tmp_path / "plugins", "sneaky", SNEAKY, extra=isolation)
+    host = started_host(tmp_path)
+    try:
+        assert host.state("sneaky") in {State.QUARANTINED, State.ERROR}
+        assert [t.name for t in host.tools()] == []
+    finally:
+        host.stop()
+
+
+def test_racing_quarantines_move_the_plugin_once(tmp_path, monkeypatch):
+    """Eight threads quarantining one plugin at once: one move, no
+    ValueError."""
+    write_plugin(tmp_path / "plugins", "echo", ECHO)
+    host = started_host(tmp_path)
+    audit = host._audit
+
+    def slow_audit(*args, **kwargs):
+        time.sleep(0.05)  # every thread passes the state check first
+        audit(*args, **kwargs)
+
+    monkeypatch.setattr(host, "_audit", slow_audit)
+    record = host._records["echo"]
+    barrier = threading.Barrier(8)
+    raised = []
+
+    def quarantine():
+        barrier.wait()
+        try:
+            host._quarantine(record, "too many breaches")
+        except Exception as exc:  # noqa: BLE001 -- what the test looks for
+            raised.append(exc)
+
+    threads = [threading.Thread(target=quarantine) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert raised == []
+        assert host.state("echo") is State.QUARANTINED
+        moves = [
+            t
+            for t in record.lifecycle.history
+            if t.target is State.QUARANTINED
+        ]
+        assert len(moves) == 1
+    finally:
+        host.stop()
+
+
+def test_a_failure_racing_a_quarantine_never_raises(tmp_path, monkeypatch):
+    """Quarantine first, then a failure that passed its check earlier: the
+    quarantine stands and nothing escapes."""
+    write_plugin(tmp_path / "plugins", "echo", ECHO)
+    host = started_host(tmp_path)
+    try:
+        record = host._records["echo"]
+        host._quarantine(record, "violation")
+        assert record.lifecycle.move_if(State.ERROR, "late") is None
+        assert host.state("echo") is State.QUARANTINED
+        with pytest.raises(ValueError, match="cannot go from quarantined"):
+            record.lifecycle.move(State.ERROR, "a host bug")
+    finally:
+        host.stop()
