@@ -106,7 +106,9 @@ class HostCommands:
         if record.instance is None and record.remote is None:
             if not self._isolated(record):
                 # Disabled when the host started: it was never loaded.
-                record.lifecycle.move(State.DISCOVERED, "enabled")
+                if not record.lifecycle.move_if(State.DISCOVERED, "enabled"):
+                    msg = f"is {record.state.value}, not deactivated"
+                    raise LoadError(name, msg)
                 if not (self._load(record) and self._activate(record)):
                     raise LoadError(name, str(record.last_error))
                 return

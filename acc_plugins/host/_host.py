@@ -629,7 +629,7 @@ class PluginHost(
                 State.ERROR,
                 State.DISCOVERED,
             }:
-                record.lifecycle.move(State.UNLOADED, "host stopped")
+                record.lifecycle.move_if(State.UNLOADED, "host stopped")
         save_stats(self._data_dir / "stats.json", self.stats())
         if self._store is not None:
             self._store.close()

@@ -299,6 +299,9 @@ class HostSecurity:
                 return
             msg = f"is {record.state.value}, not quarantined"
             raise LoadError(name, msg)
+        if not record.lifecycle.move_if(
+            State.DISCOVERED, "released from quarantine"
+        ):
+            return  # another thread released it first
         self._audit(AuditKind.RELEASE, name)
-        record.lifecycle.move(State.DISCOVERED, "released from quarantine")
         self._reload_record(record)
