@@ -115,6 +115,8 @@ class HostIsolation:
             WorkerGone, PluginCallError: If it does not load.
         """
         manifest = manifest_of(record)
+        if (unmet := _served.unmet(self._records, manifest)) is not None:
+            raise PluginCallError(record.name, unmet)
         # Settle consent here, once, before a worker reads the same store.
         self._effective_grants(record)
         self._flush_grants()

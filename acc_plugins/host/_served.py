@@ -48,6 +48,22 @@ def versions(
     return served
 
 
+def unmet(
+    records: Mapping[str, PluginRecord], manifest: Manifest
+) -> str | None:
+    """
+    Why *manifest*'s plugin cannot start yet (a dependency that is not
+    active, said as activation says it), or None: checked before its
+    worker starts, since a worker activates the plugin as it loads.
+    """
+    for dependency in manifest.dependencies:
+        record = records.get(dependency.name)
+        if record is None or record.state is not State.ACTIVE:
+            state = record.state.value if record else "missing"
+            return f"dependency {dependency.name!r} is {state}"
+    return None
+
+
 def nodes(data: object) -> dict[str, Node]:
     """
     What the worker's host resolves the served dependencies as, from what

@@ -132,3 +132,25 @@ def test_a_dependency_of_the_wrong_version_is_refused(tmp_path):
         assert "0.5.0" in failure.message
     finally:
         host.stop()
+
+
+@BOTH_TIERS
+def test_a_dependency_that_failed_fails_its_dependent(tmp_path, isolation):
+    """In either tier the dependent says which dependency is not active."""
+    plugins = tmp_path / "plugins"
+    write_plugin(plugins, "text-tools", "def broken(:\n")
+    write_plugin(
+        plugins,
+        "shouter",
+        SHOUTER,
+        extra=isolation + '\n[dependencies]\ntext-tools = ">=1.0"\n',
+    )
+    host = started_host(tmp_path)
+    try:
+        assert host.state("shouter") is State.ERROR
+        failure = host.info("shouter").last_error
+        assert failure is not None
+        assert "dependency 'text-tools' is error" in failure.message
+        assert host._records["shouter"].remote is None
+    finally:
+        host.stop()
