@@ -114,43 +114,43 @@ def test_a_served_dependency_grants_nothing_else(tmp_path):
         host.stop()
 
 
-def test_a_dependency_of_the_wrong_version_is_refused(tmp_path):
-    """A dependency outside the specifier is refused, as in-process."""
-    plugins = tmp_path / "plugins"
-    write_plugin(plugins, "text-tools", TEXT_TOOLS, version="0.5.0")
+def failure_of_shouter(home, dependency, tier):
+    """
+    Why shouter (in *tier*) failed, beside text-tools written as
+    *dependency* (source and version); and that no worker stayed.
+    """
+    source, version = dependency
+    plugins = home / "plugins"
+    write_plugin(plugins, "text-tools", source, version=version)
     write_plugin(
         plugins,
         "shouter",
         SHOUTER,
-        extra=ISOLATED + '\n[dependencies]\ntext-tools = ">=1.0"\n',
+        extra=tier + '\n[dependencies]\ntext-tools = ">=1.0"\n',
     )
-    host = started_host(tmp_path)
+    host = started_host(home)
     try:
         assert host.state("shouter") is State.ERROR
+        assert host._records["shouter"].remote is None
         failure = host.info("shouter").last_error
         assert failure is not None
-        assert "0.5.0" in failure.message
+        return failure.message
     finally:
         host.stop()
+
+
+def test_a_dependency_of_the_wrong_version_is_refused(tmp_path):
+    """A dependency outside the specifier is refused, as in-process."""
+    message = failure_of_shouter(tmp_path, (TEXT_TOOLS, "0.5.0"), ISOLATED)
+
+    assert "0.5.0" in message
 
 
 @BOTH_TIERS
 def test_a_dependency_that_failed_fails_its_dependent(tmp_path, isolation):
     """In either tier the dependent says which dependency is not active."""
-    plugins = tmp_path / "plugins"
-    write_plugin(plugins, "text-tools", "def broken(:\n")
-    write_plugin(
-        plugins,
-        "shouter",
-        SHOUTER,
-        extra=isolation + '\n[dependencies]\ntext-tools = ">=1.0"\n',
-    )
-    host = started_host(tmp_path)
-    try:
-        assert host.state("shouter") is State.ERROR
-        failure = host.info("shouter").last_error
-        assert failure is not None
-        assert "dependency 'text-tools' is error" in failure.message
-        assert host._records["shouter"].remote is None
-    finally:
-        host.stop()
+    broken = ("def broken(:\n", "1.0.0")
+
+    message = failure_of_shouter(tmp_path, broken, isolation)
+
+    assert "dependency 'text-tools' is error" in message
