@@ -108,7 +108,8 @@ class HostReload:
             The plugin's name (or its folder's, if its manifest is bad).
 
         Raises:
-            LoadError: If a plugin from that folder is already known.
+            LoadError: If a plugin from that folder is already known (one
+                unloaded because its folder went away is replaced).
         """
         resolved = root.resolve()
         for key, record in list(self._records.items()):

@@ -303,7 +303,10 @@ class Watcher:
     def _apply(self, touched: set[str], noticed: float) -> None:
         order = {info.name: n for n, info in enumerate(self._host.plugins())}
         for name in sorted(touched, key=lambda n: order.get(n, len(order))):
-            root = self._host.info(name).root
+            info = self._host.info(name)
+            if info.state not in {State.ACTIVE, State.ERROR}:
+                continue  # nothing to reload: no need to wait for it
+            root = info.root
             read = settle(root)
             try:
                 try:
