@@ -127,17 +127,18 @@ class HostCommands:
             LoadError: If it is not in ``error``, or fails again.
         """
         record = self._record(name)
-        if (
-            record.state is not State.ERROR
-            or record.manifest is None
-            # Another thread may be restarting it: one restart wins.
-            or not record.lifecycle.move_if(
-                State.DISCOVERED, "restart requested"
-            )
-        ):
-            msg = f"is {record.state.value}; only a plugin in error with a valid manifest restarts"
-            raise LoadError(name, msg)
-        self._reload_record(record)
+        # One restart at a time; a caller reviving a crashed worker waits.
+        with record.lifecycle.restart_lock:
+            if (
+                record.state is not State.ERROR
+                or record.manifest is None
+                or not record.lifecycle.move_if(
+                    State.DISCOVERED, "restart requested"
+                )
+            ):
+                msg = f"is {record.state.value}; only a plugin in error with a valid manifest restarts"
+                raise LoadError(name, msg)
+            self._reload_record(record)
 
     def _reload_record(self, record: PluginRecord) -> None:
         for table in (record.tools, record.agents, record.workflows):

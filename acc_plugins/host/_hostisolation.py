@@ -262,27 +262,31 @@ class HostIsolation:
                 restart failed.
         """
         record = self._records.get(target.partition(".")[0])
-        failure = record.last_error if record is not None else None
-        if (
-            record is None
-            or record.state is not State.ERROR
-            or failure is None
-            or failure.kind != "WorkerGone"
-        ):
+        if record is None:
             return False
-        wait = record.restart_at - time.monotonic()
-        if wait > 0:
-            msg = (
-                f"its worker crashed ({failure.message}); "
-                f"the next restart may run in {wait:.1f} s"
-            )
-            raise PluginCallError(target, msg)
-        try:
-            self.restart(record.name)
-        except LoadError as exc:
-            raise PluginCallError(
-                target, f"restarting its worker: {exc}"
-            ) from None
+        # One restart at a time: a caller that comes while one runs waits
+        # for it, then finds the plugin back (or failed anew).
+        with record.lifecycle.restart_lock:
+            failure = record.last_error
+            if (
+                record.state is not State.ERROR
+                or failure is None
+                or failure.kind != "WorkerGone"
+            ):
+                return False
+            wait = record.restart_at - time.monotonic()
+            if wait > 0:
+                msg = (
+                    f"its worker crashed ({failure.message}); "
+                    f"the next restart may run in {wait:.1f} s"
+                )
+                raise PluginCallError(target, msg)
+            try:
+                self.restart(record.name)
+            except LoadError as exc:
+                raise PluginCallError(
+                    target, f"restarting its worker: {exc}"
+                ) from None
         return True
 
     def _mirror(self, record: PluginRecord, state: str) -> None:

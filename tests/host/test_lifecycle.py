@@ -3,13 +3,16 @@ Racing moves of a plugin's state: the first one stands, the others are
 dropped, and no raw ``ValueError`` from the state machine reaches a caller.
 """
 
+import os
+import signal
 import threading
 import time
 
 import pytest
 from tests.host.test_host import BOTH_TIERS, ECHO, started_host, write_plugin
 
-from acc_plugins.host import State
+from acc_plugins.errors import PluginCallError
+from acc_plugins.host import State, _hostisolation
 
 
 SNEAKY = """
@@ -94,5 +97,47 @@ def test_a_failure_racing_a_quarantine_never_raises(tmp_path, monkeypatch):
         assert host.state("echo") is State.QUARANTINED
         with pytest.raises(ValueError, match="cannot go from quarantined"):
             record.lifecycle.move(State.ERROR, "a host bug")
+    finally:
+        host.stop()
+
+
+def test_callers_racing_to_restart_a_crashed_worker_all_get_answers(
+    tmp_path, monkeypatch
+):
+    """After the backoff, four callers at once: one restarts the worker,
+    the others wait for it, and every call is answered."""
+    monkeypatch.setattr(_hostisolation, "RESTART_BACKOFF_SECONDS", 0.01)
+    write_plugin(
+        tmp_path / "plugins",
+        "echo",
+        ECHO,
+        extra='isolation = "subprocess"\n',
+    )
+    host = started_host(tmp_path)
+    try:
+        worker = host._records["echo"].remote
+        assert worker is not None
+        os.kill(worker.pid or 0, signal.SIGKILL)
+        with pytest.raises(PluginCallError, match="the worker died"):
+            host.call_tool("echo.echo", text="x")
+        time.sleep(0.05)  # past the backoff
+        barrier = threading.Barrier(4)
+        answers: list[object] = []
+
+        def call():
+            barrier.wait()
+            try:
+                answers.append(host.call_tool("echo.echo", text="back"))
+            except Exception as exc:  # noqa: BLE001 -- what the test looks for
+                answers.append(exc)
+
+        threads = [threading.Thread(target=call) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        assert answers == [["back"]] * 4
+        assert host.state("echo") is State.ACTIVE
     finally:
         host.stop()
