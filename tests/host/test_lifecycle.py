@@ -7,6 +7,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 from tests.host.test_host import BOTH_TIERS, ECHO, started_host, write_plugin
@@ -29,6 +30,29 @@ class Main(Plugin):
     def hello(self) -> str:
         return "hi"
 """
+
+
+def at_once(count: int, action: Callable[[], object]) -> list[object]:
+    """
+    Run *action* in *count* threads released together; what each returned
+    or raised.
+    """
+    barrier = threading.Barrier(count)
+    outcomes: list[object] = []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(action())
+        except Exception as exc:  # noqa: BLE001 -- what the tests look for
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
 
 
 @BOTH_TIERS
@@ -57,23 +81,10 @@ def test_racing_quarantines_move_the_plugin_once(tmp_path, monkeypatch):
 
     monkeypatch.setattr(host, "_audit", slow_audit)
     record = host._records["echo"]
-    barrier = threading.Barrier(8)
-    raised = []
 
-    def quarantine():
-        barrier.wait()
-        try:
-            host._quarantine(record, "too many breaches")
-        except Exception as exc:  # noqa: BLE001 -- what the test looks for
-            raised.append(exc)
-
-    threads = [threading.Thread(target=quarantine) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(8, lambda: host._quarantine(record, "breaches"))
     try:
-        assert raised == []
+        assert outcomes == [None] * 8
         assert host.state("echo") is State.QUARANTINED
         moves = [
             t
@@ -121,21 +132,8 @@ def test_callers_racing_to_restart_a_crashed_worker_all_get_answers(
         with pytest.raises(PluginCallError, match="the worker died"):
             host.call_tool("echo.echo", text="x")
         time.sleep(0.05)  # past the backoff
-        barrier = threading.Barrier(4)
-        answers: list[object] = []
 
-        def call():
-            barrier.wait()
-            try:
-                answers.append(host.call_tool("echo.echo", text="back"))
-            except Exception as exc:  # noqa: BLE001 -- what the test looks for
-                answers.append(exc)
-
-        threads = [threading.Thread(target=call) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        answers = at_once(4, lambda: host.call_tool("echo.echo", text="back"))
 
         assert answers == [["back"]] * 4
         assert host.state("echo") is State.ACTIVE
