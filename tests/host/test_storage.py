@@ -121,7 +121,7 @@ def test_a_lock_held_by_another_process_fails_the_call_not_the_plugin(
         finally:
             holder.rollback()
             holder.close()
-        sandbox = host._records["keeper"].sandbox
+        sandbox = host._plugins.records["keeper"].sandbox
         assert sandbox is not None
         assert sandbox.budget.breaches == 0
         assert host.state("keeper") is State.ACTIVE
