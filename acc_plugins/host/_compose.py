@@ -22,6 +22,7 @@ from acc_plugins.sandbox import BytecodeCache
 from ._commands import Commands
 from ._config import CONFIG_NAME, ConfigFile, Layers, SecretStore
 from ._configshare import ConfigShare
+from ._contexts import Contexts
 from ._discovery import default_paths
 from ._events import EventBus
 from ._hostcalls import Calls
@@ -227,8 +228,13 @@ def compose(
         trail=trail,
         policy=policy,
         scan_threshold=scan_threshold,
-        claude=claude,
-        call_tool=call_tool,
+        contexts=Contexts(
+            security,
+            events,
+            data_dir=data_dir,
+            claude=claude,
+            call_tool=call_tool,
+        ),
     )
     commands = Commands(plugins, loading, tier)
     reloading = Reloading(

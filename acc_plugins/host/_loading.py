@@ -17,34 +17,31 @@ from acc_plugins.errors import ManifestError, PluginCallError
 from acc_plugins.manifest import IsolationMode, load_manifest
 from acc_plugins.security import AuditKind
 
-from ._allowance import Allowance
-from ._context import Capabilities, build_context
 from ._discovery import MANIFEST_NAME, discover
 from ._lifecycle import Lifecycle, State, Transition
-from ._loader import call_method, construct, load_entry_class, manifest_of
+from ._loader import call_method, load_entry_class, manifest_of
 from ._record import Failure, PluginRecord, failure_of, root_cause
 from ._registration import sdk_members
 from ._resolve import Node, resolve
 from ._scangate import scan_gate
 from ._stats import PluginStats
 from ._stats import save as save_stats
-from ._storage import KeyValueStore
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
     from acc_plugins.manifest import Manifest
     from acc_plugins.sandbox import BytecodeCache
     from acc_plugins.security import Policy, Severity
 
-    from ._claude import ClaudeProvider
+    from ._contexts import Contexts
     from ._hostconfig import Configuration
     from ._hostisolation import IsolatedTier
     from ._hostsecurity import Security
     from ._plugins import Plugins
     from ._routing import Events
+    from ._storage import KeyValueStore
     from ._trail import AuditTrail
 
 _log = logging.getLogger("acc_plugins.host")
@@ -98,9 +95,7 @@ class Loading:
 
         scan_threshold: The scanner severity that refuses a plugin.
 
-        claude: The Claude capability offered to plugins.
-
-        call_tool: How a plugin's ``ctx`` calls another plugin's tool.
+        contexts: Builds each plugin's ``self.ctx`` and constructs it.
     """
 
     def __init__(
@@ -115,8 +110,7 @@ class Loading:
         trail: AuditTrail,
         policy: Policy,
         scan_threshold: Severity | None,
-        claude: ClaudeProvider | None,
-        call_tool: Callable[[str, dict[str, object]], object],
+        contexts: Contexts,
     ) -> None:
         self._plugins = plugins
         self._records = plugins.records
@@ -128,9 +122,7 @@ class Loading:
         self._trail = trail
         self._policy = policy
         self._scan_threshold = scan_threshold
-        self._claude = claude
-        self._call_tool = call_tool
-        self._store: KeyValueStore | None = None
+        self._contexts = contexts
         self._sdk = sdk_members()
 
     def __repr__(self) -> str:
@@ -285,7 +277,6 @@ class Loading:
         Raises:
             BaseException: Whatever stopped it.
         """
-        manifest = manifest_of(record)
         record.settings = self._configuration.values_of(record)
         cache = self._folders.cache
         try:
@@ -309,48 +300,14 @@ class Loading:
             )
         finally:
             cache.forget_parsed()
-        effective = self._security.effective_grants(record)
-        outside = self._security.outside(record, effective)
-        assert record.sandbox is not None  # noqa: S101 -- loaded above
-        context = build_context(
-            record.name,
-            granted=effective,
-            dependencies=frozenset(d.name for d in manifest.dependencies),
-            settings=record.settings,
-            capabilities=self._capabilities(),
-            log_lines=record.log,
-            outside=outside,
-            allowance=Allowance.of(record.sandbox.budget, manifest.limits),
-            storage_quota=manifest.limits.storage_mb * 2**20,
-            time_left=record.sandbox.budget.time_left,
-        )
-        construct(record, cls, context)
+        self._contexts.construct(record, cls)
 
     @property
     def storage(self) -> KeyValueStore:
         """
         The plugins' key-value storage (opened on first use).
         """
-        if self._store is None:
-            self._store = KeyValueStore(
-                self._folders.data_dir / "storage.sqlite3"
-            )
-        return self._store
-
-    def _capabilities(self) -> Capabilities:
-        events = self._events
-        call_tool = self._call_tool
-        return Capabilities(
-            store=self.storage,
-            claude=self._claude,
-            emit=lambda name, payload, source: events.emit(
-                name, payload, source=source
-            ),
-            call_tool=lambda name, arguments, _caller: call_tool(
-                name, arguments
-            ),
-            denied=self._security.on_denied,
-        )
+        return self._contexts.storage
 
     def activate(self, record: PluginRecord) -> bool:
         """
@@ -408,6 +365,4 @@ class Loading:
         """
         stats = [PluginStats.of(r) for r in self._records.values()]
         save_stats(self._folders.data_dir / "stats.json", stats)
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        self._contexts.close()
