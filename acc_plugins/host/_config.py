@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import math
 import os
 import tempfile
 import tomllib
@@ -42,6 +41,7 @@ from acc_plugins.errors import ConfigError
 from acc_plugins.manifest import Setting, SettingType
 
 from ._jsonstore import JsonStore
+from ._tomledit import UNCHANGED, edited
 
 
 if TYPE_CHECKING:
@@ -50,8 +50,6 @@ if TYPE_CHECKING:
     from acc_plugins.manifest import Manifest
 
 CONFIG_NAME: Final = "config.toml"
-# ``ConfigFile.change(enabled=UNCHANGED)``: leave the flag as it is.
-UNCHANGED: Final = object()
 MASK: Final = "********"
 
 
@@ -94,49 +92,11 @@ def _problems_of(data: object) -> list[str]:
     return problems
 
 
-def _toml_value(value: object) -> str:
-    # The values settings hold: TOML's basic strings accept JSON's escapes.
-    if type(value) is bool:
-        return "true" if value else "false"
-    if type(value) is int:
-        return str(value)
-    if type(value) is float:
-        if not math.isfinite(value):
-            msg = f"{value!r} cannot be written"
-            raise ValueError(msg)
-        return repr(value)
-    if type(value) is str:
-        # JSON leaves DEL raw; TOML wants every control character escaped.
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    msg = f"a {type(value).__name__} cannot be a setting's value"
-    raise ValueError(msg)
-
-
-def to_toml(plugins: Mapping[str, Mapping[str, Any]]) -> str:
-    """
-    The text of a configuration file holding *plugins*: for each plugin,
-    plain keys (``enabled``, ``version``, ``grants``) and a ``settings``
-    table.
-    """
-    lines: list[str] = []
-    for name in sorted(plugins):
-        entry = plugins[name]
-        plain = {k: v for k, v in entry.items() if k != "settings"}
-        lines.append(f"[plugins.{name}]")
-        lines.extend(
-            f"{k} = {_toml_value(v)}" for k, v in sorted(plain.items())
-        )
-        settings = entry.get("settings") or {}
-        if settings:
-            lines.append("")
-            lines.append(f"[plugins.{name}.settings]")
-            lines.extend(
-                f"{k} = {_toml_value(v)}" for k, v in sorted(settings.items())
-            )
-        lines.append("")
-    return "\n".join(lines)
+def _loaded(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:  # pragma: no cover -- a tomlkit bug
+        return {}
 
 
 def set_or_drop(table: dict[str, Any], key: str, value: Any) -> None:
@@ -170,15 +130,24 @@ class ConfigFile:
         Raises:
             ConfigError: If it is not valid TOML or not a configuration.
         """
+        return self._checked(self._text())
+
+    def _text(self) -> str:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            return self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return {}
+            return ""
+        except UnicodeDecodeError as exc:
+            problem = f"not valid UTF-8 (byte {exc.start})"
+            raise ConfigError(str(self.path), [problem]) from None
         except OSError as exc:
-            raise ConfigError(str(self.path), [f"unreadable: {exc}"]) from None
+            problem = f"unreadable: {exc.strerror or exc}"
+            raise ConfigError(str(self.path), [problem]) from None
+
+    def _checked(self, text: str) -> dict[str, Any]:
         try:
             data = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except tomllib.TOMLDecodeError as exc:
             problem = f"not valid TOML: {exc}"
             raise ConfigError(str(self.path), [problem]) from None
         problems = _problems_of(data)
@@ -201,9 +170,12 @@ class ConfigFile:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        # The lock is the folder's, not a ``config.toml.lock`` beside a
+        # file that may be under version control: the folder is never
+        # replaced, while the file is, by every atomic write.
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -233,7 +205,9 @@ class ConfigFile:
             ConfigError: If the file on disk is invalid (it is left alone).
         """
         with self._locked():
-            plugins = dict(self.raw().get("plugins", {}))
+            text = self._text()
+            data = self._checked(text)
+            plugins = dict(data.get("plugins", {}))
             current = dict(plugins.get(plugin, {}))
             if enabled is not UNCHANGED:
                 set_or_drop(current, "enabled", enabled)
@@ -243,7 +217,11 @@ class ConfigFile:
                 set_or_drop(table, key, plain)
             set_or_drop(current, "settings", table)
             set_or_drop(plugins, plugin, current)
-            self._write(to_toml(plugins))
+            new = edited(text, plugin, enabled=enabled, settings=settings)
+            if _loaded(new).get("plugins", {}) != plugins:
+                problem = "could not be changed without changing more"
+                raise ConfigError(str(self.path), [problem])
+            self._write(new)
 
     def _write(self, text: str) -> None:
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
