@@ -41,7 +41,7 @@ from acc_plugins.errors import ConfigError
 from acc_plugins.manifest import Setting, SettingType
 
 from ._jsonstore import JsonStore
-from ._tomledit import UNCHANGED, edited
+from ._tomledit import UNCHANGED, edited, without_empty
 
 
 if TYPE_CHECKING:
@@ -218,7 +218,8 @@ class ConfigFile:
             set_or_drop(current, "settings", table)
             set_or_drop(plugins, plugin, current)
             new = edited(text, plugin, enabled=enabled, settings=settings)
-            if _loaded(new).get("plugins", {}) != plugins:
+            after = _loaded(new).get("plugins", {})
+            if without_empty(after) != without_empty(plugins):
                 problem = "could not be changed without changing more"
                 raise ConfigError(str(self.path), [problem])
             self._write(new)

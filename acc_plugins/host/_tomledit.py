@@ -113,6 +113,19 @@ def _put(table: MutableMapping[str, Any], key: str, value: object) -> None:
         table[key] = value
 
 
+def without_empty(table: Mapping[str, Any]) -> dict[str, Any]:
+    """
+    *table* without its empty tables, at any depth: an empty table a
+    comment kept in the file reads as no table at all.
+    """
+    kept = {}
+    for key, value in table.items():
+        inner = without_empty(value) if isinstance(value, dict) else value
+        if inner != {}:
+            kept[key] = inner
+    return kept
+
+
 def to_toml(plugins: Mapping[str, Mapping[str, Any]]) -> str:
     """
     The text of a configuration file holding *plugins*: for each plugin,
