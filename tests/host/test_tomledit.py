@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.strategies import toml_value
 
 from acc_plugins.errors import ConfigError
 from acc_plugins.host._config import ConfigFile
@@ -80,24 +81,9 @@ def test_an_invalid_file_is_left_alone(tmp_path):
     assert path.read_text() == "[plugins.a\n# broken\n"
 
 
-def _quoted(text: str) -> str:
-    # JSON's escapes are TOML's, except that TOML wants DEL escaped too.
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
 def _key(text: str) -> str:
     bare = re.fullmatch(r"[A-Za-z0-9_-]+", text)
-    return text if bare else _quoted(text)
-
-
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return _quoted(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    return repr(value)
+    return text if bare else toml_value(text)
 
 
 names = st.text(min_size=1, max_size=8)
@@ -138,14 +124,14 @@ def _render(
     for name, (enabled, table, notes, after) in plugins.items():
         lines.append(f"[plugins.{_key(name)}] {after}".rstrip())
         if enabled is not None:
-            lines.append(f"enabled = {_value(enabled)}")
+            lines.append(f"enabled = {toml_value(enabled)}")
         lines.extend(notes)
         if table:
             lines.append(f"[plugins.{_key(name)}.settings]")
         for key, (value, note, above) in table.items():
             lines.extend(above)
             where[name, key] = len(lines)
-            lines.append(f"{_key(key)} = {_value(value)} {note}".rstrip())
+            lines.append(f"{_key(key)} = {toml_value(value)} {note}".rstrip())
     return lines, where
 
 
