@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import tempfile
 import tomllib
@@ -40,6 +41,7 @@ import attrs
 from acc_plugins.errors import ConfigError
 from acc_plugins.manifest import Setting, SettingType
 
+from ._configread import stale_keys, stale_warning
 from ._jsonstore import JsonStore
 from ._tomledit import UNCHANGED, edited, without_empty
 
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from acc_plugins.manifest import Manifest
 
 CONFIG_NAME: Final = "config.toml"
+_log = logging.getLogger("acc_plugins.host")
 MASK: Final = "********"
 
 
@@ -348,6 +351,8 @@ class Layers:
     files: tuple[ConfigFile, ...]
     secrets: SecretStore
     enforced: Mapping[str, Mapping[str, Any]] = attrs.Factory(dict)
+    # The stale keys already warned about: each once per host.
+    _warned: set[str] = attrs.field(factory=set, init=False, eq=False)
 
     def read(self) -> tuple[dict[str, PluginConfig], ...]:
         """
@@ -386,6 +391,7 @@ class Layers:
         secret = {
             s.key for s in manifest.settings if s.type is SettingType.SECRET
         }
+        declared = {s.key for s in manifest.settings}
         values: dict[str, Any] = {s.key: s.default for s in manifest.settings}
         sources = dict.fromkeys(values, "default")
         layers: list[tuple[str, Mapping[str, Any]]] = []
@@ -402,14 +408,31 @@ class Layers:
                     for key in leaked
                 ]
                 raise ConfigError(where, problems)
-            layers.append((where, entry.settings))
-        layers.append(("the secret store", self.secrets.secrets(name)))
+            layers.append((where, _declared(entry.settings, declared)))
+        self._warn_stale(manifest, read)
+        secrets = self.secrets.secrets(name)
+        layers.append(("the secret store", _declared(secrets, declared)))
         layers.append(("the policy", self.enforced.get(name, {})))
         for where, raw in layers:
             checked = check_values(manifest, raw, where)
             values.update(checked)
             sources.update(dict.fromkeys(checked, where))
         return values, sources
+
+    def _warn_stale(
+        self, manifest: Manifest, read: Iterable[dict[str, PluginConfig]]
+    ) -> None:
+        name = manifest.plugin.name
+        for file, key, _ in stale_keys(self, manifest, tuple(read)):
+            warning = stale_warning(file, name, key)
+            if warning not in self._warned:
+                self._warned.add(warning)
+                _log.warning("%s", warning)
+
+
+def _declared(values: Mapping[str, Any], keys: set[str]) -> dict[str, Any]:
+    # A key the plugin no longer declares is stale: warned about, unused.
+    return {k: v for k, v in values.items() if k in keys}
 
 
 def masked(manifest: Manifest, values: Mapping[str, Any]) -> dict[str, Any]:

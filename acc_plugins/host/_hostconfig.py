@@ -25,6 +25,7 @@ from ._config import (
     check_values,
     masked,
 )
+from ._configread import read_keeping, stale_rows, unsets_a_secret
 from ._lifecycle import State
 from ._loader import call_method, manifest_of
 
@@ -55,15 +56,15 @@ class HostConfig:
         Read every configuration file; keep the last good reading (or none
         at all, at start) if one is invalid, and return the error.
         """
-        try:
-            self._config_read = self._layers.read()
-        except ConfigError as exc:
-            self._config_invalid(exc)
-            return exc
-        return None
+        self._config_read, errors = read_keeping(
+            self._layers, self._config_read
+        )
+        for error in errors:
+            self._config_invalid(error)
+        return errors[0] if errors else None
 
     def _config_invalid(self, exc: ConfigError) -> None:
-        _log.error("invalid configuration: %s", exc)
+        _log.error("%s", exc)  # names the file, line and column
         self.emit(  # type: ignore[attr-defined]
             "config.invalid", {"path": exc.path, "problems": exc.problems}
         )
@@ -123,7 +124,7 @@ class HostConfig:
                 "description": s.description,
             }
             for s in manifest.settings
-        }
+        } | stale_rows(self._layers, manifest, read)
 
     def setting(self, name: str, key: str) -> Setting:
         """
@@ -172,10 +173,12 @@ class HostConfig:
         or the secret store); the next layer down applies again.
 
         Raises:
-            ConfigError: If the plugin has no such setting.
+            ConfigError: If the plugin has no such setting (a stale key,
+                one it no longer declares, is removed from the file).
         """
         record = self._record(name)  # type: ignore[attr-defined]
-        if self.setting(name, key).type is SettingType.SECRET:
+        file = self._file(project=project)
+        if unsets_a_secret(manifest_of(record), file, key):
             self._layers.secrets.put(record.name, key, None)
         else:
             self._write_setting(record.name, key, None, project=project)
