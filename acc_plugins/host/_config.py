@@ -410,8 +410,9 @@ class Layers:
                 raise ConfigError(where, problems)
             layers.append((where, _declared(entry.settings, declared)))
         self._warn_stale(manifest, read)
-        secrets = self.secrets.secrets(name)
-        layers.append(("the secret store", _declared(secrets, declared)))
+        if secret:  # others need not read it: it may be unreadable
+            secrets = self.secrets.secrets(name)
+            layers.append(("the secret store", _declared(secrets, secret)))
         layers.append(("the policy", self.enforced.get(name, {})))
         for where, raw in layers:
             checked = check_values(manifest, raw, where)
