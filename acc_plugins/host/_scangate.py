@@ -124,14 +124,16 @@ def cached_findings(
     if sources is None:
         sources = read_sources(root)
     key = _key(sources)
-    payload = cache.load_entry(key, SCAN_SUFFIX)
+    owner = str(root)
+    payload = cache.load_entry(key, SCAN_SUFFIX, owner=owner)
     found = None if payload is None else _decoded(payload)
     if found is not None:
         return found
     report = scan_plugin(root, parse=cache.parse, sources=sources)
     findings = list(report.findings)
     rows = [f.to_json() for f in findings]
-    cache.store_entry(key, SCAN_SUFFIX, json.dumps(rows).encode())
+    payload = json.dumps(rows).encode()
+    cache.store_entry(key, SCAN_SUFFIX, payload, owner=owner)
     return findings
 
 
