@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
-import logging
 import os
 import tempfile
 import tomllib
@@ -39,9 +37,9 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from acc_plugins.errors import ConfigError
-from acc_plugins.manifest import Setting, SettingType
+from acc_plugins.manifest import SettingType
 
-from ._configread import stale_keys, stale_warning
+from ._configread import warn_stale
 from ._jsonstore import JsonStore
 from ._tomledit import UNCHANGED, edited, without_empty
 
@@ -52,7 +50,6 @@ if TYPE_CHECKING:
     from acc_plugins.manifest import Manifest
 
 CONFIG_NAME: Final = "config.toml"
-_log = logging.getLogger("acc_plugins.host")
 MASK: Final = "********"
 
 
@@ -297,44 +294,6 @@ def check_values(
     return checked
 
 
-def parse_text(setting: Setting, text: str) -> object:
-    """
-    A value typed on a command line, as *setting*'s type.
-
-    Raises:
-        ValueError: If *text* is not a value of that type.
-    """
-    kind = setting.type
-    numbers = {
-        SettingType.INT: (int, "integer"),
-        SettingType.FLOAT: (float, "number"),
-    }
-    if kind in numbers:
-        convert, expected = numbers[kind]
-        try:
-            return convert(text)
-        except ValueError:
-            msg = f"expected {expected}, got {text!r}"
-            raise ValueError(msg) from None
-    if kind is SettingType.BOOL:
-        lowered = text.lower()
-        if lowered in {"true", "yes", "on", "1"}:
-            return True
-        if lowered in {"false", "no", "off", "0"}:
-            return False
-        msg = f"expected true or false, got {text!r}"
-        raise ValueError(msg)
-    if kind is SettingType.LIST:
-        if text.startswith("["):
-            try:
-                return json.loads(text)
-            except ValueError as exc:
-                msg = f"expected a JSON array of strings: {exc}"
-                raise ValueError(msg) from None
-        return [part.strip() for part in text.split(",") if part.strip()]
-    return text
-
-
 @attrs.frozen
 class Layers:
     """
@@ -387,6 +346,7 @@ class Layers:
         Raises:
             ConfigError: Naming the file and key of every bad value.
         """
+        read = tuple(read)  # walked twice
         name = manifest.plugin.name
         secret = {
             s.key for s in manifest.settings if s.type is SettingType.SECRET
@@ -409,7 +369,7 @@ class Layers:
                 ]
                 raise ConfigError(where, problems)
             layers.append((where, _declared(entry.settings, declared)))
-        self._warn_stale(manifest, read)
+        warn_stale(self, manifest, read, self._warned)
         if secret:  # others need not read it: it may be unreadable
             secrets = self.secrets.secrets(name)
             layers.append(("the secret store", _declared(secrets, secret)))
@@ -419,16 +379,6 @@ class Layers:
             values.update(checked)
             sources.update(dict.fromkeys(checked, where))
         return values, sources
-
-    def _warn_stale(
-        self, manifest: Manifest, read: Iterable[dict[str, PluginConfig]]
-    ) -> None:
-        name = manifest.plugin.name
-        for file, key, _ in stale_keys(self, manifest, tuple(read)):
-            warning = stale_warning(file, name, key)
-            if warning not in self._warned:
-                self._warned.add(warning)
-                _log.warning("%s", warning)
 
 
 def _declared(values: Mapping[str, Any], keys: set[str]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ naming the file, plugin and key, shown marked by ``config list``, and
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from acc_plugins.errors import ConfigError
@@ -19,10 +20,13 @@ from acc_plugins.manifest import SettingType
 
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from acc_plugins.manifest import Manifest
 
     from ._config import ConfigFile, Layers, PluginConfig
 
+_log = logging.getLogger("acc_plugins.host")
 Reading = tuple[dict[str, "PluginConfig"], ...]
 
 
@@ -61,6 +65,23 @@ def stale_keys(
         for key, value in entry.settings.items()
         if key not in declared
     ]
+
+
+def warn_stale(
+    layers: Layers,
+    manifest: Manifest,
+    read: Iterable[dict[str, PluginConfig]],
+    warned: set[str],
+) -> None:
+    """
+    Log a warning for each stale key not in *warned*, and add it there.
+    """
+    name = manifest.plugin.name
+    for file, key, _ in stale_keys(layers, manifest, tuple(read)):
+        warning = stale_warning(file, name, key)
+        if warning not in warned:
+            warned.add(warning)
+            _log.warning("%s", warning)
 
 
 def stale_warning(file: ConfigFile, plugin: str, key: str) -> str:

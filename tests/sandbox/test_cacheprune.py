@@ -9,7 +9,7 @@ import time
 import pytest
 from tests.host.test_host import ECHO, started_host, write_plugin
 
-from acc_plugins.sandbox import BytecodeCache, _cacheprune
+from acc_plugins.sandbox import BytecodeCache
 
 
 def _entries(folder):
@@ -86,7 +86,7 @@ def test_a_warm_start_lists_no_folder(tmp_path, monkeypatch):
         listings.append(path)
         return real(path)
 
-    monkeypatch.setattr(_cacheprune.os, "scandir", counted)
+    monkeypatch.setattr(os, "scandir", counted)
     warm = BytecodeCache(tmp_path)
     for n in range(5):
         warm.compile("x = 1\n", f"m{n}.py")
