@@ -108,6 +108,8 @@ entries = st.dictionaries(
         st.dictionaries(names, st.tuples(values, trailing, comments)),
         comments,
         trailing,
+        # How the settings are written: a table, dotted keys, inline.
+        st.sampled_from(["table", "dotted", "inline"]),
     ),
     max_size=3,
 )
@@ -117,27 +119,43 @@ def _render(
     plugins: dict[str, Any], top: list[str]
 ) -> tuple[list[str], dict[tuple[str, str], int]]:
     """
-    A hand-written file: its lines, and the line of each setting.
+    A hand-written file: its lines, and the line of each plugin's header
+    (key ``""``), flag (key ``None``), settings table (``"["``), inline
+    settings (``"{"``) and settings.
     """
     lines = [*top]
-    where: dict[tuple[str, str], int] = {}
-    for name, (enabled, table, notes, after) in plugins.items():
-        lines.append(f"[plugins.{_key(name)}] {after}".rstrip())
+    where: dict[tuple[str, Any], int] = {}
+    for name, (enabled, table, notes, after, style) in plugins.items():
+        head = _key(name)
+        where[name, ""] = len(lines)
+        lines.append(f"[plugins.{head}] {after}".rstrip())
         if enabled is not None:
+            where[name, None] = len(lines)
             lines.append(f"enabled = {toml_value(enabled)}")
         lines.extend(notes)
-        if table:
-            lines.append(f"[plugins.{_key(name)}.settings]")
+        if table and style == "inline":
+            pairs = (
+                f"{_key(k)} = {toml_value(v)}"
+                for k, (v, _, _) in table.items()
+            )
+            where.update({(name, k): len(lines) for k in [*table, "{"]})
+            lines.append(f"settings = {{{', '.join(pairs)}}}")
+            continue
+        if table and style == "table":
+            where[name, "["] = len(lines)
+            lines.append(f"[plugins.{head}.settings]")
+        prefix = "settings." if style == "dotted" else ""
         for key, (value, note, above) in table.items():
             lines.extend(above)
             where[name, key] = len(lines)
-            lines.append(f"{_key(key)} = {toml_value(value)} {note}".rstrip())
+            text = f"{prefix}{_key(key)} = {toml_value(value)} {note}"
+            lines.append(text.rstrip())
     return lines, where
 
 
 def _plain(plugins: dict[str, Any]) -> dict[str, Any]:
     data = {}
-    for name, (enabled, table, _, _) in plugins.items():
+    for name, (enabled, table, _, _, _) in plugins.items():
         entry: dict[str, Any] = {} if enabled is None else {"enabled": enabled}
         if table:
             entry["settings"] = {k: v[0] for k, v in table.items()}
@@ -165,13 +183,21 @@ def test_set_and_unset_keep_every_other_line(tmp_path, plugins, top, data):
         "plugins", {}
     )
     name = data.draw(st.one_of(names, st.sampled_from([*plugins] or ["p"])))
-    existing = [k for (p, k) in where if p == name]
+    existing = [k for (p, k) in where if p == name and k]
     key = data.draw(st.one_of(names, st.sampled_from(existing or ["k"])))
     value = data.draw(st.one_of(st.none(), values))
+    flag = data.draw(st.sampled_from([None, True, False, "unchanged"]))
 
-    ConfigFile(path).change(name, settings={key: value})
+    ConfigFile(path).change(
+        name,
+        settings={key: value},
+        **({} if flag == "unchanged" else {"enabled": flag}),
+    )
 
     entry = expected.setdefault(name, {})
+    if flag != "unchanged":
+        entry.pop("enabled", None)
+        entry.update({} if flag is None else {"enabled": flag})
     table = entry.setdefault("settings", {})
     if value is None:
         table.pop(key, None)
@@ -180,13 +206,12 @@ def test_set_and_unset_keep_every_other_line(tmp_path, plugins, top, data):
     text = path.read_text(encoding="utf-8")
     read = tomllib.loads(text).get("plugins", {})
     assert without_empty(expected) == without_empty(read)
-    changed = where.get((name, key))
-    kept = [
-        line
-        for n, line in enumerate(lines)
-        if n != changed
-        and not (line.startswith("[plugins.") and name in plugins)
-    ]
+    related = {
+        n
+        for (p, k), n in where.items()
+        if p == name and k in {key, None, "", "[", "{"}
+    }
+    kept = [line for n, line in enumerate(lines) if n not in related]
     assert _in_order(kept, text.split("\n"))
 
 
