@@ -30,7 +30,7 @@ _Table = Container | AbstractTable | OutOfOrderTableProxy
 
 def _child(parent: _Table, key: str, *, super_table: bool) -> _Table:
     """
-    The table *key* of *parent*, made (after a blank line) if absent.
+    The table *key* of *parent*, made if absent.
     """
     if key not in parent:
         made = (
