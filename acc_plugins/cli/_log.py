@@ -57,3 +57,13 @@ def show_host_log(ctx: click.Context) -> None:
     logger.addHandler(lines)
     ctx.meta[__name__] = lines
     ctx.call_on_close(lambda: logger.removeHandler(lines))
+
+
+def hide_host_log() -> None:
+    """
+    Stop showing the host's log lines: from here on, the command prints
+    what happens its own way (``acc-plugins dev``).
+    """
+    lines = _current()
+    if lines is not None:
+        logging.getLogger("acc_plugins").removeHandler(lines)
