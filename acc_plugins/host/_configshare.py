@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from acc_plugins.errors import ConfigError
 from acc_plugins.manifest import SettingType
 
-from ._config import UNCHANGED, check_values, to_toml
+from ._config import check_values
+from ._tomledit import UNCHANGED, to_toml
 
 
 if TYPE_CHECKING:

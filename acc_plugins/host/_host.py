@@ -529,7 +529,8 @@ class PluginHost:
         or the secret store); the next layer down applies again.
 
         Raises:
-            ConfigError: If the plugin has no such setting.
+            ConfigError: If the plugin has no such setting (a stale key,
+                one it no longer declares, is removed from the file).
         """
         self._parts.configuration.unconfigure(name, key, project=project)
 

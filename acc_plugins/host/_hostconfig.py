@@ -25,6 +25,7 @@ from ._config import (
     check_values,
     masked,
 )
+from ._configread import read_keeping, stale_rows, unsets_a_secret
 from ._lifecycle import State
 from ._loader import call_method, manifest_of
 
@@ -90,15 +91,13 @@ class Configuration:
         Read every configuration file; keep the last good reading (or none
         at all, at start) if one is invalid, and return the error.
         """
-        try:
-            self._read = self._layers.read()
-        except ConfigError as exc:
-            self._config_invalid(exc)
-            return exc
-        return None
+        self._read, errors = read_keeping(self._layers, self._read)
+        for error in errors:
+            self._config_invalid(error)
+        return errors[0] if errors else None
 
     def _config_invalid(self, exc: ConfigError) -> None:
-        _log.error("invalid configuration: %s", exc)
+        _log.error("%s", exc)  # names the file, line and column
         self._emit(
             "config.invalid", {"path": exc.path, "problems": exc.problems}
         )
@@ -155,7 +154,7 @@ class Configuration:
                 "description": s.description,
             }
             for s in manifest.settings
-        }
+        } | stale_rows(self._layers, manifest, read)
 
     def setting(self, name: str, key: str) -> Setting:
         """
@@ -192,10 +191,11 @@ class Configuration:
         self, name: str, key: str, *, project: bool = False
     ) -> None:
         """
-        ``PluginHost.unconfigure``: removed, then applied.
+        ``PluginHost.unconfigure``: removed (a stale key too), then applied.
         """
         record = self._plugins.record(name)
-        if self.setting(name, key).type is SettingType.SECRET:
+        file = self._file(project=project)
+        if unsets_a_secret(manifest_of(record), file, key):
             self._layers.secrets.put(record.name, key, None)
         else:
             self._write_setting(record.name, key, None, project=project)
