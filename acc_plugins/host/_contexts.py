@@ -66,6 +66,10 @@ class Contexts:
     def storage(self) -> KeyValueStore:
         """
         The plugins' key-value storage (opened on first use).
+
+        Raises:
+            StorageUnavailableError: If it cannot be opened (the next use
+                tries again).
         """
         if self._store is None:
             self._store = KeyValueStore(self._data_dir / "storage.sqlite3")
@@ -97,7 +101,7 @@ class Contexts:
         events = self._events
         call_tool = self._call_tool
         return Capabilities(
-            store=self.storage,
+            store=lambda: self.storage,
             claude=self._claude,
             emit=lambda name, payload, source: events.emit(
                 name, payload, source=source
