@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 from acc_plugins.errors import ConfigError
 from acc_plugins.manifest import SettingType
 
-from ._config import UNCHANGED, check_values, to_toml
+from ._atomic import sweep
+from ._config import check_values, to_toml
+from ._importjournal import run_import, settle_import
 
 
 if TYPE_CHECKING:
@@ -88,22 +90,27 @@ class HostConfigShare:
         """
         plans, warnings = self._import_plans(text, source)
         file = self._layers.files[-1 if project else 0]
-        for name, entry in plans.items():
-            if "grants" in entry:
-                self.grant(name, entry["grants"])  # type: ignore[attr-defined]
-            file.change(
-                name,
-                enabled=entry.get("enabled", UNCHANGED),
-                settings=entry.get("settings", {}),
-            )
+        # All or nothing across config.toml and the grants (a journal).
+        run_import(self.grant_store, file.path, plans, source=source)  # type: ignore[attr-defined]
         self.apply_config()  # type: ignore[attr-defined]
         return warnings
+
+    def _settle_user_state(self) -> None:
+        """
+        At start: remove the temporaries of killed writers, and finish or
+        undo an import that was cut short.
+        """
+        store = self.grant_store  # type: ignore[attr-defined]
+        for folder in {
+            store.path.parent,
+            *(f.path.parent for f in self._layers.files),
+        }:
+            sweep(folder)
+        settle_import(store)
 
     def _import_plans(
         self, text: str, source: str
     ) -> tuple[dict[str, dict[str, Any]], list[str]]:
-        from acc_plugins.manifest import parse_permission  # noqa: PLC0415
-
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -142,17 +149,12 @@ class HostConfigShare:
                 if type(entry["enabled"]) is not bool:
                     problems.append(f"{where}.enabled: must be true or false")
                 plan["enabled"] = entry["enabled"]
-            try:
-                grants = [
-                    parse_permission(str(p)).canonical
-                    for p in entry.get("grants", [])
-                ]
-            except ValueError as exc:
-                problems.append(f"{where}.grants: {exc}")
-                grants = []
-            if grants:
-                plan["grants"] = grants
+            if "grants" in entry:
+                plan["grants"] = _grants_of(entry["grants"], where, problems)
             settings = entry.get("settings", {})
+            if not isinstance(settings, dict):
+                problems.append(f"{where}.settings: must be a table")
+                continue
             secret = {
                 s.key
                 for s in record.manifest.settings
@@ -173,3 +175,21 @@ class HostConfigShare:
         if problems:
             raise ConfigError(source, problems)
         return plans, warnings
+
+
+def _grants_of(value: object, where: str, problems: list[str]) -> list[str]:
+    """
+    The canonical permissions an import lists, noting what is wrong.
+    """
+    from acc_plugins.manifest import parse_permission  # noqa: PLC0415
+
+    if not isinstance(value, list):
+        problems.append(f"{where}.grants: must be a list of permissions")
+        return []
+    grants: list[str] = []
+    for text in value:
+        try:
+            grants.append(parse_permission(str(text)).canonical)
+        except ValueError as exc:
+            problems.append(f"{where}.grants: {exc}")
+    return grants

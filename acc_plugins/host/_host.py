@@ -335,6 +335,7 @@ class PluginHost(
         Returns:
             The plugins that could be loaded, in dependency order.
         """
+        self._settle_user_state()  # what a killed writer left behind
         nodes: dict[str, Node] = {}
         self._quarantined = self.quarantine_list.entries()  # read once
         for root in discover(self._paths):

@@ -80,7 +80,7 @@ class HostSecurity:
         What the user granted each plugin (``grants.json`` in the data
         folder).
         """
-        return GrantStore(self._data_dir / "grants.json")
+        return GrantStore(self._data_dir / "grants.json", self.audit_log)
 
     def _effective_grants(self, record: PluginRecord) -> frozenset[str]:
         requested = frozenset(
@@ -97,16 +97,11 @@ class HostSecurity:
             if pending is not None:  # written once, when the batch ends
                 pending[record.name] = requested
                 granted = requested
-            else:
-                granted = self.grant_store.grant(record.name, requested)
-            self._grants_seen[record.name] = sorted(granted)
-            if requested:
-                self._audit(
-                    AuditKind.GRANT,
-                    record.name,
-                    permissions=sorted(requested),
-                    by="first use",
+            else:  # the store audits it
+                granted = self.grant_store.grant(
+                    record.name, requested, by="first use"
                 )
+            self._grants_seen[record.name] = sorted(granted)
         return frozenset(
             p for p in requested & granted if self._policy.permits(p)
         )
@@ -130,7 +125,7 @@ class HostSecurity:
     def _flush_grants(self) -> None:
         pending = self._grants_pending
         if pending:
-            self.grant_store.grant_all(pending)
+            self.grant_store.grant_all(pending, by="first use")
             pending.clear()
 
     def permissions(self, name: str) -> dict[str, list[str]]:
@@ -156,10 +151,8 @@ class HostSecurity:
         """
         wanted = frozenset(permissions)
         self._grants_seen = None
+        # The store writes the audit entry with the change, or neither.
         self.grant_store.grant(self._record(name).name, wanted)
-        self._audit(
-            AuditKind.GRANT, name, permissions=sorted(wanted), by="api"
-        )
 
     def revoke(self, name: str, permissions: Iterable[str]) -> None:
         """
@@ -167,10 +160,8 @@ class HostSecurity:
         """
         wanted = frozenset(permissions)
         self._grants_seen = None
+        # The store writes the audit entry with the change, or neither.
         self.grant_store.revoke(self._record(name).name, wanted)
-        self._audit(
-            AuditKind.REVOKE, name, permissions=sorted(wanted), by="api"
-        )
 
     def _outside(
         self, record: PluginRecord, effective: frozenset[str]
