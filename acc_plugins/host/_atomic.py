@@ -22,7 +22,6 @@ import os
 import re
 import secrets
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from acc_plugins.security._auditfiles import fsync_directory
@@ -30,6 +29,7 @@ from acc_plugins.security._auditfiles import fsync_directory
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from pathlib import Path
 
 _O_BINARY: Final[int] = getattr(os, "O_BINARY", 0)
 _O_TMPFILE: Final[int] = getattr(os, "O_TMPFILE", 0)

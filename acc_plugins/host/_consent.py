@@ -101,7 +101,10 @@ class GrantStore(JsonStore):
             What each of them holds now.
         """
         return self._change(
-            {plugin: (wanted, frozenset()) for plugin, wanted in grants.items()},
+            {
+                plugin: (wanted, frozenset())
+                for plugin, wanted in grants.items()
+            },
             by=by,
         )
 

@@ -201,16 +201,16 @@ def write_line(directory: Path, line: bytes) -> int:
             # One write on an O_APPEND descriptor: readers see all or part
             # of the line, never another line mixed into it.
             if os.write(fd, line) != len(line):
-                msg = f"cannot write {path}: short write (file too large?)"
+                msg = "short write (file too large?)"
                 raise OSError(errno.EFBIG, msg)  # noqa: TRY301 -- undone below
             os.fsync(fd)
-        except OSError:
+        except OSError as exc:
             # Never leave a torn line: what was not written whole never
             # happened.  Shrinking a file is allowed even past a size limit.
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, size)
                 os.fsync(fd)
-            raise
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
     finally:
         os.close(fd)
     if not size:
@@ -224,13 +224,16 @@ def write_head(directory: Path, seq: int, digest: str) -> None:
     """
     temporary = directory / f"{HEAD}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | O_BINARY
-    fd = os.open(temporary, flags, 0o600)
+    record = (canonical({"seq": seq, "hash": digest}) + "\n").encode()
     try:
-        record = (canonical({"seq": seq, "hash": digest}) + "\n").encode()
-        if os.write(fd, record) != len(record):
-            msg = f"cannot write {temporary}: short write"
-            raise OSError(errno.EFBIG, msg)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    temporary.replace(directory / HEAD)
+        fd = os.open(temporary, flags, 0o600)
+        try:
+            if os.write(fd, record) != len(record):
+                msg = "short write (file too large?)"
+                raise OSError(errno.EFBIG, msg)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        temporary.replace(directory / HEAD)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(directory / HEAD)) from exc
