@@ -61,6 +61,9 @@ if TYPE_CHECKING:
     from ._auditverify import Opened
 
 
+__all__ = ["GENESIS", "AuditLog"]
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
