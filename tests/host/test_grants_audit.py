@@ -93,7 +93,7 @@ def test_a_grant_killed_at_any_moment_agrees_with_its_audit(tmp_path):
         child.send_signal(signal.SIGKILL)
         child.wait()
         child.stdout.close()
-        held = GrantStore(data / "grants.json").granted("churn") or set()
+        held = GrantStore(data / "grants.json").granted("churn") or frozenset()
         audit = AuditLog(data / "audit")
         newest = _newest_change(audit)
         if (PERMISSION in held) != (newest is AuditKind.GRANT):
@@ -149,7 +149,9 @@ def test_a_grant_whose_audit_line_cannot_be_written_fails(tmp_path, room):
     assert not (data / "grants.intent").exists()
     host.grant("churn", [PERMISSION])
     assert AuditLog(data / "audit").verify().ok
-    assert GrantStore(data / "grants.json").granted("churn") == {PERMISSION}
+    assert GrantStore(data / "grants.json").granted("churn") == frozenset(
+        {PERMISSION}
+    )
 
 
 def test_a_store_behind_its_audit_entry_is_rolled_forward(tmp_path):
@@ -167,7 +169,7 @@ def test_a_store_behind_its_audit_entry_is_rolled_forward(tmp_path):
 
     held = GrantStore(data / "grants.json").granted("p")
 
-    assert held == {"host:a.b", "host:c.d"}
+    assert held == frozenset({"host:a.b", "host:c.d"})
     assert not (data / "grants.intent").exists()
 
 
@@ -179,7 +181,7 @@ def test_an_intent_without_its_audit_entry_changes_nothing(tmp_path):
     after = store.audit.last_seq()
     (data / "grants.intent").write_text(json.dumps({"after": after}))
 
-    assert store.granted("p") == {"host:a.b"}
+    assert store.granted("p") == frozenset({"host:a.b"})
     assert not (data / "grants.intent").exists()
     assert store.audit.last_seq() == after
 
