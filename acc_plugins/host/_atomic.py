@@ -141,7 +141,18 @@ def _name_unnamed(fd: int, path: Path, data: bytes, mode: int) -> Path:
     """
     named = temp_name(path)
     try:
-        os.link(f"/proc/self/fd/{fd}", named)
+        # A directory descriptor makes os.link call linkat, which alone
+        # follows the /proc link to the file instead of linking the link.
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.link(
+                f"/proc/self/fd/{fd}",
+                named.name,
+                dst_dir_fd=folder,
+                follow_symlinks=True,
+            )
+        finally:
+            os.close(folder)
     except OSError as exc:
         if exc.errno not in {errno.ENOENT, errno.EPERM, errno.EXDEV}:
             raise
