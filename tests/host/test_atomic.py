@@ -6,7 +6,6 @@ temporaries of killed writers are swept at the next start.
 import os
 import random
 import re
-import signal
 import stat
 import subprocess
 import sys
@@ -16,9 +15,9 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.host.test_grants_audit import kill_when_busy
 
-from acc_plugins.host import PluginHost
-from acc_plugins.host import _atomic
+from acc_plugins.host import PluginHost, _atomic
 from acc_plugins.host._atomic import staged, sweep, write_atomic
 
 
@@ -38,7 +37,7 @@ while True:
 
 
 def _dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return child.pid
 
@@ -52,7 +51,7 @@ def test_a_write_leaves_the_new_file_private_and_nothing_else(tmp_path):
 
     assert path.read_bytes() == b"new"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert os.listdir(tmp_path) == ["secrets.json"]
+    assert [p.name for p in tmp_path.iterdir()] == ["secrets.json"]
 
 
 def test_a_write_not_committed_changes_nothing(tmp_path):
@@ -64,7 +63,7 @@ def test_a_write_not_committed_changes_nothing(tmp_path):
         pass
 
     assert path.read_text() == "old"
-    assert os.listdir(tmp_path) == ["grants.json"]
+    assert [p.name for p in tmp_path.iterdir()] == ["grants.json"]
 
 
 def test_no_byte_is_written_before_the_temporary_is_private(
@@ -133,7 +132,7 @@ def test_a_sweep_never_removes_a_name_not_of_our_making(names):
         removed = sweep(directory)
 
         assert removed == []
-        assert set(os.listdir(directory)) == names
+        assert {p.name for p in directory.iterdir()} == names
 
 
 def test_killed_secret_writers_leave_no_secret_behind(tmp_path):
@@ -144,17 +143,7 @@ def test_killed_secret_writers_leave_no_secret_behind(tmp_path):
     data.mkdir()
     rng = random.Random(os.getpid())
     for _ in range(15):
-        child = subprocess.Popen(  # noqa: S603 -- our own test program
-            [sys.executable, "-c", SECRETS, str(data)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert child.stdout is not None
-        assert child.stdout.readline() == "ready\n"
-        time.sleep(rng.uniform(0.0, 0.03))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        child.stdout.close()
+        kill_when_busy([SECRETS, str(data)], rng, 0.03)
 
     PluginHost([tmp_path / "plugins"], data_dir=data).survey()
 

@@ -52,6 +52,22 @@ cli.main(sys.argv[2:], prog_name="acc-plugins")
 """
 
 
+def kill_when_busy(argv: list[str], rng: random.Random, most: float) -> None:
+    """
+    Run ``python -c *argv*``; once it prints ``ready``, let it work for a
+    random while of at most *most* seconds, then SIGKILL it.
+    """
+    child = subprocess.Popen(  # noqa: S603 -- our own test program
+        [sys.executable, "-c", *argv], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "ready\n"
+    time.sleep(rng.uniform(0.0, most))
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+
+
 def _home(tmp_path: Path) -> Path:
     write_plugin(tmp_path / "plugins", "churn", ECHO)
     return tmp_path
@@ -82,17 +98,7 @@ def test_a_grant_killed_at_any_moment_agrees_with_its_audit(tmp_path):
     rng = random.Random(os.getpid())
     disagreements = []
     for trial in range(24):
-        child = subprocess.Popen(  # noqa: S603 -- our own test program
-            [sys.executable, "-c", CHURN, str(home), PERMISSION],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert child.stdout is not None
-        assert child.stdout.readline() == "ready\n"
-        time.sleep(rng.uniform(0.0, 0.04))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        child.stdout.close()
+        kill_when_busy([CHURN, str(home), PERMISSION], rng, 0.04)
         held = GrantStore(data / "grants.json").granted("churn") or frozenset()
         audit = AuditLog(data / "audit")
         newest = _newest_change(audit)
