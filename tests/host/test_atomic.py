@@ -31,7 +31,8 @@ store = SecretStore(Path(sys.argv[1]) / "secrets.json")
 print("ready", flush=True)
 n = 0
 while True:
-    store.put("p", "token", f"hunter-{n}")
+    # Large, so that a kill often lands while the file is written.
+    store.put("p", "token", f"hunter-{n}-" + "x" * 50_000)
     n += 1
 """
 

@@ -9,6 +9,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -58,7 +59,10 @@ def kill_when_busy(argv: list[str], rng: random.Random, most: float) -> None:
     random while of at most *most* seconds, then SIGKILL it.
     """
     child = subprocess.Popen(  # noqa: S603 -- our own test program
-        [sys.executable, "-c", *argv], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", *argv],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=tempfile.gettempdir(),  # import the installed package, not ./
     )
     assert child.stdout is not None
     assert child.stdout.readline() == "ready\n"
@@ -145,6 +149,7 @@ def test_a_grant_whose_audit_line_cannot_be_written_fails(tmp_path, room):
         capture_output=True,
         text=True,
         check=False,
+        cwd=tempfile.gettempdir(),
     )
 
     assert refused.returncode == 1
