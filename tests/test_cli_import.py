@@ -54,7 +54,7 @@ while True:
 """
 
 
-def _options(home: Path) -> list[str]:
+def options_for(home: Path) -> list[str]:
     return [
         f"--path={EXAMPLES}",
         f"--cache-dir={home / 'cache'}",
@@ -66,7 +66,7 @@ def _options(home: Path) -> list[str]:
 @pytest.fixture(name="run")
 def _run(tmp_path):
     def run(*args: str):
-        return CliRunner().invoke(cli, [*_options(tmp_path), *args])
+        return CliRunner().invoke(cli, [*options_for(tmp_path), *args])
 
     return run
 
@@ -119,7 +119,8 @@ def test_a_refused_write_changes_nothing(tmp_path):
     """With a file size limit too small for the new files, the import
     fails with one clear error, grants and settings unchanged."""
     assert (
-        CliRunner().invoke(cli, [*_options(tmp_path), "list"]).exit_code == 0
+        CliRunner().invoke(cli, [*options_for(tmp_path), "list"]).exit_code
+        == 0
     )
     grants = (tmp_path / "data" / "grants.json").read_bytes()
     setup = tmp_path / "team.toml"
@@ -131,7 +132,7 @@ def test_a_refused_write_changes_nothing(tmp_path):
             "-c",
             LIMITED,
             str(len(grants) + 40),
-            *_options(tmp_path),
+            *options_for(tmp_path),
             "config",
             "import",
             str(setup),
