@@ -78,15 +78,18 @@ class HostConfigShare:
     ) -> list[str]:
         """
         Apply an exported setup: enabled flags and settings go into the
-        user's configuration (or the project's), grants into the grant
-        store.  Everything is checked first; on any problem nothing
-        changes.
+        user's configuration (or the project's); a plugin's ``grants``
+        become exactly what it holds (``[]`` revokes all), audited.
+        Everything is checked first; on any problem nothing changes.  The
+        writes land all or nothing (see ``_importjournal``).
 
         Returns:
             Warnings (a version that differs from the installed one).
 
         Raises:
             ConfigError: Naming every problem.
+
+            OSError: If a file cannot be written; nothing changed.
         """
         plans, warnings = self._import_plans(text, source)
         file = self._layers.files[-1 if project else 0]

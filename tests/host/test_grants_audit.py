@@ -218,3 +218,31 @@ def test_a_torn_uncommitted_audit_line_is_cut_and_the_repair_audited(
     assert log.verify().ok
     [repair] = log.entries(kind=AuditKind.REPAIR)
     assert repair.detail["bytes"] == len(b'{"detail":{"permissions":["ho')
+
+
+class _Killed(BaseException):
+    """The process died here."""
+
+
+def test_writers_dying_before_the_head_twice_in_a_row_keep_the_chain(
+    tmp_path, monkeypatch
+):
+    """A writer killed between its line and the head, twice running: the
+    head is never more than one entry behind, so the chain verifies."""
+    from acc_plugins.security import _audit
+
+    log = AuditLog(tmp_path / "audit")
+    log.append(AuditKind.GRANT, "p", permissions=["host:a.b"])
+    (tmp_path / "audit" / "audit.head").unlink()  # the first death
+
+    def die_at_the_new_head(directory: Path, seq: int, digest: str) -> None:
+        if seq == 2:
+            raise _Killed
+        write_head(directory, seq, digest)
+
+    monkeypatch.setattr(_audit, "write_head", die_at_the_new_head)
+    with pytest.raises(_Killed):
+        log.append(AuditKind.REVOKE, "p", permissions=["host:a.b"])
+
+    result = log.verify()
+    assert (result.ok, result.entries) == (True, 2)
