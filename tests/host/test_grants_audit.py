@@ -18,7 +18,8 @@ from tests.host.test_host import ECHO, write_plugin
 
 from acc_plugins.host import PluginHost
 from acc_plugins.host._consent import GrantStore
-from acc_plugins.security import AuditKind, AuditLog
+from acc_plugins.security import AuditKind, AuditLog, _audit
+from acc_plugins.security._auditfiles import write_head
 
 
 PERMISSION = "host:events.emit"
@@ -229,8 +230,6 @@ def test_writers_dying_before_the_head_twice_in_a_row_keep_the_chain(
 ):
     """A writer killed between its line and the head, twice running: the
     head is never more than one entry behind, so the chain verifies."""
-    from acc_plugins.security import _audit
-
     log = AuditLog(tmp_path / "audit")
     log.append(AuditKind.GRANT, "p", permissions=["host:a.b"])
     (tmp_path / "audit" / "audit.head").unlink()  # the first death
