@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.host.test_grants_audit import LIMITED, kill_when_busy
 
 from acc_plugins.cli import cli
+from acc_plugins.errors import ConfigError
 from acc_plugins.host import PluginHost
 from acc_plugins.host._consent import GrantStore
 from acc_plugins.security import AuditLog
@@ -199,3 +202,53 @@ def test_an_import_killed_at_any_moment_lands_whole(tmp_path):
 
     assert seen <= {(11, frozenset()), (22, frozenset({CLAUDE}))}
     assert not (home / "data" / "import.journal").exists()
+
+
+_VALUES = st.sampled_from(
+    [
+        '"wide"',
+        "7",
+        "true",
+        "[]",
+        f'["{CLAUDE}"]',
+        '["fs:nowhere"]',
+        "[1, 2]",
+        "{ max_lines = 30 }",
+        '{ max_lines = "many" }',
+        "{ style = 42 }",
+        "1979-05-27",
+    ]
+)
+_KEYS = st.sampled_from(["grants", "settings", "enabled", "version", "x"])
+
+
+@pytest.fixture(name="survey_host", scope="module")
+def _survey_host(tmp_path_factory):
+    home = tmp_path_factory.mktemp("import-fuzz")
+    # Its own config folder: a module fixture is made before the autouse
+    # one that points hosts away from the user's.
+    host = PluginHost(
+        [EXAMPLES],
+        cache_dir=home / "cache",
+        data_dir=home / "data",
+        config_dir=home / "config",
+    )
+    host.survey()
+    return host
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.dictionaries(_KEYS, _VALUES, max_size=4))
+def test_any_import_applies_or_is_one_config_error(survey_host, entries):
+    """Whatever the values, an import applies or raises ConfigError."""
+    text = "[plugins.code-reviewer]\n" + "".join(
+        f"{key} = {value}\n" for key, value in entries.items()
+    )
+
+    problems = ["none: applied"]
+    try:
+        survey_host.import_config(text, source="fuzz.toml")
+    except ConfigError as exc:
+        problems = exc.problems
+
+    assert problems
