@@ -11,7 +11,7 @@ import json
 import os
 from typing import TYPE_CHECKING, Any
 
-from ._atomic import staged, sweep
+from ._atomic import staged, sweep, write_atomic
 
 
 if TYPE_CHECKING:
@@ -93,17 +93,14 @@ class JsonStore:
             self._settle()
             data = self._read()
             note = change(data)
-            payload = json.dumps(data, indent=2, sort_keys=True)
-            with staged(self.path, payload.encode("utf-8")) as commit:
+            with staged(self.path, _payload(data)) as commit:
                 self._before_commit(note)
                 commit()
             self._after_commit(note)
             return data
 
     def _write_unlocked(self, data: dict[str, Any]) -> None:
-        payload = json.dumps(data, indent=2, sort_keys=True)
-        with staged(self.path, payload.encode("utf-8")) as commit:
-            commit()
+        write_atomic(self.path, _payload(data))
 
     def _settle(self) -> None:
         """
@@ -119,3 +116,7 @@ class JsonStore:
         """
         Called with what the change returned, after the file is replaced.
         """
+
+
+def _payload(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, indent=2, sort_keys=True).encode("utf-8")
