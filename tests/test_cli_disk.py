@@ -15,6 +15,7 @@ from tests.host.test_grants_audit import LIMITED
 from tests.test_cli_import import options_for
 
 from acc_plugins.cli import cli
+from acc_plugins.host._quarantine import QuarantineList
 from acc_plugins.host._storage import KeyValueStore
 
 
@@ -24,6 +25,7 @@ WRITES = [
     (("permissions", "revoke", "code-reviewer", "host:claude.query"), "data"),
     (("storage", "clear", "text-tools", "--yes"), "storage.sqlite3"),
     (("config", "import", "{setup}"), "data"),
+    (("quarantine", "release", "text-tools"), "audit"),
 ]
 
 
@@ -41,6 +43,9 @@ def _home(tmp_path: Path) -> Path:
     for n in range(40):
         store.set("text-tools", f"k{n}", "v" * 1000)
     store.close()
+    QuarantineList(tmp_path / "data" / "quarantine.json").add(
+        "text-tools", "t"
+    )
     (tmp_path / "team.toml").write_text(
         "[plugins.code-reviewer]\ngrants = []\n"
     )
