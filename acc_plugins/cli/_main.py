@@ -14,6 +14,7 @@ import click
 
 from acc_plugins.errors import PluginError, PolicyError
 
+from ._errors import GuardedGroup
 from ._format import console, plugin_details, plugins_table, print_json
 from ._log import say, show_host_log
 
@@ -63,7 +64,10 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=GuardedGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "-p",
     "--path",

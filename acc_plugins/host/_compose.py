@@ -218,6 +218,12 @@ def compose(
         forward=tier.forward,
         effective_grants=security.effective_grants,
     )
+    share = ConfigShare(
+        plugins,
+        layers,
+        grant_store=lambda: security.grant_store,
+        apply=configuration.apply,
+    )
     loading = Loading(
         plugins,
         Folders(options.paths, cache, data_dir),
@@ -228,6 +234,7 @@ def compose(
         trail=trail,
         policy=policy,
         scan_threshold=scan_threshold,
+        settle=share.settle,
         contexts=Contexts(
             security,
             events,
@@ -246,13 +253,6 @@ def compose(
         security=security,
         tier=tier,
         events=events,
-    )
-    share = ConfigShare(
-        plugins,
-        layers,
-        grant_store=lambda: security.grant_store,
-        grant=security.grant,
-        apply=configuration.apply,
     )
     return Parts(
         plugins,

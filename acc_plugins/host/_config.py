@@ -29,9 +29,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import tempfile
 import tomllib
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -39,6 +37,7 @@ import attrs
 from acc_plugins.errors import ConfigError
 from acc_plugins.manifest import SettingType
 
+from ._atomic import write_atomic
 from ._configread import warn_stale
 from ._jsonstore import JsonStore
 from ._tomledit import UNCHANGED, edited, without_empty
@@ -46,6 +45,7 @@ from ._tomledit import UNCHANGED, edited, without_empty
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
+    from pathlib import Path
 
     from acc_plugins.manifest import Manifest
 
@@ -225,16 +225,13 @@ class ConfigFile:
             self._write(new)
 
     def _write(self, text: str) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+        # It holds no secrets and may be kept under version control: its
+        # mode is what the user gave it, 0644 for a new file.
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            Path(tmp).replace(self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            mode = self.path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o644
+        write_atomic(self.path, text.encode("utf-8"), mode=mode)
 
 
 class SecretStore(JsonStore):

@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 from acc_plugins.errors import ConfigError
 from acc_plugins.manifest import SettingType
 
+from ._atomic import sweep
 from ._config import check_values
-from ._tomledit import UNCHANGED, to_toml
+from ._importjournal import run_import, settle_import
+from ._tomledit import to_toml
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
     from ._config import Layers
     from ._consent import GrantStore
@@ -39,8 +41,6 @@ class ConfigShare:
 
         grant_store: What the user granted each plugin.
 
-        grant: Grants permissions to a plugin, audited.
-
         apply: Applies the configuration files to running plugins.
     """
 
@@ -50,13 +50,11 @@ class ConfigShare:
         layers: Layers,
         *,
         grant_store: Callable[[], GrantStore],
-        grant: Callable[[str, Iterable[str]], None],
         apply: Callable[[], None],
     ) -> None:
         self._records = plugins.records
         self._layers = layers
         self._grant_store = grant_store
-        self._grant = grant
         self._apply = apply
 
     def __repr__(self) -> str:
@@ -100,26 +98,31 @@ class ConfigShare:
         self, text: str, *, source: str, project: bool = False
     ) -> list[str]:
         """
-        ``PluginHost.import_config``: all checked first, then applied.
+        ``PluginHost.import_config``: all checked first, then applied all
+        or nothing (see ``_importjournal``).
         """
         plans, warnings = self._import_plans(text, source)
         file = self._layers.files[-1 if project else 0]
-        for name, entry in plans.items():
-            if "grants" in entry:
-                self._grant(name, entry["grants"])
-            file.change(
-                name,
-                enabled=entry.get("enabled", UNCHANGED),
-                settings=entry.get("settings", {}),
-            )
+        run_import(self._grant_store(), file.path, plans, source=source)
         self._apply()
         return warnings
+
+    def settle(self) -> None:
+        """
+        At start: remove the temporaries of killed writers, and finish or
+        undo an import that was cut short.
+        """
+        store = self._grant_store()
+        for folder in {
+            store.path.parent,
+            *(f.path.parent for f in self._layers.files),
+        }:
+            sweep(folder)
+        settle_import(store)
 
     def _import_plans(
         self, text: str, source: str
     ) -> tuple[dict[str, dict[str, Any]], list[str]]:
-        from acc_plugins.manifest import parse_permission  # noqa: PLC0415
-
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -158,17 +161,12 @@ class ConfigShare:
                 if type(entry["enabled"]) is not bool:
                     problems.append(f"{where}.enabled: must be true or false")
                 plan["enabled"] = entry["enabled"]
-            try:
-                grants = [
-                    parse_permission(str(p)).canonical
-                    for p in entry.get("grants", [])
-                ]
-            except ValueError as exc:
-                problems.append(f"{where}.grants: {exc}")
-                grants = []
-            if grants:
-                plan["grants"] = grants
+            if "grants" in entry:
+                plan["grants"] = _grants_of(entry["grants"], where, problems)
             settings = entry.get("settings", {})
+            if not isinstance(settings, dict):
+                problems.append(f"{where}.settings: must be a table")
+                continue
             secret = {
                 s.key
                 for s in record.manifest.settings
@@ -189,3 +187,21 @@ class ConfigShare:
         if problems:
             raise ConfigError(source, problems)
         return plans, warnings
+
+
+def _grants_of(value: object, where: str, problems: list[str]) -> list[str]:
+    """
+    The canonical permissions an import lists, noting what is wrong.
+    """
+    from acc_plugins.manifest import parse_permission  # noqa: PLC0415
+
+    if not isinstance(value, list):
+        problems.append(f"{where}.grants: must be a list of permissions")
+        return []
+    grants: list[str] = []
+    for text in value:
+        try:
+            grants.append(parse_permission(str(text)).canonical)
+        except ValueError as exc:
+            problems.append(f"{where}.grants: {exc}")
+    return grants

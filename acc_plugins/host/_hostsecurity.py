@@ -103,7 +103,7 @@ class Security:
         What the user granted each plugin (``grants.json`` in the data
         folder).
         """
-        return GrantStore(self._data_dir / "grants.json")
+        return GrantStore(self._data_dir / "grants.json", self._trail.log)
 
     def effective_grants(self, record: PluginRecord) -> frozenset[str]:
         """
@@ -124,16 +124,11 @@ class Security:
             if pending is not None:  # written once, when the batch ends
                 pending[record.name] = requested
                 granted = requested
-            else:
-                granted = self.grant_store.grant(record.name, requested)
-            self._grants_seen[record.name] = sorted(granted)
-            if requested:
-                self._trail.record(
-                    AuditKind.GRANT,
-                    record.name,
-                    permissions=sorted(requested),
-                    by="first use",
+            else:  # the store audits it
+                granted = self.grant_store.grant(
+                    record.name, requested, by="first use"
                 )
+            self._grants_seen[record.name] = sorted(granted)
         return frozenset(
             p for p in requested & granted if self._policy.permits(p)
         )
@@ -160,7 +155,7 @@ class Security:
         """
         pending = self._grants_pending
         if pending:
-            self.grant_store.grant_all(pending)
+            self.grant_store.grant_all(pending, by="first use")
             pending.clear()
 
     def permissions(self, name: str) -> dict[str, list[str]]:
@@ -185,10 +180,8 @@ class Security:
         """
         wanted = frozenset(permissions)
         self._grants_seen = None
+        # The store writes the audit entry with the change, or neither.
         self.grant_store.grant(self._plugins.record(name).name, wanted)
-        self._trail.record(
-            AuditKind.GRANT, name, permissions=sorted(wanted), by="api"
-        )
 
     def revoke(self, name: str, permissions: Iterable[str]) -> None:
         """
@@ -196,10 +189,8 @@ class Security:
         """
         wanted = frozenset(permissions)
         self._grants_seen = None
+        # The store writes the audit entry with the change, or neither.
         self.grant_store.revoke(self._plugins.record(name).name, wanted)
-        self._trail.record(
-            AuditKind.REVOKE, name, permissions=sorted(wanted), by="api"
-        )
 
     def outside(
         self, record: PluginRecord, effective: frozenset[str]

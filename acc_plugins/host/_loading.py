@@ -29,6 +29,7 @@ from ._stats import save as save_stats
 
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from acc_plugins.manifest import Manifest
@@ -95,6 +96,9 @@ class Loading:
 
         scan_threshold: The scanner severity that refuses a plugin.
 
+        settle: Cleans up after writers killed in an earlier run (before
+            anything is read).
+
         contexts: Builds each plugin's ``self.ctx`` and constructs it.
     """
 
@@ -110,6 +114,7 @@ class Loading:
         trail: AuditTrail,
         policy: Policy,
         scan_threshold: Severity | None,
+        settle: Callable[[], None],
         contexts: Contexts,
     ) -> None:
         self._plugins = plugins
@@ -122,6 +127,7 @@ class Loading:
         self._trail = trail
         self._policy = policy
         self._scan_threshold = scan_threshold
+        self._settle = settle
         self._contexts = contexts
         self._sdk = sdk_members()
 
@@ -150,6 +156,7 @@ class Loading:
         Returns:
             The plugins that could be loaded, in dependency order.
         """
+        self._settle()
         nodes: dict[str, Node] = {}
         # Read once for the whole survey.
         self._security.quarantined = self._security.quarantine_list.entries()
