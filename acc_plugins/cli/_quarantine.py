@@ -49,8 +49,12 @@ def release(ctx: click.Context, name: str) -> None:
     from acc_plugins.security import AuditKind, AuditLog  # noqa: PLC0415
 
     data_dir = _data_dir(ctx)
-    if not QuarantineList(data_dir / "quarantine.json").remove(name):
+    listed = QuarantineList(data_dir / "quarantine.json")
+    if listed.get(name) is None:
         click.echo(f"error: {name!r} is not quarantined", err=True)
         sys.exit(1)
+    # Audited first: a release whose entry cannot be written does not
+    # happen (the error is reported by the command group).
     AuditLog(data_dir / "audit").append(AuditKind.RELEASE, name, by="cli")
+    listed.remove(name)
     click.echo(f"released {name}; it loads at the next start")

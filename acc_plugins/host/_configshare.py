@@ -12,34 +12,57 @@ from typing import TYPE_CHECKING, Any
 from acc_plugins.errors import ConfigError
 from acc_plugins.manifest import SettingType
 
-from ._config import UNCHANGED, check_values, to_toml
+from ._atomic import sweep
+from ._config import check_values
+from ._importjournal import run_import, settle_import
+from ._tomledit import to_toml
 
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ._config import Layers
-    from ._record import PluginRecord
+    from ._consent import GrantStore
+    from ._plugins import Plugins
 
 
 _EXPORT_KEYS = frozenset({"version", "enabled", "grants", "settings"})
 
 
-class HostConfigShare:
+class ConfigShare:
     """
     Exporting and importing a team's setup: plugins, versions, enabled
     flags, grants and settings, never secrets.
+
+    Args:
+        plugins: The host's plugins.
+
+        layers: The configuration files.
+
+        grant_store: What the user granted each plugin.
+
+        apply: Applies the configuration files to running plugins.
     """
 
-    _records: dict[str, PluginRecord]
-    _layers: Layers
+    def __init__(
+        self,
+        plugins: Plugins,
+        layers: Layers,
+        *,
+        grant_store: Callable[[], GrantStore],
+        apply: Callable[[], None],
+    ) -> None:
+        self._records = plugins.records
+        self._layers = layers
+        self._grant_store = grant_store
+        self._apply = apply
+
+    def __repr__(self) -> str:
+        return "<ConfigShare>"
 
     def export_config(self) -> str:
         """
-        The setup of every plugin with a valid manifest, as TOML: its
-        version, whether it is enabled, what the user granted it, and the
-        setting values the configuration files give it (secrets left out).
-
-        Raises:
-            ConfigError: If a configuration file is invalid.
+        ``PluginHost.export_config``: the setup as TOML.
         """
         read = self._layers.read()
         plugins: dict[str, dict[str, Any]] = {}
@@ -56,7 +79,7 @@ class HostConfigShare:
                 entry = content.get(name)
                 if entry is not None:
                     settings.update(entry.settings)
-            granted = self.grant_store.granted(name)  # type: ignore[attr-defined]
+            granted = self._grant_store().granted(name)
             plugins[name] = {
                 "version": str(record.manifest.plugin.version),
                 "enabled": self._layers.enabled(name, read),
@@ -75,35 +98,31 @@ class HostConfigShare:
         self, text: str, *, source: str, project: bool = False
     ) -> list[str]:
         """
-        Apply an exported setup: enabled flags and settings go into the
-        user's configuration (or the project's), grants into the grant
-        store.  Everything is checked first; on any problem nothing
-        changes.
-
-        Returns:
-            Warnings (a version that differs from the installed one).
-
-        Raises:
-            ConfigError: Naming every problem.
+        ``PluginHost.import_config``: all checked first, then applied all
+        or nothing (see ``_importjournal``).
         """
         plans, warnings = self._import_plans(text, source)
         file = self._layers.files[-1 if project else 0]
-        for name, entry in plans.items():
-            if "grants" in entry:
-                self.grant(name, entry["grants"])  # type: ignore[attr-defined]
-            file.change(
-                name,
-                enabled=entry.get("enabled", UNCHANGED),
-                settings=entry.get("settings", {}),
-            )
-        self.apply_config()  # type: ignore[attr-defined]
+        run_import(self._grant_store(), file.path, plans, source=source)
+        self._apply()
         return warnings
+
+    def settle(self) -> None:
+        """
+        At start: remove the temporaries of killed writers, and finish or
+        undo an import that was cut short.
+        """
+        store = self._grant_store()
+        for folder in {
+            store.path.parent,
+            *(f.path.parent for f in self._layers.files),
+        }:
+            sweep(folder)
+        settle_import(store)
 
     def _import_plans(
         self, text: str, source: str
     ) -> tuple[dict[str, dict[str, Any]], list[str]]:
-        from acc_plugins.manifest import parse_permission  # noqa: PLC0415
-
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -142,17 +161,12 @@ class HostConfigShare:
                 if type(entry["enabled"]) is not bool:
                     problems.append(f"{where}.enabled: must be true or false")
                 plan["enabled"] = entry["enabled"]
-            try:
-                grants = [
-                    parse_permission(str(p)).canonical
-                    for p in entry.get("grants", [])
-                ]
-            except ValueError as exc:
-                problems.append(f"{where}.grants: {exc}")
-                grants = []
-            if grants:
-                plan["grants"] = grants
+            if "grants" in entry:
+                plan["grants"] = _grants_of(entry["grants"], where, problems)
             settings = entry.get("settings", {})
+            if not isinstance(settings, dict):
+                problems.append(f"{where}.settings: must be a table")
+                continue
             secret = {
                 s.key
                 for s in record.manifest.settings
@@ -173,3 +187,21 @@ class HostConfigShare:
         if problems:
             raise ConfigError(source, problems)
         return plans, warnings
+
+
+def _grants_of(value: object, where: str, problems: list[str]) -> list[str]:
+    """
+    The canonical permissions an import lists, noting what is wrong.
+    """
+    from acc_plugins.manifest import parse_permission  # noqa: PLC0415
+
+    if not isinstance(value, list):
+        problems.append(f"{where}.grants: must be a list of permissions")
+        return []
+    grants: list[str] = []
+    for text in value:
+        try:
+            grants.append(parse_permission(str(text)).canonical)
+        except ValueError as exc:
+            problems.append(f"{where}.grants: {exc}")
+    return grants

@@ -9,18 +9,23 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ._atomic import staged, sweep, write_atomic
 
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from pathlib import Path
 
 
 class JsonStore:
     """
     One JSON object in one file.
+
+    Subclasses that must do more in the same breath as a write (the grant
+    store appends audit entries) override `_settle`, `_before_commit` and
+    `_after_commit`, which run under the store's lock.
 
     Args:
         path: The file; its folder is created when first written.
@@ -34,10 +39,14 @@ class JsonStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(
-            self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600
-        )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(
+                self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600
+            )
+        except OSError as exc:
+            filename = exc.filename or self.path
+            raise OSError(exc.errno, exc.strerror, str(filename)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -51,6 +60,9 @@ class JsonStore:
         Raises:
             OSError: If the file exists but is not a JSON object.
         """
+        return self._read()
+
+    def _read(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -64,18 +76,47 @@ class JsonStore:
         return data
 
     def update(
-        self, change: Callable[[dict[str, Any]], None]
+        self, change: Callable[[dict[str, Any]], object]
     ) -> dict[str, Any]:
         """
         Apply *change* to the object under the lock and write it back.
+
+        What *change* returns is handed to `_before_commit`, which runs
+        once the new content is safely on disk but not yet in place: if it
+        raises, the file is left as it was.
+
+        Raises:
+            OSError: Naming the file, if it cannot be written.
         """
         with self._locked():
-            data = self.read()
-            change(data)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2, sort_keys=True)
-                handle.flush()
-                os.fsync(handle.fileno())
-            Path(tmp).replace(self.path)
+            sweep(self.path.parent)  # what killed writers left behind
+            self._settle()
+            data = self._read()
+            note = change(data)
+            with staged(self.path, _payload(data)) as commit:
+                self._before_commit(note)
+                commit()
+            self._after_commit(note)
             return data
+
+    def _write_unlocked(self, data: dict[str, Any]) -> None:
+        write_atomic(self.path, _payload(data))
+
+    def _settle(self) -> None:
+        """
+        Finish what an interrupted writer started; nothing by default.
+        """
+
+    def _before_commit(self, note: object) -> None:
+        """
+        Called with what the change returned, before the file is replaced.
+        """
+
+    def _after_commit(self, note: object) -> None:
+        """
+        Called with what the change returned, after the file is replaced.
+        """
+
+
+def _payload(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, indent=2, sort_keys=True).encode("utf-8")

@@ -9,16 +9,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from ._atomic import write_atomic
+
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+    from pathlib import Path
 
     from ._record import PluginRecord
 
@@ -145,10 +145,8 @@ def save(path: Path, figures: Iterable[PluginStats]) -> None:
         entry["updated"] = now
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w") as handle:
-            json.dump(totals, handle, indent=2, sort_keys=True)
-        Path(tmp).replace(path)
+        text = json.dumps(totals, indent=2, sort_keys=True)
+        write_atomic(path, text.encode("utf-8"))
 
 
 def load(path: Path) -> list[PluginStats]:

@@ -8,7 +8,8 @@ It knows nothing of the host, the market or the command line.
 from ._adminpolicy import Policy
 from ._audit import AuditLog
 from ._auditentry import AuditEntry, AuditKind, VerifyResult
-from ._grants import Grants, Roots
+from ._grants import Grants
+from ._roots import Roots
 from ._rules import RULES, Rule, Severity
 from ._scanner import Finding, ScanReport, scan_plugin, scan_source
 

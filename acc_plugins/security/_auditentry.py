@@ -47,6 +47,7 @@ class AuditKind(enum.Enum):
     RELEASE = "release"
     LOAD = "load"
     ERROR = "error"
+    REPAIR = "repair"
 
 
 @attrs.frozen

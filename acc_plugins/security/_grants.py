@@ -28,11 +28,11 @@ from acc_plugins.manifest import (
     ProcessPermission,
 )
 from acc_plugins.security import _paths
+from acc_plugins.security._roots import ROOT_NAMES, FsRoot, Roots
 
 
-FsRoot = Literal["workspace", "plugin", "data"]
+__all__ = ["FsRoot", "Grants", "Roots"]
 
-_ROOT_NAMES: Final[tuple[FsRoot, ...]] = ("workspace", "plugin", "data")
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 _DNS_LABEL: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 # inet_aton, behind getaddrinfo, reads '127.1', '0x7f.0.0.1' and
@@ -41,62 +41,6 @@ _DNS_LABEL: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _NUMERIC_LABEL: Final = re.compile(r"0x[0-9a-f]*|[0-9]+")
 _UNSAFE_URL_CHARS: Final = re.compile(r"[\x00-\x20\x7f\\]")
 _HOST_MAX: Final = 253
-
-
-def _root_path(value: str | os.PathLike[str]) -> Path:
-    path = Path(value)
-    if not path.is_absolute():
-        msg = f"a root must be an absolute path, got {str(path)!r}"
-        raise ValueError(msg)
-    return Path(os.path.realpath(path))
-
-
-@attrs.frozen
-class Roots:
-    """
-    The host directories that filesystem permissions are relative to.
-
-    Each is made absolute and resolved (symlinks included) on construction.
-
-    Attributes:
-        workspace: ``${workspace}``, the project the user works on; relative
-            paths are relative to it.
-
-        plugin: ``${plugin}``, the plugin's own installed files.
-
-        data: ``${data}``, the plugin's private storage.
-    """
-
-    workspace: Path = attrs.field(converter=_root_path)
-    plugin: Path = attrs.field(converter=_root_path)
-    data: Path = attrs.field(converter=_root_path)
-    # Filled on first use: a plugin that never touches a file never pays
-    # for the probes (two stats per root) at load.
-    _folding: list[frozenset[FsRoot]] = attrs.field(
-        init=False, factory=list, eq=False, repr=False
-    )
-
-    @property
-    def case_insensitive(self) -> frozenset[FsRoot]:
-        """
-        The roots whose filesystem ignores case, detected on first use.
-        """
-        if not self._folding:
-            self._folding.append(
-                frozenset(
-                    name
-                    for name in _ROOT_NAMES
-                    if _paths.is_case_insensitive(self.path(name))
-                )
-            )
-        return self._folding[0]
-
-    def path(self, name: FsRoot) -> Path:
-        """
-        The directory that ``${name}`` stands for.
-        """
-        path: Path = getattr(self, name)
-        return path
 
 
 def _text(value: object, what: str) -> str:
@@ -253,7 +197,7 @@ class Grants:
         resolved = _paths.resolve(text, self.roots.workspace)
         # The deepest root names the narrowest missing permission.
         inside: list[tuple[FsRoot, str]] = []
-        for name in sorted(_ROOT_NAMES, key=lambda n: -len(self._root(n))):
+        for name in sorted(ROOT_NAMES, key=lambda n: -len(self._root(n))):
             folded = name in self.roots.case_insensitive
             split = _paths.relative_to_root(
                 resolved, self._root(name), case_insensitive=folded

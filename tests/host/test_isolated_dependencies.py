@@ -95,8 +95,8 @@ def test_a_policy_that_forces_the_worker_tier_keeps_dependencies(tmp_path):
         tmp_path, policy=Policy(isolation=IsolationMode.SUBPROCESS)
     )
     try:
-        assert host._records["shouter"].remote is not None
-        assert host._records["text-tools"].remote is not None
+        assert host._plugins.records["shouter"].remote is not None
+        assert host._plugins.records["text-tools"].remote is not None
         assert host.state("shouter") is State.ACTIVE
         assert host.call_tool("shouter.shout", text="up") == "UP!"
     finally:
@@ -131,7 +131,7 @@ def failure_of_shouter(home, dependency, tier):
     host = started_host(home)
     try:
         assert host.state("shouter") is State.ERROR
-        assert host._records["shouter"].remote is None
+        assert host._plugins.records["shouter"].remote is None
         failure = host.info("shouter").last_error
         assert failure is not None
         return failure.message

@@ -23,7 +23,7 @@ def worker_of(host: PluginHost, name: str) -> Worker:
     """
     The worker serving *name* now.
     """
-    worker = host._records[name].remote
+    worker = host._plugins.records[name].remote
     assert worker is not None
     return worker
 

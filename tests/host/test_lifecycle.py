@@ -14,6 +14,7 @@ from tests.host.test_host import BOTH_TIERS, ECHO, started_host, write_plugin
 
 from acc_plugins.errors import PluginCallError
 from acc_plugins.host import State, _hostisolation
+from acc_plugins.host._quarantine import QuarantineList
 
 
 SNEAKY = """
@@ -73,16 +74,18 @@ def test_racing_quarantines_move_the_plugin_once(tmp_path, monkeypatch):
     ValueError."""
     write_plugin(tmp_path / "plugins", "echo", ECHO)
     host = started_host(tmp_path)
-    audit = host._audit
+    add = QuarantineList.add
 
-    def slow_audit(*args, **kwargs):
+    def slow_add(*args, **kwargs):
         time.sleep(0.05)  # every thread passes the state check first
-        audit(*args, **kwargs)
+        add(*args, **kwargs)
 
-    monkeypatch.setattr(host, "_audit", slow_audit)
-    record = host._records["echo"]
+    monkeypatch.setattr(QuarantineList, "add", slow_add)
+    record = host._plugins.records["echo"]
 
-    outcomes = at_once(8, lambda: host._quarantine(record, "breaches"))
+    outcomes = at_once(
+        8, lambda: host._parts.security.quarantine(record, "breaches")
+    )
     try:
         assert outcomes == [None] * 8
         assert host.state("echo") is State.QUARANTINED
@@ -102,8 +105,8 @@ def test_a_failure_racing_a_quarantine_never_raises(tmp_path, monkeypatch):
     write_plugin(tmp_path / "plugins", "echo", ECHO)
     host = started_host(tmp_path)
     try:
-        record = host._records["echo"]
-        host._quarantine(record, "violation")
+        record = host._plugins.records["echo"]
+        host._parts.security.quarantine(record, "violation")
         assert record.lifecycle.move_if(State.ERROR, "late") is None
         assert host.state("echo") is State.QUARANTINED
         with pytest.raises(ValueError, match="cannot go from quarantined"):
@@ -126,7 +129,7 @@ def test_callers_racing_to_restart_a_crashed_worker_all_get_answers(
     )
     host = started_host(tmp_path)
     try:
-        worker = host._records["echo"].remote
+        worker = host._plugins.records["echo"].remote
         assert worker is not None
         os.kill(worker.pid or 0, signal.SIGKILL)
         with pytest.raises(PluginCallError, match="the worker died"):
