@@ -158,21 +158,6 @@ def budget_filter(where: ast.AST, *, steps: bool) -> ast.expr:
     return located(test, where)
 
 
-class Scope:
-    """
-    One lexical scope while the tree is walked.
-    """
-
-    __slots__ = ("class_name", "kind", "trusted_self")
-
-    def __init__(
-        self, kind: str, *, class_name: str = "", trusted_self: str = ""
-    ) -> None:
-        self.kind = kind
-        self.class_name = class_name
-        self.trusted_self = trusted_self
-
-
 def descendants(tree: ast.AST) -> list[ast.AST]:
     """
     *tree* and every node below it, in no particular order: what

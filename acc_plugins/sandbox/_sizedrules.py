@@ -38,7 +38,6 @@ from ._policy import (
     GUARD_RENDER_ARGS,
     GUARD_SET_SLICE,
     GUARD_SLICE_TYPES,
-    GUARD_STR,
     GUARD_UNPACK,
 )
 
@@ -379,38 +378,6 @@ class SizedRules(RestrictingNodeTransformer):
             return node
         joined = call(GUARD_UNPACK, ast.Constant(kind), *parts)
         return ast.fix_missing_locations(located(joined, node))
-
-    def rendered_call(
-        self, node: ast.Call, unbound: frozenset[str]
-    ) -> ast.AST:
-        """
-        ``str(x)``, the builtin's own name called with one argument: its
-        text is checked first (``__acc_str__(x)``).  *node*'s children are
-        already visited.
-        """
-        func = node.func
-        if (
-            isinstance(func, ast.Name)
-            and func.id == "str"
-            and "str" in unbound
-            and len(node.args) == 1
-            and not node.keywords
-            and not isinstance(node.args[0], ast.Starred)
-        ):
-            node.func = located(ast.Name(GUARD_STR, ast.Load()), func)
-        return node
-
-    def starred_arguments(self, node: ast.Call) -> None:
-        """
-        ``f(*a, *a)`` builds a tuple twice as long as ``a``: positional
-        arguments with two or more ``*`` parts are joined (and sized) by
-        the guard first.  *node*'s children are already visited.
-        """
-        parts = starred_parts(node.args)
-        if parts is not None:
-            joined = call(GUARD_UNPACK, ast.Constant("list"), *parts)
-            node.args = [ast.Starred(joined, ast.Load())]
-            ast.fix_missing_locations(located(node, node))
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
         # ``f"{x:>{w}}"``: a spec is a size, checked before ``format()``
