@@ -16,8 +16,8 @@ from ._inventoryextra import (
 )
 
 
-# Why each rule of the attribute guard (Guards._check_read) refuses a name,
-# and the built-ins the sandbox leaves out.
+# Why each rule of the attribute guard (_attrpolicy.ReadPolicy.refusal)
+# refuses a name, and the built-ins the sandbox leaves out.
 REFUSALS: Final[dict[str, str]] = {
     "array-method": "an array's buffer_info (an address), tofile and "
     "fromfile (a file object's methods called from C)",

@@ -237,7 +237,7 @@ class Walk:
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
         self._get: Callable[..., object] = sandbox.guards.get_attribute
-        self._type_of = sandbox.guards.type_of
+        self._type_of = sandbox.guards.types.type_of
         self.steps: list[Reach] = []
         self._classes: dict[type, str] = {}
         self._walked: set[type] = set()

@@ -419,7 +419,7 @@ class Sandbox:
             # A check-only stand-in (types.FunctionType) is no answer:
             # type(f) stays the class it is.
             if value is not original and not isinstance(value, CheckOnly):
-                self.guards.answer_type(original, value)
+                self.guards.types.answer(original, value)
 
     def _submodules(self, dotted: str) -> tuple[str, ...]:
         return submodules(dotted, tuple(ALLOWED_MODULES)) + tuple(
