@@ -58,20 +58,20 @@ from ._inventorytable import (
     REFUSALS,
     WRAPPED_MEMBERS,
 )
-from ._inventorywalk import (
+from ._inventorywalk import walk
+from ._policy import (
+    DESCRIPTIVE_DUNDERS,
+    GUARDED_ATTRIBUTES,
+    MUTATING_DUNDERS,
+    PROTOCOL_DUNDERS,
+)
+from ._reach import (
     CONTAINERS,
     DESCRIPTORS,
     Reach,
     class_name,
     is_plain,
     is_routine,
-    walk,
-)
-from ._policy import (
-    DESCRIPTIVE_DUNDERS,
-    GUARDED_ATTRIBUTES,
-    MUTATING_DUNDERS,
-    PROTOCOL_DUNDERS,
 )
 
 
