@@ -31,12 +31,12 @@ from acc_plugins.errors import CompileError, SandboxViolation
 from acc_plugins.sandbox import ALLOWED_MODULES, Sandbox
 from acc_plugins.sandbox._inventory import (
     REGENERATE,
-    RULES,
     Entry,
     inventory,
     render_markdown,
     unclassified,
 )
+from acc_plugins.sandbox._inventoryrules import RULES
 from acc_plugins.sandbox._inventorytable import (
     EXPLICIT,
     GUARDED_REASONS,
