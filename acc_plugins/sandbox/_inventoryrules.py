@@ -18,15 +18,14 @@ from typing import TYPE_CHECKING, Final, Literal
 import attrs
 
 from ._imports import ModuleProxy
+from ._inventoryguarded import GUARDED_REASONS, WRAPPED_MEMBERS
 from ._inventorytable import (
     CONTAINER_CLASSES,
     EXPLICIT,
-    GUARDED_REASONS,
     IMMUTABLE_CLASSES,
     MODULE_FUNCTIONS,
     OPEN_DOORS,
     REFUSALS,
-    WRAPPED_MEMBERS,
 )
 from ._policy import (
     DESCRIPTIVE_DUNDERS,

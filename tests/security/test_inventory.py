@@ -36,13 +36,12 @@ from acc_plugins.sandbox._inventory import (
     render_markdown,
     unclassified,
 )
-from acc_plugins.sandbox._inventoryrules import RULES
-from acc_plugins.sandbox._inventorytable import (
-    EXPLICIT,
+from acc_plugins.sandbox._inventoryguarded import (
     GUARDED_REASONS,
-    OPEN_DOORS,
     WRAPPED_MEMBERS,
 )
+from acc_plugins.sandbox._inventoryrules import RULES
+from acc_plugins.sandbox._inventorytable import EXPLICIT, OPEN_DOORS
 from acc_plugins.sandbox._policy import GUARDED_ATTRIBUTES
 
 
