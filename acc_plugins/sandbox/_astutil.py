@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from typing import TypeVar
 
-from ._policy import (
+from ._guardnames import (
     GUARD_BUDGET,
     GUARD_NEXT,
     GUARD_RAW_GETATTR,

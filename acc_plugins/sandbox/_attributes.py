@@ -12,16 +12,14 @@ import ast
 from typing import TYPE_CHECKING, Any, Final
 
 from ._astutil import call, is_super_of, located, owned_test
+from ._classdunders import OWN_OBJECT_DUNDERS
+from ._guardnames import GUARD_GETATTR, GUARD_TYPE_OF, GUARD_WRITE
 from ._inlinechecks import evaluated_first, operand_read
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
-    GUARD_GETATTR,
-    GUARD_TYPE_OF,
-    GUARD_WRITE,
     GUARDED_ATTRIBUTES,
     INTROSPECTIVE_DUNDERS,
-    OWN_OBJECT_DUNDERS,
     PROTOCOL_DUNDERS,
     WRITABLE_DUNDERS,
     is_dunder,

@@ -14,12 +14,12 @@ import abc
 from typing import TYPE_CHECKING
 
 from ._arrays import REFUSED_METHODS, is_array
+from ._classdunders import OWN_OBJECT_DUNDERS
 from ._introspection import SERVED, foreign
 from ._policy import (
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
     MUTATING_DUNDERS,
-    OWN_OBJECT_DUNDERS,
     PROTOCOL_DUNDERS,
     is_dunder,
 )

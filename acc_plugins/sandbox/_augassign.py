@@ -16,8 +16,8 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from ._astutil import call, located
+from ._guardnames import GUARD_AUG_ATTR, GUARD_AUG_ITEM, GUARD_INPLACE
 from ._inlinechecks import augmented_test, evaluated_first
-from ._policy import GUARD_AUG_ATTR, GUARD_AUG_ITEM, GUARD_INPLACE
 from ._sizedrules import AUG_TEXT, SIZED_OPS
 
 

@@ -14,7 +14,8 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from ._astutil import call, located
-from ._policy import GUARD_SIZED_CALL, GUARD_STR, GUARD_UNPACK, SIZED_METHODS
+from ._guardnames import GUARD_SIZED_CALL, GUARD_STR, GUARD_UNPACK
+from ._policy import SIZED_METHODS
 from ._shortcuts import plain_template, raw_attribute_call, shrinking_replace
 from ._sizedrules import rendered_values, starred_parts
 

@@ -25,7 +25,8 @@ from ._astutil import (
     owned_test,
 )
 from ._context import Scope
-from ._policy import GUARD_CLASS, GUARD_RAW_TYPE, GUARD_SELF, SELF_NAMES
+from ._guardnames import GUARD_CLASS, GUARD_RAW_TYPE, GUARD_SELF
+from ._policy import SELF_NAMES
 
 
 if TYPE_CHECKING:

@@ -25,9 +25,7 @@ from ._builtins import plain_builtins
 from ._callbacks import Callbacks
 from ._classes import ClassFactory
 from ._formats import PADDING_METHODS
-from ._introspection import SERVED, Introspection, PluginGlobals
-from ._library import Library
-from ._policy import (
+from ._guardnames import (
     GUARD_ADD,
     GUARD_ADD_CHECK,
     GUARD_ASYNC_WITH,
@@ -65,11 +63,11 @@ from ._policy import (
     GUARD_UNPACK,
     GUARD_WITH,
     GUARD_WRITE,
-    MUTATING_DUNDERS,
     OWNER_MARK,
-    SIZED_DUNDERS,
-    SIZED_METHODS,
 )
+from ._introspection import SERVED, Introspection, PluginGlobals
+from ._library import Library
+from ._policy import MUTATING_DUNDERS, SIZED_DUNDERS, SIZED_METHODS
 from ._printing import Printer
 from ._refusals import (
     PluginExit,

@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from ._attributes import HINT_INTROSPECTION
+from ._classdunders import CLASS_BODY_DUNDERS, DEFINABLE_DUNDERS
 from ._policy import (
-    CLASS_BODY_DUNDERS,
-    DEFINABLE_DUNDERS,
     MODULE_DUNDERS,
     READABLE_DUNDER_NAMES,
     RESERVED_NAMES,

@@ -22,6 +22,7 @@ from ._classnames import describe_unformattable
 from ._compiler import BytecodeCache, compile_plugin_source
 from ._coroutines import Driver
 from ._extramodules import CheckOnly, ExtraModules
+from ._guardnames import OWNER_MARK
 from ._guards import Guards
 from ._imports import (
     ModuleProxy,
@@ -30,7 +31,6 @@ from ._imports import (
     shared_classes,
     submodules,
 )
-from ._policy import OWNER_MARK
 from ._refusals import plugin_location
 from ._unavailable import RefusedImport, fix_for, unavailable
 

@@ -16,14 +16,7 @@ from typing import Final
 from RestrictedPython.transformer import RestrictingNodeTransformer
 
 from ._astutil import call, located
-from ._inlinechecks import (
-    Temporaries,
-    evaluated_first,
-    inline_sized,
-    number_test,
-    operand_read,
-)
-from ._policy import (
+from ._guardnames import (
     GUARD_ADD,
     GUARD_ADD_CHECK,
     GUARD_FORMAT,
@@ -39,6 +32,13 @@ from ._policy import (
     GUARD_SET_SLICE,
     GUARD_SLICE_TYPES,
     GUARD_UNPACK,
+)
+from ._inlinechecks import (
+    Temporaries,
+    evaluated_first,
+    inline_sized,
+    number_test,
+    operand_read,
 )
 
 

@@ -35,13 +35,9 @@ from ._augassign import AugAssignRules
 from ._calls import CallRules
 from ._context import ModuleContext
 from ._definitions import DefinitionRules
+from ._guardnames import GUARD_ASYNC_WITH, GUARD_RERAISE, GUARD_WITH
 from ._match import MatchRules
 from ._names import name_problem
-from ._policy import (
-    GUARD_ASYNC_WITH,
-    GUARD_RERAISE,
-    GUARD_WITH,
-)
 from ._shortcuts import (
     raw_loop_range,
 )

@@ -14,14 +14,16 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Final
 
 from acc_plugins.sandbox._astutil import walked_fields
-from acc_plugins.sandbox._policy import (
+from acc_plugins.sandbox._classdunders import (
     CLASS_BODY_DUNDERS,
     DEFINABLE_DUNDERS,
+    OWN_OBJECT_DUNDERS,
+)
+from acc_plugins.sandbox._policy import (
     DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
     INTROSPECTIVE_DUNDERS,
     MODULE_DUNDERS,
-    OWN_OBJECT_DUNDERS,
     PROTOCOL_DUNDERS,
     READABLE_DUNDER_NAMES,
     is_dunder,
