@@ -17,7 +17,8 @@ from ._astutil import call, located
 from ._guardnames import GUARD_SIZED_CALL, GUARD_STR, GUARD_UNPACK
 from ._policy import SIZED_METHODS
 from ._shortcuts import plain_template, raw_attribute_call, shrinking_replace
-from ._sizedrules import rendered_values, starred_parts
+from ._sizedrules import starred_parts
+from ._textvalues import rendered_values
 
 
 if TYPE_CHECKING:

@@ -41,7 +41,8 @@ from ._names import name_problem
 from ._shortcuts import (
     raw_loop_range,
 )
-from ._sizedrules import SizedRules, sized_slice_store
+from ._sizedrules import SizedRules
+from ._slicestore import sized_slice_store
 
 
 if TYPE_CHECKING:
