@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import regex
 
-from ._bombs import item_bytes, true_len
 from ._regexcost import absent_limit, plain_bound, plain_limits
 from ._regexfirst import first_characters
 from ._rematch import ENGINE_VERSION, Match, Pattern
+from ._sequences import item_bytes, true_len
 
 
 if TYPE_CHECKING:
