@@ -27,7 +27,8 @@ import struct
 from collections import deque
 from typing import TYPE_CHECKING, Any, Final
 
-from ._numbers import decimal_class, fraction_class
+from ._fractions import fraction_class
+from ._numbers import decimal_class
 from ._regex import members as regex_members
 from ._rendering import text_bound_and_depth
 from ._sequences import true_len
