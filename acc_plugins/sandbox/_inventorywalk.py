@@ -22,9 +22,7 @@ from ._builtmodules import SANDBOX_MODULES
 from ._extramodules import CheckOnly
 from ._imports import ModuleProxy
 from ._inventoryreturned import RETURNED_VALUES, sample_source
-from ._policy import (
-    MUTATING_DUNDERS,
-)
+from ._policy import MUTATING_DUNDERS
 from ._reach import (
     CONTAINERS,
     NOTHING,

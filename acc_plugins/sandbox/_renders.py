@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 # Characters ``repr`` adds around a container's items at most, and per item.
 FRAME: Final = 40
 PER_ITEM: Final = 4
-
-
 _VIEWS: Final[tuple[type, ...]] = (
     type({}.keys()),
     type({}.values()),
@@ -115,8 +113,6 @@ def parts_of(value: Any) -> tuple[int, Iterator[object]] | None:
 # Whether objects of a class render what they hold, by the class's id
 # (with the class, so that a new class at a reused id is not mistaken).
 _RENDERS: dict[int, tuple[type, bool]] = {}
-
-
 _RENDERS_KEPT: Final = 4096
 
 

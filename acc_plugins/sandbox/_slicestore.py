@@ -24,9 +24,7 @@ from ._guardnames import (
 
 
 if TYPE_CHECKING:
-    from ._inlinechecks import (
-        Temporaries,
-    )
+    from ._inlinechecks import Temporaries
 
 
 # A value of these exact types, this long at most, grows a slice's target

@@ -24,9 +24,7 @@ from ._guardnames import (
 
 
 if TYPE_CHECKING:
-    from ._inlinechecks import (
-        Temporaries,
-    )
+    from ._inlinechecks import Temporaries
 
 
 def rendered(

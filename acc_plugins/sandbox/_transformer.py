@@ -38,9 +38,7 @@ from ._definitions import DefinitionRules
 from ._guardnames import GUARD_ASYNC_WITH, GUARD_RERAISE, GUARD_WITH
 from ._match import MatchRules
 from ._names import name_problem
-from ._shortcuts import (
-    raw_loop_range,
-)
+from ._shortcuts import raw_loop_range
 from ._sizedrules import SizedRules
 from ._slicestore import sized_slice_store
 
@@ -70,8 +68,9 @@ class PluginTransformer(SizedRules, MatchRules):
 
     Errors are collected (never raised) in ``self.errors`` as
     ``"Line N: message"``, the format RestrictedPython uses.  Attributes,
-    augmented assignments, names and methods' trusted ``self`` have their
-    rules in parts of their own, which this class is the one walk over.
+    augmented assignments, calls, definitions (with methods' trusted
+    ``self``) and names have their rules in parts of their own, handed
+    what they need; this class is the one walk over them.
     """
 
     def __init__(
