@@ -93,7 +93,7 @@ SIZED_NAMES: Final = SIZED_DUNDERS | SIZED_METHODS
 
 
 # Values whose length C reads as it is: a short one grows a slice's
-# target by a few kilobytes (see _sizedrules.sized_slice_store).
+# target by a few kilobytes (see _slicestore.sized_slice_store).
 _SLICE_TYPES: Final = frozenset({list, tuple, str, bytes, bytearray, range})
 
 
