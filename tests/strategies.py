@@ -316,7 +316,7 @@ def mutated_documents(draw: st.DrawFn) -> dict[str, Any]:
     return document
 
 
-def _toml_value(value: object) -> str:
+def toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -329,11 +329,10 @@ def _toml_value(value: object) -> str:
         # JSON's escapes are TOML's, except that TOML also wants DEL escaped.
         return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(map(_toml_value, value)) + "]"
+        return "[" + ", ".join(map(toml_value, value)) + "]"
     if isinstance(value, Mapping):
         pairs = (
-            f"{_toml_value(str(k))} = {_toml_value(v)}"
-            for k, v in value.items()
+            f"{toml_value(str(k))} = {toml_value(v)}" for k, v in value.items()
         )
         return "{" + ", ".join(pairs) + "}"
     msg = f"cannot write {value!r} as TOML"
@@ -351,15 +350,15 @@ def to_toml(document: Mapping[str, Any]) -> str:
         TOML text that ``tomllib.loads`` turns back into ``document``.
     """
     lines = [
-        f"{_toml_value(key)} = {_toml_value(value)}"
+        f"{toml_value(key)} = {toml_value(value)}"
         for key, value in document.items()
         if not isinstance(value, Mapping)
     ]
     for key, table in document.items():
         if isinstance(table, Mapping):
-            lines.append(f"[{_toml_value(key)}]")
+            lines.append(f"[{toml_value(key)}]")
             lines.extend(
-                f"{_toml_value(str(k))} = {_toml_value(v)}"
+                f"{toml_value(str(k))} = {toml_value(v)}"
                 for k, v in table.items()
             )
     return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@
 """
 
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,60 @@ def test_configuring_runs_no_plugin_code(tmp_path):
         result = runner.invoke(cli, [*options, *args])
         assert result.exit_code == 0, result.output
     assert "marker: 0 keys" in result.output
+
+
+def test_an_invalid_configuration_is_one_error_line(run, tmp_path):
+    path = tmp_path / "config" / "config.toml"
+    path.parent.mkdir()
+    path.write_text("# ours\n[plugins.text-tools\n")
+
+    listed = run("list")
+    refused = run("config", "set", "text-tools", "default_width", "19")
+
+    assert listed.exit_code == 0, listed.output
+    assert "text-tools" in listed.stdout
+    line = (
+        f"error: {path}: not valid TOML: Expected ']' at the end of a "
+        "table declaration (at line 2, column 20)\n"
+    )
+    assert line == listed.stderr
+    assert refused.exit_code == 1
+    assert line == refused.stderr
+    assert path.read_text() == "# ours\n[plugins.text-tools\n"
+
+
+@pytest.mark.parametrize("name", ["a b", "ä"])
+def test_set_keeps_a_file_with_quoted_names_valid(run, tmp_path, name):
+    path = tmp_path / "config" / "config.toml"
+    path.parent.mkdir()
+    path.write_text(f'# ours\n[plugins."{name}"]\nenabled = false\n')
+
+    result = run("config", "set", "text-tools", "default_width", "19")
+
+    assert result.exit_code == 0, result.output
+    assert tomllib.loads(path.read_text()) == {
+        "plugins": {
+            name: {"enabled": False},
+            "text-tools": {"settings": {"default_width": 19}},
+        }
+    }
+    assert path.read_text().startswith(f'# ours\n[plugins."{name}"]\n')
+
+
+def test_a_stale_key_is_shown_marked_and_unset_removes_it(run, tmp_path):
+    path = tmp_path / "config" / "config.toml"
+    path.parent.mkdir()
+    path.write_text("[plugins.text-tools.settings]\nold_width = 3\n")
+
+    set_ = run("config", "set", "text-tools", "default_width", "19")
+    listed = run("config", "list", "text-tools")
+    unset = run("config", "unset", "text-tools", "old_width")
+
+    assert set_.exit_code == 0, set_.output
+    assert "plugins.text-tools.settings.old_width" in set_.stderr
+    assert "Traceback" not in set_.output
+    assert "old_width = 3  (stale, from" in listed.stdout
+    assert unset.exit_code == 0, unset.output
+    assert tomllib.loads(path.read_text()) == {
+        "plugins": {"text-tools": {"settings": {"default_width": 19}}}
+    }

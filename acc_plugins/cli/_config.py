@@ -14,6 +14,8 @@ import click
 
 from acc_plugins.errors import ConfigError, PluginError
 
+from ._log import say
+
 
 if TYPE_CHECKING:
     from acc_plugins.host import PluginHost
@@ -22,7 +24,7 @@ _PROJECT_HELP = "Write the project's ./.acc/config.toml instead of the user's."
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    say(f"error: {message}")
     sys.exit(1)
 
 
@@ -105,7 +107,7 @@ def set_(
     true/false, a comma-separated or JSON list).  Secrets go to the
     user-only secret store.
     """
-    from acc_plugins.host._config import parse_text  # noqa: PLC0415
+    from acc_plugins.host._settingtext import parse_text  # noqa: PLC0415
 
     host = _host(ctx)
     try:
@@ -115,7 +117,7 @@ def set_(
         )
     except (PluginError, ConfigError, ValueError) as exc:
         _fail(str(exc))
-    shown = host.config(plugin)[key]
+    shown = _settings_of(host, plugin)[key]
     click.echo(
         f"{plugin}.{key} = {json.dumps(shown['value'], ensure_ascii=False)} "
         f"(in {shown['source']})"
@@ -136,7 +138,10 @@ def unset(ctx: click.Context, plugin: str, key: str, project: bool) -> None:
         host.unconfigure(plugin, key, project=project)
     except (PluginError, ConfigError) as exc:
         _fail(str(exc))
-    shown = host.config(plugin)[key]
+    shown = _settings_of(host, plugin).get(key)
+    if shown is None:  # a stale key, gone now
+        click.echo(f"removed {plugin}.{key}, which {plugin} does not declare")
+        return
     click.echo(
         f"{plugin}.{key} = {json.dumps(shown['value'], ensure_ascii=False)} "
         f"(from {shown['source']})"

@@ -18,6 +18,8 @@ from acc_plugins.errors import PluginError
 from acc_plugins.host import State
 from acc_plugins.host._record import excerpt
 
+from ._log import hide_host_log
+
 
 if TYPE_CHECKING:
     from acc_plugins.host import PluginHost
@@ -120,6 +122,7 @@ def run_dev(
     """
     # What the host logs, the loop prints better: no duplicates on stderr.
     logging.getLogger("acc_plugins").addHandler(logging.NullHandler())
+    hide_host_log()
     loop = DevLoop(host, call)
     loop.start()
     seen = threading.Semaphore(0)

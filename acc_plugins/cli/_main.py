@@ -15,6 +15,7 @@ import click
 from acc_plugins.errors import PluginError, PolicyError
 
 from ._format import console, plugin_details, plugins_table, print_json
+from ._log import say, show_host_log
 
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ def _host(ctx: click.Context, *, load: bool = True) -> PluginHost:
         scan_threshold=None if blocks == "off" else Severity(blocks),
         policy=policy,
     )
+    show_host_log(ctx)
     if load:
         host.start()
         ctx.call_on_close(host.stop)
@@ -57,7 +59,7 @@ def _host(ctx: click.Context, *, load: bool = True) -> PluginHost:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    say(f"error: {message}")
     sys.exit(1)
 
 

@@ -1,6 +1,6 @@
 """
-The lifecycle commands of ``PluginHost``: deactivate, activate and
-restart a plugin, with what depends on it.
+The lifecycle commands: deactivate, activate and restart a plugin, with
+what depends on it, and stop them all.
 """
 
 from __future__ import annotations
@@ -12,126 +12,107 @@ from acc_plugins.errors import LoadError, PluginCallError
 
 from ._isolated import WorkerGone
 from ._lifecycle import State
-from ._loader import call_method, manifest_of
-
-
-# States of plugins no longer in the picture.
-_GONE = frozenset({State.UNLOADED, State.QUARANTINED, State.ERROR})
+from ._loader import call_method
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
+    from ._hostisolation import IsolatedTier
+    from ._loading import Loading
+    from ._plugins import Plugins
     from ._record import PluginRecord
 
 
-class HostCommands:
+# What stopping the host moves to ``unloaded``.
+_UNLOADABLE = frozenset(
+    {State.DEACTIVATED, State.LOADED, State.ERROR, State.DISCOVERED}
+)
+
+
+class Commands:
     """
-    Lifecycle commands for ``PluginHost``.
+    Lifecycle commands on loaded plugins.
+
+    Args:
+        plugins: The host's plugins.
+
+        loading: Loads and activates a plugin.
+
+        tier: Starts an isolated plugin's worker again.
     """
 
-    _records: dict[str, PluginRecord]
-    _order: list[str]
-    # Provided by PluginHost.
-    _record: Callable[[str], PluginRecord]
-    _isolated: Callable[[PluginRecord], bool]
-    _load: Callable[[PluginRecord], bool]
-    _activate: Callable[[PluginRecord], bool]
-    _load_isolated: Callable[[PluginRecord], None]
-    _unregister: Callable[[PluginRecord], None]
+    def __init__(
+        self, plugins: Plugins, loading: Loading, tier: IsolatedTier
+    ) -> None:
+        self._plugins = plugins
+        self._loading = loading
+        self._tier = tier
 
-    def _dependents(self, name: str) -> list[str]:
-        return [
-            other
-            for other in self._order
-            if any(
-                d.name == name
-                for d in manifest_of(self._records[other]).dependencies
-            )
-        ]
-
-    def dependents(self, name: str) -> list[str]:
-        """
-        The plugins that need *name*, directly or not (as their manifests
-        say), in the order they would stop.
-        """
-        self._record(name)
-        found: list[str] = []
-        for dependent in self._declared_dependents(name):
-            for other in [*self.dependents(dependent), dependent]:
-                if other not in found:
-                    found.append(other)
-        return found
-
-    def _declared_dependents(self, name: str) -> list[str]:
-        return [
-            other
-            for other, record in self._records.items()
-            if record.manifest is not None
-            and record.state not in _GONE
-            and any(d.name == name for d in record.manifest.dependencies)
-        ]
+    def __repr__(self) -> str:
+        return "<Commands>"
 
     def deactivate(self, name: str) -> None:
         """
         Deactivate an active plugin, after the active plugins that need it.
         """
-        record = self._record(name)
+        record = self._plugins.record(name)
         if record.state is not State.ACTIVE:
             return
-        for dependent in reversed(self._dependents(name)):
+        for dependent in reversed(self._plugins.dependents(name)):
             self.deactivate(dependent)
         if record.remote is not None:
             # Closing the worker deactivates the plugin in it.
-            self._unregister(record)
+            self._plugins.unregister(record)
             record.lifecycle.move(State.DEACTIVATED, "worker stopped")
             return
         with contextlib.suppress(PluginCallError):
             call_method(record, "on_deactivate")
-        self._unregister(record)
+        self._plugins.unregister(record)
         if record.state is State.ACTIVE:
             record.lifecycle.move(State.DEACTIVATED, "deactivated")
 
     def activate(self, name: str) -> None:
         """
-        Activate a deactivated plugin again.
-
-        Raises:
-            LoadError: If it is not deactivated or it fails to activate.
+        ``PluginHost.activate``.
         """
-        record = self._record(name)
+        record = self._plugins.record(name)
         if record.state is not State.DEACTIVATED:
             msg = f"is {record.state.value}, not deactivated"
             raise LoadError(name, msg)
         if record.instance is None and record.remote is None:
-            if not self._isolated(record):
+            if not self._loading.isolated(record):
                 # Disabled when the host started: it was never loaded.
                 record.lifecycle.move(State.DISCOVERED, "enabled")
-                if not (self._load(record) and self._activate(record)):
+                if not (
+                    self._loading.load(record)
+                    and self._loading.activate(record)
+                ):
                     raise LoadError(name, str(record.last_error))
                 return
             try:  # an isolated plugin: its worker ended when deactivated
-                self._load_isolated(record)
+                self._tier.load(record)
             except (PluginCallError, WorkerGone) as exc:
                 raise LoadError(name, str(exc)) from None
-        if not self._activate(record):
+        if not self._loading.activate(record):
             raise LoadError(name, str(record.last_error))
 
     def restart(self, name: str) -> None:
         """
-        Load and activate a plugin in ``error`` again, from its files.
-
-        Raises:
-            LoadError: If it is not in ``error``, or fails again.
+        ``PluginHost.restart``.
         """
-        record = self._record(name)
+        record = self._plugins.record(name)
         if record.state is not State.ERROR or record.manifest is None:
             msg = f"is {record.state.value}; only a plugin in error with a valid manifest restarts"
             raise LoadError(name, msg)
         record.lifecycle.move(State.DISCOVERED, "restart requested")
-        self._reload_record(record)
+        self.reload_record(record)
 
-    def _reload_record(self, record: PluginRecord) -> None:
+    def reload_record(self, record: PluginRecord) -> None:
+        """
+        Load and activate *record* afresh, from its files.
+
+        Raises:
+            LoadError: If it fails.
+        """
         for table in (record.tools, record.agents, record.workflows):
             table.clear()
         record.hooks.clear()
@@ -140,5 +121,17 @@ class HostCommands:
         record.sandbox = None
         record.last_error = None
         record.stats.breaches = 0
-        if not (self._load(record) and self._activate(record)):
+        if not (self._loading.load(record) and self._loading.activate(record)):
             raise LoadError(record.name, str(record.last_error))
+
+    def stop_all(self) -> None:
+        """
+        Deactivate every plugin (dependents first) and unload them all.
+        """
+        for name in reversed(list(self._plugins.order)):
+            self.deactivate(name)
+        for record in self._plugins.records.values():
+            if record.sandbox is not None:
+                record.sandbox.close()
+            if record.state in _UNLOADABLE:
+                record.lifecycle.move(State.UNLOADED, "host stopped")

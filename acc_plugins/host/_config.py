@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
-import math
 import os
 import tempfile
 import tomllib
@@ -39,9 +37,11 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from acc_plugins.errors import ConfigError
-from acc_plugins.manifest import Setting, SettingType
+from acc_plugins.manifest import SettingType
 
+from ._configread import warn_stale
 from ._jsonstore import JsonStore
+from ._tomledit import UNCHANGED, edited, without_empty
 
 
 if TYPE_CHECKING:
@@ -50,8 +50,6 @@ if TYPE_CHECKING:
     from acc_plugins.manifest import Manifest
 
 CONFIG_NAME: Final = "config.toml"
-# ``ConfigFile.change(enabled=UNCHANGED)``: leave the flag as it is.
-UNCHANGED: Final = object()
 MASK: Final = "********"
 
 
@@ -94,49 +92,11 @@ def _problems_of(data: object) -> list[str]:
     return problems
 
 
-def _toml_value(value: object) -> str:
-    # The values settings hold: TOML's basic strings accept JSON's escapes.
-    if type(value) is bool:
-        return "true" if value else "false"
-    if type(value) is int:
-        return str(value)
-    if type(value) is float:
-        if not math.isfinite(value):
-            msg = f"{value!r} cannot be written"
-            raise ValueError(msg)
-        return repr(value)
-    if type(value) is str:
-        # JSON leaves DEL raw; TOML wants every control character escaped.
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    msg = f"a {type(value).__name__} cannot be a setting's value"
-    raise ValueError(msg)
-
-
-def to_toml(plugins: Mapping[str, Mapping[str, Any]]) -> str:
-    """
-    The text of a configuration file holding *plugins*: for each plugin,
-    plain keys (``enabled``, ``version``, ``grants``) and a ``settings``
-    table.
-    """
-    lines: list[str] = []
-    for name in sorted(plugins):
-        entry = plugins[name]
-        plain = {k: v for k, v in entry.items() if k != "settings"}
-        lines.append(f"[plugins.{name}]")
-        lines.extend(
-            f"{k} = {_toml_value(v)}" for k, v in sorted(plain.items())
-        )
-        settings = entry.get("settings") or {}
-        if settings:
-            lines.append("")
-            lines.append(f"[plugins.{name}.settings]")
-            lines.extend(
-                f"{k} = {_toml_value(v)}" for k, v in sorted(settings.items())
-            )
-        lines.append("")
-    return "\n".join(lines)
+def _loaded(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:  # pragma: no cover -- a tomlkit bug
+        return {}
 
 
 def set_or_drop(table: dict[str, Any], key: str, value: Any) -> None:
@@ -170,15 +130,24 @@ class ConfigFile:
         Raises:
             ConfigError: If it is not valid TOML or not a configuration.
         """
+        return self._checked(self._text())
+
+    def _text(self) -> str:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            return self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return {}
+            return ""
+        except UnicodeDecodeError as exc:
+            problem = f"not valid UTF-8 (byte {exc.start})"
+            raise ConfigError(str(self.path), [problem]) from None
         except OSError as exc:
-            raise ConfigError(str(self.path), [f"unreadable: {exc}"]) from None
+            problem = f"unreadable: {exc.strerror or exc}"
+            raise ConfigError(str(self.path), [problem]) from None
+
+    def _checked(self, text: str) -> dict[str, Any]:
         try:
             data = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except tomllib.TOMLDecodeError as exc:
             problem = f"not valid TOML: {exc}"
             raise ConfigError(str(self.path), [problem]) from None
         problems = _problems_of(data)
@@ -201,9 +170,12 @@ class ConfigFile:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        # The lock is the folder's, not a ``config.toml.lock`` beside a
+        # file that may be under version control: the folder is never
+        # replaced, while the file is, by every atomic write.
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -233,7 +205,9 @@ class ConfigFile:
             ConfigError: If the file on disk is invalid (it is left alone).
         """
         with self._locked():
-            plugins = dict(self.raw().get("plugins", {}))
+            text = self._text()
+            data = self._checked(text)
+            plugins = dict(data.get("plugins", {}))
             current = dict(plugins.get(plugin, {}))
             if enabled is not UNCHANGED:
                 set_or_drop(current, "enabled", enabled)
@@ -243,7 +217,12 @@ class ConfigFile:
                 set_or_drop(table, key, plain)
             set_or_drop(current, "settings", table)
             set_or_drop(plugins, plugin, current)
-            self._write(to_toml(plugins))
+            new = edited(text, plugin, enabled=enabled, settings=settings)
+            after = _loaded(new).get("plugins", {})
+            if without_empty(after) != without_empty(plugins):
+                problem = "could not be changed without changing more"
+                raise ConfigError(str(self.path), [problem])
+            self._write(new)
 
     def _write(self, text: str) -> None:
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
@@ -315,44 +294,6 @@ def check_values(
     return checked
 
 
-def parse_text(setting: Setting, text: str) -> object:
-    """
-    A value typed on a command line, as *setting*'s type.
-
-    Raises:
-        ValueError: If *text* is not a value of that type.
-    """
-    kind = setting.type
-    numbers = {
-        SettingType.INT: (int, "integer"),
-        SettingType.FLOAT: (float, "number"),
-    }
-    if kind in numbers:
-        convert, expected = numbers[kind]
-        try:
-            return convert(text)
-        except ValueError:
-            msg = f"expected {expected}, got {text!r}"
-            raise ValueError(msg) from None
-    if kind is SettingType.BOOL:
-        lowered = text.lower()
-        if lowered in {"true", "yes", "on", "1"}:
-            return True
-        if lowered in {"false", "no", "off", "0"}:
-            return False
-        msg = f"expected true or false, got {text!r}"
-        raise ValueError(msg)
-    if kind is SettingType.LIST:
-        if text.startswith("["):
-            try:
-                return json.loads(text)
-            except ValueError as exc:
-                msg = f"expected a JSON array of strings: {exc}"
-                raise ValueError(msg) from None
-        return [part.strip() for part in text.split(",") if part.strip()]
-    return text
-
-
 @attrs.frozen
 class Layers:
     """
@@ -369,6 +310,8 @@ class Layers:
     files: tuple[ConfigFile, ...]
     secrets: SecretStore
     enforced: Mapping[str, Mapping[str, Any]] = attrs.Factory(dict)
+    # The stale keys already warned about: each once per host.
+    _warned: set[str] = attrs.field(factory=set, init=False, eq=False)
 
     def read(self) -> tuple[dict[str, PluginConfig], ...]:
         """
@@ -403,10 +346,12 @@ class Layers:
         Raises:
             ConfigError: Naming the file and key of every bad value.
         """
+        read = tuple(read)  # walked twice
         name = manifest.plugin.name
         secret = {
             s.key for s in manifest.settings if s.type is SettingType.SECRET
         }
+        declared = {s.key for s in manifest.settings}
         values: dict[str, Any] = {s.key: s.default for s in manifest.settings}
         sources = dict.fromkeys(values, "default")
         layers: list[tuple[str, Mapping[str, Any]]] = []
@@ -423,14 +368,22 @@ class Layers:
                     for key in leaked
                 ]
                 raise ConfigError(where, problems)
-            layers.append((where, entry.settings))
-        layers.append(("the secret store", self.secrets.secrets(name)))
+            layers.append((where, _declared(entry.settings, declared)))
+        warn_stale(self, manifest, read, self._warned)
+        if secret:  # others need not read it: it may be unreadable
+            secrets = self.secrets.secrets(name)
+            layers.append(("the secret store", _declared(secrets, secret)))
         layers.append(("the policy", self.enforced.get(name, {})))
         for where, raw in layers:
             checked = check_values(manifest, raw, where)
             values.update(checked)
             sources.update(dict.fromkeys(checked, where))
         return values, sources
+
+
+def _declared(values: Mapping[str, Any], keys: set[str]) -> dict[str, Any]:
+    # A key the plugin no longer declares is stale: warned about, unused.
+    return {k: v for k, v in values.items() if k in keys}
 
 
 def masked(manifest: Manifest, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,34 +12,59 @@ from typing import TYPE_CHECKING, Any
 from acc_plugins.errors import ConfigError
 from acc_plugins.manifest import SettingType
 
-from ._config import UNCHANGED, check_values, to_toml
+from ._config import check_values
+from ._tomledit import UNCHANGED, to_toml
 
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from ._config import Layers
-    from ._record import PluginRecord
+    from ._consent import GrantStore
+    from ._plugins import Plugins
 
 
 _EXPORT_KEYS = frozenset({"version", "enabled", "grants", "settings"})
 
 
-class HostConfigShare:
+class ConfigShare:
     """
     Exporting and importing a team's setup: plugins, versions, enabled
     flags, grants and settings, never secrets.
+
+    Args:
+        plugins: The host's plugins.
+
+        layers: The configuration files.
+
+        grant_store: What the user granted each plugin.
+
+        grant: Grants permissions to a plugin, audited.
+
+        apply: Applies the configuration files to running plugins.
     """
 
-    _records: dict[str, PluginRecord]
-    _layers: Layers
+    def __init__(
+        self,
+        plugins: Plugins,
+        layers: Layers,
+        *,
+        grant_store: Callable[[], GrantStore],
+        grant: Callable[[str, Iterable[str]], None],
+        apply: Callable[[], None],
+    ) -> None:
+        self._records = plugins.records
+        self._layers = layers
+        self._grant_store = grant_store
+        self._grant = grant
+        self._apply = apply
+
+    def __repr__(self) -> str:
+        return "<ConfigShare>"
 
     def export_config(self) -> str:
         """
-        The setup of every plugin with a valid manifest, as TOML: its
-        version, whether it is enabled, what the user granted it, and the
-        setting values the configuration files give it (secrets left out).
-
-        Raises:
-            ConfigError: If a configuration file is invalid.
+        ``PluginHost.export_config``: the setup as TOML.
         """
         read = self._layers.read()
         plugins: dict[str, dict[str, Any]] = {}
@@ -56,7 +81,7 @@ class HostConfigShare:
                 entry = content.get(name)
                 if entry is not None:
                     settings.update(entry.settings)
-            granted = self.grant_store.granted(name)  # type: ignore[attr-defined]
+            granted = self._grant_store().granted(name)
             plugins[name] = {
                 "version": str(record.manifest.plugin.version),
                 "enabled": self._layers.enabled(name, read),
@@ -75,28 +100,19 @@ class HostConfigShare:
         self, text: str, *, source: str, project: bool = False
     ) -> list[str]:
         """
-        Apply an exported setup: enabled flags and settings go into the
-        user's configuration (or the project's), grants into the grant
-        store.  Everything is checked first; on any problem nothing
-        changes.
-
-        Returns:
-            Warnings (a version that differs from the installed one).
-
-        Raises:
-            ConfigError: Naming every problem.
+        ``PluginHost.import_config``: all checked first, then applied.
         """
         plans, warnings = self._import_plans(text, source)
         file = self._layers.files[-1 if project else 0]
         for name, entry in plans.items():
             if "grants" in entry:
-                self.grant(name, entry["grants"])  # type: ignore[attr-defined]
+                self._grant(name, entry["grants"])
             file.change(
                 name,
                 enabled=entry.get("enabled", UNCHANGED),
                 settings=entry.get("settings", {}),
             )
-        self.apply_config()  # type: ignore[attr-defined]
+        self._apply()
         return warnings
 
     def _import_plans(

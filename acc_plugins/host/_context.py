@@ -50,7 +50,8 @@ class Capabilities:
     What the host lends to the contexts it builds.
 
     Attributes:
-        store: Per-plugin key-value storage.
+        store: Opens (once) and returns the per-plugin key-value storage:
+            a plugin that never uses storage never needs the database.
 
         claude: The embedding application's Claude provider, if any.
 
@@ -61,7 +62,7 @@ class Capabilities:
         denied: Told ``(plugin, permission)`` of every refusal.
     """
 
-    store: KeyValueStore
+    store: Callable[[], KeyValueStore]
     claude: ClaudeProvider | None
     emit: Callable[[str, object, str], int]
     call_tool: Callable[[str, dict[str, object], str], object]
@@ -133,7 +134,7 @@ def build_context(
         return left - max(0.01, left / 10)
 
     def storage_get(key: str, default: object = None) -> object:
-        text = capabilities.store.get(
+        text = capabilities.store().get(
             plugin, _text("key", key, _MAX_KEY), wait=wait()
         )
         if text is None:
@@ -145,15 +146,17 @@ def build_context(
     def storage_set(key: str, value: object) -> None:
         key = _text("key", key, _MAX_KEY)
         copied = copy_json(value, f"storage value {key!r}")
-        capabilities.store.set(plugin, key, copied, storage_quota, wait=wait())
+        capabilities.store().set(
+            plugin, key, copied, storage_quota, wait=wait()
+        )
 
     def storage_delete(key: str) -> None:
-        capabilities.store.delete(
+        capabilities.store().delete(
             plugin, _text("key", key, _MAX_KEY), wait=wait()
         )
 
     def storage_keys() -> list[str]:
-        return capabilities.store.keys(plugin, wait=wait())
+        return capabilities.store().keys(plugin, wait=wait())
 
     def emit(name: str, payload: object = None) -> int:
         require("host:events.emit")

@@ -1,100 +1,40 @@
 """
-``PluginHost``: composes discovery, resolution, the sandbox, the lifecycle
-and dispatch.  It parses nothing itself.
+``PluginHost``: the one object an application holds.  A thin façade: each
+method hands the work to the part that does it (see ``_compose``), and the
+whole public surface is written out here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import os
-import threading
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+import asyncio
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-import attrs
-import platformdirs
-from packaging.version import Version
+from acc_plugins.security import Policy, Severity
 
-from acc_plugins.errors import (
-    ManifestError,
-    PluginCallError,
-    PluginNotFoundError,
-)
-from acc_plugins.manifest import IsolationMode, load_manifest
-from acc_plugins.sandbox import BytecodeCache
-from acc_plugins.security import AuditKind, AuditLog, Policy, Severity
-
-from ._allowance import Allowance
-from ._commands import HostCommands
-from ._config import CONFIG_NAME, ConfigFile, Layers, SecretStore
-from ._configshare import HostConfigShare
-from ._context import Capabilities, build_context
-from ._discovery import MANIFEST_NAME, default_paths, discover
-from ._events import EventBus
-from ._hostcalls import HostCalls
-from ._hostconfig import HostConfig
-from ._hostisolation import HostIsolation
-from ._hostsecurity import HostSecurity
-from ._lifecycle import Lifecycle, State, Transition
-from ._loader import (
-    call_method,
-    construct,
-    load_entry_class,
-    manifest_of,
-)
-from ._prompts import HostPrompts
-from ._record import (
-    Failure,
-    PluginInfo,
-    PluginRecord,
-    ToolInfo,
-    failure_of,
-    root_cause,
-)
-from ._registration import sdk_members
-from ._registry import Registry
-from ._reload import HostReload
-from ._resolve import Node, resolve
-from ._scangate import scan_gate
+from ._compose import Options, compose
+from ._record import PluginInfo, ToolInfo
 from ._stats import PluginStats
-from ._stats import save as save_stats
-from ._storage import KeyValueStore
-from ._toolevents import HostToolEvents
+from ._watch import DEBOUNCE_MS
 
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
+    from pathlib import Path
 
-    from acc_plugins.manifest import Manifest
+    from acc_plugins.manifest import Setting
+    from acc_plugins.sandbox import BytecodeCache
     from acc_plugins.sdk import Event
+    from acc_plugins.security import AuditLog
 
     from ._claude import ClaudeProvider
+    from ._consent import GrantStore
+    from ._lifecycle import State
+    from ._quarantine import QuarantineList
+    from ._storage import KeyValueStore
+    from ._watch import Reloaded, Watcher
 
 
-_log = logging.getLogger("acc_plugins.host")
-_EVENT_NAMES = {State.ACTIVE: "activated"}
-_MAX_EVENT_DEPTH = 8
-
-
-def _library_version() -> Version:
-    import acc_plugins  # noqa: PLC0415 -- the version is resolved lazily
-
-    return Version(acc_plugins.__version__)
-
-
-class PluginHost(
-    # First: its methods replace the stubs the other mixins declare.
-    HostCommands,
-    HostCalls,
-    HostSecurity,
-    HostIsolation,
-    HostPrompts,
-    HostReload,
-    HostConfig,
-    HostConfigShare,
-    HostToolEvents,
-):
+class PluginHost:
     """
     Discovers, loads and runs sandboxed plugins, and dispatches calls to
     their tools, agents, workflows and hooks.
@@ -114,10 +54,6 @@ class PluginHost(
         settings: Setting values per plugin, over the configuration files
             (only the policy's enforced values rank higher).
 
-        config_dir: Where the user's ``config.toml`` lives; by default
-            ``ACC_PLUGINS_CONFIG_DIR``, else the user config folder.  The project's is
-            ``<workspace>/.acc/config.toml``.
-
         scan_threshold: Plugins whose code the static scanner rates at this
             severity or above are not loaded; None turns the scan off.
 
@@ -134,8 +70,16 @@ class PluginHost(
             granted at all, a tier every plugin must run in, and scan and
             quarantine thresholds that override the two arguments above.
 
+        config_dir: Where the user's ``config.toml`` lives; by default
+            ``ACC_PLUGINS_CONFIG_DIR``, else the user config folder.  The
+            project's is ``<workspace>/.acc/config.toml``.
+
     Use it as a context manager, or call ``start()`` and ``stop()``.
     """
+
+    # False in a worker: there the plugin loads in-process, under the
+    # limits the worker already applied.
+    _spawns_workers: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -153,76 +97,36 @@ class PluginHost(
         policy: Policy | None = None,
         config_dir: str | Path | None = None,
     ) -> None:
-        self._paths = (
-            [Path(p) for p in paths] if paths is not None else default_paths()
+        policy = policy if policy is not None else Policy()
+        options = Options.of(
+            paths=paths,
+            cache_dir=cache_dir,
+            data_dir=data_dir,
+            config_dir=config_dir,
+            workspace=workspace,
+            settings=settings,
         )
-        self._claude = claude
-        self._cache = BytecodeCache(
-            Path(cache_dir)
-            if cache_dir is not None
-            else platformdirs.user_cache_path("acc-plugins", appauthor=False)
-            / "bytecode"
+        self._parts = parts = compose(
+            options,
+            claude=claude,
+            policy=policy,
+            scan_threshold=policy.scan_blocks
+            if policy.scan_blocks is not None
+            else scan_threshold,
+            breach_limit=policy.breach_limit or breach_limit,
+            tool_fallback=tool_fallback,
+            spawns_workers=self._spawns_workers,
         )
-        self._data_dir = (
-            Path(data_dir)
-            if data_dir is not None
-            else platformdirs.user_data_path("acc-plugins", appauthor=False)
-        )
-        self._settings = {k: dict(v) for k, v in (settings or {}).items()}
-        self._policy = policy if policy is not None else Policy()
-        self._scan_threshold = (
-            self._policy.scan_blocks
-            if self._policy.scan_blocks is not None
-            else scan_threshold
-        )
-        self._breach_limit = self._policy.breach_limit or breach_limit
-        self._tool_fallback = tool_fallback
-        self._workspace = (
-            Path(workspace) if workspace is not None else Path.cwd()
-        )
-        # The host's own folders, which no filesystem grant may cover.
-        self._grants_seen: dict[str, object] | None = None
-        self._quarantined: Mapping[str, object] = {}
-        self._protected = (
-            self._cache.directory.resolve(),
-            self._data_dir.resolve(),
-            Path(__file__).resolve().parent.parent,  # the library itself
-        )
-        self._audit_log: AuditLog | None = None
-        self._store: KeyValueStore | None = None
-        self._records: dict[str, PluginRecord] = {}
-        self._order: list[str] = []
-        self._registry = Registry()
-        self._tools = self._registry.tools
-        self._calls = self._registry.calls  # the hot path reads it directly
-        self._events = EventBus()
-        self._event_routes = {}
-        self._events.forward = self._forward
-        self._events.on_subscribe = self._plugins_changed
-        self._registry.on_change = self._plugins_changed
-        self._reload_lock = threading.RLock()
-        self._watchers = []
-        user_config = (
-            Path(config_dir)
-            if config_dir is not None
-            else Path(os.environ["ACC_PLUGINS_CONFIG_DIR"])
-            if os.environ.get("ACC_PLUGINS_CONFIG_DIR")
-            else platformdirs.user_config_path("acc-plugins", appauthor=False)
-        )
-        self._layers = Layers(
-            (
-                ConfigFile(user_config / CONFIG_NAME),
-                ConfigFile(self._workspace / ".acc" / CONFIG_NAME),
-            ),
-            SecretStore(self._data_dir / "secrets.json"),
-            self._policy.settings,
-        )
-        self._config_read = None
-        self._sdk = sdk_members()
+        self._plugins = parts.plugins
+        self._table = parts.plugins.registry.calls  # the hot path's
+        self._calls = parts.calls
 
     def __repr__(self) -> str:
-        active = sum(r.state is State.ACTIVE for r in self._records.values())
-        return f"<acc_plugins.PluginHost(plugins={len(self._records)}, active={active})>"
+        records = self._plugins.records
+        return (
+            f"<acc_plugins.PluginHost(plugins={len(records)}, "
+            f"active={len(self._plugins.order)})>"
+        )
 
     def __enter__(self) -> Self:
         self.start()
@@ -231,82 +135,7 @@ class PluginHost(
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    # -- observation ------------------------------------------------------
-
-    @property
-    def cache(self) -> BytecodeCache:
-        """
-        The bytecode cache, with its hit and miss counters.
-        """
-        return self._cache
-
-    def subscribe(self, listener: Callable[[Event], None]) -> None:
-        """
-        Receive every event, host and plugin, including each lifecycle
-        transition (``plugin.loaded``, ``plugin.activated``, ``plugin.error``,
-        ...); *listener* runs in the host, unsandboxed.
-        """
-        self._events.subscribe(listener)
-
-    def plugins(self) -> list[PluginInfo]:
-        """
-        A snapshot of every plugin found, in discovery order.
-        """
-        return [PluginInfo.of(r) for r in self._records.values()]
-
-    def info(self, name: str) -> PluginInfo:
-        """
-        A snapshot of one plugin.
-
-        Raises:
-            PluginNotFoundError: If no plugin has that name.
-        """
-        return PluginInfo.of(self._record(name))
-
-    def state(self, name: str) -> State:
-        """
-        The lifecycle state of one plugin.
-        """
-        return self._record(name).state
-
-    def stats(self) -> list[PluginStats]:
-        """
-        What each plugin has cost in this host: calls, errors, budget
-        breaches, denials, sandbox refusals, time, and p50/p99 latency of
-        its recent calls.
-        """
-        return [PluginStats.of(r) for r in self._records.values()]
-
-    def tools(self) -> list[ToolInfo]:
-        """
-        Every callable tool, sorted by name.
-        """
-        return [
-            ToolInfo(name, entry.description, entry.signature.schema())
-            for name, entry in sorted(self._tools.items())
-        ]
-
-    def agents(self) -> list[str]:
-        """
-        Every registered agent's namespaced name, sorted.
-        """
-        return sorted(self._registry.agents)
-
-    def workflows(self) -> list[str]:
-        """
-        Every registered workflow's namespaced name, sorted.
-        """
-        return sorted(self._registry.workflows)
-
-    def _record(self, name: str) -> PluginRecord:
-        try:
-            return self._records[name]
-        except KeyError:
-            raise PluginNotFoundError(
-                name, f"no plugin named {name!r}"
-            ) from None
-
-    # -- loading ----------------------------------------------------------
+    # Loading and stopping.
 
     def start(self) -> None:
         """
@@ -315,15 +144,7 @@ class PluginHost(
         A plugin that fails at any step moves to ``error``; the others go
         on.  Never raises because of a plugin.
         """
-        with self._grants_batched():
-            for name in self.survey():
-                record = self._records[name]
-                if not self._enabled(name):
-                    record.lifecycle.move(
-                        State.DEACTIVATED, "disabled in the configuration"
-                    )
-                elif self._load(record):
-                    self._activate(record)
+        self._parts.loading.start()
 
     def survey(self) -> list[str]:
         """
@@ -335,156 +156,24 @@ class PluginHost(
         Returns:
             The plugins that could be loaded, in dependency order.
         """
-        nodes: dict[str, Node] = {}
-        self._quarantined = self.quarantine_list.entries()  # read once
-        for root in discover(self._paths):
-            record = self._admit(root)
-            if record is not None and record.manifest is not None:
-                manifest = record.manifest
-                nodes[record.name] = Node(
-                    manifest.plugin.version,
-                    [(d.name, d.specifier) for d in manifest.dependencies],
-                )
-        resolution = resolve(nodes)
-        for name, error in sorted(resolution.failures.items()):
-            self._fail(
-                self._records[name],
-                Failure(str(error).split(": ", 1)[-1], kind="DependencyError"),
-            )
-        self._read_config()
-        return list(resolution.order)
+        return self._parts.loading.survey()
 
-    def _admit(self, root: Path) -> PluginRecord | None:
-        try:
-            manifest = load_manifest(root / MANIFEST_NAME)
-        except ManifestError as exc:
-            record = self._new_record(root.name, root)
-            self._fail(
-                record,
-                Failure(
-                    "; ".join(exc.problems), str(exc.path), "ManifestError"
-                ),
-            )
-            return None
-        name = manifest.plugin.name
-        if name in self._records:
-            other = self._records[name].root
-            record = self._new_record(f"{name}@{root}", root)
-            self._fail(
-                record,
-                Failure(
-                    f"a plugin named {name!r} is already loaded from {other}",
-                    kind="LoadError",
-                ),
-            )
-            return None
-        record = self._new_record(name, root, self._policed(manifest))
-        held = self._quarantined.get(name)
-        if isinstance(held, dict):
-            reason = str(held.get("reason", "quarantined"))
-            record.last_error = Failure(reason, kind="Quarantined")
-            record.lifecycle.move(State.QUARANTINED, reason)
-            return None
-        wanted = manifest.plugin.requires_acc
-        if wanted is not None and not wanted.contains(
-            _library_version(), prereleases=True
-        ):
-            self._fail(
-                record,
-                Failure(
-                    f"requires acc-plugins {wanted}, this is {_library_version()}",
-                    kind="LoadError",
-                ),
-            )
-            return None
-        return record
-
-    def _policed(self, manifest: Manifest) -> Manifest:
-        # The policy's ceilings are part of the manifest from here on:
-        # every budget, in-process or in a worker, reads them.
-        limits = self._policy.clamp(manifest.limits)
-        if limits is manifest.limits:
-            return manifest
-        return attrs.evolve(manifest, limits=limits)
-
-    def _new_record(
-        self, name: str, root: Path, manifest: Any = None
-    ) -> PluginRecord:
-        record = PluginRecord(
-            name,
-            root,
-            Lifecycle(name, self._on_transition),
-            self._on_violation,
-            manifest,
-        )
-        self._records[name] = record
-        return record
-
-    def _load(self, record: PluginRecord) -> bool:
-        try:
-            self._build(record)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:  # noqa: BLE001 -- contain any plugin failure
-            failure = failure_of(root_cause(exc), record.root, record.sandbox)
-            self._fail(record, failure)
-            return False
-        how = "worker started" if record.remote else "compiled and executed"
-        record.lifecycle.move(State.LOADED, how)
-        return True
-
-    def _isolated(self, record: PluginRecord) -> bool:
-        manifest = manifest_of(record)
-        isolation = self._policy.isolation or manifest.plugin.isolation
-        return isolation is IsolationMode.SUBPROCESS and self._spawns_workers
-
-    def _build(self, record: PluginRecord) -> None:
+    def stop(self) -> None:
         """
-        Scan, compile, run and instantiate the plugin (or start its
-        worker), leaving its lifecycle alone.
-
-        Raises:
-            BaseException: Whatever stopped it.
+        Deactivate every plugin (dependents first) and unload them all.
         """
-        manifest = manifest_of(record)
-        record.settings = self._values_of(record)
-        try:
-            sources = scan_gate(record, self._cache, self._scan_threshold)
-            if self._isolated(record):
-                self._load_isolated(record)
-                return
-            cls = load_entry_class(
-                record,
-                cache=self._cache,
-                sdk=self._sdk,
-                # Audited, not a violation: catching it is the
-                # optional-dependency idiom.
-                on_refused_import=lambda refused: self._audit(
-                    AuditKind.DENIAL,
-                    record.name,
-                    permission=f"import:{refused.module}",
-                    location=refused.message,
-                ),
-                sources=sources,
-            )
-        finally:
-            self._cache.forget_parsed()
-        effective = self._effective_grants(record)
-        outside = self._outside(record, effective)
-        assert record.sandbox is not None  # noqa: S101 -- loaded above
-        context = build_context(
-            record.name,
-            granted=effective,
-            dependencies=frozenset(d.name for d in manifest.dependencies),
-            settings=record.settings,
-            capabilities=self._capabilities(),
-            log_lines=record.log,
-            outside=outside,
-            allowance=Allowance.of(record.sandbox.budget, manifest.limits),
-            storage_quota=manifest.limits.storage_mb * 2**20,
-            time_left=record.sandbox.budget.time_left,
-        )
-        construct(record, cls, context)
+        self._parts.reloading.stop_watching()
+        self._parts.commands.stop_all()
+        self._parts.loading.close()
+
+    # What is there.
+
+    @property
+    def cache(self) -> BytecodeCache:
+        """
+        The bytecode cache, with its hit and miss counters.
+        """
+        return self._parts.cache
 
     @property
     def storage(self) -> KeyValueStore:
@@ -492,124 +181,405 @@ class PluginHost(
         The plugins' key-value storage (``storage.sqlite3`` in the data
         folder): ``usage(name)`` and ``purge(name)`` for administrators.
         """
-        if self._store is None:
-            self._store = KeyValueStore(self._data_dir / "storage.sqlite3")
-        return self._store
+        return self._parts.loading.storage
 
-    def _capabilities(self) -> Capabilities:
-        return Capabilities(
-            store=self.storage,
-            claude=self._claude,
-            emit=lambda name, payload, source: self.emit(
-                name, payload, source=source
-            ),
-            call_tool=lambda name, arguments, _caller: self.call_tool(
-                name, **arguments
-            ),
-            denied=self._on_denied,
+    def plugins(self) -> list[PluginInfo]:
+        """
+        A snapshot of every plugin found, in discovery order.
+        """
+        return [PluginInfo.of(r) for r in self._plugins.records.values()]
+
+    def info(self, name: str) -> PluginInfo:
+        """
+        A snapshot of one plugin.
+
+        Raises:
+            PluginNotFoundError: If no plugin has that name.
+        """
+        return PluginInfo.of(self._plugins.record(name))
+
+    def state(self, name: str) -> State:
+        """
+        The lifecycle state of one plugin.
+        """
+        return self._plugins.record(name).state
+
+    def stats(self) -> list[PluginStats]:
+        """
+        What each plugin has cost in this host: calls, errors, budget
+        breaches, denials, sandbox refusals, time, and p50/p99 latency of
+        its recent calls.
+        """
+        return [PluginStats.of(r) for r in self._plugins.records.values()]
+
+    def tools(self) -> list[ToolInfo]:
+        """
+        Every callable tool, sorted by name.
+        """
+        return [
+            ToolInfo(name, entry.description, entry.signature.schema())
+            for name, entry in sorted(self._plugins.registry.tools.items())
+        ]
+
+    def agents(self) -> list[str]:
+        """
+        Every registered agent's namespaced name, sorted.
+        """
+        return sorted(self._plugins.registry.agents)
+
+    def workflows(self) -> list[str]:
+        """
+        Every registered workflow's namespaced name, sorted.
+        """
+        return sorted(self._plugins.registry.workflows)
+
+    def dependents(self, name: str) -> list[str]:
+        """
+        The plugins that need *name*, directly or not (as their manifests
+        say), in the order they would stop.
+        """
+        return self._plugins.all_dependents(name)
+
+    # Calls.
+
+    def call_tool(self, name: str, /, **arguments: object) -> Any:
+        """
+        Call a tool by its namespaced name with keyword arguments.
+
+        Returns:
+            A JSON-compatible copy of what the tool returned.
+
+        Raises:
+            PluginNotFoundError: If no active plugin offers that tool.
+
+            ToolArgumentError: If the arguments do not fit its signature.
+
+            PluginCallError: If the plugin's code fails.
+        """
+        invoke = self._table.get(name)
+        if invoke is None:
+            return self._calls.call_missing(name, arguments)
+        return invoke(arguments)
+
+    async def acall_tool(self, name: str, /, **arguments: object) -> Any:
+        """
+        ``call_tool`` for an application that runs an event loop: the call
+        runs in a worker thread, so a plugin's work (an ``async def`` tool
+        included) never blocks the application's loop.
+        """
+        return await asyncio.to_thread(self.call_tool, name, **arguments)
+
+    def call_tool_text(self, name: str, arguments: Mapping[str, str]) -> Any:
+        """
+        Call a tool with textual arguments (``k=v`` on a command line),
+        converted according to its schema.
+        """
+        return self._calls.call_tool_text(name, arguments)
+
+    def describe_tool(self, name: str) -> ToolInfo:
+        """
+        The description and argument schema of one tool.
+        """
+        return self._calls.describe_tool(name)
+
+    def run_agent(self, name: str, task: str) -> Any:
+        """
+        Run an agent on a task and return its answer.
+        """
+        return self._calls.run_agent(name, task)
+
+    async def arun_agent(self, name: str, task: str) -> Any:
+        """
+        ``run_agent`` for an application that runs an event loop, in a
+        worker thread like ``acall_tool``.
+        """
+        return await asyncio.to_thread(self.run_agent, name, task)
+
+    def run_local_agent(self, name: str, task: str, added: str) -> Any:
+        """
+        Run an agent of an in-process plugin, with *added* after its
+        system prompt (what ``run_agent`` collected from contributors).
+        """
+        return self._calls.run_local_agent(name, task, added)
+
+    def run_workflow(self, name: str, /, **inputs: object) -> Any:
+        """
+        Run a workflow with its inputs and return its output.
+        """
+        return self._calls.run_workflow(
+            name,
+            inputs,
+            lambda tool, arguments: self.call_tool(tool, **arguments),
         )
 
-    def _activate(self, record: PluginRecord) -> bool:
-        manifest = record.manifest
-        assert manifest is not None  # noqa: S101 -- only loaded plugins
-        for dep in manifest.dependencies:
-            other = self._records.get(dep.name)
-            if other is None or other.state is not State.ACTIVE:
-                state = other.state.value if other else "missing"
-                self._fail(
-                    record,
-                    Failure(
-                        f"dependency {dep.name!r} is {state}",
-                        kind="DependencyError",
-                    ),
-                )
-                return False
-        if record.remote is not None:  # activated in its worker already
-            self._register_isolated(record)
-            record.lifecycle.move(State.ACTIVE, "activated in its worker")
-            self._order.append(record.name)
-            self._routes_changed()
-            return True
-        try:
-            call_method(record, "on_activate")
-        except PluginCallError as exc:
-            self._fail(record, record.last_error or Failure(str(exc)))
-            return False
-        self._registry.register(record)
-        record.lifecycle.move(State.ACTIVE, "activated")
-        self._order.append(record.name)
-        self._routes_changed()
-        return True
+    # Events.
 
-    def _unregister(self, record: PluginRecord) -> None:
-        self._registry.unregister(record.name)
-        if record.remote is not None:
-            record.remote.close()
-            record.remote = None
-        with contextlib.suppress(ValueError):
-            self._order.remove(record.name)
-        self._routes_changed()
+    def emit(
+        self, name: str, payload: object = None, *, source: str = "host"
+    ) -> int:
+        """
+        Deliver an event to the host's listeners and to matching hooks.
 
-    def _fail(self, record: PluginRecord, failure: Failure) -> None:
-        if record.state is State.QUARANTINED:
-            record.last_error = record.last_error or failure
-            return
-        self._audit(
-            AuditKind.ERROR,
-            record.name,
-            message=failure.message,
-            location=failure.location,
-            error=failure.kind,
+        A failing hook is contained, counted and reported; the others still
+        run.  Hooks run in plugin activation order, then declaration order.
+
+        Returns:
+            How many plugin hooks received it.
+        """
+        return self._parts.events.emit(name, payload, source=source)
+
+    def subscribe(self, listener: Callable[[Event], None]) -> None:
+        """
+        Receive every event, host and plugin, including each lifecycle
+        transition (``plugin.loaded``, ``plugin.activated``, ``plugin.error``,
+        ...); *listener* runs in the host, unsandboxed.
+        """
+        self._parts.events.subscribe(listener)
+
+    # Lifecycle commands.
+
+    def deactivate(self, name: str) -> None:
+        """
+        Deactivate an active plugin, after the active plugins that need it.
+        """
+        self._parts.commands.deactivate(name)
+
+    def activate(self, name: str) -> None:
+        """
+        Activate a deactivated plugin again.
+
+        Raises:
+            LoadError: If it is not deactivated or it fails to activate.
+        """
+        self._parts.commands.activate(name)
+
+    def restart(self, name: str) -> None:
+        """
+        Load and activate a plugin in ``error`` again, from its files.
+
+        Raises:
+            LoadError: If it is not in ``error``, or fails again.
+        """
+        self._parts.commands.restart(name)
+
+    # Hot reload.
+
+    def watch(
+        self,
+        *,
+        on_reload: Callable[[Reloaded], object] = lambda _: None,
+        debounce_ms: int = DEBOUNCE_MS,
+    ) -> Watcher:
+        """
+        Follow the plugins' folders and reload a plugin when its manifest
+        or sources change, until the watcher is stopped (or the host is).
+
+        Args:
+            on_reload: Called with each outcome, on the watcher's thread.
+
+            debounce_ms: How long a burst of changes may last.
+        """
+        return self._parts.reloading.watch(
+            self, on_reload=on_reload, debounce_ms=debounce_ms
         )
-        record.last_error = failure
-        self._unregister(record)
-        if record.sandbox is not None:
-            record.sandbox.close()
-        if record.state is not State.ERROR:
-            record.lifecycle.move(State.ERROR, str(failure))
-        _log.info("plugin %s failed: %s", record.name, failure)
 
-    def _plugins_changed(self) -> None:
-        self._routes_changed()
-        self._refresh_tool_events()
-
-    def _on_transition(self, transition: Transition) -> None:
-        record = self._records.get(transition.plugin)
-        if record is not None and record.remote_offer.get("hooks"):
-            # A worker's hooks wait for events while it is in error; the
-            # other routes change with the activation order and registry.
-            self._routes_changed()
-        payload = {
-            "plugin": transition.plugin,
-            "from": transition.source.value,
-            "to": transition.target.value,
-            "reason": transition.reason,
-        }
-        # Events name what happened: "activated" reads better than "active".
-        what = _EVENT_NAMES.get(transition.target, transition.target.value)
-        self.emit(f"plugin.{what}", payload)
-
-    def stop(self) -> None:
+    def reload(self, name: str) -> float:
         """
-        Deactivate every plugin (dependents first) and unload them all.
-        """
-        while self._watchers:
-            self._watchers.pop().stop()
-        for name in reversed(list(self._order)):
-            self.deactivate(name)
-        for record in self._records.values():
-            if record.sandbox is not None:
-                record.sandbox.close()
-            if record.state in {
-                State.DEACTIVATED,
-                State.LOADED,
-                State.ERROR,
-                State.DISCOVERED,
-            }:
-                record.lifecycle.move(State.UNLOADED, "host stopped")
-        save_stats(self._data_dir / "stats.json", self.stats())
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        Replace an active plugin with the version now in its folder, then
+        reload the active plugins that depend on it.
 
-    # -- dispatch ---------------------------------------------------------
+        Returns:
+            Seconds from the start of the reload to the new version
+            serving (this plugin's own reload).
+
+        Raises:
+            ReloadError: If the new version is refused; the old one keeps
+                serving.
+
+            LoadError: If the plugin is not active.
+        """
+        return self._parts.reloading.reload(name)
+
+    def add(self, root: Path) -> str:
+        """
+        Load and activate a plugin whose folder appeared after the host
+        started (its dependencies must be active already).
+
+        Returns:
+            The plugin's name (or its folder's, if its manifest is bad).
+
+        Raises:
+            LoadError: If a plugin from that folder is already known.
+        """
+        return self._parts.reloading.add(root)
+
+    def forget(self, name: str) -> None:
+        """
+        Deactivate and unload a plugin whose folder went away.
+        """
+        self._parts.reloading.forget(name)
+
+    def search_paths(self) -> list[Path]:
+        """
+        The folders this host finds plugins in.
+        """
+        return self._parts.reloading.search_paths()
+
+    # Consent, audit and quarantine.
+
+    @property
+    def grant_store(self) -> GrantStore:
+        """
+        What the user granted each plugin (``grants.json`` in the data
+        folder).
+        """
+        return self._parts.security.grant_store
+
+    def permissions(self, name: str) -> dict[str, list[str]]:
+        """
+        A plugin's permissions: what it requests, what the user granted,
+        what the administrator's policy blocks, and what it gets (requested
+        and granted and not blocked).
+        """
+        return self._parts.security.permissions(name)
+
+    def grant(self, name: str, permissions: Iterable[str]) -> None:
+        """
+        Grant *permissions* to a plugin; they apply from its next load.
+        """
+        self._parts.security.grant(name, permissions)
+
+    def revoke(self, name: str, permissions: Iterable[str]) -> None:
+        """
+        Revoke *permissions* from a plugin; it loses them at its next load.
+        """
+        self._parts.security.revoke(name, permissions)
+
+    @property
+    def audit_log(self) -> AuditLog:
+        """
+        The tamper-evident audit trail, under the data folder.
+        """
+        return self._parts.trail.log
+
+    @property
+    def quarantine_list(self) -> QuarantineList:
+        """
+        The plugins this host (and every host sharing its data folder)
+        will not load until they are released.
+        """
+        return self._parts.security.quarantine_list
+
+    def release(self, name: str) -> None:
+        """
+        Take a plugin out of quarantine and load it again.
+
+        Raises:
+            LoadError: If it is not quarantined, or fails to load.
+        """
+        reload = self._parts.commands.reload_record
+        self._parts.security.release(name, reload=reload)
+
+    # Configuration.
+
+    def config_files(self) -> list[Path]:
+        """
+        The configuration files, lowest layer first: the user's, then the
+        project's.
+        """
+        return self._parts.configuration.config_files()
+
+    def config(self, name: str) -> dict[str, dict[str, Any]]:
+        """
+        A plugin's settings: each key's value (secrets masked), where it
+        came from, and its type and description.
+
+        Raises:
+            ConfigError: If the configuration cannot be read.
+        """
+        return self._parts.configuration.config(name)
+
+    def setting(self, name: str, key: str) -> Setting:
+        """
+        The declaration of one of a plugin's settings.
+
+        Raises:
+            ConfigError: If the plugin has no such setting.
+        """
+        return self._parts.configuration.setting(name, key)
+
+    def configure(
+        self, name: str, key: str, value: object, *, project: bool = False
+    ) -> None:
+        """
+        Set a setting in the user's configuration (or the project's), or
+        in the secret store for a secret; running plugins see it at once.
+
+        Raises:
+            ConfigError: If the key or the value is not valid (nothing is
+                written).
+        """
+        self._parts.configuration.configure(name, key, value, project=project)
+
+    def unconfigure(
+        self, name: str, key: str, *, project: bool = False
+    ) -> None:
+        """
+        Remove a setting from the user's configuration (or the project's,
+        or the secret store); the next layer down applies again.
+
+        Raises:
+            ConfigError: If the plugin has no such setting (a stale key,
+                one it no longer declares, is removed from the file).
+        """
+        self._parts.configuration.unconfigure(name, key, project=project)
+
+    def set_enabled(
+        self, name: str, enabled: bool, *, project: bool = False
+    ) -> None:
+        """
+        Enable or disable a plugin in the user's configuration (or the
+        project's), and activate or deactivate it now.
+
+        Raises:
+            LoadError: If it fails to activate.
+        """
+        self._parts.configuration.set_enabled(name, enabled, project=project)
+
+    def apply_config(self) -> None:
+        """
+        Read the configuration again and apply it to running plugins:
+        changed values, then enabled flags.  An invalid file changes
+        nothing and is reported.
+        """
+        self._parts.configuration.apply()
+
+    def export_config(self) -> str:
+        """
+        The setup of every plugin with a valid manifest, as TOML: its
+        version, whether it is enabled, what the user granted it, and the
+        setting values the configuration files give it (secrets left out).
+
+        Raises:
+            ConfigError: If a configuration file is invalid.
+        """
+        return self._parts.share.export_config()
+
+    def import_config(
+        self, text: str, *, source: str, project: bool = False
+    ) -> list[str]:
+        """
+        Apply an exported setup: enabled flags and settings go into the
+        user's configuration (or the project's), grants into the grant
+        store.  Everything is checked first; on any problem nothing
+        changes.
+
+        Returns:
+            Warnings (a version that differs from the installed one).
+
+        Raises:
+            ConfigError: Naming every problem.
+        """
+        return self._parts.share.import_config(
+            text, source=source, project=project
+        )

@@ -1,14 +1,10 @@
 """
-What embedding code calls on a running host: tools, agents, workflows and
-events.
-
-``PluginHost`` inherits these; the lifecycle lives in ``_host``.
+Dispatch: what embedding code calls on a running host (tools, agents and
+workflows), down to the plugin's code or its worker.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import TYPE_CHECKING, Any
 
 from acc_plugins.errors import PluginCallError
@@ -20,7 +16,6 @@ from ._allowance import (
     metered_query,
 )
 from ._dispatch import call_plugin, copy_json
-from ._events import MAX_ROUTES, Routes
 from ._loader import manifest_of
 from ._prompts import additions, join_prompts
 from ._record import ToolInfo
@@ -33,69 +28,88 @@ if TYPE_CHECKING:
 
     from ._claude import ClaudeProvider
     from ._dispatch import ToolEntry
-    from ._events import EventBus
+    from ._plugins import Plugins
     from ._record import PluginRecord
-    from ._registry import Registry
+
+    Invoker = Callable[[dict[str, object]], object]
 
 
-class HostCalls:
+class Calls:
     """
-    Dispatch for ``PluginHost``.
+    Calls into plugins: tools, agents, workflows.
+
+    Args:
+        plugins: The host's plugins and their registry.
+
+        claude: The application's Claude capability, if any.
+
+        tool_fallback: Called for a tool this host does not have.
+
+        revive: Restarts the crashed worker that owns a target, once its
+            backoff has passed.
+
+        telling: Wraps an invoker so that it emits ``tool.called``.
+
+        contributions: What other plugins add to an agent's prompt.
+
+        forward: Sends a request to an isolated plugin's worker.
+
+        effective_grants: What a plugin may use.
     """
 
-    _tools: dict[str, ToolEntry]
-    _calls: dict[str, Callable[[dict[str, object]], object]]
-    _registry: Registry
-    _claude: ClaudeProvider | None
-    _events: EventBus
-    _records: dict[str, PluginRecord]
-    _order: list[str]
-    _event_routes: dict[str, Routes]
-    _tool_fallback: Callable[[str, dict[str, object]], object] | None
+    def __init__(
+        self,
+        plugins: Plugins,
+        *,
+        claude: ClaudeProvider | None,
+        tool_fallback: Callable[[str, dict[str, object]], object] | None,
+        revive: Callable[[str], object],
+        telling: Callable[[str, Invoker], Invoker],
+        contributions: Callable[[str, str], str],
+        forward: Callable[[PluginRecord, str, dict[str, Any]], object],
+        effective_grants: Callable[[PluginRecord], frozenset[str]],
+    ) -> None:
+        self._registry = plugins.registry
+        self._tools = plugins.registry.tools
+        self._claude = claude
+        self._tool_fallback = tool_fallback
+        self._revive = revive
+        self._telling = telling
+        self._contributions = contributions
+        self._forward = forward
+        self._effective_grants = effective_grants
 
-    def call_tool(self, name: str, /, **arguments: object) -> Any:
+    def __repr__(self) -> str:
+        return f"<Calls tools={len(self._tools)}>"
+
+    def call_missing(self, name: str, arguments: dict[str, object]) -> Any:
         """
-        Call a tool by its namespaced name with keyword arguments.
+        ``call_tool`` of a name the hot-path table lacks: the fallback, a
+        crashed worker brought back, or a clear error.
+        """
+        if self._tool_fallback is not None and name not in self._tools:
+            return self._tool_fallback(name, arguments)
+        return self.tool(name).call(arguments)
 
-        Returns:
-            A JSON-compatible copy of what the tool returned.
+    def tool(self, name: str) -> ToolEntry:
+        """
+        The registered tool *name* (reviving its crashed worker first).
 
         Raises:
-            PluginNotFoundError: If no active plugin offers that tool.
-
-            ToolArgumentError: If the arguments do not fit its signature.
-
-            PluginCallError: If the plugin's code fails.
+            PluginNotFoundError: If no active plugin offers it.
         """
-        invoke = self._calls.get(name)
-        if invoke is None:
-            if self._tool_fallback is not None and name not in self._tools:
-                return self._tool_fallback(name, dict(arguments))
-            invoke = self._tool(name).call
-        return invoke(arguments)
-
-    async def acall_tool(self, name: str, /, **arguments: object) -> Any:
-        """
-        ``call_tool`` for an application that runs an event loop: the call
-        runs in a worker thread, so a plugin's work (an ``async def`` tool
-        included) never blocks the application's loop.
-        """
-        return await asyncio.to_thread(self.call_tool, name, **arguments)
-
-    def _tool(self, name: str) -> ToolEntry:
         if name not in self._tools:
-            self._revive(name)  # type: ignore[attr-defined]
+            self._revive(name)
         return lookup(self._tools, "tool", name)
 
     def call_tool_text(self, name: str, arguments: Mapping[str, str]) -> Any:
         """
-        Call a tool with textual arguments (``k=v`` on a command line),
-        converted according to its schema.
+        Call a tool with textual arguments, converted by its schema.
         """
-        entry = self._tool(name)
-        if self._calls.get(name) is entry.call:  # nobody wants tool.called
+        entry = self.tool(name)
+        if self._registry.calls.get(name) is entry.call:  # no tool.called
             return entry.invoke(arguments, text=True)
-        told = self._telling(  # type: ignore[attr-defined]
+        told = self._telling(
             name, lambda _: entry.invoke(arguments, text=True)
         )
         return told({})
@@ -109,35 +123,26 @@ class HostCalls:
 
     def run_agent(self, name: str, task: str) -> Any:
         """
-        Run an agent on a task and return its answer.
+        Run an agent on a task, with what contributors add to its prompt.
         """
         if name not in self._registry.agents:
-            self._revive(name)  # type: ignore[attr-defined]
+            self._revive(name)
         record, _ = lookup(self._registry.agents, "agent", name)
         if type(task) is not str:
             msg = "task must be a string"
             raise TypeError(msg)
         # What other plugins add to its prompt is decided here, by the
         # host that holds every plugin and the grants.
-        added = self._contributions(name, task)  # type: ignore[attr-defined]
+        added = self._contributions(name, task)
         if record.remote is not None:
             message = {"op": "run_agent", "agent": name, "task": task}
-            return self._forward(  # type: ignore[attr-defined]
-                record, name, {**message, "added": added}
-            )
+            return self._forward(record, name, {**message, "added": added})
         return self.run_local_agent(name, task, added)
-
-    async def arun_agent(self, name: str, task: str) -> Any:
-        """
-        ``run_agent`` for an application that runs an event loop, in a
-        worker thread like ``acall_tool``.
-        """
-        return await asyncio.to_thread(self.run_agent, name, task)
 
     def run_local_agent(self, name: str, task: str, added: str) -> Any:
         """
         Run an agent of an in-process plugin, with *added* after its
-        system prompt (what ``run_agent`` collected from contributors).
+        system prompt.
         """
         record, agent = lookup(self._registry.agents, "agent", name)
         if agent.function is not None:
@@ -153,7 +158,7 @@ class HostCalls:
         if self._claude is None:
             msg = "the host provides no Claude capability to drive this agent"
             raise PluginCallError(name, msg)
-        granted = self._effective_grants(record)  # type: ignore[attr-defined]
+        granted = self._effective_grants(record)
         if "host:claude.query" not in granted:
             msg = "the plugin lacks permission 'host:claude.query'"
             raise PluginCallError(name, msg)
@@ -177,9 +182,15 @@ class HostCalls:
         except ExhaustedError as exc:
             raise PluginCallError(name, str(exc)) from None
 
-    def run_workflow(self, name: str, /, **inputs: object) -> Any:
+    def run_workflow(
+        self,
+        name: str,
+        inputs: dict[str, object],
+        call_tool: Callable[[str, dict[str, object]], object],
+    ) -> Any:
         """
-        Run a workflow with its inputs and return its output.
+        Run a workflow with its inputs; its steps call tools through
+        *call_tool* and agents through ``run_agent``.
         """
         record, workflow = lookup(self._registry.workflows, "workflow", name)
         copied = {k: copy_json(v, f"input {k!r}") for k, v in inputs.items()}
@@ -188,61 +199,6 @@ class HostCalls:
             workflow,
             copied,
             owner=record.name,
-            call_tool=lambda tool, arguments: self.call_tool(
-                tool, **arguments
-            ),
+            call_tool=call_tool,
             run_agent=self.run_agent,
         )
-
-    def emit(
-        self, name: str, payload: object = None, *, source: str = "host"
-    ) -> int:
-        """
-        Deliver an event to the host's listeners and to matching hooks.
-
-        A failing hook is contained, counted and reported; the others still
-        run.  Hooks run in plugin activation order, then declaration order.
-
-        Returns:
-            How many plugin hooks received it.
-        """
-        return self._events.emit(name, payload, source, self._routes(name))
-
-    def _tell(self, name: str, payload: dict[str, object]) -> int:
-        """
-        ``emit`` of an event the host made, its payload fresh JSON.
-        """
-        return self._events.deliver(name, payload, "host", self._routes(name))
-
-    def _routes(self, name: str) -> tuple[PluginRecord, ...]:
-        routes = self._event_routes.get(name)
-        if routes is None:
-            routes = self._route_event(name)
-        if routes.crashed:
-            self._revive_for_event(routes.crashed)
-            routes = self._route_event(name)
-        return routes.serving
-
-    def _route_event(self, name: str) -> Routes:
-        routes = self._event_routes
-        if len(routes) >= MAX_ROUTES:  # a plugin may make up any names
-            routes.clear()
-        found = routes[name] = Routes.of(
-            name, [self._records[n] for n in self._order], self._records
-        )
-        return found
-
-    def _routes_changed(self) -> None:
-        """
-        Forget the routes of events: plugins, their hooks or their order
-        changed.
-        """
-        self._event_routes.clear()
-
-    def _revive_for_event(self, crashed: tuple[PluginRecord, ...]) -> None:
-        # An isolated plugin whose worker crashed is not in the activation
-        # order any more; an event its hooks want brings it back, as a
-        # call would, once the backoff has passed.
-        for record in crashed:
-            with contextlib.suppress(PluginCallError):
-                self._revive(f"{record.name}.")  # type: ignore[attr-defined]

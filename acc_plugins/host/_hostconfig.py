@@ -1,5 +1,5 @@
 """
-Configuration for ``PluginHost``: layered setting values, enabled flags,
+The host's configuration part: layered setting values, enabled flags,
 secrets, and applying a change to running plugins.
 
 Each plugin's settings live in one dict that its ``ctx.settings`` shows
@@ -25,75 +25,110 @@ from ._config import (
     check_values,
     masked,
 )
+from ._configread import read_keeping, stale_rows, unsets_a_secret
 from ._lifecycle import State
 from ._loader import call_method, manifest_of
 
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from pathlib import Path
 
+    from ._plugins import Plugins
     from ._record import PluginRecord
 
 _log = logging.getLogger("acc_plugins.host")
 
 
-class HostConfig:
+class Configuration:
     """
-    Configuration for ``PluginHost``.
+    Settings and enabled flags, from every layer, applied to plugins.
+
+    Args:
+        plugins: The host's plugins.
+
+        layers: The configuration files, the secret store and the policy's
+            enforced values.
+
+        given: Setting values per plugin from the embedding application,
+            over the files (only the policy's enforced values rank higher).
+
+        emit: Emits an event (``name, payload``).
+
+        activate: Activates a deactivated plugin.
+
+        deactivate: Deactivates an active plugin.
+
+        forward: Sends a request to an isolated plugin's worker.
     """
 
-    _records: dict[str, PluginRecord]
-    _layers: Layers
-    _settings: dict[str, dict[str, object]]
-    _config_read: tuple[dict[str, PluginConfig], ...] | None
+    def __init__(
+        self,
+        plugins: Plugins,
+        layers: Layers,
+        given: dict[str, dict[str, object]],
+        *,
+        emit: Callable[[str, dict[str, object]], object],
+        activate: Callable[[str], None],
+        deactivate: Callable[[str], None],
+        forward: Callable[[PluginRecord, str, dict[str, Any]], object],
+    ) -> None:
+        self._plugins = plugins
+        self._records = plugins.records
+        self._layers = layers
+        self.given = given
+        self._emit = emit
+        self._activate = activate
+        self._deactivate = deactivate
+        self._forward = forward
+        self._read: tuple[dict[str, PluginConfig], ...] | None = None
 
-    # -- reading ----------------------------------------------------------
+    def __repr__(self) -> str:
+        return f"<Configuration files={self.config_files()}>"
 
-    def _read_config(self) -> ConfigError | None:
+    def read(self) -> ConfigError | None:
         """
         Read every configuration file; keep the last good reading (or none
         at all, at start) if one is invalid, and return the error.
         """
-        try:
-            self._config_read = self._layers.read()
-        except ConfigError as exc:
-            self._config_invalid(exc)
-            return exc
-        return None
+        self._read, errors = read_keeping(self._layers, self._read)
+        for error in errors:
+            self._config_invalid(error)
+        return errors[0] if errors else None
 
     def _config_invalid(self, exc: ConfigError) -> None:
-        _log.error("invalid configuration: %s", exc)
-        self.emit(  # type: ignore[attr-defined]
+        _log.error("%s", exc)  # names the file, line and column
+        self._emit(
             "config.invalid", {"path": exc.path, "problems": exc.problems}
         )
 
-    def _values_of(self, record: PluginRecord) -> dict[str, Any]:
+    def values_of(self, record: PluginRecord) -> dict[str, Any]:
         """
         The plugin's settings from every layer.
 
         Raises:
             ConfigError: If the files could not be read, or a value is bad.
         """
-        if self._config_read is None:
-            error = self._read_config()
+        if self._read is None:
+            error = self.read()
             if error is not None:
                 raise error
-        assert self._config_read is not None  # noqa: S101 -- read above
+        assert self._read is not None  # noqa: S101 -- read above
         manifest = manifest_of(record)
-        values, _ = self._layers.values(manifest, self._config_read)
-        given = self._settings.get(record.name, {})
+        values, _ = self._layers.values(manifest, self._read)
+        given = self.given.get(record.name, {})
         values.update(
             check_values(manifest, given, "PluginHost(settings=...)")
         )
         return values
 
-    def _enabled(self, name: str) -> bool:
-        if self._config_read is None:
+    def enabled(self, name: str) -> bool:
+        """
+        Whether the configuration leaves *name* enabled.
+        """
+        if self._read is None:
             return True
-        return self._layers.enabled(name, self._config_read)
-
-    # -- the API ----------------------------------------------------------
+        return self._layers.enabled(name, self._read)
 
     def config_files(self) -> list[Path]:
         """
@@ -104,13 +139,9 @@ class HostConfig:
 
     def config(self, name: str) -> dict[str, dict[str, Any]]:
         """
-        A plugin's settings: each key's value (secrets masked), where it
-        came from, and its type and description.
-
-        Raises:
-            ConfigError: If the configuration cannot be read.
+        ``PluginHost.config``: each setting, its value and source.
         """
-        record = self._record(name)  # type: ignore[attr-defined]
+        record = self._plugins.record(name)
         manifest = manifest_of(record)
         read = self._layers.read()
         values, sources = self._layers.values(manifest, read)
@@ -123,16 +154,13 @@ class HostConfig:
                 "description": s.description,
             }
             for s in manifest.settings
-        }
+        } | stale_rows(self._layers, manifest, read)
 
     def setting(self, name: str, key: str) -> Setting:
         """
-        The declaration of one of a plugin's settings.
-
-        Raises:
-            ConfigError: If the plugin has no such setting.
+        ``PluginHost.setting``: one declaration.
         """
-        manifest = manifest_of(self._record(name))  # type: ignore[attr-defined]
+        manifest = manifest_of(self._plugins.record(name))
         by_key = {s.key: s for s in manifest.settings}
         if key not in by_key:
             known = ", ".join(sorted(by_key)) or "none"
@@ -145,14 +173,9 @@ class HostConfig:
         self, name: str, key: str, value: object, *, project: bool = False
     ) -> None:
         """
-        Set a setting in the user's configuration (or the project's), or
-        in the secret store for a secret; running plugins see it at once.
-
-        Raises:
-            ConfigError: If the key or the value is not valid (nothing is
-                written).
+        ``PluginHost.configure``: checked, written, applied.
         """
-        record = self._record(name)  # type: ignore[attr-defined]
+        record = self._plugins.record(name)
         manifest = manifest_of(record)
         checked = check_values(manifest, {key: value}, name)
         setting = next(s for s in manifest.settings if s.key == key)
@@ -162,24 +185,21 @@ class HostConfig:
             self._write_setting(
                 record.name, key, checked[key], project=project
             )
-        self.apply_config()
+        self.apply()
 
     def unconfigure(
         self, name: str, key: str, *, project: bool = False
     ) -> None:
         """
-        Remove a setting from the user's configuration (or the project's,
-        or the secret store); the next layer down applies again.
-
-        Raises:
-            ConfigError: If the plugin has no such setting.
+        ``PluginHost.unconfigure``: removed (a stale key too), then applied.
         """
-        record = self._record(name)  # type: ignore[attr-defined]
-        if self.setting(name, key).type is SettingType.SECRET:
+        record = self._plugins.record(name)
+        file = self._file(project=project)
+        if unsets_a_secret(manifest_of(record), file, key):
             self._layers.secrets.put(record.name, key, None)
         else:
             self._write_setting(record.name, key, None, project=project)
-        self.apply_config()
+        self.apply()
 
     def _file(self, *, project: bool) -> ConfigFile:
         return self._layers.files[-1 if project else 0]
@@ -193,15 +213,11 @@ class HostConfig:
         self, name: str, enabled: bool, *, project: bool = False
     ) -> None:
         """
-        Enable or disable a plugin in the user's configuration (or the
-        project's), and activate or deactivate it now.
-
-        Raises:
-            LoadError: If it fails to activate.
+        ``PluginHost.set_enabled``: written, then applied now.
         """
-        record = self._record(name)  # type: ignore[attr-defined]
+        record = self._plugins.record(name)
         self._file(project=project).change(record.name, enabled=enabled)
-        self._read_config()
+        self.read()
         self._apply_enabled(record)
         if enabled:
             self._resume_dependents()
@@ -215,37 +231,38 @@ class HostConfig:
             for record in list(self._records.values()):
                 if (
                     record.state is State.DEACTIVATED
-                    and self._enabled(record.name)
+                    and self.enabled(record.name)
                     and _needs_met(self._records, record)
                 ):
                     with contextlib.suppress(LoadError):
-                        self.activate(record.name)  # type: ignore[attr-defined]
+                        self._activate(record.name)
                         progress = True
 
     def _apply_enabled(self, record: PluginRecord) -> None:
-        wanted = self._enabled(record.name)
+        wanted = self.enabled(record.name)
         if not wanted and record.state is State.ACTIVE:
-            self.deactivate(record.name)  # type: ignore[attr-defined]
+            self._deactivate(record.name)
         elif wanted and record.state is State.DEACTIVATED:
-            self.activate(record.name)  # type: ignore[attr-defined]
+            self._activate(record.name)
 
-    def apply_config(self) -> None:
+    def apply(self) -> None:
         """
-        Read the configuration again and apply it to running plugins:
-        changed values, then enabled flags.  An invalid file changes
-        nothing and is reported.
+        ``PluginHost.apply_config``: values, then enabled flags.
         """
-        if self._read_config() is not None:
+        if self.read() is not None:
             return
         for record in list(self._records.values()):
             if record.state is State.ACTIVE:
-                self._apply_values(record)
+                self.apply_values(record)
             with contextlib.suppress(LoadError):
                 self._apply_enabled(record)
 
-    def _apply_values(self, record: PluginRecord) -> None:
+    def apply_values(self, record: PluginRecord) -> None:
+        """
+        Give *record* its current values, telling it what changed.
+        """
         try:
-            values = self._values_of(record)
+            values = self.values_of(record)
         except ConfigError as exc:
             self._config_invalid(exc)
             return
@@ -258,7 +275,7 @@ class HostConfig:
             given = plain_values(values, set_only=True)
             message = {"op": "configure", "values": given}
             with contextlib.suppress(PluginCallError):
-                self._forward(record, f"{record.name}.configure", message)  # type: ignore[attr-defined]
+                self._forward(record, f"{record.name}.configure", message)
             return
         with contextlib.suppress(PluginCallError):
             call_method(record, "on_config_change", plain_values(changed))

@@ -1,8 +1,6 @@
 """
-The host's duties for isolated plugins: start their workers, register what
-they offer, forward calls, answer their requests, and mirror their state.
-
-``PluginHost`` inherits these.
+The isolated tier, host side: start a plugin's worker, register what it
+offers, forward calls, answer its requests, and mirror its state.
 """
 
 from __future__ import annotations
@@ -10,12 +8,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from acc_plugins.errors import (
-    LoadError,
-    PermissionDenied,
-    PluginCallError,
-    PluginError,
-)
+from acc_plugins.errors import LoadError, PluginCallError, PluginError
 from acc_plugins.sdk import Step, Workflow
 
 from ._hostconfig import plain_values
@@ -26,6 +19,7 @@ from ._record import Failure
 
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from acc_plugins.sandbox import BytecodeCache
@@ -33,6 +27,8 @@ if TYPE_CHECKING:
 
     from ._claude import ClaudeProvider
     from ._config import Layers
+    from ._hostsecurity import Security
+    from ._plugins import Plugins
     from ._record import PluginRecord
     from ._registry import Registry
 
@@ -59,52 +55,74 @@ def _workflow(data: dict[str, Any]) -> Workflow:
     )
 
 
-class HostIsolation:
+class IsolatedTier:
     """
-    The isolated tier for ``PluginHost``.
+    Workers for the plugins that run in their own process.
+
+    Args:
+        plugins: The host's plugins.
+
+        security: Consent and quarantine, settled here as in the worker.
+
+        cache: The compiled-code cache the workers share.
+
+        data_dir: The host's data folder.
+
+        workspace: What ``${workspace}`` means.
+
+        layers: The configuration files (the worker reads the same).
+
+        policy: The administrator's policy, handed to each worker.
+
+        breach_limit: Handed to each worker.
+
+        claude: The application's Claude capability.
+
+        spawns: False inside a worker: there a plugin loads in-process,
+            under the limits the worker already applied.
+
+        restart: Loads a plugin in ``error`` again.
+
+        call_tool: Calls a tool for a worker (``tool_name, arguments``).
+
+        emit: Emits an event for a worker (``name, payload, source``).
     """
 
-    # False inside a worker: there the plugin loads in-process, under the
-    # limits the worker already applied.
-    _spawns_workers = True
+    def __init__(
+        self,
+        plugins: Plugins,
+        security: Security,
+        *,
+        cache: BytecodeCache,
+        data_dir: Path,
+        workspace: Path,
+        layers: Layers,
+        policy: Policy,
+        breach_limit: int,
+        claude: ClaudeProvider | None,
+        spawns: bool,
+        restart: Callable[[str], None],
+        call_tool: Callable[[str, dict[str, object]], object],
+        emit: Callable[[str, object, str], int],
+    ) -> None:
+        self._plugins = plugins
+        self._security = security
+        self._cache = cache
+        self._data_dir = data_dir
+        self._workspace = workspace
+        self._layers = layers
+        self._policy = policy
+        self._breach_limit = breach_limit
+        self._claude = claude
+        self.spawns = spawns
+        self._restart = restart
+        self._call_tool = call_tool
+        self._emit = emit
 
-    _cache: BytecodeCache
-    _data_dir: Path
-    _workspace: Path
-    _claude: ClaudeProvider | None
-    _registry: Registry
-    _layers: Layers
-    _records: dict[str, PluginRecord]
-    _policy: Policy
-    _breach_limit: int
+    def __repr__(self) -> str:
+        return f"<IsolatedTier spawns={self.spawns}>"
 
-    def call_tool(self, name: str, /, **arguments: object) -> Any:
-        raise NotImplementedError  # provided by PluginHost
-
-    def emit(
-        self, name: str, payload: object = None, *, source: str = "host"
-    ) -> int:
-        raise NotImplementedError  # provided by PluginHost
-
-    def _fail(self, record: PluginRecord, failure: Failure) -> None:
-        raise NotImplementedError  # provided by PluginHost
-
-    def _quarantine(self, record: PluginRecord, reason: str) -> None:
-        raise NotImplementedError  # provided by PluginHost
-
-    def restart(self, name: str) -> None:
-        raise NotImplementedError  # provided by PluginHost
-
-    def _effective_grants(self, record: PluginRecord) -> frozenset[str]:
-        raise NotImplementedError  # provided by PluginHost
-
-    def _flush_grants(self) -> None:
-        raise NotImplementedError  # provided by PluginHost
-
-    def _on_denied(self, plugin: str, permission: str) -> None:
-        raise NotImplementedError  # provided by PluginHost
-
-    def _load_isolated(self, record: PluginRecord) -> None:
+    def load(self, record: PluginRecord) -> None:
         """
         Start the plugin's worker and take over what it reports.
 
@@ -113,8 +131,8 @@ class HostIsolation:
         """
         manifest = manifest_of(record)
         # Settle consent here, once, before a worker reads the same store.
-        self._effective_grants(record)
-        self._flush_grants()
+        self._security.effective_grants(record)
+        self._security.flush()
         worker = Worker(
             {
                 "root": str(record.root),
@@ -136,7 +154,7 @@ class HostIsolation:
                 "settings": plain_values(record.settings, set_only=True),
             },
             timeout=manifest.limits.timeout_ms / 1000,
-            on_request=lambda message: self._serve_worker(record, message),
+            on_request=lambda message: self.serve(record, message),
             log=self._data_dir / "workers" / f"{record.name}.log",
         )
         ready = worker.start()
@@ -166,10 +184,14 @@ class HostIsolation:
             "prompts": tuple(str(p) for p in ready.get("prompts", [])),
         }
 
-    def _register_isolated(
+    def register(
         self, record: PluginRecord, registry: Registry | None = None
     ) -> None:
-        registry = self._registry if registry is None else registry
+        """
+        Put what *record*'s worker offers into *registry* (the host's by
+        default).
+        """
+        registry = self._plugins.registry if registry is None else registry
         worker = record.remote
         assert worker is not None  # noqa: S101 -- only isolated records
         for tool in worker.ready.get("tools", []):
@@ -179,7 +201,7 @@ class HostIsolation:
                 record,
                 str(tool.get("description", "")),
                 dict(tool.get("schema", {})),
-                lambda t, m: self._forward(record, t, m),
+                lambda t, m: self.forward(record, t, m),
             )
             registry.tools[target] = entry  # type: ignore[assignment]
             registry.calls[target] = entry.call
@@ -198,9 +220,13 @@ class HostIsolation:
                 workflow,
             )
 
-    def _forward(
+    def forward(
         self, record: PluginRecord, target: str, message: dict[str, Any]
     ) -> object:
+        """
+        Send *message* for *target* to *record*'s worker and return the
+        answer, counting the call in its statistics.
+        """
         worker = record.remote
         if worker is None or record.state not in SERVING:
             msg = f"plugin {record.name!r} is {record.state.value}"
@@ -218,7 +244,7 @@ class HostIsolation:
             record.restart_at = time.monotonic() + min(
                 wait, RESTART_BACKOFF_CEILING
             )
-            self._fail(record, Failure(str(exc), kind="WorkerGone"))
+            self._plugins.fail(record, Failure(str(exc), kind="WorkerGone"))
             raise PluginCallError(target, str(exc)) from None
         except PluginError as exc:
             stats.errors += 1
@@ -240,7 +266,7 @@ class HostIsolation:
         record.crashes = 0  # it answered: the next crash starts afresh
         return result
 
-    def _revive(self, target: str) -> bool:
+    def revive(self, target: str) -> bool:
         """
         Restart the crashed worker of the plugin that owns *target*, once
         its backoff has passed.
@@ -252,7 +278,7 @@ class HostIsolation:
             PluginCallError: If the backoff has not passed yet, or the
                 restart failed.
         """
-        record = self._records.get(target.partition(".")[0])
+        record = self._plugins.records.get(target.partition(".")[0])
         failure = record.last_error if record is not None else None
         if (
             record is None
@@ -269,7 +295,7 @@ class HostIsolation:
             )
             raise PluginCallError(target, msg)
         try:
-            self.restart(record.name)
+            self._restart(record.name)
         except LoadError as exc:
             raise PluginCallError(
                 target, f"restarting its worker: {exc}"
@@ -278,28 +304,21 @@ class HostIsolation:
 
     def _mirror(self, record: PluginRecord, state: str) -> None:
         if state == State.QUARANTINED.value:
-            self._quarantine(record, "quarantined in its worker")
+            self._security.quarantine(record, "quarantined in its worker")
         elif state == State.ERROR.value:
-            self._fail(
-                record, Failure("failed in its worker", kind="WorkerError")
-            )
+            failure = Failure("failed in its worker", kind="WorkerError")
+            self._plugins.fail(record, failure)
 
-    def _require(
-        self, record: PluginRecord, granted: frozenset[str], permission: str
-    ) -> None:
-        if permission not in granted:
-            self._on_denied(record.name, permission)
-            raise PermissionDenied(record.name, permission)
-
-    def _serve_worker(
-        self, record: PluginRecord, message: dict[str, Any]
-    ) -> object:
+    def serve(self, record: PluginRecord, message: dict[str, Any]) -> object:
+        """
+        Answer a request from *record*'s worker, checking its grants again.
+        """
         # The worker checked these already; the host checks again because
         # a worker is only as trustworthy as the sandbox inside it.
         op = message.get("op")
-        granted = self._effective_grants(record)
+        granted = self._security.effective_grants(record)
         if op == "claude.query":
-            self._require(record, granted, "host:claude.query")
+            self._security.require(record, granted, "host:claude.query")
             if self._claude is None:
                 msg = "the host application provides no Claude capability"
                 raise RuntimeError(msg)
@@ -317,14 +336,11 @@ class HostIsolation:
                 and owner not in dependencies
                 and f"host:tools:{owner}.*" not in granted
             ):
-                self._require(record, granted, f"host:tools:{target}")
+                self._security.require(record, granted, f"host:tools:{target}")
             arguments = message.get("arguments") or {}
-            return self.call_tool(target, **dict(arguments))
+            return self._call_tool(target, dict(arguments))
         if op == "event":
-            return self.emit(
-                str(message.get("name")),
-                message.get("payload"),
-                source=record.name,
-            )
+            name = str(message.get("name"))
+            return self._emit(name, message.get("payload"), record.name)
         msg = f"unknown request {op!r} from the worker"
         raise ValueError(msg)

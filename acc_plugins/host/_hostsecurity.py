@@ -1,9 +1,7 @@
 """
-The host's security duties: consent (effective grants), the outside-world
-capabilities, the audit trail, and quarantine.
-
-``PluginHost`` inherits these; they are kept apart because each is a
-policy decision, and together they would drown the lifecycle code.
+The host's security part: consent (effective grants), the outside-world
+capabilities a plugin is built with, how violations and denials are
+judged, and quarantine.
 """
 
 from __future__ import annotations
@@ -12,8 +10,8 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from acc_plugins.errors import BudgetExceeded, LoadError
-from acc_plugins.security import AuditKind, AuditLog, Grants, Policy, Roots
+from acc_plugins.errors import BudgetExceeded, LoadError, PermissionDenied
+from acc_plugins.security import AuditKind, Grants, Policy, Roots
 
 from ._consent import GrantStore
 from ._lifecycle import State
@@ -27,7 +25,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
     from pathlib import Path
 
+    from ._plugins import Plugins
     from ._record import PluginRecord
+    from ._trail import AuditTrail
 
 _log = logging.getLogger("acc_plugins.host")
 
@@ -48,31 +48,54 @@ def _covered(permission: str, requested: set[str]) -> bool:
     )
 
 
-class HostSecurity:
+class Security:
     """
-    Consent, capabilities, audit and quarantine for ``PluginHost``.
+    Consent, capabilities, violations and quarantine.
+
+    Args:
+        plugins: The host's plugins.
+
+        trail: Where every decision is audited.
+
+        data_dir: The host's data folder (grants, quarantine, plugin data).
+
+        workspace: What ``${workspace}`` means in filesystem permissions.
+
+        policy: The administrator's policy.
+
+        breach_limit: After this many budget breaches a plugin is
+            quarantined.
+
+        protected: Folders no filesystem grant may cover.
     """
 
-    _data_dir: Path
-    _workspace: Path
-    _protected: tuple[Path, ...]
-    _breach_limit: int
-    _policy: Policy
-    _records: dict[str, PluginRecord]
-    _audit_log: AuditLog | None
-    _grants_seen: dict[str, object] | None
-    # First-sight grants not written yet, inside ``_grants_batched``.
-    _grants_pending: dict[str, frozenset[str]] | None = None
-    _quarantined: Mapping[str, object]
+    def __init__(
+        self,
+        plugins: Plugins,
+        trail: AuditTrail,
+        *,
+        data_dir: Path,
+        workspace: Path,
+        policy: Policy,
+        breach_limit: int,
+        protected: tuple[Path, ...],
+    ) -> None:
+        self._plugins = plugins
+        self._trail = trail
+        self._data_dir = data_dir
+        self._workspace = workspace
+        self._policy = policy
+        self._breach_limit = breach_limit
+        self._protected = protected
+        # The grants file as read at this start (None: read it again).
+        self._grants_seen: dict[str, object] | None = None
+        # First-sight grants not written yet, inside ``batched``.
+        self._grants_pending: dict[str, frozenset[str]] | None = None
+        # The quarantine list as read by the last survey.
+        self.quarantined: Mapping[str, object] = {}
 
-    def _record(self, name: str) -> PluginRecord:
-        raise NotImplementedError  # provided by PluginHost
-
-    def _unregister(self, record: PluginRecord) -> None:
-        raise NotImplementedError  # provided by PluginHost
-
-    # Provided by PluginHost (its lifecycle commands).
-    _reload_record: Callable[[PluginRecord], None]
+    def __repr__(self) -> str:
+        return f"<Security data_dir={self._data_dir}>"
 
     @property
     def grant_store(self) -> GrantStore:
@@ -82,7 +105,11 @@ class HostSecurity:
         """
         return GrantStore(self._data_dir / "grants.json")
 
-    def _effective_grants(self, record: PluginRecord) -> frozenset[str]:
+    def effective_grants(self, record: PluginRecord) -> frozenset[str]:
+        """
+        What *record* may use: requested, granted and not blocked by the
+        policy.  The first sight of a plugin grants what it requests.
+        """
         requested = frozenset(
             p.canonical for p in manifest_of(record).permissions.all
         )
@@ -101,7 +128,7 @@ class HostSecurity:
                 granted = self.grant_store.grant(record.name, requested)
             self._grants_seen[record.name] = sorted(granted)
             if requested:
-                self._audit(
+                self._trail.record(
                     AuditKind.GRANT,
                     record.name,
                     permissions=sorted(requested),
@@ -112,7 +139,7 @@ class HostSecurity:
         )
 
     @contextlib.contextmanager
-    def _grants_batched(self) -> Iterator[None]:
+    def batched(self) -> Iterator[None]:
         """
         Write the first-sight grants made inside in one go, at the end
         (or before a worker reads the file): a first start of many plugins
@@ -123,11 +150,14 @@ class HostSecurity:
             yield
         finally:
             try:
-                self._flush_grants()
+                self.flush()
             finally:
                 self._grants_pending = None
 
-    def _flush_grants(self) -> None:
+    def flush(self) -> None:
+        """
+        Write the first-sight grants of the batch so far.
+        """
         pending = self._grants_pending
         if pending:
             self.grant_store.grant_all(pending)
@@ -135,11 +165,10 @@ class HostSecurity:
 
     def permissions(self, name: str) -> dict[str, list[str]]:
         """
-        A plugin's permissions: what it requests, what the user granted,
-        what the administrator's policy blocks, and what it gets (requested
-        and granted and not blocked).
+        A plugin's permissions: requested, granted, blocked by policy, and
+        effective.
         """
-        record = self._record(name)
+        record = self._plugins.record(name)
         requested = {p.canonical for p in manifest_of(record).permissions.all}
         granted = self.grant_store.granted(name) or frozenset()
         blocked = {p for p in requested if not self._policy.permits(p)}
@@ -152,29 +181,33 @@ class HostSecurity:
 
     def grant(self, name: str, permissions: Iterable[str]) -> None:
         """
-        Grant *permissions* to a plugin; they apply from its next load.
+        Grant *permissions* to a plugin, from its next load.
         """
         wanted = frozenset(permissions)
         self._grants_seen = None
-        self.grant_store.grant(self._record(name).name, wanted)
-        self._audit(
+        self.grant_store.grant(self._plugins.record(name).name, wanted)
+        self._trail.record(
             AuditKind.GRANT, name, permissions=sorted(wanted), by="api"
         )
 
     def revoke(self, name: str, permissions: Iterable[str]) -> None:
         """
-        Revoke *permissions* from a plugin; it loses them at its next load.
+        Revoke *permissions* from a plugin, from its next load.
         """
         wanted = frozenset(permissions)
         self._grants_seen = None
-        self.grant_store.revoke(self._record(name).name, wanted)
-        self._audit(
+        self.grant_store.revoke(self._plugins.record(name).name, wanted)
+        self._trail.record(
             AuditKind.REVOKE, name, permissions=sorted(wanted), by="api"
         )
 
-    def _outside(
+    def outside(
         self, record: PluginRecord, effective: frozenset[str]
     ) -> dict[str, object]:
+        """
+        The outside-world capabilities (files, environment, network,
+        processes) *record* is built with, for its *effective* grants.
+        """
         manifest = manifest_of(record)
         assert record.sandbox is not None  # noqa: S101 -- created by the load
         data = self._data_dir / "plugins" / record.name
@@ -196,42 +229,30 @@ class HostSecurity:
             network_requests=manifest.limits.network_requests,
             fs_operations=manifest.limits.fs_operations,
             budget=record.sandbox.budget,
-            on_denied=lambda permission: self._on_denied(
+            on_denied=lambda permission: self.on_denied(
                 record.name, permission
             ),
             protected=self._protected,
             allowed_within=(roots.data,),
         )
 
-    @property
-    def audit_log(self) -> AuditLog:
+    def on_violation(self, record: PluginRecord, exc: BaseException) -> None:
         """
-        The tamper-evident audit trail, under the data folder.
+        Judge what stopped a call: a budget breach is recorded (and
+        quarantines past the limit); a refused operation quarantines.
         """
-        if self._audit_log is None:
-            self._audit_log = AuditLog(self._data_dir / "audit")
-        return self._audit_log
-
-    def _audit(self, what: AuditKind, plugin: str, **detail: object) -> None:
-        try:
-            self.audit_log.append(what, plugin, **detail)
-        except (OSError, TypeError, ValueError):
-            # The host keeps serving; the failure itself is logged loudly.
-            _log.exception("cannot write the audit trail")
-
-    def _on_violation(self, record: PluginRecord, exc: BaseException) -> None:
         failure = failure_of(exc, record.root)
         if isinstance(exc, BudgetExceeded):
             # Stopped, not broken: recorded, and the plugin keeps serving,
             # unless it keeps overrunning.
-            self._audit(
+            self._trail.record(
                 AuditKind.BUDGET,
                 record.name,
                 message=str(exc),
                 location=failure.location,
             )
             if record.stats.breaches >= self._breach_limit:
-                self._quarantine(
+                self.quarantine(
                     record,
                     f"{record.stats.breaches} budget breaches: {exc}",
                 )
@@ -239,18 +260,22 @@ class HostSecurity:
         # A refused operation means the plugin tried something it must not
         # do: it is quarantined until an administrator releases it.
         record.stats.violations += 1
-        self._audit(
+        self._trail.record(
             AuditKind.VIOLATION,
             record.name,
             message=failure.message,
             location=failure.location,
         )
         record.last_error = failure
-        self._quarantine(record, f"sandbox violation: {failure}")
+        self.quarantine(record, f"sandbox violation: {failure}")
 
-    def _on_denied(self, plugin: str, permission: str) -> None:
-        self._audit(AuditKind.DENIAL, plugin, permission=permission)
-        record = self._records.get(plugin)
+    def on_denied(self, plugin: str, permission: str) -> None:
+        """
+        Audit a denied capability; reaching for one the manifest never
+        declared quarantines.
+        """
+        self._trail.record(AuditKind.DENIAL, plugin, permission=permission)
+        record = self._plugins.records.get(plugin)
         if record is None or record.manifest is None:
             return
         record.stats.denials += 1
@@ -258,16 +283,32 @@ class HostSecurity:
         if not _covered(permission, requested):
             # Reaching for a capability the manifest never declared is not
             # a mistake an honest plugin makes.
-            self._quarantine(
+            self.quarantine(
                 record, f"used a capability it never requested: {permission}"
             )
 
-    def _quarantine(self, record: PluginRecord, reason: str) -> None:
+    def require(
+        self, record: PluginRecord, granted: frozenset[str], permission: str
+    ) -> None:
+        """
+        Raises:
+            PermissionDenied: If *permission* is not in *granted* (the
+                denial is judged as ``on_denied`` does).
+        """
+        if permission not in granted:
+            self.on_denied(record.name, permission)
+            raise PermissionDenied(record.name, permission)
+
+    def quarantine(self, record: PluginRecord, reason: str) -> None:
+        """
+        Take a plugin out of service until an administrator releases it,
+        here and in every host that shares the data folder.
+        """
         if record.state in {State.QUARANTINED, State.UNLOADED}:
             return
         self.quarantine_list.add(record.name, reason)
-        self._audit(AuditKind.QUARANTINE, record.name, reason=reason)
-        self._unregister(record)
+        self._trail.record(AuditKind.QUARANTINE, record.name, reason=reason)
+        self._plugins.unregister(record)
         if record.sandbox is not None:
             record.sandbox.close()
         if record.last_error is None:
@@ -278,25 +319,26 @@ class HostSecurity:
     @property
     def quarantine_list(self) -> QuarantineList:
         """
-        The plugins this host (and every host sharing its data folder)
-        will not load until they are released.
+        The plugins no host sharing this data folder will load.
         """
         return QuarantineList(self._data_dir / "quarantine.json")
 
-    def release(self, name: str) -> None:
+    def release(
+        self, name: str, *, reload: Callable[[PluginRecord], None]
+    ) -> None:
         """
-        Take a plugin out of quarantine and load it again.
+        Take a plugin out of quarantine and *reload* it.
 
         Raises:
             LoadError: If it is not quarantined, or fails to load.
         """
-        record = self._record(name)
+        record = self._plugins.record(name)
         was_listed = self.quarantine_list.remove(name)
         if record.state is not State.QUARANTINED:
             if was_listed:
                 return
             msg = f"is {record.state.value}, not quarantined"
             raise LoadError(name, msg)
-        self._audit(AuditKind.RELEASE, name)
+        self._trail.record(AuditKind.RELEASE, name)
         record.lifecycle.move(State.DISCOVERED, "released from quarantine")
-        self._reload_record(record)
+        reload(record)

@@ -287,7 +287,9 @@ class Worker:
                     try:
                         _raise_remote(target, answer["error"])
                     except Exception as exc:
-                        exc.worker_state = state  # type: ignore[attr-defined]
+                        # The worker's state after the failure rides on
+                        # the error to the host's mirror of it.
+                        vars(exc)["worker_state"] = state
                         raise
                 return answer.get("ok"), state
             self._answer(answer)

@@ -32,9 +32,12 @@ from ._loader import manifest_of
 
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
+    from typing import Any
 
+    from ._plugins import Plugins
     from ._record import PluginRecord
+    from ._trail import AuditTrail
 
 _log = logging.getLogger("acc_plugins.host")
 
@@ -86,14 +89,41 @@ def matches(pattern: str, target: str) -> bool:
     return plugin == owner and name in ("*", agent)
 
 
-class HostPrompts:
+class Prompts:
     """
-    Prompt contributions for ``PluginHost``.
+    Collects what plugins add to an agent's system prompt.
+
+    Args:
+        plugins: The host's plugins.
+
+        trail: Where each accepted contribution is audited.
+
+        effective_grants: What a plugin may use.
+
+        on_denied: Judges a contribution made without its grant.
+
+        forward: Asks an isolated plugin's worker.
     """
 
-    _records: dict[str, PluginRecord]
+    def __init__(
+        self,
+        plugins: Plugins,
+        trail: AuditTrail,
+        *,
+        effective_grants: Callable[[PluginRecord], frozenset[str]],
+        on_denied: Callable[[str, str], None],
+        forward: Callable[[PluginRecord, str, dict[str, Any]], object],
+    ) -> None:
+        self._records = plugins.records
+        self._trail = trail
+        self._effective_grants = effective_grants
+        self._on_denied = on_denied
+        self._forward = forward
 
-    def _contributions(self, target: str, task: str) -> str:
+    def __repr__(self) -> str:
+        return "<Prompts>"
+
+    def contributions(self, target: str, task: str) -> str:
         """
         The labelled text every permitted contributor adds to the agent
         *target* for *task*, or ``""``.
@@ -125,11 +155,11 @@ class HostPrompts:
         owner = target.partition(".")[0]
         if record.name == owner:
             return True
-        granted = self._effective_grants(record)  # type: ignore[attr-defined]
+        granted = self._effective_grants(record)
         exact = f"host:prompt.inject:{target}"
         if exact in granted or f"host:prompt.inject:{owner}.*" in granted:
             return True
-        self._on_denied(record.name, exact)  # type: ignore[attr-defined]
+        self._on_denied(record.name, exact)
         return False
 
     def _ask(self, record: PluginRecord, target: str, task: str) -> object:
@@ -137,13 +167,13 @@ class HostPrompts:
         try:
             if record.remote is not None:
                 message = {"op": "prompt", "agent": target, "task": task}
-                return self._forward(record, where, message)  # type: ignore[attr-defined]
-            return self._own_prompt(record, target, task)
+                return self._forward(record, where, message)
+            return self.own_prompt(record, target, task)
         except PluginCallError as exc:
             _log.warning("%s left out: %s", where, exc)
             return ""
 
-    def _own_prompt(self, record: PluginRecord, target: str, task: str) -> str:
+    def own_prompt(self, record: PluginRecord, target: str, task: str) -> str:
         """
         What *record*'s own contributions for *target* say, joined (the
         worker of an isolated plugin answers with this).
@@ -176,7 +206,7 @@ class HostPrompts:
                 limit,
             )
             return ""
-        self._audit(  # type: ignore[attr-defined]
+        self._trail.record(
             AuditKind.PROMPT,
             record.name,
             agent=target,

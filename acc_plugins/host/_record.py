@@ -63,7 +63,10 @@ def locate(exc: BaseException, root: Path) -> str | None:
     if isinstance(exc, CompileError) and exc.problems:
         head = exc.problems[0]
         parts = head.split(":", 2)
-        return ":".join(parts[:2]) if len(parts) == 3 else None  # noqa: PLR2004 -- file:line:message
+        if len(parts) == 3 and parts[1].isdigit():  # noqa: PLR2004 -- file:line:message
+            return ":".join(parts[:2])
+        # "file: message", as an unreadable file is reported.
+        return parts[0] if len(parts) > 1 else None
     prefix = str(root)
     found = None
     for frame in traceback.extract_tb(exc.__traceback__):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -34,139 +35,169 @@ from ._lifecycle import State
 from ._loader import call_method, manifest_of
 from ._record import Failure, PluginRecord, excerpt, failure_of, root_cause
 from ._registry import Registry
-from ._watch import DEBOUNCE_MS, Reloaded, Watcher
+from ._watch import Reloaded, Watcher
 
 
 if TYPE_CHECKING:
-    import threading
     from collections.abc import Callable
     from pathlib import Path
 
     from acc_plugins.manifest import Manifest
 
-    from ._events import EventBus
+    from ._commands import Commands
+    from ._host import PluginHost
+    from ._hostconfig import Configuration
+    from ._hostisolation import IsolatedTier
+    from ._hostsecurity import Security
+    from ._loading import Loading
+    from ._plugins import Plugins
+    from ._routing import Events
 
 _log = logging.getLogger("acc_plugins.host")
 
 
-def _refusal(name: str, failure: Failure) -> ReloadError:
-    error = ReloadError(name, failure.message, failure.location)
-    error.failure = failure  # type: ignore[attr-defined]
-    return error
-
-
-class HostReload:
+class _Refused(Exception):  # noqa: N818 -- internal, never escapes
     """
-    ``reload`` for ``PluginHost``.
+    Why the new version was refused, on its way to ``_reload_one``.
     """
 
-    _records: dict[str, PluginRecord]
-    _paths: list[Path]
-    _registry: Registry
-    _events: EventBus
-    _order: list[str]
+    def __init__(self, name: str, failure: Failure) -> None:
+        super().__init__(name, failure.message)
+        self.failure = failure
 
-    _reload_lock: threading.RLock
-    _watchers: list[Watcher]
+
+def _refusal(name: str, failure: Failure) -> _Refused:
+    return _Refused(name, failure)
+
+
+class Reloading:
+    """
+    Reload, add and forget plugins while the host runs, and watch their
+    folders.
+
+    Args:
+        plugins: The host's plugins.
+
+        paths: The folders plugins are found in.
+
+        loading: Admits, builds and activates plugins.
+
+        commands: Deactivates plugins.
+
+        configuration: Whether a plugin is enabled.
+
+        security: Judges violations of the new version.
+
+        tier: Workers of isolated plugins.
+
+        events: Reload outcomes are emitted through it.
+    """
+
+    def __init__(
+        self,
+        plugins: Plugins,
+        paths: list[Path],
+        *,
+        loading: Loading,
+        commands: Commands,
+        configuration: Configuration,
+        security: Security,
+        tier: IsolatedTier,
+        events: Events,
+    ) -> None:
+        self._plugins = plugins
+        self._records = plugins.records
+        self._paths = paths
+        self._loading = loading
+        self._commands = commands
+        self._configuration = configuration
+        self._security = security
+        self._tier = tier
+        self._events = events
+        self._lock = threading.RLock()
+        self._watchers: list[Watcher] = []
+
+    def __repr__(self) -> str:
+        return f"<Reloading watchers={len(self._watchers)}>"
 
     def watch(
         self,
+        host: PluginHost,
         *,
-        on_reload: Callable[[Reloaded], object] = lambda _: None,
-        debounce_ms: int = DEBOUNCE_MS,
+        on_reload: Callable[[Reloaded], object],
+        debounce_ms: int,
     ) -> Watcher:
         """
-        Follow the plugins' folders and reload a plugin when its manifest
-        or sources change, until the watcher is stopped (or the host is).
-
-        Args:
-            on_reload: Called with each outcome, on the watcher's thread.
-
-            debounce_ms: How long a burst of changes may last.
+        Follow *host*'s plugin folders until the watcher (or the host)
+        stops.
         """
-        watcher = Watcher(
-            self,  # type: ignore[arg-type]
-            on_reload=on_reload,
-            debounce_ms=debounce_ms,
-        )
+        watcher = Watcher(host, on_reload=on_reload, debounce_ms=debounce_ms)
         watcher.start()
         self._watchers.append(watcher)
         return watcher
 
+    def stop_watching(self) -> None:
+        """
+        Stop every watcher.
+        """
+        while self._watchers:
+            self._watchers.pop().stop()
+
     def search_paths(self) -> list[Path]:
         """
-        The folders this host finds plugins in.
+        The folders plugins are found in.
         """
         return list(self._paths)
 
     def add(self, root: Path) -> str:
         """
-        Load and activate a plugin whose folder appeared after the host
-        started (its dependencies must be active already).
-
-        Returns:
-            The plugin's name (or its folder's, if its manifest is bad).
-
-        Raises:
-            LoadError: If a plugin from that folder is already known.
+        ``PluginHost.add``: admit, load and activate a new folder.
         """
         resolved = root.resolve()
-        for record in self._records.values():
-            if record.root.resolve() == resolved:
+        for known in self._records.values():
+            if known.root.resolve() == resolved:
                 msg = f"{root} is already loaded"
-                raise LoadError(record.name, msg)
-        record = self._admit(root)  # type: ignore[attr-defined]
+                raise LoadError(known.name, msg)
+        record = self._loading.admit(root)
         if record is None:  # refused; the failed record tells why
             return next(
                 r.name
                 for r in reversed(self._records.values())
                 if r.root == root
             )
-        if not self._enabled(record.name):  # type: ignore[attr-defined]
+        if not self._configuration.enabled(record.name):
             record.lifecycle.move(
                 State.DEACTIVATED, "disabled in the configuration"
             )
-        elif self._load(record):  # type: ignore[attr-defined]
-            self._activate(record)  # type: ignore[attr-defined]
-        name: str = record.name
-        return name
+        elif self._loading.load(record):
+            self._loading.activate(record)
+        return record.name
 
     def forget(self, name: str) -> None:
         """
-        Deactivate and unload a plugin whose folder went away.
+        ``PluginHost.forget``: a plugin whose folder went away.
         """
-        record = self._record(name)  # type: ignore[attr-defined]
-        self.deactivate(name)  # type: ignore[attr-defined]
+        record = self._plugins.record(name)
+        self._commands.deactivate(name)
         self._discard(record)
         if record.state not in {State.UNLOADED, State.QUARANTINED}:
             record.lifecycle.move(State.UNLOADED, "its folder went away")
 
     def reload(self, name: str) -> float:
         """
-        Replace an active plugin with the version now in its folder, then
-        reload the active plugins that depend on it.
-
-        Returns:
-            Seconds from the start of the reload to the new version
-            serving (this plugin's own reload).
-
-        Raises:
-            ReloadError: If the new version is refused; the old one keeps
-                serving.
-
-            LoadError: If the plugin is not active.
+        ``PluginHost.reload``: the new version, then its active dependents.
         """
         started = time.perf_counter()
-        with self._reload_lock:
+        with self._lock:
             self._reload_one(name)
             took = time.perf_counter() - started
-            for dependent in self._dependents(name):  # type: ignore[attr-defined]
+            for dependent in self._plugins.dependents(name):
                 with contextlib.suppress(LoadError):
                     self.reload(dependent)
         return took
 
     def _reload_one(self, name: str) -> None:
-        old = self._record(name)  # type: ignore[attr-defined]
+        old = self._plugins.record(name)
         if old.state is not State.ACTIVE:
             msg = f"is {old.state.value}; only an active plugin reloads"
             raise LoadError(name, msg)
@@ -174,14 +205,16 @@ class HostReload:
         try:
             new = self._new_version(old)
             self._hand_over(old, new)
-        except ReloadError as exc:
-            failure: Failure = exc.failure  # type: ignore[attr-defined]
+        except _Refused as exc:
+            failure = exc.failure
             old.lifecycle.move(State.ACTIVE, f"reload refused: {failure}")
             self._refused(old, failure)
-            raise
+            raise ReloadError(
+                name, failure.message, failure.location
+            ) from None
         self._swap(old, new)
         old.lifecycle.move(State.ACTIVE, "reloaded")
-        self.emit(  # type: ignore[attr-defined]
+        self._events.emit(
             "plugin.reloaded", {"plugin": name, "root": str(old.root)}
         )
 
@@ -191,13 +224,13 @@ class HostReload:
             old.name,
             old.root,
             old.lifecycle,  # one history across versions
-            self._on_violation,  # type: ignore[attr-defined]
+            self._security.on_violation,
             manifest,
         )
         new.stats = old.stats  # counters carry on across versions
         new.log = old.log
         try:
-            self._build(new)  # type: ignore[attr-defined]
+            self._loading.build(new)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 -- contain any plugin failure
@@ -223,7 +256,7 @@ class HostReload:
                 "ManifestError",
             )
             raise _refusal(old.name, failure)
-        return self._policed(manifest)  # type: ignore[attr-defined,no-any-return]
+        return self._loading.policed(manifest)
 
     def _hand_over(self, old: PluginRecord, new: PluginRecord) -> None:
         """
@@ -236,7 +269,7 @@ class HostReload:
                 call_method(new, "on_activate")
             else:  # activated in its worker already: state follows
                 message = {"op": "import_state", "state": state}
-                self._forward(new, f"{new.name}.import_state", message)  # type: ignore[attr-defined]
+                self._tier.forward(new, f"{new.name}.import_state", message)
         except PluginCallError as exc:
             self._discard(new)
             raise _refusal(
@@ -251,7 +284,7 @@ class HostReload:
             if old.remote is not None:
                 message = {"op": "export_state"}
                 where = f"{old.name}.export_state"
-                state = self._forward(old, where, message)  # type: ignore[attr-defined]
+                state = self._tier.forward(old, where, message)
             else:
                 state = call_method(old, "export_state")
             copied = copy_json(state, "exported state")
@@ -273,11 +306,11 @@ class HostReload:
     def _swap(self, old: PluginRecord, new: PluginRecord) -> None:
         fresh = Registry()
         if new.remote is not None:
-            self._register_isolated(new, fresh)  # type: ignore[attr-defined]
+            self._tier.register(new, fresh)
         else:
             fresh.register(new)
         self._records[old.name] = new
-        self._registry.take_over(fresh, old.name)
+        self._plugins.registry.take_over(fresh, old.name)
         self._discard(old)
 
     @staticmethod
@@ -295,7 +328,7 @@ class HostReload:
         shown = "".join(f"\n    {line}" for line in lines)
         _log.warning("reload of %s refused: %s%s", record.name, failure, shown)
         record.log.append(f"ERROR: reload refused: {failure}")
-        self.emit(  # type: ignore[attr-defined]
+        self._events.emit(
             "plugin.reload_failed",
             {
                 "plugin": record.name,

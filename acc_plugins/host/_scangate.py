@@ -40,11 +40,20 @@ def read_sources(root: Path) -> dict[str, bytes]:
     Every file the scanner reads under *root*, by ``/``-separated
     relative path, read once: the scan, the cache key and the compiler
     all take their bytes from here.
+
+    Raises:
+        LoadError: Naming a file that cannot be read, and why.
     """
-    return {
-        relative: (root / relative).read_bytes()
-        for relative in _scanned_files(root)
-    }
+    sources = {}
+    for relative in _scanned_files(root):
+        path = root / relative
+        try:
+            sources[relative] = path.read_bytes()
+        except OSError as exc:
+            # The plugin's own trouble, named: it goes to ``error``.
+            msg = f"{path}: cannot read: {exc.strerror or exc}"
+            raise LoadError(root.name, msg) from None
+    return sources
 
 
 def _key(sources: Mapping[str, bytes]) -> str:
@@ -115,14 +124,16 @@ def cached_findings(
     if sources is None:
         sources = read_sources(root)
     key = _key(sources)
-    payload = cache.load_entry(key, SCAN_SUFFIX)
+    owner = str(root)
+    payload = cache.load_entry(key, SCAN_SUFFIX, owner=owner)
     found = None if payload is None else _decoded(payload)
     if found is not None:
         return found
     report = scan_plugin(root, parse=cache.parse, sources=sources)
     findings = list(report.findings)
     rows = [f.to_json() for f in findings]
-    cache.store_entry(key, SCAN_SUFFIX, json.dumps(rows).encode())
+    payload = json.dumps(rows).encode()
+    cache.store_entry(key, SCAN_SUFFIX, payload, owner=owner)
     return findings
 
 
@@ -137,9 +148,8 @@ def scan_gate(
         when nothing is scanned (no threshold).
 
     Raises:
-        LoadError: Naming the worst finding and how many block.
-
-        OSError: If a file cannot be read.
+        LoadError: Naming the worst finding and how many block, or a file
+            that cannot be read.
     """
     if threshold is None:
         return None

@@ -49,6 +49,17 @@ class StorageBusyError(RuntimeError):
         )
 
 
+class StorageUnavailableError(RuntimeError):
+    """
+    The storage database cannot be opened or read (unreadable, corrupt, on
+    a full or read-only disk): the calls that use storage fail with this,
+    and the plugins that do not are unaffected.
+    """
+
+    def __init__(self, path: object, exc: BaseException) -> None:
+        super().__init__(f"storage is unavailable: {path}: {exc}")
+
+
 # Time a busy database is retried when the caller sets no bound (sqlite3's
 # own default).
 _DEFAULT_WAIT = 5.0
@@ -68,6 +79,16 @@ class KeyValueStore:
     """
 
     def __init__(self, path: Path | str) -> None:
+        self._path = path
+        try:
+            self._db = self._open(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageUnavailableError(path, exc) from None
+        self._lock = threading.Lock()
+        self._wait_ms = int(_DEFAULT_WAIT * 1000)
+
+    @staticmethod
+    def _open(path: Path | str) -> sqlite3.Connection:
         if not isinstance(path, str):
             path.parent.mkdir(parents=True, exist_ok=True)
             # Private like every other data file: created 0600 before
@@ -76,17 +97,20 @@ class KeyValueStore:
             os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
             with contextlib.suppress(OSError):
                 path.chmod(0o600)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(
+        db = sqlite3.connect(
             str(path), check_same_thread=False, timeout=_DEFAULT_WAIT
         )
-        self._wait_ms = int(_DEFAULT_WAIT * 1000)
-        with self._db:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS kv ("
-                " plugin TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
-                " PRIMARY KEY (plugin, key))"
-            )
+        try:
+            with db:
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS kv ("
+                    " plugin TEXT NOT NULL, key TEXT NOT NULL,"
+                    " value TEXT NOT NULL, PRIMARY KEY (plugin, key))"
+                )
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
 
     def __repr__(self) -> str:
         return "<KeyValueStore>"
@@ -99,6 +123,8 @@ class KeyValueStore:
 
         Raises:
             StorageBusyError: If the lock was not had in time.
+
+            StorageUnavailableError: If the database cannot be used.
         """
         wanted = _DEFAULT_WAIT if wait is None else max(0.0, wait)
         with self._lock:
@@ -108,10 +134,13 @@ class KeyValueStore:
                 self._wait_ms = milliseconds
             try:
                 yield self._db
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                raise StorageBusyError(wanted) from None
+            except sqlite3.Error as exc:
+                text = str(exc)
+                if isinstance(exc, sqlite3.OperationalError) and (
+                    "locked" in text or "busy" in text
+                ):
+                    raise StorageBusyError(wanted) from None
+                raise StorageUnavailableError(self._path, exc) from None
 
     def get(
         self, plugin: str, key: str, *, wait: float | None = None

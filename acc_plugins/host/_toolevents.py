@@ -22,27 +22,46 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ._events import EventBus
-    from ._record import PluginRecord
-    from ._registry import Registry
+    from ._plugins import Plugins
 
 EVENT = "tool.called"
 # The states of a plugin whose hooks receive events (or are about to).
 _REGISTERED = frozenset({State.LOADED, State.ACTIVE, State.RELOADING})
 
 
-class HostToolEvents:
+class ToolEvents:
     """
-    ``tool.called`` for ``PluginHost``.
+    Keeps the hot-path call table wrapped exactly when ``tool.called`` is
+    wanted.
+
+    Args:
+        plugins: The host's plugins (their hooks, and the registry).
+
+        bus: Tells whether a host listener exists.
+
+        tell: Delivers an event the host made.
     """
 
-    _records: dict[str, PluginRecord]
-    _registry: Registry
-    _events: EventBus
+    def __init__(
+        self,
+        plugins: Plugins,
+        bus: EventBus,
+        tell: Callable[[str, dict[str, object]], object],
+    ) -> None:
+        self._plugins = plugins
+        self._bus = bus
+        self._tell = tell
+        # Whether the table holds wrapped invokers; the registry only ever
+        # adds plain ones.
+        self._telling_on = False
 
-    def _tool_events_wanted(self) -> bool:
-        if self._events.has_listeners:
+    def __repr__(self) -> str:
+        return f"<ToolEvents on={self._telling_on}>"
+
+    def _wanted(self) -> bool:
+        if self._bus.has_listeners:
             return True
-        for record in self._records.values():
+        for record in self._plugins.records.values():
             if not record.hooks and not record.remote_offer:
                 continue
             patterns = [h.event for h in record.hooks]
@@ -55,28 +74,32 @@ class HostToolEvents:
                 return True
         return False
 
-    # Whether the table holds wrapped invokers; the registry only ever adds
-    # plain ones.
-    _telling_on = False
-
-    def _refresh_tool_events(self) -> None:
-        wanted = self._tool_events_wanted()
+    def refresh(self) -> None:
+        """
+        Wrap or unwrap the call table's invokers after a change of tools
+        or subscriptions.
+        """
+        wanted = self._wanted()
         if not wanted and not self._telling_on:
             return  # every invoker in the table is plain already
         self._telling_on = wanted
-        calls = self._registry.calls
-        for target, entry in list(self._registry.tools.items()):
+        registry = self._plugins.registry
+        calls = registry.calls
+        for target, entry in list(registry.tools.items()):
             plain = entry.call
             if not wanted:
                 calls[target] = plain
             elif calls.get(target) is plain:  # new or replaced: wrap it
-                calls[target] = self._telling(target, plain)
+                calls[target] = self.telling(target, plain)
 
-    def _telling(
+    def telling(
         self, target: str, call: Callable[[dict[str, object]], object]
     ) -> Callable[[dict[str, object]], object]:
+        """
+        *call*, emitting ``tool.called`` after each call.
+        """
         owner = target.partition(".")[0]
-        tell = self._tell  # type: ignore[attr-defined]
+        tell = self._tell
         clock = time.perf_counter
 
         def call_and_tell(arguments: dict[str, object]) -> Any:

@@ -19,7 +19,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
@@ -28,6 +28,10 @@ from acc_plugins.errors import PluginError
 from . import _oslayer, _wire
 from ._isolated import COUNTED
 from ._launch import policy_of
+
+
+if TYPE_CHECKING:
+    from ._record import PluginRecord
 
 
 class _Link:
@@ -71,7 +75,7 @@ class _RemoteClaude:
 
 
 def _describe(host: Any, name: str) -> dict[str, Any]:
-    record = host._records.get(name)  # noqa: SLF001 -- the worker's own host
+    record = host.own(name)
     info = host.info(name)
     return {
         "state": info.state.value,
@@ -157,7 +161,7 @@ def _perform(host: Any, own: Any, message: dict[str, Any]) -> Any:
             message["agent"], message["task"], message.get("added", "")
         )
     if op == "prompt":
-        return host._own_prompt(own, message["agent"], message["task"])  # noqa: SLF001 -- our own inner host
+        return host.own_prompt(own, message["agent"], message["task"])
     if op in {"export_state", "import_state"}:
         from ._loader import call_method  # noqa: PLC0415 -- after the limits
 
@@ -166,8 +170,7 @@ def _perform(host: Any, own: Any, message: dict[str, Any]) -> Any:
         call_method(own, "import_state", message["state"])
         return None
     if op == "configure":
-        host._settings[own.name] = dict(message["values"])  # noqa: SLF001 -- our own inner host
-        host._apply_values(own)  # noqa: SLF001
+        host.reconfigure(own, dict(message["values"]))
         return None
     if op == "emit":
         return host.emit(
@@ -215,7 +218,26 @@ def main() -> None:
     from acc_plugins.host import PluginHost  # noqa: PLC0415 -- after the limits
 
     class _WorkerHost(PluginHost):
+        """
+        The worker's own host: it loads its one plugin in-process, and
+        the worker reaches into it for what only the worker needs.
+        """
+
         _spawns_workers = False
+
+        def own(self, plugin: str) -> PluginRecord | None:
+            return self._parts.plugins.records.get(plugin)
+
+        def own_prompt(
+            self, record: PluginRecord, agent: str, task: str
+        ) -> str:
+            return self._parts.prompts.own_prompt(record, agent, task)
+
+        def reconfigure(
+            self, record: PluginRecord, values: dict[str, Any]
+        ) -> None:
+            self._parts.configuration.given[record.name] = values
+            self._parts.configuration.apply_values(record)
 
     link = _Link(inbox, outbox)
     name = str(config["name"])
@@ -250,7 +272,8 @@ def main() -> None:
     host.start()
 
     peak = _Peak()
-    own = host._records[name]  # noqa: SLF001 -- the worker's own host
+    own = host.own(name)
+    assert own is not None  # noqa: S101 -- the host was given its folder
 
     def serve(message: dict[str, Any]) -> None:
         ident = message.get("id")

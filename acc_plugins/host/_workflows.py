@@ -13,6 +13,7 @@ from acc_plugins.sdk._workflow import REFERENCE
 
 
 if TYPE_CHECKING:
+    import re
     from collections.abc import Callable, Mapping
 
     from acc_plugins.sdk import Workflow
@@ -50,8 +51,8 @@ def substitute(
         if whole:
             return _lookup(whole.group(1), scope, where)
 
-        def text(match: object) -> str:
-            found = _lookup(match.group(1), scope, where)  # type: ignore[attr-defined]
+        def text(match: re.Match[str]) -> str:
+            found = _lookup(match.group(1), scope, where)
             return found if isinstance(found, str) else json.dumps(found)
 
         return REFERENCE.sub(text, value)

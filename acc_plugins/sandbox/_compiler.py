@@ -25,6 +25,7 @@ import attrs
 
 from acc_plugins.errors import CompileError
 
+from ._cacheprune import CacheIndex, owner_id
 from ._policy import POLICY_VERSION
 from ._transformer import PluginTransformer
 
@@ -133,11 +134,28 @@ class BytecodeCache:
         hits: Entries loaded from disk in this process.
 
         misses: Modules compiled in this process.
+
+        per_file: Entries kept per module (and scans per plugin): the
+            current one and a few before it.
+
+        max_entries: Entries kept in all; the least recently used go.
     """
 
     directory: Path
     hits: int = 0
     misses: int = 0
+    per_file: int = 4
+    max_entries: int = 20_000
+    _index: CacheIndex = attrs.field(
+        default=attrs.Factory(
+            lambda self: CacheIndex(
+                self.directory, self.per_file, self.max_entries
+            ),
+            takes_self=True,
+        ),
+        init=False,
+        repr=False,
+    )
     # Trees parsed for the scanner, by source text, until compiled.
     _parsed: dict[str, ast.Module] = attrs.field(
         factory=dict, init=False, repr=False
@@ -173,10 +191,11 @@ class BytecodeCache:
             digest.update(part)
         return digest.hexdigest()
 
-    def _path(self, key: str, suffix: str) -> Path:
-        return self.directory / f"{key}.{suffix}"
+    @staticmethod
+    def _name(key: str, suffix: str, owner: str) -> str:
+        return f"{owner_id(owner)}-{key}.{suffix}"
 
-    def load_entry(self, key: str, suffix: str) -> bytes | None:
+    def load_entry(self, key: str, suffix: str, *, owner: str) -> bytes | None:
         """
         The payload stored under *key*, or None if absent or not
         trustworthy: its header must repeat the key and the hash of the
@@ -186,9 +205,13 @@ class BytecodeCache:
             key: 64 hex digits.
 
             suffix: The kind of entry: ``accc`` for code.
+
+            owner: The file (or plugin folder) it belongs to: the entries
+                of one owner are pruned together.
         """
+        name = self._name(key, suffix, owner)
         try:
-            blob = self._path(key, suffix).read_bytes()
+            blob = (self.directory / name).read_bytes()
         except OSError:
             return None
         header_len = len(_MAGIC) + 64 + 64
@@ -206,12 +229,17 @@ class BytecodeCache:
             or hashlib.sha256(payload).hexdigest() != stored_hash
         ):
             return None
+        self._index.used(name)
         return payload
 
-    def store_entry(self, key: str, suffix: str, payload: bytes) -> None:
+    def store_entry(
+        self, key: str, suffix: str, payload: bytes, *, owner: str
+    ) -> None:
         """
         Write an entry atomically; a failure to write only costs speed.
+        Older entries of the same *owner*, beyond ``per_file``, go.
         """
+        name = self._name(key, suffix, owner)
         digest = hashlib.sha256(payload).hexdigest()
         blob = _MAGIC + key.encode() + digest.encode() + payload
         try:
@@ -223,15 +251,16 @@ class BytecodeCache:
                 fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(blob)
-            Path(tmp).replace(self._path(key, suffix))
+            Path(tmp).replace(self.directory / name)
         except OSError:
             return
+        self._index.stored(name)
 
-    def load(self, key: str) -> types.CodeType | None:
+    def load(self, key: str, *, owner: str) -> types.CodeType | None:
         """
         The cached code for *key*, or None if absent or not trustworthy.
         """
-        payload = self.load_entry(key, "accc")
+        payload = self.load_entry(key, "accc", owner=owner)
         if payload is None:
             return None
         try:
@@ -240,11 +269,11 @@ class BytecodeCache:
             return None
         return code if isinstance(code, types.CodeType) else None
 
-    def store(self, key: str, code: types.CodeType) -> None:
+    def store(self, key: str, code: types.CodeType, *, owner: str) -> None:
         """
         Write an entry atomically; a failure to write only costs speed.
         """
-        self.store_entry(key, "accc", marshal.dumps(code))
+        self.store_entry(key, "accc", marshal.dumps(code), owner=owner)
 
     def compile(
         self, source: str, filename: str, *, count_steps: bool = False
@@ -256,7 +285,7 @@ class BytecodeCache:
             CompileError: As ``compile_plugin_source`` does.
         """
         key = self.key(source.encode(), filename, count_steps=count_steps)
-        code = self.load(key)
+        code = self.load(key, owner=filename)
         if code is not None:
             self.hits += 1
             return code
@@ -267,5 +296,5 @@ class BytecodeCache:
             count_steps=count_steps,
             tree=self._parsed.pop(source, None),
         )
-        self.store(key, code)
+        self.store(key, code, owner=filename)
         return code

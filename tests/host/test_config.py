@@ -25,7 +25,8 @@ from tests.host.test_host import (
 
 from acc_plugins.errors import ConfigError
 from acc_plugins.host import PluginHost, State
-from acc_plugins.host._config import ConfigFile, to_toml
+from acc_plugins.host._config import ConfigFile
+from acc_plugins.host._tomledit import to_toml
 from acc_plugins.security import Policy
 
 

@@ -38,10 +38,16 @@ def test_nobody_listening_means_no_wrapper(tmp_path):
     write_plugin(tmp_path / "plugins", "base", ECHO)
     host = started_host(tmp_path)
     try:
-        assert host._calls["base.echo"] is host._tools["base.echo"].call
+        assert (
+            host._table["base.echo"]
+            is host._plugins.registry.tools["base.echo"].call
+        )
         events: list[Event] = []
         host.subscribe(events.append)
-        assert host._calls["base.echo"] is not host._tools["base.echo"].call
+        assert (
+            host._table["base.echo"]
+            is not host._plugins.registry.tools["base.echo"].call
+        )
         host.call_tool("base.echo", text="hi")
         called = [e for e in events if e.name == "tool.called"]
         assert [e.payload["tool"] for e in called] == ["base.echo"]
@@ -251,7 +257,7 @@ def test_made_up_event_names_do_not_grow_the_routes(tmp_path):
         for n in range(_events.MAX_ROUTES + 10):
             host.emit(f"made.up{n}")
 
-        assert len(host._event_routes) <= _events.MAX_ROUTES
+        assert len(host._parts.events.routes) <= _events.MAX_ROUTES
         assert host.call_tool("c.seen_count") == _events.MAX_ROUTES + 10
     finally:
         host.stop()

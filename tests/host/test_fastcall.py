@@ -114,7 +114,7 @@ def outcome(call, arguments):
 @pytest.mark.parametrize("tool", ["mix", "pick"])
 def test_a_scalar_tool_gets_the_fast_path(host, tool):
     """The compiled invoker is used for scalar and literal signatures."""
-    entry = host._tools[f"fast.{tool}"]
+    entry = host._plugins.registry.tools[f"fast.{tool}"]
 
     assert entry.call != entry.invoke
     assert entry.call.__name__ == "invoke"
@@ -128,7 +128,7 @@ def test_a_scalar_tool_gets_the_fast_path(host, tool):
 )
 def test_literal_arguments_agree_on_both_paths(host, arguments):
     """Literal values are told apart by exact type on both paths."""
-    entry = host._tools["fast.pick"]
+    entry = host._plugins.registry.tools["fast.pick"]
 
     assert outcome(entry.call, dict(arguments)) == outcome(
         entry.invoke, dict(arguments)
@@ -146,7 +146,7 @@ def test_literal_arguments_agree_on_both_paths(host, arguments):
 )
 def test_fast_and_general_paths_copy_results_alike(host, kind, size):
     """Same copy, or same refusal, for results of every shape and size."""
-    entry = host._tools["fast.shape"]
+    entry = host._plugins.registry.tools["fast.shape"]
     arguments = {"kind": kind, "size": size}
 
     assert outcome(entry.call, dict(arguments)) == outcome(
@@ -190,7 +190,7 @@ def test_a_result_is_a_copy_the_plugin_cannot_touch(host):
 @given(arguments=arguments)
 def test_fast_and_general_paths_agree(host, arguments):
     """Same value or same error, for any arguments."""
-    entry = host._tools["fast.mix"]
+    entry = host._plugins.registry.tools["fast.mix"]
 
     assert outcome(entry.call, dict(arguments)) == outcome(
         entry.invoke, dict(arguments)

@@ -198,7 +198,7 @@ def test_memory_is_capped_by_the_operating_system(host):
 
     # The cap is what the worker held once loaded, plus memory-mb
     # (256 MB here), plus a margin smaller than the budget.
-    memory = host._records["worker"].remote.confinement["memory"]
+    memory = host._plugins.records["worker"].remote.confinement["memory"]
     assert memory["vm_kb"] + 256 * 1024 < memory["cap_kb"]
     assert memory["cap_kb"] < memory["vm_kb"] + 2 * 256 * 1024
     assert memory["cap_kb"] <= memory["load_cap_kb"]
@@ -208,7 +208,7 @@ def test_memory_is_capped_by_the_operating_system(host):
 
 def test_the_worker_reports_its_confinement(host):
     """The host keeps what the worker's operating-system layer applied."""
-    confinement = host._records["worker"].remote.confinement
+    confinement = host._plugins.records["worker"].remote.confinement
 
     assert confinement["no_new_privs"] is True
     assert confinement["limits"]["open_files"] == 64
@@ -219,7 +219,7 @@ def test_the_worker_reports_its_confinement(host):
 
 
 def worker_pid(host, name):
-    return host._records[name].remote.pid
+    return host._plugins.records[name].remote.pid
 
 
 def test_a_killed_worker_fails_the_plugin_not_the_host(host):
@@ -306,13 +306,13 @@ def process_exists(pid):
 
 def test_the_host_checks_a_workers_requests_again(host):
     """A worker that lost its sandbox still cannot reach past its grants."""
-    record = host._records["worker"]
+    record = host._plugins.records["worker"]
     forged = {"op": "call_tool", "tool": "elsewhere.secret", "arguments": {}}
 
     with pytest.raises(
         PermissionDenied, match=r"host:tools:elsewhere\.secret"
     ):
-        host._serve_worker(record, forged)
+        host._parts.tier.serve(record, forged)
 
     # Asking for what the manifest never requested quarantines the plugin.
     assert host.state("worker") is State.QUARANTINED

@@ -121,7 +121,7 @@ def test_a_lock_held_by_another_process_fails_the_call_not_the_plugin(
         finally:
             holder.rollback()
             holder.close()
-        sandbox = host._records["keeper"].sandbox
+        sandbox = host._plugins.records["keeper"].sandbox
         assert sandbox is not None
         assert sandbox.budget.breaches == 0
         assert host.state("keeper") is State.ACTIVE
@@ -178,3 +178,35 @@ def test_an_older_readable_storage_file_is_made_private(tmp_path):
     KeyValueStore(path).close()
 
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_corrupt_database_fails_only_the_calls_that_use_storage(tmp_path):
+    write_plugin(tmp_path / "plugins", "keeper", KEEPER)
+    write_plugin(
+        tmp_path / "plugins",
+        "plain",
+        "from acc_plugins.sdk import Plugin, tool\n\n"
+        "class Main(Plugin):\n"
+        "    @tool\n"
+        "    def ping(self) -> str:\n"
+        "        return 'pong'\n",
+    )
+    database = tmp_path / "data" / "storage.sqlite3"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.write_bytes(b"this is not a database" * 100)
+
+    host = started_host(tmp_path)
+    try:
+        assert {p.name: p.state.value for p in host.plugins()} == {
+            "keeper": "active",
+            "plain": "active",
+        }
+        assert host.call_tool("plain.ping") == "pong"
+        with pytest.raises(PluginCallError, match="storage is unavailable"):
+            host.call_tool("keeper.get", key="a")
+        # Failing on the host's side is not the plugin's breach.
+        assert host.state("keeper").value == "active"
+        assert host.info("keeper").stats.breaches == 0
+    finally:
+        host.stop()
+    assert database.read_bytes().startswith(b"this is not a database")

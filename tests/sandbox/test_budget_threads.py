@@ -170,11 +170,13 @@ def test_a_host_call_beside_an_overdue_one_succeeds(tmp_path, fast_path):
     write_plugin(tmp_path / "plugins", "busy", QUICK)
     host = started_host(tmp_path)
     try:
-        sandbox = host._records["busy"].sandbox
+        sandbox = host._plugins.records["busy"].sandbox
         assert sandbox is not None
         budget = sandbox.budget
         if not fast_path:
-            host._calls["busy.quick"] = host._tools["busy.quick"].call
+            host._table["busy.quick"] = host._plugins.registry.tools[
+                "busy.quick"
+            ].call
         ready = threading.Event()
         done = threading.Event()
 

@@ -1971,7 +1971,7 @@ def run_host_attack(
             value = host.call_tool(f"attacker.{tool}", **arguments)
         except PluginCallError as exc:
             error = exc
-        sandbox = host._record("attacker").sandbox
+        sandbox = host._plugins.record("attacker").sandbox
         assert sandbox is not None
         loot = list(sandbox.import_module("main").__dict__["LOOT"])
     finally:

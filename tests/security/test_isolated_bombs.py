@@ -175,7 +175,7 @@ def test_a_small_memory_budget_holds_in_the_worker(tmp_path, tool):
         cache_dir=tmp_path / "cache",
         data_dir=tmp_path / "data",
     ) as host:
-        worker = host._records["greedy"].remote
+        worker = host._plugins.records["greedy"].remote
         assert worker is not None
         baseline_kb = worker.confinement["memory"]["rss_kb"]
 

@@ -144,7 +144,7 @@ def test_a_required_tier_overrides_the_manifest(plugins):
         plugins, Policy(isolation=IsolationMode.SUBPROCESS, deny=("env:*",))
     )
     try:
-        assert host._records["envy"].remote is not None
+        assert host._plugins.records["envy"].remote is not None
         assert host.call_tool("envy.ping") == "pong"
         # The worker's own host applies the same policy.
         with pytest.raises(
@@ -169,7 +169,7 @@ def test_the_host_refuses_a_worker_request_the_policy_denies(
     try:
         forged = {"op": "claude.query", "prompt": "hi"}
         with pytest.raises(PermissionDenied):
-            host._serve_worker(host._records["asker"], forged)
+            host._parts.tier.serve(host._plugins.records["asker"], forged)
     finally:
         host.stop()
 

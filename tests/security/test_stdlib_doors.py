@@ -346,7 +346,7 @@ def test_optional_is_no_channel_between_plugins(tmp_path):
         with pytest.raises(PluginCallError, match="did not create"):
             host.call_tool("spy.arm")
         used = host.call_tool("victim.use")
-        sandbox = host._record("spy").sandbox
+        sandbox = host._plugins.record("spy").sandbox
         assert sandbox is not None
         seen = dict(sandbox.import_module("main").__dict__["SEEN"])
     finally:

@@ -167,7 +167,7 @@ def _probed(tmp_path_factory):
             config_dir=home / "config",
         ) as host:
             assert host.state("probe") is State.ACTIVE
-            worker = host._records["probe"].remote
+            worker = host._plugins.records["probe"].remote
             assert worker is not None
             environ = Path(f"/proc/{worker.pid}/environ").read_bytes()
             seen = {
@@ -318,6 +318,6 @@ def test_only_the_constructor_sends_a_test_escape(tmp_path, monkeypatch):
         config_dir=tmp_path / "config",
     ) as host:
         assert host.state("plain") is State.ACTIVE
-        worker = host._records["plain"].remote
+        worker = host._plugins.records["plain"].remote
         assert worker is not None
         assert "escape" not in worker.ready
