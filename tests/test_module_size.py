@@ -21,7 +21,6 @@ _EXEMPT = frozenset(
     {
         # host/ is being rewritten into composed parts (issue #10): the
         # lead empties these as the parts land.
-        "host/_config.py",
         "host/_host.py",
         "host/_isolated.py",
         # Split by the helpers that own them in the same round.
