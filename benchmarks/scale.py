@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import pluggy
 from _interleave import calibrate, compare, timed
-from _report import Row, ratio_row, render
+from _report import Row, render
 from plugins import TRIVIAL_MANIFEST
 
 from acc_plugins.host import PluginHost
@@ -230,8 +230,7 @@ def _rows(
         ]
         median = statistics.median(ratios)
         per_plugin = " / ".join(
-            f"{statistics.median(seconds[n][op]) / n * 1e3:.2f}"
-            for n in sizes
+            f"{statistics.median(seconds[n][op]) / n * 1e3:.2f}" for n in sizes
         )
         rows.append(
             Row(
@@ -283,7 +282,9 @@ def main() -> None:
     sizes = [int(n) for n in options.sizes.split(",")]
     started = time.perf_counter()
     print(render(bench_scale(options.rounds, sizes)))
-    print(f"\n{options.rounds} rounds in {time.perf_counter() - started:.0f} s")
+    print(
+        f"\n{options.rounds} rounds in {time.perf_counter() - started:.0f} s"
+    )
 
 
 if __name__ == "__main__":

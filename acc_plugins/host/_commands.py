@@ -12,7 +12,7 @@ from acc_plugins.errors import LoadError, PluginCallError
 
 from ._isolated import WorkerGone
 from ._lifecycle import State
-from ._loader import call_method, manifest_of
+from ._loader import call_method
 
 
 # States of plugins no longer in the picture.
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ._record import PluginRecord
+    from ._routing import ActiveOrder
 
 
 class HostCommands:
@@ -31,7 +32,7 @@ class HostCommands:
     """
 
     _records: dict[str, PluginRecord]
-    _order: list[str]
+    _order: ActiveOrder
     # Provided by PluginHost.
     _record: Callable[[str], PluginRecord]
     _isolated: Callable[[PluginRecord], bool]
@@ -41,14 +42,7 @@ class HostCommands:
     _unregister: Callable[[PluginRecord], None]
 
     def _dependents(self, name: str) -> list[str]:
-        return [
-            other
-            for other in self._order
-            if any(
-                d.name == name
-                for d in manifest_of(self._records[other]).dependencies
-            )
-        ]
+        return self._order.dependents(name)
 
     def dependents(self, name: str) -> list[str]:
         """

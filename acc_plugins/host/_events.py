@@ -26,7 +26,7 @@ from ._lifecycle import SERVING, State
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Sequence
 
     from acc_plugins.sdk import JSON
 
@@ -47,17 +47,12 @@ def matches(pattern: str, name: str) -> bool:
     return pattern.endswith(".*") and name.startswith(pattern[:-1])
 
 
-def _patterns(record: PluginRecord) -> list[str]:
-    return [hook.event for hook in record.hooks] + list(
-        record.remote_offer.get("hooks", ())
-    )
-
-
 @attrs.frozen
 class Routes:
     """
-    Which plugins may want one event, worked out once for its name and
-    forgotten whenever plugins, their hooks or their order change.
+    Which plugins may want one event, worked out once for its name (by
+    ``_routing.ActiveOrder.routes``) and forgotten whenever plugins, their
+    hooks or their order change.
 
     Attributes:
         serving: Plugins in the activation order with a hook whose pattern
@@ -69,35 +64,6 @@ class Routes:
 
     serving: tuple[PluginRecord, ...]
     crashed: tuple[PluginRecord, ...]
-
-    @classmethod
-    def of(
-        cls,
-        name: str,
-        ordered: Iterable[PluginRecord],
-        records: Mapping[str, PluginRecord],
-    ) -> Routes:
-        """
-        The routes of *name* among the active plugins *ordered* and all
-        the host's *records*.
-        """
-        serving = tuple(
-            record
-            for record in ordered
-            if (record.hooks or record.remote_offer)
-            and any(matches(pattern, name) for pattern in _patterns(record))
-        )
-        crashed = tuple(
-            record
-            for record in records.values()
-            if record.remote_offer
-            and record.state is State.ERROR
-            and any(
-                matches(pattern, name)
-                for pattern in record.remote_offer.get("hooks", ())
-            )
-        )
-        return cls(serving, crashed)
 
 
 class EventBus:

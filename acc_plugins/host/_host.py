@@ -56,6 +56,7 @@ from ._registration import sdk_members
 from ._registry import Registry
 from ._reload import HostReload
 from ._resolve import Node, resolve
+from ._routing import ActiveOrder
 from ._scangate import scan_gate
 from ._stats import PluginStats
 from ._stats import save as save_stats
@@ -191,7 +192,7 @@ class PluginHost(
         self._audit_log: AuditLog | None = None
         self._store: KeyValueStore | None = None
         self._records: dict[str, PluginRecord] = {}
-        self._order: list[str] = []
+        self._order = ActiveOrder(self._records)
         self._registry = Registry()
         self._tools = self._registry.tools
         self._calls = self._registry.calls  # the hot path reads it directly
@@ -200,6 +201,7 @@ class PluginHost(
         self._events.forward = self._forward
         self._events.on_subscribe = self._plugins_changed
         self._registry.on_change = self._plugins_changed
+        self._registry.on_take_over = self._order.refresh
         self._reload_lock = threading.RLock()
         self._watchers = []
         user_config = (
@@ -575,7 +577,7 @@ class PluginHost(
 
     def _on_transition(self, transition: Transition) -> None:
         record = self._records.get(transition.plugin)
-        if record is not None and record.remote_offer.get("hooks"):
+        if record is not None and self._order.note(record):
             # A worker's hooks wait for events while it is in error; the
             # other routes change with the activation order and registry.
             self._routes_changed()

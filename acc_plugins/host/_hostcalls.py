@@ -20,7 +20,7 @@ from ._allowance import (
     metered_query,
 )
 from ._dispatch import call_plugin, copy_json
-from ._events import MAX_ROUTES, Routes
+from ._events import MAX_ROUTES
 from ._loader import manifest_of
 from ._prompts import additions, join_prompts
 from ._record import ToolInfo
@@ -33,9 +33,10 @@ if TYPE_CHECKING:
 
     from ._claude import ClaudeProvider
     from ._dispatch import ToolEntry
-    from ._events import EventBus
+    from ._events import EventBus, Routes
     from ._record import PluginRecord
     from ._registry import Registry
+    from ._routing import ActiveOrder
 
 
 class HostCalls:
@@ -49,7 +50,7 @@ class HostCalls:
     _claude: ClaudeProvider | None
     _events: EventBus
     _records: dict[str, PluginRecord]
-    _order: list[str]
+    _order: ActiveOrder
     _event_routes: dict[str, Routes]
     _tool_fallback: Callable[[str, dict[str, object]], object] | None
 
@@ -227,9 +228,7 @@ class HostCalls:
         routes = self._event_routes
         if len(routes) >= MAX_ROUTES:  # a plugin may make up any names
             routes.clear()
-        found = routes[name] = Routes.of(
-            name, [self._records[n] for n in self._order], self._records
-        )
+        found = routes[name] = self._order.routes(name)
         return found
 
     def _routes_changed(self) -> None:

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from acc_plugins.manifest import Manifest
 
     from ._events import EventBus
+    from ._routing import ActiveOrder
 
 _log = logging.getLogger("acc_plugins.host")
 
@@ -64,7 +65,7 @@ class HostReload:
     _paths: list[Path]
     _registry: Registry
     _events: EventBus
-    _order: list[str]
+    _order: ActiveOrder
 
     _reload_lock: threading.RLock
     _watchers: list[Watcher]

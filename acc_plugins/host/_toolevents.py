@@ -14,20 +14,15 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from ._events import matches
-from ._lifecycle import State
-
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ._events import EventBus
-    from ._record import PluginRecord
     from ._registry import Registry
+    from ._routing import ActiveOrder
 
 EVENT = "tool.called"
-# The states of a plugin whose hooks receive events (or are about to).
-_REGISTERED = frozenset({State.LOADED, State.ACTIVE, State.RELOADING})
 
 
 class HostToolEvents:
@@ -35,42 +30,23 @@ class HostToolEvents:
     ``tool.called`` for ``PluginHost``.
     """
 
-    _records: dict[str, PluginRecord]
     _registry: Registry
+    _order: ActiveOrder
     _events: EventBus
 
     def _tool_events_wanted(self) -> bool:
-        if self._events.has_listeners:
-            return True
-        for record in self._records.values():
-            if not record.hooks and not record.remote_offer:
-                continue
-            patterns = [h.event for h in record.hooks]
-            patterns += record.remote_offer.get("hooks", ())
-            # Most plugins have no hooks: the state (an enum, hashed in
-            # Python) is looked at only for those that do.
-            if any(matches(pattern, EVENT) for pattern in patterns) and (
-                record.state in _REGISTERED
-            ):
-                return True
-        return False
-
-    # Whether the table holds wrapped invokers; the registry only ever adds
-    # plain ones.
-    _telling_on = False
+        # Indexed by hook pattern: the plugins registering (in process)
+        # and the active ones (isolated included), not a walk over all.
+        return (
+            self._events.has_listeners
+            or self._registry.hooks.wants(EVENT)
+            or self._order.wants(EVENT)
+        )
 
     def _refresh_tool_events(self) -> None:
-        wanted = self._tool_events_wanted()
-        if not wanted and not self._telling_on:
-            return  # every invoker in the table is plain already
-        self._telling_on = wanted
-        calls = self._registry.calls
-        for target, entry in list(self._registry.tools.items()):
-            plain = entry.call
-            if not wanted:
-                calls[target] = plain
-            elif calls.get(target) is plain:  # new or replaced: wrap it
-                calls[target] = self._telling(target, plain)
+        self._registry.wrap_calls(
+            self._telling if self._tool_events_wanted() else None
+        )
 
     def _telling(
         self, target: str, call: Callable[[dict[str, object]], object]
