@@ -38,6 +38,33 @@ MAX_DEPTH: Final = 8
 MAX_ROUTES: Final = 1024
 
 
+_ACTIVE: Final = State.ACTIVE
+_RELOADING: Final = State.RELOADING
+# Immutable JSON values: every hook may share one.
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def _copier(copied: object) -> Callable[[], object]:
+    """
+    How each hook gets a copy of its own of *copied*, a JSON copy: a
+    scalar is shared, a dict or list of scalars copied shallowly (the
+    common payloads, worked out once per event, not per hook), anything
+    else copied whole.
+    """
+    kind = type(copied)
+    if kind in _SCALARS:
+        return lambda: copied
+    if kind is dict and all(
+        type(v) in _SCALARS for v in cast("dict[str, object]", copied).values()
+    ):
+        return cast("dict[str, object]", copied).copy
+    if kind is list and all(
+        type(v) in _SCALARS for v in cast("list[object]", copied)
+    ):
+        return cast("list[object]", copied).copy
+    return lambda: to_json(copied)
+
+
 def matches(pattern: str, name: str) -> bool:
     """
     Tell whether a hook's *pattern* (``a.b``, ``a.*``, ``*``) covers *name*.
@@ -182,6 +209,7 @@ class EventBus:
         # after that hook (the common single subscriber copies once).
         last = plugins[-1]
         owned = not self._listeners and last.remote is None
+        fresh_copy = _copier(copied)
         self._depth += 1
         try:
             for record in plugins:
@@ -195,28 +223,29 @@ class EventBus:
                     hooks[-1] if owned and record is last and hooks else None
                 )
                 for hook in hooks:
+                    pattern = hook.event
                     # Checked for each hook: one may fail the plugin.
                     # Compared by identity: an enum hashes in Python.
                     state = record.state
-                    if (
-                        state is not State.ACTIVE
-                        and state is not State.RELOADING
-                    ) or not matches(hook.event, name):
+                    if (state is not _ACTIVE and state is not _RELOADING) or (
+                        pattern != name and not matches(pattern, name)
+                    ):
                         continue
-                    fresh = copied if hook is final else to_json(copied)
-                    event = Event(name, cast("JSON", fresh), source)
+                    event = Event(
+                        name, copied if hook is final else fresh_copy(), source
+                    )
                     delivered += 1
                     try:
                         call_plugin(
                             record,
-                            f"{record.name} hook {hook.event}",
+                            f"{record.name} hook {pattern}",
                             hook.function,
                             (record.instance, event),
                         )
                     except PluginCallError as exc:
                         # Counted by call_plugin; reported here; the other
                         # hooks still run.
-                        report = f"hook {hook.event} failed on {name}: {exc}"
+                        report = f"hook {pattern} failed on {name}: {exc}"
                         record.log.append(f"ERROR: {report}")
                         _log.warning("plugin %s: %s", record.name, report)
         finally:
