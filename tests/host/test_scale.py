@@ -51,28 +51,26 @@ def _write(home: "Path", count: int) -> list[str]:
     return names
 
 
+def _counting(method: str) -> Any:
+    real = getattr(dict, method)
+
+    def walk(table: "_Walked", *args: object) -> Any:
+        table.steps["registry"] += len(table)
+        return real(table, *args)
+
+    return walk
+
+
 class _Walked(dict[str, Any]):
     """
     A registry table that counts the entries walked over.
     """
 
     steps: Counter[str]
-
-    def __iter__(self):
-        self.steps["registry"] += len(self)
-        return super().__iter__()
-
-    def items(self):
-        self.steps["registry"] += len(self)
-        return super().items()
-
-    def keys(self):
-        self.steps["registry"] += len(self)
-        return super().keys()
-
-    def values(self):
-        self.steps["registry"] += len(self)
-        return super().values()
+    __iter__ = _counting("__iter__")
+    items = _counting("items")
+    keys = _counting("keys")
+    values = _counting("values")
 
 
 @pytest.fixture(name="steps")
