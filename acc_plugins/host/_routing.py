@@ -218,7 +218,13 @@ class ActiveOrder:
                 del self._needed_by[needed]
 
     def _ordered(self, names: Iterable[str]) -> list[str]:
-        return sorted(names, key=self._position.__getitem__)
+        # A name another thread took out meanwhile is left out, not a
+        # KeyError in the emitting thread.
+        position = self._position
+        return sorted(
+            (n for n in names if n in position),
+            key=lambda n: position.get(n, -1),
+        )
 
     def dependents(self, name: str) -> list[str]:
         """
@@ -256,7 +262,9 @@ class ActiveOrder:
         """
         records = self._records
         serving = tuple(
-            records[n] for n in self._ordered(self._hooks.plugins_for(name))
+            record
+            for n in self._ordered(self._hooks.plugins_for(name))
+            if (record := records.get(n)) is not None
         )
         crashed = tuple(
             record
