@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from acc_plugins.host import PluginHost
 
 
-SMALL, LARGE = 40, 320  # linear: 8 times the steps; quadratic: 64
+SMALL, LARGE = 30, 240  # linear: 8 times the steps; quadratic: 64
 
 TICKER = """
 from acc_plugins.sdk import Plugin, hook, tool
