@@ -22,8 +22,8 @@ _GONE = frozenset({State.UNLOADED, State.QUARANTINED, State.ERROR})
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ._order import ActiveOrder
     from ._record import PluginRecord
-    from ._routing import ActiveOrder
 
 
 class HostCommands:

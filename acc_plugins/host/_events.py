@@ -78,7 +78,7 @@ def matches(pattern: str, name: str) -> bool:
 class Routes:
     """
     Which plugins may want one event, worked out once for its name (by
-    ``_routing.ActiveOrder.routes``) and forgotten whenever plugins, their
+    ``_order.ActiveOrder.routes``) and forgotten whenever plugins, their
     hooks or their order change.
 
     Attributes:

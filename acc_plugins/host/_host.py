@@ -43,6 +43,7 @@ from ._loader import (
     load_entry_class,
     manifest_of,
 )
+from ._order import ActiveOrder
 from ._prompts import HostPrompts
 from ._record import (
     Failure,
@@ -56,7 +57,6 @@ from ._registration import sdk_members
 from ._registry import Registry
 from ._reload import HostReload
 from ._resolve import Node, resolve
-from ._routing import ActiveOrder
 from ._scangate import scan_gate
 from ._stats import PluginStats
 from ._stats import save as save_stats

@@ -34,9 +34,9 @@ if TYPE_CHECKING:
     from ._claude import ClaudeProvider
     from ._dispatch import ToolEntry
     from ._events import EventBus, Routes
+    from ._order import ActiveOrder
     from ._record import PluginRecord
     from ._registry import Registry
-    from ._routing import ActiveOrder
 
 
 class HostCalls:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 from acc_plugins.errors import PluginNotFoundError
 
 from ._dispatch import ToolEntry
-from ._routing import HookIndex, hook_patterns
+from ._order import HookIndex, hook_patterns
 
 
 if TYPE_CHECKING:

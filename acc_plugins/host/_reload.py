@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from acc_plugins.manifest import Manifest
 
     from ._events import EventBus
-    from ._routing import ActiveOrder
+    from ._order import ActiveOrder
 
 _log = logging.getLogger("acc_plugins.host")
 

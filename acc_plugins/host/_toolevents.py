@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ._events import EventBus
+    from ._order import ActiveOrder
     from ._registry import Registry
-    from ._routing import ActiveOrder
 
 EVENT = "tool.called"
 

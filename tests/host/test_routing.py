@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from acc_plugins.host._events import matches
-from acc_plugins.host._routing import HookIndex
+from acc_plugins.host._order import HookIndex
 
 
 _SEGMENT = st.sampled_from(["a", "b", "ab", "", "*", "tool", "called"])
