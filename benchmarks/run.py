@@ -24,6 +24,7 @@ from dispatch import bench_dispatch, bench_isolation
 from execution import bench_execution
 from lifecycle import bench_dependencies, bench_reload
 from loading import bench_loading
+from scale import bench_scale
 from thirdparty._fetch import DEFAULT_CACHE
 from thirdparty.report import bench_thirdparty
 
@@ -41,12 +42,18 @@ def _groups(cache: Path) -> dict[str, list[Callable[[int], list[Row]]]]:
         "loading": [bench_loading],
         "execution": [bench_execution],
         "lifecycle": [bench_reload, bench_dependencies],
+        "scale": [bench_scale],
         "thirdparty": [lambda rounds: bench_thirdparty(cache, rounds)],
     }
 
 
 # Rounds per group, (quick, full): fewer where one round takes seconds.
-ROUNDS = {"loading": (3, 9), "lifecycle": (3, 5), "thirdparty": (3, 7)}
+ROUNDS = {
+    "loading": (3, 9),
+    "lifecycle": (3, 5),
+    "scale": (1, 3),
+    "thirdparty": (3, 7),
+}
 DEFAULT_ROUNDS = (5, 21)
 
 

@@ -11,13 +11,14 @@ some; a traceback tells the user nothing they can act on.
 from __future__ import annotations
 
 import errno
-import logging
 import sqlite3
 from pathlib import Path
 from typing import Any, Final
 
 import click
 import platformdirs
+
+from ._log import say
 
 
 # Errors that mean "the disk would not take it", as opposed to a missing
@@ -44,13 +45,16 @@ def data_dir(ctx: click.Context) -> Path:
     return Path(chosen)
 
 
-def describe(exc: OSError | sqlite3.Error, ctx: click.Context) -> str:
+def describe(
+    exc: OSError | sqlite3.Error | RuntimeError, ctx: click.Context
+) -> str:
     """
     What failed, where and why, in one line.
     """
-    if isinstance(exc, sqlite3.Error):
+    if not isinstance(exc, OSError):  # the database, or opening it
         database = data_dir(ctx) / "storage.sqlite3"
-        return f"cannot use the storage database {database}: {exc}"
+        reason = getattr(exc, "reason", exc)
+        return f"cannot use the storage database {database}: {reason}"
     reason = exc.strerror or str(exc)
     if exc.filename is None:
         return reason
@@ -60,40 +64,23 @@ def describe(exc: OSError | sqlite3.Error, ctx: click.Context) -> str:
     return f"{what} {exc.filename}: {reason}"
 
 
-class _OneLine(logging.Formatter):
-    """
-    ``warning: <message>: <exception>``, without the traceback.
-    """
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = f"warning: {record.getMessage()}"
-        if record.exc_info and record.exc_info[1] is not None:
-            text += f": {record.exc_info[1]}"
-        return text
-
-
-def _log_in_one_line() -> None:
-    """
-    Show what the library logs as one line each on stderr (a failure the
-    host survives, such as an audit entry it could not write).
-    """
-    logger = logging.getLogger("acc_plugins")
-    if not any(isinstance(h.formatter, _OneLine) for h in logger.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(_OneLine())
-        handler.setLevel(logging.WARNING)
-        logger.addHandler(handler)
-
-
 class GuardedGroup(click.Group):
     """
     A command group that reports disk and database failures as one line.
     """
 
     def invoke(self, ctx: click.Context) -> Any:
-        _log_in_one_line()
         try:
             return super().invoke(ctx)
-        except (OSError, sqlite3.Error) as exc:
-            click.echo(f"error: {describe(exc, ctx)}", err=True)
+        except (OSError, sqlite3.Error, RuntimeError) as exc:
+            # Imported only now: ``--help`` does not load the host.
+            from acc_plugins.host._storage import (  # noqa: PLC0415
+                StorageUnavailableError,
+            )
+
+            if isinstance(exc, RuntimeError) and not isinstance(
+                exc, StorageUnavailableError
+            ):
+                raise
+            say(f"error: {describe(exc, ctx)}")
             ctx.exit(1)

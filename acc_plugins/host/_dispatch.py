@@ -75,7 +75,9 @@ def call_plugin(
     start = _perf_counter()
     budget.enter(start)
     try:
-        result = sandbox.driver.finish(function(*args, **(kwargs or {})))
+        result = sandbox.driver.finish(
+            function(*args) if kwargs is None else function(*args, **kwargs)
+        )
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 -- a plugin may raise anything: contain it

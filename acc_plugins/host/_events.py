@@ -26,7 +26,7 @@ from ._lifecycle import SERVING, State
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Sequence
 
     from acc_plugins.sdk import JSON
 
@@ -38,6 +38,33 @@ MAX_DEPTH: Final = 8
 MAX_ROUTES: Final = 1024
 
 
+_ACTIVE: Final = State.ACTIVE
+_RELOADING: Final = State.RELOADING
+# Immutable JSON values: every hook may share one.
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def _copier(copied: object) -> Callable[[], object]:
+    """
+    How each hook gets a copy of its own of *copied*, a JSON copy: a
+    scalar is shared, a dict or list of scalars copied shallowly (the
+    common payloads, worked out once per event, not per hook), anything
+    else copied whole.
+    """
+    kind = type(copied)
+    if kind in _SCALARS:
+        return lambda: copied
+    if kind is dict and all(
+        type(v) in _SCALARS for v in cast("dict[str, object]", copied).values()
+    ):
+        return cast("dict[str, object]", copied).copy
+    if kind is list and all(
+        type(v) in _SCALARS for v in cast("list[object]", copied)
+    ):
+        return cast("list[object]", copied).copy
+    return lambda: to_json(copied)
+
+
 def matches(pattern: str, name: str) -> bool:
     """
     Tell whether a hook's *pattern* (``a.b``, ``a.*``, ``*``) covers *name*.
@@ -47,17 +74,12 @@ def matches(pattern: str, name: str) -> bool:
     return pattern.endswith(".*") and name.startswith(pattern[:-1])
 
 
-def _patterns(record: PluginRecord) -> list[str]:
-    return [hook.event for hook in record.hooks] + list(
-        record.remote_offer.get("hooks", ())
-    )
-
-
 @attrs.frozen
 class Routes:
     """
-    Which plugins may want one event, worked out once for its name and
-    forgotten whenever plugins, their hooks or their order change.
+    Which plugins may want one event, worked out once for its name (by
+    ``_order.ActiveOrder.routes``) and forgotten whenever plugins, their
+    hooks or their order change.
 
     Attributes:
         serving: Plugins in the activation order with a hook whose pattern
@@ -69,35 +91,6 @@ class Routes:
 
     serving: tuple[PluginRecord, ...]
     crashed: tuple[PluginRecord, ...]
-
-    @classmethod
-    def of(
-        cls,
-        name: str,
-        ordered: Iterable[PluginRecord],
-        records: Mapping[str, PluginRecord],
-    ) -> Routes:
-        """
-        The routes of *name* among the active plugins *ordered* and all
-        the host's *records*.
-        """
-        serving = tuple(
-            record
-            for record in ordered
-            if (record.hooks or record.remote_offer)
-            and any(matches(pattern, name) for pattern in _patterns(record))
-        )
-        crashed = tuple(
-            record
-            for record in records.values()
-            if record.remote_offer
-            and record.state is State.ERROR
-            and any(
-                matches(pattern, name)
-                for pattern in record.remote_offer.get("hooks", ())
-            )
-        )
-        return cls(serving, crashed)
 
 
 class EventBus:
@@ -216,6 +209,7 @@ class EventBus:
         # after that hook (the common single subscriber copies once).
         last = plugins[-1]
         owned = not self._listeners and last.remote is None
+        fresh_copy = _copier(copied)
         self._depth += 1
         try:
             for record in plugins:
@@ -229,28 +223,29 @@ class EventBus:
                     hooks[-1] if owned and record is last and hooks else None
                 )
                 for hook in hooks:
+                    pattern = hook.event
                     # Checked for each hook: one may fail the plugin.
                     # Compared by identity: an enum hashes in Python.
                     state = record.state
-                    if (
-                        state is not State.ACTIVE
-                        and state is not State.RELOADING
-                    ) or not matches(hook.event, name):
+                    if (state is not _ACTIVE and state is not _RELOADING) or (
+                        pattern != name and not matches(pattern, name)
+                    ):
                         continue
-                    fresh = copied if hook is final else to_json(copied)
-                    event = Event(name, cast("JSON", fresh), source)
+                    event = Event(
+                        name, copied if hook is final else fresh_copy(), source
+                    )
                     delivered += 1
                     try:
                         call_plugin(
                             record,
-                            f"{record.name} hook {hook.event}",
+                            f"{record.name} hook {pattern}",
                             hook.function,
                             (record.instance, event),
                         )
                     except PluginCallError as exc:
                         # Counted by call_plugin; reported here; the other
                         # hooks still run.
-                        report = f"hook {hook.event} failed on {name}: {exc}"
+                        report = f"hook {pattern} failed on {name}: {exc}"
                         record.log.append(f"ERROR: {report}")
                         _log.warning("plugin %s: %s", record.name, report)
         finally:

@@ -326,15 +326,15 @@ class Security:
             LoadError: If it is not quarantined, or fails to load.
         """
         record = self._plugins.record(name)
-        was_listed = self.quarantine_list.remove(name)
-        if record.state is not State.QUARANTINED:
-            if was_listed:
-                return
+        held = record.state is State.QUARANTINED
+        if not held and name not in self.quarantine_list.entries():
             msg = f"is {record.state.value}, not quarantined"
             raise LoadError(name, msg)
-        if not record.lifecycle.move_if(
+        # Audited first: a release the trail cannot record does not happen.
+        self._trail.log.append(AuditKind.RELEASE, name)
+        self.quarantine_list.remove(name)
+        # Unless another thread released it first.
+        if held and record.lifecycle.move_if(
             State.DISCOVERED, "released from quarantine"
         ):
-            return  # another thread released it first
-        self._trail.record(AuditKind.RELEASE, name)
-        reload(record)
+            reload(record)

@@ -374,7 +374,7 @@ class Loading:
 
     def _on_transition(self, transition: Transition) -> None:
         record = self._records.get(transition.plugin)
-        if record is not None and record.remote_offer.get("hooks"):
+        if record is not None and self._plugins.order.note(record):
             # A worker's hooks wait for events while it is in error; the
             # other routes change with the activation order and registry.
             self._events.changed()

@@ -10,7 +10,6 @@ way.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ from acc_plugins.errors import PluginNotFoundError
 from acc_plugins.security import AuditKind
 
 from ._lifecycle import State
+from ._order import ActiveOrder
 from ._registry import Registry
 
 
@@ -44,8 +44,12 @@ class Plugins:
 
     def __init__(self, trail: AuditTrail) -> None:
         self.records: dict[str, PluginRecord] = {}
-        self.order: list[str] = []  # active plugins, in activation order
+        # The active plugins, in activation order, their hooks and
+        # dependencies indexed.
+        self.order = ActiveOrder(self.records)
         self.registry = Registry()
+        # A new version taking over re-indexes its hooks in the order.
+        self.registry.on_take_over = self.order.refresh
         self._trail = trail
         # Told when the active plugins or their order change.
         self.on_change: list[Callable[[], object]] = []
@@ -92,8 +96,7 @@ class Plugins:
         if record.remote is not None:
             record.remote.close()
             record.remote = None
-        with contextlib.suppress(ValueError):
-            self.order.remove(record.name)
+        self.order.remove_if_present(record.name)
         self.changed()
 
     def fail(self, record: PluginRecord, failure: Failure) -> None:
@@ -124,12 +127,7 @@ class Plugins:
         The active plugins that declare a dependency on *name*, in
         activation order.
         """
-        return [
-            other
-            for other in self.order
-            if (manifest := self.records[other].manifest) is not None
-            and any(d.name == name for d in manifest.dependencies)
-        ]
+        return self.order.dependents(name)
 
     def all_dependents(self, name: str) -> list[str]:
         """

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from acc_plugins.errors import PluginCallError
 
-from ._events import MAX_ROUTES, Routes
+from ._events import MAX_ROUTES
 
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from acc_plugins.sdk import Event
 
-    from ._events import EventBus
+    from ._events import EventBus, Routes
     from ._plugins import Plugins
     from ._record import PluginRecord
 
@@ -97,8 +97,5 @@ class Events:
     def _route(self, name: str) -> Routes:
         if len(self.routes) >= MAX_ROUTES:  # a plugin may make up any names
             self.routes.clear()
-        records = self._plugins.records
-        found = self.routes[name] = Routes.of(
-            name, [records[n] for n in self._plugins.order], records
-        )
+        found = self.routes[name] = self._plugins.order.routes(name)
         return found

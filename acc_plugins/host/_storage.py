@@ -56,8 +56,10 @@ class StorageUnavailableError(RuntimeError):
     and the plugins that do not are unaffected.
     """
 
-    def __init__(self, path: object, exc: BaseException) -> None:
-        super().__init__(f"storage is unavailable: {path}: {exc}")
+    def __init__(self, exc: BaseException) -> None:
+        # The host's path stays out: plugin code reads this text.
+        super().__init__(f"storage is unavailable: {exc}")
+        self.reason = str(exc)
 
 
 # Time a busy database is retried when the caller sets no bound (sqlite3's
@@ -83,7 +85,7 @@ class KeyValueStore:
         try:
             self._db = self._open(path)
         except (OSError, sqlite3.Error) as exc:
-            raise StorageUnavailableError(path, exc) from None
+            raise StorageUnavailableError(exc) from None
         self._lock = threading.Lock()
         self._wait_ms = int(_DEFAULT_WAIT * 1000)
 
@@ -140,7 +142,7 @@ class KeyValueStore:
                     "locked" in text or "busy" in text
                 ):
                     raise StorageBusyError(wanted) from None
-                raise StorageUnavailableError(self._path, exc) from None
+                raise StorageUnavailableError(exc) from None
 
     def get(
         self, plugin: str, key: str, *, wait: float | None = None

@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from ._events import matches
 from ._lifecycle import State
 
 
@@ -51,46 +50,28 @@ class ToolEvents:
         self._plugins = plugins
         self._bus = bus
         self._tell = tell
-        # Whether the table holds wrapped invokers; the registry only ever
-        # adds plain ones.
-        self._telling_on = False
 
     def __repr__(self) -> str:
-        return f"<ToolEvents on={self._telling_on}>"
+        return f"<ToolEvents listeners={self._bus.has_listeners}>"
 
     def _wanted(self) -> bool:
-        if self._bus.has_listeners:
-            return True
-        for record in self._plugins.records.values():
-            if not record.hooks and not record.remote_offer:
-                continue
-            patterns = [h.event for h in record.hooks]
-            patterns += record.remote_offer.get("hooks", ())
-            # Most plugins have no hooks: the state (an enum, hashed in
-            # Python) is looked at only for those that do.
-            if any(matches(pattern, EVENT) for pattern in patterns) and (
-                record.state in _REGISTERED
-            ):
-                return True
-        return False
+        # Indexed by hook pattern: the plugins registering (in process)
+        # and the active ones (isolated included), not a walk over all.
+        return (
+            self._bus.has_listeners
+            or self._plugins.registry.hooks.wants(EVENT)
+            or self._plugins.order.wants(EVENT)
+        )
 
     def refresh(self) -> None:
         """
         Wrap or unwrap the call table's invokers after a change of tools
-        or subscriptions.
+        or subscriptions (the registry walks its table only when that
+        flips).
         """
-        wanted = self._wanted()
-        if not wanted and not self._telling_on:
-            return  # every invoker in the table is plain already
-        self._telling_on = wanted
-        registry = self._plugins.registry
-        calls = registry.calls
-        for target, entry in list(registry.tools.items()):
-            plain = entry.call
-            if not wanted:
-                calls[target] = plain
-            elif calls.get(target) is plain:  # new or replaced: wrap it
-                calls[target] = self.telling(target, plain)
+        self._plugins.registry.wrap_calls(
+            self.telling if self._wanted() else None
+        )
 
     def telling(
         self, target: str, call: Callable[[dict[str, object]], object]

@@ -44,9 +44,13 @@ class AuditTrail:
     def record(self, what: AuditKind, plugin: str, **detail: object) -> None:
         """
         Append an entry about *plugin*; a trail that cannot be written is
-        logged loudly, and the host keeps serving.
+        logged, and the host keeps serving.  (A change that must not happen
+        unaudited, a grant or a release, appends to ``log`` itself and
+        fails with it.)
         """
         try:
             self.log.append(what, plugin, **detail)
-        except (OSError, TypeError, ValueError):
-            _log.exception("cannot write the audit trail")
+        except (OSError, TypeError, ValueError) as exc:
+            _log.warning(
+                "cannot write the audit trail in %s: %s", self._folder, exc
+            )

@@ -1,6 +1,9 @@
 """
-The import allowlist as a literal table: each standard-library module a
-plugin may import, with the only members its proxy offers.
+The import allowlist as literal tables: each standard-library module a
+plugin may import, with the only members its proxy offers.  The modules of
+the language, its runtime and numbers are listed here; data structures
+(``_allowdata``) and text (``_allowtext``) have tables of their own, and
+``ALLOWED_MODULES`` joins the three.
 
 A real module leads to others through its attributes (``json.codecs``,
 ``typing.sys``, ``re.enum``), so a proxy never hands out a module, and no
@@ -20,6 +23,9 @@ import __future__
 
 import math
 from typing import TYPE_CHECKING, Final
+
+from ._allowdata import DATA_MODULES
+from ._allowtext import TEXT_MODULES
 
 
 if TYPE_CHECKING:
@@ -61,30 +67,10 @@ _LOGGING_MEMBERS: Final = (
     "warning",
 )
 
-ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
+# Modules of the language and its runtime, and of numbers.
+_CORE_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
     "__future__": _FUTURE_FEATURES,
     "abc": ("ABC", "abstractmethod"),
-    "array": ("array", "typecodes"),
-    "base64": (
-        "b16decode",
-        "b16encode",
-        "b32decode",
-        "b32encode",
-        "b64decode",
-        "b64encode",
-        "standard_b64decode",
-        "standard_b64encode",
-        "urlsafe_b64decode",
-        "urlsafe_b64encode",
-    ),
-    "bisect": (
-        "bisect",
-        "bisect_left",
-        "bisect_right",
-        "insort",
-        "insort_left",
-        "insort_right",
-    ),
     "cmath": (
         "cos",
         "e",
@@ -100,51 +86,7 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "sqrt",
         "tau",
     ),
-    "collections": (
-        "ChainMap",
-        "Counter",
-        "OrderedDict",
-        "UserDict",
-        "UserList",
-        "defaultdict",
-        "deque",
-        "namedtuple",
-    ),
-    "collections.abc": (
-        "Callable",
-        "Collection",
-        "Container",
-        "Generator",
-        "Hashable",
-        "ItemsView",
-        "Iterable",
-        "Iterator",
-        "KeysView",
-        "Mapping",
-        "MutableMapping",
-        "MutableSequence",
-        "MutableSet",
-        "Reversible",
-        "Sequence",
-        "Set",
-        "Sized",
-        "ValuesView",
-    ),
     "contextlib": ("closing", "contextmanager", "nullcontext", "suppress"),
-    "copy": ("copy", "deepcopy"),
-    "dataclasses": (
-        "KW_ONLY",
-        "MISSING",
-        "FrozenInstanceError",
-        "InitVar",
-        "asdict",
-        "astuple",
-        "dataclass",
-        "field",
-        "fields",
-        "is_dataclass",
-        "replace",
-    ),
     "datetime": (
         "MAXYEAR",
         "MINYEAR",
@@ -170,34 +112,7 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "DivisionByZero",
         "InvalidOperation",
     ),
-    "difflib": (
-        "Differ",
-        "SequenceMatcher",
-        "context_diff",
-        "get_close_matches",
-        "ndiff",
-        "unified_diff",
-    ),
-    "enum": (
-        "Enum",
-        "Flag",
-        "IntEnum",
-        "IntFlag",
-        "StrEnum",
-        "auto",
-        "unique",
-    ),
     "fractions": ("Fraction",),
-    "functools": (
-        "cache",
-        "cached_property",
-        "cmp_to_key",
-        "lru_cache",
-        "partial",
-        "reduce",
-        "total_ordering",
-        "wraps",
-    ),
     "hashlib": (
         "blake2b",
         "blake2s",
@@ -210,17 +125,6 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "sha3_512",
         "sha512",
     ),
-    "heapq": (
-        "heapify",
-        "heappop",
-        "heappush",
-        "heappushpop",
-        "heapreplace",
-        "merge",
-        "nlargest",
-        "nsmallest",
-    ),
-    "html": ("escape", "unescape"),
     "io": (
         "SEEK_CUR",
         "SEEK_END",
@@ -229,73 +133,8 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "StringIO",
         "UnsupportedOperation",
     ),
-    "itertools": (
-        "accumulate",
-        "chain",
-        "combinations",
-        "combinations_with_replacement",
-        "compress",
-        "count",
-        "cycle",
-        "dropwhile",
-        "filterfalse",
-        "groupby",
-        "islice",
-        "pairwise",
-        "permutations",
-        "product",
-        "repeat",
-        "starmap",
-        "takewhile",
-        "tee",
-        "zip_longest",
-    ),
-    "json": (
-        "JSONDecodeError",
-        "JSONDecoder",
-        "JSONEncoder",
-        "dumps",
-        "loads",
-    ),
     "logging": _LOGGING_MEMBERS,
     "math": _MATH_MEMBERS,
-    "operator": (
-        "abs",
-        "add",
-        "and_",
-        "concat",
-        "contains",
-        "countOf",
-        "eq",
-        "floordiv",
-        "ge",
-        "getitem",
-        "gt",
-        "index",
-        "indexOf",
-        "inv",
-        "invert",
-        "is_",
-        "is_not",
-        "itemgetter",
-        "le",
-        "lshift",
-        "lt",
-        "matmul",
-        "mod",
-        "mul",
-        "ne",
-        "neg",
-        "not_",
-        "or_",
-        "pos",
-        "pow",
-        "rshift",
-        "sub",
-        "truediv",
-        "truth",
-        "xor",
-    ),
     "pprint": ("pformat",),
     "random": (
         "Random",
@@ -315,35 +154,6 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "triangular",
         "uniform",
     ),
-    "re": (
-        "ASCII",
-        "DOTALL",
-        "IGNORECASE",
-        "MULTILINE",
-        "Match",
-        "NOFLAG",
-        "Pattern",
-        "RegexFlag",
-        "UNICODE",
-        "VERBOSE",
-        "A",
-        "I",
-        "M",
-        "S",
-        "U",
-        "X",
-        "compile",
-        "error",
-        "escape",
-        "findall",
-        "finditer",
-        "fullmatch",
-        "match",
-        "search",
-        "split",
-        "sub",
-        "subn",
-    ),
     "statistics": (
         "NormalDist",
         "StatisticsError",
@@ -362,20 +172,6 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "stdev",
         "variance",
     ),
-    "string": (
-        "Template",
-        "ascii_letters",
-        "ascii_lowercase",
-        "ascii_uppercase",
-        "capwords",
-        "digits",
-        "hexdigits",
-        "octdigits",
-        "printable",
-        "punctuation",
-        "whitespace",
-    ),
-    "struct": ("Struct", "calcsize", "error", "iter_unpack", "pack", "unpack"),
     "sys": (
         "byteorder",
         "float_info",
@@ -390,7 +186,6 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "stdout",
         "version_info",
     ),
-    "textwrap": ("TextWrapper", "dedent", "fill", "indent", "shorten", "wrap"),
     "time": (
         "altzone",
         "asctime",
@@ -465,21 +260,6 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "final",
         "overload",
     ),
-    "unicodedata": (
-        "bidirectional",
-        "category",
-        "combining",
-        "decimal",
-        "digit",
-        "east_asian_width",
-        "is_normalized",
-        "lookup",
-        "mirrored",
-        "name",
-        "normalize",
-        "numeric",
-        "unidata_version",
-    ),
     "uuid": (
         "NAMESPACE_DNS",
         "NAMESPACE_OID",
@@ -497,3 +277,9 @@ ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = {
         "warn",
     ),
 }
+
+# Every family (``_allowdata``, ``_allowtext`` and the one above) in one
+# table, sorted by module name.
+ALLOWED_MODULES: Final[Mapping[str, tuple[str, ...]]] = dict(
+    sorted({**_CORE_MODULES, **DATA_MODULES, **TEXT_MODULES}.items())
+)

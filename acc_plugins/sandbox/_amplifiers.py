@@ -12,7 +12,8 @@ code (``list(itertools.count())``, ``list(iter(int, 1))``).
 Each sandbox gets its own replacements, built here: sizes are estimated
 and refused as the operators' are, and endless or combinatorial iterators
 are wrapped in ``Checked``, which looks at the plugin's budget on every
-item, so whatever drains them stops when the budget does.
+item, so whatever drains them stops when the budget does.  The ``math``
+functions are guarded in ``_mathguards``.
 """
 
 from __future__ import annotations
@@ -21,16 +22,17 @@ import array
 import decimal
 import itertools
 import json
-import math
 import operator
 import struct
 from collections import deque
 from typing import TYPE_CHECKING, Any, Final
 
-from ._bombs import true_len
-from ._numbers import decimal_class, fraction_class
+from ._fractions import fraction_class
+from ._mathguards import MathGuards
+from ._numbers import decimal_class
 from ._regex import members as regex_members
 from ._rendering import text_bound_and_depth
+from ._sequences import true_len
 
 
 if TYPE_CHECKING:
@@ -40,17 +42,6 @@ if TYPE_CHECKING:
     from ._budget import Budget
     from ._callbacks import Callbacks
 
-# Largest result of comb(): CPython 3.11 takes about 0.1 s for 100,000 bits
-# and four times as long for twice as many.
-COMB_BITS: Final = 1 << 17
-
-# Largest result of factorial() and perm() (about 0.07 s).
-FACTORIAL_BITS: Final = 1 << 20
-
-# Largest result of lcm(): each step's gcd is quadratic in the size, and
-# fifty steps to a million bits took 0.75 s.
-LCM_BITS: Final = 1 << 17
-
 # Widest indentation json.dumps() and pprint.pformat() accept: the output
 # repeats it on every line.
 MAX_INDENT: Final = 256
@@ -58,12 +49,6 @@ MAX_INDENT: Final = 256
 # Sequences sum() concatenates in C, a new one each step: from a start of
 # these, the result is sized first (an item takes 8 bytes at most).
 _SUMMED: Final = (list, tuple, deque, array.array)
-
-_LN2: Final = math.log(2)
-
-
-def _log2_factorial(n: int) -> float:
-    return math.lgamma(n + 1) / _LN2
 
 
 class Checked:
@@ -119,7 +104,7 @@ class Amplifiers:
             "heapq": callbacks.heapq_members,
             "itertools": self._itertools,
             "json": self._json,
-            "math": self._math,
+            "math": MathGuards(bombs, budget).install,
             "operator": self._operator,
             "pprint": self._pprint,
             "random": self._random,
@@ -182,69 +167,6 @@ class Amplifiers:
         check_add = bombs.check_add
         members["add"] = lambda a, b, /: operator.add(a, check_add(a, b))
         members["concat"] = lambda a, b, /: operator.concat(a, check_add(a, b))
-
-    def _math(self, members: dict[str, Any]) -> None:
-        members["comb"] = self._comb
-        members["factorial"] = self._factorial
-        members["perm"] = self._perm
-        members["prod"] = self._prod
-        members["lcm"] = self._lcm
-
-    def _too_big(self, what: str, bits: float) -> None:
-        self._bombs.refuse(
-            f"{what} of about {int(bits):,} bits (too slow in C)"
-        )
-
-    def _factorial(self, n: int, /) -> int:
-        if type(n) is int and n > 1:
-            bits = _log2_factorial(n)
-            if bits > FACTORIAL_BITS:
-                self._too_big(f"factorial({n})", bits)
-        return math.factorial(n)
-
-    def _perm(self, n: int, k: int | None = None, /) -> int:
-        if type(n) is int and (k is None or type(k) is int) and n > 1:
-            rest = 0 if k is None or not 0 <= k <= n else n - k
-            bits = _log2_factorial(n) - _log2_factorial(rest)
-            if bits > FACTORIAL_BITS:
-                self._too_big(f"perm({n}, {k})", bits)
-        return math.perm(n, k)
-
-    def _comb(self, n: int, k: int, /) -> int:
-        if type(n) is int and type(k) is int and 0 <= k <= n:
-            bits = (
-                _log2_factorial(n)
-                - _log2_factorial(k)
-                - _log2_factorial(n - k)
-            )
-            if bits > COMB_BITS:
-                self._too_big(f"comb({n}, {k})", bits)
-        return math.comb(n, k)
-
-    def _prod(self, items: Iterable[Any], /, *, start: Any = 1) -> Any:
-        # One guarded multiplication at a time, checking the budget.
-        mul, budget = self._bombs.mul, self._budget
-        result = start
-        for item in items:
-            if budget.expired:
-                budget.tick()
-            result = mul(result, item)
-        return result
-
-    def _lcm(self, *numbers: int) -> int:
-        # Pairwise, refusing a step whose result could pass the limit
-        # before C spends seconds on its gcd.
-        budget = self._budget
-        result = 1
-        for number in numbers:
-            if budget.expired:
-                budget.tick()
-            if type(number) is int:
-                bits = result.bit_length() + number.bit_length()
-                if bits > LCM_BITS:
-                    self._too_big("an lcm()", bits)
-            result = math.lcm(result, number)
-        return result
 
     def decimal_type(self) -> type[decimal.Decimal]:
         """

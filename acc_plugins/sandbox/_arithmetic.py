@@ -29,8 +29,8 @@ import ast
 from typing import TYPE_CHECKING, Final
 
 from ._astutil import call
+from ._guardnames import GUARD_FLOAT, GUARD_INT, GUARD_RAW_TYPE
 from ._inlinechecks import evaluated_first
-from ._policy import GUARD_FLOAT, GUARD_INT, GUARD_RAW_TYPE
 
 
 if TYPE_CHECKING:

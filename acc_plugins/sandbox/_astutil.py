@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from typing import TypeVar
 
-from ._policy import (
+from ._guardnames import (
     GUARD_BUDGET,
     GUARD_NEXT,
     GUARD_RAW_GETATTR,
@@ -156,21 +156,6 @@ def budget_filter(where: ast.AST, *, steps: bool) -> ast.expr:
             ],
         )
     return located(test, where)
-
-
-class Scope:
-    """
-    One lexical scope while the tree is walked.
-    """
-
-    __slots__ = ("class_name", "kind", "trusted_self")
-
-    def __init__(
-        self, kind: str, *, class_name: str = "", trusted_self: str = ""
-    ) -> None:
-        self.kind = kind
-        self.class_name = class_name
-        self.trusted_self = trusted_self
 
 
 def descendants(tree: ast.AST) -> list[ast.AST]:

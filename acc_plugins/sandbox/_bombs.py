@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import operator
 from array import array
-from collections import UserList, UserString, deque
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
+from ._fastops import make_add, make_mul
 from ._formats import FormatChecks
 from ._rendering import RenderChecks
+from ._sequences import REPEATED, item_bytes, true_len
 
 
 if TYPE_CHECKING:
@@ -50,19 +51,8 @@ MAX_ROUND_DIGITS: Final = 5000
 # consume a range without running any plugin bytecode.
 MAX_RANGE: Final = 10_000_000
 
-# Exact types multiplied without a check; subclasses take the careful path.
-_NUMBERS: Final = frozenset({bool, complex, float, int})
-_SEQUENCES: Final = (str, bytes, bytearray, list, tuple)
-_EXACT_SEQUENCES: Final = frozenset(_SEQUENCES)
 # What a slice assignment can grow.
 _SLICED: Final = (list, bytearray, array)
-# What ``*`` repeats and ``+`` concatenates in one call into C (the
-# library's wrappers repeat their data in C too, and plugin code holds
-# real arrays).
-_REPEATED: Final = (*_SEQUENCES, deque, UserList, UserString, array)
-_CONCATENATIONS: Final = frozenset(kind.__add__ for kind in _REPEATED)
-# An array's real item size, whatever a plugin's subclass says.
-_ITEMSIZE: Final = array.__dict__["itemsize"]
 
 _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
     "+=": operator.iadd,
@@ -71,52 +61,6 @@ _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
     "<<=": operator.ilshift,
     "%=": operator.imod,
 }
-
-
-def item_bytes(sequence: object) -> int:
-    """
-    Bytes an item of *sequence* may take: 1 for bytes and ASCII text, 4
-    for other text, an array's item size, 8 (a pointer) for anything else.
-    """
-    if isinstance(sequence, (bytes, bytearray)):
-        return 1
-    if isinstance(sequence, array):
-        return _ITEMSIZE.__get__(sequence)  # type: ignore[no-any-return]
-    if isinstance(sequence, UserString):
-        sequence = sequence.data
-    if isinstance(sequence, str):
-        return 1 if sequence.isascii() else 4
-    return 8  # a pointer per item of a list or tuple
-
-
-# The length methods of the built-in sequences: a subclass of the plugin's
-# may define a __len__ that lies, but C repeats and joins the real items.
-_TRUE_LENGTHS: Final[tuple[tuple[type, Callable[[Any], int]], ...]] = (
-    (str, str.__len__),
-    (bytes, bytes.__len__),
-    (bytearray, bytearray.__len__),
-    (list, list.__len__),
-    (tuple, tuple.__len__),
-    (deque, deque.__len__),
-    (array, array.__len__),
-)
-
-
-def true_len(sequence: Any) -> int:
-    """
-    The number of items C sees in *sequence*, whatever its ``__len__``
-    says; a ``TypeError`` if it is not a sequence.
-    """
-    kind = type(sequence)
-    if kind is str or kind is list or kind is bytes or kind is tuple:
-        return len(sequence)
-    for base, length in _TRUE_LENGTHS:
-        if isinstance(sequence, base):
-            return length(sequence)
-    if issubclass(kind, (UserList, UserString)):
-        data = sequence.data
-        return 0 if data is sequence else true_len(data)
-    return len(sequence)
 
 
 def _bits(value: object) -> int:
@@ -146,106 +90,10 @@ class BombChecks:
         self.refuse = refuse
         self.render = RenderChecks(self.check_size, refuse, memory_bytes)
         self.formats = FormatChecks(self)
-        self.mul = self._make_mul()
-        self.add, self.check_add = self._make_add()
-
-    def _make_mul(self) -> Callable[[Any, Any], Any]:
-        # A closure over locals rather than a method: ``*`` is everywhere in
-        # numeric code and in text building, and this is the whole cost
-        # numbers and small repetitions pay.
-        numbers = _NUMBERS
-        check = self._check_repeat
-        int_bits = INT_BITS
-        too_big_int = self.too_big_int
-        # Items a repetition may surely produce: eight bytes an item is the
-        # most any sequence type takes (a list's pointers).
-        surely = self.memory_bytes // 8
-        exact_sequences = _EXACT_SEQUENCES
-
-        def mul(a: Any, b: Any) -> Any:
-            """
-            ``a * b``, refusing a repetition larger than the budget and an
-            integer product that would take seconds in C.
-            """
-            kind_a, kind_b = type(a), type(b)
-            if kind_a is float or kind_b is float:
-                return a * b  # a number, or a TypeError: never a repetition
-            if kind_b is int:
-                if kind_a is int:
-                    bits = a.bit_length() + b.bit_length()
-                    if bits > int_bits:
-                        too_big_int("an integer product", bits)
-                    return a * b
-                if kind_a in exact_sequences and len(a) * b <= surely:
-                    return a * b  # "#" * n, [0] * n: small enough
-            if kind_a in numbers and kind_b in numbers:
-                return a * b
-            check(a, b)
-            return a * b
-
-        return mul
-
-    def _make_add(
-        self,
-    ) -> tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]]:
-        # ``s = s + s`` doubles in one call into C: thirty of them reach a
-        # gigabyte before the memory watch, which looks between calls, can
-        # see the first.  Numbers and small texts take the first lines.
-        numbers = _NUMBERS
-        concatenated = _REPEATED
-        surely = self.memory_bytes // 8
-        too_big = self._too_big
-
-        def check_add(a: Any, b: Any) -> Any:
-            """
-            Refuse ``a + b`` if it would concatenate past the budget; return
-            *b* (so that ``s += check_add(s, t)`` keeps CPython's in-place
-            concatenation of text).
-            """
-            if type(a) in numbers or not isinstance(a, concatenated):
-                return b
-            try:
-                items = true_len(a) + true_len(b)
-            except TypeError:
-                return b  # not a concatenation: a + b raises on its own
-            if items > surely:
-                size = items * max(item_bytes(a), item_bytes(b))
-                if size > self.memory_bytes:
-                    too_big("a concatenation", size)
-            return b
-
-        exact_sequences = _EXACT_SEQUENCES
-        # Whether a type concatenates in C, by type: a dictionary look-up
-        # is cheaper than isinstance() against eight classes.
-        concatenates: dict[type, bool] = {}
-
-        def add(a: Any, b: Any) -> Any:
-            """
-            ``a + b``, refusing a concatenation larger than the budget.
-            """
-            kind = type(a)
-            if kind is int or kind is float:
-                return a + b
-            sized = concatenates.get(kind)
-            if sized is None:
-                # A class with an __add__ of its own (a vector) adds in its
-                # own code, under the budget: only the library's
-                # concatenation runs in C.
-                sized = concatenates[kind] = (
-                    issubclass(kind, concatenated)
-                    and getattr(kind, "__add__", None) in _CONCATENATIONS
-                )
-            if not sized:
-                return a + b  # numbers, the plugin's own classes, ...
-            if (
-                kind is type(b)
-                and kind in exact_sequences
-                and len(a) + len(b) <= surely
-            ):
-                return a + b  # eight bytes an item at most: small
-            return a + check_add(a, b)
-
-        return add, check_add
+        self.mul = make_mul(
+            memory_bytes, INT_BITS, self.check_repeat, self.too_big_int
+        )
+        self.add, self.check_add = make_add(memory_bytes, self.too_big)
 
     def round_(self, number: Any, ndigits: Any = None) -> Any:
         """
@@ -274,7 +122,7 @@ class BombChecks:
         lists = [part if type(part) is list else list(part) for part in parts]
         total = sum(map(len, lists))
         if total > self.memory_bytes // 8:
-            self._too_big("an unpacking", total * 8)
+            self.too_big("an unpacking", total * 8)
         # Concatenated, not filled in: replacing a slice of a list made
         # for the purpose would hold a second buffer of the replaced items.
         result: list[Any] = lists[0] + lists[1]
@@ -296,7 +144,7 @@ class BombChecks:
                 if bits > INT_BITS:
                     self.too_big_int("an integer product", bits)
             else:
-                self._check_repeat(a, b)
+                self.check_repeat(a, b)
         elif op == "**":
             self._check_pow(a, b)
         elif op == "<<":
@@ -313,20 +161,20 @@ class BombChecks:
             "slow in C)"
         )
 
-    def _too_big(self, what: str, size: int) -> None:
+    def too_big(self, what: str, size: int) -> None:
         self.refuse(
             f"{what} of about {size:,} bytes (the memory budget is "
             f"{self.memory_bytes:,})"
         )
 
-    def _check_repeat(self, a: object, b: object) -> None:
+    def check_repeat(self, a: object, b: object) -> None:
         for sequence, count in ((a, b), (b, a)):
-            if not isinstance(sequence, _REPEATED):
+            if not isinstance(sequence, REPEATED):
                 continue
             if isinstance(count, int):
                 size = true_len(sequence) * count * item_bytes(sequence)
                 if size > self.memory_bytes:
-                    self._too_big("a repetition", size)
+                    self.too_big("a repetition", size)
             elif hasattr(type(count), "__index__"):
                 # C asks __index__ for the count after this check, and the
                 # answer may differ each time: only an int is sized.
@@ -372,7 +220,7 @@ class BombChecks:
         if op == "+=":
             self.check_add(a, b)
         elif op == "*=":
-            self._check_repeat(a, b)
+            self.check_repeat(a, b)
         elif op == "**=":
             self._check_pow(a, b)
         elif op == "%=":
@@ -388,13 +236,13 @@ class BombChecks:
             bits = _bits(a)
             # Powers cost time as well as memory: capped by both.
             if bits > 1 and bits * b > min(INT_BITS, 8 * self.memory_bytes):
-                self._too_big("a power", bits * b // 8)
+                self.too_big("a power", bits * b // 8)
 
     def _check_shift(self, a: object, b: object) -> None:
         if isinstance(a, int) and isinstance(b, int) and a:
             bits = _bits(a) + b
             if bits > 8 * self.memory_bytes:
-                self._too_big("a shift", bits // 8)
+                self.too_big("a shift", bits // 8)
 
     def aug_item(self, obj: Any, key: Any, op: str, value: Any) -> None:
         """
@@ -442,7 +290,7 @@ class BombChecks:
         Refuse to build *what* of *size* bytes, beyond the memory budget.
         """
         if type(size) is int and size > self.memory_bytes:
-            self._too_big(what, size)
+            self.too_big(what, size)
 
     def check_count(self, what: str, count: object) -> None:
         """

@@ -49,18 +49,20 @@ import itertools
 import operator
 import threading
 import time
-import weakref
-from typing import TYPE_CHECKING, Final, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from acc_plugins.errors import BudgetExceeded
-
-from ._memory import resident_bytes
+from ._exceeded import (
+    out_of_memory,
+    out_of_steps,
+    out_of_time,
+    outside_any_call,
+)
+from ._watchdog import WATCHDOG, Signal, Watchdog
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
-_POLL_SECONDS: Final = 0.005
 _perf_counter = time.perf_counter
 _get_ident = threading.get_ident
 
@@ -163,11 +165,11 @@ class Budget:
         # generator's finally when the host drops it) stops at once.
         self.expired = True
         self.breaches = 0
-        self._alarm = _Signal(self.tick)
+        self._alarm = Signal(self.tick)
         self._left = itertools.repeat(None, 0)
         self._counting: Iterator[None] = self._alarm
         self.steps: Iterator[None] = self._alarm
-        _watchdog().watch(self)
+        WATCHDOG.watch(self)
 
     def __repr__(self) -> str:
         return f"<Budget timeout={self.timeout}s active={self.active}>"
@@ -204,7 +206,7 @@ class Budget:
             # Measured from the call's start: the watchdog's first look
             # may come late, when growth has already happened (0: it has
             # not looked yet, and its first look is the base).
-            self.memory_call, self.memory_base = now, _WATCHDOG.resident
+            self.memory_call, self.memory_base = now, WATCHDOG.resident
             self.active += 1
         else:
             self._enter_beside(thread, now)
@@ -294,7 +296,7 @@ class Budget:
 
     def _start_counting(self, steps: int) -> None:
         self._left = itertools.repeat(None, steps)
-        self._counting = itertools.chain(self._left, _Signal(self.spent))
+        self._counting = itertools.chain(self._left, Signal(self.spent))
         self.steps = self._counting
 
     def tick(self) -> bool:
@@ -311,20 +313,15 @@ class Budget:
             since = entry[0]
         else:
             self.breaches += 1
-            resource, unit = "time", "ms"
-            why = (
-                "plugin code ran outside any call "
-                "(a finalizer or a dropped generator)"
-            )
-            raise BudgetExceeded(resource, 0, unit, why)
+            raise outside_any_call()
         now = _perf_counter()
         if now - since > self.timeout:
             self.breaches += 1
-            self._raise()
+            raise out_of_time(self.timeout)
         if self._grown and self.memory_call == self.since:
             grown, self._grown = self._grown, 0
             self.breaches += 1
-            self._raise_memory(grown)
+            raise out_of_memory(self.memory_bytes, grown)
         # A stale flag from a call that has ended, or another thread's
         # call that is overdue: that one must still see it.
         if not self.overdue(now):
@@ -346,21 +343,7 @@ class Budget:
         deadline (a regular expression's timeout).
         """
         self.breaches += 1
-        self._raise()
-
-    def _raise(self) -> NoReturn:
-        resource, unit = "time", "ms"
-        raise BudgetExceeded(resource, self.timeout * 1000, unit)
-
-    def _raise_memory(self, grown: int) -> NoReturn:
-        limit = (self.memory_bytes or 0) / 2**20
-        resource, unit = "memory", "MiB"
-        why = (
-            f"the process grew by {grown / 2**20:.0f} MiB during the call, "
-            f"more than its memory budget of {limit:g} MiB "
-            "(raise [limits] memory-mb)"
-        )
-        raise BudgetExceeded(resource, limit, unit, why)
+        raise out_of_time(self.timeout)
 
     def watch_memory(self, resident: int, allowed: int) -> None:
         """
@@ -390,97 +373,12 @@ class Budget:
             self._start_counting(credit - 1)  # this step is one of them
             return
         self.breaches += 1
-        limit = self.max_steps or 0
-        why = (
-            f"exceeded its budget of {limit} steps in one call "
-            "(raise [limits] steps)"
-        )
-        resource = unit = "steps"
-        raise BudgetExceeded(resource, limit, unit, why)
+        raise out_of_steps(self.max_steps)
 
 
-class _Signal:
-    """
-    An iterator whose every item calls *action*: what counting code meets
-    when the watchdog wants a real check (``tick``) or after the last step
-    of a call (``spent``).
-    """
-
-    __slots__ = ("_action",)
-
-    def __init__(self, action: Callable[[], object]) -> None:
-        self._action = action
-
-    def __iter__(self) -> _Signal:
-        return self
-
-    def __next__(self) -> None:
-        self._action()
-
-
-class _Watchdog:
-    """
-    One daemon thread that flags overdue budgets.
-    """
-
-    def __init__(self) -> None:
-        self._budgets: weakref.WeakSet[Budget] = weakref.WeakSet()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        # What the process held at the last look (0 before the first): a
-        # call starting reads it as its base.
-        self.resident = 0
-
-    def watch(self, budget: Budget) -> None:
-        if not self.resident and budget.memory_bytes is not None:
-            # A first look now: a call may start before the thread's.
-            self.resident = resident_bytes() or 0
-        with self._lock:
-            self._budgets.add(budget)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="acc-plugins-watchdog", daemon=True
-                )
-                self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            time.sleep(_POLL_SECONDS)
-            now = _perf_counter()
-            with self._lock:
-                budgets = list(self._budgets)
-            active = [budget for budget in budgets if budget.active]
-            for budget in active:
-                if budget.overdue(now):
-                    budget.alarm()
-            if any(b.memory_bytes is not None for b in budgets):
-                self._watch_memory(active)
-
-    def _watch_memory(self, active: list[Budget]) -> None:
-        resident = resident_bytes()
-        if resident is None:
-            return
-        self.resident = resident
-        watched = [b for b in active if b.memory_bytes is not None]
-        if not watched:
-            return
-        # Every call running now may have caused the growth: together
-        # they may grow the process by the sum of their budgets.
-        allowed = sum(b.memory_bytes or 0 for b in watched)
-        for budget in watched:
-            budget.watch_memory(resident, allowed)
-
-
-_WATCHDOG: Final = _Watchdog()  # its thread starts with the first budget
-
-
-def _watchdog() -> _Watchdog:
-    return _WATCHDOG
-
-
-def watchdog_of() -> _Watchdog:
+def watchdog_of() -> Watchdog:
     """
     The watchdog every budget is watched by: inlined budget code reads
     what the process held at its last look.
     """
-    return _WATCHDOG
+    return WATCHDOG

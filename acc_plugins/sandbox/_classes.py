@@ -10,7 +10,8 @@ import string
 import types
 from typing import TYPE_CHECKING, Any, Final
 
-from ._policy import OWNER_MARK, is_dunder
+from ._guardnames import OWNER_MARK
+from ._policy import is_dunder
 
 
 if TYPE_CHECKING:

@@ -19,7 +19,8 @@ import re
 import types
 from typing import TYPE_CHECKING, Any, Final
 
-from ._rendering import bounded, renders_items
+from ._rendering import bounded
+from ._renders import renders_items
 
 
 if TYPE_CHECKING:

@@ -10,7 +10,6 @@ plain data, a fresh copy, or a host object that offers public methods only.
 
 from __future__ import annotations
 
-import abc
 import copy
 import sys
 import types
@@ -19,18 +18,14 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 from acc_plugins.errors import SandboxViolation
 
 from ._amplifiers import Amplifiers
-from ._arrays import REFUSED_METHODS, checked_constructors, is_array
+from ._attrpolicy import ReadPolicy, WritePolicy
 from ._bombs import BombChecks
 from ._budget import Budget
 from ._builtins import plain_builtins
 from ._callbacks import Callbacks
 from ._classes import ClassFactory
 from ._formats import PADDING_METHODS
-from ._introspection import SERVED, Introspection, PluginGlobals, foreign
-from ._library import Library
-from ._policy import (
-    DESCRIPTIVE_DUNDERS,
-    FORBIDDEN_ATTRIBUTES,
+from ._guardnames import (
     GUARD_ADD,
     GUARD_ADD_CHECK,
     GUARD_ASYNC_WITH,
@@ -68,26 +63,25 @@ from ._policy import (
     GUARD_UNPACK,
     GUARD_WITH,
     GUARD_WRITE,
-    MUTATING_DUNDERS,
-    OWN_OBJECT_DUNDERS,
     OWNER_MARK,
-    PROTOCOL_DUNDERS,
-    SIZED_DUNDERS,
-    SIZED_METHODS,
-    is_dunder,
 )
+from ._introspection import SERVED, Introspection, PluginGlobals
+from ._library import Library
+from ._policy import MUTATING_DUNDERS, SIZED_DUNDERS, SIZED_METHODS
+from ._printing import Printer
 from ._refusals import (
-    UNCATCHABLE,
-    GuardedAsyncContext,
-    GuardedContext,
     PluginExit,
+    guarded_async_with,
+    guarded_with,
     plugin_location,
+    reraise,
 )
 from ._rendering import PLAIN
 from ._safeformat import SafeFormat
 from ._sizedmethods import SizedMethods
 from ._sizedtypes import checked_constructors as sized_constructors
 from ._sizedtypes import checked_init, sized_types
+from ._typeanswers import TypeAnswers
 
 
 if TYPE_CHECKING:
@@ -99,7 +93,7 @@ SIZED_NAMES: Final = SIZED_DUNDERS | SIZED_METHODS
 
 
 # Values whose length C reads as it is: a short one grows a slice's
-# target by a few kilobytes (see _sizedrules.sized_slice_store).
+# target by a few kilobytes (see _slicestore.sized_slice_store).
 _SLICE_TYPES: Final = frozenset({list, tuple, str, bytes, bytearray, range})
 
 
@@ -157,24 +151,30 @@ class Guards:
         )
         self._mod = self.bombs.formats.make_mod()
         # The sized __new__ served for a real one (bytes's, array.array's).
-        self._constructors: dict[object, object] = {}
+        constructors: dict[object, object] = {}
+        # type(x) answers the sized bytes and bytearray for the real ones.
+        plugin_types = sized_types(self.bombs)
+        self.types = TypeAnswers(plugin_types, constructors, self.refuse)
         self.introspection = Introspection(
             self.owns,
-            self.type_of,
+            self.types.type_of,
             self.refuse,
             self.check_readable,
-            self._constructors,
+            constructors,
         )
-        # type(x) answers the sized bytes and bytearray for the real ones.
-        self._plugin_types = sized_types(self.bombs)
-        self._constructors.update(sized_constructors(self._plugin_types))
+        constructors.update(sized_constructors(plugin_types))
+        self._reads = ReadPolicy(
+            self.owns, self.is_host_object, self.introspection
+        )
+        self.writes = WritePolicy(self.owns, self.refuse)
+        self._printer = Printer(
+            self.bombs.render.check, on_print, self.get_attribute
+        )
         # map(), filter(), sorted(), min() and max() with their callable
         # checked; type() of a map or filter object answers the stand-in.
         self._callback_builtins = self.callbacks.builtins()
-        self.answer_type(map, self._callback_builtins["map"])
-        self.answer_type(filter, self._callback_builtins["filter"])
-
-    # -- ownership --------------------------------------------------------
+        self.types.answer(map, self._callback_builtins["map"])
+        self.types.answer(filter, self._callback_builtins["filter"])
 
     def owns(self, obj: object) -> bool:
         """
@@ -209,52 +209,6 @@ class Guards:
         self._on_violation(violation)
         raise violation
 
-    # -- attribute access -------------------------------------------------
-
-    def _check_read(self, obj: object, name: str) -> str | None:
-        """
-        Why reading ``obj.name`` is refused, or None if it is allowed.
-        """
-        if name in FORBIDDEN_ATTRIBUTES:
-            return f"access to attribute {name!r}"
-        if not name.startswith("_"):
-            if (
-                name == "register"
-                and (
-                    isinstance(obj, abc.ABCMeta)
-                    or type(obj).__module__ == "typing"
-                )
-                and not self.owns(obj)
-            ):
-                return "registering with a shared abstract base class"
-            if name in REFUSED_METHODS and is_array(obj):
-                return REFUSED_METHODS[name]
-            return None
-        if is_dunder(name):
-            if name in DESCRIPTIVE_DUNDERS:
-                return None
-            if name in SERVED:
-                return self.introspection.refusal(obj, name)
-            if name in OWN_OBJECT_DUNDERS:
-                return None if self.owns(obj) else foreign(obj, name)
-            if name in PROTOCOL_DUNDERS and (
-                self.owns(obj) or not self.is_host_object(obj)
-            ):
-                if name in MUTATING_DUNDERS and not (
-                    self.owns(obj) or isinstance(obj, type)
-                ):
-                    # uuid.NAMESPACE_DNS.__init__(...) would change a
-                    # shared object for the host and every plugin.
-                    return (
-                        f"access to {name!r} of a {type(obj).__name__} "
-                        "object the plugin did not create"
-                    )
-                return None
-            return f"access to attribute {name!r}"
-        if self.owns(obj):
-            return None
-        return f"access to private attribute {name!r} of a {type(obj).__name__} object"
-
     def check_readable(self, obj: object, name: object) -> str:
         """
         Refuse reading ``obj.<name>`` unless the policy allows it.
@@ -265,7 +219,7 @@ class Guards:
         if type(name) is not str:
             msg = "attribute name must be a string"
             raise TypeError(msg)
-        reason = self._check_read(obj, name)
+        reason = self._reads.refusal(obj, name)
         if reason is not None:
             self.refuse(reason)
         return name
@@ -284,7 +238,7 @@ class Guards:
         if name in SIZED_NAMES:
             value = self.sized.wrap(value, name)
         elif name == "__init__":
-            value = checked_init(value, self._plugin_types)
+            value = checked_init(value, self.types.plugin_types)
         elif name == "__slots__" and not self.owns(obj):
             # A dict or list the library's class and every plugin share.
             return copy.copy(value)
@@ -325,41 +279,9 @@ class Guards:
             # The old spelling of callable(obj): answered without a lookup
             # (reading __call__ itself stays refused).
             return callable(obj)
-        if self._check_read(obj, name) is not None:
+        if self._reads.refusal(obj, name) is not None:
             return False
         return hasattr(obj, name)
-
-    def write(self, obj: object) -> object:
-        """
-        Pass *obj* through if plugin code may modify its attributes.
-        """
-        if not self.owns(obj):
-            self.refuse(f"modifying a {type(obj).__name__} object")
-        return obj
-
-    def _check_write_name(self, name: object) -> str:
-        if type(name) is not str:
-            msg = "attribute name must be a string"
-            raise TypeError(msg)
-        if name in FORBIDDEN_ATTRIBUTES or (
-            is_dunder(name) and name not in DESCRIPTIVE_DUNDERS
-        ):
-            self.refuse(f"assigning attribute {name!r}")
-        return name
-
-    def set_attribute(self, obj: object, name: str, value: object) -> None:
-        """
-        The guarded ``setattr``.
-        """
-        name = self._check_write_name(name)
-        setattr(self.write(obj), name, value)
-
-    def del_attribute(self, obj: object, name: str) -> None:
-        """
-        The guarded ``delattr``.
-        """
-        name = self._check_write_name(name)
-        delattr(self.write(obj), name)
 
     def check_self(self, obj: object) -> None:
         """
@@ -381,90 +303,6 @@ class Guards:
             self.refuse("globals() called from outside the plugin's code")
         return PluginGlobals(namespace)
 
-    def answer_type(self, real: type, replacement: object) -> None:
-        """
-        Make ``type(x)`` answer *replacement* for objects of class *real*,
-        which the sandbox serves replaced.
-        """
-        self._plugin_types[real] = replacement  # type: ignore[assignment]
-        self._constructors.update(checked_constructors(real, replacement))
-
-    def type_of(self, *args: object) -> type:
-        """
-        ``type(x)``; the three-argument form would build a class behind the
-        compiler's back.
-        """
-        if len(args) != 1:
-            self.refuse("type() with three arguments")
-        kind = type(args[0])
-        if issubclass(kind, type):
-            # The type of a class is a metaclass, and calling a metaclass
-            # builds a class behind the compiler's back: plugin code gets
-            # this guarded function instead.
-            return self.type_of  # type: ignore[return-value]
-        return self._plugin_types.get(kind, kind)
-
-    # -- exceptions and context managers ----------------------------------
-
-    @staticmethod
-    def reraise() -> None:
-        """
-        First statement of every ``except`` clause in plugin code.
-        """
-        exc = sys.exc_info()[1]
-        if isinstance(exc, UNCATCHABLE):
-            raise exc
-
-    @staticmethod
-    def with_(manager: object) -> GuardedContext:
-        """
-        Wrap the context manager of every ``with`` in plugin code.
-        """
-        return GuardedContext(manager)
-
-    @staticmethod
-    def async_with(manager: object) -> GuardedAsyncContext:
-        """
-        Wrap the context manager of every ``async with`` in plugin code.
-        """
-        return GuardedAsyncContext(manager)
-
-    # -- printing ---------------------------------------------------------
-
-    def print_(
-        self,
-        *values: object,
-        sep: object = " ",
-        end: object = "\n",
-        file: Any = None,
-        flush: bool = False,
-    ) -> None:
-        """
-        ``print``: to the plugin's log, or to a *file* the plugin holds (an
-        ``io.StringIO``, or any object with a ``write`` method).
-        """
-        for label, part in (("sep", sep), ("end", end)):
-            if part is not None and not isinstance(part, str):
-                msg = f"{label} must be None or a string, not {type(part).__name__}"
-                raise TypeError(msg)
-        for value in values:
-            self.bombs.render.check(value, "a print()")
-        text = (" " if sep is None else str(sep)).join(map(str, values))
-        text += "\n" if end is None else str(end)
-        if file is None:
-            self._on_print(text)
-            return
-        # The file is the plugin's own object or a library one it was
-        # handed: its ``write`` is read through the guard like any other.
-        write = self.get_attribute(file, "write")
-        write(text)  # type: ignore[operator]
-        if flush:
-            flushing = self.get_attribute(file, "flush", None)
-            if callable(flushing):
-                flushing()
-
-    # -- assembly ---------------------------------------------------------
-
     def builtins(
         self, import_gate: Callable[..., object]
     ) -> dict[str, object]:
@@ -476,26 +314,26 @@ class Guards:
         table.update(
             {
                 "__import__": import_gate,
-                "delattr": self.del_attribute,
+                "delattr": self.writes.del_attribute,
                 "format": self.bombs.formats.format_,
                 "getattr": self.get_attribute,
-                "bytearray": self._plugin_types[bytearray],
-                "bytes": self._plugin_types[bytes],
+                "bytearray": self.types.plugin_types[bytearray],
+                "bytes": self.types.plugin_types[bytes],
                 "hasattr": self.has_attribute,
                 "repr": self.bombs.render.repr_,
                 "ascii": self.bombs.render.ascii_,
                 GUARD_RENDER: self.bombs.render.checked,
-                GUARD_TYPE_OF: self.type_of,
+                GUARD_TYPE_OF: self.types.type_of,
                 GUARD_RENDER_ARGS: self.bombs.render.checked_arguments,
                 GUARD_STR: self.bombs.render.str_,
                 GUARD_PLAIN_TYPES: PLAIN,
                 "iter": self.amplifiers.iter_,
                 "pow": self.bombs.pow,
-                "print": self.print_,
+                "print": self._printer.print_,
                 "range": self.bombs.range,
                 "round": self.bombs.round_,
-                "setattr": self.set_attribute,
-                "type": self.type_of,
+                "setattr": self.writes.set_attribute,
+                "type": self.types.type_of,
                 "vars": self.introspection.vars_,
                 "globals": self.globals_,
                 "SystemExit": PluginExit,
@@ -519,7 +357,7 @@ class Guards:
                 GUARD_FORMAT: self.bombs.formats.formatted,
                 GUARD_NEXT: next,
                 GUARD_POW: self.bombs.pow,
-                GUARD_RERAISE: self.reraise,
+                GUARD_RERAISE: reraise,
                 GUARD_RAW_GETATTR: getattr,
                 GUARD_RAW_TYPE: type,
                 GUARD_RAW_HASATTR: hasattr,
@@ -529,9 +367,9 @@ class Guards:
                 GUARD_SELF: self.check_self,
                 GUARD_TICK: self.budget.tick,
                 GUARD_TOKEN: self.token,
-                GUARD_WITH: self.with_,
-                GUARD_ASYNC_WITH: self.async_with,
-                GUARD_WRITE: self.write,
+                GUARD_WITH: guarded_with,
+                GUARD_ASYNC_WITH: guarded_async_with,
+                GUARD_WRITE: self.writes.write,
             }
         )
         return table

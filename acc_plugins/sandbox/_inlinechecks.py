@@ -22,7 +22,7 @@ import ast
 from typing import Final
 
 from ._astutil import call
-from ._policy import GUARD_FLOAT, GUARD_INT, GUARD_RAW_TYPE
+from ._guardnames import GUARD_FLOAT, GUARD_INT, GUARD_RAW_TYPE
 
 
 # Integers strictly inside these bounds are "small".

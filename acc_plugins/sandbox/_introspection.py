@@ -17,7 +17,8 @@ import types
 from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
-from ._policy import OWNER_MARK, is_dunder, is_metadata_name
+from ._guardnames import OWNER_MARK
+from ._policy import is_dunder, is_metadata_name
 
 
 if TYPE_CHECKING:

@@ -1,7 +1,8 @@
 """
 The inventory's entries for the modules the sandbox builds per plugin
 (``_extramodules``): ``html``, ``io``, ``logging``, ``sys``, ``types`` and
-``warnings``.  ``_inventorytable`` merges them into its tables.
+``warnings``.  ``_inventorytable`` and ``_inventoryguarded`` merge them
+into their tables.
 """
 
 from __future__ import annotations

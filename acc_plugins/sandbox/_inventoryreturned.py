@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from ._allowlist import ALLOWED_MODULES
+
 
 # Expressions, evaluated as plugin code, whose values plugin code commonly
 # holds although no module member is one: the inventory walks their
@@ -90,3 +92,22 @@ RETURNED_VALUES: Final = (
     "warnings.catch_warnings()",
     "{}.values()",
 )
+
+
+def sample_source() -> str:
+    """
+    A plugin module with one function per returned value.
+    """
+    top = sorted({name.partition(".")[0] for name in ALLOWED_MODULES})
+    top.remove("__future__")
+    lines = [
+        f"import {', '.join(top)}",
+        "def own_generator():",
+        "    yield 0",
+        "class Own:",
+        "    def parent(self):",
+        "        return super()",
+    ]
+    for number, expression in enumerate(RETURNED_VALUES):
+        lines += [f"def sample_{number}():", f"    return ({expression})"]
+    return "\n".join(lines) + "\n"

@@ -8,221 +8,39 @@ The inventory's walk: every value plugin code can reach, as a real
 from __future__ import annotations
 
 import builtins
-import decimal
 import importlib
-import inspect
 import pathlib
 import tempfile
-import types
-from typing import TYPE_CHECKING, Final, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
 from acc_plugins.errors import SandboxViolation
 
 from ._allowlist import ALLOWED_MODULES
-from ._arrays import REFUSED_METHODS
 from ._builtmodules import SANDBOX_MODULES
 from ._extramodules import CheckOnly
 from ._imports import ModuleProxy
-from ._inventoryreturned import RETURNED_VALUES
-from ._inventorytable import CLASS_NAMES
-from ._policy import (
-    DESCRIPTIVE_DUNDERS,
-    FORBIDDEN_ATTRIBUTES,
-    MUTATING_DUNDERS,
-    PROTOCOL_DUNDERS,
-    is_dunder,
+from ._inventoryreturned import RETURNED_VALUES, sample_source
+from ._policy import MUTATING_DUNDERS
+from ._reach import (
+    CONTAINERS,
+    NOTHING,
+    SHARED,
+    Reach,
+    Via,
+    class_name,
+    is_plain,
+    is_routine,
+    is_shared_object,
+    own_names,
+    refusal_rule,
 )
 from ._sandbox import Sandbox
 
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-Via = Literal["builtin", "class", "instance", "member", "returned", "type"]
-
-# Exact types of plain data.
-_PLAIN: Final = frozenset(
-    {
-        bool,
-        bytes,
-        complex,
-        float,
-        int,
-        str,
-        type(None),
-        type(Ellipsis),
-        type(NotImplemented),
-    }
-)
-CONTAINERS: Final = (bytearray, dict, list, set)
-# How shared objects are reached (returned values are the plugin's own).
-_SHARED: Final = frozenset({"class", "instance", "member"})
-DESCRIPTORS: Final = (
-    property,
-    type(decimal.DecimalTuple.sign),  # a named tuple's field
-    types.DynamicClassAttribute,
-    types.GetSetDescriptorType,
-    types.MemberDescriptorType,
-)
-# Dunders plugin code may read on some object: worth listing where an
-# object holds them itself.
-_READABLE_DUNDERS: Final = DESCRIPTIVE_DUNDERS | PROTOCOL_DUNDERS
-NOTHING: Final = object()
-
-
-@attrs.frozen
-class Reach:
-    """
-    One step of the walk, before classification.
-
-    Attributes:
-        path: How plugin code reaches it: ``json.loads``, ``str.join``,
-            ``uuid.NAMESPACE_DNS.__init__``, ``type(hashlib.sha256())``.
-
-        via: How it was reached: a built-in name, a module member, a class
-            attribute, an attribute of a shared object or of a returned
-            value, or ``type()`` of a value.
-
-        value: What the guard handed out, or the raw class attribute when
-            reading it on the class raises.
-
-        name: The attribute or member name, if any.
-
-        owner: The class whose ``__dict__`` holds the attribute, if any.
-
-        owner_shared: Whether some instance of *owner* is shared: reachable
-            as a module member, a class attribute or an attribute of one.
-
-        owned: Whether the plugin made the value (a returned value may hold
-            the plugin's own function).
-
-        refused: The guard rule that refused it, if one did.
-
-        real: The unguarded object (the real module member or built-in, the
-            real class of a value), or ``NOTHING``.
-
-        alias: The class attribute that is the same object, if any.
-
-        door: What a door check found, if anything.
-    """
-
-    path: str
-    via: Via
-    value: object
-    name: str | None = None
-    owner: type | None = None
-    owner_shared: bool = False
-    owned: bool = False
-    refused: str | None = None
-    real: object = NOTHING
-    alias: str | None = None
-    door: str | None = None
-
-    @property
-    def replaced(self) -> bool:
-        """
-        Whether the sandbox hands out something else than the real object.
-        """
-        return self.real is not NOTHING and self.real is not self.value
-
-
-def class_name(cls: type) -> str:
-    """
-    The dotted name the inventory gives a class: built-ins bare, the
-    ``types`` module's names for interpreter types, ``sandbox.<name>`` for
-    the classes each sandbox makes.
-    """
-    qualname = str(type.__dict__["__qualname__"].__get__(cls))
-    if getattr(builtins, qualname, None) is cls:
-        return qualname
-    for name, value in sorted(vars(types).items()):
-        if value is cls and name[:1].isupper():
-            return f"types.{name}"
-    module = type.__dict__["__module__"].__get__(cls)
-    if module == "builtins":
-        return f"sandbox.{qualname}"
-    dotted = f"{module}.{qualname}"
-    return CLASS_NAMES.get(dotted, dotted)
-
-
-def is_plain(value: object) -> bool:
-    """
-    Whether *value* is plain data: a constant, or a tuple or frozenset of
-    constants.
-    """
-    if type(value) in _PLAIN:
-        return True
-    if type(value) in (tuple, frozenset):
-        return all(map(is_plain, value))  # type: ignore[call-overload]
-    return False
-
-
-def is_routine(value: object) -> bool:
-    """
-    Whether *value* is a function, a method or a method descriptor.
-    """
-    return inspect.isroutine(value) or isinstance(
-        value, (classmethod, staticmethod)
-    )
-
-
-def _is_shared_object(value: object) -> bool:
-    return not (
-        isinstance(value, (type, ModuleProxy, *DESCRIPTORS))
-        or is_routine(value)
-        or is_plain(value)
-    )
-
-
-def _refusal(name: str, on_class: bool) -> str:
-    if name in FORBIDDEN_ATTRIBUTES:
-        return "forbidden-name"
-    if name == "register":
-        return "shared-register"
-    if name in REFUSED_METHODS:
-        return "array-method"
-    if name in MUTATING_DUNDERS and not on_class:
-        return "mutating-dunder"
-    return "unreadable-dunder" if is_dunder(name) else "private-name"
-
-
-def _own_names(obj: object) -> list[str]:
-    """
-    The names *obj* answers beyond its class's: its own public attributes
-    and readable dunders (``__getattr__`` forwarding included).
-    """
-    try:
-        names = set(dir(obj))
-    except Exception:  # noqa: BLE001 -- a library's __dir__ may fail
-        return []
-    for kind in type(obj).__mro__:
-        names.difference_update(vars(kind))
-    return sorted(
-        name
-        for name in names
-        if not name.startswith("_") or name in _READABLE_DUNDERS
-    )
-
-
-def _sample_source() -> str:
-    """
-    A plugin module with one function per returned value.
-    """
-    top = sorted({name.partition(".")[0] for name in ALLOWED_MODULES})
-    top.remove("__future__")
-    lines = [
-        f"import {', '.join(top)}",
-        "def own_generator():",
-        "    yield 0",
-        "class Own:",
-        "    def parent(self):",
-        "        return super()",
-    ]
-    for number, expression in enumerate(RETURNED_VALUES):
-        lines += [f"def sample_{number}():", f"    return ({expression})"]
-    return "\n".join(lines) + "\n"
 
 
 class Walk:
@@ -231,13 +49,13 @@ class Walk:
 
     Args:
         sandbox: A sandbox whose plugin folder holds ``samples.py``,
-            written from ``_sample_source()``.
+            written from ``sample_source()``.
     """
 
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
         self._get: Callable[..., object] = sandbox.guards.get_attribute
-        self._type_of = sandbox.guards.type_of
+        self._type_of = sandbox.guards.types.type_of
         self.steps: list[Reach] = []
         self._classes: dict[type, str] = {}
         self._walked: set[type] = set()
@@ -307,7 +125,7 @@ class Walk:
                     # The sandbox's own stand-in: named as plugin code knows it.
                     self._classes.setdefault(value, path)
                 self._record(path, "member", value, name, real=real)
-                if _is_shared_object(value):
+                if is_shared_object(value):
                     self._shared_queue.append((path, value))
 
     def _samples(self, namespace: dict[str, object]) -> None:
@@ -360,7 +178,7 @@ class Walk:
             if isinstance(value, type):
                 self._own_classes.add(id(value))
         self.steps.append(step)
-        self._follow(path, value, shared=via in _SHARED)
+        self._follow(path, value, shared=via in SHARED)
 
     def _follow(self, path: str, value: object, *, shared: bool) -> None:
         if isinstance(value, type):
@@ -401,7 +219,7 @@ class Walk:
             return Reach("", "class", self._get(obj, name), name)
         except SandboxViolation:
             return Reach(
-                "", "class", None, name, refused=_refusal(name, on_class)
+                "", "class", None, name, refused=refusal_rule(name, on_class)
             )
         except Exception:  # noqa: BLE001 -- a slot that only instances fill, a property that raises
             return Reach("", "class", NOTHING, name)
@@ -419,11 +237,11 @@ class Walk:
             self._record(path, "class", value, name, owner=cls)
             if not is_plain(value):
                 self._class_values.setdefault(id(value), path)
-            if _is_shared_object(value):
+            if is_shared_object(value):
                 self._shared_queue.append((path, value))
 
     def _attributes_of(self, path: str, obj: object, *, via: Via) -> None:
-        names = _own_names(obj)
+        names = own_names(obj)
         shared = via == "instance"
         if shared and not is_routine(obj):
             names += sorted(n for n in MUTATING_DUNDERS if hasattr(obj, n))
@@ -438,7 +256,7 @@ class Walk:
                 ):
                     self._unshared.add(id(read.value))
                 self._record(where, via, read.value, name)
-                if shared and _is_shared_object(read.value):
+                if shared and is_shared_object(read.value):
                     self._shared_queue.append((where, read.value))
 
     # -- after the walk ---------------------------------------------------
@@ -489,7 +307,7 @@ class Walk:
                 f"the real object behind {origin}, which the sandbox replaces"
             )
         if (
-            step.via in _SHARED
+            step.via in SHARED
             and isinstance(value, CONTAINERS)
             and step.refused is None
             and self._held_by_the_library(step)
@@ -521,7 +339,7 @@ def walk() -> list[Reach]:
     """
     with tempfile.TemporaryDirectory(prefix="acc-inventory-") as folder:
         root = pathlib.Path(folder)
-        (root / "samples.py").write_text(_sample_source(), encoding="utf-8")
+        (root / "samples.py").write_text(sample_source(), encoding="utf-8")
         sandbox = Sandbox(root, "inventory")
         try:
             return Walk(sandbox).run()

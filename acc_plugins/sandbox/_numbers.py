@@ -22,31 +22,23 @@ from a subclass's arithmetic), and the methods that expand a value check
 the value they expand, whoever made it.  ``as_integer_ratio()`` also
 refuses digits below ``1E-MAX_EXPONENT``, whose denominator would be too
 large.  The wrappers live in a hidden class between the served one and
-``decimal.Decimal``, so that ``super(decimal.Decimal, x)`` finds them too.
-
-The Fraction class refuses text and Decimals whose exponent would make the
-numerator or denominator larger than ``INT_BITS``; the fractions module's
-arithmetic returns real Fractions, which ``isinstance()`` accepts as the
-served class.
+``decimal.Decimal``, so that ``super(decimal.Decimal, x)`` finds them too.  The Fraction class, which reuses the expansion checks, is in
+``_fractions``.
 """
 
 from __future__ import annotations
 
-import abc
 import decimal
 import fractions
 import functools
 import math
 import types
-from typing import TYPE_CHECKING, Any, Final, NoReturn, cast
-
-from ._bombs import INT_BITS
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ._bombs import BombChecks
 
 # Farthest place, in powers of ten, of a Decimal's leading digit.  Its
 # expansions stay near a millisecond: at 5,000, int() takes 0.6 ms and the
@@ -60,7 +52,6 @@ MAX_EXPONENT: Final = 5_000
 # converts one to a Decimal in quadratic time (a million bits took 1.2 s).
 INT_OPERAND_BITS: Final = math.ceil((MAX_EXPONENT + 1) * math.log2(10))
 
-_LOG2_10: Final = math.log2(10)
 
 # Members of decimal.Decimal left as they are: they take no operand, return
 # no Decimal and do not expand the value (str() and repr() switch to
@@ -369,85 +360,3 @@ def decimal_class(
     for name, make, real in _plan():
         setattr(hidden, name, make(checks, name, real))
     return served
-
-
-def _exponent(text: str) -> int | None:
-    """
-    The exponent of a number in *text*, if it has one.
-    """
-    head, mark, tail = str.lower(text).rpartition("e")
-    tail = tail.strip()
-    digits = tail[1:] if tail[:1] in ("+", "-") else tail
-    if not (mark and head and digits.replace("_", "").isdigit()):
-        return None
-    if len(digits) > 20:  # noqa: PLR2004 -- beyond any limit, before int() reads it
-        return 10**20
-    try:
-        return abs(int(tail))
-    except ValueError:
-        return None  # the constructor reports the syntax error
-
-
-def fraction_class(bombs: BombChecks) -> type[fractions.Fraction]:
-    """
-    A sandbox's ``fractions.Fraction``: a subclass that refuses text and
-    Decimals whose exponent would make a numerator or denominator larger
-    than ``INT_BITS``.
-
-    Args:
-        bombs: The sandbox's size checks.
-    """
-    refuse = bombs.refuse
-
-    def check_text(text: str) -> None:
-        exponent = _exponent(text)
-        if exponent is not None:
-            what = "Fraction() of text: a numerator or denominator"
-            bits = math.ceil((len(text) + exponent) * _LOG2_10)
-            if bits > INT_BITS:
-                bombs.too_big_int(what, bits)
-            bombs.check_size(what, bits // 8)
-
-    class Fraction(fractions.Fraction):
-        __slots__ = ()
-
-        def __new__(cls, numerator: Any = 0, denominator: Any = None) -> Any:
-            if denominator is None:
-                if isinstance(numerator, str):
-                    check_text(numerator)
-                elif isinstance(numerator, decimal.Decimal):
-                    check_ratio(numerator, "Fraction()", refuse)
-            return super().__new__(cls, numerator, denominator)
-
-        @classmethod
-        def from_decimal(cls, dec: Any) -> Any:
-            if isinstance(dec, int):
-                # Converted to a Decimal first, in quadratic time.
-                check_int(dec, "Fraction.from_decimal()", refuse)
-            elif isinstance(dec, decimal.Decimal):
-                check_ratio(dec, "Fraction.from_decimal()", refuse)
-            return super().from_decimal(dec)
-
-    def real_fractions(cls: Any, subclass: Any) -> Any:
-        # The fractions module's arithmetic returns real Fractions:
-        # isinstance() accepts them as the served class.  Read from the
-        # MRO: issubclass() would ask this hook again, through the real
-        # class's subclasses.
-        if cls is served and fractions.Fraction in subclass.__mro__:
-            return True
-        return NotImplemented
-
-    Fraction.__module__ = "fractions"
-    Fraction.__qualname__ = "Fraction"
-    served = abc.ABCMeta(
-        "Fraction",
-        (Fraction,),
-        {
-            "__doc__": fractions.Fraction.__doc__,
-            "__module__": "fractions",
-            "__qualname__": "Fraction",
-            "__slots__": (),
-            "__subclasshook__": classmethod(real_fractions),
-        },
-    )
-    return cast("type[fractions.Fraction]", served)

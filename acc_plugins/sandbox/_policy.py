@@ -5,7 +5,9 @@ Plugin code may use any name and attribute except those named here.  The
 tables are checked at compile time by the transformer and again at run time
 by the guards (for names that only exist at run time, as in ``getattr``).
 Change any table and ``POLICY_VERSION`` changes with it, which invalidates
-every cached bytecode file.
+every cached bytecode file.  What a plugin class may define is in
+``_classdunders``; the names compiled code reaches the guards by are in
+``_guardnames``.
 """
 
 from __future__ import annotations
@@ -13,158 +15,8 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
+from ._classdunders import CLASS_BODY_DUNDERS, COPY_HOOKS, DEFINABLE_DUNDERS
 
-# Dunder methods a plugin class may define.  They are the protocols ordinary
-# code implements.  ``__getattr__`` and ``__getattribute__`` are wrapped by
-# the class factory: they never see dunder names and never run outside a
-# call into the plugin, so host code that touches a plugin object meets
-# ordinary attribute lookup.  Left out on purpose: ``__del__`` (runs
-# outside any budget), ``__init_subclass__``, ``__set_name__``,
-# ``__get__``/``__set__``/``__delete__`` (descriptors), ``__setattr__``/
-# ``__delattr__``, ``__reduce__``/``__reduce_ex__``/``__getstate__``/
-# ``__setstate__``, and ``__instancecheck__``/``__subclasscheck__``/
-# ``__mro_entries__``.
-DEFINABLE_DUNDERS: Final = frozenset(
-    {
-        "__abs__",
-        "__add__",
-        "__aenter__",
-        "__aexit__",
-        "__aiter__",
-        "__and__",
-        "__anext__",
-        "__await__",
-        "__bool__",
-        "__bytes__",
-        "__call__",
-        "__ceil__",
-        "__class_getitem__",
-        "__complex__",
-        "__contains__",
-        "__copy__",
-        "__deepcopy__",
-        "__delitem__",
-        "__divmod__",
-        "__enter__",
-        "__eq__",
-        "__exit__",
-        "__float__",
-        "__floor__",
-        "__floordiv__",
-        "__format__",
-        "__ge__",
-        "__getattr__",
-        "__getattribute__",
-        "__getitem__",
-        "__getstate__",
-        "__gt__",
-        "__hash__",
-        "__iadd__",
-        "__iand__",
-        "__ifloordiv__",
-        "__ilshift__",
-        "__imatmul__",
-        "__imod__",
-        "__imul__",
-        "__index__",
-        "__init__",
-        "__int__",
-        "__invert__",
-        "__ior__",
-        "__ipow__",
-        "__irshift__",
-        "__isub__",
-        "__iter__",
-        "__itruediv__",
-        "__ixor__",
-        "__le__",
-        "__len__",
-        "__length_hint__",
-        "__lshift__",
-        "__lt__",
-        "__matmul__",
-        "__missing__",
-        "__mod__",
-        "__mul__",
-        "__ne__",
-        "__neg__",
-        "__new__",
-        "__next__",
-        "__or__",
-        "__pos__",
-        "__post_init__",
-        "__pow__",
-        "__radd__",
-        "__rand__",
-        "__rdivmod__",
-        "__reduce__",
-        "__reduce_ex__",
-        "__repr__",
-        "__reversed__",
-        "__rfloordiv__",
-        "__rlshift__",
-        "__rmatmul__",
-        "__rmod__",
-        "__rmul__",
-        "__ror__",
-        "__round__",
-        "__rpow__",
-        "__rrshift__",
-        "__rshift__",
-        "__rsub__",
-        "__rtruediv__",
-        "__rxor__",
-        "__setitem__",
-        "__setstate__",
-        "__str__",
-        "__sub__",
-        "__truediv__",
-        "__trunc__",
-        "__xor__",
-    }
-)
-
-# Dunders that may be assigned in a class body (``__slots__ = (...)``,
-# ``__hash__ = None``) besides the definable methods above, and the Python 2
-# protocol names that code written for both still carries
-# (``__div__ = __truediv__``): Python 3 gives them no meaning.
-CLASS_BODY_DUNDERS: Final = frozenset(
-    {
-        "__cmp__",
-        "__coerce__",
-        "__delslice__",
-        "__div__",
-        "__getslice__",
-        "__hex__",
-        "__idiv__",
-        "__long__",
-        "__metaclass__",
-        "__nonzero__",
-        "__oct__",
-        "__rdiv__",
-        "__setslice__",
-        "__slots__",
-        "__unicode__",
-    }
-)
-
-# Copy and pickle hooks a plugin class may define.  Read from another
-# object they would hand out its insides (``__getstate__`` returns the real
-# ``__dict__``; ``__reduce_ex__`` returns ``copyreg`` functions that build
-# any class's instances without ``__init__``): the first four are readable
-# on the plugin's own objects only, the reduce hooks not at all, and the
-# class factory checks what the reduce hooks return.
-COPY_HOOKS: Final = frozenset(
-    {
-        "__copy__",
-        "__deepcopy__",
-        "__getstate__",
-        "__reduce__",
-        "__reduce_ex__",
-        "__setstate__",
-    }
-)
-OWN_OBJECT_DUNDERS: Final = COPY_HOOKS - {"__reduce__", "__reduce_ex__"}
 
 # Dunder names that mean something to the interpreter, the import system or
 # the sandbox when bound in a module: plugin code may neither bind nor read
@@ -384,49 +236,6 @@ RESERVED_NAMES: Final = frozenset(
     }
 )
 
-# The names our transformer emits.  Kept here so the policy hash covers them.
-GUARD_GETATTR: Final = "__acc_getattr__"
-GUARD_WRITE: Final = "__acc_write__"
-GUARD_SELF: Final = "__acc_self__"
-GUARD_RERAISE: Final = "__acc_reraise__"
-GUARD_WITH: Final = "__acc_with__"
-GUARD_ASYNC_WITH: Final = "__acc_asyncwith__"
-GUARD_CLASS: Final = "__acc_class__"
-GUARD_TOKEN: Final = "__acc_token__"  # noqa: S105 -- a name, not a secret
-GUARD_RAW_GETATTR: Final = "__acc_rawgetattr__"
-GUARD_BUDGET: Final = "__acc_budget__"
-GUARD_TICK: Final = "__acc_tick__"
-GUARD_NEXT: Final = "__acc_next__"
-GUARD_MOD: Final = "__acc_mod__"
-GUARD_FORMAT: Final = "__acc_format__"
-GUARD_RAW_TYPE: Final = "__acc_rawtype__"
-GUARD_RAW_HASATTR: Final = "__acc_rawhasattr__"
-GUARD_RAW_RANGE: Final = "__acc_rawrange__"
-GUARD_INT: Final = "__acc_int__"
-GUARD_FLOAT: Final = "__acc_float__"
-GUARD_MUL: Final = "__acc_mul__"
-GUARD_POW: Final = "__acc_pow__"
-GUARD_LSHIFT: Final = "__acc_lshift__"
-GUARD_INPLACE: Final = "__acc_inplace__"
-GUARD_AUG_ITEM: Final = "__acc_augitem__"
-GUARD_AUG_ATTR: Final = "__acc_augattr__"
-GUARD_ADD: Final = "__acc_add__"
-GUARD_ADD_CHECK: Final = "__acc_addcheck__"
-GUARD_SIZED_CALL: Final = "__acc_sizedcall__"
-GUARD_UNPACK: Final = "__acc_unpack__"
-GUARD_RENDER: Final = "__acc_render__"
-GUARD_SET_SLICE: Final = "__acc_setslice__"
-GUARD_SLICE_TYPES: Final = "__acc_slicetypes__"
-GUARD_RAW_LEN: Final = "__acc_rawlen__"
-GUARD_TYPE_OF: Final = "__acc_typeof__"
-GUARD_RENDER_ARGS: Final = "__acc_renderargs__"
-GUARD_STR: Final = "__acc_str__"
-GUARD_PLAIN_TYPES: Final = "__acc_plaintypes__"
-
-# The attribute that marks a class or module as created by one sandbox; its
-# value is that sandbox's token.  A dunder, so plugin code can neither read
-# nor forge it.
-OWNER_MARK: Final = "__acc_sandbox__"
 
 # Parameter names that the transformer trusts as "the instance" or "the
 # class" inside a method, after one ownership check at the method's entry.

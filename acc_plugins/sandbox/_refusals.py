@@ -114,3 +114,26 @@ class GuardedAsyncContext:
         if isinstance(value, UNCATCHABLE):
             return False
         return bool(swallow)
+
+
+def reraise() -> None:
+    """
+    First statement of every ``except`` clause in plugin code.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, UNCATCHABLE):
+        raise exc
+
+
+def guarded_with(manager: object) -> GuardedContext:
+    """
+    Wrap the context manager of every ``with`` in plugin code.
+    """
+    return GuardedContext(manager)
+
+
+def guarded_async_with(manager: object) -> GuardedAsyncContext:
+    """
+    Wrap the context manager of every ``async with`` in plugin code.
+    """
+    return GuardedAsyncContext(manager)

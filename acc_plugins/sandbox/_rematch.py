@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, final
 
 import regex
 
-from ._bombs import item_bytes
+from ._sequences import item_bytes
 
 
 if TYPE_CHECKING:

@@ -5,38 +5,31 @@ One plugin's sandbox: its modules, its import gate and its guards.
 from __future__ import annotations
 
 import os
-import random
-import stat
 import sys
 import time
 import types
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
 
 from acc_plugins.errors import CompileError, SandboxViolation
 
-from ._allowlist import ALLOWED_MODULES
 from ._budget import Budget
 from ._builtmodules import BUILT_MODULES
 from ._classnames import describe_unformattable
 from ._compiler import BytecodeCache, compile_plugin_source
 from ._coroutines import Driver
-from ._extramodules import CheckOnly, ExtraModules
+from ._extramodules import ExtraModules
+from ._guardnames import OWNER_MARK
 from ._guards import Guards
-from ._imports import (
-    ModuleProxy,
-    TopLevel,
-    build_proxy,
-    shared_classes,
-    submodules,
-)
-from ._policy import OWNER_MARK
+from ._imports import TopLevel
+from ._libmodules import LibraryModules
+from ._pluginfiles import PluginFiles
 from ._refusals import plugin_location
 from ._unavailable import RefusedImport, fix_for, unavailable
 
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
+    from pathlib import Path
 
 
 _R = TypeVar("_R")
@@ -110,7 +103,6 @@ class Sandbox:
         sources: Mapping[str, bytes] | None = None,
     ) -> None:
         self.root = root.resolve()
-        self._sources = sources
         self.budget = Budget(timeout, steps, memory_mb * 2**20)
         self.driver = Driver(self.budget)
         self._root_text = str(self.root)
@@ -147,8 +139,10 @@ class Sandbox:
             "PluginModule", (types.ModuleType,), {OWNER_MARK: self._token}
         )
         self._modules: dict[str, types.ModuleType] = {}
-        self._found: dict[str, tuple[Path, bool] | None] = {}
-        self._proxies: dict[str, ModuleProxy] = {}
+        self._files = PluginFiles(self._root_text, sources)
+        self._library = LibraryModules(
+            self._extra, self.guards, self._extra_modules, self.mark
+        )
 
     def __repr__(self) -> str:
         return f"<Sandbox {self.name!r} modules={len(self._modules)}>"
@@ -161,7 +155,7 @@ class Sandbox:
             if sys.modules.get(module.__name__) is module:
                 del sys.modules[module.__name__]
         self._modules.clear()
-        self._proxies.clear()
+        self._library.clear()
 
     def owns(self, obj: object) -> bool:
         """
@@ -177,68 +171,11 @@ class Sandbox:
 
     # -- modules ----------------------------------------------------------
 
-    def _source_path(self, dotted: str) -> tuple[Path, bool] | None:
-        # Imports inside functions run on every call: remember the answer.
-        try:
-            return self._found[dotted]
-        except KeyError:
-            found = self._find_source(dotted)
-            self._found[dotted] = found
-            return found
-
-    def _find_source(self, dotted: str) -> tuple[Path, bool] | None:
-        parts = dotted.split(".")
-        if not all(part.isidentifier() for part in parts):
-            return None
-        *folders, last = parts
-        for names, is_package in (
-            ((*folders, f"{last}.py"), False),
-            ((*parts, "__init__.py"), True),
-            (tuple(parts), True),
-        ):
-            found = self._stat_inside(names)
-            if found is None:
-                continue
-            wanted = stat.S_ISDIR if names[-1] == last else stat.S_ISREG
-            if wanted(found.st_mode):
-                return Path(self._root_text, *names), is_package
-        return None
-
-    def _stat_inside(self, names: tuple[str, ...]) -> os.stat_result | None:
-        """
-        The status of the plugin's file *names* (symbolic links followed),
-        or None if it does not exist or its real path leaves the folder.
-
-        A path with no symbolic link on the way is inside the (resolved)
-        root as written: one ``lstat`` per component decides it, where a
-        ``realpath`` would examine every folder from ``/`` down.
-        """
-        path = self._root_text
-        found: os.stat_result | None = None
-        for name in names:
-            path = os.path.join(path, name)
-            try:
-                found = os.lstat(path)
-            except OSError:
-                return None
-            if stat.S_ISLNK(found.st_mode):
-                return self._stat_linked(os.path.join(self._root_text, *names))
-        return found
-
-    def _stat_linked(self, path: str) -> os.stat_result | None:
-        # Symbolic links may not lead out of the plugin's folder.
-        if not os.path.realpath(path).startswith(self._root_text + os.sep):
-            return None
-        try:
-            return os.stat(path)
-        except OSError:
-            return None
-
     def has_module(self, dotted: str) -> bool:
         """
         Tell whether *dotted* names one of the plugin's own modules.
         """
-        return dotted in self._modules or self._source_path(dotted) is not None
+        return dotted in self._modules or self._files.find(dotted) is not None
 
     def import_module(self, dotted: str) -> types.ModuleType:
         """
@@ -255,7 +192,7 @@ class Sandbox:
         existing = self._modules.get(dotted)
         if existing is not None:
             return existing
-        found = self._source_path(dotted)
+        found = self._files.find(dotted)
         if found is None:
             msg = f"plugin {self.name!r} has no module {dotted!r}"
             raise ModuleNotFoundError(msg, name=dotted)
@@ -292,7 +229,7 @@ class Sandbox:
 
     def _compile(self, path: Path) -> types.CodeType:
         try:
-            source = self._read(path).decode("utf-8")
+            source = self._files.read(path).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             msg = f"{path}: cannot read: {exc}"
             raise CompileError(str(path), [msg]) from exc
@@ -300,21 +237,6 @@ class Sandbox:
         if self.cache is not None:
             return self.cache.compile(source, str(path), count_steps=steps)
         return compile_plugin_source(source, str(path), count_steps=steps)
-
-    def _read(self, path: Path) -> bytes:
-        if self._sources is None:
-            return path.read_bytes()
-        relative = path.relative_to(self._root_text).as_posix()
-        try:
-            return self._sources[relative]
-        except KeyError:
-            # What was scanned is what runs: a module that appeared since
-            # waits for the plugin's next load.
-            msg = (
-                f"{path}: not among the files scanned when the plugin was "
-                "loaded; reload the plugin to use it"
-            )
-            raise CompileError(str(path), [msg]) from None
 
     def run(
         self, function: Callable[..., _R], /, *args: Any, **kwargs: Any
@@ -378,64 +300,6 @@ class Sandbox:
 
     # -- the import gate --------------------------------------------------
 
-    def _proxy(self, dotted: str) -> ModuleProxy:
-        proxy = self._proxies.get(dotted)
-        if proxy is None:
-            if dotted in self._extra:
-                members = dict(self._extra[dotted])
-            elif dotted not in ALLOWED_MODULES:
-                members = {}  # a parent such as ``acc_plugins`` of ``.sdk``
-            else:
-                members = vars(
-                    build_proxy(
-                        dotted,
-                        # The plugin's own generator, seeded when first
-                        # imported (os.urandom costs at every load).
-                        random_source=(
-                            random.Random()  # noqa: S311 -- plugins' PRNG, not crypto
-                            if dotted == "random"
-                            else None
-                        ),
-                        mark_class=self.mark,
-                    )
-                )
-                members.pop("__name__", None)
-                self.guards.amplifiers.guard_members(dotted, members)
-                self.guards.library.guard_members(dotted, members)
-                self._extra_modules.guard_members(dotted, members)
-                self._answer_types(dotted, members)
-            for other in self._submodules(dotted):
-                members[other.rpartition(".")[2]] = self._proxy(other)
-            proxy = ModuleProxy(dotted, members)
-            self._proxies[dotted] = proxy
-        return proxy
-
-    def _answer_types(self, dotted: str, members: dict[str, object]) -> None:
-        # A class replaced by a guarded one is still what type() of its
-        # objects answers: type(itertools.repeat(0, 1)) would hand out the
-        # real, unchecked class.  type() answers the replacement instead.
-        for name, original in shared_classes(dotted):
-            value = members.get(name, original)
-            # A check-only stand-in (types.FunctionType) is no answer:
-            # type(f) stays the class it is.
-            if value is not original and not isinstance(value, CheckOnly):
-                self.guards.answer_type(original, value)
-
-    def _submodules(self, dotted: str) -> tuple[str, ...]:
-        return submodules(dotted, tuple(ALLOWED_MODULES)) + tuple(
-            other
-            for other in self._extra
-            if other.rpartition(".")[0] == dotted
-        )
-
-    def _is_allowed(self, dotted: str) -> bool:
-        prefix = dotted + "."
-        return (
-            dotted in ALLOWED_MODULES
-            or dotted in self._extra
-            or any(m.startswith(prefix) for m in self._extra)
-        )
-
     def _refuse_import(self, dotted: str) -> NoReturn:
         filename, lineno = plugin_location(self._root_text + os.sep)
         refused = RefusedImport(dotted, filename, lineno)
@@ -489,10 +353,10 @@ class Sandbox:
                 if type(item) is str and self.has_module(item):
                     self.import_module(item)
             return TopLevel(self._modules)
-        if not self._is_allowed(dotted):
+        if not self._library.is_allowed(dotted):
             self._refuse_import(dotted)
         if wanted:
-            proxy = self._proxy(dotted)
+            proxy = self._library.proxy(dotted)
             for item in wanted:
                 if (
                     type(item) is str
@@ -507,4 +371,4 @@ class Sandbox:
                     )
                     raise ImportError(msg, name=dotted)
             return proxy
-        return self._proxy(dotted.partition(".")[0])
+        return self._library.proxy(dotted.partition(".")[0])

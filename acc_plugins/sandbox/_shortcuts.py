@@ -19,13 +19,8 @@ import string
 from typing import Final
 
 from ._astutil import bound_names, descendants
-from ._policy import (
-    FORBIDDEN_ATTRIBUTES,
-    GUARD_RAW_GETATTR,
-    GUARD_RAW_HASATTR,
-    GUARD_RAW_RANGE,
-    GUARDED_ATTRIBUTES,
-)
+from ._guardnames import GUARD_RAW_GETATTR, GUARD_RAW_HASATTR, GUARD_RAW_RANGE
+from ._policy import FORBIDDEN_ATTRIBUTES, GUARDED_ATTRIBUTES
 
 
 # The attribute built-ins with a raw counterpart, and the argument counts

@@ -26,8 +26,8 @@ from collections import Counter, deque
 from typing import TYPE_CHECKING, Any, Final
 
 from ._arrays import ArrayChecks
-from ._bombs import item_bytes, true_len
 from ._policy import KEYED_METHODS, SIZED_METHODS
+from ._sequences import item_bytes, true_len
 from ._templates import checked_values
 
 

@@ -16,6 +16,16 @@ from typing import Final
 from RestrictedPython.transformer import RestrictingNodeTransformer
 
 from ._astutil import call, located
+from ._guardnames import (
+    GUARD_ADD,
+    GUARD_ADD_CHECK,
+    GUARD_FORMAT,
+    GUARD_LSHIFT,
+    GUARD_MOD,
+    GUARD_MUL,
+    GUARD_POW,
+    GUARD_UNPACK,
+)
 from ._inlinechecks import (
     Temporaries,
     evaluated_first,
@@ -23,24 +33,7 @@ from ._inlinechecks import (
     number_test,
     operand_read,
 )
-from ._policy import (
-    GUARD_ADD,
-    GUARD_ADD_CHECK,
-    GUARD_FORMAT,
-    GUARD_LSHIFT,
-    GUARD_MOD,
-    GUARD_MUL,
-    GUARD_PLAIN_TYPES,
-    GUARD_POW,
-    GUARD_RAW_LEN,
-    GUARD_RAW_TYPE,
-    GUARD_RENDER,
-    GUARD_RENDER_ARGS,
-    GUARD_SET_SLICE,
-    GUARD_SLICE_TYPES,
-    GUARD_STR,
-    GUARD_UNPACK,
-)
+from ._textvalues import rendered, rendered_arguments
 
 
 SIZED_OPS: Final[dict[type[ast.operator], str]] = {
@@ -129,143 +122,6 @@ def starred_parts(elements: list[ast.expr]) -> list[ast.expr] | None:
     if run:
         parts.append(ast.List(run, ast.Load()))
     return parts
-
-
-def rendered(
-    value: ast.expr, temporaries: Temporaries | None = None
-) -> ast.expr:
-    """
-    An f-string field's value with its text checked: constants as they
-    are, a name (or, where ``:=`` is allowed, a temporary holding any
-    value) tested inline (``x if type(x) in plain else check(x)``),
-    anything else through the guard.
-    """
-    if isinstance(value, ast.Constant):
-        return value
-    if isinstance(value, ast.Name):
-        read: ast.expr = value
-        first: ast.expr = ast.Name(value.id, ast.Load())
-    elif temporaries is not None:
-        name = temporaries.new()
-        read = ast.Name(name, ast.Load())
-        first = ast.NamedExpr(target=ast.Name(name, ast.Store()), value=value)
-    else:
-        return located(call(GUARD_RENDER, value), value)
-    test = ast.IfExp(
-        test=ast.Compare(
-            left=call(GUARD_RAW_TYPE, first),
-            ops=[ast.In()],
-            comparators=[ast.Name(GUARD_PLAIN_TYPES, ast.Load())],
-        ),
-        body=read,
-        orelse=call(GUARD_RENDER, copy.copy(read)),
-    )
-    return located(test, value)
-
-
-# A value of these exact types, this long at most, grows a slice's target
-# by a few kilobytes: stored directly (its length is its own, C's).
-_SMALL_SLICE: Final = 4096
-
-
-def sized_slice_store(
-    node: ast.Assign, temporaries: Temporaries | None
-) -> ast.stmt:
-    """
-    ``x[a:b:c] = v`` as the guard's call, ``__acc_setslice__(v)(x, a, b,
-    c)`` (*v* first, as Python evaluates it); where ``:=`` is allowed, a
-    short value of a built-in sequence type is stored directly after an
-    inline test.
-    """
-    target = node.targets[0]
-    assert isinstance(target, ast.Subscript)  # noqa: S101 -- the caller's test
-    bounds = target.slice
-    assert isinstance(bounds, ast.Slice)  # noqa: S101 -- the caller's test
-    parts = [
-        part or ast.Constant(None)
-        for part in (bounds.lower, bounds.upper, bounds.step)
-    ]
-    if temporaries is None:
-        store = ast.Call(
-            func=call(GUARD_SET_SLICE, node.value),
-            args=[target.value, *parts],
-            keywords=[],
-        )
-        return ast.Expr(store)
-    name = temporaries.new()
-    kept = ast.NamedExpr(target=ast.Name(name, ast.Store()), value=node.value)
-    test = ast.BoolOp(
-        op=ast.And(),
-        values=[
-            ast.Compare(
-                left=call(GUARD_RAW_TYPE, kept),
-                ops=[ast.In()],
-                comparators=[ast.Name(GUARD_SLICE_TYPES, ast.Load())],
-            ),
-            ast.Compare(
-                left=call(GUARD_RAW_LEN, ast.Name(name, ast.Load())),
-                ops=[ast.LtE()],
-                comparators=[ast.Constant(_SMALL_SLICE)],
-            ),
-        ],
-    )
-    direct = ast.Assign(
-        targets=[copy.deepcopy(target)], value=ast.Name(name, ast.Load())
-    )
-    guarded = ast.Expr(
-        ast.Call(
-            func=call(GUARD_SET_SLICE, ast.Name(name, ast.Load())),
-            args=[target.value, *parts],
-            keywords=[],
-        )
-    )
-    return ast.If(test=test, body=[direct], orelse=[guarded])
-
-
-def rendered_arguments(
-    node: ast.expr, temporaries: Temporaries | None = None
-) -> ast.expr:
-    """
-    The values of a %-format (a tuple or mapping written out, or any
-    expression) with their texts checked.
-    """
-    if isinstance(node, ast.Tuple) and not any(
-        isinstance(item, ast.Starred) for item in node.elts
-    ):
-        node.elts = [rendered(item, temporaries) for item in node.elts]
-        return node
-    if isinstance(node, ast.Dict) and None not in node.keys:
-        node.values = [rendered(value, temporaries) for value in node.values]
-        return node
-    return located(call(GUARD_RENDER_ARGS, node), node)
-
-
-def rendered_values(
-    node: ast.Call, temporaries: Temporaries | None = None
-) -> ast.Call:
-    """
-    A call the compiler proved harmless, with the texts of its values
-    checked when it formats them (``"{}".format(x)``): its arguments,
-    starred ones through the guard as one list.
-    """
-    func = node.func
-    if not (isinstance(func, ast.Attribute) and func.attr == "format"):
-        return node  # getattr() and hasattr(): nothing becomes text
-    node.args = [
-        located(
-            ast.Starred(call(GUARD_RENDER_ARGS, item.value), ast.Load()), item
-        )
-        if isinstance(item, ast.Starred)
-        else rendered(item, temporaries)
-        for item in node.args
-    ]
-    for keyword in node.keywords:
-        keyword.value = (
-            located(call(GUARD_RENDER_ARGS, keyword.value), keyword.value)
-            if keyword.arg is None
-            else rendered(keyword.value, temporaries)
-        )
-    return node
 
 
 class SizedRules(RestrictingNodeTransformer):
@@ -379,38 +235,6 @@ class SizedRules(RestrictingNodeTransformer):
             return node
         joined = call(GUARD_UNPACK, ast.Constant(kind), *parts)
         return ast.fix_missing_locations(located(joined, node))
-
-    def rendered_call(
-        self, node: ast.Call, unbound: frozenset[str]
-    ) -> ast.AST:
-        """
-        ``str(x)``, the builtin's own name called with one argument: its
-        text is checked first (``__acc_str__(x)``).  *node*'s children are
-        already visited.
-        """
-        func = node.func
-        if (
-            isinstance(func, ast.Name)
-            and func.id == "str"
-            and "str" in unbound
-            and len(node.args) == 1
-            and not node.keywords
-            and not isinstance(node.args[0], ast.Starred)
-        ):
-            node.func = located(ast.Name(GUARD_STR, ast.Load()), func)
-        return node
-
-    def starred_arguments(self, node: ast.Call) -> None:
-        """
-        ``f(*a, *a)`` builds a tuple twice as long as ``a``: positional
-        arguments with two or more ``*`` parts are joined (and sized) by
-        the guard first.  *node*'s children are already visited.
-        """
-        parts = starred_parts(node.args)
-        if parts is not None:
-            joined = call(GUARD_UNPACK, ast.Constant("list"), *parts)
-            node.args = [ast.Starred(joined, ast.Load())]
-            ast.fix_missing_locations(located(node, node))
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
         # ``f"{x:>{w}}"``: a spec is a size, checked before ``format()``

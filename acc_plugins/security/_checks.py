@@ -8,26 +8,30 @@ turns them into findings and applies suppressions.
 from __future__ import annotations
 
 import ast
-import math
-import re
-from collections import Counter
 from typing import TYPE_CHECKING, Any, Final
 
 from acc_plugins.sandbox._astutil import walked_fields
 from acc_plugins.sandbox._policy import (
-    CLASS_BODY_DUNDERS,
-    DEFINABLE_DUNDERS,
-    DESCRIPTIVE_DUNDERS,
     FORBIDDEN_ATTRIBUTES,
-    INTROSPECTIVE_DUNDERS,
-    MODULE_DUNDERS,
-    OWN_OBJECT_DUNDERS,
-    PROTOCOL_DUNDERS,
-    READABLE_DUNDER_NAMES,
     is_dunder,
     is_metadata_name,
 )
 
+from ._literals import (
+    _int_list,
+    add_leaves,
+    code_points,
+    entropy,
+    literal_text,
+)
+from ._ordinarynames import (
+    CLASS_DUNDERS,
+    DUNDER_IN_TEXT,
+    NAMED_IN_STRINGS,
+    READABLE_ATTRIBUTES,
+    READABLE_NAMES,
+    hidden_name,
+)
 from ._rules import (
     ATTRIBUTE_BUILTINS,
     CAPABILITIES,
@@ -50,122 +54,18 @@ if TYPE_CHECKING:
 
 Raw = tuple[str, int, int, str]
 
-# What the sandbox serves through its guards is ordinary code, not a
-# finding: ``self.__class__.__name__``, ``super().__new__(cls)``.
-_READABLE_ATTRIBUTES: Final = (
-    DESCRIPTIVE_DUNDERS
-    | PROTOCOL_DUNDERS
-    | INTROSPECTIVE_DUNDERS
-    | OWN_OBJECT_DUNDERS
-    | frozenset({"__getattr__", "__getattribute__", "__new__"})
-)
-_READABLE_NAMES: Final = (
-    READABLE_DUNDER_NAMES
-    | MODULE_DUNDERS
-    | DEFINABLE_DUNDERS
-    | CLASS_BODY_DUNDERS
-)
-_CLASS_DUNDERS: Final = DEFINABLE_DUNDERS | CLASS_BODY_DUNDERS
-_NAMED_IN_STRINGS: Final = (
-    _READABLE_ATTRIBUTES
-    | DEFINABLE_DUNDERS
-    | MODULE_DUNDERS
-    | frozenset({"__future__", "__init__", "__main__", "__pycache__"})
-)
-_DUNDER_IN_TEXT: Final = re.compile(r"\b__[A-Za-z][A-Za-z0-9_]*__\b")
 _SCOPES: Final = (
     ast.Module,
     ast.ClassDef,
     ast.FunctionDef,
     ast.AsyncFunctionDef,
 )
-_PRINTABLE: Final = range(32, 127)
-
-
-def _literal(node: ast.AST) -> str | None:
-    """
-    The text of a string literal, or of one assembled only from literals.
-    """
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _literal(node.left), _literal(node.right)
-        return None if left is None or right is None else left + right
-    if isinstance(node, ast.JoinedStr):
-        parts = [_literal(value) for value in node.values]
-        return None if None in parts else "".join(map(str, parts))
-    return None
-
-
-def _entropy(text: str) -> float:
-    counts = Counter(text).values()
-    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts)
-
-
-def _call_of(node: ast.AST, name: str) -> list[ast.expr] | None:
-    """
-    The positional arguments of a call to the plain name *name*, or None.
-    """
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == name
-    ):
-        return node.args
-    return None
-
-
-def _int_list(node: ast.AST) -> bool:
-    return isinstance(node, ast.List | ast.Tuple) and all(
-        isinstance(e, ast.Constant)
-        and type(e.value) is int
-        and e.value in _PRINTABLE
-        for e in node.elts
-    )
-
-
-def _code_points(node: ast.AST) -> bool:
-    """
-    Tell whether *node* spells text as literal numbers: ``chr(104)``,
-    ``map(chr, [104, 105])``, ``(chr(c) for c in [104, 105])``.
-    """
-    if (args := _call_of(node, "chr")) is not None:
-        return len(args) == 1 and _int_list(ast.List(args))
-    if (args := _call_of(node, "map")) is not None:
-        return (
-            len(args) == 2  # noqa: PLR2004 -- map(function, iterable)
-            and isinstance(args[0], ast.Name)
-            and args[0].id == "chr"
-            and _int_list(args[1])
-        )
-    if isinstance(node, ast.GeneratorExp | ast.ListComp):
-        return _call_of(node.elt, "chr") is not None and any(
-            _int_list(g.iter) for g in node.generators
-        )
-    if isinstance(node, ast.List | ast.Tuple):
-        return len(node.elts) > 1 and all(map(_code_points, node.elts))
-    return False
-
-
-def _add_leaves(node: ast.AST) -> list[ast.AST]:
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return [*_add_leaves(node.left), *_add_leaves(node.right)]
-    return [node]
 
 
 def _is_ctx(node: ast.AST) -> bool:
     return (isinstance(node, ast.Attribute) and node.attr == "ctx") or (
         isinstance(node, ast.Name) and node.id == "ctx"
     )
-
-
-def _hidden_name(name: str) -> bool:
-    """
-    Tell whether an attribute name is one the sandbox guards.
-    """
-    if is_dunder(name):
-        return name not in _READABLE_ATTRIBUTES
-    return name in FORBIDDEN_ATTRIBUTES
 
 
 # The fields that hold statements (or handlers and match cases, which
@@ -303,7 +203,7 @@ class _Visitor(ast.NodeVisitor):
             elif isinstance(stmt, ast.Assign):
                 names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
             for name in names:
-                if is_dunder(name) and name not in _CLASS_DUNDERS:
+                if is_dunder(name) and name not in CLASS_DUNDERS:
                     self.report("ACC306", stmt, name=f"{node.name}.{name}")
         self.generic_visit(node)
 
@@ -313,13 +213,13 @@ class _Visitor(ast.NodeVisitor):
         elif (
             isinstance(node.ctx, ast.Load)
             and is_dunder(node.id)
-            and node.id not in _READABLE_NAMES
+            and node.id not in READABLE_NAMES
             and not is_metadata_name(node.id)
         ):
             self.report("ACC301", node, what=f"the name {node.id}")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if is_dunder(node.attr) and node.attr not in _READABLE_ATTRIBUTES:
+        if is_dunder(node.attr) and node.attr not in READABLE_ATTRIBUTES:
             self.report("ACC301", node, what=f"access to .{node.attr}")
         elif node.attr in FORBIDDEN_ATTRIBUTES:
             self.report("ACC302", node, attr=node.attr)
@@ -374,7 +274,7 @@ class _Visitor(ast.NodeVisitor):
             self._attribute_call(node, name)
         elif function in DECODERS.get(module, ()) and (
             (isinstance(first, ast.Constant) and first.value)
-            or (first is not None and _literal(first) is not None)
+            or (first is not None and literal_text(first) is not None)
             or (isinstance(first, ast.Name) and first.id in self._constants)
         ):
             self.report("ACC103", node, call=dotted)
@@ -382,7 +282,7 @@ class _Visitor(ast.NodeVisitor):
             self.report("ACC501", node, call=dotted)
         elif dotted == "importlib.import_module":
             self.report("ACC202", node, call="importlib.import_module()")
-        if (function == "join" and any(map(_code_points, node.args))) or (
+        if (function == "join" and any(map(code_points, node.args))) or (
             name in {"bytes", "bytearray"} and first and _int_list(first)
         ):
             self.report("ACC104", node)
@@ -391,7 +291,7 @@ class _Visitor(ast.NodeVisitor):
 
     def _attribute_call(self, node: ast.Call, call: str) -> None:
         obj, arg = node.args[0], node.args[1]
-        text = _literal(arg)
+        text = literal_text(arg)
         self._skip.update(id(n) for n in ast.walk(arg))
         if call in {"setattr", "delattr"} and (
             isinstance(obj, ast.Name) and obj.id in self._modules
@@ -399,7 +299,7 @@ class _Visitor(ast.NodeVisitor):
             self.report("ACC503", node, what=f"{call}() on module {obj.id!r}")
         pieces = not isinstance(arg, ast.Constant)
         if text is not None and (
-            _hidden_name(text) or (pieces and text.startswith("_"))
+            hidden_name(text) or (pieces and text.startswith("_"))
         ):
             how = " (assembled from pieces)" if pieces else ""
             self.report("ACC304", node, call=call, name=text, how=how)
@@ -413,8 +313,8 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         if id(node) not in self._skip and isinstance(node.op, ast.Add):
-            text = _literal(node)
-            if sum(map(_code_points, _add_leaves(node))) > 1:
+            text = literal_text(node)
+            if sum(map(code_points, add_leaves(node))) > 1:
                 self.report("ACC104", node)
                 self._skip.update(id(n) for n in ast.walk(node))
             elif text is not None:
@@ -435,8 +335,8 @@ class _Visitor(ast.NodeVisitor):
         secret = next((p for p in SENSITIVE_PATHS if p in lowered), None)
         if secret:
             self.report("ACC502", node, secret=secret)
-        names = [m.group() for m in _DUNDER_IN_TEXT.finditer(text)]
-        hidden = [n for n in names if n not in _NAMED_IN_STRINGS]
+        names = [m.group() for m in DUNDER_IN_TEXT.finditer(text)]
+        hidden = [n for n in names if n not in NAMED_IN_STRINGS]
         if text in FORBIDDEN_ATTRIBUTES:
             hidden.append(text)
         if hidden:
@@ -448,7 +348,7 @@ class _Visitor(ast.NodeVisitor):
         if len(text) > LONG_LITERAL and blanks < len(text) / 20:
             self.report("ACC105", node, length=len(text))
         elif len(text) > ENTROPY_MIN_LENGTH and (
-            (bits := _entropy(text)) > ENTROPY_BITS
+            (bits := entropy(text)) > ENTROPY_BITS
         ):
             self.report("ACC106", node, bits=bits)
 

@@ -207,7 +207,8 @@ def test_an_unwanted_event_looks_at_no_hook_twice(tmp_path, monkeypatch):
         for _ in range(3):
             assert host.emit("nobody.wants", {"n": 1}) == 0
 
-        assert first == 5
+        # At most one look at each plugin's hooks (the index needs none).
+        assert first <= 5
         assert len(matched) == first
     finally:
         host.stop()

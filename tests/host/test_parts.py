@@ -92,7 +92,7 @@ def test_plugins_fail_audits_and_takes_the_plugin_out(
     plugins.fail(record, Failure("broken", "main.py:3", "LoadError"))
 
     assert record.state is State.ERROR
-    assert plugins.order == []
+    assert list(plugins.order) == []
     assert told == ["changed", "changed"]  # activated, then failed
     (entry,) = trail.log.entries(kind=AuditKind.ERROR)
     assert entry.plugin == "alpha"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from acc_plugins.errors import BudgetExceeded
 from acc_plugins.sandbox import Sandbox
-from acc_plugins.sandbox._regex import _expanded
+from acc_plugins.sandbox._regexcheck import _expanded
 from acc_plugins.sandbox._regexcost import plain_bound, plain_limits
 
 

@@ -31,18 +31,17 @@ from acc_plugins.errors import CompileError, SandboxViolation
 from acc_plugins.sandbox import ALLOWED_MODULES, Sandbox
 from acc_plugins.sandbox._inventory import (
     REGENERATE,
-    RULES,
     Entry,
     inventory,
     render_markdown,
     unclassified,
 )
-from acc_plugins.sandbox._inventorytable import (
-    EXPLICIT,
+from acc_plugins.sandbox._inventoryguarded import (
     GUARDED_REASONS,
-    OPEN_DOORS,
     WRAPPED_MEMBERS,
 )
+from acc_plugins.sandbox._inventoryrules import RULES
+from acc_plugins.sandbox._inventorytable import EXPLICIT, OPEN_DOORS
 from acc_plugins.sandbox._policy import GUARDED_ATTRIBUTES
 
 
