@@ -122,7 +122,7 @@ def test_an_import_with_a_problem_changes_nothing(run, tmp_path):
 
 
 def test_storage_usage_and_clear(run, tmp_path):
-    from acc_plugins.host._storage import KeyValueStore
+    from acc_plugins.host.capabilities._storage import KeyValueStore
 
     store = KeyValueStore(tmp_path / "data" / "storage.sqlite3")
     store.set("text-tools", "k", "value")

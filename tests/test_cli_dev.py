@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from acc_plugins.cli import cli
-from acc_plugins.host._record import excerpt
+from acc_plugins.host.core._record import excerpt
 
 
 EXAMPLES = Path(__file__).parent.parent / "examples"

@@ -15,8 +15,8 @@ from tests.host.test_grants_audit import LIMITED
 from tests.test_cli_import import options_for
 
 from acc_plugins.cli import cli
-from acc_plugins.host._quarantine import QuarantineList
-from acc_plugins.host._storage import KeyValueStore
+from acc_plugins.host.capabilities._storage import KeyValueStore
+from acc_plugins.host.gate._quarantine import QuarantineList
 
 
 # Each write command, and the file it names when the disk refuses it.

@@ -19,7 +19,7 @@ from tests.host.test_grants_audit import LIMITED, kill_when_busy
 from acc_plugins.cli import cli
 from acc_plugins.errors import ConfigError
 from acc_plugins.host import PluginHost
-from acc_plugins.host._consent import GrantStore
+from acc_plugins.host.gate._consent import GrantStore
 from acc_plugins.security import AuditLog
 
 

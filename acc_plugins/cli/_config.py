@@ -107,7 +107,7 @@ def set_(
     true/false, a comma-separated or JSON list).  Secrets go to the
     user-only secret store.
     """
-    from acc_plugins.host._settingtext import parse_text  # noqa: PLC0415
+    from acc_plugins.host.config._settingtext import parse_text  # noqa: PLC0415
 
     host = _host(ctx)
     try:

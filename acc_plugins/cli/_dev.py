@@ -16,14 +16,14 @@ import click
 
 from acc_plugins.errors import PluginError
 from acc_plugins.host import State
-from acc_plugins.host._record import excerpt
+from acc_plugins.host.core._record import excerpt
 
 from ._log import hide_host_log
 
 
 if TYPE_CHECKING:
     from acc_plugins.host import PluginHost
-    from acc_plugins.host._watch import Reloaded
+    from acc_plugins.host.reload._watch import Reloaded
 
 
 class DevLoop:

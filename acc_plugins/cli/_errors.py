@@ -74,7 +74,7 @@ class GuardedGroup(click.Group):
             return super().invoke(ctx)
         except (OSError, sqlite3.Error, RuntimeError) as exc:
             # Imported only now: ``--help`` does not load the host.
-            from acc_plugins.host._storage import (  # noqa: PLC0415
+            from acc_plugins.host.capabilities._storage import (  # noqa: PLC0415
                 StorageUnavailableError,
             )
 

@@ -26,7 +26,7 @@ def quarantine(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from acc_plugins.host._quarantine import QuarantineList  # noqa: PLC0415
+    from acc_plugins.host.gate._quarantine import QuarantineList  # noqa: PLC0415
 
     entries = QuarantineList(_data_dir(ctx) / "quarantine.json").entries()
     if not entries:
@@ -45,7 +45,7 @@ def release(ctx: click.Context, name: str) -> None:
     """
     Release NAME: the next host start loads it again.
     """
-    from acc_plugins.host._quarantine import QuarantineList  # noqa: PLC0415
+    from acc_plugins.host.gate._quarantine import QuarantineList  # noqa: PLC0415
     from acc_plugins.security import AuditKind, AuditLog  # noqa: PLC0415
 
     data_dir = _data_dir(ctx)

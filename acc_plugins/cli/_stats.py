@@ -43,7 +43,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     memory per plugin, added up over every host run that shared the data
     folder.
     """
-    from acc_plugins.host._stats import load  # noqa: PLC0415
+    from acc_plugins.host.core._stats import load  # noqa: PLC0415
 
     data_dir = (ctx.obj or {}).get("data_dir")
     folder = (

@@ -19,23 +19,23 @@ import platformdirs
 
 from acc_plugins.sandbox import BytecodeCache
 
-from ._commands import Commands
-from ._config import CONFIG_NAME, ConfigFile, Layers, SecretStore
-from ._configshare import ConfigShare
-from ._contexts import Contexts
-from ._discovery import default_paths
-from ._events import EventBus
-from ._hostcalls import Calls
-from ._hostconfig import Configuration
-from ._hostisolation import IsolatedTier
-from ._hostsecurity import Security
-from ._loading import Folders, Loading
-from ._plugins import Plugins
-from ._prompts import Prompts
-from ._reload import Reloading
-from ._routing import Events
-from ._toolevents import ToolEvents
-from ._trail import AuditTrail
+from .capabilities._contexts import Contexts
+from .config._config import CONFIG_NAME, ConfigFile, Layers, SecretStore
+from .config._configuration import Configuration
+from .config._share import ConfigShare
+from .core._commands import Commands
+from .core._discovery import default_paths
+from .core._loading import Folders, Loading
+from .core._plugins import Plugins
+from .dispatch._calls import Calls
+from .dispatch._prompts import Prompts
+from .events._bus import EventBus
+from .events._routing import Events
+from .events._toolevents import ToolEvents
+from .gate._security import Security
+from .gate._trail import AuditTrail
+from .isolation._tier import IsolatedTier
+from .reload._reload import Reloading
 
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from acc_plugins.security import Policy, Severity
 
-    from ._claude import ClaudeProvider
+    from .capabilities._claude import ClaudeProvider
 
 _APP = "acc-plugins"
 

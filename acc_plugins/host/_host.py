@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from acc_plugins.security import Policy, Severity
 
 from ._compose import Options, compose
-from ._record import PluginInfo, ToolInfo
-from ._stats import PluginStats
-from ._watch import DEBOUNCE_MS
+from .core._record import PluginInfo, ToolInfo
+from .core._stats import PluginStats
+from .reload._watch import DEBOUNCE_MS
 
 
 if TYPE_CHECKING:
@@ -26,12 +26,12 @@ if TYPE_CHECKING:
     from acc_plugins.sdk import Event
     from acc_plugins.security import AuditLog
 
-    from ._claude import ClaudeProvider
-    from ._consent import GrantStore
-    from ._lifecycle import State
-    from ._quarantine import QuarantineList
-    from ._storage import KeyValueStore
-    from ._watch import Reloaded, Watcher
+    from .capabilities._claude import ClaudeProvider
+    from .capabilities._storage import KeyValueStore
+    from .core._lifecycle import State
+    from .gate._consent import GrantStore
+    from .gate._quarantine import QuarantineList
+    from .reload._watch import Reloaded, Watcher
 
 
 class PluginHost:

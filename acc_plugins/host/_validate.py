@@ -15,9 +15,9 @@ from acc_plugins.errors import CompileError, ManifestError
 from acc_plugins.manifest import Manifest, load_manifest
 from acc_plugins.sandbox import compile_plugin_source
 
-from ._discovery import MANIFEST_NAME
 from ._importcheck import PluginModules, import_findings
-from ._registration import sdk_members
+from .core._discovery import MANIFEST_NAME
+from .core._registration import sdk_members
 
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from tests.host.test_host import started_host, write_plugin
 
 from acc_plugins.errors import PluginCallError
 from acc_plugins.host import FakeClaude, PluginHost
-from acc_plugins.host._allowance import (
+from acc_plugins.host.capabilities._allowance import (
     Allowance,
     ExhaustedError,
     PerCall,

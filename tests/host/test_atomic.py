@@ -17,15 +17,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.host.test_grants_audit import kill_when_busy
 
-from acc_plugins.host import PluginHost, _atomic
-from acc_plugins.host._atomic import staged, sweep, write_atomic
+from acc_plugins.host import PluginHost
+from acc_plugins.host.config import _atomic
+from acc_plugins.host.config._atomic import staged, sweep, write_atomic
 
 
 # Stores a new secret value, as fast as it can.
 SECRETS = """
 import sys
 from pathlib import Path
-from acc_plugins.host._config import SecretStore
+from acc_plugins.host.config._config import SecretStore
 
 store = SecretStore(Path(sys.argv[1]) / "secrets.json")
 print("ready", flush=True)

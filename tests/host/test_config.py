@@ -25,8 +25,8 @@ from tests.host.test_host import (
 
 from acc_plugins.errors import ConfigError
 from acc_plugins.host import PluginHost, State
-from acc_plugins.host._config import ConfigFile
-from acc_plugins.host._tomledit import to_toml
+from acc_plugins.host.config._config import ConfigFile
+from acc_plugins.host.config._tomledit import to_toml
 from acc_plugins.security import Policy
 
 
@@ -273,7 +273,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from acc_plugins.host._config import ConfigFile
+    from acc_plugins.host.config._config import ConfigFile
     file = ConfigFile(Path(sys.argv[1]))
     n = 0
     while True:

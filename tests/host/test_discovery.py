@@ -14,7 +14,7 @@ from tests.host.test_host import ECHO, started_host, write_plugin
 
 from acc_plugins.cli import cli
 from acc_plugins.host import State
-from acc_plugins.host._discovery import discover
+from acc_plugins.host.core._discovery import discover
 
 
 def _permissions_enforced() -> bool:

@@ -9,7 +9,8 @@ import pytest
 from tests.host.test_host import ECHO, HOOKS, started_host, write_plugin
 
 from acc_plugins.errors import PluginCallError
-from acc_plugins.host import PluginHost, State, _events
+from acc_plugins.host import PluginHost, State
+from acc_plugins.host.events import _bus as _events
 
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ import pytest
 from tests.host.test_host import ECHO, write_plugin
 
 from acc_plugins.host import PluginHost
-from acc_plugins.host._consent import GrantStore
+from acc_plugins.host.gate._consent import GrantStore
 from acc_plugins.security import AuditKind, AuditLog, _audit
 from acc_plugins.security._auditfiles import write_head
 

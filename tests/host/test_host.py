@@ -17,7 +17,7 @@ from acc_plugins.errors import (
     ToolArgumentError,
 )
 from acc_plugins.host import FakeClaude, PluginHost, State
-from acc_plugins.host._consent import GrantStore
+from acc_plugins.host.gate._consent import GrantStore
 from acc_plugins.sdk import Event
 
 

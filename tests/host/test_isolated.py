@@ -15,7 +15,8 @@ from acc_plugins.errors import (
     PluginCallError,
     ToolArgumentError,
 )
-from acc_plugins.host import FakeClaude, State, _hostisolation
+from acc_plugins.host import FakeClaude, State
+from acc_plugins.host.isolation import _tier as _hostisolation
 
 
 WORKER = """

@@ -13,7 +13,7 @@ from tests.host.test_reload import source
 
 from acc_plugins.errors import PluginCallError
 from acc_plugins.host import PluginHost, State
-from acc_plugins.host._isolated import Worker
+from acc_plugins.host.isolation._isolated import Worker
 
 
 ISOLATED = 'isolation = "subprocess"\n'

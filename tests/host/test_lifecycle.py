@@ -13,8 +13,9 @@ import pytest
 from tests.host.test_host import BOTH_TIERS, ECHO, started_host, write_plugin
 
 from acc_plugins.errors import PluginCallError
-from acc_plugins.host import State, _hostisolation
-from acc_plugins.host._quarantine import QuarantineList
+from acc_plugins.host import State
+from acc_plugins.host.gate._quarantine import QuarantineList
+from acc_plugins.host.isolation import _tier as _hostisolation
 
 
 SNEAKY = """

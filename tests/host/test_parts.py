@@ -15,14 +15,14 @@ import pytest
 import acc_plugins.host
 from acc_plugins.errors import PermissionDenied, PluginNotFoundError
 from acc_plugins.host import PluginHost, State
-from acc_plugins.host._events import EventBus
-from acc_plugins.host._hostcalls import Calls
-from acc_plugins.host._hostsecurity import Security
-from acc_plugins.host._lifecycle import Lifecycle
-from acc_plugins.host._plugins import Plugins
-from acc_plugins.host._record import Failure, PluginRecord
-from acc_plugins.host._routing import Events
-from acc_plugins.host._trail import AuditTrail
+from acc_plugins.host.core._lifecycle import Lifecycle
+from acc_plugins.host.core._plugins import Plugins
+from acc_plugins.host.core._record import Failure, PluginRecord
+from acc_plugins.host.dispatch._calls import Calls
+from acc_plugins.host.events._bus import EventBus
+from acc_plugins.host.events._routing import Events
+from acc_plugins.host.gate._security import Security
+from acc_plugins.host.gate._trail import AuditTrail
 from acc_plugins.manifest import parse_manifest
 from acc_plugins.security import AuditKind, Policy
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from acc_plugins.host._resolve import Node, resolve
+from acc_plugins.host.core._resolve import Node, resolve
 
 
 NAMES = [f"p{i}" for i in range(8)]

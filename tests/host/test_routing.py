@@ -7,8 +7,8 @@ come and go.
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acc_plugins.host._events import matches
-from acc_plugins.host._order import HookIndex
+from acc_plugins.host.core._order import HookIndex
+from acc_plugins.host.events._bus import matches
 
 
 _SEGMENT = st.sampled_from(["a", "b", "ab", "", "*", "tool", "called"])

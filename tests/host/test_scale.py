@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from tests.host.test_host import started_host, write_plugin
 
-from acc_plugins.host import _jsonstore, _registry
-from acc_plugins.host._record import PluginRecord
+from acc_plugins.host.config import _jsonstore
+from acc_plugins.host.core import _registry
+from acc_plugins.host.core._record import PluginRecord
 
 
 if TYPE_CHECKING:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from tests.host.test_host import started_host, write_plugin
 
-from acc_plugins.host import _scangate
-from acc_plugins.host._scangate import SCAN_SUFFIX, cached_findings
+from acc_plugins.host.gate import _scangate
+from acc_plugins.host.gate._scangate import SCAN_SUFFIX, cached_findings
 from acc_plugins.sandbox import BytecodeCache
 from acc_plugins.security import scan_plugin
 

@@ -9,7 +9,10 @@ from hypothesis import strategies as st
 from tests.host.test_host import started_host, write_plugin
 
 from acc_plugins.errors import PluginCallError
-from acc_plugins.host._storage import KeyValueStore, StorageFullError
+from acc_plugins.host.capabilities._storage import (
+    KeyValueStore,
+    StorageFullError,
+)
 
 
 KEEPER = """
@@ -135,7 +138,7 @@ def test_a_store_gives_up_on_a_lock_after_the_wait_it_is_given(tmp_path):
     import sqlite3
     import time
 
-    from acc_plugins.host._storage import StorageBusyError
+    from acc_plugins.host.capabilities._storage import StorageBusyError
 
     path = tmp_path / "s.sqlite3"
     store = KeyValueStore(path)

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from tests.strategies import toml_value
 
 from acc_plugins.errors import ConfigError
-from acc_plugins.host._config import ConfigFile
-from acc_plugins.host._tomledit import without_empty
+from acc_plugins.host.config._config import ConfigFile
+from acc_plugins.host.config._tomledit import without_empty
 
 
 HAND_WRITTEN = """\
@@ -219,7 +219,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from acc_plugins.host._config import ConfigFile
+    from acc_plugins.host.config._config import ConfigFile
     file = ConfigFile(Path(sys.argv[1]))
     for n in range(1, 21):
         file.change("tunable", settings={sys.argv[2]: n})

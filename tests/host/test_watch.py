@@ -11,7 +11,7 @@ from tests.host.test_host import started_host, write_plugin
 from tests.host.test_reload import Outcomes, source, wait_for_state
 
 from acc_plugins.host import State
-from acc_plugins.host._settle import settle, snapshot
+from acc_plugins.host.reload._settle import settle, snapshot
 
 
 def wait_for_answer(host, tool, expected, seconds=20):

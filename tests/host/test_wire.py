@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acc_plugins.host import _wire
+from acc_plugins.host.isolation import _wire
 
 
 json_values = st.recursive(

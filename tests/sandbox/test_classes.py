@@ -68,7 +68,7 @@ def test_method_called_with_a_foreign_self_is_refused(sandboxed):
 
 def test_host_classes_cannot_be_subclassed(tmp_path):
     """Only designated SDK bases may be derived from."""
-    from acc_plugins.host._registration import sdk_members
+    from acc_plugins.host.core._registration import sdk_members
     from acc_plugins.sandbox import Sandbox
 
     (tmp_path / "m.py").write_text(SUBCLASS_HOST)

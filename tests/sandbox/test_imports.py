@@ -102,7 +102,7 @@ def test_from_import_of_a_refused_module(sandboxed):
 def test_the_sdk_is_importable_from_the_package_top_level(tmp_path):
     """from acc_plugins import Plugin, tool works as from acc_plugins.sdk."""
     from acc_plugins import sdk
-    from acc_plugins.host._registration import sdk_members
+    from acc_plugins.host.core._registration import sdk_members
 
     root = tmp_path / "plugin"
     root.mkdir()

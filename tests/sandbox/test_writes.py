@@ -40,7 +40,7 @@ def test_shared_objects_cannot_be_modified(sandboxed, source, kind):
 
 def test_sdk_classes_cannot_be_modified(tmp_path):
     """The SDK seen by one plugin is the one every plugin sees: read-only."""
-    from acc_plugins.host._registration import sdk_members
+    from acc_plugins.host.core._registration import sdk_members
     from acc_plugins.sandbox import Sandbox
     from acc_plugins.sdk import Plugin
 

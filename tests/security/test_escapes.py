@@ -43,7 +43,7 @@ from acc_plugins.errors import (
     SandboxViolation,
 )
 from acc_plugins.host import PluginHost, State
-from acc_plugins.host._registration import sdk_members
+from acc_plugins.host.core._registration import sdk_members
 from acc_plugins.sandbox import Sandbox
 from acc_plugins.sdk import Context, Plugin, ToolError
 

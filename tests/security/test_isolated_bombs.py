@@ -12,7 +12,8 @@ import pytest
 from tests.host.test_host import write_plugin
 
 from acc_plugins.errors import PluginCallError
-from acc_plugins.host import PluginHost, State, _isolated
+from acc_plugins.host import PluginHost, State
+from acc_plugins.host.isolation import _isolated
 
 
 BOMBS = {

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from tests.host.test_host import write_plugin
 
-from acc_plugins.host import PluginHost, State, _hostisolation, _isolated
+from acc_plugins.host import PluginHost, State
+from acc_plugins.host.isolation import _isolated
+from acc_plugins.host.isolation import _tier as _hostisolation
 
 
 PLUGIN = """
