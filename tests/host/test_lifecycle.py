@@ -8,6 +8,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from tests.host.test_host import BOTH_TIERS, ECHO, started_host, write_plugin
@@ -143,3 +144,44 @@ def test_callers_racing_to_restart_a_crashed_worker_all_get_answers(
         assert host.state("echo") is State.ACTIVE
     finally:
         host.stop()
+
+
+@BOTH_TIERS
+def test_racing_activations_activate_once(tmp_path, isolation):
+    """Four threads activating one deactivated plugin: one activates it
+    (one worker for an isolated plugin), the others are told it is
+    active."""
+    write_plugin(tmp_path / "plugins", "echo", ECHO, extra=isolation)
+    host = started_host(tmp_path)
+    try:
+        host.deactivate("echo")
+        outcomes = at_once(4, lambda: host.activate("echo"))
+
+        assert outcomes.count(None) == 1
+        refusals = [o for o in outcomes if o is not None]
+        assert all("is active, not deactivated" in str(o) for o in refusals)
+        assert host.state("echo") is State.ACTIVE
+        if isolation:
+            assert len(_our_workers()) == 1
+        assert host.call_tool("echo.echo", text="x") == ["x"]
+    finally:
+        host.stop()
+
+
+def _our_workers() -> list[int]:
+    """
+    The worker processes this test process started that still run.
+    """
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_bytes()
+            parent = int(stat.rsplit(b")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == os.getpid() and b"_worker" in command:
+            found.append(int(entry.name))
+    return found

@@ -76,6 +76,12 @@ class Commands:
         ``PluginHost.activate``.
         """
         record = self._plugins.record(name)
+        # One activation at a time: a second caller finds it active (an
+        # isolated plugin would otherwise get two workers).
+        with record.lifecycle.restart_lock:
+            self._activate(name, record)
+
+    def _activate(self, name: str, record: PluginRecord) -> None:
         if record.state is not State.DEACTIVATED:
             msg = f"is {record.state.value}, not deactivated"
             raise LoadError(name, msg)

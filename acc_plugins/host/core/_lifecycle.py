@@ -119,8 +119,9 @@ class Lifecycle:
     _lock: threading.Lock = attrs.field(
         factory=threading.Lock, repr=False, eq=False, init=False
     )
-    # Held through a restart (several moves and a load): a second caller
-    # that wants the plugin back waits for the first instead of racing it.
+    # Held through a restart or an activation (several moves and a load):
+    # a second caller that wants the plugin back waits for the first
+    # instead of racing it.
     restart_lock: threading.RLock = attrs.field(
         factory=threading.RLock, repr=False, eq=False, init=False
     )
