@@ -72,8 +72,8 @@ def test_a_plugin_quarantined_while_activating_stays_out(tmp_path, isolation):
 
 
 def test_racing_quarantines_move_the_plugin_once(tmp_path, monkeypatch):
-    """Eight threads quarantining one plugin at once: one move, no
-    ValueError."""
+    """Eight threads quarantining one plugin at once: one move, one audit
+    entry, no ValueError."""
     write_plugin(tmp_path / "plugins", "echo", ECHO)
     host = started_host(tmp_path)
     add = QuarantineList.add
@@ -97,6 +97,8 @@ def test_racing_quarantines_move_the_plugin_once(tmp_path, monkeypatch):
             if t.target is State.QUARANTINED
         ]
         assert len(moves) == 1
+        entries = list(host.audit_log.entries(kind="quarantine"))
+        assert [e.plugin for e in entries] == ["echo"]
     finally:
         host.stop()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from acc_plugins.errors import BudgetExceeded, LoadError, PermissionDenied
@@ -92,6 +93,9 @@ class Security:
         self._grants_seen: dict[str, object] | None = None
         # First-sight grants not written yet, inside ``batched``.
         self._grants_pending: dict[str, frozenset[str]] | None = None
+        # Plugins being quarantined now, by another thread perhaps.
+        self._quarantining: set[str] = set()
+        self._claims = threading.Lock()
         # The quarantine list as read by the last survey.
         self.quarantined: Mapping[str, object] = {}
 
@@ -296,18 +300,30 @@ class Security:
         Take a plugin out of service until an administrator releases it,
         here and in every host that shares the data folder.
         """
-        if record.state in {State.QUARANTINED, State.UNLOADED}:
-            return
-        self.quarantine_list.add(record.name, reason)
-        self._trail.record(AuditKind.QUARANTINE, record.name, reason=reason)
-        self._plugins.unregister(record)
-        if record.sandbox is not None:
-            record.sandbox.close()
-        if record.last_error is None:
-            record.last_error = Failure(reason, kind="Quarantined")
-        # Another thread may have quarantined it first: one move stands.
-        if record.lifecycle.move_if(State.QUARANTINED, reason) is None:
-            return
+        # The first of racing threads does it; the others return (no
+        # second list write or audit entry).  The lock is held for the
+        # claim only: quarantining may wait on the plugin's worker.
+        with self._claims:
+            if record.state in {State.QUARANTINED, State.UNLOADED} or (
+                record.name in self._quarantining
+            ):
+                return
+            self._quarantining.add(record.name)
+        try:
+            self.quarantine_list.add(record.name, reason)
+            self._trail.record(
+                AuditKind.QUARANTINE, record.name, reason=reason
+            )
+            self._plugins.unregister(record)
+            if record.sandbox is not None:
+                record.sandbox.close()
+            if record.last_error is None:
+                record.last_error = Failure(reason, kind="Quarantined")
+            if record.lifecycle.move_if(State.QUARANTINED, reason) is None:
+                return  # it left service another way meanwhile
+        finally:
+            with self._claims:
+                self._quarantining.discard(record.name)
         _log.info("plugin %s quarantined: %s", record.name, reason)
 
     @property
