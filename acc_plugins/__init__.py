@@ -12,6 +12,7 @@ from acc_plugins.errors import (
     CompileError,
     ConfigError,
     DependencyError,
+    KeyringError,
     LoadError,
     ManifestError,
     MarketplaceError,
@@ -23,6 +24,7 @@ from acc_plugins.errors import (
     ReloadError,
     SandboxError,
     SandboxViolation,
+    SignatureError,
     ToolArgumentError,
 )
 from acc_plugins.host import (
@@ -41,6 +43,7 @@ __all__ = [
     "ConfigError",
     "DependencyError",
     "FakeClaude",
+    "KeyringError",
     "LoadError",
     "ManifestError",
     "MarketplaceError",
@@ -54,6 +57,7 @@ __all__ = [
     "ReloadError",
     "SandboxError",
     "SandboxViolation",
+    "SignatureError",
     "State",
     "ToolArgumentError",
     "ToolInfo",

@@ -18,6 +18,8 @@ Everything acc_plugins raises because of a plugin derives from
     ├── PluginCallError                             .target, .location
     ├── PermissionDenied(PluginError, PermissionError)  .plugin, .permission
     └── MarketplaceError
+        ├── SignatureError                          .key_id
+        └── KeyringError(MarketplaceError, ValueError)
 
     PolicyError(ValueError)                          .path, .problems
         an administrator's policy file is invalid: not a plugin's fault
@@ -248,6 +250,27 @@ class PermissionDenied(PluginError, PermissionError):  # noqa: N818 -- reads as 
 class MarketplaceError(PluginError):
     """
     A registry, archive or installation problem.
+    """
+
+
+class SignatureError(MarketplaceError):
+    """
+    A signature is malformed, does not match its data and key, or was made
+    by a key that is not trusted.
+
+    Attributes:
+        key_id: The id of the key the signature was checked against.
+    """
+
+    def __init__(self, message: str, key_id: str) -> None:
+        self.key_id = key_id
+        super().__init__(message)
+
+
+class KeyringError(MarketplaceError, ValueError):
+    """
+    A publisher key, key name or trust entry is malformed, missing, or
+    already there: in the user's keyring, trust store or a command line.
     """
 
 
