@@ -29,6 +29,8 @@ from cryptography.hazmat.primitives.serialization import (
 
 from acc_plugins.errors import KeyringError
 
+from ._curve import is_strong_key
+
 
 PREFIX: Final = "ed25519:"
 _RAW_SIZE: Final = 32
@@ -73,6 +75,13 @@ class PublicKey:
                 f"an ed25519 public key is {_RAW_SIZE} bytes, not {len(value)}"
             )
             raise ValueError(msg)
+        if not is_strong_key(value):
+            msg = (
+                "not a usable ed25519 public key: not a canonical curve "
+                "point, or one of small order that would accept forged "
+                "signatures"
+            )
+            raise ValueError(msg)
 
     def __repr__(self) -> str:
         return f"<PublicKey {self.key_id}>"
@@ -103,7 +112,11 @@ class PublicKey:
                 f"{_RAW_SIZE} bytes; is it truncated?)"
             )
             raise KeyringError(msg)
-        return cls(raw)
+        try:
+            return cls(raw)
+        except ValueError as exc:
+            msg = f"{shown!r}: {exc}"
+            raise KeyringError(msg) from None
 
     @classmethod
     def of(cls, private_key: Ed25519PrivateKey) -> PublicKey:
