@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 PASSPHRASE_ENV: Final = "ACC_PLUGINS_KEY_PASSPHRASE"  # noqa: S105 -- a variable name, not a secret
 _MAX_KEY_FILE: Final = 4096
-_SHOWN: Final = 60  # characters of a bad argument quoted in its error
 
 
 def _fail(message: str) -> NoReturn:
@@ -77,10 +76,9 @@ def _public_key(argument: str) -> PublicKey:
         return PublicKey.parse(argument)
     path = Path(argument)
     if not path.is_file():
-        shown = argument if len(argument) <= _SHOWN else argument[:_SHOWN]
         _fail(
-            f"{shown!r} is neither a public key (ed25519:...) nor a file "
-            f"holding one"
+            "PUBLIC_KEY is neither a public key (ed25519:...) nor a file "
+            "holding one"
         )
     try:
         with path.open("rb") as file:
@@ -156,7 +154,7 @@ def list_(ctx: click.Context, *, as_json: bool) -> None:
     List your own keys and the keys you trust, with their ids.
     """
     try:
-        own = _keyring(ctx).keys()
+        own = _keyring(ctx).entries()
         trusted = _trust_store(ctx).trusted()
     except KeyringError as exc:
         _fail(str(exc))

@@ -6,7 +6,7 @@ Why files rather than a database: a private key is a secret the user may
 want to back up or move with ordinary tools, so each is a plain PKCS#8
 PEM file (``NAME.pem``, 0600 from birth, optionally encrypted with a
 passphrase) beside its public key (``NAME.pub``, the ``ed25519:`` text),
-which lets `Keyring.keys` list encrypted keys without the passphrase.
+which lets `Keyring.entries` list encrypted keys without the passphrase.
 The private key is never logged, printed or put in an error message.
 """
 
@@ -139,7 +139,7 @@ class Keyring:
             name, public_key, self._pem(name), passphrase is not None
         )
 
-    def keys(self) -> list[OwnKey]:
+    def entries(self) -> list[OwnKey]:
         """
         Every key in the folder, sorted by name.
 

@@ -95,15 +95,21 @@ class PublicKey:
             KeyringError: If *text* is not exactly that form, saying why.
         """
         stripped = text.strip()
+        if len(stripped) > _MAX_TEXT or not stripped.startswith(PREFIX):
+            # Not quoted: it may be a private key pasted by mistake.
+            hint = (
+                "; this looks like a PRIVATE key: never share it"
+                if "PRIVATE" in stripped
+                else ""
+            )
+            msg = (
+                f"not an ed25519 public key (expected "
+                f"{PREFIX}<base64 of 32 bytes>){hint}"
+            )
+            raise KeyringError(msg)
         shown = (
             stripped if len(stripped) <= _SHOWN else stripped[:_SHOWN] + "..."
         )
-        if len(stripped) > _MAX_TEXT or not stripped.startswith(PREFIX):
-            msg = (
-                f"not an ed25519 public key: {shown!r} "
-                f"(expected {PREFIX}<base64 of 32 bytes>)"
-            )
-            raise KeyringError(msg)
         raw = strict_b64decode(stripped.removeprefix(PREFIX), _RAW_SIZE)
         if raw is None:
             msg = (
