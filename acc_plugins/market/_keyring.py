@@ -166,15 +166,10 @@ class Keyring:
         """
         pem = self._read(self._pem(check_key_name(name)), name)
         encrypted = pem.lstrip().startswith(_ENCRYPTED)
-        try:
-            text = self._pub(name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = None
-        if text is not None:
-            public_key = _parse_public(text, self._pub(name))
-        elif not encrypted:  # the .pub was lost: derive it again
+        public_key = self._public(name)
+        if public_key is None and not encrypted:  # lost: derive it again
             public_key = PublicKey.of(self._load(name, pem, None))
-        else:
+        if public_key is None:
             msg = (
                 f"{self._pub(name)}: missing; the public key of the "
                 f"encrypted key {name!r} is needed to list it"
@@ -198,15 +193,34 @@ class Keyring:
                 wrong or missing, or the file does not hold an ed25519 key
                 matching its public key.
         """
-        own = self.get(name)
-        private_key = self._load(name, self._read(own.path, name), passphrase)
-        if PublicKey.of(private_key) != own.public_key:
+        pem = self._read(self._pem(check_key_name(name)), name)
+        private_key = self._load(name, pem, passphrase)
+        public_key = self._public(name)
+        if public_key is not None and PublicKey.of(private_key) != public_key:
             msg = (
-                f"{own.path}: does not match its public key "
+                f"{self._pem(name)}: does not match its public key "
                 f"{self._pub(name)}; one of them was replaced"
             )
             raise KeyringError(msg)
         return private_key
+
+    def _public(self, name: str) -> PublicKey | None:
+        """
+        The key in ``NAME.pub``, or ``None`` if that file is gone.
+        """
+        path = self._pub(name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            msg = f"{path}: unreadable: {exc}"
+            raise KeyringError(msg) from None
+        try:
+            return PublicKey.parse(text)
+        except KeyringError as exc:
+            msg = f"{path}: {exc}"
+            raise KeyringError(msg) from None
 
     def _load(
         self, name: str, pem: bytes, passphrase: bytes | None
@@ -259,11 +273,3 @@ class Keyring:
             yield
         finally:
             os.close(fd)
-
-
-def _parse_public(text: str, path: Path) -> PublicKey:
-    try:
-        return PublicKey.parse(text)
-    except KeyringError as exc:
-        msg = f"{path}: {exc}"
-        raise KeyringError(msg) from None

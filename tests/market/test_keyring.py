@@ -4,6 +4,9 @@ passphrase when asked, and refused clearly when damaged.
 """
 
 import stat
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -96,15 +99,17 @@ def test_unknown_names_are_clear_errors(keyring):
 
 def test_a_lost_public_file_is_derived_again_for_a_plain_key(keyring):
     """Without NAME.pub, a plain key still lists; an encrypted one says
-    what is missing."""
+    what is missing, and still signs with its passphrase."""
     plain = keyring.generate("plain")
-    keyring.generate("locked", b"pw")
+    locked = keyring.generate("locked", b"pw")
     (keyring.folder / "plain.pub").unlink()
     (keyring.folder / "locked.pub").unlink()
 
     assert keyring.get("plain").public_key == plain.public_key
     with pytest.raises(KeyringError, match=r"locked\.pub: missing"):
         keyring.get("locked")
+    signing = keyring.private_key("locked", b"pw")
+    assert PublicKey.of(signing) == locked.public_key
 
 
 def test_a_swapped_public_file_is_detected_before_signing(keyring):
@@ -164,3 +169,34 @@ def test_private_key_text_is_in_no_repr_or_error(keyring):
     assert secret not in str(caught.value)
     assert secret not in repr(own)
     assert secret not in repr(keyring)
+
+
+_GENERATE = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from acc_plugins.errors import KeyringError
+    from acc_plugins.market import Keyring
+
+    try:
+        Keyring(Path(sys.argv[1])).generate("release")
+    except KeyringError:
+        sys.exit(3)
+    """
+)
+
+
+def test_racing_generates_of_one_name_make_one_key(keyring):
+    """Four processes generating the same name: one wins, the others are
+    refused, and the .pem and .pub that remain belong together."""
+    processes = [
+        subprocess.Popen(  # noqa: S603 -- our own test program
+            [sys.executable, "-c", _GENERATE, str(keyring.folder)]
+        )
+        for _ in range(4)
+    ]
+    codes = sorted(process.wait(timeout=120) for process in processes)
+
+    assert codes == [0, 3, 3, 3]
+    private_key = keyring.private_key("release")
+    assert PublicKey.of(private_key) == keyring.get("release").public_key
