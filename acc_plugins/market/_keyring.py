@@ -84,7 +84,7 @@ class Keyring:
     """
     The user's signing keys in one folder.
 
-    Args:
+    Attributes:
         folder: The ``keys/`` folder; created 0700 on the first key.
     """
 
