@@ -157,7 +157,7 @@ def _kind_problem(info: zipfile.ZipInfo, *, is_folder: bool) -> str | None:
     )
     if marked_folder != is_folder and (kind or marked_folder):
         return "a folder entry whose name does not end in '/', or the reverse"
-    if is_folder and (info.file_size or info.compress_size):
+    if is_folder and info.file_size:
         return "a folder entry with content"
     if info.flag_bits & 0x1:
         return "encrypted"
