@@ -24,6 +24,7 @@ def _isort_style(name: str) -> tuple[int, str]:
         "acc_plugins.host",
         "acc_plugins.sandbox",
         "acc_plugins.manifest",
+        "acc_plugins.market",
         "acc_plugins.cli",
     ],
 )
