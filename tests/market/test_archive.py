@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.market._zips import EPOCH, MANIFEST, fingerprint
 
 from acc_plugins.errors import ArchiveError, ManifestError
 from acc_plugins.market import (
@@ -24,7 +25,6 @@ from acc_plugins.market import (
     write_archive,
 )
 from acc_plugins.market._names import same_file_key
-from tests.market._zips import EPOCH, MANIFEST, fingerprint
 
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -38,7 +38,8 @@ _CONTENT = st.one_of(
 
 def _portable(tree):
     """*tree* without the paths that clash with an earlier one."""
-    kept, folders = {}, set()
+    kept: dict[str, tuple[str, bytes]] = {}
+    folders: set[str] = set()
     for path, content in sorted(tree.items()):
         key = same_file_key(path)
         parts = key.split("/")
@@ -249,7 +250,10 @@ def test_write_archive_names_the_file_and_writes_it_whole(tmp_path):
     again = write_archive(tmp_path / "tt", out / "copy.accp")
 
     assert built.path == out / "text-tools-1.2.0.accp"
-    assert sorted(os.listdir(out)) == ["copy.accp", "text-tools-1.2.0.accp"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "copy.accp",
+        "text-tools-1.2.0.accp",
+    ]
     data = built.path.read_bytes()
     assert (built.size, built.sha256) == (len(data), archive_digest(data))
     assert again.sha256 == built.sha256

@@ -14,9 +14,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from acc_plugins.errors import ArchiveError, MarketplaceError
-from acc_plugins.market import ArchiveLimits, build_archive, extract_archive
 from tests.market._zips import (
     MANIFEST,
     entry,
@@ -25,6 +22,9 @@ from tests.market._zips import (
     with_declared_count,
     with_declared_size,
 )
+
+from acc_plugins.errors import ArchiveError, MarketplaceError
+from acc_plugins.market import ArchiveLimits, extract_archive
 
 
 ZEROS = bytes(2 * 1024 * 1024)  # deflates about a thousand times
@@ -292,7 +292,10 @@ def test_a_good_archive_extracts_with_fixed_modes(home):
         "empty": (stat.S_IFDIR, 0o755, None),
         "plugin.toml": (stat.S_IFREG, 0o644, MANIFEST),
     }
-    assert sorted(os.listdir(home / "plugins")) == ["new", "old"]
+    assert sorted(p.name for p in (home / "plugins").iterdir()) == [
+        "new",
+        "old",
+    ]
 
 
 _GOOD = make_zip(("pkg/a.py", b"a = 1\n" * 40), ("b.txt", os.urandom(300)))
@@ -316,7 +319,7 @@ def test_damaged_archives_extract_whole_or_not_at_all(archive):
         try:
             extract_archive(archive, dest)
         except ArchiveError:
-            assert os.listdir(home) == []
+            assert list(home.iterdir()) == []
         else:
             assert (dest / "plugin.toml").read_bytes() == MANIFEST
 
