@@ -36,6 +36,7 @@ from ._entries import (
     total_problem,
 )
 from ._limits import DEFAULT_LIMITS, ArchiveLimits
+from ._sync import syncfs
 
 
 if TYPE_CHECKING:
@@ -109,7 +110,8 @@ def extract_archive(
             for info in entries.files:
                 inflater.write(info, staging)
             staging.chmod(0o755)
-            _sync_folders(staging, entries.folders, entries.files)
+            if not syncfs(staging):
+                _fsync_each(staging, entries.folders, entries.files)
             staging.rename(dest)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -118,12 +120,18 @@ def extract_archive(
     return manifest
 
 
-def _sync_folders(
+def _fsync_each(
     staging: Path, folders: list[str], files: list[zipfile.ZipInfo]
 ) -> None:
     """
-    Make every folder's entries durable before the rename publishes them.
+    Flush every file, then every folder, where ``syncfs`` is missing.
     """
+    for info in files:
+        fd = os.open(staging / info.filename, os.O_RDONLY | _O_BINARY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     made = {staging / folder for folder in folders}
     made.update((staging / info.filename).parent for info in files)
     made.add(staging)
@@ -192,15 +200,13 @@ class _Inflater:
 
     def write(self, info: zipfile.ZipInfo, staging: Path) -> None:
         """
-        Write one file entry under *staging*, durably.
+        Write one file entry under *staging* (flushed later, all at once).
         """
         target = staging / info.filename
         target.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_BINARY
         with open(os.open(target, flags, 0o644), "wb") as out:  # noqa: PTH123 -- an fd from os.open
             self.copy(info, out)
-            out.flush()
-            os.fsync(out.fileno())
 
     def copy(self, info: zipfile.ZipInfo, out: IO[bytes]) -> None:
         """
