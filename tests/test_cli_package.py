@@ -26,7 +26,7 @@ def test_package_writes_name_version_accp_here(tmp_path, monkeypatch):
     data = archive.read_bytes()
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        str(archive),
+        "text-tools-1.2.0.accp",
         f"size    {len(data)} bytes",
         f"sha256  {archive_digest(data)}",
     ]

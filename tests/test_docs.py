@@ -121,7 +121,13 @@ def _reader(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "page", ["tutorial.md", "how-to/embed.md", "reference/manifest.md"]
+    "page",
+    [
+        "tutorial.md",
+        "how-to/embed.md",
+        "how-to/share.md",
+        "reference/manifest.md",
+    ],
 )
 def test_page_runs_as_shown(reader, page):
     """Each file a page creates, and each command it runs, gives its output."""

@@ -48,7 +48,7 @@ def package(
     from acc_plugins.market import write_archive  # noqa: PLC0415 -- keeps --help fast
 
     try:
-        built = write_archive(path, Path.cwd() if out is None else out)
+        built = write_archive(path, Path() if out is None else out)
     except (ArchiveError, ManifestError) as exc:
         say(f"error: {exc}")
         ctx.exit(1)

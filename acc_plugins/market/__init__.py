@@ -16,10 +16,18 @@ from acc_plugins.market._archive import (
     write_archive,
 )
 from acc_plugins.market._extract import extract_archive
-from acc_plugins.market._limits import ArchiveLimits
+from acc_plugins.market._limits import (
+    MAX_ENTRIES,
+    MAX_RATIO,
+    MAX_TOTAL_BYTES,
+    ArchiveLimits,
+)
 
 
 __all__ = [
+    "MAX_ENTRIES",
+    "MAX_RATIO",
+    "MAX_TOTAL_BYTES",
     "ArchiveLimits",
     "BuiltArchive",
     "archive_digest",
