@@ -16,6 +16,7 @@ import errno
 import io
 import os
 import shutil
+import stat
 import struct
 import tempfile
 import zipfile
@@ -46,6 +47,7 @@ MANIFEST: Final = "plugin.toml"
 _CHUNK: Final = 256 * 1024
 _O_NOFOLLOW: Final[int] = getattr(os, "O_NOFOLLOW", 0)
 _O_BINARY: Final[int] = getattr(os, "O_BINARY", 0)
+_O_NONBLOCK: Final[int] = getattr(os, "O_NONBLOCK", 0)
 # What zipfile and zlib raise for a corrupt or truncated archive.
 _CORRUPT: Final = (
     zipfile.BadZipFile,
@@ -69,9 +71,9 @@ def extract_archive(
 
     Every entry is checked before anything is written (see
     ``ArchiveError`` for what is refused), and the inflated bytes are
-    counted against *limits* whatever the archive declares.  Files are
-    written ``0644``, folders ``0755``; folders without files are not
-    kept.
+    counted against *limits* whatever the archive declares.  Files get
+    mode ``0644`` and folders ``0755`` (as the umask allows), whatever
+    the archive says.
 
     Args:
         archive: The ``.accp`` file, or its bytes.
@@ -140,15 +142,24 @@ def _fsync_each(
 
 
 def _read(path: Path, limits: ArchiveLimits) -> bytes:
-    with path.open("rb") as file:
+    """
+    The bytes of an archive file; a pipe, a device or a file too large
+    for any archive within *limits* is refused unread.
+    """
+    too_large = (
+        f"larger than {limits.max_archive_bytes} bytes, the most an "
+        "archive within the limits can be"
+    )
+    fd = os.open(path, os.O_RDONLY | _O_BINARY | _O_NONBLOCK)
+    with open(fd, "rb") as file:  # noqa: PTH123 -- an fd from os.open
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ArchiveError(str(path), None, "not a regular file")
+        if info.st_size > limits.max_archive_bytes:
+            raise ArchiveError(str(path), None, too_large)
         data = file.read(limits.max_archive_bytes + 1)
-    if len(data) > limits.max_archive_bytes:
-        raise ArchiveError(
-            str(path),
-            None,
-            f"larger than {limits.max_archive_bytes} bytes, the most an "
-            "archive within the limits can be",
-        )
+    if len(data) > limits.max_archive_bytes:  # it grew while being read
+        raise ArchiveError(str(path), None, too_large)
     return data
 
 

@@ -265,6 +265,15 @@ def test_an_oversized_archive_file_is_refused_unread(home, tmp_path):
     assert "larger than" in str(error)
 
 
+def test_a_named_pipe_is_not_read_as_an_archive(home, tmp_path):
+    """A FIFO given as the archive is refused, not read forever."""
+    os.mkfifo(tmp_path / "pipe.accp")
+
+    error = _refused(home, tmp_path / "pipe.accp")
+
+    assert "not a regular file" in str(error)
+
+
 def test_an_existing_destination_is_left_alone(home):
     """Extraction never replaces a folder that is there."""
     before = fingerprint(home)
