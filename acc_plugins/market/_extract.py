@@ -204,6 +204,7 @@ class _Inflater:
     limits: ArchiveLimits
     label: str
     budget: int = attrs.field()
+    _made: set[Path] = attrs.Factory(set)  # folders known to exist
 
     @budget.default
     def _total(self) -> int:
@@ -214,7 +215,9 @@ class _Inflater:
         Write one file entry under *staging* (flushed later, all at once).
         """
         target = staging / info.filename
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_BINARY
         with open(os.open(target, flags, 0o644), "wb") as out:  # noqa: PTH123 -- an fd from os.open
             self.copy(info, out)
