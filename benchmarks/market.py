@@ -6,8 +6,8 @@ The issue's target is a verified install of a 1 MB plugin at most 1.5x
 ``zipfile.ZipFile.extractall`` plus ``hashlib.sha256`` of the archive.
 Until signatures exist, "verified" is the digest: the measured case is
 ``archive_digest`` plus ``extract_archive`` (every check, the byte
-counting, staging, fsync and the rename); the reference extracts and
-hashes the same bytes with no check at all.
+counting, staging, the flush to disk and the rename); the reference
+extracts and hashes the same bytes with no check and no flush.
 """
 
 from __future__ import annotations
