@@ -9,6 +9,7 @@ code imports ``acc_plugins.sdk``.
 from __future__ import annotations
 
 from acc_plugins.errors import (
+    ArchiveError,
     CompileError,
     ConfigError,
     DependencyError,
@@ -38,6 +39,7 @@ from acc_plugins.host import (
 
 
 __all__ = [
+    "ArchiveError",
     "ClaudeProvider",
     "CompileError",
     "ConfigError",

@@ -18,8 +18,9 @@ Everything acc_plugins raises because of a plugin derives from
     ├── PluginCallError                             .target, .location
     ├── PermissionDenied(PluginError, PermissionError)  .plugin, .permission
     └── MarketplaceError
-        ├── SignatureError                          .key_id
-        └── KeyringError(MarketplaceError, ValueError)
+        ├── ArchiveError(MarketplaceError, ValueError)  .archive, .entry
+        ├── KeyringError(MarketplaceError, ValueError)
+        └── SignatureError                          .key_id
 
     PolicyError(ValueError)                          .path, .problems
         an administrator's policy file is invalid: not a plugin's fault
@@ -251,6 +252,26 @@ class MarketplaceError(PluginError):
     """
     A registry, archive or installation problem.
     """
+
+
+class ArchiveError(MarketplaceError, ValueError):
+    """
+    A plugin archive (``.accp``) that is refused, or a folder that cannot
+    be packaged into one.  Nothing was written when it is raised.
+
+    Attributes:
+        archive: The archive file (``"<archive>"`` for bytes in memory), or
+            the folder being packaged.
+
+        entry: The file inside it that is refused, or ``None`` when the
+            problem is the archive as a whole.
+    """
+
+    def __init__(self, archive: str, entry: str | None, reason: str) -> None:
+        self.archive = archive
+        self.entry = entry
+        where = f"{archive}: " if entry is None else f"{archive}: {entry!r}: "
+        super().__init__(f"{where}{reason}")
 
 
 class SignatureError(MarketplaceError):

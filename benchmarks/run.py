@@ -28,6 +28,8 @@ from scale import bench_scale
 from thirdparty._fetch import DEFAULT_CACHE
 from thirdparty.report import bench_thirdparty
 
+from market import bench_market
+
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,6 +45,7 @@ def _groups(cache: Path) -> dict[str, list[Callable[[int], list[Row]]]]:
         "execution": [bench_execution],
         "lifecycle": [bench_reload, bench_dependencies],
         "scale": [bench_scale],
+        "market": [bench_market],
         "thirdparty": [lambda rounds: bench_thirdparty(cache, rounds)],
     }
 

@@ -352,6 +352,7 @@ def _register() -> None:
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
     from ._keys import keys  # noqa: PLC0415 -- likewise
+    from ._package import package  # noqa: PLC0415 -- likewise
     from ._permissions import permissions  # noqa: PLC0415 -- likewise
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
     from ._scan import scan  # noqa: PLC0415 -- likewise
@@ -368,6 +369,7 @@ def _register() -> None:
     cli.add_command(quarantine)
     cli.add_command(permissions)
     cli.add_command(keys)
+    cli.add_command(package)
 
 
 _register()
