@@ -322,3 +322,32 @@ def test_a_bad_policy_is_one_clear_error(run, tmp_path):
     result = run(f"--policy={policy}", "list")
     assert result.exit_code == 1
     assert f"{policy}: isolation.require: 'vm' is not one of" in result.output
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
+    """``acc-plugins ... | head`` ends quietly: no ``error:`` line and no
+    traceback when the pipe closes before the command writes."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen(  # noqa: S603 -- our own command line
+        [
+            sys.executable,
+            "-c",
+            "from acc_plugins.cli import main; main()",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "keys",
+            "generate",
+            "piped",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    child.stdout.close()  # the reader is gone before anything is written
+    _, errors = child.communicate(timeout=120)
+
+    assert child.returncode == 1
+    assert b"error" not in errors
+    assert b"Traceback" not in errors

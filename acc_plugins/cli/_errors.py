@@ -11,7 +11,9 @@ some; a traceback tells the user nothing they can act on.
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any, Final
 
@@ -72,6 +74,13 @@ class GuardedGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader went away (``| head``): not an error to report.
+            # Python's advice: point stdout at devnull so that flushing it
+            # at exit does not fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
         except (OSError, sqlite3.Error, RuntimeError) as exc:
             # Imported only now: ``--help`` does not load the host.
             from acc_plugins.host.capabilities._storage import (  # noqa: PLC0415
