@@ -45,16 +45,17 @@ def release(ctx: click.Context, name: str) -> None:
     """
     Release NAME: the next host start loads it again.
     """
-    from acc_plugins.host.gate._quarantine import QuarantineList  # noqa: PLC0415
-    from acc_plugins.security import AuditKind, AuditLog  # noqa: PLC0415
+    from acc_plugins.host.gate._quarantine import (  # noqa: PLC0415
+        QuarantineList,
+        release_audited,
+    )
+    from acc_plugins.security import AuditLog  # noqa: PLC0415
 
     data_dir = _data_dir(ctx)
     listed = QuarantineList(data_dir / "quarantine.json")
     if listed.get(name) is None:
         click.echo(f"error: {name!r} is not quarantined", err=True)
         sys.exit(1)
-    # Audited first: a release whose entry cannot be written does not
-    # happen (the error is reported by the command group).
-    AuditLog(data_dir / "audit").append(AuditKind.RELEASE, name, by="cli")
-    listed.remove(name)
+    # A write the disk refuses is reported by the command group.
+    release_audited(listed, AuditLog(data_dir / "audit"), name, by="cli")
     click.echo(f"released {name}; it loads at the next start")

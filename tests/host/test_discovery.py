@@ -3,7 +3,6 @@ One bad plugin folder or file puts that plugin in ``error``, naming the
 path and the reason; the other plugins load.
 """
 
-import tempfile
 import textwrap
 from pathlib import Path
 
@@ -11,30 +10,11 @@ import pytest
 from click.testing import CliRunner
 from tests.host.test_config import SETTINGS, TUNABLE
 from tests.host.test_host import ECHO, started_host, write_plugin
+from tests.modes import needs_permissions
 
 from acc_plugins.cli import cli
 from acc_plugins.host import State
 from acc_plugins.host.core._discovery import discover
-
-
-def _permissions_enforced() -> bool:
-    with tempfile.TemporaryDirectory() as folder:
-        probe = Path(folder) / "probe"
-        probe.write_text("x")
-        probe.chmod(0)
-        try:
-            probe.read_text()
-        except PermissionError:
-            return True
-        finally:
-            probe.chmod(0o600)
-    return False
-
-
-# Root (with its usual capabilities) reads every file whatever its mode.
-needs_permissions = pytest.mark.skipif(
-    not _permissions_enforced(), reason="file modes do not bind root"
-)
 
 
 @pytest.fixture(name="plugins")

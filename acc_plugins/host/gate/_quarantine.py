@@ -5,10 +5,16 @@ releases them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acc_plugins.host.config._jsonstore import JsonStore
+from acc_plugins.security import AuditKind
+
+
+if TYPE_CHECKING:
+    from acc_plugins.security import AuditLog
 
 
 class QuarantineList(JsonStore):
@@ -47,3 +53,26 @@ class QuarantineList(JsonStore):
             lambda data: removed.append(data.pop(name, None) is not None)
         )
         return removed[0]
+
+
+def release_audited(
+    listed: QuarantineList, audit: AuditLog, name: str, *, by: str
+) -> None:
+    """
+    Take *name* off *listed*, audited first: a release the trail cannot
+    record does not happen.  If the list then cannot be written, a
+    ``repair`` entry says the release did not happen, so the trail never
+    claims a release the list does not show.
+
+    Raises:
+        OSError: If the trail or the list cannot be written.
+    """
+    audit.append(AuditKind.RELEASE, name, by=by)
+    try:
+        listed.remove(name)
+    except OSError as exc:
+        with contextlib.suppress(OSError, TypeError, ValueError):
+            audit.append(
+                AuditKind.REPAIR, name, undoes="release", reason=str(exc)
+            )
+        raise

@@ -19,7 +19,7 @@ from acc_plugins.host.core._record import Failure, failure_of
 from acc_plugins.security import AuditKind, Grants, Policy, Roots
 
 from ._consent import GrantStore
-from ._quarantine import QuarantineList
+from ._quarantine import QuarantineList, release_audited
 
 
 if TYPE_CHECKING:
@@ -347,9 +347,7 @@ class Security:
         if not held and name not in self.quarantine_list.entries():
             msg = f"is {record.state.value}, not quarantined"
             raise LoadError(name, msg)
-        # Audited first: a release the trail cannot record does not happen.
-        self._trail.log.append(AuditKind.RELEASE, name)
-        self.quarantine_list.remove(name)
+        release_audited(self.quarantine_list, self._trail.log, name, by="api")
         # Unless another thread released it first.
         if held and record.lifecycle.move_if(
             State.DISCOVERED, "released from quarantine"
