@@ -72,11 +72,10 @@ def _constant_bits(value: object) -> int | None:
 def _power_bits(base: int, exponent: ast.expr) -> int | None:
     # Only a constant exponent bounds a power: a negative or a float one
     # makes a float (or a complex), a small one multiplies the bits.
-    negated = isinstance(exponent, ast.UnaryOp) and isinstance(
-        exponent.op, ast.USub
-    )
-    if negated:
-        exponent = exponent.operand  # type: ignore[attr-defined]
+    negated = False
+    if isinstance(exponent, ast.UnaryOp) and isinstance(exponent.op, ast.USub):
+        negated = True
+        exponent = exponent.operand
     if not isinstance(exponent, ast.Constant):
         return None
     value = exponent.value
@@ -300,7 +299,9 @@ def inline_expression(
             hoisted = _hoisted(read)
             setattr(parent, field, ast.copy_location(hoisted, operand))
         else:
-            read = operand.id  # type: ignore[attr-defined]
+            # Not hoisted: every such operand is a name (checked above).
+            assert isinstance(operand, ast.Name)  # noqa: S101
+            read = operand.id
         if read not in tested:
             tested.add(read)
             tests.append(_leaf_test(read, temporaries, ints_first=ints_first))
