@@ -46,9 +46,17 @@ EXCLUDED_FOLDERS: Final = frozenset(
 )
 """Folders that are never source: version control, caches, environments."""
 
-EXCLUDED_FILES: Final = ("*.accp", "*.pyc", "*.swp", "*~", ".DS_Store")
+EXCLUDED_FILES: Final = (
+    "*.accp",
+    "*.pyc",
+    "*.swp",
+    "*~",
+    ".DS_Store",
+    ".accp-origin.json",
+)
 """Patterns of files that are never source: archives (the one being
-written may sit in the folder), bytecode, editor backups."""
+written may sit in the folder), bytecode, editor backups, and the
+installer's record of where an installed plugin came from."""
 
 _EPOCH: Final = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
 _LEVEL: Final = 9

@@ -34,6 +34,9 @@ _RESERVED: Final = frozenset(
     | {f"LPT{n}" for n in range(1, 10)}
 )
 
+RESERVED: Final = ".accp-origin.json"
+"""The one name an archive may not carry: the installer writes it."""
+
 
 def name_problem(name: str) -> str | None:
     """
@@ -45,6 +48,8 @@ def name_problem(name: str) -> str | None:
     """
     if not name:
         return "an empty name"
+    if same_file_key(name) == same_file_key(RESERVED):
+        return "the installer's own record of where a plugin came from"
     if name.startswith("/"):
         return "an absolute path"
     if _DRIVE.match(name):
