@@ -20,7 +20,7 @@ from urllib.parse import quote
 import attrs
 import httpx
 
-from ._registry import RegistryUnavailableError
+from ._registry import RegistryUnavailableError, read_capped
 
 
 if TYPE_CHECKING:
@@ -121,17 +121,6 @@ def _body(
 ) -> bytes:
     declared = response.headers.get("Content-Length")
     total = int(declared) if declared and declared.isdigit() else None
-    if total is not None and total > max_bytes:
-        msg = f"{url}: {total} bytes, more than the {max_bytes} expected"
-        raise RegistryUnavailableError(msg)
-    parts: list[bytes] = []
-    done = 0
-    for chunk in response.iter_bytes():
-        parts.append(chunk)
-        done += len(chunk)
-        if done > max_bytes:
-            msg = f"{url}: more than the {max_bytes} bytes expected"
-            raise RegistryUnavailableError(msg)
-        if progress is not None:
-            progress(done, total)
-    return b"".join(parts)
+    return read_capped(
+        response.iter_bytes(), str(url), max_bytes, total, progress
+    )
