@@ -22,11 +22,12 @@ import re
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import cattrs
-from cattrs.v import format_exception
 from packaging.version import InvalidVersion, Version
 
-from acc_plugins.errors import MarketplaceError
+from acc_plugins.errors import KeyringError, MarketplaceError
+
+from ._keys import PublicKey
+from ._strict import StructureProblems, lines, strict_converter
 
 
 if TYPE_CHECKING:
@@ -310,7 +311,7 @@ class Index:
         return None
 
 
-_converter: Final = cattrs.Converter(forbid_extra_keys=True)
+_converter: Final = strict_converter()
 
 
 def index_from_json(data: object, *, where: str) -> Index:
@@ -322,40 +323,42 @@ def index_from_json(data: object, *, where: str) -> Index:
     """
     try:
         index = _converter.structure(data, Index)
-    except cattrs.BaseValidationError as exc:
-        problems = cattrs.transform_error(
-            exc, path="$", format_exception=_reason
-        )
-        raise IndexFormatError(where, problems) from None
-    except (TypeError, ValueError) as exc:
-        raise IndexFormatError(where, [str(exc)]) from None
+    except StructureProblems as exc:
+        raise IndexFormatError(where, lines(exc.problems)) from None
     problems = list(_consistency(index))
     if problems:
         raise IndexFormatError(where, problems)
     return index
 
 
-def _reason(exc: BaseException, type_: type | None) -> str:
-    # Our validators' messages say what is wanted; cattrs' own say less.
-    if type(exc) is ValueError:
-        return str(exc)
-    return format_exception(exc, type_)
-
-
 def _consistency(index: Index) -> Iterator[str]:
+    holders: dict[str, str] = {}
+    for name, publisher in index.publishers.items():
+        for key_id, text in publisher.keys.items():
+            where = f"$.publishers.{name}.keys.{key_id}"
+            try:
+                key = PublicKey.parse(text)
+            except KeyringError as exc:
+                yield f"{where}: {exc}"
+                continue
+            if key.key_id != key_id:
+                yield f"{where}: the key's id is {key.key_id}"
+            if holders.setdefault(key_id, name) != name:
+                yield f"{where}: also listed for {holders[key_id]!r}"
     for name, listing in index.plugins.items():
+        at = f"$.plugins.{name}"
         if listing.name != name:
-            yield f"$.plugins.{name}.name is {listing.name!r}, not {name!r}"
+            yield f"{at}.name: {listing.name!r} under the key {name!r}"
         if listing.publisher not in index.publishers:
-            yield f"$.plugins.{name}.publisher {listing.publisher!r} is not in $.publishers"
+            yield f"{at}.publisher: {listing.publisher!r} is not in $.publishers"
         for text, release in listing.versions.items():
-            where = f"$.plugins.{name}.versions.{text}"
+            where = f"{at}.versions.{text}"
             try:
                 Version(text)
             except InvalidVersion:
                 yield f"{where}: {text!r} is not a version"
             if not release.archive.startswith(f"archives/{name}/"):
-                yield f"{where}.archive must be under archives/{name}/"
+                yield f"{where}.archive: must be under archives/{name}/"
 
 
 def index_to_json(index: Index) -> dict[str, Any]:
