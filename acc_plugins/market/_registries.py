@@ -148,10 +148,10 @@ class Registries:
             MarketplaceError: If the file is damaged, naming it.
         """
         data = self._store.read()
-        return [
-            self._entry(name, value, data)
-            for name, value in _table(data, "registries", self.path).items()
-        ]
+        table = _table(data, "registries", self.path)
+        # The store writes sorted keys; "position" keeps the order added.
+        ordered = sorted(table.items(), key=lambda item: _position(item[1]))
+        return [self._entry(name, value, data) for name, value in ordered]
 
     def get(self, name: str) -> RegistryEntry:
         """
@@ -170,9 +170,17 @@ class Registries:
         )
         raise RegistryNotFoundError(msg)
 
-    def add(self, name: str, location: str, key: PublicKey) -> RegistryEntry:
+    def add(
+        self,
+        name: str,
+        location: str,
+        key: PublicKey,
+        *,
+        seen: Seen | None = None,
+    ) -> RegistryEntry:
         """
-        Add a registry, pinning its owner's *key*.
+        Add a registry, pinning its owner's *key*; *seen* is the index
+        read to add it, remembered in the same write.
 
         Raises:
             MarketplaceError: If the name is invalid or taken.
@@ -190,13 +198,16 @@ class Registries:
                 )
                 raise MarketplaceError(msg)
             table[name] = {
+                "position": 1 + max(map(_position, table.values()), default=0),
                 "location": location,
                 "key": key.text,
                 "added_at": added,
             }
+            if seen is not None:
+                data.setdefault("seen", {})[name] = _seen_json(seen)
 
         self._store.update(change)
-        return RegistryEntry(name, location, key, added)
+        return RegistryEntry(name, location, key, added, seen)
 
     def remove(self, name: str) -> RegistryEntry:
         """
@@ -231,10 +242,7 @@ class Registries:
             table = data.setdefault("seen", {})
             old = _seen(table.get(registry), self.path)
             if old is None or seen.serial > old.serial:
-                table[registry] = {
-                    "serial": seen.serial,
-                    "digest": seen.digest,
-                }
+                table[registry] = _seen_json(seen)
 
         self._store.update(change)
 
@@ -307,6 +315,15 @@ def _seen(value: object, path: Path) -> Seen | None:
         )
         raise MarketplaceError(msg)
     return Seen(value["serial"], value["digest"])
+
+
+def _position(value: object) -> int:
+    found = value.get("position") if isinstance(value, dict) else None
+    return found if isinstance(found, int) else 0
+
+
+def _seen_json(seen: Seen) -> dict[str, Any]:
+    return {"serial": seen.serial, "digest": seen.digest}
 
 
 def _now() -> str:
