@@ -114,7 +114,7 @@ def test_concurrent_processes_lose_no_serial(tmp_path):
         """
     )
     runs = [
-        subprocess.Popen([sys.executable, "-c", script, str(start)])
+        subprocess.Popen([sys.executable, "-c", script, str(start)])  # noqa: S603 -- our own script
         for start in range(4)
     ]
 
@@ -141,8 +141,7 @@ def test_a_damaged_file_is_named(tmp_path, content, message):
     registries = Registries(path)
 
     with pytest.raises(MarketplaceError, match=message) as caught:
-        registries.entries()
-        registries.seen("a")
+        registries.seen("a") if '"seen"' in content else registries.entries()
     assert str(path) in str(caught.value)
 
 
