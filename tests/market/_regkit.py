@@ -155,3 +155,13 @@ class RegistryFolder:
         (self.root / INDEX).write_bytes(raw)
         self.serial += 1
         return raw
+
+
+def demo_registry(root: Path, archive: bytes) -> RegistryFolder:
+    """
+    A registry at *root* listing *archive* as ``demo`` 1.0.0, sealed.
+    """
+    registry = RegistryFolder(root)
+    registry.publish("demo", "1.0.0", archive)
+    registry.seal()
+    return registry

@@ -13,7 +13,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
 )
 from packaging.version import Version
-from tests.market._regkit import MemorySeen, RegistryFolder, later
+from tests.market._regkit import (
+    MemorySeen,
+    RegistryFolder,
+    demo_registry,
+    later,
+)
 
 from acc_plugins.errors import MarketplaceError, SignatureError
 from acc_plugins.market._index import Publisher
@@ -34,10 +39,7 @@ ARCHIVE = b"PK\x03\x04 an archive " * 100
 
 @pytest.fixture(name="registry")
 def _registry(tmp_path) -> RegistryFolder:
-    registry = RegistryFolder(tmp_path / "registry")
-    registry.publish("demo", "1.0.0", ARCHIVE)
-    registry.seal()
-    return registry
+    return demo_registry(tmp_path / "registry", ARCHIVE)
 
 
 @pytest.fixture(name="memory")
