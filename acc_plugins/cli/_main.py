@@ -355,6 +355,7 @@ def _register() -> None:
     from ._package import package  # noqa: PLC0415 -- likewise
     from ._permissions import permissions  # noqa: PLC0415 -- likewise
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
+    from ._registry import registry  # noqa: PLC0415 -- likewise
     from ._scan import scan  # noqa: PLC0415 -- likewise
     from ._stats import stats  # noqa: PLC0415 -- likewise
     from ._storage import storage  # noqa: PLC0415 -- likewise
@@ -370,6 +371,7 @@ def _register() -> None:
     cli.add_command(permissions)
     cli.add_command(keys)
     cli.add_command(package)
+    cli.add_command(registry)
 
 
 _register()
