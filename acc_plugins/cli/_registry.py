@@ -70,13 +70,16 @@ def _read_index(
     return client.index()
 
 
+def _plugins(count: int) -> str:
+    return f"{count} plugin{'s' if count != 1 else ''}"
+
+
 def _confirm(name: str, location: str, signed: SignedIndex) -> None:
     index, key = signed.index, signed.key
     click.echo(
         f"registry {name!r} at {location}\n"
         f"  calls itself: {index.registry}\n"
-        f"  serial {index.serial}, {len(index.plugins)} "
-        f"plugin{'s' if len(index.plugins) != 1 else ''}, "
+        f"  serial {index.serial}, {_plugins(len(index.plugins))}, "
         f"signed until {index.expires_at}\n"
         f"  owner key:    {key.text}\n"
         f"  fingerprint:  {key.fingerprint}\n"
@@ -169,8 +172,8 @@ def add(
     kind = "URL" if is_url(where) else "folder"
     click.echo(
         f"added registry {entry.name} ({kind} {entry.location}): serial "
-        f"{signed.index.serial}, {len(signed.index.plugins)} plugins, owner "
-        f"key {entry.key.key_id}"
+        f"{signed.index.serial}, {_plugins(len(signed.index.plugins))}, "
+        f"owner key {entry.key.key_id}"
     )
 
 
