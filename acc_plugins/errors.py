@@ -17,6 +17,7 @@ Everything acc_plugins raises because of a plugin derives from
     ├── ToolArgumentError(PluginError, TypeError)   .target, .problems
     ├── PluginCallError                             .target, .location
     ├── PermissionDenied(PluginError, PermissionError)  .plugin, .permission
+    ├── PolicyBlockedError(PluginError, PermissionError)  .plugin, .reasons
     └── MarketplaceError
         ├── ArchiveError(MarketplaceError, ValueError)  .archive, .entry
         ├── KeyringError(MarketplaceError, ValueError)
@@ -246,6 +247,27 @@ class PermissionDenied(PluginError, PermissionError):  # noqa: N818 -- reads as 
             f"plugin {plugin!r} lacks permission {permission!r}; "
             f"request it in plugin.toml [permissions] and grant it"
         )
+
+
+class PolicyBlockedError(PluginError, PermissionError):
+    """
+    The administrator's policy keeps a plugin out (at install, or at a
+    load: a plugin installed before the policy changed is blocked at its
+    next load) or refuses what was asked of it (disabling or uninstalling
+    a plugin the policy requires).
+
+    Attributes:
+        plugin: The plugin's name.
+
+        reasons: Each rule that refuses it, naming the policy file, such
+            as ``"blocked by policy /etc/acc/policy.toml: [plugins] block
+            matches 'publisher:acme'"``.
+    """
+
+    def __init__(self, plugin: str, reasons: Sequence[str]) -> None:
+        self.plugin = plugin
+        self.reasons = tuple(reasons)
+        super().__init__("; ".join(self.reasons))
 
 
 class MarketplaceError(PluginError):

@@ -1,0 +1,96 @@
+"""
+The ``[registries]`` table of a policy: the registries plugins may be
+installed from::
+
+    [registries]
+    allow = ["corp", "https://plugins.corp.example/*", "/srv/registries/*"]
+
+An entry is a registry name pattern (as ``acc-plugins registry add``
+named it) or a location pattern: an ``http(s)://`` URL or an absolute
+folder, with shell-style wildcards.  Why both: a name is the user's
+label, so a user could call any registry ``corp``; a location is where
+the plugins really come from.  An administrator who cannot trust the
+users' labels lists locations only.
+
+The table governs installs from registries.  Local folders and archive
+files are not registries; to keep them out, require signatures or allow
+publishers only (a local plugin has no publisher).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Final
+
+import attrs
+
+
+_NAME_PATTERN: Final = re.compile(r"[a-z0-9._*?\[\]!-]+")
+_URL: Final = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+def _is_location(text: str) -> bool:
+    return "/" in text or ":" in text or "\\" in text
+
+
+def _normal(location: str) -> str:
+    # As ``normal_location`` stores them: a URL without a trailing slash.
+    return location.rstrip("/") or location
+
+
+@attrs.frozen
+class RegistryRules:
+    """
+    The ``[registries]`` table.
+
+    Attributes:
+        allow: Registry name and location patterns plugins may be
+            installed from; None for any registry.
+    """
+
+    allow: tuple[str, ...] | None = None
+
+    @staticmethod
+    def check(text: str) -> str | None:
+        """
+        Why *text* cannot be an ``allow`` entry, or None.
+        """
+        if not _is_location(text):
+            if _NAME_PATTERN.fullmatch(text):
+                return None
+            return f"{text!r} is not a registry name pattern"
+        if _URL.fullmatch(text) or text.startswith("/"):
+            return None
+        return (
+            f"{text!r} is neither a registry name nor an http(s) URL or "
+            f"absolute folder"
+        )
+
+    def allows(self, name: str | None, location: str | None) -> bool:
+        """
+        Whether the registry called *name* at *location* (either None
+        when unknown) may be installed from.
+        """
+        if self.allow is None:
+            return True
+        for pattern in self.allow:
+            if _is_location(pattern):
+                if location is not None and fnmatch.fnmatchcase(
+                    _normal(location), _normal(pattern)
+                ):
+                    return True
+            elif name is not None and fnmatch.fnmatchcase(name, pattern):
+                return True
+        return False
+
+    def refusal(self, name: str | None, location: str | None) -> str | None:
+        """
+        Why the registry may not be installed from, in words; None if it
+        may.
+        """
+        if self.allows(name, location):
+            return None
+        where = f" at {location}" if location else ""
+        label = f"registry {name!r}{where}" if name else f"the registry{where}"
+        return f"[registries] allow does not list {label}"
