@@ -43,8 +43,7 @@ _PREFIXED: Final = {
     "publisher": (_PUBLISHER_PATTERN, "a publisher name pattern"),
     "key": (
         _KEY_ID,
-        "a key id, 16 lowercase hex digits (as `acc-plugins keys list` "
-        "shows it)",
+        "a key id: 16 lowercase hex digits, as `keys list` shows it",
     ),
 }
 _PLUGIN_NAME: Final = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
