@@ -5,8 +5,8 @@ policy, the static scanner, and the tamper-evident audit trail.
 It knows nothing of the host, the market or the command line.
 """
 
-from ._admission import Provenance, Signatures, Verdict
 from ._adminpolicy import Policy
+from ._admission import Provenance, Signatures, Verdict
 from ._audit import AuditLog
 from ._auditentry import AuditEntry, AuditKind, VerifyResult
 from ._grants import Grants

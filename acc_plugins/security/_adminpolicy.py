@@ -65,7 +65,7 @@ from ._admission import (
     registry_of,
     signature_refusal,
 )
-from ._policyfile import compile_patterns, policy_fields
+from ._policyfile import compile_patterns, policy_fields, policy_json
 from ._policyplugins import PluginRules, Requirement
 from ._policyregistries import RegistryRules
 
@@ -299,6 +299,14 @@ class Policy:
         return Verdict.of(
             rules, source=self.source, report_only=self.report_only
         )
+
+    def to_json(self) -> dict[str, Any]:
+        """
+        The policy as JSON data laid out like its file: ``source``,
+        ``mode``, and one object per table with every rule, defaults
+        included (None where a rule is absent: "any").
+        """
+        return policy_json(self)
 
     @classmethod
     def load(cls, path: Path) -> Policy:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
@@ -23,6 +23,9 @@ from ._policyplugins import PluginPattern, PluginRules, Requirement
 from ._policyregistries import RegistryRules
 from ._rules import Severity
 
+
+if TYPE_CHECKING:
+    from ._adminpolicy import Policy
 
 _E = TypeVar("_E", IsolationMode, Severity, Signatures)
 
@@ -266,3 +269,47 @@ def _settings(table: object, problems: list[str]) -> dict[str, dict[str, Any]]:
             continue
         found[plugin] = dict(values)
     return found
+
+
+def policy_json(policy: Policy) -> dict[str, Any]:
+    """
+    *policy* as JSON data laid out like its file (``mode`` and one object
+    per table), every rule present, defaults included.
+    """
+    rules = policy.plugins
+
+    def requirements(found: tuple[Requirement, ...]) -> list[dict[str, Any]]:
+        return [{"plugin": r.text, "registry": r.registry} for r in found]
+
+    return {
+        "source": policy.source,
+        "mode": MODES[policy.report_only],
+        "plugins": {
+            "allow": None
+            if rules.allow is None
+            else [p.text for p in rules.allow],
+            "block": [p.text for p in rules.block],
+            "required": requirements(rules.required),
+            "recommended": requirements(rules.recommended),
+        },
+        "registries": {"allow": _listed(policy.registries.allow)},
+        "signatures": {"require": policy.signatures.value},
+        "permissions": {
+            "allow": _listed(policy.allow),
+            "deny": list(policy.deny),
+            "refuse": list(policy.refuse),
+        },
+        "isolation": {
+            "require": policy.isolation.value if policy.isolation else None
+        },
+        "scan": {
+            "blocks": policy.scan_blocks.value if policy.scan_blocks else None
+        },
+        "quarantine": {"breaches": policy.breach_limit},
+        "limits": {a.replace("_", "-"): c for a, c in policy.ceilings},
+        "settings": {k: dict(v) for k, v in policy.settings.items()},
+    }
+
+
+def _listed(patterns: tuple[str, ...] | None) -> list[str] | None:
+    return None if patterns is None else list(patterns)

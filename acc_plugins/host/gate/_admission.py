@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from acc_plugins.errors import MarketplaceError, PolicyBlockedError
 from acc_plugins.host.core._loader import manifest_of
-from acc_plugins.security import AuditKind
+from acc_plugins.security import AuditKind, Verdict
 from acc_plugins.security._admission import registry_of
 
 
@@ -26,9 +26,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from pathlib import Path
 
+    from packaging.version import Version
+
     from acc_plugins.host.core._record import PluginRecord
     from acc_plugins.manifest import Manifest
-    from acc_plugins.security import Policy, Verdict
+    from acc_plugins.security import Policy
 
     from ._trail import AuditTrail
 
@@ -63,7 +65,7 @@ class Admission:
         policy: The administrator's policy.
 
         trail: Where blocks (and, in report-only mode, would-be blocks)
-            are audited.
+            are audited; None to audit nothing (a check, not a load).
 
         locate: A registry's location by name, for location patterns in
             ``[registries] allow``.
@@ -72,7 +74,7 @@ class Admission:
     def __init__(
         self,
         policy: Policy,
-        trail: AuditTrail,
+        trail: AuditTrail | None,
         locate: Callable[[str], str | None],
     ) -> None:
         self._policy = policy
@@ -101,6 +103,20 @@ class Admission:
             manifest, origin, registry, location=location
         )
 
+    def judge(self, root: Path, manifest: Manifest) -> Verdict:
+        """
+        `verdict`, with a damaged origin as a reason to block: it could
+        hide a publisher or key the policy blocks, so it fails closed.
+        """
+        try:
+            return self.verdict(root, manifest)
+        except MarketplaceError as exc:
+            return Verdict.of(
+                [f"its install origin cannot be read: {exc}"],
+                source=self._policy.source,
+                report_only=self._policy.report_only,
+            )
+
     def check(self, record: PluginRecord) -> None:
         """
         Let *record* load, or refuse it: blocked plugins raise, and every
@@ -112,14 +128,7 @@ class Admission:
         """
         if not self._policy.governs_admission:
             return
-        try:
-            verdict = self.verdict(record.root, manifest_of(record))
-        except MarketplaceError as exc:
-            # A damaged origin could hide a publisher or key the policy
-            # blocks: fail closed.
-            reasons = (f"its install origin cannot be read: {exc}",)
-            self._audit(record.name, reasons, outcome="blocked")
-            raise PolicyBlockedError(record.name, reasons) from None
+        verdict = self.judge(record.root, manifest_of(record))
         if not verdict.would_block:
             return
         if verdict.allowed:
@@ -133,6 +142,8 @@ class Admission:
     def _audit(
         self, plugin: str, reasons: tuple[str, ...], *, outcome: str
     ) -> None:
+        if self._trail is None:
+            return
         self._trail.record(
             AuditKind.POLICY,
             plugin,
@@ -146,20 +157,36 @@ class Admission:
         Warn about each plugin the policy requires that is not there, or
         not in a version that will do, and return the warnings.
         """
-        warnings = []
-        for requirement in self._policy.required:
-            record = records.get(requirement.name)
-            manifest = record.manifest if record is not None else None
-            if manifest is None:
-                found = "it is not installed"
-            elif not requirement.satisfied_by(manifest.plugin.version):
-                found = f"{manifest.plugin.version} is installed"
-            else:
-                continue
-            warnings.append(
-                f"policy {self._policy.source} requires "
-                f"{requirement.text!r}, and {found}"
-            )
+        installed = {
+            name: record.manifest.plugin.version
+            for name, record in records.items()
+            if record.manifest is not None
+        }
+        warnings = missing_required(self._policy, installed)
         for warning in warnings:
             _log.warning("%s", warning)
         return warnings
+
+
+def missing_required(
+    policy: Policy, installed: Mapping[str, Version]
+) -> list[str]:
+    """
+    What is wrong with each plugin *policy* requires, given the
+    *installed* plugins' versions: not installed, or not in a version
+    that will do.
+    """
+    found = []
+    for requirement in policy.required:
+        version = installed.get(requirement.name)
+        if version is None:
+            state = "it is not installed"
+        elif not requirement.satisfied_by(version):
+            state = f"{version} is installed"
+        else:
+            continue
+        found.append(
+            f"policy {policy.source} requires {requirement.text!r}, and "
+            f"{state}"
+        )
+    return found
