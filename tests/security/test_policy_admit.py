@@ -32,14 +32,18 @@ def _policy(**tables):
     return Policy.from_dict(tables, source=SOURCE)
 
 
-def _origin(source="registry:corp", publisher="acme", key_id=KEY, verified=True):
+def _origin(
+    source="registry:corp", publisher="acme", key_id=KEY, verified=True
+):
     return Origin(
         "code-tools", "1.2.0", source, "0" * 64, publisher, key_id, verified
     )
 
 
 LOCAL = None
-UNSIGNED = _origin(source="/tmp/code-tools.accp", publisher=None, key_id=None, verified=False)
+UNSIGNED = _origin(
+    source="/tmp/code-tools.accp", publisher=None, key_id=None, verified=False
+)
 SIGNED = _origin(verified=False)
 VERIFIED = _origin()
 
@@ -73,7 +77,9 @@ def test_signature_requirements_against_origins(require, origin, admitted):
 
 
 def test_a_local_folder_is_named_as_such_in_the_reason():
-    verdict = _policy(signatures={"require": "signed"}).admit(_manifest(), None)
+    verdict = _policy(signatures={"require": "signed"}).admit(
+        _manifest(), None
+    )
 
     assert "it is a local folder" in verdict.reasons[0]
 
@@ -116,8 +122,10 @@ def test_a_block_by_publisher_names_the_rule_and_the_file():
     )
 
     assert verdict.reasons == (
-        f"blocked by policy {SOURCE}: [plugins] block matches "
-        f"'publisher:acme'",
+        (
+            f"blocked by policy {SOURCE}: [plugins] block matches "
+            f"'publisher:acme'"
+        ),
     )
 
 
@@ -143,11 +151,26 @@ def test_an_allow_list_of_publishers_keeps_out_local_folders():
         (["corp"], "corp", None, True),
         (["corp"], "other", None, False),
         (["co*"], "corp", None, True),
-        (["https://plugins.corp.example/*"], "corp", "https://plugins.corp.example/main", True),
-        (["https://plugins.corp.example/*"], "corp", "https://evil.example/main", False),
+        (
+            ["https://plugins.corp.example/*"],
+            "corp",
+            "https://plugins.corp.example/main",
+            True,
+        ),
+        (
+            ["https://plugins.corp.example/*"],
+            "corp",
+            "https://evil.example/main",
+            False,
+        ),
         # A user's label is not where plugins come from.
         (["https://plugins.corp.example/*"], "corp", None, False),
-        (["https://plugins.corp.example"], "x", "https://plugins.corp.example/", True),
+        (
+            ["https://plugins.corp.example"],
+            "x",
+            "https://plugins.corp.example/",
+            True,
+        ),
         (["/srv/registries/*"], "team", "/srv/registries/team", True),
         (["/srv/registries/*"], "team", "/home/me/registry", False),
     ],
@@ -195,8 +218,9 @@ def test_a_required_plugin_cannot_be_disabled_unless_report_only():
     trial = _policy(mode="report-only", plugins={"required": ["code-tools"]})
 
     assert not enforced.may_disable("code-tools").allowed
-    assert "[plugins] required lists 'code-tools>=1'" in (
-        enforced.may_disable("code-tools").reasons[0]
+    assert (
+        "[plugins] required lists 'code-tools>=1'"
+        in (enforced.may_disable("code-tools").reasons[0])
     )
     assert enforced.may_disable("other").allowed
     assert trial.may_disable("code-tools").allowed

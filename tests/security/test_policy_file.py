@@ -79,7 +79,7 @@ def test_the_default_policy_blocks_nothing_and_requires_nothing():
 
 MALFORMED = [
     ('mode = "strict"\n', "mode: 'strict' is not one of 'enforce'"),
-    ('mode = 1\n', "mode: 1 is not one of"),
+    ("mode = 1\n", "mode: 1 is not one of"),
     ('plugins = "all"\n', "plugins: must be a table"),
     ("[plugins]\nallow = 'x'\n", "plugins.allow: must be a list"),
     ("[plugins]\nblok = ['x']\n", "plugins.blok: unknown key"),
@@ -125,9 +125,10 @@ def test_a_malformed_table_is_one_error_naming_file_and_key(
 
 def test_every_problem_of_a_file_is_named_at_once(tmp_path):
     path = tmp_path / "policy.toml"
-    path.write_text("".join(text for text, _ in MALFORMED[:2]).replace(
-        "mode = 1\n", ""
-    ) + "[plugins]\nblock = ['vendor:x']\n[signatures]\nrequire = 'x'\n")
+    path.write_text(
+        "".join(text for text, _ in MALFORMED[:2]).replace("mode = 1\n", "")
+        + "[plugins]\nblock = ['vendor:x']\n[signatures]\nrequire = 'x'\n"
+    )
 
     with pytest.raises(PolicyError) as caught:
         Policy.load(path)
@@ -175,10 +176,14 @@ def test_a_policy_that_cannot_be_read_is_an_error_not_no_policy(tmp_path):
 )
 def test_any_data_gives_a_policy_or_a_policy_error(data):
     """Arbitrary tables never raise anything but PolicyError."""
+    outcome = _outcome(data)
+
+    assert isinstance(outcome, Policy) or all(p.split(":")[0] for p in outcome)
+
+
+def _outcome(data):
     try:
-        policy = Policy.from_dict(data, source="p.toml")
+        return Policy.from_dict(data, source="p.toml")
     except PolicyError as exc:
-        assert exc.problems
-        assert all(p.split(":")[0] for p in exc.problems)
-    else:
-        assert policy.source == "p.toml"
+        assert exc.problems  # noqa: PT017 -- a property over many inputs
+        return exc.problems

@@ -6,6 +6,7 @@ plugins stay enabled, and nothing a plugin does gets it past the gate.
 
 import json
 import logging
+from typing import Any
 
 import pytest
 from tests.host.test_host import BOTH_TIERS, started_host, write_plugin
@@ -38,14 +39,14 @@ def _policy(tmp_path, text):
 def _install(tmp_path, name="code-tools", extra="", **origin):
     """A plugin folder as the installer leaves it: with its origin."""
     folder = write_plugin(tmp_path / "plugins", name, PING, extra=extra)
-    fields = {
+    fields: dict[str, Any] = {
         "source": "registry:corp",
         "sha256": "0" * 64,
         "publisher": "acme",
         "key_id": KEY,
         "verified": True,
-    } | origin
-    write_origin(folder, Origin(name, "1.0.0", **fields))
+    }
+    write_origin(folder, Origin(name, "1.0.0", **(fields | origin)))
     return folder
 
 
@@ -98,8 +99,10 @@ def test_report_only_loads_the_plugin_and_audits_the_would_be_block(
         (entry,) = _policy_entries(host, "code-tools")
         assert entry["outcome"] == "would block"
         assert entry["reasons"] == [
-            f"would be blocked by policy {policy.source} (report-only): "
-            f"[plugins] block matches 'publisher:acme'"
+            (
+                f"would be blocked by policy {policy.source} (report-only): "
+                f"[plugins] block matches 'publisher:acme'"
+            )
         ]
         assert "would be blocked by policy" in caplog.text
     finally:

@@ -15,9 +15,13 @@ from acc_plugins.security import Requirement
 from acc_plugins.security._policyplugins import PluginPattern, PluginRules
 
 
-names = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
-publishers = st.none() | st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True)
-key_ids = st.none() | st.from_regex(r"[0-9a-f]{16}", fullmatch=True)
+publisher_names = st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True)
+key_texts = st.from_regex(r"[0-9a-f]{16}", fullmatch=True)
+names = st.from_regex(
+    r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True
+)
+publishers = st.none() | publisher_names
+key_ids = st.none() | key_texts
 name_patterns = st.one_of(
     names,
     names.map(lambda n: n[:2] + "*"),
@@ -26,9 +30,9 @@ name_patterns = st.one_of(
 )
 patterns = st.one_of(
     name_patterns,
-    publishers.filter(bool).map(lambda p: f"publisher:{p}"),
-    publishers.filter(bool).map(lambda p: f"publisher:{p[:1]}*"),
-    key_ids.filter(bool).map(lambda k: f"key:{k}"),
+    publisher_names.map(lambda p: f"publisher:{p}"),
+    publisher_names.map(lambda p: f"publisher:{p[:1]}*"),
+    key_texts.map(lambda k: f"key:{k}"),
 )
 
 
@@ -82,7 +86,9 @@ def test_block_wins_and_an_allow_list_blocks_the_unmatched(
 ):
     """Blocked if a block pattern matches, else if an allow list misses."""
     rules = PluginRules(
-        allow=None if allow is None else tuple(map(PluginPattern.parse, allow)),
+        allow=None
+        if allow is None
+        else tuple(map(PluginPattern.parse, allow)),
         block=tuple(map(PluginPattern.parse, block)),
     )
     blocked = any(_means(b, name, publisher, key_id) for b in block)
