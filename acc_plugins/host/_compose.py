@@ -246,7 +246,7 @@ def compose(
             call_tool=call_tool,
         ),
     )
-    commands = Commands(plugins, loading, tier)
+    commands = Commands(plugins, loading, tier, admit=security.admission.check)
     reloading = Reloading(
         plugins,
         options.paths,

@@ -276,3 +276,26 @@ def test_a_missing_required_plugin_is_a_warning(tmp_path, caplog):
 
     assert "requires 'secret-scan', and it is not installed" in caplog.text
     assert "requires 'audit-log>=2', and 1.0.0 is installed" in caplog.text
+
+
+@BOTH_TIERS
+def test_enabling_a_plugin_disabled_at_start_passes_the_gate(
+    tmp_path, isolation
+):
+    """A plugin never loaded at start is judged when it is enabled."""
+    _install(tmp_path, extra=isolation)
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir()
+    config.write_text("[plugins.code-tools]\nenabled = false\n")
+    policy = _policy(tmp_path, '[plugins]\nblock = ["publisher:acme"]\n')
+    host = started_host(tmp_path, policy=policy)
+    try:
+        assert host.state("code-tools") is State.DEACTIVATED
+
+        with pytest.raises(LoadError, match="block matches 'publisher:acme'"):
+            host.set_enabled("code-tools", True)
+
+        assert host._plugins.records["code-tools"].remote is None
+        assert host.state("code-tools") is not State.ACTIVE
+    finally:
+        host.stop()
