@@ -234,14 +234,21 @@ def test_a_registry_location_rule_reads_the_users_registries(tmp_path):
         host.stop()
 
 
-def test_a_required_plugin_stays_enabled_and_cannot_be_disabled(tmp_path):
-    write_plugin(tmp_path / "plugins", "audit-log", PING)
+def _disabled(tmp_path, name, policy_text):
+    """A host started with *name* disabled in the user's config.toml."""
     config = tmp_path / "config" / "config.toml"
     config.parent.mkdir()
-    config.write_text("[plugins.audit-log]\nenabled = false\n")
-    policy = _policy(tmp_path, '[plugins]\nrequired = ["audit-log"]\n')
+    config.write_text(f"[plugins.{name}]\nenabled = false\n")
+    return started_host(
+        tmp_path, policy=_policy(tmp_path, policy_text)
+    ), config
 
-    host = started_host(tmp_path, policy=policy)
+
+def test_a_required_plugin_stays_enabled_and_cannot_be_disabled(tmp_path):
+    write_plugin(tmp_path / "plugins", "audit-log", PING)
+    host, config = _disabled(
+        tmp_path, "audit-log", '[plugins]\nrequired = ["audit-log"]\n'
+    )
     try:
         assert host.state("audit-log") is State.ACTIVE
         with pytest.raises(PolicyBlockedError, match="required lists"):
@@ -284,11 +291,9 @@ def test_enabling_a_plugin_disabled_at_start_passes_the_gate(
 ):
     """A plugin never loaded at start is judged when it is enabled."""
     _install(tmp_path, extra=isolation)
-    config = tmp_path / "config" / "config.toml"
-    config.parent.mkdir()
-    config.write_text("[plugins.code-tools]\nenabled = false\n")
-    policy = _policy(tmp_path, '[plugins]\nblock = ["publisher:acme"]\n')
-    host = started_host(tmp_path, policy=policy)
+    host, _ = _disabled(
+        tmp_path, "code-tools", '[plugins]\nblock = ["publisher:acme"]\n'
+    )
     try:
         assert host.state("code-tools") is State.DEACTIVATED
 
