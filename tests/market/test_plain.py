@@ -20,7 +20,10 @@ from acc_plugins.market._plain import plain
             "read files in src/** of the workspace",
         ),
         ("fs:write:${data}/**", "create and change any file in its own data"),
-        ("net:https://api.example.org", "connect to api.example.org over HTTPS"),
+        (
+            "net:https://api.example.org",
+            "connect to api.example.org over HTTPS",
+        ),
         (
             "net:http://*.example.org:8080",
             "example.org and any of its subdomains over plain HTTP, port 8080",
