@@ -20,23 +20,44 @@ publishers only (a local plugin has no publisher).
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import re
 from typing import Final
+from urllib.parse import urlsplit
 
 import attrs
 
 
 _NAME_PATTERN: Final = re.compile(r"[a-z0-9._*?\[\]!-]+")
-_URL: Final = re.compile(r"https?://\S+", re.IGNORECASE)
+_URL: Final = re.compile(r"https?://", re.IGNORECASE)
 
 
 def _is_location(text: str) -> bool:
     return "/" in text or ":" in text or "\\" in text
 
 
-def _normal(location: str) -> str:
-    # As ``normal_location`` stores them: a URL without a trailing slash.
-    return location.rstrip("/") or location
+def _normal(location: str) -> str | None:
+    """
+    *location* in the one spelling patterns are matched against: a URL
+    as ``scheme://host[:port]/path`` in lowercase up to the path, a
+    folder without ``..`` or ``.``, either without a trailing ``/``.
+    None for a location that no pattern may match: a URL with user
+    information or a backslash, which browsers and HTTP clients read
+    differently (``https://corp.example@evil.example/``).
+
+    Why: ``*`` crosses ``/``, so ``/srv/registries/*`` would match
+    ``/srv/registries/../../home/me/evil`` were ``..`` left in.
+    """
+    if not _URL.match(location):
+        return posixpath.normpath(location).rstrip("/") or "/"
+    if "\\" in location:
+        return None
+    parts = urlsplit(location)
+    if parts.username is not None or parts.password is not None:
+        return None
+    path = posixpath.normpath(parts.path) if parts.path else ""
+    head = f"{parts.scheme}://{parts.netloc}".lower()
+    return (head + path).rstrip("/")
 
 
 @attrs.frozen
@@ -60,7 +81,7 @@ class RegistryRules:
             if _NAME_PATTERN.fullmatch(text):
                 return None
             return f"{text!r} is not a registry name pattern"
-        if _URL.fullmatch(text) or text.startswith("/"):
+        if (_URL.match(text) and _normal(text)) or text.startswith("/"):
             return None
         return (
             f"{text!r} is neither a registry name nor an http(s) URL or "
@@ -76,9 +97,9 @@ class RegistryRules:
             return True
         for pattern in self.allow:
             if _is_location(pattern):
-                if location is not None and fnmatch.fnmatchcase(
-                    _normal(location), _normal(pattern)
-                ):
+                normal = None if location is None else _normal(location)
+                wanted = _normal(pattern)
+                if normal and wanted and fnmatch.fnmatchcase(normal, wanted):
                     return True
             elif name is not None and fnmatch.fnmatchcase(name, pattern):
                 return True

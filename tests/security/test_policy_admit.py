@@ -173,6 +173,40 @@ def test_an_allow_list_of_publishers_keeps_out_local_folders():
         ),
         (["/srv/registries/*"], "team", "/srv/registries/team", True),
         (["/srv/registries/*"], "team", "/home/me/registry", False),
+        # Attacks on the location: each is refused.
+        (
+            ["/srv/registries/*"],
+            "team",
+            "/srv/registries/../../home/me",
+            False,
+        ),
+        (
+            ["https://cdn.example/corp/*"],
+            "c",
+            "https://cdn.example/corp/../x",
+            False,
+        ),
+        (
+            ["https://corp.example/*"],
+            "c",
+            "https://corp.example@evil.example/x",
+            False,
+        ),
+        (
+            ["https://corp.example*"],
+            "c",
+            "https://corp.example@evil.example/x",
+            False,
+        ),
+        (
+            ["https://corp.example/*"],
+            "c",
+            "https://corp.example\\@evil.example/x",
+            False,
+        ),
+        # Spelling that means the same place: admitted.
+        (["https://corp.example/*"], "c", "HTTPS://Corp.Example/main/", True),
+        (["/srv/registries/*"], "team", "/srv/registries/./team/", True),
     ],
 )
 def test_registries_by_name_or_location(allow, registry, location, admitted):
