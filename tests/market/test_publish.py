@@ -19,9 +19,11 @@ from ._owned import make_owner, plugin_copy, tree_hash
 
 
 class _Memory:
-    def __init__(self):
-        self.seen = {}.get
-        self.remember = lambda name, seen: None
+    def seen(self, registry):
+        return None
+
+    def remember(self, registry, seen):
+        pass
 
 
 def _client(owner):
@@ -330,9 +332,8 @@ def test_a_failure_while_writing_leaves_the_registry_as_it_was(
     """If the index cannot be written, the archive and page go too."""
     owner = make_owner(tmp_path)
     before = tree_hash(owner.root)
+    from acc_plugins.host.config._atomic import write_atomic as real
     from acc_plugins.market import _regfolder
-
-    real = _regfolder.write_atomic
 
     def failing(path, data, *, mode=0o600):
         if path.name == "index.json":
