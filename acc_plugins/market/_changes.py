@@ -218,6 +218,7 @@ def with_release(
             (versions are immutable), or the plugin belongs to another
             publisher.
     """
+    check_new_release(index, listing.name, listing.publisher, version)
     current = index.plugins.get(listing.name)
     if current is None:
         return attrs.evolve(
@@ -229,20 +230,6 @@ def with_release(
                 ),
             },
         )
-    if current.publisher != listing.publisher:
-        msg = (
-            f"{listing.name} is published by {current.publisher!r}, not "
-            f"{listing.publisher!r}; only its publisher may add versions"
-        )
-        raise MarketplaceError(msg)
-    existing = same_version(current, version)
-    if existing is not None:
-        state = "yanked" if current.versions[existing].yanked else "published"
-        msg = (
-            f"{listing.name} {existing} is {state} already; versions are "
-            f"immutable: raise the version in plugin.toml and publish again"
-        )
-        raise MarketplaceError(msg)
     versions = {**current.versions, str(version): release}
     newest = max(Version(text) for text in versions) == version
     base = listing if newest else current
@@ -256,6 +243,36 @@ def with_release(
     return attrs.evolve(
         index, plugins={**index.plugins, listing.name: changed}
     )
+
+
+def check_new_release(
+    index: Index, name: str, publisher: str, version: Version
+) -> None:
+    """
+    Refuse *version* of plugin *name* by *publisher* if that version
+    exists already, yanked or not (versions are immutable), or the plugin
+    belongs to another publisher.
+
+    Raises:
+        MarketplaceError: Saying which.
+    """
+    current = index.plugins.get(name)
+    if current is None:
+        return
+    if current.publisher != publisher:
+        msg = (
+            f"{name} is published by {current.publisher!r}, not "
+            f"{publisher!r}; only its publisher may add versions"
+        )
+        raise MarketplaceError(msg)
+    existing = same_version(current, version)
+    if existing is not None:
+        state = "yanked" if current.versions[existing].yanked else "published"
+        msg = (
+            f"{name} {existing} is {state} already; versions are "
+            f"immutable: raise the version in plugin.toml and publish again"
+        )
+        raise MarketplaceError(msg)
 
 
 def with_tallies(

@@ -34,7 +34,7 @@ from acc_plugins.errors import (
 from acc_plugins.security import Severity, scan_plugin
 
 from ._archive import archive_digest, build_archive
-from ._changes import with_publisher, with_release
+from ._changes import check_new_release, with_publisher, with_release
 from ._extract import extract_archive
 from ._index import Listing, Release
 from ._layout import archive_path, docs_path
@@ -158,6 +158,7 @@ def publish(
     say("validate", f"reading {folder / 'plugin.toml'}")
     manifest = _validate(folder)
     name, version = manifest.plugin.name, manifest.plugin.version
+    check_new_release(index, name, publisher, version)  # fail early
     say("package", f"building {name}-{version}.accp")
     try:
         data = build_archive(folder)
