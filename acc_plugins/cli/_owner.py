@@ -52,13 +52,18 @@ def registry_owner(ctx: click.Context, root: Path) -> RegistryOwner:
     """
     The owner's side of the registry in *root*, with the user's keyring;
     an encrypted key's passphrase comes from ``ACC_PLUGINS_KEY_PASSPHRASE``
-    or is asked for (hidden).
+    or is asked for (hidden); the last index signed for each registry is
+    remembered in ``signed-registries.json`` of the data folder.
     """
     from acc_plugins.market._keyring import Keyring  # noqa: PLC0415 -- keeps --help fast
     from acc_plugins.market._owner import RegistryOwner  # noqa: PLC0415
+    from acc_plugins.market._signedserials import (  # noqa: PLC0415
+        SignedSerials,
+    )
 
-    keyring = Keyring(data_dir(ctx) / "keys")
-    return RegistryOwner(root, keyring, _passphrase)
+    data = data_dir(ctx)
+    memory = SignedSerials(data / "signed-registries.json")
+    return RegistryOwner(root, Keyring(data / "keys"), _passphrase, memory)
 
 
 def _signed_line(index: Index) -> str:

@@ -14,6 +14,7 @@ A change that fails anywhere leaves the folder as it was.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from typing import TYPE_CHECKING, Final
 
@@ -28,8 +29,8 @@ from ._changes import (
     with_yank,
     without_publisher,
 )
-from ._index import Index
-from ._indexfile import seal_index
+from ._index import Index, canonical, index_to_json
+from ._indexfile import Seen, StaleIndexError, seal_index
 from ._layout import INDEX, LOCK
 from ._regfolder import SHARED, RegistryFolder
 from ._reports import ReportBook
@@ -44,8 +45,10 @@ if TYPE_CHECKING:
         Ed25519PrivateKey,
     )
 
+    from ._indexfile import SignedIndex
     from ._keyring import Keyring, OwnKey
     from ._keys import PublicKey
+    from ._registry import SeenMemory
 
     Passphrase = Callable[[OwnKey], bytes]
     """Asked for the passphrase of an encrypted key, when one is needed."""
@@ -82,7 +85,11 @@ class RegistryOwner:
         keyring: The owner's keys: the one that signed the index must be
             among them for any change.
 
-        passphrase: Asked for the passphrase of an encrypted key.
+        passphrase: Asked for the passphrase of an encrypted key (once
+            per key and owner object).
+
+        memory: Where the last index signed is remembered, so that an
+            older signed index put back in the folder is refused.
 
         clock: The time now (a parameter so that tests can move it).
     """
@@ -90,7 +97,11 @@ class RegistryOwner:
     root: Path
     keyring: Keyring
     passphrase: Passphrase | None = None
+    memory: SeenMemory | None = None
     clock: Callable[[], dt.datetime] = _now
+    _unlocked: dict[str, Ed25519PrivateKey] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
 
     @property
     def folder(self) -> RegistryFolder:
@@ -144,7 +155,7 @@ class RegistryOwner:
         for folder in _FOLDERS:
             (self.root / folder).mkdir(exist_ok=True)
         (self.root / LOCK).touch(mode=SHARED)
-        self.folder.write({INDEX: seal_index(index, private_key)})
+        self._write(index, private_key, {})
         return index
 
     def index(self) -> Index:
@@ -209,7 +220,9 @@ class RegistryOwner:
         folder = self.folder
         with folder.locked():
             # Pinned to the key unlocked above: a swap since is refused.
-            current = folder.signed(owner=key).index
+            signed = folder.signed(owner=key)
+            self._check_latest(signed)
+            current = signed.index
             changed = with_tallies(
                 change(current),
                 ReviewBook(self.root).ratings(current.plugins),
@@ -226,10 +239,41 @@ class RegistryOwner:
                 updated_at=_stamp(moment),
                 expires_at=_stamp(moment + period),
             )
-            folder.write(
-                {**(files or {}), INDEX: seal_index(new, private_key)}
-            )
+            self._write(new, private_key, files or {})
         return new
+
+    def _write(
+        self,
+        index: Index,
+        private_key: Ed25519PrivateKey,
+        files: Mapping[str, bytes],
+    ) -> None:
+        self.folder.write({**files, INDEX: seal_index(index, private_key)})
+        if self.memory is not None:
+            digest = hashlib.sha256(canonical(index_to_json(index)))
+            seen = Seen(index.serial, digest.hexdigest())
+            self.memory.remember(self._memory_key, seen)
+
+    @property
+    def _memory_key(self) -> str:
+        return str(self.root.resolve())
+
+    def _check_latest(self, signed: SignedIndex) -> None:
+        last = (
+            None if self.memory is None else self.memory.seen(self._memory_key)
+        )
+        if last is None:
+            return
+        serial = signed.index.serial
+        if serial < last.serial or (
+            serial == last.serial and signed.digest != last.digest
+        ):
+            msg = (
+                f"{self.folder.where}: serial {serial}, but you signed "
+                f"serial {last.serial} last; an older index was put back "
+                f"(restore the newest from a backup)"
+            )
+            raise StaleIndexError(msg)
 
     def refresh(self, expires_days: int | None = None) -> Index:
         """
@@ -304,10 +348,15 @@ class RegistryOwner:
         return None
 
     def _unlock(self, own: OwnKey) -> Ed25519PrivateKey:
+        cached = self._unlocked.get(own.name)
+        if cached is not None:
+            return cached
         secret = None
         if own.encrypted and self.passphrase is not None:
             secret = self.passphrase(own)
-        return self.keyring.private_key(own.name, secret)
+        private_key = self.keyring.private_key(own.name, secret)
+        self._unlocked[own.name] = private_key
+        return private_key
 
 
 def _parse(text: str) -> dt.datetime:

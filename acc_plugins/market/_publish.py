@@ -17,6 +17,7 @@ loaded.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import subprocess
 import sys
@@ -287,6 +288,12 @@ def _scan(root: Path, threshold: Severity) -> None:
 
 
 def _test(root: Path, timeout: float) -> None:
+    if importlib.util.find_spec("pytest") is None:
+        msg = (
+            "it has tests/, but pytest is not installed with acc-plugins "
+            "here: install pytest, or skip the tests"
+        )
+        raise PublishError(msg, [], step="test")
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     try:

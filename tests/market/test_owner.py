@@ -6,6 +6,7 @@ the lock, tampered indexes refused, publishers, vouching and yanking.
 import datetime as dt
 import json
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,11 +14,17 @@ from hypothesis import strategies as st
 from acc_plugins.errors import KeyringError, MarketplaceError, SignatureError
 from acc_plugins.market._changes import check_text
 from acc_plugins.market._index import Index, index_to_json
-from acc_plugins.market._indexfile import open_index, seal_index
+from acc_plugins.market._indexfile import (
+    Seen,
+    StaleIndexError,
+    open_index,
+    seal_index,
+)
 from acc_plugins.market._keyring import Keyring
 from acc_plugins.market._keys import PublicKey, generate_private_key
 from acc_plugins.market._owner import RegistryOwner
 from acc_plugins.market._publish import publish
+from acc_plugins.market._signedserials import SignedSerials
 
 from ._owned import make_owner, plugin_copy, tree_hash
 
@@ -148,6 +155,54 @@ def test_an_index_signed_again_by_another_key_is_refused(tmp_path):
     assert tree_hash(owner.root) == before
 
 
+def _remembering(tmp_path):
+    keyring = Keyring(tmp_path / "keys")
+    keyring.generate("owner")
+    memory = SignedSerials(tmp_path / "signed-registries.json")
+    owner = RegistryOwner(tmp_path / "registry", keyring, memory=memory)
+    owner.init("Team", "owner")
+    return owner
+
+
+def test_an_older_signed_index_put_back_is_refused(tmp_path):
+    """A replayed index, validly signed once, does not undo a yank."""
+    owner = _remembering(tmp_path)
+    publish(plugin_copy(tmp_path, "text-tools"), owner, "owner")
+    old = (owner.root / "index.json").read_bytes()
+    owner.yank("text-tools", "1.2.0", "leaks tokens")
+    (owner.root / "index.json").write_bytes(old)
+    before = tree_hash(owner.root)
+
+    with pytest.raises(StaleIndexError, match="you signed serial 3 last"):
+        owner.refresh()
+
+    assert tree_hash(owner.root) == before
+
+
+def test_a_forked_index_of_the_same_serial_is_refused(tmp_path):
+    """Another index signed under the serial last signed is refused."""
+    owner = _remembering(tmp_path)
+    index = owner.refresh()
+    forked = seal_index(
+        attrs.evolve(index, registry="Forked"),
+        owner.keyring.private_key("owner"),
+    )
+    (owner.root / "index.json").write_bytes(forked)
+
+    with pytest.raises(StaleIndexError, match="an older index was put back"):
+        owner.refresh()
+
+
+def test_the_memory_keeps_the_highest_serial(tmp_path):
+    """Remembering a lower serial does not lower what is remembered."""
+    memory = SignedSerials(tmp_path / "signed.json")
+    memory.remember("/r", Seen(5, "a" * 64))
+    memory.remember("/r", Seen(4, "b" * 64))
+
+    assert memory.seen("/r") == Seen(5, "a" * 64)
+    assert memory.seen("/other") is None
+
+
 def test_someone_without_the_owner_key_cannot_change_it(tmp_path):
     """The error names the owner's key id."""
     owner = make_owner(tmp_path)
@@ -176,8 +231,9 @@ def test_an_encrypted_owner_key_asks_for_its_passphrase(tmp_path):
     owner = RegistryOwner(tmp_path / "registry", keyring, passphrase)
     owner.init("Team", "owner")
     owner.refresh()
+    RegistryOwner(owner.root, keyring, passphrase).refresh()
 
-    assert asked == ["owner", "owner"]
+    assert asked == ["owner", "owner"]  # once per owner object
     wrong = RegistryOwner(owner.root, keyring, lambda _: b"wrong")
     with pytest.raises(KeyringError, match="wrong passphrase"):
         wrong.refresh()

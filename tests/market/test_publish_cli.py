@@ -5,13 +5,17 @@
 """
 
 import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from acc_plugins.cli import cli
 
-from ._owned import EXAMPLES, tree_hash
+from ._owned import EXAMPLES, plugin_copy, tree_hash
 
 
 @pytest.fixture(name="run")
@@ -248,3 +252,58 @@ def test_an_encrypted_key_takes_its_passphrase_from_the_environment(
     assert "passphrase of key 'locked'" in prompted.output
     assert wrong.exit_code == 1
     assert "wrong passphrase" in wrong.output
+
+
+def test_an_older_index_put_back_is_refused_by_the_owners_next_change(
+    run, registry
+):
+    """The owner remembers the last serial signed, in the data folder."""
+    _publish(run)
+    old = (registry / "index.json").read_bytes()
+    run("yank", "text-tools==1.2.0", "--registry", "reg", "--reason", "bad")
+    (registry / "index.json").write_bytes(old)
+
+    result = run("registry", "refresh", "reg")
+
+    assert result.exit_code == 1
+    assert "you signed serial 3 last; an older index was put back" in (
+        result.output
+    )
+
+
+def test_two_publish_commands_at_once_both_land(tmp_path, run, registry):
+    """Two processes publishing at the same moment serialise on the lock."""
+    command = shutil.which(
+        "acc-plugins", path=str(Path(sys.executable).parent)
+    )
+    assert command is not None
+    sources = []
+    for version in ("3.0.0", "3.1.0"):
+        folder = plugin_copy(tmp_path, "text-tools", version=version)
+        sources.append(folder)
+    processes = [
+        subprocess.Popen(  # noqa: S603 -- our own console script
+            [
+                command,
+                f"--data-dir={tmp_path / 'data'}",
+                "publish",
+                str(folder),
+                "--registry",
+                str(registry),
+                "--key",
+                "me",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for folder in sources
+    ]
+    outputs = [p.communicate(timeout=300)[0].decode() for p in processes]
+
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    index = json.loads((registry / "index.json").read_text())["signed"]
+    assert index["serial"] == 3
+    assert set(index["plugins"]["text-tools"]["versions"]) == {
+        "3.0.0",
+        "3.1.0",
+    }
