@@ -102,7 +102,9 @@ def init(
     """
     Create a registry in the empty folder DIRECTORY, owned by your key.
 
-    Example: acc-plugins registry init ./registry --name Team --key me
+    \b
+    Example:
+      acc-plugins registry init ./registry --name Team --key me
     """
     owner = registry_owner(ctx, directory)
     try:
@@ -127,7 +129,9 @@ def refresh(
     Sign the index again with a new expiry, recounting ratings and
     reports.  Run it before the index expires (clients refuse it after).
 
-    Example: acc-plugins registry refresh ./registry
+    \b
+    Example:
+      acc-plugins registry refresh ./registry
     """
     try:
         index = registry_owner(ctx, directory).refresh(expires_days)
@@ -141,7 +145,9 @@ def publisher() -> None:
     """
     Who may publish to a registry you own, and whether you vouch for them.
 
-    Example: acc-plugins registry publisher add ./registry alice alice.pub
+    \b
+    Example:
+      acc-plugins registry publisher add ./registry alice alice.pub
     """
 
 
@@ -166,7 +172,10 @@ def add(
     List PUBLIC_KEY (ed25519:..., or a file holding it) under publisher
     NAME, who is created if new.
 
-    Example: acc-plugins registry publisher add ./registry alice alice.pub --vouch
+    \b
+    Example:
+      acc-plugins registry publisher add ./registry alice alice.pub \\
+          --vouch
     """
     from ._keys import _public_key  # noqa: PLC0415 -- one parser of keys
 
@@ -193,7 +202,9 @@ def remove(
     Remove publisher NAME, or only one of their keys; refused while a
     release needs it.
 
-    Example: acc-plugins registry publisher remove ./registry alice
+    \b
+    Example:
+      acc-plugins registry publisher remove ./registry alice
     """
     try:
         registry_owner(ctx, directory).remove_publisher(name, key_id)
@@ -222,7 +233,9 @@ def vouch(ctx: click.Context, directory: Path, name: str) -> None:
     """
     Vouch for publisher NAME: their releases show as verified.
 
-    Example: acc-plugins registry publisher vouch ./registry alice
+    \b
+    Example:
+      acc-plugins registry publisher vouch ./registry alice
     """
     _vouching(ctx, directory, name, on=True)
 
@@ -235,7 +248,9 @@ def unvouch(ctx: click.Context, directory: Path, name: str) -> None:
     """
     Stop vouching for publisher NAME.
 
-    Example: acc-plugins registry publisher unvouch ./registry alice
+    \b
+    Example:
+      acc-plugins registry publisher unvouch ./registry alice
     """
     _vouching(ctx, directory, name, on=False)
 
@@ -248,7 +263,9 @@ def list_(ctx: click.Context, directory: Path, *, as_json: bool) -> None:
     """
     List the registry's publishers, their keys and who is vouched for.
 
-    Example: acc-plugins registry publisher list ./registry
+    \b
+    Example:
+      acc-plugins registry publisher list ./registry
     """
     try:
         index = registry_owner(ctx, directory).index()
@@ -276,7 +293,9 @@ def reports(directory: Path, *, as_json: bool) -> None:
     """
     List the reports that flag plugins of the registry, oldest first.
 
-    Example: acc-plugins registry reports ./registry
+    \b
+    Example:
+      acc-plugins registry reports ./registry
     """
     from acc_plugins.market._regfolder import RegistryFolder  # noqa: PLC0415
     from acc_plugins.market._reports import ReportBook  # noqa: PLC0415

@@ -62,7 +62,9 @@ def publish(  # noqa: PLR0917 -- click passes each option
     page, packages and signs it, and adds it to the index.  A version
     published once is never replaced: raise the version to publish again.
 
-    Example: acc-plugins publish ./hello --registry ./registry --key me
+    \b
+    Example:
+      acc-plugins publish ./hello --registry ./registry --key me
     """
     from acc_plugins.market._publish import STEPS  # noqa: PLC0415 -- keeps --help fast
     from acc_plugins.market._publish import publish as run  # noqa: PLC0415
@@ -139,7 +141,10 @@ def yank(
     Mark a release as not to be installed (it stays in the registry, so
     installs pinned to it can still be checked); --undo reverses it.
 
-    Example: acc-plugins yank hello==1.0.0 --registry ./registry --reason "leaks tokens"
+    \b
+    Example:
+      acc-plugins yank hello==1.0.0 --registry ./registry \\
+          --reason "leaks tokens"
     """
     name, version = _pinned(requirement)
     if undo == (reason is not None):
@@ -184,7 +189,10 @@ def review(  # noqa: PLR0917 -- click passes each option
     """
     Review plugin NAME.  One review per key: a new one replaces yours.
 
-    Example: acc-plugins review hello --stars 5 --comment "Works." --registry ./registry --key me
+    \b
+    Example:
+      acc-plugins review hello --stars 5 --comment "Works." \\
+          --registry ./registry --key me
     """
     from acc_plugins.market._reviews import (  # noqa: PLC0415
         ReviewBook,
@@ -228,7 +236,10 @@ def report(
     """
     Flag plugin NAME for the registry's administrators.
 
-    Example: acc-plugins report hello --reason "phones home" --registry ./registry
+    \b
+    Example:
+      acc-plugins report hello --reason "phones home" \\
+          --registry ./registry
     """
     from acc_plugins.market._reports import ReportBook  # noqa: PLC0415
 

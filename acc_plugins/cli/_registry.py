@@ -13,5 +13,7 @@ def registry() -> None:
     """
     Registries of plugins: a folder, or a static HTTP(S) URL.
 
-    Example: acc-plugins registry init ./registry --name Team --key me
+    \b
+    Example:
+      acc-plugins registry init ./registry --name Team --key me
     """
