@@ -133,10 +133,18 @@ def refresh(
     Example:
       acc-plugins registry refresh ./registry
     """
+    from acc_plugins.market._reviews import ReviewBook  # noqa: PLC0415
+
     try:
         index = registry_owner(ctx, directory).refresh(expires_days)
+        book = ReviewBook(directory)
+        dropped = [
+            d for name in index.plugins for d in book.read(name).dropped
+        ]
     except MarketplaceError as exc:
         fail(str(exc))
+    for line in dropped:
+        say(f"warning: review not counted: {line}")
     click.echo(f"signed again: {_signed_line(index)}")
 
 

@@ -166,34 +166,31 @@ def publish(
     except ArchiveError as exc:
         msg = "cannot package it:"
         raise PublishError(msg, [str(exc)], step="package") from None
-    with tempfile.TemporaryDirectory(prefix="acc-publish-") as scratch:
-        plugins = Path(scratch) / "plugins"
-        plugins.mkdir()
-        unpacked = plugins / name
-        extract_archive(data, unpacked)
-        say("scan", "scanning the packaged sources")
-        _scan(unpacked, scan_blocks)
-        if run_tests and (unpacked / "tests").is_dir():
-            say("test", "running its tests with pytest")
-            _test(unpacked, test_timeout)
-        else:
-            say("test", "skipped" if not run_tests else "no tests/ folder")
-        say("load", "activating it in a throw-away host")
-        loaded = load_plugin(Path(scratch), manifest, owner.root, index)
+    loaded = _try_out(
+        data,
+        manifest,
+        owner.root,
+        index,
+        _Checks(run_tests, scan_blocks, test_timeout, say),
+    )
     say("document", f"writing {docs_path(name)}")
     page = loaded.page()
     say("sign", f"signing with key {signer.key_id}")
     signature = sign(data, private_key)
-    release = _release(manifest, loaded, data, signer, signature, owner)
-    listing = Listing(
-        name=name,
-        description=manifest.plugin.description,
-        kind=manifest.plugin.kind.value,
-        keywords=manifest.plugin.keywords,
-        publisher=publisher,
-        homepage=manifest.plugin.homepage,
-        license=manifest.plugin.license,
-    )
+    try:
+        release = _release(manifest, loaded, data, signer, signature, owner)
+        listing = Listing(
+            name=name,
+            description=manifest.plugin.description,
+            kind=manifest.plugin.kind.value,
+            keywords=manifest.plugin.keywords,
+            publisher=publisher,
+            homepage=manifest.plugin.homepage,
+            license=manifest.plugin.license,
+        )
+    except ValueError as exc:  # a manifest value the index cannot hold
+        msg = "it cannot be listed in the index:"
+        raise PublishError(msg, [str(exc)], step="publish") from None
     say("publish", f"adding {name} {version} to the index")
     registered = False
 
@@ -207,15 +204,56 @@ def publish(
             registered = True
         return with_release(current, listing, version, release)
 
-    written = owner.change(
-        change,
-        files={
-            release.archive: data,
-            docs_path(name): page.encode("utf-8"),
-        },
-    )
+    files = {release.archive: data}
+    if _newest(index, name, version):  # the page is the newest release's
+        files[docs_path(name)] = page.encode("utf-8")
+    written = owner.change(change, files=files)
     return Published(
         name, version, release, publisher, registered, written.serial
+    )
+
+
+@attrs.frozen
+class _Checks:
+    run_tests: bool
+    scan_blocks: Severity
+    test_timeout: float
+    say: Progress
+
+
+def _try_out(
+    data: bytes,
+    manifest: Manifest,
+    registry: Path,
+    index: Index,
+    checks: _Checks,
+) -> LoadedPlugin:
+    """
+    Scan, test and load the plugin as packaged in *data*, extracted in a
+    scratch folder that goes away after.
+    """
+    name = manifest.plugin.name
+    with tempfile.TemporaryDirectory(prefix="acc-publish-") as scratch:
+        plugins = Path(scratch) / "plugins"
+        plugins.mkdir()
+        unpacked = plugins / name
+        extract_archive(data, unpacked)
+        checks.say("scan", "scanning the packaged sources")
+        _scan(unpacked, checks.scan_blocks)
+        if checks.run_tests and (unpacked / "tests").is_dir():
+            checks.say("test", "running its tests with pytest")
+            _test(unpacked, checks.test_timeout)
+        else:
+            skipped = "no tests/ folder" if checks.run_tests else "skipped"
+            checks.say("test", skipped)
+        checks.say("load", "activating it in a throw-away host")
+        return load_plugin(Path(scratch), manifest, registry, index)
+
+
+def _newest(index: Index, name: str, version: Version) -> bool:
+    listing = index.plugins.get(name)
+    return listing is None or all(
+        version > known for known, _ in listing.ordered()
     )
 
 

@@ -379,3 +379,26 @@ def test_concurrent_publishes_both_land(tmp_path):
     (text,) = index.publishers["owner"].keys.values()
     owner_key = PublicKey.parse(text)
     assert owner_key == owner.owner_key()
+
+
+def test_publishing_an_older_version_keeps_the_newest_page(tmp_path):
+    """The documentation page is the newest release's; the listing too."""
+    owner = make_owner(tmp_path)
+    publish(
+        plugin_copy(tmp_path, "text-tools", version="2.0.0"), owner, "owner"
+    )
+    older = plugin_copy(tmp_path, "text-tools", version="1.9.0")
+    manifest = older / "plugin.toml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            'description = "Typed', 'description = "Old. Typed'
+        )
+    )
+
+    publish(older, owner, "owner")
+
+    page = (owner.root / "docs" / "text-tools.md").read_text()
+    listing = owner.index().plugins["text-tools"]
+    assert page.startswith("# text-tools 2.0.0\n")
+    assert set(listing.versions) == {"1.9.0", "2.0.0"}
+    assert not listing.description.startswith("Old.")

@@ -307,3 +307,33 @@ def test_two_publish_commands_at_once_both_land(tmp_path, run, registry):
         "3.0.0",
         "3.1.0",
     }
+
+
+def test_refresh_warns_of_reviews_it_does_not_count(run, registry):
+    """A forged review is named when the owner signs again."""
+    _publish(run)
+    run(
+        "review",
+        "text-tools",
+        "--stars",
+        "1",
+        "--comment",
+        "Bad.",
+        "--registry",
+        "reg",
+        "--key",
+        "me",
+    )
+    path = registry / "reviews" / "text-tools.json"
+    entries = json.loads(path.read_text())
+    entries[0]["stars"] = 5
+    path.write_text(json.dumps(entries))
+
+    result = run("registry", "refresh", "reg")
+
+    assert result.exit_code == 0, result.output
+    assert "warning: review not counted: reviews/text-tools.json: entry 0" in (
+        result.output
+    )
+    index = json.loads((registry / "index.json").read_text())["signed"]
+    assert index["plugins"]["text-tools"]["rating"]["count"] == 0
