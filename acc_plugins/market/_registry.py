@@ -27,7 +27,7 @@ from ._signing import verify
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
     from packaging.version import Version
@@ -114,27 +114,35 @@ class DirectoryTransport:
         with os.fdopen(fd, "rb") as stream:
             try:
                 total = os.fstat(fd).st_size
-                return _read_capped(
-                    stream.read, str(target), max_bytes, total, progress
+                chunks = iter(lambda: stream.read(_CHUNK), b"")
+                return read_capped(
+                    chunks, str(target), max_bytes, total, progress
                 )
             except OSError as exc:
                 msg = f"{target}: cannot read: {exc.strerror}"
                 raise RegistryUnavailableError(msg) from None
 
 
-def _read_capped(
-    read: Callable[[int], bytes],
+def read_capped(
+    chunks: Iterable[bytes],
     where: str,
     max_bytes: int,
     total: int | None,
     progress: Progress | None,
 ) -> bytes:
+    """
+    Join *chunks*, refusing more than *max_bytes* (*total*, when the
+    source declares it, is checked first and handed to *progress*).
+
+    Raises:
+        RegistryUnavailableError: If there are more bytes than allowed.
+    """
     if total is not None and total > max_bytes:
         msg = f"{where}: {total} bytes, more than the {max_bytes} expected"
         raise RegistryUnavailableError(msg)
     parts: list[bytes] = []
     done = 0
-    while chunk := read(min(_CHUNK, max_bytes + 1 - done)):
+    for chunk in chunks:
         parts.append(chunk)
         done += len(chunk)
         if done > max_bytes:
