@@ -1,7 +1,7 @@
 """
 A plugin's documentation page, ``docs/<name>.md`` in a registry: what it
 does, how to install it, its tools with their parameters, its settings,
-and its permissions in words.
+and its permissions in words (`acc_plugins.market._plain`).
 
 Why a generator of its own: the publishing pipeline writes the page and
 the marketplace site shows it, so both say the same thing; it is pure
@@ -10,74 +10,16 @@ the marketplace site shows it, so both say the same thing; it is pure
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
-from acc_plugins.manifest import (
-    EnvironmentPermission,
-    FilesystemPermission,
-    NetworkPermission,
-    ProcessPermission,
-    parse_permission,
-)
+from ._plain import plain
 
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from acc_plugins.host import ToolInfo
-    from acc_plugins.manifest import Manifest, Permission
-
-_ROOTS: Final = {
-    "workspace": "the workspace (the project you work on)",
-    "plugin": "its own folder",
-    "data": "its own data folder",
-}
-_HOST_APIS: Final = {
-    "claude.query": "send prompts to Claude (this may cost money)",
-    "claude.tools": "let Claude use the tool {argument}",
-    "events.emit": "send events that other plugins receive",
-    "prompt.inject": "add text to the instructions of agent {argument}",
-    "sessions": "read and change the host's sessions",
-    "tools": "call the tool {argument} of another plugin",
-}
-
-
-def permission_words(canonical: str) -> str:
-    """
-    What the permission *canonical* lets a plugin do, in words.
-
-    Example:
-        >>> permission_words("fs:read:${workspace}/src/**")
-        'read files in the workspace (the project you work on), under src/**'
-    """
-    return _words(parse_permission(canonical))
-
-
-def _words(permission: Permission) -> str:
-    if isinstance(permission, FilesystemPermission):
-        verb = (
-            "read files in"
-            if permission.access == "read"
-            else "create, change and delete files in"
-        )
-        under = f", under {permission.pattern}" if permission.pattern else ""
-        return f"{verb} {_ROOTS[permission.root]}{under}"
-    if isinstance(permission, NetworkPermission):
-        host = permission.host
-        if host.startswith("*."):
-            host = f"any host under {host[2:]}"
-        port = f", port {permission.port}" if permission.port else ""
-        return f"connect to {host} over {permission.scheme.upper()}{port}"
-    if isinstance(permission, EnvironmentPermission):
-        if permission.prefix:
-            return (
-                f"read the environment variables whose names start "
-                f"with {permission.name}"
-            )
-        return f"read the environment variable {permission.name}"
-    if isinstance(permission, ProcessPermission):
-        return f"run the program {permission.command}"
-    return _HOST_APIS[permission.api].format(argument=permission.argument)
+    from acc_plugins.manifest import Manifest
 
 
 def doc_page(
@@ -134,7 +76,9 @@ def doc_page(
         lines += ["It asks for no permissions.", ""]
     else:
         lines += ["It asks to:", ""]
-        lines += [f"- {_words(p)} (`{p.canonical}`)" for p in permissions]
+        lines += [
+            f"- {plain(p.canonical)} (`{p.canonical}`)" for p in permissions
+        ]
         lines.append("")
     return "\n".join(lines)
 
