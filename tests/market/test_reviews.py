@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from acc_plugins.errors import MarketplaceError
@@ -236,3 +236,49 @@ def test_a_damaged_reports_file_is_named(owner):
 
     with pytest.raises(MarketplaceError, match=r"reports\.json: must hold"):
         ReportBook(owner.root).entries()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+_FIELDS = ["plugin", "key", "stars", "comment", "reviewer", "written_at"]
+
+
+def _checked_entry(entry):
+    try:
+        return check_review(entry, "text-tools")
+    except MarketplaceError as exc:
+        return exc
+
+
+@given(
+    st.one_of(
+        _JSON,
+        st.fixed_dictionaries(dict.fromkeys([*_FIELDS, "signature"], _JSON)),
+    )
+)
+def test_any_stored_entry_is_a_checked_review_or_refused(entry):
+    """Whatever a review file holds, reading it never fails otherwise."""
+    result = _checked_entry(entry)
+
+    assert isinstance(result, MarketplaceError)
+
+
+@given(
+    st.sampled_from([*_FIELDS, "signature"]),
+    st.one_of(st.none(), st.integers(), st.text(max_size=30)),
+)
+def test_changing_any_field_of_a_signed_review_is_caught(field, value):
+    """Each field is covered by the signature, or checked."""
+    stored = _review(3, "fine").to_json()
+    assume(stored[field] != value)
+    stored[field] = value
+
+    result = _checked_entry(stored)
+
+    assert isinstance(result, MarketplaceError)
