@@ -21,6 +21,7 @@ Everything acc_plugins raises because of a plugin derives from
     └── MarketplaceError
         ├── ArchiveError(MarketplaceError, ValueError)  .archive, .entry
         ├── KeyringError(MarketplaceError, ValueError)
+        ├── PublishError                            .step, .problems
         └── SignatureError                          .key_id
 
     PolicyError(ValueError)                          .path, .problems
@@ -308,6 +309,28 @@ class SignatureError(MarketplaceError):
     def __init__(self, message: str, key_id: str) -> None:
         self.key_id = key_id
         super().__init__(message)
+
+
+class PublishError(MarketplaceError):
+    """
+    A plugin that the publishing pipeline refuses: invalid, flagged by the
+    scanner, failing its own tests, or not activating.  The registry was
+    not changed.
+
+    Attributes:
+        step: The step that refused it: ``validate``, ``scan``, ``test``,
+            ``load`` and so on.
+
+        problems: What is wrong, one line each.
+    """
+
+    def __init__(
+        self, message: str, problems: Sequence[str], *, step: str
+    ) -> None:
+        self.step = step
+        self.problems = list(problems)
+        lines = "".join(f"\n  {problem}" for problem in self.problems)
+        super().__init__(f"{message}{lines}")
 
 
 class KeyringError(MarketplaceError, ValueError):

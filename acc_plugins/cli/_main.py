@@ -350,10 +350,13 @@ def _register() -> None:
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
     from ._keys import keys  # noqa: PLC0415 -- likewise
+    from ._owner import add_commands  # noqa: PLC0415 -- likewise
     from ._package import package  # noqa: PLC0415 -- likewise
     from ._permissions import permissions  # noqa: PLC0415 -- likewise
     from ._policy import policy  # noqa: PLC0415 -- likewise
+    from ._publish import publish, report, review, yank  # noqa: PLC0415
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
+    from ._registry import registry  # noqa: PLC0415 -- likewise
     from ._scan import scan  # noqa: PLC0415 -- likewise
     from ._stats import stats  # noqa: PLC0415 -- likewise
     from ._storage import storage  # noqa: PLC0415 -- likewise
@@ -370,6 +373,12 @@ def _register() -> None:
     cli.add_command(keys)
     cli.add_command(package)
     cli.add_command(policy)
+    add_commands(registry)
+    cli.add_command(registry)
+    cli.add_command(publish)
+    cli.add_command(yank)
+    cli.add_command(review)
+    cli.add_command(report)
 
 
 _register()
