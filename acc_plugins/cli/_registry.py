@@ -1,7 +1,7 @@
 """
 ``acc-plugins registry``: the registries a user (or a team, through a
 shared config folder) installs from, kept in ``registries.json`` in the
-user config folder.
+user config folder; the owner's commands (``_owner``) join the group.
 
 Adding one reads its signed index first, so that what is added is a
 registry and its owner's key is pinned: given with ``--key``, or shown
@@ -101,8 +101,14 @@ def _confirm(name: str, location: str, signed: SignedIndex) -> None:
 @click.group()
 def registry() -> None:
     """
-    The registries plugins are installed from: folders or static
-    HTTP(S) URLs, each with its owner's key pinned.
+    Registries of plugins: a folder, or a static HTTP(S) URL.  Users add
+    the registries they install from (each with its owner's key pinned);
+    a registry's owner creates and signs one.
+
+    \b
+    Examples:
+      acc-plugins registry add team https://plugins.example.org
+      acc-plugins registry init ./registry --name Team --key me
     """
 
 
