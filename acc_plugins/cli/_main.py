@@ -351,6 +351,7 @@ def modules() -> None:
 def _register() -> None:
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
+    from ._find import search, show  # noqa: PLC0415 -- likewise
     from ._keys import keys  # noqa: PLC0415 -- likewise
     from ._package import package  # noqa: PLC0415 -- likewise
     from ._permissions import permissions  # noqa: PLC0415 -- likewise
@@ -370,6 +371,8 @@ def _register() -> None:
     cli.add_command(permissions)
     cli.add_command(keys)
     cli.add_command(package)
+    cli.add_command(search)
+    cli.add_command(show)
 
 
 _register()
