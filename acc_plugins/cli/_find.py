@@ -287,7 +287,9 @@ def _details(
             listing,
             reviews=reviews,
             trust=client.trust,
-            pin_registry=len(found) > 1 or registry is not None,
+            pin_registry=(
+                client.name if len(found) > 1 or registry is not None else None
+            ),
         )
     where = (
         f"registry {registry!r}"

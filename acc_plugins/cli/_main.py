@@ -357,6 +357,7 @@ def _register() -> None:
     from ._permissions import permissions  # noqa: PLC0415 -- likewise
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
     from ._scan import scan  # noqa: PLC0415 -- likewise
+    from ._site import site  # noqa: PLC0415 -- likewise
     from ._stats import stats  # noqa: PLC0415 -- likewise
     from ._storage import storage  # noqa: PLC0415 -- likewise
 
@@ -373,6 +374,7 @@ def _register() -> None:
     cli.add_command(package)
     cli.add_command(search)
     cli.add_command(show)
+    cli.add_command(site)
 
 
 _register()

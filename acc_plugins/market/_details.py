@@ -192,7 +192,7 @@ def details_of(
     *,
     reviews: tuple[ShownReview, ...] = (),
     trust: TrustStore | None = None,
-    pin_registry: bool = False,
+    pin_registry: str | None = None,
 ) -> PluginDetails:
     """
     The details of *listing* from *index* of *registry*.
@@ -208,7 +208,8 @@ def details_of(
 
         trust: The user's trusted keys; None on a page for everyone.
 
-        pin_registry: Whether the install command names the registry.
+        pin_registry: The registry name the install command gives with
+            ``--registry``; None for none.
     """
     newest = newest_version(listing)
     release = None if newest is None else listing.versions[newest]
@@ -236,7 +237,5 @@ def details_of(
         vouched=vouched,
         trusted=trusted,
         reviews=reviews,
-        install=install_command(
-            listing, newest, registry if pin_registry else None
-        ),
+        install=install_command(listing, newest, pin_registry),
     )

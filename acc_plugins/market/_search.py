@@ -147,7 +147,10 @@ class _Entry:
         return total
 
 
-def _timestamp(text: str) -> float:
+def timestamp(text: str) -> float:
+    """
+    An ISO 8601 time as seconds since the epoch, 0 when it is not one.
+    """
     try:
         return dt.datetime.fromisoformat(text).timestamp()
     except ValueError:
@@ -171,7 +174,7 @@ def _entry(registry: str, listing: Listing) -> _Entry:
         kind=normalise(listing.kind),
         downloads=listing.downloads,
         rating=(listing.rating.average, listing.rating.count),
-        updated=_timestamp(listing.updated_at),
+        updated=timestamp(listing.updated_at),
     )
 
 

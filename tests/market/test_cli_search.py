@@ -42,13 +42,20 @@ def _plugins():
                     "git-lint",
                     "1.1.0",
                     day=3,
-                    permissions=("fs:read:${workspace}/.git/**", "net:https://api.github.com"),
+                    permissions=(
+                        "fs:read:${workspace}/.git/**",
+                        "net:https://api.github.com",
+                    ),
                     tools=("check",),
                 ),
-                "2.0.0": release("git-lint", "2.0.0", day=5, yanked="deletes files"),
+                "2.0.0": release(
+                    "git-lint", "2.0.0", day=5, yanked="deletes files"
+                ),
             },
         ),
-        listing("sql-agent", kind="agent", description="Writes SQL.", downloads=10),
+        listing(
+            "sql-agent", kind="agent", description="Writes SQL.", downloads=10
+        ),
         listing(
             "shady",
             description=HOSTILE,
@@ -66,20 +73,29 @@ def _home(tmp_path):
         reviews={
             "git-lint": [
                 review("git-lint", 5, "Great.", day=1),
-                review("git-lint", 4, "Good.", reviewer="Bob", key=STRANGER, day=2),
+                review(
+                    "git-lint", 4, "Good.", reviewer="Bob", key=STRANGER, day=2
+                ),
                 {**review("git-lint", 1, "forged"), "stars": 5},
             ]
         },
     )
     config = tmp_path / "config"
     config.mkdir()
-    Registries(config / "registries.json").add("team", str(root), PublicKey.of(OWNER))
+    Registries(config / "registries.json").add(
+        "team", str(root), PublicKey.of(OWNER)
+    )
     return tmp_path
 
 
 def _run(home, *args):
     return CliRunner().invoke(
-        cli, [f"--config-dir={home / 'config'}", f"--data-dir={home / 'data'}", *args]
+        cli,
+        [
+            f"--config-dir={home / 'config'}",
+            f"--data-dir={home / 'data'}",
+            *args,
+        ],
     )
 
 
@@ -95,7 +111,17 @@ def test_search_prints_matching_plugins_as_plain_lines_when_piped(home):
 
 def test_search_json_pages_and_sorts(home):
     """--json gives totals and pages; --sort downloads orders by downloads."""
-    result = _run(home, "search", "--sort", "downloads", "--per-page", "1", "--page", "2", "--json")
+    result = _run(
+        home,
+        "search",
+        "--sort",
+        "downloads",
+        "--per-page",
+        "1",
+        "--page",
+        "2",
+        "--json",
+    )
 
     data = json.loads(result.stdout)
 
@@ -108,7 +134,9 @@ def test_search_category_filter(home):
     """--category agent keeps only agents."""
     result = _run(home, "search", "--category", "agent", "--json")
 
-    assert [p["name"] for p in json.loads(result.stdout)["plugins"]] == ["sql-agent"]
+    assert [p["name"] for p in json.loads(result.stdout)["plugins"]] == [
+        "sql-agent"
+    ]
 
 
 def test_search_with_no_results_says_so(home):
@@ -152,8 +180,16 @@ def test_show_json_says_who_vouches(home):
     data = json.loads(_run(home, "show", "git-lint", "--json").stdout)
     shady = json.loads(_run(home, "show", "shady", "--json").stdout)
 
-    assert (data["verified"], data["vouched"], data["trusted"]) == (True, True, False)
-    assert [v["version"] for v in data["versions"]] == ["2.0.0", "1.1.0", "1.0.0"]
+    assert (data["verified"], data["vouched"], data["trusted"]) == (
+        True,
+        True,
+        False,
+    )
+    assert [v["version"] for v in data["versions"]] == [
+        "2.0.0",
+        "1.1.0",
+        "1.0.0",
+    ]
     assert [r["stars"] for r in data["reviews"]] == [4, 5]
     assert data["provides"] == {"tools": ["check"]}
     assert (shady["verified"], shady["key_id"]) == (False, STRANGER_ID)
@@ -161,11 +197,17 @@ def test_show_json_says_who_vouches(home):
 
 def test_a_key_the_user_trusts_makes_it_verified(home):
     """Trusting the publisher's key (keys trust) gives the badge too."""
-    TrustStore(home / "data" / "trusted-keys.json").trust(PublicKey.of(STRANGER), "Stranger")
+    TrustStore(home / "data" / "trusted-keys.json").trust(
+        PublicKey.of(STRANGER), "Stranger"
+    )
 
     data = json.loads(_run(home, "show", "shady", "--json").stdout)
 
-    assert (data["verified"], data["vouched"], data["trusted"]) == (True, False, True)
+    assert (data["verified"], data["vouched"], data["trusted"]) == (
+        True,
+        False,
+        True,
+    )
 
 
 def test_show_an_unknown_plugin_fails_with_a_hint(home):
@@ -205,7 +247,9 @@ def test_a_replayed_older_index_is_refused(home):
 
 def test_no_registries_is_one_clear_error(tmp_path):
     """Before any registry is added, search says how to add one."""
-    result = CliRunner().invoke(cli, [f"--config-dir={tmp_path}", "search", "x"])
+    result = CliRunner().invoke(
+        cli, [f"--config-dir={tmp_path}", "search", "x"]
+    )
 
     assert result.exit_code == 1
     assert "acc-plugins registry add" in result.stderr
