@@ -261,3 +261,73 @@ def test_an_unknown_registry_is_one_clear_error(home):
 
     assert result.exit_code == 1
     assert "no registry called 'other'" in result.stderr
+
+
+def test_site_from_an_added_registry(home):
+    """`site NAME --out DIR` writes the pages and says how many."""
+    out = home / "public"
+
+    result = _run(
+        home, "site", "team", "--out", str(out), "--url", "https://p.example"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}: 3 plugin pages and index.html\n"
+    assert (
+        "registry add test https://p.example --key"
+        in (out / "plugins" / "shady.html").read_text()
+    )
+
+
+def test_site_from_a_folder_pins_the_key_given(home):
+    """A folder with --key must be signed by that key; another key is refused."""
+    folder = str(home / "registry")
+    good = _run(
+        home,
+        "site",
+        folder,
+        "--out",
+        str(home / "a"),
+        "--key",
+        PublicKey.of(OWNER).text,
+    )
+    bad = _run(
+        home,
+        "site",
+        folder,
+        "--out",
+        str(home / "b"),
+        "--key",
+        PublicKey.of(STRANGER).text,
+    )
+    unpinned = _run(home, "site", folder, "--out", str(home / "c"))
+
+    assert good.exit_code == 0, good.output
+    assert bad.exit_code == 1
+    assert "not by the registry owner's key" in bad.stderr
+    assert not (home / "b").exists()
+    assert unpinned.exit_code == 0
+    assert "give --key to pin the owner's key" in unpinned.stderr
+
+
+def test_site_refuses_what_it_cannot_use(home):
+    """Unknown registry, --key with a pinned registry, a tampered index: one error, nothing written."""
+    path = home / "registry" / "index.json"
+    unknown = _run(home, "site", "nowhere", "--out", str(home / "a"))
+    pinned = _run(
+        home,
+        "site",
+        "team",
+        "--out",
+        str(home / "a"),
+        "--key",
+        PublicKey.of(OWNER).text,
+    )
+    path.write_bytes(path.read_bytes().replace(b"Writes SQL.", b"Steals SQL."))
+    tampered = _run(home, "site", "team", "--out", str(home / "a"))
+
+    assert unknown.exit_code == pinned.exit_code == tampered.exit_code == 1
+    assert "neither a registry you added, nor a folder" in unknown.stderr
+    assert "leave out --key" in pinned.stderr
+    assert "changed after it was signed" in tampered.stderr
+    assert not (home / "a").exists()
