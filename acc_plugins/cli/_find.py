@@ -169,12 +169,18 @@ def search(  # noqa: PLR0917 -- click passes each option as an argument
 
         acc-plugins search git lint --sort downloads --page 2
     """
-    from acc_plugins.market._search import Catalog  # noqa: PLC0415
+    from acc_plugins.market._search import Catalog, normalise  # noqa: PLC0415
 
     from ._findformat import search_lines, search_table  # noqa: PLC0415
 
     found = _indexes(ctx, registry)
     catalog = Catalog.of((client.name, signed) for client, signed in found)
+    kinds = catalog.categories()
+    if category is not None and normalise(category) not in kinds:
+        _fail(
+            f"--category {category!r}: no plugin of that kind; the kinds "
+            f"listed are: {', '.join(kinds) or 'none'}"
+        )
     results = catalog.search(
         " ".join(query),
         category=category,

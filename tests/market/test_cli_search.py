@@ -331,3 +331,13 @@ def test_site_refuses_what_it_cannot_use(home):
     assert "leave out --key" in pinned.stderr
     assert "changed after it was signed" in tampered.stderr
     assert not (home / "a").exists()
+
+
+def test_an_unknown_category_names_the_ones_there_are(home):
+    """A typo in --category is an error listing the kinds."""
+    result = _run(home, "search", "--category", "agents")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: --category 'agents': no plugin of that kind; the kinds listed are: agent, tool\n"
+    )

@@ -9,13 +9,15 @@ import http.server
 import shutil
 import threading
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
 from acc_plugins.market._registry import DirectoryTransport, RegistryClient
+from acc_plugins.market._search import Catalog
 from acc_plugins.market._site import render, write_site
 
-from ._catalog import index, listing, release, review, write_registry
+from ._catalog import index, listing, release, review, signed, write_registry
 
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -276,3 +278,21 @@ def test_the_site_requests_nothing_from_elsewhere(page, base_url):
 
     assert page.requests
     assert [url for url in page.requests if not url.startswith(base_url)] == []
+
+
+@pytest.mark.parametrize(
+    "sort", ["relevance", "downloads", "rating", "updated"]
+)
+def test_the_page_finds_what_the_command_finds(page, base_url, sort):
+    """For each query and sort, the browser's list is the Python search's list."""
+    catalog = Catalog.of([("test", signed(index(_plugins())))])
+
+    for query in ["", "co", "s", "e o", "SQL", "git lint", "zzz", "for you"]:
+        page.goto(
+            f"{base_url}/index.html?{urlencode({'q': query, 'sort': sort})}"
+        )
+        expected = [
+            hit.listing.name for hit in catalog.search(query, sort=sort).hits
+        ]
+
+        assert _shown(page) == expected, query
