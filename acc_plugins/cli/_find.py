@@ -17,7 +17,7 @@ import click
 import platformdirs
 
 from ._errors import data_dir
-from ._format import console, print_json
+from ._format import print_json
 from ._log import say
 
 
@@ -171,7 +171,11 @@ def search(  # noqa: PLR0917 -- click passes each option as an argument
     """
     from acc_plugins.market._search import Catalog, normalise  # noqa: PLC0415
 
-    from ._findformat import search_lines, search_table  # noqa: PLC0415
+    from ._findformat import (  # noqa: PLC0415
+        screen,
+        search_lines,
+        search_table,
+    )
 
     found = _indexes(ctx, registry)
     catalog = Catalog.of((client.name, signed) for client, signed in found)
@@ -211,7 +215,7 @@ def search(  # noqa: PLR0917 -- click passes each option as an argument
         )
         return
     several = len(found) > 1
-    out = console()
+    out = screen()
     if out.is_terminal:
         out.print(search_table(results, several=several))
     else:
@@ -261,13 +265,13 @@ def show(
 
         acc-plugins show git-lint --registry team
     """
-    from ._findformat import details_view  # noqa: PLC0415
+    from ._findformat import details_view, screen  # noqa: PLC0415
 
     details = _details(ctx, name, registry)
     if as_json:
         print_json(details.to_json())
         return
-    console().print(details_view(details))
+    screen().print(details_view(details))
 
 
 def _details(

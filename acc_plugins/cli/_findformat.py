@@ -11,10 +11,11 @@ our own output.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TYPE_CHECKING, Final
 
-from rich.console import Group
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -33,6 +34,20 @@ if TYPE_CHECKING:
 # C0 and C1 controls, DEL, and the bidirectional overrides that can make
 # text read differently from how it is stored.
 _CONTROLS: Final = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def screen() -> Console:
+    """
+    The console for ``search`` and ``show``: styled on a terminal, with no
+    escape sequence at all under ``NO_COLOR`` (not even bold), and plain
+    when piped.
+    """
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        highlight=False,
+        soft_wrap=False,
+        color_system=None if plain else "auto",
+    )
 
 
 def clean(text: str) -> str:

@@ -4,17 +4,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
+from rich.console import Console
 
 from ._find import registries
 from ._log import say
 
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from acc_plugins.market._indexfile import Seen
     from acc_plugins.market._registry import RegistryClient
 
@@ -80,6 +84,25 @@ def _client(
     return client, location if is_url(location) else None
 
 
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[int, int], None] | None]:
+    """
+    A progress bar for the pages on a terminal's stderr; none elsewhere.
+    """
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress  # noqa: PLC0415 -- only on a terminal
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("plugin pages", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
 @click.command()
 @click.argument("registry")
 @click.option(
@@ -133,7 +156,9 @@ def site(
                 "warning: the index is checked against the key it names "
                 "itself; give --key to pin the owner's key"
             )
-        written = write_site(out, render(client, location=url or location))
+        with _progress() as progress:
+            files = render(client, location=url or location, progress=progress)
+        written = write_site(out, files)
     except MarketplaceError as exc:
         _fail(str(exc))
     count = written.plugins

@@ -341,3 +341,44 @@ def test_an_unknown_category_names_the_ones_there_are(home):
     assert result.stderr == (
         "error: --category 'agents': no plugin of that kind; the kinds listed are: agent, tool\n"
     )
+
+
+def test_on_a_terminal_search_is_a_table_and_no_color_is_plain(home):
+    """A terminal gets a styled table; NO_COLOR keeps the table, drops the colour."""
+    styled = CliRunner().invoke(
+        cli,
+        [f"--config-dir={home / 'config'}", "search", "git"],
+        env={"TTY_COMPATIBLE": "1", "COLUMNS": "120", "NO_COLOR": None},
+    )
+    plain = CliRunner().invoke(
+        cli,
+        [f"--config-dir={home / 'config'}", "search", "git"],
+        env={"TTY_COMPATIBLE": "1", "COLUMNS": "120", "NO_COLOR": "1"},
+    )
+
+    assert "\x1b[" in styled.stdout
+    assert "\x1b[" not in plain.stdout
+    assert plain.stdout.split()[:6] == [
+        "name",
+        "version",
+        "kind",
+        "rating",
+        "downloads",
+        "description",
+    ]
+
+
+def test_a_registry_that_fails_is_skipped_when_others_answer(home):
+    """Two registries, one gone: a warning, and the other's results."""
+    Registries(home / "config" / "registries.json").add(
+        "lost", str(home / "nowhere"), PublicKey.of(OWNER)
+    )
+
+    result = _run(home, "search", "sql")
+    only = _run(home, "search", "sql", "--registry", "lost")
+
+    assert result.exit_code == 0
+    assert result.stdout.startswith("sql-agent\t1.0.0\t")
+    assert "warning: skipped: registry 'lost'" in result.stderr
+    assert only.exit_code == 1
+    assert "registry 'lost'" in only.stderr

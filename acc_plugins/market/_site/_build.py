@@ -103,7 +103,7 @@ def render(
     client: RegistryClient,
     *,
     location: str | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, bytes]:
     """
     Every file of the site for the registry *client* reads, by path.
@@ -114,7 +114,7 @@ def render(
         location: Where visitors add the registry from (its URL), for
             the install instructions.
 
-        progress: Told the name of each plugin as its page is made.
+        progress: Told (pages made, pages in all) as the pages are made.
 
     Raises:
         MarketplaceError: If the registry or its index cannot be read or
@@ -130,9 +130,9 @@ def render(
     listings = _listings(signed, client.name)
     plugins: list[PluginDetails] = []
     files_out: dict[str, bytes] = {}
-    for listing in listings:
+    for number, listing in enumerate(listings):
         if progress is not None:
-            progress(listing.name)
+            progress(number, len(listings))
         details = details_of(
             index.registry,
             index,
@@ -147,6 +147,8 @@ def render(
             docs=_docs(client, listing.name),
         )
         files_out[plugin_href(listing.name)] = page.encode()
+    if progress is not None:
+        progress(len(listings), len(listings))
     categories = sorted({details.listing.kind for details in plugins})
     files_out["index.html"] = home_page(signed, plugins, categories).encode()
     assets = files("acc_plugins.market._site").joinpath("assets")
