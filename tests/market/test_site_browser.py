@@ -113,16 +113,26 @@ def _base_url(tmp_path_factory):
             "evil": f"# Evil\n\n{HOSTILE}\n\n[x](javascript:window.pwned=3)\n"
         },
     )
-    client = RegistryClient(
-        "test", DirectoryTransport(registry), None, _Memory()
+    many = write_registry(
+        root / "many",
+        index(
+            [
+                listing(f"p{number:03}", downloads=number)
+                for number in range(150)
+            ]
+        ),
     )
-    out = root / "site"
-    write_site(out, render(client))
-    handler = functools.partial(_Quiet, directory=str(out))
+    sites = root / "sites"
+    for name, folder in (("small", registry), ("big", many)):
+        client = RegistryClient(
+            "test", DirectoryTransport(folder), None, _Memory()
+        )
+        write_site(sites / name, render(client))
+    handler = functools.partial(_Quiet, directory=str(sites))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield f"http://127.0.0.1:{server.server_address[1]}/small"
     server.shutdown()
     server.server_close()
     thread.join(timeout=30)
@@ -296,3 +306,21 @@ def test_the_page_finds_what_the_command_finds(page, base_url, sort):
         ]
 
         assert _shown(page) == expected, query
+
+
+def test_long_lists_show_a_hundred_cards_at_a_time(page, base_url):
+    """150 plugins: 100 cards, then the button adds the rest and moves focus to them."""
+    page.goto(f"{base_url}/../big/index.html")
+    assert page.text_content("#count") == "150 plugins, the first 100 shown"
+    assert len(_shown(page)) == 100
+
+    page.get_by_role("button", name="Show 50 more").click()
+
+    assert len(_shown(page)) == 150
+    assert page.text_content("#count") == "150 plugins"
+    assert page.evaluate("document.activeElement.textContent") == "p049"
+    assert page.locator("#more").is_hidden()
+
+    page.get_by_label("Search", exact=True).fill("p1")
+    assert len(_shown(page)) == 50
+    assert page.locator("#more").is_hidden()

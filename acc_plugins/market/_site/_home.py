@@ -53,7 +53,7 @@ def _card(details: PluginDetails) -> str:
         f'<li class="card" data-name="{text(listing.name)}">'
         f'<h2><a href="{plugin_href(listing.name)}">{text(listing.name)}</a>'
         f' <span class="version">{text(details.newest or "")}</span></h2>'
-        f"<p>{badge(details.vouched, listing.publisher)}</p>"
+        f"<p>{badge(details.vouched)}</p>"
         f'<p class="description">{text(listing.description)}</p>'
         f'<p class="meta"><span>{text(listing.kind)}</span> '
         f"<span>{stars(rating.average, rating.count)}</span> "
@@ -130,6 +130,8 @@ def home_page(
         '<ul id="results" class="results" aria-label="Plugins">\n'
         + "\n".join(_card(details) for details in plugins)
         + "\n</ul>\n"
+        '<p><button type="button" id="more" class="more" hidden>'
+        "Show more</button></p>\n"
         '<script type="application/json" id="catalog">'
         f"{catalog_json(plugins)}</script>\n"
     )

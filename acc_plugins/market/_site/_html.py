@@ -78,22 +78,23 @@ def page(
     )
 
 
-def badge(verified: bool, publisher: str) -> str:
+def badge(verified: bool, publisher: str | None = None) -> str:
     """
-    The verified badge, with what it means in words.
+    The verified badge; with *publisher*, what it means in words too
+    (a plugin's page says it, a card on the front page does not).
     """
     if verified:
-        return (
+        shown = (
             '<span class="badge verified">'
             '<span aria-hidden="true">&#x2713; </span>Verified</span>'
-            f'<span class="badge-note"> the registry\'s owner vouches for '
-            f"the key of publisher {text(publisher)}</span>"
         )
-    return (
-        '<span class="badge unverified">Not verified</span>'
-        f'<span class="badge-note"> the registry\'s owner does not vouch '
-        f"for the key of publisher {text(publisher)}</span>"
-    )
+        note = "the registry's owner vouches for the key of publisher"
+    else:
+        shown = '<span class="badge unverified">Not verified</span>'
+        note = "the registry's owner does not vouch for the key of publisher"
+    if publisher is None:
+        return shown
+    return f'{shown}<span class="badge-note"> {note} {text(publisher)}</span>'
 
 
 def stars(value: float, count: int | None = None) -> str:

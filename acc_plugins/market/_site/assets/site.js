@@ -17,9 +17,24 @@
   const category = document.getElementById("category");
   const sort = document.getElementById("sort");
   const count = document.getElementById("count");
-  if (!dataBlock || !list || !form || !box || !category || !sort || !count) {
+  const more = document.getElementById("more");
+  if (
+    !dataBlock ||
+    !list ||
+    !form ||
+    !box ||
+    !category ||
+    !sort ||
+    !count ||
+    !more
+  ) {
     return;
   }
+  // Only so many cards are in the list at once: with thousands of plugins,
+  // putting every match in the page on each key would take a second.
+  const STEP = 100;
+  let limit = STEP;
+  let hits = [];
   const plugins = JSON.parse(dataBlock.textContent).plugins;
   const cards = new Map();
   for (const card of list.querySelectorAll("li[data-name]")) {
@@ -85,13 +100,16 @@
   }
 
   let said = "";
-  function announce(total) {
-    const text =
+  function announce(total, shown) {
+    let text =
       total === 0
         ? "No plugins match."
         : total === 1
           ? "1 plugin"
           : `${total} plugins`;
+    if (shown < total) {
+      text += `, the first ${shown} shown`;
+    }
     if (text !== said) {
       count.textContent = text;
       said = text;
@@ -111,12 +129,37 @@
     }
   }
 
+  function show() {
+    const shown = hits.slice(0, limit);
+    // Emptying the list in one step is far faster than letting
+    // replaceChildren remove thousands of cards one by one.
+    list.textContent = "";
+    list.append(...shown.map((p) => cards.get(p.name)));
+    more.hidden = shown.length >= hits.length;
+    if (!more.hidden) {
+      const next = Math.min(STEP, hits.length - shown.length);
+      more.textContent = `Show ${next} more`;
+    }
+    announce(hits.length, shown.length);
+  }
+
   function update() {
-    const hits = matching();
-    list.replaceChildren(...hits.map((p) => cards.get(p.name)));
-    announce(hits.length);
+    hits = matching();
+    limit = STEP;
+    show();
     remember();
   }
+
+  more.addEventListener("click", () => {
+    const first = hits[limit];
+    limit += STEP;
+    show();
+    // Keyboard users carry on from the first card just added.
+    const link = first && cards.get(first.name).querySelector("a");
+    if (link) {
+      link.focus();
+    }
+  });
 
   function restore() {
     const params = new URLSearchParams(location.search);
