@@ -96,7 +96,9 @@ def _indexes(
         except MarketplaceError as exc:
             failures.append(str(exc))
     if not found:
-        _fail("\n".join(failures))
+        for failure in failures[:-1]:
+            say(f"error: {failure}")
+        _fail(failures[-1])
     for failure in failures:
         say(f"warning: skipped: {failure}")
     return found
@@ -291,16 +293,21 @@ def _details(
         except MarketplaceError as exc:
             say(f"warning: reviews not shown: {exc}")
             reviews = ()
-        return details_of(
-            client.name,
-            signed.index,
-            listing,
-            reviews=reviews,
-            trust=client.trust,
-            pin_registry=(
-                client.name if len(found) > 1 or registry is not None else None
-            ),
-        )
+        try:
+            return details_of(
+                client.name,
+                signed.index,
+                listing,
+                reviews=reviews,
+                trust=client.trust,
+                pin_registry=(
+                    client.name
+                    if len(found) > 1 or registry is not None
+                    else None
+                ),
+            )
+        except MarketplaceError as exc:  # a damaged trusted-keys.json
+            _fail(str(exc))
     where = (
         f"registry {registry!r}"
         if registry is not None

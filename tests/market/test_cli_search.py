@@ -3,7 +3,10 @@
 folders added to a real ``registries.json``.
 """
 
+import functools
+import http.server
 import json
+import threading
 
 import pytest
 from click.testing import CliRunner
@@ -382,3 +385,49 @@ def test_a_registry_that_fails_is_skipped_when_others_answer(home):
     assert "warning: skipped: registry 'lost'" in result.stderr
     assert only.exit_code == 1
     assert "registry 'lost'" in only.stderr
+
+
+def test_a_damaged_trust_store_is_one_clear_error(home):
+    """show reads the user's trusted keys; a broken file is named, no traceback."""
+    (home / "data").mkdir()
+    (home / "data" / "trusted-keys.json").write_text("{broken")
+
+    result = _run(home, "show", "git-lint")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ")
+    assert "trusted-keys.json" in result.stderr
+    assert "Traceback" not in result.output
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 -- the base class's name
+        pass
+
+
+def test_site_from_a_registry_served_over_http(home):
+    """An http URL is read through the HTTP transport and shown as where to add it from."""
+    handler = functools.partial(_Quiet, directory=str(home / "registry"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        result = _run(
+            home,
+            "site",
+            url,
+            "--out",
+            str(home / "web"),
+            "--key",
+            PublicKey.of(OWNER).text,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=30)
+
+    assert result.exit_code == 0, result.output
+    page = (home / "web" / "plugins" / "git-lint.html").read_text()
+    assert f"acc-plugins registry add test {url} --key" in page
+    assert "Great." in page

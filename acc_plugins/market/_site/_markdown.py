@@ -21,6 +21,7 @@ here is configuration, kept in this one place:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Final
 
@@ -40,6 +41,7 @@ def _safe_link(url: str) -> bool:
     return bool(_SAFE_LINK.match(url.strip()))
 
 
+@functools.cache
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
     parser.enable("table").disable("image")
