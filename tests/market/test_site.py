@@ -275,3 +275,80 @@ def test_markdown_only_ever_gives_harmless_tags(text):
                 r"(https?://|mailto:|#)", attrs["href"], re.IGNORECASE
             )
             assert attrs["rel"] == "nofollow noopener noreferrer"
+
+
+class _Description(HTMLParser):
+    """The text of the first ``p.description`` of a page, and every tag."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.done = False
+        self.text = ""
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "p" and ("class", "description") in attrs and not self.done:
+            self.inside = True
+
+    def handle_endtag(self, tag):
+        if self.inside and tag == "p":
+            self.inside, self.done = False, True
+
+    def handle_data(self, data):
+        if self.inside:
+            self.text += data
+
+
+_HOSTILE_TEXT = (
+    st.lists(
+        st.sampled_from(
+            [
+                *"<>&\"'=/ ;:!-`abcsx",
+                "script",
+                "&amp;",
+                "]]>",
+                "<!--",
+                "\u202e",
+            ]
+        ),
+        max_size=30,
+    )
+    .map("".join)
+    .map(str.strip)
+)
+
+
+@given(description=_HOSTILE_TEXT, comment=_HOSTILE_TEXT)
+def test_any_description_and_review_are_shown_as_the_same_text(
+    tmp_path_factory, description, comment
+):
+    """Whatever the text, the page shows it back exactly, with the template's tags only."""
+    root = tmp_path_factory.mktemp("registry")
+    plain = write_registry(
+        root / "plain",
+        index([listing("p", description="x", keywords=("x",))]),
+        reviews={"p": [review("p", 3, "x")]},
+    )
+    hostile = write_registry(
+        root / "hostile",
+        index(
+            [
+                listing(
+                    "p",
+                    description=description,
+                    keywords=(description or "x",),
+                )
+            ]
+        ),
+        reviews={"p": [review("p", 3, comment or "x")]},
+    )
+
+    template = _Description()
+    template.feed(render(_client(plain))["plugins/p.html"].decode())
+    shown = _Description()
+    shown.feed(render(_client(hostile))["plugins/p.html"].decode())
+
+    assert shown.text == description
+    assert shown.tags == template.tags
