@@ -25,6 +25,7 @@ from execution import bench_execution
 from lifecycle import bench_dependencies, bench_reload
 from loading import bench_loading
 from scale import bench_scale
+from search import bench_search
 from thirdparty._fetch import DEFAULT_CACHE
 from thirdparty.report import bench_thirdparty
 
@@ -46,6 +47,7 @@ def _groups(cache: Path) -> dict[str, list[Callable[[int], list[Row]]]]:
         "lifecycle": [bench_reload, bench_dependencies],
         "scale": [bench_scale],
         "market": [bench_market],
+        "search": [bench_search],
         "thirdparty": [lambda rounds: bench_thirdparty(cache, rounds)],
     }
 
@@ -55,6 +57,7 @@ ROUNDS = {
     "loading": (3, 9),
     "lifecycle": (3, 5),
     "scale": (1, 3),
+    "search": (3, 7),
     "thirdparty": (3, 7),
 }
 DEFAULT_ROUNDS = (5, 21)

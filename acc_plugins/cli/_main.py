@@ -349,6 +349,7 @@ def modules() -> None:
 def _register() -> None:
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
+    from ._find import search, show  # noqa: PLC0415 -- likewise
     from ._keys import keys  # noqa: PLC0415 -- likewise
     from ._owner import add_commands  # noqa: PLC0415 -- likewise
     from ._package import package  # noqa: PLC0415 -- likewise
@@ -358,6 +359,7 @@ def _register() -> None:
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
     from ._registry import registry  # noqa: PLC0415 -- likewise
     from ._scan import scan  # noqa: PLC0415 -- likewise
+    from ._site import site  # noqa: PLC0415 -- likewise
     from ._stats import stats  # noqa: PLC0415 -- likewise
     from ._storage import storage  # noqa: PLC0415 -- likewise
 
@@ -379,6 +381,9 @@ def _register() -> None:
     cli.add_command(yank)
     cli.add_command(review)
     cli.add_command(report)
+    cli.add_command(search)
+    cli.add_command(show)
+    cli.add_command(site)
 
 
 _register()
