@@ -47,17 +47,6 @@ def data_dir(ctx: click.Context) -> Path:
     return Path(chosen)
 
 
-def config_dir(ctx: click.Context) -> Path:
-    """
-    The user config folder the command works on (``--config-dir``,
-    ``ACC_PLUGINS_CONFIG_DIR``, or the default), as the host finds it.
-    """
-    chosen = (ctx.find_root().obj or {}).get("config_dir")
-    if chosen is None:
-        return platformdirs.user_config_path("acc-plugins", appauthor=False)
-    return Path(chosen)
-
-
 def describe(
     exc: OSError | sqlite3.Error | RuntimeError, ctx: click.Context
 ) -> str:

@@ -18,7 +18,7 @@ import click
 
 from acc_plugins.errors import MarketplaceError
 
-from ._errors import config_dir
+from ._find import registries as open_registries
 from ._format import console, print_json
 from ._log import say
 
@@ -26,23 +26,12 @@ from ._log import say
 if TYPE_CHECKING:
     from acc_plugins.market._indexfile import Seen, SignedIndex
     from acc_plugins.market._keys import PublicKey
-    from acc_plugins.market._registries import Registries, RegistryEntry
-
-REGISTRIES_FILE = "registries.json"
+    from acc_plugins.market._registries import RegistryEntry
 
 
 def _fail(message: str) -> NoReturn:
     say(f"error: {message}")
     sys.exit(1)
-
-
-def open_registries(ctx: click.Context) -> Registries:
-    """
-    The user's registries, from the config folder the command works on.
-    """
-    from acc_plugins.market._registries import Registries  # noqa: PLC0415 -- keeps --help fast
-
-    return Registries(config_dir(ctx) / REGISTRIES_FILE)
 
 
 class _FirstLook:
