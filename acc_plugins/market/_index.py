@@ -351,12 +351,17 @@ def _consistency(index: Index) -> Iterator[str]:
             yield f"{at}.name: {listing.name!r} under the key {name!r}"
         if listing.publisher not in index.publishers:
             yield f"{at}.publisher: {listing.publisher!r} is not in $.publishers"
+        seen: set[Version] = set()
         for text, release in listing.versions.items():
             where = f"{at}.versions.{text}"
             try:
-                Version(text)
+                version = Version(text)
             except InvalidVersion:
                 yield f"{where}: {text!r} is not a version"
+            else:
+                if str(version) != text or version in seen:
+                    yield f"{where}: write version {version} once, as {version}"
+                seen.add(version)
             if not release.archive.startswith(f"archives/{name}/"):
                 yield f"{where}.archive: must be under archives/{name}/"
 

@@ -269,8 +269,11 @@ class RegistryClient:
             SignatureError: If its signature does not check against a key
                 of the plugin's publisher.
         """
-        release = listing.versions[str(version)]
         where = f"{listing.name} {version} from registry {self.name!r}"
+        release = listing.versions.get(str(version))
+        if release is None:
+            msg = f"{where}: the index lists no such release"
+            raise MarketplaceError(msg)
         try:
             data = self.transport.read(
                 release.archive, max_bytes=release.size, progress=progress

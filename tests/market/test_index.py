@@ -246,6 +246,19 @@ def test_a_field_of_the_wrong_kind_is_named_by_its_path(index, data):
             "$.plugins.demo.versions.one: 'one' is not a version",
         ),
         (
+            "plugins/demo/versions",
+            {"1.0.0-rc1": RELEASE},
+            (
+                "$.plugins.demo.versions.1.0.0-rc1: write version 1.0.0rc1 "
+                "once, as 1.0.0rc1"
+            ),
+        ),
+        (
+            "plugins/demo/versions",
+            {"1.0.0": RELEASE, "1.0": RELEASE},
+            "$.plugins.demo.versions.1.0: write version 1.0 once, as 1.0",
+        ),
+        (
             f"publishers/acme/keys/{KEY.key_id}",
             KEYS[1].text,
             (

@@ -181,6 +181,15 @@ def test_an_archive_longer_than_the_index_says_is_refused(registry, memory):
         _fetch(_client(registry, memory))
 
 
+def test_a_release_the_index_does_not_list_is_named(registry, memory):
+    """Asking for a version that is not there is an error, not a KeyError."""
+    client = _client(registry, memory)
+    listing = client.index().index.plugins["demo"]
+
+    with pytest.raises(MarketplaceError, match="lists no such release"):
+        client.fetch(listing, Version("9.9"))
+
+
 def test_a_missing_archive_is_named(registry, memory):
     """The index lists an archive the folder does not have."""
     (registry.root / "archives/demo/demo-1.0.0.accp").unlink()
