@@ -259,3 +259,23 @@ def test_the_registries_file_lives_in_the_config_folder(tmp_path, registry):
         "team"
         in json.loads((folder / "registries.json").read_text())["registries"]
     )
+
+
+def test_a_password_in_the_url_is_kept_but_never_printed(run, registry):
+    """The stored URL keeps its credentials; the output hides them."""
+    with Server(registry.root).running() as server:
+        port = server.server_address[1]
+        url = f"http://me:s3cret@127.0.0.1:{port}"
+        added = run("registry", "add", "private", url, "--yes")
+
+    listed = run("registry", "list", "--json")
+    config = run("registry", "list")
+
+    assert added.exit_code == 0, added.output
+    for output in (added.output, listed.output, config.output):
+        assert "s3cret" not in output
+    assert f"me:***@127.0.0.1:{port}" in listed.output
+    registries = Registries(
+        registry.root.parent / "config" / "registries.json"
+    )
+    assert registries.get("private").location == url

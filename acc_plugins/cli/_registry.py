@@ -34,6 +34,12 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+def _shown(location: str) -> str:
+    from acc_plugins.market._registries import shown  # noqa: PLC0415 -- keeps --help fast
+
+    return shown(location)
+
+
 class _FirstLook:
     """
     The `SeenMemory` of a registry not added yet: nothing seen, and
@@ -66,7 +72,7 @@ def _plugins(count: int) -> str:
 def _confirm(name: str, location: str, signed: SignedIndex) -> None:
     index, key = signed.index, signed.key
     click.echo(
-        f"registry {name!r} at {location}\n"
+        f"registry {name!r} at {_shown(location)}\n"
         f"  calls itself: {index.registry}\n"
         f"  serial {index.serial}, {_plugins(len(index.plugins))}, "
         f"signed until {index.expires_at}\n"
@@ -146,7 +152,7 @@ def add(
         if name in taken:
             _fail(
                 f"a registry called {name!r} is already added "
-                f"({taken[name].location}); remove it first"
+                f"({_shown(taken[name].location)}); remove it first"
             )
         where = normal_location(location)
         signed = _read_index(name, where, pinned)
@@ -166,7 +172,8 @@ def add(
         _fail(str(exc))
     kind = "URL" if is_url(where) else "folder"
     click.echo(
-        f"added registry {entry.name} ({kind} {entry.location}): serial "
+        f"added registry {entry.name} ({kind} {_shown(entry.location)}): "
+        f"serial "
         f"{signed.index.serial}, {_plugins(len(signed.index.plugins))}, "
         f"owner key {entry.key.key_id}"
     )
@@ -187,13 +194,13 @@ def remove(ctx: click.Context, name: str) -> None:
         entry = open_registries(ctx).remove(name)
     except MarketplaceError as exc:
         _fail(str(exc))
-    click.echo(f"removed registry {entry.name} ({entry.location})")
+    click.echo(f"removed registry {entry.name} ({_shown(entry.location)})")
 
 
 def _row(entry: RegistryEntry) -> dict[str, Any]:
     return {
         "name": entry.name,
-        "location": entry.location,
+        "location": _shown(entry.location),
         "owner_key_id": entry.key.key_id,
         "owner_key": entry.key.text,
         "serial": None if entry.seen is None else entry.seen.serial,

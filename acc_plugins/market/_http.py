@@ -36,6 +36,7 @@ from urllib.parse import quote
 import attrs
 import httpx
 
+from ._registries import shown
 from ._registry import RegistryUnavailableError, read_capped
 
 
@@ -76,9 +77,9 @@ class HttpTransport:
     @property
     def location(self) -> str:
         """
-        The base URL.
+        The base URL, without a password it may hold.
         """
-        return self.base
+        return shown(self.base)
 
     def read(
         self, path: str, *, max_bytes: int, progress: Progress | None = None
@@ -102,7 +103,7 @@ class HttpTransport:
                     client, httpx.URL(url), max_bytes, progress, until
                 )
         except httpx.InvalidURL as exc:
-            msg = f"{url}: not a valid URL ({exc})"
+            msg = f"{shown(url)}: not a valid URL ({exc})"
         except httpx.HTTPError as exc:
             msg = f"{_where(exc, url)}: {_failure(exc)}"
         raise RegistryUnavailableError(msg)
@@ -122,16 +123,20 @@ class HttpTransport:
                     url = _next_hop(url, response)
                     continue
                 if response.status_code in _NOT_FOUND:
-                    raise FileNotFoundError(str(url))
+                    raise FileNotFoundError(_at(url))
                 if response.status_code != httpx.codes.OK:
                     msg = (
-                        f"{url}: HTTP {response.status_code} "
+                        f"{_at(url)}: HTTP {response.status_code} "
                         f"{response.reason_phrase}"
                     )
                     raise RegistryUnavailableError(msg)
                 return _body(response, url, max_bytes, progress, until)
-        msg = f"{first}: more than {MAX_REDIRECTS} redirects"
+        msg = f"{_at(first)}: more than {MAX_REDIRECTS} redirects"
         raise RegistryUnavailableError(msg)
+
+
+def _at(url: httpx.URL) -> str:
+    return shown(str(url))
 
 
 def _where(exc: httpx.HTTPError, url: str) -> str:
@@ -139,9 +144,9 @@ def _where(exc: httpx.HTTPError, url: str) -> str:
     The URL that failed: after a redirect, not the one first asked for.
     """
     try:
-        return str(exc.request.url)
+        return shown(str(exc.request.url))
     except RuntimeError:  # httpx raised it before there was a request
-        return url
+        return shown(url)
 
 
 def _failure(exc: httpx.HTTPError) -> str:
@@ -171,10 +176,10 @@ def _failure(exc: httpx.HTTPError) -> str:
 def _next_hop(url: httpx.URL, response: httpx.Response) -> httpx.URL:
     target = url.join(response.headers["Location"])
     if target.scheme not in {"http", "https"}:
-        msg = f"{url}: refusing a redirect to {target.scheme}: ({target})"
+        msg = f"{_at(url)}: refusing a redirect to {target.scheme}: ({_at(target)})"
         raise RegistryUnavailableError(msg)
     if url.scheme == "https" and target.scheme != "https":
-        msg = f"{url}: refusing a redirect from HTTPS to plain HTTP ({target})"
+        msg = f"{_at(url)}: refusing a redirect from HTTPS to plain HTTP ({_at(target)})"
         raise RegistryUnavailableError(msg)
     return target
 
@@ -195,7 +200,7 @@ def _body(
         total = int(declared)
     chunks = _timed(response.iter_raw(), url, until)
     return read_capped(
-        _decoded(chunks, encoding, url), str(url), max_bytes, total, progress
+        _decoded(chunks, encoding, url), _at(url), max_bytes, total, progress
     )
 
 
@@ -204,7 +209,7 @@ def _timed(
 ) -> Iterator[bytes]:
     for chunk in chunks:
         if time.monotonic() > until:
-            msg = f"{url}: the transfer took too long; giving up"
+            msg = f"{_at(url)}: the transfer took too long; giving up"
             raise RegistryUnavailableError(msg)
         yield chunk
 
@@ -221,7 +226,7 @@ def _decoded(
         return
     if encoding not in _WBITS:
         msg = (
-            f"{url}: served with Content-Encoding {encoding!r}, which "
+            f"{_at(url)}: served with Content-Encoding {encoding!r}, which "
             f"acc-plugins does not read; serve the files as they are"
         )
         raise RegistryUnavailableError(msg)
@@ -235,8 +240,8 @@ def _decoded(
             if inflater.eof:  # what follows the stream is not read
                 return
         if not inflater.eof:
-            msg = f"{url}: the compressed body ends early; cut short"
+            msg = f"{_at(url)}: the compressed body ends early; cut short"
             raise RegistryUnavailableError(msg)
     except zlib.error as exc:
-        msg = f"{url}: the {encoding} body is corrupt ({exc})"
+        msg = f"{_at(url)}: the {encoding} body is corrupt ({exc})"
         raise RegistryUnavailableError(msg) from None

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 _NAME: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _URL: Final = re.compile(r"https?://", re.IGNORECASE)
+# The user information of a URL: everything before the host's "@".
+_PASSWORD: Final = re.compile(r"^(https?://[^/@:]*):[^/]*@", re.IGNORECASE)
 
 
 class RegistryNotFoundError(MarketplaceError, LookupError):
@@ -78,6 +80,16 @@ def is_url(location: str) -> bool:
     Whether *location* is an HTTP(S) URL rather than a folder.
     """
     return bool(_URL.match(location))
+
+
+def shown(location: str) -> str:
+    """
+    *location* as it may be printed or logged: a password written in a
+    URL (``https://user:token@host/``) is replaced by ``***``.
+    """
+    if not is_url(location):
+        return location
+    return _PASSWORD.sub(r"\1:***@", location, count=1)
 
 
 def check_registry_name(name: str) -> str:
@@ -194,7 +206,8 @@ class Registries:
             if name in table:
                 msg = (
                     f"a registry called {name!r} is already added "
-                    f"({table[name].get('location')}); remove it first"
+                    f"({shown(str(table[name].get('location')))}); remove it "
+                    f"first"
                 )
                 raise MarketplaceError(msg)
             table[name] = {

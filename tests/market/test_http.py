@@ -483,3 +483,18 @@ def test_a_proxy_that_is_down_is_named(registry, monkeypatch):
 
     with pytest.raises(RegistryUnavailableError, match="HTTPS_PROXY"):
         _client(registry, "http://registry.example").index()
+
+
+def test_a_password_in_the_url_is_sent_but_never_reported(server):
+    """Basic credentials reach the host; error messages hide them."""
+    server.routes["/index.json"] = lambda h: h.send_error(500)
+    port = server.server_address[1]
+    transport = _transport(f"http://me:s3cret@127.0.0.1:{port}")
+
+    with pytest.raises(RegistryUnavailableError) as caught:
+        transport.read(INDEX, max_bytes=MIB)
+
+    assert "s3cret" not in str(caught.value)
+    assert f"me:***@127.0.0.1:{port}/index.json: HTTP 500" in str(caught.value)
+    assert "s3cret" not in transport.location
+    assert server.requests[0][1]["Authorization"].startswith("Basic ")

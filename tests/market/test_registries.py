@@ -26,6 +26,7 @@ from acc_plugins.market._registries import (
     check_registry_name,
     is_url,
     normal_location,
+    shown,
     transport_for,
 )
 from acc_plugins.market._registry import DirectoryTransport
@@ -190,3 +191,21 @@ def test_locations_pick_their_transport(tmp_path):
     assert normal_location("relative") == str(
         (tmp_path.cwd() / "relative").absolute()
     )
+
+
+@pytest.mark.parametrize(
+    ("location", "printed"),
+    [
+        (
+            "https://me:s3cret@host.example/reg",
+            "https://me:***@host.example/reg",
+        ),
+        ("https://:tok@host.example:8443", "https://:***@host.example:8443"),
+        ("https://me@host.example/reg", "https://me@host.example/reg"),
+        ("https://host.example/reg", "https://host.example/reg"),
+        ("/srv/p:w@x", "/srv/p:w@x"),
+    ],
+)
+def test_a_password_in_a_url_is_never_printed(location, printed):
+    """What is shown or logged hides a password written in the URL."""
+    assert shown(location) == printed
