@@ -498,3 +498,22 @@ def test_a_password_in_the_url_is_sent_but_never_reported(server):
     assert f"me:***@127.0.0.1:{port}/index.json: HTTP 500" in str(caught.value)
     assert "s3cret" not in transport.location
     assert server.requests[0][1]["Authorization"].startswith("Basic ")
+
+
+def test_credentials_do_not_follow_a_redirect_to_another_host(
+    registry, server
+):
+    """The CDN a registry redirects to never sees the registry's password."""
+    with Server(registry.root).running() as cdn:
+        other = cdn.server_address[1]
+        server.routes["/index.json"] = _redirect(
+            f"http://localhost:{other}/index.json"
+        )
+        port = server.server_address[1]
+
+        _transport(f"http://me:s3cret@127.0.0.1:{port}").read(
+            INDEX, max_bytes=MIB
+        )
+
+    assert "Authorization" in server.requests[0][1]
+    assert "Authorization" not in cdn.requests[0][1]
