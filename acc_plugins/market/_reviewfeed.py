@@ -5,8 +5,9 @@ signature checked, the newest per reviewer kept.
 
 Why here, in one function: the reviews file is written by the registry's
 owner side (``acc-plugins review``); the readers only need to show it, and
-must show nothing a reviewer did not sign.  The stored form is a JSON list
-of objects::
+must show nothing a reviewer did not sign.  The stored form (checked by
+`_reviews.check_review`, the writer's own check) is a JSON list of
+objects::
 
     {"plugin": "<name>", "key": "ed25519:<base64>", "stars": 1..5,
      "comment": "...", "reviewer": "<name they give>",
@@ -19,28 +20,21 @@ that does not check is left out, never shown.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from acc_plugins.errors import KeyringError, SignatureError
+from acc_plugins.errors import MarketplaceError
 
-from ._index import canonical
-from ._keys import PublicKey
 from ._layout import reviews_path
-from ._signing import verify
+from ._reviews import check_review
 
 
 if TYPE_CHECKING:
     from ._registry import Transport
 
 MAX_REVIEWS_BYTES: Final = 16 * 1024 * 1024
-_FIELDS: Final = frozenset(
-    {"plugin", "key", "stars", "comment", "reviewer", "written_at"}
-)
-_TEXTS: Final = ("key", "comment", "reviewer", "written_at", "signature")
 
 
 @attrs.frozen
@@ -107,31 +101,14 @@ def read_reviews(transport: Transport, name: str) -> tuple[ShownReview, ...]:
 
 
 def _checked(entry: object, name: str) -> ShownReview | None:
-    if not isinstance(entry, dict) or set(entry) != {*_FIELDS, "signature"}:
-        return None
-    if entry["plugin"] != name or not all(
-        isinstance(entry[field], str) for field in _TEXTS
-    ):
-        return None
-    stars = entry["stars"]
-    if type(stars) is not int or not 1 <= stars <= 5:  # noqa: PLR2004 -- stars
-        return None
     try:
-        written = dt.datetime.fromisoformat(entry["written_at"])
-    except ValueError:
-        return None
-    if written.utcoffset() != dt.timedelta(0):
-        return None
-    try:
-        key = PublicKey.parse(entry["key"])
-        fields = {field: entry[field] for field in _FIELDS}
-        verify(canonical(fields), entry["signature"], key)
-    except (KeyringError, SignatureError):
+        review = check_review(entry, name)
+    except MarketplaceError:  # SignatureError included: never shown
         return None
     return ShownReview(
-        reviewer=entry["reviewer"],
-        key_id=key.key_id,
-        stars=stars,
-        comment=entry["comment"],
-        written_at=entry["written_at"],
+        reviewer=review.reviewer,
+        key_id=review.key.key_id,
+        stars=review.stars,
+        comment=review.comment,
+        written_at=review.written_at,
     )
