@@ -351,7 +351,9 @@ def modules() -> None:
 def _register() -> None:
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
+    from ._install import install, update  # noqa: PLC0415 -- likewise
     from ._keys import keys  # noqa: PLC0415 -- likewise
+    from ._manage import outdated, rollback, uninstall  # noqa: PLC0415 -- likewise
     from ._package import package  # noqa: PLC0415 -- likewise
     from ._permissions import permissions  # noqa: PLC0415 -- likewise
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
@@ -370,6 +372,8 @@ def _register() -> None:
     cli.add_command(permissions)
     cli.add_command(keys)
     cli.add_command(package)
+    for command in (install, update, outdated, uninstall, rollback):
+        cli.add_command(command)
 
 
 _register()

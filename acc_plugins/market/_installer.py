@@ -1,0 +1,361 @@
+"""
+``Installer``: puts checked candidates into the install root with the
+grants the user chose, non-interactively, as one transaction; rolls a
+plugin back to its previous version; uninstalls.
+
+Why no prompts here: the CLI asks, automatic updates and a team's
+lockfile decide by rule; all three hand this class what to install and
+what to grant.  Every change holds the root's lock, writes the grants
+before the swap (a host seeing the plugin for the first time would
+otherwise grant all it asks), and is undone, grants included, if a swap
+or an update's health check fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+import attrs
+
+from acc_plugins.errors import ManifestError, MarketplaceError
+from acc_plugins.manifest import load_manifest
+
+from ._origin import read_origin
+
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping, Sequence
+    from pathlib import Path
+
+    from acc_plugins.host.gate._consent import GrantStore
+    from acc_plugins.manifest import Manifest
+
+    from ._candidate import Candidate
+    from ._health import HealthCheck, HealthReport
+    from ._installroot import InstallRoot
+    from ._origin import Origin
+
+
+class HealthCheckError(MarketplaceError):
+    """
+    An update that did not activate or whose health check failed: the
+    previous version was put back.
+
+    Attributes:
+        name: The plugin.
+
+        reason: What went wrong.
+    """
+
+    def __init__(self, name: str, version: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(
+            f"{name} {version} was not kept: {reason}; the previous "
+            f"version is restored"
+        )
+
+
+@attrs.frozen
+class Installed:
+    """
+    A plugin in the install root.
+
+    Attributes:
+        name: Its name.
+
+        folder: Its folder.
+
+        manifest: Its manifest; None if unreadable.
+
+        origin: Where it came from; None for a plugin put there by hand.
+
+        previous: The version kept for rollback, if any.
+    """
+
+    name: str
+    folder: Path
+    manifest: Manifest | None
+    origin: Origin | None
+    previous: str | None = None
+
+    @property
+    def version(self) -> str:
+        """
+        Its version (``"?"`` if its manifest is unreadable).
+        """
+        return (
+            "?" if self.manifest is None else str(self.manifest.plugin.version)
+        )
+
+    @property
+    def dependencies(self) -> frozenset[str]:
+        """
+        The plugins it needs.
+        """
+        if self.manifest is None:
+            return frozenset()
+        return frozenset(d.name for d in self.manifest.dependencies)
+
+
+@attrs.frozen
+class Outcome:
+    """
+    What one plugin's install or update did.
+
+    Attributes:
+        name, version: What is installed now.
+
+        replaced: The version it replaced, if any.
+
+        granted: What the plugin holds now.
+
+        health: The health check's report, for an update.
+    """
+
+    name: str
+    version: str
+    replaced: str | None
+    granted: frozenset[str]
+    health: HealthReport | None = None
+
+
+def _manifest(folder: Path) -> Manifest | None:
+    try:
+        return load_manifest(folder / "plugin.toml")
+    except (ManifestError, OSError):
+        return None
+
+
+def _origin(folder: Path) -> Origin | None:
+    try:
+        return read_origin(folder)
+    except MarketplaceError:
+        return None
+
+
+class Installer:
+    """
+    Installs into one install root.
+
+    Args:
+        root: The install root.
+
+        grants: The user's grant store.
+
+        check: The health check run after an update; None to skip it.
+    """
+
+    def __init__(
+        self,
+        root: InstallRoot,
+        grants: GrantStore,
+        *,
+        check: HealthCheck | None = None,
+    ) -> None:
+        self.root = root
+        self.grants = grants
+        self._check = check
+
+    def __repr__(self) -> str:
+        return f"<Installer {self.root.path}>"
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """
+        Hold the install lock: staging, asking and installing all happen
+        inside, so a concurrent run waits and then sees the result.
+        """
+        with self.root.locked():
+            yield
+
+    def installed(self) -> dict[str, Installed]:
+        """
+        Every plugin in the install root, by name.
+        """
+        found: dict[str, Installed] = {}
+        for name, folder in self.root.installed().items():
+            previous = None
+            if self.root.has_previous(name):
+                old = _manifest(self.root.previous(name))
+                previous = "?" if old is None else str(old.plugin.version)
+            found[name] = Installed(
+                name, folder, _manifest(folder), _origin(folder), previous
+            )
+        return found
+
+    def dependents(self, name: str) -> list[str]:
+        """
+        The installed plugins that need *name*, directly or not.
+        """
+        installed = self.installed()
+        found: list[str] = []
+        todo = [name]
+        while todo:
+            wanted = todo.pop()
+            for other in sorted(installed.values(), key=lambda i: i.name):
+                if wanted in other.dependencies and other.name not in found:
+                    found.append(other.name)
+                    todo.append(other.name)
+        return [n for n in found if n != name]
+
+    def install(
+        self,
+        candidates: Sequence[Candidate],
+        grants: Mapping[str, frozenset[str]],
+    ) -> list[Outcome]:
+        """
+        Swap *candidates* in (dependencies first, as given), after
+        granting each what *grants* says; check each update's health.
+        All of them are kept, or none: on any failure every folder and
+        every grant is put back.
+
+        Args:
+            candidates: Checked candidates, from the staging area.
+
+            grants: What to grant each plugin (a subset of what it asks).
+
+        Raises:
+            HealthCheckError: If an updated plugin fails its check.
+
+            OSError: If the install root cannot be changed.
+        """
+        with self.locked():
+            before = {c.name: self.grants.granted(c.name) for c in candidates}
+            versions = {
+                name: item.version for name, item in self.installed().items()
+            }
+            tx = self.root.begin()
+            try:
+                held = {
+                    c.name: self.grants.grant(
+                        c.name, grants.get(c.name, frozenset()), by="install"
+                    )
+                    for c in candidates
+                }
+                for candidate in candidates:
+                    tx.swap_in(candidate.name, candidate.folder)
+                reports = self._health(candidates, versions)
+            except BaseException:
+                tx.undo()
+                self._restore(before)
+                raise
+            finally:
+                self.discard(candidates)
+            tx.commit()
+        return [
+            Outcome(
+                c.name,
+                c.version,
+                versions.get(c.name),
+                held[c.name],
+                reports.get(c.name),
+            )
+            for c in candidates
+        ]
+
+    def _health(
+        self, candidates: Sequence[Candidate], versions: Mapping[str, str]
+    ) -> dict[str, HealthReport]:
+        reports: dict[str, HealthReport] = {}
+        if self._check is None:
+            return reports
+        for candidate in candidates:
+            if candidate.name not in versions:
+                continue  # a first install: nothing to go back to
+            report = self._check(candidate.name, self.folders(candidate.name))
+            if not report.ok:
+                raise HealthCheckError(
+                    candidate.name, candidate.version, report.reason
+                )
+            reports[candidate.name] = report
+        return reports
+
+    def folders(self, name: str) -> list[Path]:
+        """
+        The folders of *name* and of the installed plugins it needs,
+        directly or not: what a host needs to activate it.
+        """
+        installed = self.installed()
+        wanted: list[str] = []
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in wanted or current not in installed:
+                continue
+            wanted.append(current)
+            todo.extend(sorted(installed[current].dependencies))
+        return [installed[n].folder for n in wanted]
+
+    def _restore(self, before: Mapping[str, frozenset[str] | None]) -> None:
+        for name, held in before.items():
+            if self.grants.granted(name) == held:
+                continue
+            if held is None:
+                self.grants.forget(name, by="install undone")
+            else:
+                self.grants.replace({name: held}, by="install undone")
+
+    def discard(self, candidates: Sequence[Candidate]) -> None:
+        """
+        Remove the staging folders of candidates that will not be
+        installed.
+        """
+        for candidate in candidates:
+            self.root.discard(candidate.folder.parent)
+
+    def rollback(self, name: str) -> tuple[str, str]:
+        """
+        Make the previous version of *name* current again (and the
+        current one the previous, so a second rollback undoes the first).
+
+        Returns:
+            (the version now installed, the version set aside).
+
+        Raises:
+            MarketplaceError: If no previous version is kept.
+        """
+        with self.locked():
+            found = self.installed().get(name)
+            tx = self.root.begin()
+            try:
+                tx.swap_back(name)
+            except BaseException:
+                tx.undo()
+                raise
+            tx.commit()
+            now = self.installed()[name].version
+        return now, "none" if found is None else found.version
+
+    def uninstall(
+        self, name: str, *, keep_previous: bool = False, force: bool = False
+    ) -> Installed:
+        """
+        Remove *name* from the install root, with its previous version
+        unless *keep_previous*.
+
+        Raises:
+            MarketplaceError: If it is not installed, or other installed
+                plugins need it (unless *force*), naming them.
+        """
+        with self.locked():
+            found = self.installed().get(name)
+            if found is None:
+                msg = f"{name} is not installed in {self.root.path}"
+                raise MarketplaceError(msg)
+            needed_by = self.dependents(name)
+            if needed_by and not force:
+                msg = (
+                    f"{name} is needed by {', '.join(needed_by)}; uninstall "
+                    f"those first, or use --force"
+                )
+                raise MarketplaceError(msg)
+            tx = self.root.begin()
+            try:
+                tx.take_out(name, keep_previous=keep_previous)
+            except BaseException:
+                tx.undo()
+                raise
+            tx.commit()
+        return found
