@@ -59,8 +59,9 @@ class InstallRoot:
         path: The folder (created on first use).
 
         fail_after: For tests only: called with the number of renames
-            done so far, after each; raising there simulates a crash
-            between two steps.
+            done, once the journal is first written and then after each
+            rename (before the journal notes it); raising there, or
+            ending the process, simulates a failure or a kill.
     """
 
     def __init__(
@@ -140,7 +141,9 @@ class InstallRoot:
             self.recover()
             # Nothing else is staging while the lock is held: what is
             # there was left by a run that died.
-            shutil.rmtree(self.staging, ignore_errors=True)
+            if self.staging.is_dir():
+                for left in self.staging.iterdir():
+                    shutil.rmtree(left, ignore_errors=True)
             yield
         finally:
             self._held = False
@@ -334,6 +337,10 @@ class Transaction:
         self._closed = True
         self._root.finish(self._outgoing)
 
+    def _step(self) -> None:
+        if self._fail_after is not None:
+            self._fail_after(self._done)
+
     def _run(self, renames: list[tuple[Path, Path]]) -> None:
         if self._closed:
             msg = "the transaction is closed"
@@ -341,12 +348,12 @@ class Transaction:
         self._planned.extend(renames)
         self._root.note(self._planned, self._done, self._outgoing)
         try:
+            self._step()
             for src, dst in renames:
                 src.rename(dst)
                 self._done += 1
+                self._step()  # renamed, not yet noted: the hardest case
                 self._root.note(self._planned, self._done, self._outgoing)
-                if self._fail_after is not None:
-                    self._fail_after(self._done)
             fsync_directory(self._root.path)
         except BaseException:
             self.undo()
