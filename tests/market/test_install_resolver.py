@@ -105,7 +105,7 @@ def test_a_yanked_version_is_never_chosen(texts):
     )
 
     with pytest.raises(
-        ResolutionError, match="yanked: broken build|pre-release"
+        ResolutionError, match=r"yanked: broken build|pre-release"
     ):
         choose(plugin, SpecifierSet(), acc_version=ACC, prereleases=True)
 
@@ -303,7 +303,11 @@ def test_a_plan_satisfies_every_dependency_or_raises(graph, top):
             acc_version=ACC,
         )
     except ResolutionError as exc:
-        assert exc.chain[0] == top
+        failure = exc
+    else:
+        failure = None
+    if failure is not None:
+        assert failure.chain[0] == top
         return
     chosen = {p.name: p.version for p in plan}
     position = {p.name: i for i, p in enumerate(plan)}

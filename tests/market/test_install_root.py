@@ -23,7 +23,7 @@ from acc_plugins.market._sources import stage_local
 from ._installkit import fingerprint, plugin_folder
 
 
-class Crash(Exception):
+class CrashError(Exception):
     """A failure injected between two steps."""
 
 
@@ -57,7 +57,7 @@ def _count_calls(limit):
     def hook(_done):
         calls.append(_done)
         if len(calls) == limit:
-            raise Crash
+            raise CrashError
 
     return hook, calls
 
@@ -85,7 +85,7 @@ def test_a_failure_at_any_step_leaves_the_tree_as_it_was(tmp_path, operation):
 
     for limit in range(1, steps + 1):
         crash, _ = _count_calls(limit)
-        with pytest.raises(Crash):
+        with pytest.raises(CrashError):
             OPERATIONS[operation](
                 _installer(home, crash), tmp_path / f"s{limit}"
             )
@@ -135,7 +135,7 @@ def test_a_killed_update_is_rolled_back_by_the_next_run(tmp_path, limit):
         tests=str(tmp_path), limit=limit, home=str(home), action=action
     )
 
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 -- our own script
         [sys.executable, "-c", script],
         capture_output=True,
         timeout=120,
@@ -162,7 +162,7 @@ def test_a_killed_rollback_is_undone_too(tmp_path):
         action="tool.rollback('demo')",
     )
 
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 -- our own script
         [sys.executable, "-c", script],
         capture_output=True,
         timeout=120,
@@ -228,13 +228,13 @@ def test_a_second_run_waits_for_the_lock_and_sees_the_result(tmp_path):
         "--yes",
     ]
     with tool.locked():
-        waiting = subprocess.Popen(
+        waiting = subprocess.Popen(  # noqa: S603 -- our own console script
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
         )
         candidate = stage_local(tool.root, Requirement("x", path=folder))
         tool.install([candidate], {})
         assert waiting.poll() is None  # still waiting for the lock
-    out, err = waiting.communicate(timeout=120)
+    _, err = waiting.communicate(timeout=120)
 
     assert waiting.returncode == 0, err.decode()
     assert "demo 1.0.0 is already installed" in err.decode()
