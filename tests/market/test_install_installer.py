@@ -6,20 +6,19 @@ uninstall.
 
 import pytest
 from packaging.specifiers import SpecifierSet
-
-from acc_plugins.errors import MarketplaceError
-from acc_plugins.market._installer import HealthCheckError
-from acc_plugins.market._origin import read_origin
-from acc_plugins.market._requirement import Requirement
-from acc_plugins.market._sources import Sources, stage_local
-
-from ._installkit import (
+from tests.market._installkit import (
     RegistryKit,
     add_registry,
     fingerprint,
     make_installer,
     plugin_folder,
 )
+
+from acc_plugins.errors import MarketplaceError
+from acc_plugins.market._installer import HealthCheckError
+from acc_plugins.market._origin import read_origin
+from acc_plugins.market._requirement import Requirement
+from acc_plugins.market._sources import Sources, stage_local
 
 
 def _install(tool, sources, *names, grants=None):

@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from tests.market._installkit import fingerprint, plugin_folder
 
 from acc_plugins.errors import MarketplaceError
 from acc_plugins.host.gate._consent import GrantStore
@@ -19,8 +20,6 @@ from acc_plugins.market._installer import Installer
 from acc_plugins.market._installroot import JOURNAL, InstallRoot
 from acc_plugins.market._requirement import Requirement
 from acc_plugins.market._sources import stage_local
-
-from ._installkit import fingerprint, plugin_folder
 
 
 class CrashError(Exception):
