@@ -100,6 +100,6 @@ def test_health_of_a_plugin_not_active_says_why(tmp_path):
     )
     with (
         started_host(tmp_path) as host,
-        pytest.raises(LoadError, match="is error, not active: .*boom"),
+        pytest.raises(LoadError, match=r"is error, not active: .*boom"),
     ):
         host.check_health("p")

@@ -33,10 +33,9 @@ def test_any_text_is_a_requirement_or_one_marketplace_error(text):
     """Arbitrary text never raises anything but MarketplaceError."""
     try:
         requirement = parse_requirement(text)
-    except MarketplaceError as exc:
-        assert str(exc)
-    else:
-        assert requirement.name is not None or requirement.path is not None
+    except MarketplaceError:
+        return
+    assert requirement.name is not None or requirement.path is not None
 
 
 def test_paths_and_archives(tmp_path, monkeypatch):
@@ -53,7 +52,7 @@ def test_paths_and_archives(tmp_path, monkeypatch):
     with pytest.raises(MarketplaceError, match="no such archive"):
         parse_requirement("y.accp")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(MarketplaceError, match="it has no plugin.toml"):
+    with pytest.raises(MarketplaceError, match=r"it has no plugin\.toml"):
         parse_requirement("./empty")
 
 
