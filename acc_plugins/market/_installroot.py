@@ -141,6 +141,8 @@ class InstallRoot:
             self.recover()
             # Nothing else is staging while the lock is held: what is
             # there was left by a run that died.
+            for aside in self.path.glob(f"{JOURNAL}.*.tmp"):
+                aside.unlink(missing_ok=True)
             if self.staging.is_dir():
                 for left in self.staging.iterdir():
                     shutil.rmtree(left, ignore_errors=True)
@@ -218,7 +220,12 @@ class InstallRoot:
         return path
 
     def note(
-        self, renames: list[tuple[Path, Path]], done: int, outgoing: Path
+        self,
+        renames: list[tuple[Path, Path]],
+        done: int,
+        outgoing: Path,
+        *,
+        durable: bool = False,
     ) -> None:
         """
         Write the journal: every rename of the change in progress, how
@@ -232,9 +239,17 @@ class InstallRoot:
             "done": done,
             "outgoing": _relative(outgoing, self.path),
         }
-        write_atomic(
-            self.path / JOURNAL, json.dumps(data).encode(), mode=0o644
-        )
+        payload = json.dumps(data).encode()
+        if done == 0 or durable:
+            write_atomic(self.path / JOURNAL, payload, mode=0o644)
+            return
+        # Progress notes replace the journal without a flush of their own:
+        # a kill keeps them (the page cache survives the process), the
+        # flush of the root after the renames makes them durable, and the
+        # one rename a lost note may hide is found by its paths.
+        aside = self.path / f"{JOURNAL}.{os.getpid()}.tmp"
+        aside.write_bytes(payload)
+        aside.replace(self.path / JOURNAL)
 
     def finish(self, outgoing: Path) -> None:
         """
@@ -346,7 +361,10 @@ class Transaction:
             msg = "the transaction is closed"
             raise RuntimeError(msg)
         self._planned.extend(renames)
-        self._root.note(self._planned, self._done, self._outgoing)
+        # The intent is flushed before the first rename it covers.
+        self._root.note(
+            self._planned, self._done, self._outgoing, durable=True
+        )
         try:
             self._step()
             for src, dst in renames:
