@@ -17,16 +17,9 @@ flush.  Interpreter start is not counted in either.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import io
-import itertools
-import shutil
 import tempfile
-import time
-import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from _interleave import interleave
 from _report import Row, ratio_row
@@ -42,11 +35,8 @@ from acc_plugins.market._registries import Registries
 from acc_plugins.market._requirement import parse_requirement
 from acc_plugins.market._signing import sign
 from acc_plugins.market._sources import Sources
-from market import _write_plugin
+from market import _batch, _reference, _write_plugin
 
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 _BATCH_SECONDS = 0.1
 
@@ -99,34 +89,6 @@ def _install(home: Path, dest: Path) -> None:
         tool.install(candidates, {c.name: c.permissions for c in candidates})
 
 
-def _reference(data: bytes, dest: Path) -> None:
-    hashlib.sha256(data).hexdigest()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        archive.extractall(dest)
-
-
-def _batch(
-    run: Callable[[Path], None], root: Path, number: int
-) -> Callable[[], float]:
-    names = itertools.count()
-
-    def batch() -> float:
-        dests = [root / f"x{next(names)}" for _ in range(number)]
-        gc.disable()
-        try:
-            start = time.perf_counter()
-            for dest in dests:
-                run(dest)
-            elapsed = time.perf_counter() - start
-        finally:
-            gc.enable()
-        for dest in dests:
-            shutil.rmtree(dest)
-        return elapsed
-
-    return batch
-
-
 def bench_install(rounds: int) -> list[Row]:
     """
     Verified install of a ~1 MB plugin from a directory registry /
@@ -142,17 +104,14 @@ def bench_install(rounds: int) -> list[Row]:
             "bench", str(home / "registry"), owner
         )
 
-        def measured(dest: Path) -> None:
+        def measured(_: bytes, dest: Path) -> None:
             _install(home, dest)
 
-        def reference(dest: Path) -> None:
-            _reference(data, dest)
-
-        once = _batch(reference, home, 1)()
+        once = _batch(_reference, data, home, 1)()
         number = max(1, round(_BATCH_SECONDS / once))
         ratio = interleave(
-            _batch(reference, home, number),
-            _batch(measured, home, number),
+            _batch(_reference, data, home, number),
+            _batch(measured, data, home, number),
             rounds=rounds,
             number=number,
         )

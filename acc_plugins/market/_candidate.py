@@ -23,11 +23,12 @@ from acc_plugins.errors import ArchiveError, MarketplaceError
 from ._archive import build_archive
 from ._extract import extract_archive
 from ._limits import DEFAULT_LIMITS
-from ._origin import Origin, write_origin
+from ._origin import ORIGIN_FILE, Origin, origin_bytes
 from ._updatediff import Summary
 
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from acc_plugins.manifest import Manifest
@@ -104,11 +105,24 @@ def _now() -> str:
 
 
 def _extracted(
-    root: InstallRoot, data: bytes, label: str
-) -> tuple[Manifest, Path]:
+    root: InstallRoot,
+    data: bytes,
+    label: str,
+    origin_of: Callable[[Manifest], Origin],
+) -> Candidate:
+    """
+    Extract *data* into a new staging folder, its origin written in the
+    same flush; the staging folder goes if anything is refused.
+    """
     stage = root.stage()
+    made: list[Origin] = []
+
+    def extra(manifest: Manifest) -> dict[str, bytes]:
+        made.append(origin_of(manifest))
+        return {ORIGIN_FILE: origin_bytes(made[0])}
+
     try:
-        manifest = extract_archive(data, stage / "plugin")
+        manifest = extract_archive(data, stage / "plugin", extra=extra)
     except ArchiveError as exc:
         root.discard(stage)
         reason = str(exc).removeprefix(f"{exc.archive}: ")
@@ -116,7 +130,7 @@ def _extracted(
     except BaseException:
         root.discard(stage)
         raise
-    return manifest, stage / "plugin"
+    return Candidate(manifest, stage / "plugin", made[0])
 
 
 def from_fetched(
@@ -134,27 +148,31 @@ def from_fetched(
     label = (
         f"{fetched.listing.name} {fetched.version} from registry {registry!r}"
     )
-    manifest, folder = _extracted(root, fetched.data, label)
-    meta = manifest.plugin
-    if meta.name != fetched.listing.name or meta.version != fetched.version:
-        root.discard(folder.parent)
-        msg = (
-            f"{label}: the archive holds {meta.name} {meta.version}, not "
-            f"what the index lists it as; refusing it"
+
+    def origin_of(manifest: Manifest) -> Origin:
+        meta = manifest.plugin
+        if (
+            meta.name != fetched.listing.name
+            or meta.version != fetched.version
+        ):
+            msg = (
+                f"{label}: the archive holds {meta.name} {meta.version}, "
+                f"not what the index lists it as; refusing it"
+            )
+            raise MarketplaceError(msg)
+        return Origin(
+            name=meta.name,
+            version=str(meta.version),
+            source=f"registry:{registry}",
+            sha256=fetched.release.sha256,
+            publisher=fetched.listing.publisher,
+            key_id=fetched.release.key_id,
+            verified=fetched.verified,
+            installed_at=_now(),
         )
-        raise MarketplaceError(msg)
-    origin = Origin(
-        name=meta.name,
-        version=str(meta.version),
-        source=f"registry:{registry}",
-        sha256=fetched.release.sha256,
-        publisher=fetched.listing.publisher,
-        key_id=fetched.release.key_id,
-        verified=fetched.verified,
-        installed_at=_now(),
-    )
-    write_origin(folder, origin)
-    return Candidate(manifest, folder, origin, fetched.release)
+
+    candidate = _extracted(root, fetched.data, label, origin_of)
+    return attrs.evolve(candidate, release=fetched.release)
 
 
 def from_archive(root: InstallRoot, path: Path) -> Candidate:
@@ -192,13 +210,15 @@ def from_folder(root: InstallRoot, path: Path) -> Candidate:
 
 
 def _local(root: InstallRoot, data: bytes, source: str) -> Candidate:
-    manifest, folder = _extracted(root, data, source)
-    origin = Origin(
-        name=manifest.plugin.name,
-        version=str(manifest.plugin.version),
-        source=source,
-        sha256=hashlib.sha256(data).hexdigest(),
-        installed_at=_now(),
-    )
-    write_origin(folder, origin)
-    return Candidate(manifest, folder, origin)
+    digest = hashlib.sha256(data).hexdigest()
+
+    def origin_of(manifest: Manifest) -> Origin:
+        return Origin(
+            name=manifest.plugin.name,
+            version=str(manifest.plugin.version),
+            source=source,
+            sha256=digest,
+            installed_at=_now(),
+        )
+
+    return _extracted(root, data, source, origin_of)
