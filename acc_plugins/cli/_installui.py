@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from acc_plugins.market._candidate import Candidate
     from acc_plugins.market._installer import Installer, Outcome
     from acc_plugins.market._registries import Registries
+    from acc_plugins.market._registry import Progress
     from acc_plugins.market._resolver import Pick
     from acc_plugins.market._sources import Sources
     from acc_plugins.market._updatediff import UpdateDiff
@@ -138,7 +139,7 @@ def installer(ctx: click.Context) -> Installer:
 @contextlib.contextmanager
 def download_progress(
     quiet: bool,
-) -> Iterator[Any]:
+) -> Iterator[Callable[[Pick], Progress | None]]:
     """
     A rich progress bar for downloads, one task per archive; yields a
     function from a pick to its progress callback (None when quiet or
@@ -151,12 +152,12 @@ def download_progress(
     from rich.progress import (  # noqa: PLC0415
         BarColumn,
         DownloadColumn,
-        Progress,
         TextColumn,
         TransferSpeedColumn,
     )
+    from rich.progress import Progress as Bar  # noqa: PLC0415
 
-    bar = Progress(
+    bar = Bar(
         TextColumn("{task.description}"),
         BarColumn(),
         DownloadColumn(),
@@ -165,7 +166,7 @@ def download_progress(
         transient=True,
     )
 
-    def for_pick(pick: Pick) -> Callable[[int, int | None], None]:
+    def for_pick(pick: Pick) -> Progress:
         task = bar.add_task(
             f"{pick.name} {pick.version}", total=pick.release.size
         )

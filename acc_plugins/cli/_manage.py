@@ -72,6 +72,7 @@ def _row(
 ) -> dict[str, Any] | None:
     from packaging.version import InvalidVersion, Version  # noqa: PLC0415
 
+    from acc_plugins.market._registry import RegistryUnavailableError  # noqa: PLC0415
     from acc_plugins.market._updatediff import Summary, diff  # noqa: PLC0415
 
     origin = item.origin
@@ -83,7 +84,11 @@ def _row(
         return None
     registry = origin.source.removeprefix("registry:")
     client = sources(ctx, registry).client(registry)
-    listing = client.index().index.plugins.get(item.name)
+    try:
+        listing = client.index().index.plugins.get(item.name)
+    except RegistryUnavailableError as exc:
+        say(f"warning: {item.name}: {exc}")
+        return None
     latest = None if listing is None else listing.latest(prereleases=pre)
     try:
         installed = Version(item.version)

@@ -21,7 +21,7 @@ import acc_plugins
 
 from ._candidate import Candidate, from_archive, from_fetched, from_folder
 from ._registry import RegistryUnavailableError
-from ._resolver import resolve
+from ._resolver import ResolutionError, resolve
 
 
 if TYPE_CHECKING:
@@ -99,14 +99,21 @@ class Sources:
         wanted = [
             (r.name, r.specifier) for r in requirements if r.name is not None
         ]
-        return resolve(
-            wanted,
-            lookup=self.lookup,
-            installed=installed,
-            acc_version=acc_version(),
-            prereleases=prereleases,
-            upgrade=upgrade,
-        )
+        try:
+            return resolve(
+                wanted,
+                lookup=self.lookup,
+                installed=installed,
+                acc_version=acc_version(),
+                prereleases=prereleases,
+                upgrade=upgrade,
+            )
+        except ResolutionError as exc:
+            if not self._skipped:
+                raise
+            skipped = ", ".join(sorted(self._skipped))
+            msg = f"{exc}; registries that could not be read: {skipped}"
+            raise ResolutionError(msg, exc.chain[:1]) from None
 
     def stage(
         self,

@@ -16,6 +16,7 @@ from tests.market._installkit import (
 
 from acc_plugins.errors import MarketplaceError
 from acc_plugins.market._installer import HealthCheckError
+from acc_plugins.market._keys import PublicKey
 from acc_plugins.market._origin import read_origin
 from acc_plugins.market._requirement import Requirement
 from acc_plugins.market._sources import Sources, stage_local
@@ -203,3 +204,24 @@ def test_local_folder_install_is_unsigned(tmp_path):
     assert candidate.trust == "unsigned"
     assert origin.source == str(folder)
     assert origin.key_id is None
+
+
+def test_an_unreachable_registry_is_skipped_with_a_warning(tmp_path, kit):
+    """The next registry serves the plugin; the one down is named."""
+    kit.publish(plugin_folder(tmp_path))
+    down = RegistryKit(tmp_path / "down", name="down")
+    store = add_registry(tmp_path / "config", down)
+    store.add(kit.name, str(kit.root), PublicKey.of(kit.owner))
+    warnings: list[str] = []
+    sources = Sources(store.clients(), warn=warnings.append)
+
+    picks = sources.plan([Requirement("demo", "demo")], installed={})
+
+    assert [p.registry for p in picks] == ["main"]
+    assert warnings == [
+        f"skipping registry 'down': registry 'down' ({down.root}): no index.json; is this a registry?"
+    ]
+    with pytest.raises(
+        MarketplaceError, match="registries that could not be read: down"
+    ):
+        sources.plan([Requirement("ghost", "ghost")], installed={})
