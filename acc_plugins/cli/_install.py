@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 
     from packaging.version import Version
 
+    from acc_plugins.host.core._record import PluginInfo
     from acc_plugins.market._candidate import Candidate
-    from acc_plugins.market._installer import Installed, Installer
+    from acc_plugins.market._installer import Installed, Installer, Outcome
     from acc_plugins.market._requirement import Requirement
     from acc_plugins.market._sources import Sources
     from acc_plugins.market._updatediff import Summary
@@ -109,8 +110,13 @@ def _show_and_install(
     from acc_plugins.market._updatediff import Summary, diff  # noqa: PLC0415
 
     held: dict[str, frozenset[str]] = {}
+    loaded: dict[str, PluginInfo] = {}  # what a local update's old version offers, once loaded
     for candidate in candidates:
         previous = old.get(candidate.name)
+        if previous is not None and candidate.release is None:
+            report = tool.inspect(candidate.name)
+            if report is not None and report.info is not None:
+                loaded[candidate.name] = report.info
         for line in describe(
             candidate, None if previous is None else previous.version
         ):
@@ -141,6 +147,7 @@ def _show_and_install(
         return
     for outcome in outcomes:
         candidate = by_name[outcome.name]
+        _offers(outcome, candidate, old, loaded.get(outcome.name))
         verb = (
             f"updated {outcome.name} {outcome.replaced} -> {outcome.version}"
             if outcome.replaced
@@ -149,6 +156,30 @@ def _show_and_install(
         left = candidate.permissions - outcome.granted
         note = f"; not granted: {', '.join(sorted(left))}" if left else ""
         click.echo(f"{verb} ({candidate.trust}) in {tool.root.path}{note}")
+
+
+def _offers(
+    outcome: Outcome,
+    candidate: Candidate,
+    old: dict[str, Installed],
+    before: PluginInfo | None,
+) -> None:
+    """
+    For a local update, what it offers that the old version did not (and
+    the reverse), known once both were loaded.
+    """
+    from acc_plugins.market._updatediff import Summary, diff  # noqa: PLC0415
+
+    previous = old.get(outcome.name)
+    after = None if outcome.health is None else outcome.health.info
+    if before is None or after is None or previous is None:
+        return
+    if previous.manifest is None:
+        return
+    was = Summary.of_manifest(previous.manifest).loaded(before)
+    now = candidate.summary().loaded(after)
+    for line in diff(was, now).offer_lines():
+        say(f"  {line}")
 
 
 @click.command()

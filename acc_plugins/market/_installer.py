@@ -272,6 +272,16 @@ class Installer:
             reports[candidate.name] = report
         return reports
 
+    def inspect(self, name: str) -> HealthReport | None:
+        """
+        Load the installed *name* the way an update's health check does
+        and report on it (what it offers, whether it is healthy); None
+        without a health check.
+        """
+        if self._check is None or name not in self.installed():
+            return None
+        return self._check(name, self.folders(name))
+
     def folders(self, name: str) -> list[Path]:
         """
         The folders of *name* and of the installed plugins it needs,

@@ -200,6 +200,17 @@ class UpdateDiff:
             )
         for permission in self.removed:
             yield f"no longer asks to {plain(permission)} ({permission})"
+        yield from self.offer_lines()
+        yield from (f"new setting: {key}" for key in self.settings_added)
+        yield from (f"removed setting: {key}" for key in self.settings_removed)
+        for key, (was, now) in sorted(self.settings_retyped.items()):
+            yield f"setting {key} changes type: {was} -> {now}"
+
+    def offer_lines(self) -> Iterator[str]:
+        """
+        The tools, agents, workflows and hooks that come or go, one per
+        line.
+        """
         for what, (came, went) in (
             ("tool", self.tools),
             ("agent", self.agents),
@@ -208,10 +219,6 @@ class UpdateDiff:
         ):
             yield from (f"new {what}: {name}" for name in came)
             yield from (f"removed {what}: {name}" for name in went)
-        yield from (f"new setting: {key}" for key in self.settings_added)
-        yield from (f"removed setting: {key}" for key in self.settings_removed)
-        for key, (was, now) in sorted(self.settings_retyped.items()):
-            yield f"setting {key} changes type: {was} -> {now}"
 
     def to_json(self) -> dict[str, Any]:
         """

@@ -335,3 +335,28 @@ def test_uninstall_of_a_dependency_names_who_needs_it(home, kit, tmp_path):
         in refused.output
     )
     assert forced.exit_code == 0, forced.output
+
+
+SHOUT = '''
+    @tool
+    def shout(self) -> str:
+        """Shout."""
+        return "HI"
+'''
+
+
+def test_local_update_reports_tools_once_loaded(home, tmp_path):
+    """A folder's update names the tools it adds, from the health check's load."""
+    assert (
+        run(
+            home, "install", str(plugin_folder(tmp_path / "a")), "--yes"
+        ).exit_code
+        == 0
+    )
+    newer = plugin_folder(tmp_path / "b", version="1.1.0", extra=SHOUT)
+
+    result = run(home, "install", str(newer), "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert "  new tool: shout" in result.output
+    assert "updated demo 1.0.0 -> 1.1.0 (unsigned)" in result.output
