@@ -10,191 +10,45 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import attrs
 import click
 
 from acc_plugins.errors import MarketplaceError, PluginError
 
 from ._format import print_json
-from ._installui import (
-    choose_grants,
-    describe,
-    diff_lines,
-    download_progress,
-    fail,
-    installer,
-    outcome_json,
-    sources,
+from ._installflow import (
+    GRANT,
+    JSON,
+    PRE,
+    QUIET,
+    YES,
+    Answers,
+    apply,
+    stage,
 )
+from ._installui import fail, installer, sources
 from ._log import say
 
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from packaging.version import Version
-
-    from acc_plugins.host.core._record import PluginInfo
     from acc_plugins.market._candidate import Candidate
-    from acc_plugins.market._installer import Installed, Installer, Outcome
+    from acc_plugins.market._installer import Installed
     from acc_plugins.market._requirement import Requirement
-    from acc_plugins.market._sources import Sources
     from acc_plugins.market._updatediff import Summary
-
-_YES = click.option(
-    "--yes", "-y", is_flag=True, help="Grant every permission asked for."
-)
-_GRANT = click.option(
-    "--grant",
-    "grants",
-    multiple=True,
-    metavar="PERMISSION",
-    help="Grant only this permission (canonical form; repeatable).",
-)
-_JSON = click.option(
-    "--json", "as_json", is_flag=True, help="Print the result as JSON."
-)
-_QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-_PRE = click.option("--pre", is_flag=True, help="Allow pre-release versions.")
-
-
-def _installed_versions(found: dict[str, Installed]) -> dict[str, Version]:
-    from packaging.version import InvalidVersion, Version  # noqa: PLC0415
-
-    versions: dict[str, Version] = {}
-    for name, item in found.items():
-        try:
-            versions[name] = Version(item.version)
-        except InvalidVersion:
-            continue
-    return versions
-
-
-@attrs.frozen
-class _Answers:
-    """
-    What the user said on the command line: --yes, --grant, --json.
-    """
-
-    yes: bool
-    grants: tuple[str, ...]
-    as_json: bool
-
-
-def _apply(
-    tool: Installer,
-    candidates: list[Candidate],
-    old: dict[str, Installed],
-    answers: _Answers,
-    before: dict[str, Summary] | None = None,
-) -> None:
-    """
-    Show *candidates* (with what an update changes: from *before*, the
-    index's summary of the installed version, else from its manifest),
-    ask, install, report; the staged candidates go whatever happens.
-    """
-    try:
-        _show_and_install(tool, candidates, old, answers, before or {})
-    finally:
-        tool.discard(candidates)
-
-
-def _show_and_install(
-    tool: Installer,
-    candidates: list[Candidate],
-    old: dict[str, Installed],
-    answers: _Answers,
-    before: dict[str, Summary],
-) -> None:
-    from acc_plugins.market._installer import HealthCheckError  # noqa: PLC0415
-    from acc_plugins.market._updatediff import Summary, diff  # noqa: PLC0415
-
-    held: dict[str, frozenset[str]] = {}
-    loaded: dict[str, PluginInfo] = {}  # what a local update's old version offers, once loaded
-    for candidate in candidates:
-        previous = old.get(candidate.name)
-        if previous is not None and candidate.release is None:
-            report = tool.inspect(candidate.name)
-            if report is not None and report.info is not None:
-                loaded[candidate.name] = report.info
-        for line in describe(
-            candidate, None if previous is None else previous.version
-        ):
-            say(line)
-        known = before.get(candidate.name)
-        if (
-            known is None
-            and previous is not None
-            and previous.manifest is not None
-        ):
-            known = Summary.of_manifest(previous.manifest)
-        if known is not None:
-            for line in diff_lines(diff(known, candidate.summary())):
-                say(line)
-        held[candidate.name] = (
-            tool.grants.granted(candidate.name) or frozenset()
-        )
-    chosen = choose_grants(
-        candidates, held, yes=answers.yes, chosen=answers.grants
-    )
-    try:
-        outcomes = tool.install(candidates, chosen)
-    except HealthCheckError as exc:
-        fail(str(exc))
-    by_name = {c.name: c for c in candidates}
-    if answers.as_json:
-        print_json([outcome_json(o, by_name[o.name]) for o in outcomes])
-        return
-    for outcome in outcomes:
-        candidate = by_name[outcome.name]
-        _offers(outcome, candidate, old, loaded.get(outcome.name))
-        verb = (
-            f"updated {outcome.name} {outcome.replaced} -> {outcome.version}"
-            if outcome.replaced
-            else f"installed {outcome.name} {outcome.version}"
-        )
-        left = candidate.permissions - outcome.granted
-        note = f"; not granted: {', '.join(sorted(left))}" if left else ""
-        click.echo(f"{verb} ({candidate.trust}) in {tool.root.path}{note}")
-
-
-def _offers(
-    outcome: Outcome,
-    candidate: Candidate,
-    old: dict[str, Installed],
-    before: PluginInfo | None,
-) -> None:
-    """
-    For a local update, what it offers that the old version did not (and
-    the reverse), known once both were loaded.
-    """
-    from acc_plugins.market._updatediff import Summary, diff  # noqa: PLC0415
-
-    previous = old.get(outcome.name)
-    after = None if outcome.health is None else outcome.health.info
-    if before is None or after is None or previous is None:
-        return
-    if previous.manifest is None:
-        return
-    was = Summary.of_manifest(previous.manifest).loaded(before)
-    now = candidate.summary().loaded(after)
-    for line in diff(was, now).offer_lines():
-        say(f"  {line}")
 
 
 @click.command()
 @click.argument("requirements", nargs=-1, required=True)
 @click.option("--registry", "-r", help="Install from this registry only.")
-@_PRE
-@_YES
-@_GRANT
+@PRE
+@YES
+@GRANT
 @click.option(
     "--reinstall",
     is_flag=True,
     help="Install even if that version is installed.",
 )
-@_QUIET
-@_JSON
+@QUIET
+@JSON
 @click.pass_context
 def install(  # noqa: PLR0917 -- click passes each option
     ctx: click.Context,
@@ -243,10 +97,10 @@ def install(  # noqa: PLR0917 -- click passes each option
                 if any(not r.is_local for r in chosen)
                 else None
             )
-            candidates = _stage(
+            candidates = stage(
                 tool, origin, chosen, found, pre=pre, quiet=quiet or as_json
             )
-            _apply(tool, candidates, found, _Answers(yes, grants, as_json))
+            apply(tool, candidates, found, Answers(yes, grants, as_json))
     except (PluginError, MarketplaceError) as exc:
         fail(str(exc))
 
@@ -263,68 +117,6 @@ def _satisfied(requirement: Requirement, found: dict[str, Installed]) -> bool:
     return False
 
 
-def _stage(
-    tool: Installer,
-    origin: Sources | None,
-    requirements: Sequence[Requirement],
-    found: dict[str, Installed],
-    *,
-    pre: bool,
-    quiet: bool,
-    newer_only: bool = False,
-    before: dict[str, Summary] | None = None,
-) -> list[Candidate]:
-    """
-    Stage the local requirements, then resolve and fetch the registry
-    ones (only those newer than installed with *newer_only*); note in
-    *before* what the index says of each installed version replaced.
-    """
-    from acc_plugins.market._sources import stage_local  # noqa: PLC0415
-    from acc_plugins.market._updatediff import Summary  # noqa: PLC0415
-
-    candidates: list[Candidate] = []
-    try:
-        candidates.extend(
-            stage_local(tool.root, r) for r in requirements if r.is_local
-        )
-        if origin is not None:
-            picks = origin.plan(
-                [r for r in requirements if not r.is_local],
-                installed=_installed_versions(found),
-                prereleases=pre
-                or any(r.wants_prereleases() for r in requirements),
-            )
-            local = {c.name for c in candidates}
-            versions = _installed_versions(found)
-            picks = [
-                p
-                for p in picks
-                if p.name not in local
-                and not (
-                    newer_only
-                    and p.name in versions
-                    and p.version <= versions[p.name]
-                )
-            ]
-            for pick in picks:
-                have = found.get(pick.name)
-                release = (
-                    None
-                    if have is None
-                    else pick.listing.versions.get(have.version)
-                )
-                if have and release is not None and before is not None:
-                    before[pick.name] = Summary.of_release(
-                        have.version, release
-                    )
-            with download_progress(quiet) as progress:
-                candidates.extend(origin.stage(tool.root, picks, progress))
-    except BaseException:
-        tool.discard(candidates)
-        raise
-    return candidates
-
-
 @click.command()
 @click.argument("names", nargs=-1)
 @click.option(
@@ -333,11 +125,11 @@ def _stage(
     is_flag=True,
     help="Update every plugin installed from a registry.",
 )
-@_PRE
-@_YES
-@_GRANT
-@_QUIET
-@_JSON
+@PRE
+@YES
+@GRANT
+@QUIET
+@JSON
 @click.pass_context
 def update(  # noqa: PLR0917 -- click passes each option
     ctx: click.Context,
@@ -381,7 +173,7 @@ def update(  # noqa: PLR0917 -- click passes each option
             before: dict[str, Summary] = {}
             try:
                 for registry, wanted in by_registry.items():
-                    staged = _stage(
+                    staged = stage(
                         tool,
                         sources(ctx, registry),
                         wanted,
@@ -398,8 +190,8 @@ def update(  # noqa: PLR0917 -- click passes each option
                     else:
                         click.echo("everything is up to date")
                     return
-                answers = _Answers(yes, grants, as_json)
-                _apply(tool, candidates, found, answers, before)
+                answers = Answers(yes, grants, as_json)
+                apply(tool, candidates, found, answers, before)
             finally:
                 tool.discard(candidates)
     except (PluginError, MarketplaceError) as exc:
