@@ -92,11 +92,7 @@ def install(  # noqa: PLR0917 -- click passes each option
             ]
             if not chosen:
                 return
-            origin = (
-                sources(ctx, registry)
-                if any(not r.is_local for r in chosen)
-                else None
-            )
+            origin = sources(ctx, registry)
             candidates = stage(
                 tool, origin, chosen, found, pre=pre, quiet=quiet or as_json
             )

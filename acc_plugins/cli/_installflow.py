@@ -179,6 +179,29 @@ def _offers(
         say(f"  {line}")
 
 
+def _local_needs(
+    candidates: Sequence[Candidate], found: dict[str, Installed]
+) -> list[Requirement]:
+    """
+    The dependencies of local candidates that neither the install root
+    nor another candidate satisfies: resolved from the registries.
+    """
+    from acc_plugins.market._requirement import Requirement  # noqa: PLC0415
+
+    have = installed_versions(found)
+    have.update((c.name, c.manifest.plugin.version) for c in candidates)
+    needs: list[Requirement] = []
+    for candidate in candidates:
+        for dep in candidate.manifest.dependencies:
+            version = have.get(dep.name)
+            if version is None or not dep.specifier.contains(
+                version, prereleases=True
+            ):
+                text = f"{dep.name}{dep.specifier}"
+                needs.append(Requirement(text, dep.name, dep.specifier))
+    return needs
+
+
 def stage(
     tool: Installer,
     origin: Sources | None,
@@ -203,9 +226,11 @@ def stage(
         candidates.extend(
             stage_local(tool.root, r) for r in requirements if r.is_local
         )
-        if origin is not None:
+        wanted = [r for r in requirements if not r.is_local]
+        wanted += _local_needs(candidates, found)
+        if origin is not None and wanted:
             picks = origin.plan(
-                [r for r in requirements if not r.is_local],
+                wanted,
                 installed=installed_versions(found),
                 prereleases=pre
                 or any(r.wants_prereleases() for r in requirements),
@@ -234,7 +259,10 @@ def stage(
                         have.version, release
                     )
             with download_progress(quiet) as progress:
-                candidates.extend(origin.stage(tool.root, picks, progress))
+                fetched = origin.stage(tool.root, picks, progress)
+            # Dependencies first: what the registries bring, then the
+            # local plugins that may need it.
+            candidates[:0] = fetched
     except BaseException:
         tool.discard(candidates)
         raise

@@ -360,3 +360,27 @@ def test_local_update_reports_tools_once_loaded(home, tmp_path):
     assert result.exit_code == 0, result.output
     assert "  new tool: shout" in result.output
     assert "updated demo 1.0.0 -> 1.1.0 (unsigned)" in result.output
+
+
+def test_a_local_plugin_s_dependencies_come_from_the_registry(
+    home, kit, tmp_path
+):
+    """A folder that needs a registry plugin brings it along."""
+    app = plugin_folder(tmp_path / "app", "app", dependencies={"demo": ">=1"})
+
+    result = run(home, "install", str(app), "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert "installed demo 1.0.0 (verified)" in result.output
+    assert "installed app 1.0.0 (unsigned)" in result.output
+
+
+def test_a_local_plugin_s_missing_dependency_is_one_error(home, tmp_path):
+    """Without a registry that has it, the dependency is named, nothing installed."""
+    app = plugin_folder(tmp_path / "app", "app", dependencies={"ghost": ">=2"})
+
+    result = run(home, "install", str(app), "--yes")
+
+    assert result.exit_code == 1
+    assert "error: no registry has a plugin called 'ghost'" in result.output
+    assert not (home / "plugins" / "app").exists()
