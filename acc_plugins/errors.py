@@ -17,9 +17,11 @@ Everything acc_plugins raises because of a plugin derives from
     ├── ToolArgumentError(PluginError, TypeError)   .target, .problems
     ├── PluginCallError                             .target, .location
     ├── PermissionDenied(PluginError, PermissionError)  .plugin, .permission
+    ├── PolicyBlockedError(PluginError, PermissionError)  .plugin, .reasons
     └── MarketplaceError
         ├── ArchiveError(MarketplaceError, ValueError)  .archive, .entry
         ├── KeyringError(MarketplaceError, ValueError)
+        ├── PublishError                            .step, .problems
         └── SignatureError                          .key_id
 
     PolicyError(ValueError)                          .path, .problems
@@ -248,6 +250,27 @@ class PermissionDenied(PluginError, PermissionError):  # noqa: N818 -- reads as 
         )
 
 
+class PolicyBlockedError(PluginError, PermissionError):
+    """
+    The administrator's policy keeps a plugin out (at install, or at a
+    load: a plugin installed before the policy changed is blocked at its
+    next load) or refuses what was asked of it (disabling or uninstalling
+    a plugin the policy requires).
+
+    Attributes:
+        plugin: The plugin's name.
+
+        reasons: Each rule that refuses it, naming the policy file, such
+            as ``"blocked by policy /etc/acc/policy.toml: [plugins] block
+            matches 'publisher:acme'"``.
+    """
+
+    def __init__(self, plugin: str, reasons: Sequence[str]) -> None:
+        self.plugin = plugin
+        self.reasons = tuple(reasons)
+        super().__init__("; ".join(self.reasons))
+
+
 class MarketplaceError(PluginError):
     """
     A registry, archive or installation problem.
@@ -286,6 +309,28 @@ class SignatureError(MarketplaceError):
     def __init__(self, message: str, key_id: str) -> None:
         self.key_id = key_id
         super().__init__(message)
+
+
+class PublishError(MarketplaceError):
+    """
+    A plugin that the publishing pipeline refuses: invalid, flagged by the
+    scanner, failing its own tests, or not activating.  The registry was
+    not changed.
+
+    Attributes:
+        step: The step that refused it: ``validate``, ``scan``, ``test``,
+            ``load`` and so on.
+
+        problems: What is wrong, one line each.
+    """
+
+    def __init__(
+        self, message: str, problems: Sequence[str], *, step: str
+    ) -> None:
+        self.step = step
+        self.problems = list(problems)
+        lines = "".join(f"\n  {problem}" for problem in self.problems)
+        super().__init__(f"{message}{lines}")
 
 
 class KeyringError(MarketplaceError, ValueError):

@@ -26,6 +26,7 @@ from install import bench_install
 from lifecycle import bench_dependencies, bench_reload
 from loading import bench_loading
 from scale import bench_scale
+from search import bench_search
 from thirdparty._fetch import DEFAULT_CACHE
 from thirdparty.report import bench_thirdparty
 
@@ -47,6 +48,7 @@ def _groups(cache: Path) -> dict[str, list[Callable[[int], list[Row]]]]:
         "lifecycle": [bench_reload, bench_dependencies],
         "scale": [bench_scale],
         "market": [bench_market, bench_install],
+        "search": [bench_search],
         "thirdparty": [lambda rounds: bench_thirdparty(cache, rounds)],
     }
 
@@ -56,6 +58,7 @@ ROUNDS = {
     "loading": (3, 9),
     "lifecycle": (3, 5),
     "scale": (1, 3),
+    "search": (3, 7),
     "thirdparty": (3, 7),
 }
 DEFAULT_ROUNDS = (5, 21)

@@ -20,10 +20,12 @@ RunSource = Callable[..., Sandbox]
 def _own_config_folder(tmp_path_factory, monkeypatch):
     """
     Every host a test builds reads its user configuration from a folder of
-    the test's own, never the user's real one.
+    the test's own, never the user's real one, and no policy but the one a
+    test names.
     """
     folder = tmp_path_factory.mktemp("user-config")
     monkeypatch.setenv("ACC_PLUGINS_CONFIG_DIR", str(folder))
+    monkeypatch.delenv("ACC_PLUGINS_POLICY", raising=False)
 
 
 @pytest.fixture(name="sandboxed")

@@ -126,6 +126,7 @@ def _reader(tmp_path, monkeypatch):
         "tutorial.md",
         "how-to/embed.md",
         "how-to/share.md",
+        "how-to/policy.md",
         "reference/manifest.md",
     ],
 )

@@ -62,7 +62,9 @@ def plugins_table(infos: Sequence[PluginInfo]) -> Table:
         ]
         if failed:
             error = info.last_error
-            row.append(_first_problem(str(error)) if error else "")
+            # Text, not markup: a "[plugins] block ..." reason would
+            # lose its brackets as a markup tag.
+            row.append(Text(_first_problem(str(error)) if error else ""))
         table.add_row(*row)
     return table
 

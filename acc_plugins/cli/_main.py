@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from acc_plugins.errors import PluginError, PolicyError
+from acc_plugins.errors import PluginError
 
 from ._errors import GuardedGroup
 from ._format import console, plugin_details, plugins_table, print_json
@@ -31,16 +31,13 @@ _PATHS_HELP = (
 
 def _host(ctx: click.Context, *, load: bool = True) -> PluginHost:
     from acc_plugins.host import FakeClaude, PluginHost  # noqa: PLC0415 -- keeps --help fast
-    from acc_plugins.security import Policy, Severity  # noqa: PLC0415
+    from acc_plugins.security import Severity  # noqa: PLC0415
+
+    from ._policy import effective_policy  # noqa: PLC0415
 
     options = ctx.obj
     blocks = options["scan_blocks"]
-    policy = None
-    if options["policy"] is not None:
-        try:
-            policy = Policy.load(options["policy"])
-        except PolicyError as exc:
-            _fail(str(exc))
+    policy, _ = effective_policy(ctx)
     host = PluginHost(
         options["paths"] or None,
         claude=FakeClaude() if options["fake_claude"] else None,
@@ -114,9 +111,10 @@ def _fail(message: str) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     envvar="ACC_PLUGINS_POLICY",
     help=(
-        "The administrator's policy file (TOML): permissions that may be "
-        "granted, a required isolation tier, scan and quarantine "
-        "thresholds. Also ACC_PLUGINS_POLICY."
+        "The administrator's policy file (TOML): plugins, registries and "
+        "signatures allowed, permissions, a required isolation tier, scan "
+        "and quarantine thresholds. Also ACC_PLUGINS_POLICY; else "
+        "`policy` in the user's config.toml."
     ),
 )
 @click.version_option(package_name="acc-plugins")
@@ -351,13 +349,19 @@ def modules() -> None:
 def _register() -> None:
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
+    from ._find import search, show  # noqa: PLC0415 -- likewise
     from ._install import install, update  # noqa: PLC0415 -- likewise
     from ._keys import keys  # noqa: PLC0415 -- likewise
     from ._manage import outdated, rollback, uninstall  # noqa: PLC0415 -- likewise
+    from ._owner import add_commands  # noqa: PLC0415 -- likewise
     from ._package import package  # noqa: PLC0415 -- likewise
     from ._permissions import permissions  # noqa: PLC0415 -- likewise
+    from ._policy import policy  # noqa: PLC0415 -- likewise
+    from ._publish import publish, report, review, yank  # noqa: PLC0415
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
+    from ._registry import registry  # noqa: PLC0415 -- likewise
     from ._scan import scan  # noqa: PLC0415 -- likewise
+    from ._site import site  # noqa: PLC0415 -- likewise
     from ._stats import stats  # noqa: PLC0415 -- likewise
     from ._storage import storage  # noqa: PLC0415 -- likewise
 
@@ -372,6 +376,16 @@ def _register() -> None:
     cli.add_command(permissions)
     cli.add_command(keys)
     cli.add_command(package)
+    cli.add_command(policy)
+    add_commands(registry)
+    cli.add_command(registry)
+    cli.add_command(publish)
+    cli.add_command(yank)
+    cli.add_command(review)
+    cli.add_command(report)
+    cli.add_command(search)
+    cli.add_command(show)
+    cli.add_command(site)
     for command in (install, update, outdated, uninstall, rollback):
         cli.add_command(command)
 

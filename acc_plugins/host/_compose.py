@@ -32,6 +32,7 @@ from .dispatch._prompts import Prompts
 from .events._bus import EventBus
 from .events._routing import Events
 from .events._toolevents import ToolEvents
+from .gate._admission import registry_locations
 from .gate._security import Security
 from .gate._trail import AuditTrail
 from .isolation._tier import IsolatedTier
@@ -146,6 +147,7 @@ def compose(
             data_dir.resolve(),
             Path(__file__).resolve().parent.parent,  # the library itself
         ),
+        locate=registry_locations(options.config_dir),
     )
     bus = EventBus()
     events = Events(plugins, bus, revive=lambda target: tier.revive(target))  # noqa: PLW0108 -- tier is made below
@@ -196,6 +198,7 @@ def compose(
         plugins,
         layers,
         options.settings,
+        policy=policy,
         emit=events.emit,
         activate=lambda name: commands.activate(name),  # noqa: PLW0108 -- made below
         deactivate=lambda name: commands.deactivate(name),  # noqa: PLW0108 -- made below
@@ -243,7 +246,7 @@ def compose(
             call_tool=call_tool,
         ),
     )
-    commands = Commands(plugins, loading, tier)
+    commands = Commands(plugins, loading, tier, admit=security.admission.check)
     reloading = Reloading(
         plugins,
         options.paths,

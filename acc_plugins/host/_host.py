@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from acc_plugins.security import Policy, Severity
 
 from ._compose import Options, compose
+from .config._policypath import load_policy
 from .core._record import PluginInfo, ToolInfo
 from .core._stats import PluginStats
 from .reload._watch import DEBOUNCE_MS
@@ -66,15 +67,23 @@ class PluginHost:
         tool_fallback: Called with ``(name, arguments)`` for a tool this
             host does not have (an isolated worker asks its host this way).
 
-        policy: The administrator's policy: which permissions may be
-            granted at all, a tier every plugin must run in, and scan and
-            quarantine thresholds that override the two arguments above.
+        policy: The administrator's policy: which plugins may load,
+            which permissions may be granted at all, a tier every plugin
+            must run in, and scan and quarantine thresholds that override
+            the two arguments above.  By default the file named by
+            ``ACC_PLUGINS_POLICY``, else by ``policy = "..."`` in the
+            user's ``config.toml``; none if neither names one.
 
         config_dir: Where the user's ``config.toml`` lives; by default
             ``ACC_PLUGINS_CONFIG_DIR``, else the user config folder.  The
             project's is ``<workspace>/.acc/config.toml``.
 
     Use it as a context manager, or call ``start()`` and ``stop()``.
+
+    Raises:
+        PolicyError: If a policy is named (by the environment or the
+            configuration) that cannot be read or is invalid: a host
+            never runs without the policy it was told to enforce.
     """
 
     # False in a worker: there the plugin loads in-process, under the
@@ -97,7 +106,6 @@ class PluginHost:
         policy: Policy | None = None,
         config_dir: str | Path | None = None,
     ) -> None:
-        policy = policy if policy is not None else Policy()
         options = Options.of(
             paths=paths,
             cache_dir=cache_dir,
@@ -106,6 +114,8 @@ class PluginHost:
             workspace=workspace,
             settings=settings,
         )
+        if policy is None:
+            policy, _ = load_policy(options.config_dir)
         self._parts = parts = compose(
             options,
             claude=claude,

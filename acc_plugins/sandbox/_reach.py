@@ -31,6 +31,11 @@ from ._policy import (
 
 Via = Literal["builtin", "class", "instance", "member", "returned", "type"]
 
+# Classes of ``types`` that the sandbox replaces with its own subclass of
+# the same name (``_extramodules``): the real one is only a base class
+# there, and must not share the name plugin code writes.
+_SHADOWED: Final = frozenset({"SimpleNamespace"})
+
 # Exact types of plain data.
 _PLAIN: Final = frozenset(
     {
@@ -125,6 +130,8 @@ def class_name(cls: type) -> str:
         return qualname
     for name, value in sorted(vars(types).items()):
         if value is cls and name[:1].isupper():
+            if name in _SHADOWED:  # plugin code's types.<name> is another
+                return f"real:types.{name}"
             return f"types.{name}"
     module = type.__dict__["__module__"].__get__(cls)
     if module == "builtins":

@@ -1,12 +1,28 @@
 """
-The administrator's policy: the third term of a plugin's effective grants,
-and the settings a user may not loosen.
+The administrator's policy: which plugins may be installed and loaded,
+the third term of a plugin's effective grants, and the settings a user
+may not loosen.
 
 A policy is a TOML file::
 
+    mode = "enforce"              # or "report-only": log, audit, block nothing
+
+    [plugins]
+    allow = ["code-*", "publisher:acme", "key:0123456789abcdef"]
+    block = ["publisher:shady"]   # wins over allow
+    required = ["audit-log"]      # installed, enabled, cannot be removed
+    recommended = ["text-tools>=1.2"]
+
+    [registries]
+    allow = ["corp", "https://plugins.corp.example/*"]
+
+    [signatures]
+    require = "verified"          # "none", "signed" or "verified"
+
     [permissions]
     allow = ["fs:read:*", "host:claude.query", "env:CI"]   # absent: all
-    deny = ["process:*", "net:*"]
+    deny = ["process:*", "net:*"]     # never granted
+    refuse = ["process:*"]            # a plugin asking for it is blocked
 
     [isolation]
     require = "subprocess"        # every plugin in a worker process
@@ -25,47 +41,44 @@ A policy is a TOML file::
     memory-mb = 256
     steps = 100000000             # also imposed where a manifest counts none
 
-Patterns match canonical permissions (as ``acc-plugins permissions show``
-prints them) with shell-style wildcards; ``*`` crosses ``:`` and ``/``.
-A permission is allowed when it matches some ``allow`` pattern (or there
-is no ``allow`` list) and no ``deny`` pattern.  Deny wins.
+Permission patterns match canonical permissions (as ``acc-plugins
+permissions show`` prints them) with shell-style wildcards; ``*`` crosses
+``:`` and ``/``.  A permission is allowed when it matches some ``allow``
+pattern (or there is no ``allow`` list) and no ``deny`` pattern.  Deny
+wins.  ``deny`` only drops the grant; ``refuse`` keeps out the plugin
+that asks.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import re
 import tomllib
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from acc_plugins.errors import PolicyError
-from acc_plugins.manifest import IsolationMode, Limits
 
-from ._rules import Severity
+from ._admission import (
+    Signatures,
+    Verdict,
+    registry_of,
+    signature_refusal,
+)
+from ._policyfile import compile_patterns, policy_fields, policy_json
+from ._policyplugins import PluginRules, Requirement
+from ._policyregistries import RegistryRules
 
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    import re
+    from collections.abc import Mapping
     from pathlib import Path
 
-_E = TypeVar("_E", IsolationMode, Severity)
+    from acc_plugins.manifest import IsolationMode, Limits, Manifest
 
-_TABLES: Final = {
-    "permissions": {"allow", "deny"},
-    "isolation": {"require"},
-    "scan": {"blocks"},
-    "quarantine": {"breaches"},
-    "limits": {f.name.replace("_", "-") for f in attrs.fields(Limits)},
-}
-# Tables whose keys are free (plugin names); checked on their own.
-_OPEN_TABLES: Final = {"settings"}
-
-
-def _compile(patterns: Iterable[str]) -> re.Pattern[str] | None:
-    parts = [fnmatch.translate(p) for p in patterns]
-    return re.compile("|".join(parts)) if parts else None
+    from ._admission import Provenance
+    from ._rules import Severity
 
 
 @attrs.frozen
@@ -95,6 +108,19 @@ class Policy:
             configuration file (checked against the plugin's manifest
             when it loads).
 
+        refuse: Permission patterns that keep out a plugin requesting a
+            matching permission.
+
+        plugins: Plugins allowed, blocked, required and recommended.
+
+        registries: The registries plugins may be installed from.
+
+        signatures: The signatures every plugin needs.
+
+        report_only: Whether the rules that keep plugins out (``plugins``,
+            ``registries``, ``signatures``, ``refuse``) only log and audit
+            what they would block.  The rest always applies.
+
         source: Where the policy came from, for messages.
     """
 
@@ -105,6 +131,11 @@ class Policy:
     breach_limit: int | None = None
     ceilings: tuple[tuple[str, float], ...] = ()
     settings: Mapping[str, Mapping[str, Any]] = attrs.Factory(dict)
+    refuse: tuple[str, ...] = ()
+    plugins: PluginRules = attrs.Factory(PluginRules)
+    registries: RegistryRules = attrs.Factory(RegistryRules)
+    signatures: Signatures = Signatures.NONE
+    report_only: bool = False
     source: str = "the default policy"
     _allowed: re.Pattern[str] | None = attrs.field(
         init=False, eq=False, repr=False
@@ -114,9 +145,9 @@ class Policy:
     )
 
     def __attrs_post_init__(self) -> None:
-        allowed = None if self.allow is None else _compile(self.allow)
+        allowed = None if self.allow is None else compile_patterns(self.allow)
         object.__setattr__(self, "_allowed", allowed)
-        object.__setattr__(self, "_denied", _compile(self.deny))
+        object.__setattr__(self, "_denied", compile_patterns(self.deny))
 
     def permits(self, permission: str) -> bool:
         """
@@ -143,20 +174,156 @@ class Policy:
         }
         return attrs.evolve(limits, **changes) if changes else limits  # type: ignore[arg-type]
 
+    @property
+    def governs_admission(self) -> bool:
+        """
+        Whether any rule can keep a plugin out (so that a host without
+        one need not read where each plugin came from).
+        """
+        return (
+            self.plugins != PluginRules()
+            or self.registries.allow is not None
+            or self.signatures is not Signatures.NONE
+            or bool(self.refuse)
+        )
+
+    def admit(
+        self,
+        manifest: Manifest,
+        origin: Provenance | None,
+        registry: str | None = None,
+        *,
+        location: str | None = None,
+    ) -> Verdict:
+        """
+        Whether the plugin *manifest* describes may be installed or
+        loaded: the one decision the installer makes before installing
+        and the host makes at every load.  Pure: it reads no file.
+
+        Args:
+            manifest: The plugin's manifest.
+
+            origin: Where it came from (``acc_plugins.market`` 's
+                ``Origin``, or what the installer is about to write);
+                None for a local folder, which counts as unsigned and
+                without a publisher.
+
+            registry: The registry it is installed from, by name; by
+                default the one *origin* names (``registry:<name>``).
+                None for a folder or an archive file, which the
+                ``[registries]`` rule does not govern.
+
+            location: That registry's folder or URL, for location
+                patterns in ``[registries] allow``; None when unknown.
+
+        Returns:
+            Every rule the plugin breaks, each naming this policy's file.
+            In report-only mode it is allowed whatever the reasons.
+        """
+        name = manifest.plugin.name
+        publisher = origin.publisher if origin is not None else None
+        key_id = origin.key_id if origin is not None else None
+        rules = [
+            self.plugins.refusal(name, publisher, key_id),
+            signature_refusal(self.signatures, origin),
+        ]
+        registry = registry if registry is not None else registry_of(origin)
+        if registry is not None:
+            rules.append(self.registries.refusal(registry, location))
+        rules.extend(self._refusals(manifest))
+        return Verdict.of(
+            [rule for rule in rules if rule is not None],
+            source=self.source,
+            report_only=self.report_only,
+        )
+
+    def _refusals(self, manifest: Manifest) -> list[str]:
+        found = []
+        for permission in sorted(
+            {p.canonical for p in manifest.permissions.all}
+        ):
+            pattern = next(
+                (p for p in self.refuse if fnmatch.fnmatchcase(permission, p)),
+                None,
+            )
+            if pattern is not None:
+                found.append(
+                    f"[permissions] refuse matches {pattern!r}, and it "
+                    f"requests {permission!r}"
+                )
+        return found
+
+    def allows_registry(
+        self, name: str | None, location: str | None
+    ) -> Verdict:
+        """
+        Whether plugins may be installed from the registry called *name*
+        at *location* (for ``acc-plugins registry add`` and the installer,
+        before anything is fetched).
+        """
+        rule = self.registries.refusal(name, location)
+        return Verdict.of(
+            [rule] if rule else [],
+            source=self.source,
+            report_only=self.report_only,
+        )
+
+    @property
+    def required(self) -> tuple[Requirement, ...]:
+        """
+        Plugins that must be installed and enabled; the user can neither
+        disable nor uninstall them.
+        """
+        return self.plugins.required
+
+    @property
+    def recommended(self) -> tuple[Requirement, ...]:
+        """
+        Plugins installed by default; the user may disable or uninstall
+        them.
+        """
+        return self.plugins.recommended
+
+    def may_disable(self, name: str) -> Verdict:
+        """
+        Whether the user may disable or uninstall the plugin *name*: not
+        when the policy requires it (unless it only reports).
+        """
+        requirement = self.plugins.requirement(name)
+        rules = []
+        if requirement is not None:
+            rules.append(
+                f"[plugins] required lists {requirement.text!r}: it "
+                f"cannot be disabled or uninstalled"
+            )
+        return Verdict.of(
+            rules, source=self.source, report_only=self.report_only
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """
+        The policy as JSON data laid out like its file: ``source``,
+        ``mode``, and one object per table with every rule, defaults
+        included (None where a rule is absent: "any").
+        """
+        return policy_json(self)
+
     @classmethod
     def load(cls, path: Path) -> Policy:
         """
         Read a policy file.
 
         Raises:
-            PolicyError: Naming every problem, if it is not a valid policy.
+            PolicyError: Naming every problem, if it is not a valid policy
+                (or cannot be read: a policy that was named must not be
+                silently replaced by none).
         """
         where = str(path)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
             raise PolicyError(
-                where, [f"cannot be read: {exc.strerror}"]
+                where, [f"cannot be read: {exc.strerror or exc}"]
             ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise PolicyError(where, [f"is not valid TOML: {exc}"]) from None
@@ -171,126 +338,7 @@ class Policy:
             PolicyError: Naming every problem.
         """
         problems: list[str] = []
-        for table, value in data.items():
-            if table in _OPEN_TABLES:
-                continue
-            if table not in _TABLES:
-                problems.append(f"{table}: unknown table")
-            elif not isinstance(value, dict):
-                problems.append(f"{table}: must be a table")
-            else:
-                problems.extend(
-                    f"{table}.{key}: unknown key"
-                    for key in value
-                    if key not in _TABLES[table]
-                )
-        permissions = data.get("permissions", {})
-        permissions = permissions if isinstance(permissions, dict) else {}
-        allow = _patterns(permissions, "allow", problems)
-        deny = _patterns(permissions, "deny", problems) or ()
-        isolation = _choice(
-            data.get("isolation"),
-            "isolation",
-            "require",
-            IsolationMode,
-            problems,
-        )
-        blocks = _choice(
-            data.get("scan"), "scan", "blocks", Severity, problems
-        )
-        breaches = _breaches(data.get("quarantine"), problems)
-        ceilings = _ceilings(data.get("limits"), problems)
-        settings = _settings(data.get("settings"), problems)
+        fields = policy_fields(data, problems)
         if problems:
             raise PolicyError(source, problems)
-        return cls(
-            allow=allow,
-            deny=deny,
-            isolation=isolation,
-            scan_blocks=blocks,
-            breach_limit=breaches,
-            ceilings=ceilings,
-            settings=settings,
-            source=source,
-        )
-
-
-def _patterns(
-    table: dict[str, Any], key: str, problems: list[str]
-) -> tuple[str, ...] | None:
-    if key not in table:
-        return None
-    value = table[key]
-    if not isinstance(value, list) or not all(
-        isinstance(item, str) and item for item in value
-    ):
-        problems.append(
-            f"permissions.{key}: must be a list of non-empty strings"
-        )
-        return None
-    return tuple(value)
-
-
-def _choice(
-    table: object, name: str, key: str, kind: type[_E], problems: list[str]
-) -> _E | None:
-    if not isinstance(table, dict) or key not in table:
-        return None
-    try:
-        return kind(table[key])
-    except ValueError:
-        options = ", ".join(repr(m.value) for m in kind)
-        problems.append(
-            f"{name}.{key}: {table[key]!r} is not one of {options}"
-        )
-        return None
-
-
-def _breaches(table: object, problems: list[str]) -> int | None:
-    if not isinstance(table, dict) or "breaches" not in table:
-        return None
-    value = table["breaches"]
-    if type(value) is not int or value < 1:
-        problems.append(
-            f"quarantine.breaches: {value!r} is not a whole number >= 1"
-        )
-        return None
-    return value
-
-
-def _ceilings(
-    table: object, problems: list[str]
-) -> tuple[tuple[str, float], ...]:
-    if not isinstance(table, dict):
-        return ()
-    found = []
-    for key, value in sorted(table.items()):
-        if key not in _TABLES["limits"]:
-            continue  # reported as an unknown key
-        attribute = key.replace("-", "_")
-        try:
-            # The manifest's own checks: the same types and ranges.
-            Limits(**{attribute: value})
-        except (TypeError, ValueError) as exc:
-            problems.append(f"limits.{key}: {exc}")
-            continue
-        if attribute == "steps" and value == 0:
-            problems.append("limits.steps: a ceiling of 0 would mean none")
-            continue
-        found.append((attribute, value))
-    return tuple(found)
-
-
-def _settings(table: object, problems: list[str]) -> dict[str, dict[str, Any]]:
-    if table is None:
-        return {}
-    if not isinstance(table, dict):
-        problems.append("settings: must be a table of plugins")
-        return {}
-    found = {}
-    for plugin, values in table.items():
-        if not isinstance(values, dict):
-            problems.append(f"settings.{plugin}: must be a table of values")
-            continue
-        found[plugin] = dict(values)
-    return found
+        return cls(**fields, source=source)

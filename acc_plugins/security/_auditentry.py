@@ -48,6 +48,7 @@ class AuditKind(enum.Enum):
     LOAD = "load"
     ERROR = "error"
     REPAIR = "repair"
+    POLICY = "policy"
 
 
 @attrs.frozen

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 CONFIG_NAME: Final = "config.toml"
 MASK: Final = "********"
+_TOP_KEYS: Final = ("plugins", "policy")
 
 
 @attrs.frozen
@@ -71,7 +72,8 @@ class PluginConfig:
 def _problems_of(data: object) -> list[str]:
     if not isinstance(data, dict):
         return ["must be a table"]
-    problems = [f"{key}: unknown table" for key in data if key != "plugins"]
+    # ``policy`` names the administrator's policy file (``_policypath``).
+    problems = [f"{k}: unknown table" for k in data if k not in _TOP_KEYS]
     plugins = data.get("plugins", {})
     if not isinstance(plugins, dict):
         return [*problems, "plugins: must be a table"]

@@ -15,10 +15,16 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from acc_plugins.errors import ConfigError, LoadError, PluginCallError
+from acc_plugins.errors import (
+    ConfigError,
+    LoadError,
+    PluginCallError,
+    PolicyBlockedError,
+)
 from acc_plugins.host.core._lifecycle import State
 from acc_plugins.host.core._loader import call_method, manifest_of
 from acc_plugins.manifest import Setting, SettingType
+from acc_plugins.security import Policy
 
 from ._config import (
     ConfigFile,
@@ -60,6 +66,9 @@ class Configuration:
         deactivate: Deactivates an active plugin.
 
         forward: Sends a request to an isolated plugin's worker.
+
+        policy: The administrator's policy: a plugin it requires stays
+            enabled, whatever the files say, and cannot be disabled.
     """
 
     def __init__(
@@ -72,6 +81,7 @@ class Configuration:
         activate: Callable[[str], None],
         deactivate: Callable[[str], None],
         forward: Callable[[PluginRecord, str, dict[str, Any]], object],
+        policy: Policy | None = None,
     ) -> None:
         self._plugins = plugins
         self._records = plugins.records
@@ -81,6 +91,7 @@ class Configuration:
         self._activate = activate
         self._deactivate = deactivate
         self._forward = forward
+        self._policy = policy if policy is not None else Policy()
         self._read: tuple[dict[str, PluginConfig], ...] | None = None
 
     def __repr__(self) -> str:
@@ -126,7 +137,7 @@ class Configuration:
         """
         Whether the configuration leaves *name* enabled.
         """
-        if self._read is None:
+        if self._read is None or not self._policy.may_disable(name).allowed:
             return True
         return self._layers.enabled(name, self._read)
 
@@ -214,8 +225,17 @@ class Configuration:
     ) -> None:
         """
         ``PluginHost.set_enabled``: written, then applied now.
+
+        Raises:
+            PolicyBlockedError: If the policy requires the plugin and
+                *enabled* is False.
         """
         record = self._plugins.record(name)
+        verdict = self._policy.may_disable(record.name)
+        if not enabled and not verdict.allowed:
+            raise PolicyBlockedError(record.name, verdict.reasons)
+        for reason in verdict.reasons if not enabled else ():
+            _log.warning("plugin %s: %s", record.name, reason)
         self._file(project=project).change(record.name, enabled=enabled)
         self.read()
         self._apply_enabled(record)

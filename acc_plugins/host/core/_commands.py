@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from acc_plugins.errors import LoadError, PluginCallError
+from acc_plugins.errors import LoadError, PluginCallError, PolicyBlockedError
 from acc_plugins.host.isolation._workererrors import WorkerGone
 
 from ._lifecycle import State
@@ -16,6 +16,8 @@ from ._loader import call_method
 
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from acc_plugins.host.isolation._tier import IsolatedTier
 
     from ._loading import Loading
@@ -39,14 +41,22 @@ class Commands:
         loading: Loads and activates a plugin.
 
         tier: Starts an isolated plugin's worker again.
+
+        admit: The policy's gate, for a worker started here rather than
+            by a load.
     """
 
     def __init__(
-        self, plugins: Plugins, loading: Loading, tier: IsolatedTier
+        self,
+        plugins: Plugins,
+        loading: Loading,
+        tier: IsolatedTier,
+        admit: Callable[[PluginRecord], None] = lambda _: None,
     ) -> None:
         self._plugins = plugins
         self._loading = loading
         self._tier = tier
+        self._admit = admit
 
     def __repr__(self) -> str:
         return "<Commands>"
@@ -98,8 +108,9 @@ class Commands:
                     raise LoadError(name, str(record.last_error))
                 return
             try:  # an isolated plugin: its worker ended when deactivated
+                self._admit(record)  # perhaps never judged: disabled at start
                 self._tier.load(record)
-            except (PluginCallError, WorkerGone) as exc:
+            except (PluginCallError, WorkerGone, PolicyBlockedError) as exc:
                 raise LoadError(name, str(exc)) from None
         if not self._loading.activate(record):
             raise LoadError(name, str(record.last_error))

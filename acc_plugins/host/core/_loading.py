@@ -181,6 +181,7 @@ class Loading:
                 Failure(str(error).split(": ", 1)[-1], kind="DependencyError"),
             )
         self._configuration.read()
+        self._security.admission.missing(self._records)
         return [n for n in resolution.order if n not in self.provided]
 
     def admit(self, root: Path) -> PluginRecord | None:
@@ -300,6 +301,7 @@ class Loading:
         Raises:
             BaseException: Whatever stopped it.
         """
+        self._security.admission.check(record)  # the policy, at every load
         record.settings = self._configuration.values_of(record)
         cache = self._folders.cache
         try:

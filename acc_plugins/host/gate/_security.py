@@ -1,7 +1,7 @@
 """
-The host's security part: consent (effective grants), the outside-world
-capabilities a plugin is built with, how violations and denials are
-judged, and quarantine.
+The host's security part: admission by the policy, consent (effective
+grants), the outside-world capabilities a plugin is built with, how
+violations and denials are judged, and quarantine.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from acc_plugins.host.core._loader import manifest_of
 from acc_plugins.host.core._record import Failure, failure_of
 from acc_plugins.security import AuditKind, Grants, Policy, Roots
 
+from ._admission import Admission
 from ._consent import GrantStore
 from ._quarantine import QuarantineList, release_audited
 
@@ -69,6 +70,12 @@ class Security:
             quarantined.
 
         protected: Folders no filesystem grant may cover.
+
+        locate: A registry's location by name (for the policy's
+            ``[registries]`` rule at load).
+
+    Attributes:
+        admission: The policy's verdict on each plugin before it loads.
     """
 
     def __init__(
@@ -81,6 +88,7 @@ class Security:
         policy: Policy,
         breach_limit: int,
         protected: tuple[Path, ...],
+        locate: Callable[[str], str | None] = lambda _: None,
     ) -> None:
         self._plugins = plugins
         self._trail = trail
@@ -89,6 +97,7 @@ class Security:
         self._policy = policy
         self._breach_limit = breach_limit
         self._protected = protected
+        self.admission = Admission(policy, trail, locate)
         # The grants file as read at this start (None: read it again).
         self._grants_seen: dict[str, object] | None = None
         # First-sight grants not written yet, inside ``batched``.

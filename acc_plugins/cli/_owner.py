@@ -1,0 +1,326 @@
+"""
+``acc-plugins registry init/refresh/publisher/reports``: a directory
+registry, as its owner runs it.  Every change is signed with the owner's
+key from the user's keyring; the commands only format what
+`RegistryOwner` returns.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from acc_plugins.errors import MarketplaceError
+
+from ._errors import data_dir
+from ._format import print_json
+from ._keys import PASSPHRASE_ENV
+from ._log import say
+
+
+if TYPE_CHECKING:
+    from acc_plugins.market._index import Index
+    from acc_plugins.market._keyring import OwnKey
+    from acc_plugins.market._owner import RegistryOwner
+
+REGISTRY_DIR = click.Path(path_type=Path, file_okay=False)
+
+
+def fail(message: str) -> NoReturn:
+    """
+    Print ``error: <message>`` and exit 1.
+    """
+    say(f"error: {message}")
+    sys.exit(1)
+
+
+def _passphrase(own: OwnKey) -> bytes:
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value.encode()
+    text: str = click.prompt(
+        f"passphrase of key {own.name!r}", hide_input=True, err=True
+    )
+    return text.encode()
+
+
+def registry_owner(ctx: click.Context, root: Path) -> RegistryOwner:
+    """
+    The owner's side of the registry in *root*, with the user's keyring;
+    an encrypted key's passphrase comes from ``ACC_PLUGINS_KEY_PASSPHRASE``
+    or is asked for (hidden); the last index signed for each registry is
+    remembered in ``signed-registries.json`` of the data folder.
+    """
+    from acc_plugins.market._keyring import Keyring  # noqa: PLC0415 -- keeps --help fast
+    from acc_plugins.market._owner import RegistryOwner  # noqa: PLC0415
+    from acc_plugins.market._signedserials import (  # noqa: PLC0415
+        SignedSerials,
+    )
+
+    data = data_dir(ctx)
+    memory = SignedSerials(data / "signed-registries.json")
+    return RegistryOwner(root, Keyring(data / "keys"), _passphrase, memory)
+
+
+def _signed_line(index: Index) -> str:
+    return f"index serial {index.serial}, valid until {index.expires_at}"
+
+
+def add_commands(group: click.Group) -> None:
+    """
+    Attach the owner's commands to the ``registry`` group.
+    """
+    for command in (init, refresh, publisher, reports):
+        group.add_command(command)
+
+
+@click.command()
+@click.argument("directory", type=REGISTRY_DIR)
+@click.option("--name", required=True, help="The registry's name.")
+@click.option(
+    "--key", "key_name", required=True, help="Your key that signs it."
+)
+@click.option(
+    "--expires-days",
+    type=int,
+    default=90,
+    show_default=True,
+    help="How long a signed index stays valid; refresh before then.",
+)
+@click.pass_context
+def init(
+    ctx: click.Context,
+    directory: Path,
+    name: str,
+    key_name: str,
+    expires_days: int,
+) -> None:
+    """
+    Create a registry in the empty folder DIRECTORY, owned by your key.
+
+    \b
+    Example:
+      acc-plugins registry init ./registry --name Team --key me
+    """
+    owner = registry_owner(ctx, directory)
+    try:
+        index = owner.init(name, key_name, expires_days)
+    except MarketplaceError as exc:
+        fail(str(exc))
+    key = owner.keyring.get(key_name).public_key
+    click.echo(f"created registry {name!r} in {directory}")
+    click.echo(f"owner key: {key.key_id} ({key_name}); {_signed_line(index)}")
+
+
+@click.command()
+@click.argument("directory", type=REGISTRY_DIR)
+@click.option(
+    "--expires-days", type=int, help="A new validity period, in days."
+)
+@click.pass_context
+def refresh(
+    ctx: click.Context, directory: Path, expires_days: int | None
+) -> None:
+    """
+    Sign the index again with a new expiry, recounting ratings and
+    reports.  Run it before the index expires (clients refuse it after).
+
+    \b
+    Example:
+      acc-plugins registry refresh ./registry
+    """
+    from acc_plugins.market._reviews import ReviewBook  # noqa: PLC0415
+
+    try:
+        index = registry_owner(ctx, directory).refresh(expires_days)
+        book = ReviewBook(directory)
+        dropped = [
+            d for name in index.plugins for d in book.read(name).dropped
+        ]
+    except MarketplaceError as exc:
+        fail(str(exc))
+    for line in dropped:
+        say(f"warning: review not counted: {line}")
+    click.echo(f"signed again: {_signed_line(index)}")
+
+
+@click.group()
+def publisher() -> None:
+    """
+    Who may publish to a registry you own, and whether you vouch for them.
+
+    \b
+    Example:
+      acc-plugins registry publisher add ./registry alice alice.pub
+    """
+
+
+@publisher.command("add")
+@click.argument("directory", type=REGISTRY_DIR)
+@click.argument("name")
+@click.argument("public_key", metavar="PUBLIC_KEY")
+@click.option(
+    "--vouch/--no-vouch",
+    default=None,
+    help="Vouch for the publisher: their releases show as verified.",
+)
+@click.pass_context
+def add(
+    ctx: click.Context,
+    directory: Path,
+    name: str,
+    public_key: str,
+    vouch: bool | None,
+) -> None:
+    """
+    List PUBLIC_KEY (ed25519:..., or a file holding it) under publisher
+    NAME, who is created if new.
+
+    \b
+    Example:
+      acc-plugins registry publisher add ./registry alice alice.pub \\
+          --vouch
+    """
+    from ._keys import _public_key  # noqa: PLC0415 -- one parser of keys
+
+    try:
+        key = _public_key(public_key)
+        index = registry_owner(ctx, directory).add_publisher(
+            name, key, vouch=vouch
+        )
+    except MarketplaceError as exc:
+        fail(str(exc))
+    state = "vouched for" if index.publishers[name].vouched else "not vouched"
+    click.echo(f"publisher {name}: key {key.key_id} listed; {state}")
+
+
+@publisher.command("remove")
+@click.argument("directory", type=REGISTRY_DIR)
+@click.argument("name")
+@click.option("--key", "key_id", help="Remove only this key (its id).")
+@click.pass_context
+def remove(
+    ctx: click.Context, directory: Path, name: str, key_id: str | None
+) -> None:
+    """
+    Remove publisher NAME, or only one of their keys; refused while a
+    release needs it.
+
+    \b
+    Example:
+      acc-plugins registry publisher remove ./registry alice
+    """
+    try:
+        registry_owner(ctx, directory).remove_publisher(name, key_id)
+    except MarketplaceError as exc:
+        fail(str(exc))
+    what = f"key {key_id} of publisher {name}" if key_id else name
+    click.echo(f"removed {what}")
+
+
+def _vouching(
+    ctx: click.Context, directory: Path, name: str, on: bool
+) -> None:
+    owner = registry_owner(ctx, directory)
+    try:
+        owner.vouch(name) if on else owner.unvouch(name)
+    except MarketplaceError as exc:
+        fail(str(exc))
+    click.echo(f"{'vouching' if on else 'no longer vouching'} for {name}")
+
+
+@publisher.command()
+@click.argument("directory", type=REGISTRY_DIR)
+@click.argument("name")
+@click.pass_context
+def vouch(ctx: click.Context, directory: Path, name: str) -> None:
+    """
+    Vouch for publisher NAME: their releases show as verified.
+
+    \b
+    Example:
+      acc-plugins registry publisher vouch ./registry alice
+    """
+    _vouching(ctx, directory, name, on=True)
+
+
+@publisher.command()
+@click.argument("directory", type=REGISTRY_DIR)
+@click.argument("name")
+@click.pass_context
+def unvouch(ctx: click.Context, directory: Path, name: str) -> None:
+    """
+    Stop vouching for publisher NAME.
+
+    \b
+    Example:
+      acc-plugins registry publisher unvouch ./registry alice
+    """
+    _vouching(ctx, directory, name, on=False)
+
+
+@publisher.command("list")
+@click.argument("directory", type=REGISTRY_DIR)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def list_(ctx: click.Context, directory: Path, *, as_json: bool) -> None:
+    """
+    List the registry's publishers, their keys and who is vouched for.
+
+    \b
+    Example:
+      acc-plugins registry publisher list ./registry
+    """
+    try:
+        index = registry_owner(ctx, directory).index()
+    except MarketplaceError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(
+            {
+                name: {"keys": entry.keys, "vouched": entry.vouched}
+                for name, entry in index.publishers.items()
+            }
+        )
+        return
+    if not index.publishers:
+        click.echo("no publishers")
+    for name, entry in sorted(index.publishers.items()):
+        mark = "vouched" if entry.vouched else "not vouched"
+        click.echo(f"{name} ({mark}): {', '.join(entry.keys)}")
+
+
+@click.command()
+@click.argument("directory", type=REGISTRY_DIR)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def reports(directory: Path, *, as_json: bool) -> None:
+    """
+    List the reports that flag plugins of the registry, oldest first.
+
+    \b
+    Example:
+      acc-plugins registry reports ./registry
+    """
+    from acc_plugins.market._regfolder import RegistryFolder  # noqa: PLC0415
+    from acc_plugins.market._reports import ReportBook  # noqa: PLC0415
+
+    try:
+        RegistryFolder(directory).signed()
+        entries = ReportBook(directory).entries()
+    except MarketplaceError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json([entry.to_json() for entry in entries])
+        return
+    if not entries:
+        click.echo("no reports")
+    for entry in entries:
+        reason = entry.reason.replace("\n", " ")
+        click.echo(
+            f"{entry.reported_at}  {entry.plugin}  by {entry.reporter}: "
+            f"{reason}"
+        )
