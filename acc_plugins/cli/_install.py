@@ -31,7 +31,7 @@ from ._log import say
 
 if TYPE_CHECKING:
     from acc_plugins.market._candidate import Candidate
-    from acc_plugins.market._installer import Installed
+    from acc_plugins.market._installed import Installed
     from acc_plugins.market._requirement import Requirement
     from acc_plugins.market._updatediff import Summary
 

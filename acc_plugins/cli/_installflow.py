@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
     from acc_plugins.host.core._record import PluginInfo
     from acc_plugins.market._candidate import Candidate
-    from acc_plugins.market._installer import Installed, Installer, Outcome
+    from acc_plugins.market._installed import Installed
+    from acc_plugins.market._installer import Installer, Outcome
     from acc_plugins.market._requirement import Requirement
     from acc_plugins.market._sources import Sources
     from acc_plugins.market._updatediff import Summary
@@ -106,6 +107,7 @@ def _show_and_install(
     from acc_plugins.market._updatediff import Summary, diff  # noqa: PLC0415
 
     held: dict[str, frozenset[str]] = {}
+    tool.admit(candidates)  # a blocked plugin is refused before asking
     # What a local update's old version offers, once loaded.
     loaded: dict[str, PluginInfo] = {}
     for candidate in candidates:
@@ -144,6 +146,8 @@ def _show_and_install(
         return
     for outcome in outcomes:
         candidate = by_name[outcome.name]
+        for reason in outcome.policy:
+            say(f"warning: {outcome.name}: {reason}")
         _offers(outcome, candidate, old, loaded.get(outcome.name))
         verb = (
             f"updated {outcome.name} {outcome.replaced} -> {outcome.version}"

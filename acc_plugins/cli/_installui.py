@@ -115,24 +115,21 @@ def installer(ctx: click.Context) -> Installer:
     The installer over the install root, with the health check in a
     scratch host that reads the user's data and config folders.
     """
-    from acc_plugins.errors import PolicyError  # noqa: PLC0415
     from acc_plugins.market._health import ScratchHostCheck  # noqa: PLC0415
     from acc_plugins.market._installer import Installer  # noqa: PLC0415
     from acc_plugins.market._installroot import InstallRoot  # noqa: PLC0415
-    from acc_plugins.security import Policy  # noqa: PLC0415
 
-    policy = None
-    policy_path = _options(ctx).get("policy")
-    if policy_path is not None:
-        try:
-            policy = Policy.load(policy_path)
-        except PolicyError as exc:
-            fail(str(exc))
+    from ._policy import effective_policy  # noqa: PLC0415
+
+    policy, _ = effective_policy(ctx)
     check = ScratchHostCheck(
         data_dir(ctx), _options(ctx).get("config_dir"), policy
     )
     return Installer(
-        InstallRoot(install_root(ctx)), grant_store(ctx), check=check
+        InstallRoot(install_root(ctx)),
+        grant_store(ctx),
+        check=check,
+        policy=policy,
     )
 
 
@@ -293,4 +290,5 @@ def outcome_json(outcome: Outcome, candidate: Candidate) -> dict[str, Any]:
         "granted": sorted(outcome.granted),
         "ungranted": sorted(candidate.permissions - outcome.granted),
         "healthy": None if health is None else health.ok,
+        "policy_warnings": list(outcome.policy),
     }

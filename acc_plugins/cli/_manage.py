@@ -18,7 +18,7 @@ from ._log import say
 
 
 if TYPE_CHECKING:
-    from acc_plugins.market._installer import Installed
+    from acc_plugins.market._installed import Installed
 
 
 @click.command()

@@ -52,12 +52,16 @@ class Candidate:
 
         release: Its entry in the registry's index; None for a local
             folder or archive.
+
+        location: The registry's folder or URL, for a policy's
+            ``[registries]`` patterns; None for a local one.
     """
 
     manifest: Manifest
     folder: Path
     origin: Origin
     release: Release | None = None
+    location: str | None = None
 
     @property
     def name(self) -> str:
@@ -134,7 +138,10 @@ def _extracted(
 
 
 def from_fetched(
-    root: InstallRoot, fetched: FetchedArchive, registry: str
+    root: InstallRoot,
+    fetched: FetchedArchive,
+    registry: str,
+    location: str | None = None,
 ) -> Candidate:
     """
     The candidate for an archive fetched (and checked) from *registry*.
@@ -172,7 +179,7 @@ def from_fetched(
         )
 
     candidate = _extracted(root, fetched.data, label, origin_of)
-    return attrs.evolve(candidate, release=fetched.release)
+    return attrs.evolve(candidate, release=fetched.release, location=location)
 
 
 def from_archive(root: InstallRoot, path: Path) -> Candidate:

@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from acc_plugins.errors import ManifestError, MarketplaceError
-from acc_plugins.manifest import load_manifest
+from acc_plugins.errors import MarketplaceError
 
-from ._origin import read_origin
+from ._installed import Installed, dependents, needed_folders, survey
 
 
 if TYPE_CHECKING:
@@ -29,12 +28,28 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from acc_plugins.host.gate._consent import GrantStore
-    from acc_plugins.manifest import Manifest
+    from acc_plugins.security import Policy
 
     from ._candidate import Candidate
     from ._health import HealthCheck, HealthReport
     from ._installroot import InstallRoot
-    from ._origin import Origin
+
+
+class PolicyBlockedError(MarketplaceError):
+    """
+    The administrator's policy does not let the plugin be installed (or
+    uninstalled, for a required one).  Nothing was changed.
+
+    Attributes:
+        name: The plugin.
+
+        reasons: Every rule that blocks it, each naming the policy file.
+    """
+
+    def __init__(self, name: str, reasons: tuple[str, ...]) -> None:
+        self.name = name
+        self.reasons = reasons
+        super().__init__(f"{name}: " + "; ".join(reasons))
 
 
 class HealthCheckError(MarketplaceError):
@@ -58,48 +73,6 @@ class HealthCheckError(MarketplaceError):
 
 
 @attrs.frozen
-class Installed:
-    """
-    A plugin in the install root.
-
-    Attributes:
-        name: Its name.
-
-        folder: Its folder.
-
-        manifest: Its manifest; None if unreadable.
-
-        origin: Where it came from; None for a plugin put there by hand.
-
-        previous: The version kept for rollback, if any.
-    """
-
-    name: str
-    folder: Path
-    manifest: Manifest | None
-    origin: Origin | None
-    previous: str | None = None
-
-    @property
-    def version(self) -> str:
-        """
-        Its version (``"?"`` if its manifest is unreadable).
-        """
-        return (
-            "?" if self.manifest is None else str(self.manifest.plugin.version)
-        )
-
-    @property
-    def dependencies(self) -> frozenset[str]:
-        """
-        The plugins it needs.
-        """
-        if self.manifest is None:
-            return frozenset()
-        return frozenset(d.name for d in self.manifest.dependencies)
-
-
-@attrs.frozen
 class Outcome:
     """
     What one plugin's install or update did.
@@ -112,6 +85,8 @@ class Outcome:
         granted: What the plugin holds now.
 
         health: The health check's report, for an update.
+
+        policy: What a report-only policy would have blocked.
     """
 
     name: str
@@ -119,20 +94,7 @@ class Outcome:
     replaced: str | None
     granted: frozenset[str]
     health: HealthReport | None = None
-
-
-def _manifest(folder: Path) -> Manifest | None:
-    try:
-        return load_manifest(folder / "plugin.toml")
-    except (ManifestError, OSError):
-        return None
-
-
-def _origin(folder: Path) -> Origin | None:
-    try:
-        return read_origin(folder)
-    except MarketplaceError:
-        return None
+    policy: tuple[str, ...] = ()
 
 
 class Installer:
@@ -145,6 +107,9 @@ class Installer:
         grants: The user's grant store.
 
         check: The health check run after an update; None to skip it.
+
+        policy: The administrator's policy, checked for every candidate
+            before anything changes; None for none.
     """
 
     def __init__(
@@ -153,10 +118,12 @@ class Installer:
         grants: GrantStore,
         *,
         check: HealthCheck | None = None,
+        policy: Policy | None = None,
     ) -> None:
         self.root = root
         self.grants = grants
         self._check = check
+        self._policy = policy
 
     def __repr__(self) -> str:
         return f"<Installer {self.root.path}>"
@@ -174,31 +141,13 @@ class Installer:
         """
         Every plugin in the install root, by name.
         """
-        found: dict[str, Installed] = {}
-        for name, folder in self.root.installed().items():
-            previous = None
-            if self.root.has_previous(name):
-                old = _manifest(self.root.previous(name))
-                previous = "?" if old is None else str(old.plugin.version)
-            found[name] = Installed(
-                name, folder, _manifest(folder), _origin(folder), previous
-            )
-        return found
+        return survey(self.root)
 
     def dependents(self, name: str) -> list[str]:
         """
         The installed plugins that need *name*, directly or not.
         """
-        installed = self.installed()
-        found: list[str] = []
-        todo = [name]
-        while todo:
-            wanted = todo.pop()
-            for other in sorted(installed.values(), key=lambda i: i.name):
-                if wanted in other.dependencies and other.name not in found:
-                    found.append(other.name)
-                    todo.append(other.name)
-        return [n for n in found if n != name]
+        return dependents(self.installed(), name)
 
     def install(
         self,
@@ -217,10 +166,13 @@ class Installer:
             grants: What to grant each plugin (a subset of what it asks).
 
         Raises:
+            PolicyBlockedError: If the policy blocks a candidate.
+
             HealthCheckError: If an updated plugin fails its check.
 
             OSError: If the install root cannot be changed.
         """
+        notes = self.admit(candidates)
         with self.locked():
             before = {c.name: self.grants.granted(c.name) for c in candidates}
             versions = {
@@ -251,9 +203,38 @@ class Installer:
                 versions.get(c.name),
                 held[c.name],
                 reports.get(c.name),
+                notes[c.name],
             )
             for c in candidates
         ]
+
+    def admit(
+        self, candidates: Sequence[Candidate]
+    ) -> dict[str, tuple[str, ...]]:
+        """
+        Check *candidates* against the policy (before the user is asked
+        anything; `install` checks again).
+
+        Returns:
+            For each, what a report-only policy would block.
+
+        Raises:
+            PolicyBlockedError: For the first candidate the policy blocks.
+        """
+        notes: dict[str, tuple[str, ...]] = {}
+        for candidate in candidates:
+            notes[candidate.name] = ()
+            if self._policy is None:
+                continue
+            verdict = self._policy.admit(
+                candidate.manifest,
+                candidate.origin,
+                location=candidate.location,
+            )
+            if not verdict.allowed:
+                raise PolicyBlockedError(candidate.name, verdict.reasons)
+            notes[candidate.name] = verdict.reasons
+        return notes
 
     def _health(
         self, candidates: Sequence[Candidate], versions: Mapping[str, str]
@@ -287,16 +268,7 @@ class Installer:
         The folders of *name* and of the installed plugins it needs,
         directly or not: what a host needs to activate it.
         """
-        installed = self.installed()
-        wanted: list[str] = []
-        todo = [name]
-        while todo:
-            current = todo.pop()
-            if current in wanted or current not in installed:
-                continue
-            wanted.append(current)
-            todo.extend(sorted(installed[current].dependencies))
-        return [installed[n].folder for n in wanted]
+        return needed_folders(self.installed(), name)
 
     def _restore(self, before: Mapping[str, frozenset[str] | None]) -> None:
         for name, held in before.items():
@@ -354,6 +326,10 @@ class Installer:
             if found is None:
                 msg = f"{name} is not installed in {self.root.path}"
                 raise MarketplaceError(msg)
+            if self._policy is not None:
+                verdict = self._policy.may_disable(name)
+                if not verdict.allowed:
+                    raise PolicyBlockedError(name, verdict.reasons)
             needed_by = self.dependents(name)
             if needed_by and not force:
                 msg = (

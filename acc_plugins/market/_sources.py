@@ -135,7 +135,10 @@ class Sources:
                 fetched = client.fetch(
                     pick.listing, pick.version, progress=progress(pick)
                 )
-                staged.append(from_fetched(root, fetched, client.name))
+                location = client.transport.location
+                staged.append(
+                    from_fetched(root, fetched, client.name, location)
+                )
         except BaseException:
             for candidate in staged:
                 root.discard(candidate.folder.parent)

@@ -132,6 +132,7 @@ def test_install_json(home, kit):
             "granted": sorted(PERMS),
             "ungranted": [],
             "healthy": None,
+            "policy_warnings": [],
         }
     ]
 
@@ -384,3 +385,51 @@ def test_a_local_plugin_s_missing_dependency_is_one_error(home, tmp_path):
     assert result.exit_code == 1
     assert "error: no registry has a plugin called 'ghost'" in result.output
     assert not (home / "plugins" / "app").exists()
+
+
+def _policy(tmp_path, text):
+    path = tmp_path / "policy.toml"
+    path.write_text(text)
+    return path
+
+
+def test_a_policy_block_refuses_before_asking(home, kit, tmp_path):
+    """A blocked publisher is refused with the policy's reason; nothing changes."""
+    policy = _policy(tmp_path, '[plugins]\nblock = ["publisher:acme"]\n')
+
+    result = run(home, "--policy", str(policy), "install", "demo", stdin="y\n")
+
+    assert result.exit_code == 1
+    assert "Grant demo" not in result.output
+    assert f"error: demo: blocked by policy {policy}" in result.output
+    assert "publisher:acme" in result.output
+    assert not (home / "plugins" / "demo").exists()
+    assert granted(home) is None
+
+
+def test_a_report_only_policy_installs_and_warns(home, kit, tmp_path):
+    """Report-only: the plugin installs and the output says what would block."""
+    policy = _policy(
+        tmp_path,
+        'mode = "report-only"\n[signatures]\nrequire = "verified"\n',
+    )
+    folder = plugin_folder(tmp_path / "local")
+
+    result = run(
+        home, "--policy", str(policy), "install", str(folder), "--yes"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "warning: demo: would be blocked by policy" in result.output
+
+
+def test_a_required_plugin_cannot_be_uninstalled(home, kit, tmp_path):
+    """The policy's required plugin is refused by uninstall."""
+    assert run(home, "install", "demo", "--yes").exit_code == 0
+    policy = _policy(tmp_path, '[plugins]\nrequired = ["demo"]\n')
+
+    result = run(home, "--policy", str(policy), "uninstall", "demo")
+
+    assert result.exit_code == 1
+    assert "cannot be disabled or uninstalled" in result.output
+    assert (home / "plugins" / "demo").is_dir()
