@@ -22,6 +22,7 @@ from _report import render
 from application import bench_application
 from dispatch import bench_dispatch, bench_isolation
 from execution import bench_execution
+from install import bench_install
 from lifecycle import bench_dependencies, bench_reload
 from loading import bench_loading
 from scale import bench_scale
@@ -46,7 +47,7 @@ def _groups(cache: Path) -> dict[str, list[Callable[[int], list[Row]]]]:
         "execution": [bench_execution],
         "lifecycle": [bench_reload, bench_dependencies],
         "scale": [bench_scale],
-        "market": [bench_market],
+        "market": [bench_market, bench_install],
         "search": [bench_search],
         "thirdparty": [lambda rounds: bench_thirdparty(cache, rounds)],
     }

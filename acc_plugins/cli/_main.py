@@ -350,7 +350,9 @@ def _register() -> None:
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
     from ._find import search, show  # noqa: PLC0415 -- likewise
+    from ._install import install, update  # noqa: PLC0415 -- likewise
     from ._keys import keys  # noqa: PLC0415 -- likewise
+    from ._manage import outdated, rollback, uninstall  # noqa: PLC0415 -- likewise
     from ._owner import add_commands  # noqa: PLC0415 -- likewise
     from ._package import package  # noqa: PLC0415 -- likewise
     from ._permissions import permissions  # noqa: PLC0415 -- likewise
@@ -384,6 +386,8 @@ def _register() -> None:
     cli.add_command(search)
     cli.add_command(show)
     cli.add_command(site)
+    for command in (install, update, outdated, uninstall, rollback):
+        cli.add_command(command)
 
 
 _register()

@@ -363,6 +363,24 @@ class PluginHost:
         """
         self._parts.commands.activate(name)
 
+    def check_health(self, name: str) -> bool | None:
+        """
+        Run an active plugin's own ``health()`` check, as plugin code
+        (sandboxed, budgeted, in its worker if it is isolated).
+
+        Returns:
+            What it returned: True or False, or None when it has no check
+            of its own.
+
+        Raises:
+            LoadError: If the plugin is not active (its last error says
+                why).
+
+            PluginCallError: If the check raised, or returned something
+                else than a bool or None.
+        """
+        return self._parts.commands.check_health(name)
+
     def restart(self, name: str) -> None:
         """
         Load and activate a plugin in ``error`` again, from its files.

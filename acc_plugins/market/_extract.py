@@ -41,7 +41,7 @@ from ._sync import syncfs
 
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator, Mapping
 
 MANIFEST: Final = "plugin.toml"
 _CHUNK: Final = 256 * 1024
@@ -65,6 +65,7 @@ def extract_archive(
     dest: Path,
     *,
     limits: ArchiveLimits = DEFAULT_LIMITS,
+    extra: Callable[[Manifest], Mapping[str, bytes]] | None = None,
 ) -> Manifest:
     """
     Extract a plugin archive into *dest*, which must not exist yet.
@@ -81,6 +82,11 @@ def extract_archive(
         dest: The folder to create; its parent must exist.
 
         limits: The bounds to enforce.
+
+        extra: Given the manifest once every entry checked, the files
+            the caller adds beside the plugin's (the installer's origin
+            record): plain names to their bytes, written 0644 before the
+            one flush, so that they need no flush of their own.
 
     Returns:
         The manifest of the extracted plugin.
@@ -111,9 +117,10 @@ def extract_archive(
             inflater = _Inflater(zipped, limits, label)
             for info in entries.files:
                 inflater.write(info, staging)
+            added = _add(staging, extra(manifest) if extra else {})
             staging.chmod(0o755)
             if not syncfs(staging):
-                _fsync_each(staging, entries.folders, entries.files)
+                _fsync_each(staging, entries.folders, entries.files, added)
             staging.rename(dest)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -122,14 +129,33 @@ def extract_archive(
     return manifest
 
 
+def _add(staging: Path, files: Mapping[str, bytes]) -> list[str]:
+    """
+    Write the caller's extra *files* into *staging*; their names.
+    """
+    for name, content in files.items():
+        if "/" in name or "\\" in name or name in {"", ".", ".."}:
+            msg = f"an extra file needs a plain name, not {name!r}"
+            raise ValueError(msg)
+        target = staging / name
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_BINARY
+        fd = os.open(target, flags, 0o644)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(content)
+    return list(files)
+
+
 def _fsync_each(
-    staging: Path, folders: list[str], files: list[zipfile.ZipInfo]
+    staging: Path,
+    folders: list[str],
+    files: list[zipfile.ZipInfo],
+    added: list[str],
 ) -> None:
     """
     Flush every file, then every folder, where ``syncfs`` is missing.
     """
-    for info in files:
-        fd = os.open(staging / info.filename, os.O_RDONLY | _O_BINARY)
+    for name in [info.filename for info in files] + list(added):
+        fd = os.open(staging / name, os.O_RDONLY | _O_BINARY)
         try:
             os.fsync(fd)
         finally:

@@ -141,9 +141,16 @@ def read_origin(folder: Path) -> Origin | None:
     return Origin.from_json(data, where=str(path))
 
 
+def origin_bytes(origin: Origin) -> bytes:
+    """
+    The content of the origin file for *origin*.
+    """
+    payload = json.dumps(origin.to_json(), indent=2, sort_keys=True) + "\n"
+    return payload.encode()
+
+
 def write_origin(folder: Path, origin: Origin) -> None:
     """
     Write *origin* into *folder* (atomically; 0644, it holds no secret).
     """
-    payload = json.dumps(origin.to_json(), indent=2, sort_keys=True) + "\n"
-    write_atomic(folder / ORIGIN_FILE, payload.encode(), mode=0o644)
+    write_atomic(folder / ORIGIN_FILE, origin_bytes(origin), mode=0o644)

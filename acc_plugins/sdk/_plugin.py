@@ -78,6 +78,24 @@ class Plugin:
         Called with the settings whose values changed.
         """
 
+    def health(self) -> bool | None:
+        """
+        Whether the plugin works, checked after it is installed or updated
+        (and whenever the host is asked): return False, or raise, to say it
+        does not, and an update is rolled back to the previous version.
+        The default, None, means "no check of my own": being active is
+        enough.
+
+        Keep it quick and free of side effects: it runs under the
+        plugin's limits, with its permissions, like a tool call.
+
+        Example:
+            >>> class Weather(Plugin):
+            ...     def health(self) -> bool:
+            ...         return self.ctx.settings.get("api-url") is not None
+        """
+        return None
+
     def export_state(self) -> JSON:
         """
         What a new version of the plugin should start from when it is

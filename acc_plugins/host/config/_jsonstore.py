@@ -92,8 +92,12 @@ class JsonStore:
             sweep(self.path.parent)  # what killed writers left behind
             self._settle()
             data = self._read()
+            before = _payload(data)
             note = change(data)
-            with staged(self.path, _payload(data)) as commit:
+            payload = _payload(data)
+            if payload == before and not note and self.path.exists():
+                return data  # nothing changed: no write, no flush
+            with staged(self.path, payload) as commit:
                 self._before_commit(note)
                 commit()
             self._after_commit(note)

@@ -115,6 +115,26 @@ class Commands:
         if not self._loading.activate(record):
             raise LoadError(name, str(record.last_error))
 
+    def check_health(self, name: str) -> bool | None:
+        """
+        ``PluginHost.check_health``.
+        """
+        record = self._plugins.record(name)
+        target = f"{name}.health"
+        if record.state is not State.ACTIVE:
+            msg = f"is {record.state.value}, not active"
+            if record.last_error is not None:
+                msg = f"{msg}: {record.last_error}"
+            raise LoadError(name, msg)
+        if record.remote is not None:
+            answer = self._tier.forward(record, target, {"op": "health"})
+        else:
+            answer = call_method(record, "health")
+        if answer is not None and not isinstance(answer, bool):
+            msg = f"returned {type(answer).__name__}, not True, False or None"
+            raise PluginCallError(target, msg)
+        return answer
+
     def restart(self, name: str) -> None:
         """
         ``PluginHost.restart``.

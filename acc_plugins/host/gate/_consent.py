@@ -119,6 +119,30 @@ class GrantStore(JsonStore):
         nothing: frozenset[str] = frozenset()
         return self._change({plugin: (nothing, permissions)}, by=by)[plugin]
 
+    def forget(self, plugin: str, *, by: str = "api") -> frozenset[str]:
+        """
+        Drop *plugin*'s entry, as if it had never been seen (what an
+        uninstall with ``--purge``, or an install undone, needs); return
+        what it held.  Audited as a revocation of everything it held.
+        """
+        held: frozenset[str] = frozenset()
+
+        def change(data: dict[str, Any]) -> list[_Note]:
+            nonlocal held
+            held = _held(data, plugin)
+            data.pop(plugin, None)
+            if not held:
+                return []
+            detail = {
+                "permissions": sorted(held),
+                "by": by,
+                "holds": {plugin: []},
+            }
+            return [(AuditKind.REVOKE, plugin, detail)]
+
+        self.update(change)
+        return held
+
     def replace(
         self, target: Mapping[str, frozenset[str]], **detail: Any
     ) -> dict[str, frozenset[str]]:

@@ -163,11 +163,11 @@ def _perform(host: Any, own: Any, message: dict[str, Any]) -> Any:
         )
     if op == "prompt":
         return host.own_prompt(own, message["agent"], message["task"])
-    if op in {"export_state", "import_state"}:
+    if op in {"export_state", "import_state", "health"}:
         from acc_plugins.host.core._loader import call_method  # noqa: PLC0415 -- after the limits
 
-        if op == "export_state":
-            return call_method(own, "export_state")
+        if op in {"export_state", "health"}:
+            return call_method(own, op)
         call_method(own, "import_state", message["state"])
         return None
     if op == "configure":
