@@ -3,6 +3,7 @@ The acc-plugins command line, end to end.
 """
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -173,20 +174,32 @@ def test_modules_lists_the_allowlist(run):
     )
 
 
-def test_demo_runs_end_to_end_from_the_installed_command(tmp_path):
-    """The README's demo command succeeds and shows the refusals."""
+@pytest.fixture(name="demo", scope="module")
+def _demo(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """The README's demo command, run once for the tests that read it."""
     command = shutil.which(
         "acc-plugins", path=str(Path(sys.executable).parent)
     )
     assert command is not None
+    home = tmp_path_factory.mktemp("demo") / "home"
 
     result = subprocess.run(  # noqa: S603 -- our own console script
-        [command, "demo", "--keep", str(tmp_path / "home")],
+        [command, "demo", "--keep", str(home)],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        # Wide enough that no line of the demo is wrapped.
+        env={**os.environ, "COLUMNS": "400"},
     )
+    return result, home
+
+
+def test_demo_runs_end_to_end_from_the_installed_command(demo):
+    """The README's demo command succeeds and shows the refusals."""
+    result, _ = demo
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "demo finished: everything behaved as expected" in result.stdout
@@ -196,6 +209,52 @@ def test_demo_runs_end_to_end_from_the_installed_command(tmp_path):
         "sneaky.stall (sums ten million numbers a thousand times in one call into C): ended"
         in (" ".join(result.stdout.split()))
     )
+
+
+def test_demo_marketplace_act_publishes_installs_and_refuses(demo):
+    """The marketplace act installs a verified plugin with its dependency
+    and grant, refuses a tampered archive leaving the tree alone, and
+    writes the site."""
+    result, home = demo
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    market = home / "market"
+    installed = market / "installed"
+    origin = json.loads(
+        (installed / "code-reviewer" / ".accp-origin.json").read_text()
+    )
+    assert (
+        "    text-tools 1.2.0: validate, package, scan, test (no tests/ folder), load, document, sign, publish"
+        in lines
+    )
+    assert "    0.3.0, verified (the owner vouches for its publisher)" in lines
+    assert (
+        "    asks to send prompts to Claude (this spends your tokens) "
+        "(host:claude.query)" in lines
+    )
+    assert (
+        "    installed text-tools 1.2.0 (granted: nothing to grant)" in lines
+    )
+    assert (
+        "    installed code-reviewer 0.3.0 (granted: host:claude.query)"
+        in lines
+    )
+    assert any(
+        line.startswith(
+            "    refused: code-reviewer 0.3.0 from registry 'mirror': sha256 "
+        )
+        and line.endswith("the archive was changed")
+        for line in lines
+    )
+    assert "    installed tree: unchanged (same sha256)" in lines
+    assert f"    {market / 'site' / 'index.html'} (2 plugin pages)" in lines
+    assert (origin["source"], origin["verified"]) == ("registry:demo", True)
+    assert sorted(p.name for p in installed.iterdir() if p.name[0] != ".") == [
+        "code-reviewer",
+        "text-tools",
+    ]
+    assert "code-reviewer" in (market / "site" / "index.html").read_text()
 
 
 def test_list_shows_why_a_plugin_failed(tmp_path):

@@ -19,6 +19,7 @@ from acc_plugins.host import FakeClaude, PluginHost, State, validate_plugin
 from acc_plugins.manifest import IsolationMode
 from acc_plugins.security import Policy, scan_plugin
 
+from ._demomarket import marketplace
 from ._format import console, plugins_table
 
 
@@ -165,6 +166,11 @@ def _run(out: Console, home: Path) -> int:
 
         out.print(Rule("a hostile plugin"))
         refusals = _hostile(out, host, home, problems)
+
+        try:
+            marketplace(out, home, problems)
+        except PluginError as exc:  # MarketplaceError and the rest
+            problems.append(f"the marketplace act failed: {exc}")
 
         out.print(Rule("summary"))
         infos = host.plugins()
