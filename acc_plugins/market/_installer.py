@@ -18,7 +18,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from acc_plugins.errors import MarketplaceError
+from acc_plugins.errors import (
+    HealthCheckError,
+    MarketplaceError,
+    PolicyBlockedError,
+)
 
 from ._installed import Installed, dependents, needed_folders, survey
 
@@ -35,41 +39,16 @@ if TYPE_CHECKING:
     from ._installroot import InstallRoot
 
 
-class PolicyBlockedError(MarketplaceError):
+class _InstallBlockedError(PolicyBlockedError, MarketplaceError):
     """
-    The administrator's policy does not let the plugin be installed (or
-    uninstalled, for a required one).  Nothing was changed.
-
-    Attributes:
-        name: The plugin.
-
-        reasons: Every rule that blocks it, each naming the policy file.
+    `PolicyBlockedError` as the installer raises it: the same class a
+    host raises at load (so one ``except`` serves both), also a
+    `MarketplaceError`, and named in its message, since an install
+    brings dependencies along.  Nothing was changed.
     """
 
-    def __init__(self, name: str, reasons: tuple[str, ...]) -> None:
-        self.name = name
-        self.reasons = reasons
-        super().__init__(f"{name}: " + "; ".join(reasons))
-
-
-class HealthCheckError(MarketplaceError):
-    """
-    An update that did not activate or whose health check failed: the
-    previous version was put back.
-
-    Attributes:
-        name: The plugin.
-
-        reason: What went wrong.
-    """
-
-    def __init__(self, name: str, version: str, reason: str) -> None:
-        self.name = name
-        self.reason = reason
-        super().__init__(
-            f"{name} {version} was not kept: {reason}; the previous "
-            f"version is restored"
-        )
+    def __str__(self) -> str:
+        return f"{self.plugin}: {super().__str__()}"
 
 
 @attrs.frozen
@@ -232,7 +211,7 @@ class Installer:
                 location=candidate.location,
             )
             if not verdict.allowed:
-                raise PolicyBlockedError(candidate.name, verdict.reasons)
+                raise _InstallBlockedError(candidate.name, verdict.reasons)
             notes[candidate.name] = verdict.reasons
         return notes
 
@@ -329,7 +308,7 @@ class Installer:
             if self._policy is not None:
                 verdict = self._policy.may_disable(name)
                 if not verdict.allowed:
-                    raise PolicyBlockedError(name, verdict.reasons)
+                    raise _InstallBlockedError(name, verdict.reasons)
             needed_by = self.dependents(name)
             if needed_by and not force:
                 msg = (

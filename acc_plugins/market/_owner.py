@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from acc_plugins.errors import MarketplaceError
+from acc_plugins.errors import MarketplaceError, StaleIndexError
 
 from ._changes import (
     with_publisher,
@@ -30,7 +30,7 @@ from ._changes import (
     without_publisher,
 )
 from ._index import Index, canonical, index_to_json
-from ._indexfile import Seen, StaleIndexError, seal_index
+from ._indexfile import Seen, seal_index
 from ._layout import INDEX, LOCK
 from ._regfolder import SHARED, RegistryFolder
 from ._reports import ReportBook

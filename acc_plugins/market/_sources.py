@@ -18,10 +18,10 @@ import attrs
 from packaging.version import Version
 
 import acc_plugins
+from acc_plugins.errors import RegistryUnavailableError, ResolutionError
 
 from ._candidate import Candidate, from_archive, from_fetched, from_folder
-from ._registry import RegistryUnavailableError
-from ._resolver import ResolutionError, resolve
+from ._resolver import resolve
 
 
 if TYPE_CHECKING:

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from acc_plugins.errors import ResolutionError
 from acc_plugins.market._index import Listing, Release
-from acc_plugins.market._resolver import ResolutionError, choose, resolve
+from acc_plugins.market._resolver import choose, resolve
 
 
 ACC = Version("1.5.0")
