@@ -20,15 +20,13 @@ Everything acc_plugins raises because of a plugin derives from
     ├── PolicyBlockedError(PluginError, PermissionError)  .plugin, .reasons
     └── MarketplaceError
         ├── ArchiveError(MarketplaceError, ValueError)  .archive, .entry
-        ├── HealthCheckError                        .name, .reason
-        ├── IndexFormatError(MarketplaceError, ValueError)  .where, .problems
         ├── KeyringError(MarketplaceError, ValueError)
         ├── PublishError                            .step, .problems
-        ├── RegistryNotFoundError(MarketplaceError, LookupError)
-        ├── RegistryUnavailableError
-        ├── ResolutionError(MarketplaceError, LookupError)  .chain
         ├── SignatureError                          .key_id
-        └── StaleIndexError
+        └── the registry's and installer's own, in acc_plugins.market:
+            HealthCheckError, IndexFormatError, LockFileError,
+            RegistryNotFoundError, RegistryUnavailableError,
+            ResolutionError, StaleIndexError
 
     PolicyError(ValueError)                          .path, .problems
         an administrator's policy file is invalid: not a plugin's fault
@@ -344,84 +342,6 @@ class KeyringError(MarketplaceError, ValueError):
     A publisher key, key name or trust entry is malformed, missing, or
     already there: in the user's keyring, trust store or a command line.
     """
-
-
-class IndexFormatError(MarketplaceError, ValueError):
-    """
-    An ``index.json`` that is not a registry index: each problem names the
-    field, as ``$.plugins.name.versions.1.0.0.sha256``.
-
-    Attributes:
-        where: The index (a path or URL).
-
-        problems: One line per problem.
-    """
-
-    def __init__(self, where: str, problems: list[str]) -> None:
-        self.where = where
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"{where}: not a valid registry index:\n{lines}")
-
-
-class StaleIndexError(MarketplaceError):
-    """
-    An index that is validly signed but must not be believed: older than
-    one already seen, a different index under a serial already seen, or
-    past its expiry.
-    """
-
-
-class RegistryUnavailableError(MarketplaceError):
-    """
-    A registry could not be read: a missing folder, a network failure, an
-    HTTP error, a file larger than allowed.  The message names the file or
-    URL and the reason.
-    """
-
-
-class RegistryNotFoundError(MarketplaceError, LookupError):
-    """
-    A registry name the user has not added.
-    """
-
-
-class ResolutionError(MarketplaceError, LookupError):
-    """
-    No set of versions satisfies a request: a plugin no registry has, no
-    version that matches, or two requirements on one plugin that conflict.
-
-    Attributes:
-        chain: The requirements that led there, outermost first
-            (``["app", "lib>=2"]``).
-    """
-
-    def __init__(self, message: str, chain: Sequence[str]) -> None:
-        self.chain = tuple(chain)
-        where = " -> ".join(self.chain)
-        super().__init__(
-            f"{message} (required by {where})" if len(chain) > 1 else message
-        )
-
-
-class HealthCheckError(MarketplaceError):
-    """
-    An update that did not activate or whose health check failed: the
-    previous version was put back.
-
-    Attributes:
-        name: The plugin.
-
-        reason: What went wrong.
-    """
-
-    def __init__(self, name: str, version: str, reason: str) -> None:
-        self.name = name
-        self.reason = reason
-        super().__init__(
-            f"{name} {version} was not kept: {reason}; the previous "
-            f"version is restored"
-        )
 
 
 class PolicyError(_FileProblems, ValueError):

@@ -17,7 +17,7 @@ from tests.market._httpserve import Server, free_port
 from tests.market._regkit import RegistryFolder, demo_registry, later
 
 from acc_plugins.cli import cli
-from acc_plugins.errors import StaleIndexError
+from acc_plugins.market._indexfile import StaleIndexError
 from acc_plugins.market._keys import PublicKey
 from acc_plugins.market._registries import Registries
 

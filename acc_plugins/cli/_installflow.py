@@ -103,7 +103,7 @@ def _show_and_install(
     answers: Answers,
     before: dict[str, Summary],
 ) -> None:
-    from acc_plugins.errors import HealthCheckError  # noqa: PLC0415
+    from acc_plugins.market._installer import HealthCheckError  # noqa: PLC0415
     from acc_plugins.market._updatediff import Summary, diff  # noqa: PLC0415
 
     held: dict[str, frozenset[str]] = {}

@@ -72,7 +72,7 @@ def _row(
 ) -> dict[str, Any] | None:
     from packaging.version import InvalidVersion, Version  # noqa: PLC0415
 
-    from acc_plugins.errors import RegistryUnavailableError  # noqa: PLC0415
+    from acc_plugins.market._registry import RegistryUnavailableError  # noqa: PLC0415
     from acc_plugins.market._updatediff import Summary, diff  # noqa: PLC0415
 
     origin = item.origin

@@ -49,9 +49,9 @@ def _client(
     The client for *registry* (a name the user added, a folder or a URL)
     and the URL visitors would add it from, if known.
     """
-    from acc_plugins.errors import RegistryNotFoundError  # noqa: PLC0415
     from acc_plugins.market._keys import PublicKey  # noqa: PLC0415
     from acc_plugins.market._registries import (  # noqa: PLC0415
+        RegistryNotFoundError,
         is_url,
         normal_location,
         transport_for,

@@ -36,10 +36,8 @@ from urllib.parse import quote
 import attrs
 import httpx
 
-from acc_plugins.errors import RegistryUnavailableError
-
 from ._registries import shown
-from ._registry import read_capped
+from ._registry import RegistryUnavailableError, read_capped
 
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 from packaging.version import InvalidVersion, Version
 
-from acc_plugins.errors import IndexFormatError, KeyringError
+from acc_plugins.errors import KeyringError, MarketplaceError
 
 from ._keys import PublicKey
 from ._strict import StructureProblems, lines, strict_converter
@@ -40,6 +40,24 @@ _NAME: Final = re.compile(r"[a-z][a-z0-9-]{0,63}")
 _ARCHIVE: Final = re.compile(
     r"archives/[a-z][a-z0-9-]{0,63}/[A-Za-z0-9._+-]+\.accp"
 )
+
+
+class IndexFormatError(MarketplaceError, ValueError):
+    """
+    An ``index.json`` that is not a registry index: each problem names the
+    field, as ``$.plugins.name.versions.1.0.0.sha256``.
+
+    Attributes:
+        where: The index (a path or URL).
+
+        problems: One line per problem.
+    """
+
+    def __init__(self, where: str, problems: list[str]) -> None:
+        self.where = where
+        self.problems = problems
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"{where}: not a valid registry index:\n{lines}")
 
 
 def _check(pattern: re.Pattern[str], what: str) -> Any:

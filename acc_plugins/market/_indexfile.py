@@ -23,12 +23,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from acc_plugins.errors import (
-    KeyringError,
-    MarketplaceError,
-    SignatureError,
-    StaleIndexError,
-)
+from acc_plugins.errors import KeyringError, MarketplaceError, SignatureError
 
 from ._index import Index, canonical, index_from_json, index_to_json
 from ._keys import PublicKey
@@ -46,6 +41,14 @@ MAX_INDEX_BYTES: Final = 64 * 1024 * 1024
 """The largest index a client reads (about 100,000 releases)."""
 
 _ENVELOPE: Final = {"signed", "key", "signature"}
+
+
+class StaleIndexError(MarketplaceError):
+    """
+    An index that is validly signed but must not be believed: older than
+    one already seen, a different index under a serial already seen, or
+    past its expiry.
+    """
 
 
 @attrs.frozen

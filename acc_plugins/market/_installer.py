@@ -18,11 +18,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from acc_plugins.errors import (
-    HealthCheckError,
-    MarketplaceError,
-    PolicyBlockedError,
-)
+from acc_plugins.errors import MarketplaceError, PolicyBlockedError
 
 from ._installed import Installed, dependents, needed_folders, survey
 
@@ -49,6 +45,26 @@ class _InstallBlockedError(PolicyBlockedError, MarketplaceError):
 
     def __str__(self) -> str:
         return f"{self.plugin}: {super().__str__()}"
+
+
+class HealthCheckError(MarketplaceError):
+    """
+    An update that did not activate or whose health check failed: the
+    previous version was put back.
+
+    Attributes:
+        name: The plugin.
+
+        reason: What went wrong.
+    """
+
+    def __init__(self, name: str, version: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(
+            f"{name} {version} was not kept: {reason}; the previous "
+            f"version is restored"
+        )
 
 
 @attrs.frozen

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from acc_plugins.errors import MarketplaceError, StaleIndexError
+from acc_plugins.errors import MarketplaceError
 
 from ._changes import (
     with_publisher,
@@ -30,7 +30,7 @@ from ._changes import (
     without_publisher,
 )
 from ._index import Index, canonical, index_to_json
-from ._indexfile import Seen, seal_index
+from ._indexfile import Seen, StaleIndexError, seal_index
 from ._layout import INDEX, LOCK
 from ._regfolder import SHARED, RegistryFolder
 from ._reports import ReportBook
@@ -79,7 +79,7 @@ class RegistryOwner:
     """
     The owner's side of a directory registry.
 
-    Args:
+    Attributes:
         root: The registry's folder.
 
         keyring: The owner's keys: the one that signed the index must be

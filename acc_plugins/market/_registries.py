@@ -20,11 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from acc_plugins.errors import (
-    KeyringError,
-    MarketplaceError,
-    RegistryNotFoundError,
-)
+from acc_plugins.errors import KeyringError, MarketplaceError
 from acc_plugins.host.config._jsonstore import JsonStore
 
 from ._indexfile import Seen
@@ -40,6 +36,12 @@ _NAME: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _URL: Final = re.compile(r"https?://", re.IGNORECASE)
 # The user information of a URL: everything before the host's "@".
 _PASSWORD: Final = re.compile(r"^(https?://[^/@:]*):[^/]*@", re.IGNORECASE)
+
+
+class RegistryNotFoundError(MarketplaceError, LookupError):
+    """
+    A registry name the user has not added.
+    """
 
 
 @attrs.frozen

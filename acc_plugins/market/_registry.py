@@ -18,12 +18,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 
 import attrs
 
-from acc_plugins.errors import (
-    KeyringError,
-    MarketplaceError,
-    RegistryUnavailableError,
-    SignatureError,
-)
+from acc_plugins.errors import KeyringError, MarketplaceError, SignatureError
 
 from ._indexfile import MAX_INDEX_BYTES, check_fresh, open_index
 from ._keys import PublicKey
@@ -46,6 +41,14 @@ if TYPE_CHECKING:
 
 _CHUNK: Final = 256 * 1024
 _O_NOFOLLOW: Final[int] = getattr(os, "O_NOFOLLOW", 0)
+
+
+class RegistryUnavailableError(MarketplaceError):
+    """
+    A registry could not be read: a missing folder, a network failure, an
+    HTTP error, a file larger than allowed.  The message names the file or
+    URL and the reason.
+    """
 
 
 class Transport(Protocol):
@@ -198,7 +201,7 @@ class RegistryClient:
     """
     One registry, read and checked.
 
-    Args:
+    Attributes:
         name: The name the user gave the registry (what `SeenMemory` is
             keyed by).
 

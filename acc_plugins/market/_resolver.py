@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import attrs
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from acc_plugins.errors import ResolutionError
+from acc_plugins.errors import MarketplaceError
 
 
 if TYPE_CHECKING:
@@ -30,6 +30,24 @@ if TYPE_CHECKING:
 
     Lookup = Callable[[str], "tuple[str, Listing] | None"]
     """A plugin's name to (registry, listing), or None if none has it."""
+
+
+class ResolutionError(MarketplaceError, LookupError):
+    """
+    No set of versions satisfies a request: a plugin no registry has, no
+    version that matches, or two requirements on one plugin that conflict.
+
+    Attributes:
+        chain: The requirements that led there, outermost first
+            (``["app", "lib>=2"]``).
+    """
+
+    def __init__(self, message: str, chain: Sequence[str]) -> None:
+        self.chain = tuple(chain)
+        where = " -> ".join(self.chain)
+        super().__init__(
+            f"{message} (required by {where})" if len(chain) > 1 else message
+        )
 
 
 @attrs.frozen

@@ -18,10 +18,10 @@ import attrs
 from packaging.version import Version
 
 import acc_plugins
-from acc_plugins.errors import RegistryUnavailableError, ResolutionError
 
 from ._candidate import Candidate, from_archive, from_fetched, from_folder
-from ._resolver import resolve
+from ._registry import RegistryUnavailableError
+from ._resolver import ResolutionError, resolve
 
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class Sources:
     """
     The registries an install reads, in search order.
 
-    Args:
+    Attributes:
         clients: One client per registry, in order.
 
         warn: Told about each registry that could not be read.

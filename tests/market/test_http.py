@@ -22,10 +22,13 @@ from tests.market._httpserve import (
 )
 from tests.market._regkit import MemorySeen, RegistryFolder, demo_registry
 
-from acc_plugins.errors import MarketplaceError, RegistryUnavailableError
+from acc_plugins.errors import MarketplaceError
 from acc_plugins.market._http import MAX_REDIRECTS, HttpTransport
 from acc_plugins.market._layout import INDEX
-from acc_plugins.market._registry import RegistryClient
+from acc_plugins.market._registry import (
+    RegistryClient,
+    RegistryUnavailableError,
+)
 
 
 ARCHIVE = bytes(range(256)) * 40

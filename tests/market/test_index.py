@@ -14,9 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.market._indexes import KEYS, indexes, places
 
-from acc_plugins.errors import IndexFormatError, MarketplaceError
+from acc_plugins.errors import MarketplaceError
 from acc_plugins.market._index import (
     Index,
+    IndexFormatError,
     Listing,
     Publisher,
     Release,

@@ -17,17 +17,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.market._indexes import indexes, places
 
-from acc_plugins.errors import (
+from acc_plugins.errors import MarketplaceError, SignatureError
+from acc_plugins.market._index import (
+    Index,
     IndexFormatError,
-    MarketplaceError,
-    SignatureError,
-    StaleIndexError,
+    canonical,
+    index_to_json,
 )
-from acc_plugins.market._index import Index, canonical, index_to_json
 from acc_plugins.market._indexfile import (
     MAX_INDEX_BYTES,
     Seen,
     SignedIndex,
+    StaleIndexError,
     check_fresh,
     open_index,
     seal_index,

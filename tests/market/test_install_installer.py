@@ -14,7 +14,8 @@ from tests.market._installkit import (
     plugin_folder,
 )
 
-from acc_plugins.errors import HealthCheckError, MarketplaceError
+from acc_plugins.errors import MarketplaceError
+from acc_plugins.market._installer import HealthCheckError
 from acc_plugins.market._keys import PublicKey
 from acc_plugins.market._origin import read_origin
 from acc_plugins.market._requirement import Requirement

@@ -10,9 +10,8 @@ from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from acc_plugins.errors import ResolutionError
 from acc_plugins.market._index import Listing, Release
-from acc_plugins.market._resolver import choose, resolve
+from acc_plugins.market._resolver import ResolutionError, choose, resolve
 
 
 ACC = Version("1.5.0")

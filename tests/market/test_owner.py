@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acc_plugins.errors import (
-    KeyringError,
-    MarketplaceError,
-    SignatureError,
-    StaleIndexError,
-)
+from acc_plugins.errors import KeyringError, MarketplaceError, SignatureError
 from acc_plugins.market._changes import check_text
 from acc_plugins.market._index import Index, index_to_json
-from acc_plugins.market._indexfile import Seen, open_index, seal_index
+from acc_plugins.market._indexfile import (
+    Seen,
+    StaleIndexError,
+    open_index,
+    seal_index,
+)
 from acc_plugins.market._keyring import Keyring
 from acc_plugins.market._keys import PublicKey, generate_private_key
 from acc_plugins.market._owner import RegistryOwner

@@ -16,12 +16,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acc_plugins.errors import MarketplaceError, RegistryNotFoundError
+from acc_plugins.errors import MarketplaceError
 from acc_plugins.market._http import HttpTransport
 from acc_plugins.market._indexfile import Seen
 from acc_plugins.market._keys import PublicKey
 from acc_plugins.market._registries import (
     Registries,
+    RegistryNotFoundError,
     check_registry_name,
     is_url,
     normal_location,

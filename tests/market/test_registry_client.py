@@ -20,18 +20,15 @@ from tests.market._regkit import (
     later,
 )
 
-from acc_plugins.errors import (
-    MarketplaceError,
-    RegistryUnavailableError,
-    SignatureError,
-    StaleIndexError,
-)
+from acc_plugins.errors import MarketplaceError, SignatureError
 from acc_plugins.market._index import Publisher
+from acc_plugins.market._indexfile import StaleIndexError
 from acc_plugins.market._keys import PublicKey
 from acc_plugins.market._layout import INDEX
 from acc_plugins.market._registry import (
     DirectoryTransport,
     RegistryClient,
+    RegistryUnavailableError,
     read_capped,
 )
 from acc_plugins.market._trust import TrustStore
