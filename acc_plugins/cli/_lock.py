@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from acc_plugins.market._candidate import Candidate
+    from acc_plugins.market._installer import Outcome
     from acc_plugins.market._teamsync import SyncResult
 
 _LOCK_FILE = click.option(
@@ -102,43 +104,66 @@ def sync(  # noqa: PLR0917 -- click passes each option
     as_json: bool,
 ) -> None:
     """
-    Install exactly the plugins acc-plugins.lock pins.
+    Install exactly the plugins acc-plugins.lock pins, and what the
+    administrator's policy requires or recommends.
 
     Fetches each pinned version from its registry, refuses any archive
     whose sha256 differs from the lock, shows the permissions the lock
     grants (asks, unless --yes), installs, then applies the lock's
     enabled flags, grants and settings.  With --exact, plugins the lock
     does not name are removed (except those the administrator's policy
-    requires).
+    requires).  Plugins the policy requires are installed when missing;
+    recommended ones once, by default (one you uninstall stays
+    uninstalled).  Without a lockfile, only the policy's plugins.
 
     \b
     Example:
       acc-plugins --path .acc/plugins sync --exact
     """
     from acc_plugins.market._lockfile import read_lock  # noqa: PLC0415
+    from acc_plugins.market._mandated import install_mandated  # noqa: PLC0415
     from acc_plugins.market._teamsync import sync as run_sync  # noqa: PLC0415
 
+    from ._policy import effective_policy  # noqa: PLC0415
+
     target = _lock_path(path)
+    policy, _ = effective_policy(ctx)
+    text = None
+    if (
+        path is not None
+        or target.exists()
+        or not (policy.required or policy.recommended)
+    ):
+        try:
+            text = target.read_text(encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot read {target}: {exc.strerror or exc}")
+    confirm = functools.partial(_confirm, yes=yes)
+    result = mandated = None
     try:
-        text = target.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot read {target}: {exc.strerror or exc}")
-    try:
-        locked = read_lock(text, where=str(target))
         tool = installer(ctx)
         with download_progress(quiet or as_json) as progress:
-            result = run_sync(
-                locked,
+            if text is not None:
+                locked = read_lock(text, where=str(target))
+                result = run_sync(
+                    locked,
+                    tool,
+                    sources(ctx, None),
+                    exact=exact,
+                    confirm=confirm,
+                    progress=progress,
+                )
+                _apply_config(ctx, locked, str(target))
+            mandated = install_mandated(
+                policy,
                 tool,
-                sources(ctx, None),
-                exact=exact,
-                confirm=lambda c, g: _confirm(c, g, yes=yes),
+                lambda registry: sources(ctx, registry),
+                confirm=confirm,
                 progress=progress,
             )
-        _apply_config(ctx, locked, str(target))
     except (PluginError, MarketplaceError, ConfigError) as exc:
         fail(str(exc))
-    _report(result, as_json=as_json)
+    _report(result, mandated, as_json=as_json)
 
 
 def _confirm(
@@ -190,25 +215,29 @@ def _apply_config(
             say(f"warning: {warning}")
 
 
-def _report(result: SyncResult, *, as_json: bool) -> None:
+def _report(
+    result: SyncResult | None, mandated: Sequence[Outcome], *, as_json: bool
+) -> None:
+    installed = [*(result.installed if result else ()), *mandated]
+    removed = list(result.removed) if result else []
+    kept = list(result.kept) if result else []
     if as_json:
         print_json(
             {
                 "installed": [
-                    {"name": o.name, "version": o.version}
-                    for o in result.installed
+                    {"name": o.name, "version": o.version} for o in installed
                 ],
-                "removed": list(result.removed),
-                "kept": list(result.kept),
-                "unchanged": list(result.plan.keep),
+                "removed": removed,
+                "kept": kept,
+                "unchanged": list(result.plan.keep) if result else [],
             }
         )
         return
-    for outcome in result.installed:
+    for outcome in installed:
         say(f"installed {outcome.name} {outcome.version}")
-    for name in result.removed:
+    for name in removed:
         say(f"removed {name}")
-    for line in result.kept:
+    for line in kept:
         say(f"kept {line}")
-    if not result.plan.changes:
-        say("everything matches the lock")
+    if not (installed or removed):
+        say("everything matches the lock and the policy")

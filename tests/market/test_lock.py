@@ -99,7 +99,7 @@ def test_sync_installs_exactly_what_was_reviewed(tmp_path, kit, locked):
     assert store.granted("demo") == frozenset({"net:https://a.example"})
     assert "width = 7" in (bob / "config" / "config.toml").read_text()
     again = run(bob, root, "sync", "--file", str(locked), "--yes")
-    assert "everything matches the lock" in again.output
+    assert "everything matches the lock and the policy" in again.output
 
 
 def test_a_registry_serving_other_bytes_is_refused(tmp_path, kit, locked):
@@ -221,3 +221,53 @@ def test_the_plan_makes_the_installed_set_match(lock, installed, exact):
         assert set(after) <= set(pins)
     else:
         assert set(installed) <= set(after)
+
+
+def _policy(tmp_path, text):
+    path = tmp_path / "policy.toml"
+    path.write_text(text)
+    return path
+
+
+def test_sync_installs_what_the_policy_requires_and_recommends(tmp_path, kit):
+    policy = _policy(
+        tmp_path, '[plugins]\nrequired = ["demo"]\nrecommended = ["other"]\n'
+    )
+    bob = tmp_path / "bob"
+    add_registry(bob / "config", kit)
+    root = bob / "plugins"
+    where = ["--policy", str(policy)]
+    project = tmp_path / "empty-project"
+    project.mkdir()
+    lock = project / "acc-plugins.lock"  # absent: only the policy's plugins
+    first = run(bob, root, *where, "sync", "--yes")
+    assert first.exit_code == 0, first.output
+    assert (root / "demo").is_dir()
+    assert (root / "other").is_dir()
+    # Granted what it asks for: the administrator chose it.
+    store = GrantStore(bob / "data" / "grants.json")
+    assert store.granted("demo") == frozenset(PERMS)
+    # A recommendation the user removed stays removed; a requirement
+    # cannot be removed at all.
+    assert run(bob, root, *where, "uninstall", "other").exit_code == 0
+    refused = run(bob, root, *where, "uninstall", "demo")
+    assert refused.exit_code == 1
+    again = run(bob, root, *where, "sync", "--yes")
+    assert again.exit_code == 0, again.output
+    assert not (root / "other").exists()
+    assert "everything matches" in again.output
+    assert not lock.exists()
+
+
+def test_a_required_plugin_too_old_is_brought_up_to_date(tmp_path, kit):
+    bob = tmp_path / "bob"
+    add_registry(bob / "config", kit)
+    root = bob / "plugins"
+    assert run(bob, root, "install", "demo", "--yes").exit_code == 0
+    kit.publish(
+        plugin_folder(tmp_path / "v2", version="2.0.0", permissions=PERMS)
+    )
+    policy = _policy(tmp_path, '[plugins]\nrequired = ["demo>=2"]\n')
+    result = run(bob, root, "--policy", str(policy), "sync", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "installed demo 2.0.0" in result.output
