@@ -8,7 +8,7 @@ import io
 import pytest
 from rich.console import Console
 
-from acc_plugins.cli._progress import download_progress
+from acc_plugins.cli._progress import download_progress, downloads
 
 
 def _console(*, terminal: bool = True) -> tuple[Console, io.StringIO]:
@@ -48,3 +48,20 @@ def test_quiet_or_not_a_terminal_draws_nothing(quiet):
         progress(10, 10)
 
     assert out.getvalue() == ""
+
+
+def test_several_downloads_each_get_a_bar_of_their_size():
+    """Install's bars: one per archive, each named and sized."""
+    console, out = _console()
+
+    with downloads(console=console) as start:
+        first = start("text-tools 1.2.0", 100_000)
+        second = start("code-reviewer 0.3.0", 300_000)
+        first(100_000, None)
+        second(300_000, 300_000)
+
+    shown = out.getvalue()
+    assert "text-tools 1.2.0" in shown
+    assert "code-reviewer 0.3.0" in shown
+    assert "100.0/100.0 kB" in shown
+    assert "300.0/300.0 kB" in shown

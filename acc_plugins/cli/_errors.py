@@ -47,6 +47,17 @@ def data_dir(ctx: click.Context) -> Path:
     return Path(chosen)
 
 
+def config_dir(ctx: click.Context) -> Path:
+    """
+    The user's configuration folder (``--config-dir``, which
+    ``ACC_PLUGINS_CONFIG_DIR`` also sets, or the default).
+    """
+    chosen = (ctx.find_root().obj or {}).get("config_dir")
+    if chosen is None:
+        return platformdirs.user_config_path("acc-plugins", appauthor=False)
+    return Path(chosen)
+
+
 def describe(
     exc: OSError | sqlite3.Error | RuntimeError, ctx: click.Context
 ) -> str:

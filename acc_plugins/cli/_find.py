@@ -10,13 +10,11 @@ is refused here exactly as at install time.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
-import platformdirs
 
-from ._errors import data_dir
+from ._errors import config_dir, data_dir
 from ._format import print_json
 from ._log import say
 
@@ -45,13 +43,7 @@ def registries(ctx: click.Context) -> Registries:
     """
     from acc_plugins.market._registries import Registries  # noqa: PLC0415 -- keeps --help fast
 
-    chosen = (ctx.find_root().obj or {}).get("config_dir")
-    folder = (
-        Path(chosen)
-        if chosen is not None
-        else platformdirs.user_config_path("acc-plugins", appauthor=False)
-    )
-    return Registries(folder / "registries.json")
+    return Registries(config_dir(ctx) / "registries.json")
 
 
 def trust_store(ctx: click.Context) -> TrustStore:

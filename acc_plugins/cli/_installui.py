@@ -11,7 +11,6 @@ same way; the words for it are written once.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -20,6 +19,7 @@ import click
 import platformdirs
 
 from ._errors import data_dir
+from ._find import registries
 from ._log import say
 
 
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from acc_plugins.host.gate._consent import GrantStore
     from acc_plugins.market._candidate import Candidate
     from acc_plugins.market._installer import Installer, Outcome
-    from acc_plugins.market._registries import Registries
     from acc_plugins.market._registry import Progress
     from acc_plugins.market._resolver import Pick
     from acc_plugins.market._sources import Sources
@@ -61,20 +60,6 @@ def install_root(ctx: click.Context) -> Path:
     return platformdirs.user_data_path(_APP, appauthor=False) / "plugins"
 
 
-def config_dir(ctx: click.Context) -> Path:
-    """
-    The user config folder (``--config-dir``, ``ACC_PLUGINS_CONFIG_DIR``,
-    else the platform's).
-    """
-    chosen = _options(ctx).get("config_dir")
-    if chosen is not None:
-        return Path(chosen)
-    from_env = os.environ.get("ACC_PLUGINS_CONFIG_DIR")
-    if from_env:
-        return Path(from_env)
-    return platformdirs.user_config_path(_APP, appauthor=False)
-
-
 def grant_store(ctx: click.Context) -> GrantStore:
     """
     The user's grants (``grants.json`` in the data folder).
@@ -82,15 +67,6 @@ def grant_store(ctx: click.Context) -> GrantStore:
     from acc_plugins.host.gate._consent import GrantStore  # noqa: PLC0415 -- keeps --help fast
 
     return GrantStore(data_dir(ctx) / "grants.json")
-
-
-def registries(ctx: click.Context) -> Registries:
-    """
-    The user's registries (``registries.json`` in the config folder).
-    """
-    from acc_plugins.market._registries import Registries  # noqa: PLC0415
-
-    return Registries(config_dir(ctx) / "registries.json")
 
 
 def sources(ctx: click.Context, registry: str | None) -> Sources:
@@ -138,43 +114,15 @@ def download_progress(
     quiet: bool,
 ) -> Iterator[Callable[[Pick], Progress | None]]:
     """
-    A rich progress bar for downloads, one task per archive; yields a
-    function from a pick to its progress callback (None when quiet or
-    not on a terminal).
+    The download bars (`acc_plugins.cli._progress`), one per archive;
+    yields a function from a pick to its progress callback.
     """
-    if quiet or not sys.stderr.isatty():
-        yield lambda _: None
-        return
-    from rich.console import Console  # noqa: PLC0415 -- only when shown
-    from rich.progress import (  # noqa: PLC0415
-        BarColumn,
-        DownloadColumn,
-        TextColumn,
-        TransferSpeedColumn,
-    )
-    from rich.progress import Progress as Bar  # noqa: PLC0415
+    from ._progress import downloads  # noqa: PLC0415 -- rich only when needed
 
-    bar = Bar(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-
-    def for_pick(pick: Pick) -> Progress:
-        task = bar.add_task(
-            f"{pick.name} {pick.version}", total=pick.release.size
+    with downloads(quiet=quiet) as start:
+        yield lambda pick: start(
+            f"{pick.name} {pick.version}", pick.release.size
         )
-
-        def advance(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total or pick.release.size)
-
-        return advance
-
-    with bar:
-        yield for_pick
 
 
 def describe(candidate: Candidate, replaced: str | None) -> list[str]:

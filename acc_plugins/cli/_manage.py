@@ -11,9 +11,9 @@ import click
 
 from acc_plugins.errors import ConfigError, MarketplaceError, PluginError
 
-from ._errors import data_dir
+from ._errors import config_dir, data_dir
 from ._format import console, print_json
-from ._installui import config_dir, fail, installer, sources
+from ._installui import fail, installer, sources
 from ._log import say
 
 

@@ -14,6 +14,7 @@ from click.core import ParameterSource
 
 from acc_plugins.errors import PolicyError
 
+from ._errors import config_dir
 from ._format import print_json
 from ._log import say
 
@@ -27,19 +28,6 @@ if TYPE_CHECKING:
 def _fail(message: str) -> NoReturn:
     say(f"error: {message}")
     sys.exit(1)
-
-
-def config_dir(ctx: click.Context) -> Path:
-    """
-    The user's configuration folder (``--config-dir``,
-    ``ACC_PLUGINS_CONFIG_DIR`` or the default).
-    """
-    import platformdirs  # noqa: PLC0415 -- keeps --help fast
-
-    chosen = (ctx.find_root().obj or {}).get("config_dir")
-    if chosen is None:
-        return platformdirs.user_config_path("acc-plugins", appauthor=False)
-    return Path(chosen)
 
 
 def effective_policy(

@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING
 import attrs
 from packaging.version import InvalidVersion, Version
 
-from acc_plugins.errors import MarketplaceError
+from acc_plugins.errors import MarketplaceError, PolicyBlockedError
 
 from ._archive import archive_digest, build_archive
-from ._installer import PolicyBlockedError
 from ._lockfile import plan_sync
 from ._resolver import Pick
 
