@@ -6,26 +6,20 @@ flags, and a team's shareable setup.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
 from acc_plugins.errors import ConfigError, PluginError
 
-from ._log import say
+from ._log import fail
 
 
 if TYPE_CHECKING:
     from acc_plugins.host import PluginHost
 
 _PROJECT_HELP = "Write the project's ./.acc/config.toml instead of the user's."
-
-
-def _fail(message: str) -> NoReturn:
-    say(f"error: {message}")
-    sys.exit(1)
 
 
 def _host(ctx: click.Context) -> PluginHost:
@@ -41,7 +35,7 @@ def _settings_of(
     try:
         return host.config(plugin)
     except (PluginError, ConfigError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 @click.group()
@@ -87,7 +81,7 @@ def get(ctx: click.Context, plugin: str, key: str) -> None:
     """
     table = _settings_of(_host(ctx), plugin)
     if key not in table:
-        _fail(
+        fail(
             f"{plugin} has no setting {key!r} (it has: {', '.join(table) or 'none'})"
         )
     click.echo(json.dumps(table[key]["value"], ensure_ascii=False))
@@ -116,7 +110,7 @@ def set_(
             plugin, key, parse_text(setting, value), project=project
         )
     except (PluginError, ConfigError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     shown = _settings_of(host, plugin)[key]
     click.echo(
         f"{plugin}.{key} = {json.dumps(shown['value'], ensure_ascii=False)} "
@@ -137,7 +131,7 @@ def unset(ctx: click.Context, plugin: str, key: str, project: bool) -> None:
     try:
         host.unconfigure(plugin, key, project=project)
     except (PluginError, ConfigError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     shown = _settings_of(host, plugin).get(key)
     if shown is None:  # a stale key, gone now
         click.echo(f"removed {plugin}.{key}, which {plugin} does not declare")
@@ -164,7 +158,7 @@ def export(ctx: click.Context, output: Path | None) -> None:
     try:
         text = _host(ctx).export_config()
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if output is None:
         click.echo(text, nl=False)
         return
@@ -185,12 +179,12 @@ def import_(ctx: click.Context, file: Path, project: bool) -> None:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"{file}: cannot be read: {exc}")
+        fail(f"{file}: cannot be read: {exc}")
     host = _host(ctx)
     try:
         warnings = host.import_config(text, source=str(file), project=project)
     except (PluginError, ConfigError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"imported {file}")
@@ -208,7 +202,7 @@ def enable(ctx: click.Context, name: str, project: bool) -> None:
     try:
         host.set_enabled(name, True, project=project)
     except (PluginError, ConfigError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"enabled {name} (it loads when a host starts)")
 
 
@@ -226,14 +220,14 @@ def disable(ctx: click.Context, name: str, project: bool, yes: bool) -> None:
     try:
         needed_by = host.dependents(name)
     except PluginError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if needed_by and not yes:
         click.echo(f"{name} is needed by: {', '.join(needed_by)}")
         if not click.confirm("Disable it, and stop them too?", default=False):
-            _fail("nothing changed")
+            fail("nothing changed")
     try:
         host.set_enabled(name, False, project=project)
     except (PluginError, ConfigError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     stopped = f", and neither can {', '.join(needed_by)}" if needed_by else ""
     click.echo(f"disabled {name}: it no longer loads{stopped}")

@@ -9,14 +9,13 @@ is refused here exactly as at install time.
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
 from ._errors import config_dir, data_dir
 from ._format import print_json
-from ._log import say
+from ._log import fail, say
 
 
 if TYPE_CHECKING:
@@ -30,11 +29,6 @@ if TYPE_CHECKING:
     from acc_plugins.market._trust import TrustStore
 
 _SORTS = ("relevance", "downloads", "rating", "updated")
-
-
-def _fail(message: str) -> NoReturn:
-    say(f"error: {message}")
-    sys.exit(1)
 
 
 def registries(ctx: click.Context) -> Registries:
@@ -74,9 +68,9 @@ def _indexes(
             else store.clients(trust=trust)
         )
     except MarketplaceError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if not clients:
-        _fail(
+        fail(
             "no registries added yet; add one with "
             "`acc-plugins registry add NAME LOCATION`"
         )
@@ -90,7 +84,7 @@ def _indexes(
     if not found:
         for failure in failures[:-1]:
             say(f"error: {failure}")
-        _fail(failures[-1])
+        fail(failures[-1])
     for failure in failures:
         say(f"warning: skipped: {failure}")
     return found
@@ -175,7 +169,7 @@ def search(  # noqa: PLR0917 -- click passes each option as an argument
     catalog = Catalog.of((client.name, signed) for client, signed in found)
     kinds = catalog.categories()
     if category is not None and normalise(category) not in kinds:
-        _fail(
+        fail(
             f"--category {category!r}: no plugin of that kind; the kinds "
             f"listed are: {', '.join(kinds) or 'none'}"
         )
@@ -268,7 +262,7 @@ def show(
     screen().print(details_view(details))
 
 
-def _details(
+def _details(  # noqa: RET503 -- fail() exits
     ctx: click.Context, name: str, registry: str | None
 ) -> PluginDetails:
     from acc_plugins.errors import MarketplaceError  # noqa: PLC0415
@@ -299,13 +293,13 @@ def _details(
                 ),
             )
         except MarketplaceError as exc:  # a damaged trusted-keys.json
-            _fail(str(exc))
+            fail(str(exc))
     where = (
         f"registry {registry!r}"
         if registry is not None
         else "any of your registries"
     )
-    _fail(
+    fail(
         f"no plugin called {name!r} in {where}; "
         f"try `acc-plugins search {name}`"
     )

@@ -25,8 +25,8 @@ from ._installflow import (
     apply,
     stage,
 )
-from ._installui import fail, installer, sources
-from ._log import say
+from ._installui import installer, sources
+from ._log import fail, say
 
 
 if TYPE_CHECKING:

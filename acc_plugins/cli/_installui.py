@@ -11,15 +11,17 @@ same way; the words for it are written once.
 from __future__ import annotations
 
 import contextlib
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 import platformdirs
 
 from ._errors import data_dir
 from ._find import registries
+
+# fail is re-exported: `lock` and `sync` import it from here.
+from ._log import fail as fail  # noqa: PLC0414
 from ._log import say
 
 
@@ -35,14 +37,6 @@ if TYPE_CHECKING:
     from acc_plugins.market._updatediff import UpdateDiff
 
 _APP = "acc-plugins"
-
-
-def fail(message: str) -> NoReturn:
-    """
-    One ``error:`` line, exit status 1.
-    """
-    say(f"error: {message}")
-    sys.exit(1)
 
 
 def _options(ctx: click.Context) -> dict[str, Any]:

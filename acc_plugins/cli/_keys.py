@@ -7,9 +7,8 @@ public keys are printed.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final
 
 import click
 
@@ -17,7 +16,7 @@ from acc_plugins.errors import KeyringError
 
 from ._errors import data_dir
 from ._format import print_json
-from ._log import say
+from ._log import fail
 
 
 if TYPE_CHECKING:
@@ -25,11 +24,6 @@ if TYPE_CHECKING:
 
 PASSPHRASE_ENV: Final = "ACC_PLUGINS_KEY_PASSPHRASE"  # noqa: S105 -- a variable name, not a secret
 _MAX_KEY_FILE: Final = 4096
-
-
-def _fail(message: str) -> NoReturn:
-    say(f"error: {message}")
-    sys.exit(1)
 
 
 def _keyring(ctx: click.Context) -> Keyring:
@@ -52,7 +46,7 @@ def _passphrase(passphrase_file: Path | None) -> bytes | None:
         try:
             text = passphrase_file.read_bytes()
         except OSError as exc:
-            _fail(f"--passphrase-file {passphrase_file}: {exc.strerror}")
+            fail(f"--passphrase-file {passphrase_file}: {exc.strerror}")
         passphrase = text.rstrip(b"\r\n")
         where = f"--passphrase-file {passphrase_file}"
     else:
@@ -62,7 +56,7 @@ def _passphrase(passphrase_file: Path | None) -> bytes | None:
         passphrase = value.encode()
         where = PASSPHRASE_ENV
     if not passphrase:
-        _fail(f"{where}: the passphrase is empty")
+        fail(f"{where}: the passphrase is empty")
     return passphrase
 
 
@@ -76,7 +70,7 @@ def _public_key(argument: str) -> PublicKey:
         return PublicKey.parse(argument)
     path = Path(argument)
     if not path.is_file():
-        _fail(
+        fail(
             "PUBLIC_KEY is neither a public key (ed25519:...) nor a file "
             "holding one"
         )
@@ -85,13 +79,13 @@ def _public_key(argument: str) -> PublicKey:
             data = file.read(_MAX_KEY_FILE + 1)
         text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"{path}: cannot read a public key: {exc}")
+        fail(f"{path}: cannot read a public key: {exc}")
     if len(data) > _MAX_KEY_FILE:
-        _fail(f"{path}: too large to hold a public key")
+        fail(f"{path}: too large to hold a public key")
     try:
         return PublicKey.parse(text)
     except KeyringError as exc:
-        _fail(f"{path}: {exc}")
+        fail(f"{path}: {exc}")
 
 
 def _own(key: OwnKey) -> dict[str, Any]:
@@ -137,7 +131,7 @@ def generate(
     try:
         own = _keyring(ctx).generate(name, passphrase)
     except KeyringError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     secret = "encrypted" if own.encrypted else "not encrypted"
     click.echo(f"generated key {own.name}")
     click.echo(f"id:          {own.public_key.key_id}")
@@ -157,7 +151,7 @@ def list_(ctx: click.Context, *, as_json: bool) -> None:
         own = _keyring(ctx).entries()
         trusted = _trust_store(ctx).trusted()
     except KeyringError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
         print_json(
             {
@@ -206,7 +200,7 @@ def trust(ctx: click.Context, public_key: str, name: str) -> None:
         key = _public_key(public_key)
         entry, added = _trust_store(ctx).trust(key, name)
     except KeyringError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if added:
         click.echo(f"trusted key {entry.key_id} ({entry.name})")
     else:
@@ -226,7 +220,7 @@ def untrust(ctx: click.Context, key_id: str) -> None:
     try:
         entry = _trust_store(ctx).untrust(key_id)
     except KeyringError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"no longer trusted: key {entry.key_id} ({entry.name})")
 
 
@@ -240,5 +234,5 @@ def export(ctx: click.Context, name: str) -> None:
     try:
         own = _keyring(ctx).get(name)
     except KeyringError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(own.public_key.text)

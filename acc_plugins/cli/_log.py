@@ -10,6 +10,8 @@ fails with is not printed a second time.
 from __future__ import annotations
 
 import logging
+import sys
+from typing import NoReturn
 
 import click
 
@@ -44,6 +46,15 @@ def say(line: str, lines: _Lines | None = None) -> None:
             return
         lines.said.add(line)
     click.echo(line, err=True)
+
+
+def fail(message: str) -> NoReturn:
+    """
+    Print ``error: <message>`` (once) and exit with status 1: how every
+    command ends on bad input, with no traceback.
+    """
+    say(f"error: {message}")
+    sys.exit(1)
 
 
 def show_host_log(ctx: click.Context) -> None:

@@ -16,7 +16,7 @@ from acc_plugins.errors import PluginError
 
 from ._errors import GuardedGroup
 from ._format import console, plugin_details, plugins_table, print_json
-from ._log import say, show_host_log
+from ._log import fail, show_host_log
 
 
 if TYPE_CHECKING:
@@ -54,11 +54,6 @@ def _host(ctx: click.Context, *, load: bool = True) -> PluginHost:
     else:  # read manifests and configuration only: no plugin code runs
         host.survey()
     return host
-
-
-def _fail(message: str) -> None:
-    say(f"error: {message}")
-    sys.exit(1)
 
 
 @click.group(
@@ -154,7 +149,7 @@ def validate(path: Path) -> None:
     from acc_plugins.host import validate_plugin  # noqa: PLC0415
 
     if not path.is_dir():
-        _fail(f"{path}: not a folder")
+        fail(f"{path}: not a folder")
     report = validate_plugin(path)
     for problem in report.problems:
         click.echo(problem)
@@ -162,7 +157,7 @@ def validate(path: Path) -> None:
         click.echo(f"warning: {warning}")
     if not report.ok:
         count = len(report.problems)
-        _fail(f"{count} problem{'s' if count != 1 else ''} in {path}")
+        fail(f"{count} problem{'s' if count != 1 else ''} in {path}")
     meta = report.manifest.plugin if report.manifest else None
     assert meta is not None  # noqa: S101 -- ok implies a manifest
     click.echo(
@@ -196,7 +191,7 @@ def info(ctx: click.Context, name: str) -> None:
     try:
         details = host.info(name)
     except PluginError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     tools = [host.describe_tool(t) for t in details.tools]
     console().print(plugin_details(details, tools))
 
@@ -206,9 +201,9 @@ def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            _fail(f"argument {pair!r} is not of the form key=value")
+            fail(f"argument {pair!r} is not of the form key=value")
         if key in arguments:
-            _fail(f"argument {key!r} is given twice")
+            fail(f"argument {key!r} is given twice")
         arguments[key] = value
     return arguments
 
@@ -235,15 +230,15 @@ def call(
     for lists and objects).  Prints the result as JSON.
     """
     if json_arguments is not None and pairs:
-        _fail("give key=value pairs or --json, not both")
+        fail("give key=value pairs or --json, not both")
     arguments: Any
     if json_arguments is not None:
         try:
             arguments = json.loads(json_arguments)
         except json.JSONDecodeError as exc:
-            _fail(f"--json: {exc}")
+            fail(f"--json: {exc}")
         if not isinstance(arguments, dict):
-            _fail("--json must be a JSON object")
+            fail("--json must be a JSON object")
     host = _host(ctx)
     try:
         if json_arguments is not None:
@@ -251,7 +246,7 @@ def call(
         else:
             result = host.call_tool_text(target, _parse_pairs(pairs))
     except PluginError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     print_json(result)
 
 
@@ -296,9 +291,9 @@ def dev(
         try:
             words = shlex.split(call_)
         except ValueError as exc:
-            _fail(f"--call: {exc}")
+            fail(f"--call: {exc}")
         if not words:
-            _fail("--call needs a tool name")
+            fail("--call needs a tool name")
         call = (words[0], _parse_pairs(tuple(words[1:])))
     run_dev(_host(ctx), call, max_reloads)
 

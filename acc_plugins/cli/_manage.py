@@ -13,8 +13,8 @@ from acc_plugins.errors import ConfigError, MarketplaceError, PluginError
 
 from ._errors import config_dir, data_dir
 from ._format import console, print_json
-from ._installui import fail, installer, sources
-from ._log import say
+from ._installui import installer, sources
+from ._log import fail, say
 
 
 if TYPE_CHECKING:

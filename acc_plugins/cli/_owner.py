@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,7 +19,7 @@ from acc_plugins.errors import MarketplaceError
 from ._errors import data_dir
 from ._format import print_json
 from ._keys import PASSPHRASE_ENV
-from ._log import say
+from ._log import fail, say
 
 
 if TYPE_CHECKING:
@@ -29,14 +28,6 @@ if TYPE_CHECKING:
     from acc_plugins.market._owner import RegistryOwner
 
 REGISTRY_DIR = click.Path(path_type=Path, file_okay=False)
-
-
-def fail(message: str) -> NoReturn:
-    """
-    Print ``error: <message>`` and exit 1.
-    """
-    say(f"error: {message}")
-    sys.exit(1)
 
 
 def _passphrase(own: OwnKey) -> bytes:

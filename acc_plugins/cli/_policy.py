@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
@@ -16,18 +16,13 @@ from acc_plugins.errors import PolicyError
 
 from ._errors import config_dir
 from ._format import print_json
-from ._log import say
+from ._log import fail
 
 
 if TYPE_CHECKING:
     from acc_plugins.host.config._policypath import PolicyLocation
     from acc_plugins.host.gate._policycheck import PolicyReport
     from acc_plugins.security import Policy
-
-
-def _fail(message: str) -> NoReturn:
-    say(f"error: {message}")
-    sys.exit(1)
 
 
 def effective_policy(
@@ -51,7 +46,7 @@ def effective_policy(
     try:
         return load_policy(config_dir(ctx), given=given, given_via=via)
     except PolicyError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 @click.group()

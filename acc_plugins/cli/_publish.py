@@ -14,7 +14,8 @@ import click
 from acc_plugins.errors import MarketplaceError, PublishError
 
 from ._format import print_json
-from ._owner import REGISTRY_DIR, fail, registry_owner
+from ._log import fail
+from ._owner import REGISTRY_DIR, registry_owner
 
 
 _registry_option = click.option(

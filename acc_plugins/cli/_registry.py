@@ -10,9 +10,8 @@ with its fingerprint for the user to confirm (trust on first use).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,18 +19,13 @@ from acc_plugins.errors import MarketplaceError
 
 from ._find import registries as open_registries
 from ._format import console, print_json
-from ._log import say
+from ._log import fail, say
 
 
 if TYPE_CHECKING:
     from acc_plugins.market._indexfile import Seen, SignedIndex
     from acc_plugins.market._keys import PublicKey
     from acc_plugins.market._registries import RegistryEntry
-
-
-def _fail(message: str) -> NoReturn:
-    say(f"error: {message}")
-    sys.exit(1)
 
 
 def _shown(location: str) -> str:
@@ -60,7 +54,7 @@ def _read_index(
     from acc_plugins.market._registry import RegistryClient  # noqa: PLC0415
 
     if not is_url(location) and not Path(location).is_dir():
-        _fail(f"{location}: no such folder")
+        fail(f"{location}: no such folder")
     client = RegistryClient(name, transport_for(location), key, _FirstLook())
     return client.index()
 
@@ -87,7 +81,7 @@ def _confirm(name: str, location: str, signed: SignedIndex) -> None:
     except click.Abort:
         accepted = False
     if not accepted:
-        _fail(
+        fail(
             f"registry {name!r} not added (pass --yes to accept the key, "
             f"or --key to give it)"
         )
@@ -150,14 +144,14 @@ def add(
         pinned = None if key is None else PublicKey.parse(key)
         taken = {entry.name: entry for entry in registries.entries()}
         if name in taken:
-            _fail(
+            fail(
                 f"a registry called {name!r} is already added "
                 f"({_shown(taken[name].location)}); remove it first"
             )
         where = normal_location(location)
         signed = _read_index(name, where, pinned)
     except MarketplaceError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if pinned is None and where.lower().startswith("http://"):
         say(
             "warning: plain HTTP: anyone on the network path could "
@@ -169,7 +163,7 @@ def add(
     try:
         entry = registries.add(name, where, signed.key, seen=signed.seen)
     except MarketplaceError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     kind = "URL" if is_url(where) else "folder"
     click.echo(
         f"added registry {entry.name} ({kind} {_shown(entry.location)}): "
@@ -193,7 +187,7 @@ def remove(ctx: click.Context, name: str) -> None:
     try:
         entry = open_registries(ctx).remove(name)
     except MarketplaceError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"removed registry {entry.name} ({_shown(entry.location)})")
 
 
@@ -223,7 +217,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     try:
         rows = [_row(entry) for entry in open_registries(ctx).entries()]
     except MarketplaceError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
         print_json(rows)
         return

@@ -7,13 +7,13 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
 from ._find import registries
-from ._log import say
+from ._log import fail, say
 
 
 if TYPE_CHECKING:
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 
     from acc_plugins.market._indexfile import Seen
     from acc_plugins.market._registry import RegistryClient
-
-
-def _fail(message: str) -> NoReturn:
-    say(f"error: {message}")
-    sys.exit(1)
 
 
 class _Forgetful:
@@ -65,14 +60,14 @@ def _client(
             entry = None
         if entry is not None:
             if key is not None:
-                _fail(
+                fail(
                     f"{registry!r} is a registry you added: its owner's key "
                     f"is already pinned; leave out --key"
                 )
             client = registries(ctx).client(registry)
             return client, entry.location if entry.is_url else None
         if not Path(registry).is_dir():
-            _fail(
+            fail(
                 f"{registry!r} is neither a registry you added, nor a "
                 f"folder, nor an http(s) URL"
             )
@@ -160,7 +155,7 @@ def site(
             files = render(client, location=url or location, progress=progress)
         written = write_site(out, files)
     except MarketplaceError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     count = written.plugins
     click.echo(
         f"{written.out}: {count} plugin page{'s' if count != 1 else ''} "
