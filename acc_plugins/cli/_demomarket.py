@@ -19,22 +19,25 @@ from typing import TYPE_CHECKING
 
 from rich.rule import Rule
 
-from acc_plugins.errors import MarketplaceError
-from acc_plugins.host.gate._consent import GrantStore
-from acc_plugins.market._details import details_of
-from acc_plugins.market._installer import Installer
-from acc_plugins.market._installroot import InstallRoot
-from acc_plugins.market._keyring import Keyring
+from acc_plugins.market import (
+    Catalog,
+    GrantStore,
+    Installer,
+    InstallRoot,
+    Keyring,
+    MarketplaceError,
+    Registries,
+    RegistryOwner,
+    Sources,
+    TrustStore,
+    details_of,
+    parse_requirement,
+    publish,
+    render_site,
+    write_site,
+)
 from acc_plugins.market._layout import archive_path
-from acc_plugins.market._owner import RegistryOwner
-from acc_plugins.market._publish import publish
-from acc_plugins.market._registries import Registries
-from acc_plugins.market._requirement import parse_requirement
-from acc_plugins.market._search import Catalog
 from acc_plugins.market._signedserials import SignedSerials
-from acc_plugins.market._site import render, write_site
-from acc_plugins.market._sources import Sources
-from acc_plugins.market._trust import TrustStore
 
 
 if TYPE_CHECKING:
@@ -42,9 +45,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from acc_plugins.market._candidate import Candidate
-    from acc_plugins.market._keys import PublicKey
-    from acc_plugins.market._registry import RegistryClient
+    from acc_plugins.market import Candidate, PublicKey, RegistryClient
 
 PUBLISHED = ("text-tools", "code-reviewer")
 """The example plugins the act publishes (code-reviewer needs text-tools)."""
@@ -150,7 +151,7 @@ def marketplace(out: Console, home: Path, problems: list[str]) -> None:
     _install(out, market, (client, own.public_key), problems)
 
     _step(out, 9, "acc-plugins site demo --out site/")
-    written = write_site(market / "site", render(client))
+    written = write_site(market / "site", render_site(client))
     _line(
         out, f"{written.out / 'index.html'} ({written.plugins} plugin pages)"
     )

@@ -10,7 +10,8 @@ key and gives a `RegistryClient`: it refuses a tampered, replayed or
 expired index and any archive whose hash or signature does not match.
 `Catalog` searches indexes; `details_of` says what a plugin asks for in
 plain words.  `Installer` installs into an `InstallRoot` what `Sources`
-resolves and fetches (or a folder or ``.accp`` file), atomically, and
+resolves and fetches (or `stage_local` reads from a folder or ``.accp``
+file), granting what the user agreed to (`GrantStore`), atomically, and
 keeps the previous version for `Installer.rollback`; each installed
 plugin's `Origin` records where it came from.
 
@@ -38,6 +39,7 @@ from acc_plugins.errors import (
     PublishError,
     SignatureError,
 )
+from acc_plugins.host.gate._consent import GrantStore
 from acc_plugins.market._archive import (
     BuiltArchive,
     archive_digest,
@@ -102,7 +104,7 @@ from acc_plugins.market._search import Catalog, Hit, Page
 from acc_plugins.market._signing import sign, verify
 from acc_plugins.market._site import Site, write_site
 from acc_plugins.market._site import render as render_site
-from acc_plugins.market._sources import Sources
+from acc_plugins.market._sources import Sources, stage_local
 from acc_plugins.market._trust import TrustedKey, TrustStore
 
 
@@ -117,6 +119,7 @@ __all__ = [
     "Catalog",
     "DirectoryTransport",
     "FetchedArchive",
+    "GrantStore",
     "HealthCheck",
     "HealthCheckError",
     "HealthReport",
@@ -175,6 +178,7 @@ __all__ = [
     "read_origin",
     "render_site",
     "sign",
+    "stage_local",
     "verify",
     "write_archive",
     "write_review",
