@@ -317,7 +317,14 @@ def schema() -> None:
 def demo(keep: Path | None) -> None:
     """
     Load the example plugins into a temporary home and show them working,
-    including a hostile plugin being refused.  Needs nothing set up.
+    including a hostile plugin being refused; then publish two of them to
+    a signed registry folder, search it, install from it, refuse a
+    tampered archive and write the marketplace site.  Needs nothing set
+    up and runs offline.
+
+    \b
+    Example:
+      acc-plugins demo --keep demo-home
     """
     from ._demo import run_demo  # noqa: PLC0415
 
