@@ -93,13 +93,13 @@ def run_demo(keep: Path | None = None) -> int:
         else Path(tempfile.mkdtemp(prefix="acc-plugins-demo-"))
     )
     try:
-        return _run(out, home)
+        return _run(out, home, kept=keep is not None)
     finally:
         if keep is None:
             shutil.rmtree(home, ignore_errors=True)
 
 
-def _run(out: Console, home: Path) -> int:
+def _run(out: Console, home: Path, *, kept: bool) -> int:
     plugins = home / "plugins"
     _copy_examples(plugins)
     claude = FakeClaude()
@@ -168,7 +168,7 @@ def _run(out: Console, home: Path) -> int:
         refusals = _hostile(out, host, home, problems)
 
         try:
-            marketplace(out, home, problems)
+            marketplace(out, home, problems, kept=kept)
         except PluginError as exc:  # MarketplaceError and the rest
             problems.append(f"the marketplace act failed: {exc}")
 

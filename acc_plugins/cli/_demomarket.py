@@ -81,9 +81,12 @@ def tree_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def marketplace(out: Console, home: Path, problems: list[str]) -> None:
+def marketplace(
+    out: Console, home: Path, problems: list[str], *, kept: bool
+) -> None:
     """
-    Run the act in *home*; what does not behave is added to *problems*.
+    Run the act in *home*; what does not behave is added to *problems*;
+    *kept* says whether *home* outlives the demo (``--keep``).
     """
     market = home / "market"
     data, config = market / "data", market / "config"
@@ -152,9 +155,9 @@ def marketplace(out: Console, home: Path, problems: list[str]) -> None:
 
     _step(out, 9, "acc-plugins site demo --out site/")
     written = write_site(market / "site", render_site(client))
-    _line(
-        out, f"{written.out / 'index.html'} ({written.plugins} plugin pages)"
-    )
+    where = written.out / "index.html"
+    note = "" if kept else "; removed with the home: run with --keep DIR"
+    _line(out, f"{where} ({written.plugins} plugin pages{note})")
 
 
 def _install(
