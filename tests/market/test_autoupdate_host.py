@@ -129,14 +129,13 @@ def test_a_damaged_registries_file_does_not_stop_the_host(home, caplog):
 
 
 @pytest.mark.parametrize("value", ['"weekly"', "1", "true"])
-def test_a_bad_setting_reads_as_off_and_is_named(tmp_path, value, caplog):
+def test_a_bad_setting_reads_as_off_and_is_named(tmp_path, value):
     """A bad auto-update value is off for the host, an error for config."""
     (tmp_path / "config.toml").write_text(f"auto-update = {value}\n")
 
     setting = configured_mode(tmp_path)
 
     assert setting.mode is UpdateMode.OFF
-    assert "auto-update" in caplog.text
     with pytest.raises(ConfigError, match=r"auto-update: .* is not one of"):
         ConfigFile(tmp_path / "config.toml").raw()
 

@@ -73,12 +73,10 @@ class PluginConfig:
 def _problems_of(data: object) -> list[str]:
     if not isinstance(data, dict):
         return ["must be a table"]
-    # ``policy`` names the administrator's policy file (``_policypath``);
-    # ``auto-update`` is the automatic-update mode (``_updatesetting``).
+    # ``policy`` names the policy file (``_policypath``), ``auto-update``
+    # the automatic-update mode (``_updatesetting``).
     problems = [f"{k}: unknown table" for k in data if k not in _TOP_KEYS]
-    problem = mode_problem(data.get("auto-update", "off"))
-    if problem is not None:
-        problems.append(problem)
+    problems += filter(None, [mode_problem(data.get("auto-update", "off"))])
     plugins = data.get("plugins", {})
     if not isinstance(plugins, dict):
         return [*problems, "plugins: must be a table"]

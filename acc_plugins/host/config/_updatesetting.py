@@ -62,8 +62,9 @@ class UpdateSetting:
 
 def configured_mode(config_dir: Path) -> UpdateSetting:
     """
-    The mode the user's ``config.toml`` in *config_dir* sets (``off`` when
-    it sets none, or cannot be read, or sets a bad value: logged).
+    The mode the user's ``config.toml`` in *config_dir* sets: ``off`` when
+    it sets none, or cannot be read, or sets a bad value (the host's
+    configuration reports the file's problems, once, on its own).
     """
     config = config_dir / _CONFIG_NAME
     default = UpdateSetting(UpdateMode.OFF, "the default")
@@ -72,13 +73,13 @@ def configured_mode(config_dir: Path) -> UpdateSetting:
     except FileNotFoundError:
         return default
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        _log.warning("%s: cannot read %s from it: %s", config, KEY, exc)
+        _log.debug("%s: cannot read %s from it: %s", config, KEY, exc)
         return default
     if KEY not in data:
         return default
     problem = mode_problem(data[KEY])
     if problem is not None:
-        _log.warning("%s: %s; automatic updates are off", config, problem)
+        _log.debug("%s: %s; automatic updates are off", config, problem)
         return default
     return UpdateSetting(UpdateMode(data[KEY]), f"{KEY} in {config}")
 
