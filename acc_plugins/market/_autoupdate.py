@@ -234,8 +234,6 @@ class AutoUpdater:
         version: Version,
         note: UpdateNote,
     ) -> UpdateNote:
-        from ._installer import HealthCheckError  # noqa: PLC0415 -- a cycle
-
         tool = self.installer
         item_allowed = self._allowed(tool.installed()[note.name])
         held = tool.grants.granted(note.name) or frozenset()
@@ -252,9 +250,9 @@ class AutoUpdater:
                 reason = f"its archive asks for permissions not granted: {', '.join(sorted(beyond))}"
                 return self._record(note, Action.DEFERRED, reason)
             tool.install([candidate], {note.name: held})
-        except HealthCheckError as exc:
-            return self._record(note, Action.FAILED, str(exc))
         except (MarketplaceError, PluginError, OSError) as exc:
+            # A failed health check among them: the installer put the
+            # previous version back already.
             return self._record(note, Action.FAILED, str(exc))
         finally:
             tool.discard([candidate])
