@@ -353,6 +353,7 @@ def _register() -> None:
     from ._find import search, show  # noqa: PLC0415 -- likewise
     from ._install import install, update  # noqa: PLC0415 -- likewise
     from ._keys import keys  # noqa: PLC0415 -- likewise
+    from ._lock import lock, sync  # noqa: PLC0415 -- likewise
     from ._manage import outdated, rollback, uninstall  # noqa: PLC0415 -- likewise
     from ._owner import add_commands  # noqa: PLC0415 -- likewise
     from ._package import package  # noqa: PLC0415 -- likewise
@@ -377,6 +378,8 @@ def _register() -> None:
     cli.add_command(permissions)
     cli.add_command(keys)
     cli.add_command(package)
+    cli.add_command(lock)
+    cli.add_command(sync)
     cli.add_command(policy)
     add_commands(registry)
     cli.add_command(registry)

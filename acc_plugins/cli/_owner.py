@@ -7,6 +7,7 @@ key from the user's keyring; the commands only format what
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -116,27 +117,52 @@ def init(
     click.echo(f"owner key: {key.key_id} ({key_name}); {_signed_line(index)}")
 
 
+def _counts(path: Path) -> dict[str, int]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        fail(f"{path}: not a JSON file of download counts: {exc}")
+    if not isinstance(data, dict):
+        fail(f"{path}: expected an object of plugin names to counts")
+    return data
+
+
 @click.command()
 @click.argument("directory", type=REGISTRY_DIR)
 @click.option(
     "--expires-days", type=int, help="A new validity period, in days."
 )
+@click.option(
+    "--downloads",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help=(
+        "A JSON file of download counts by plugin name, tallied from the "
+        "static host's logs (a registry with no server cannot count them)."
+    ),
+)
 @click.pass_context
 def refresh(
-    ctx: click.Context, directory: Path, expires_days: int | None
+    ctx: click.Context,
+    directory: Path,
+    expires_days: int | None,
+    downloads: Path | None,
 ) -> None:
     """
     Sign the index again with a new expiry, recounting ratings and
-    reports.  Run it before the index expires (clients refuse it after).
+    reports (and setting download counts).  Run it before the index
+    expires (clients refuse it after).
 
     \b
     Example:
-      acc-plugins registry refresh ./registry
+      acc-plugins registry refresh ./registry --downloads counts.json
     """
     from acc_plugins.market._reviews import ReviewBook  # noqa: PLC0415
 
+    counts = None if downloads is None else _counts(downloads)
     try:
-        index = registry_owner(ctx, directory).refresh(expires_days)
+        index = registry_owner(ctx, directory).refresh(
+            expires_days, downloads=counts
+        )
         book = ReviewBook(directory)
         dropped = [
             d for name in index.plugins for d in book.read(name).dropped

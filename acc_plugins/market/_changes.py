@@ -291,3 +291,32 @@ def with_tallies(
         for name, listing in index.plugins.items()
     }
     return attrs.evolve(index, plugins=plugins)
+
+
+def with_downloads(index: Index, counts: Mapping[str, int]) -> Index:
+    """
+    *index* with each plugin's download count set from *counts* (what the
+    owner tallied from the static host's logs; a registry with no server
+    cannot count them itself).
+
+    Raises:
+        MarketplaceError: If a name is not in the index or a count is not
+            a whole number of at least 0; nothing is changed.
+    """
+    unknown = sorted(set(counts) - set(index.plugins))
+    if unknown:
+        msg = f"download counts for plugins the registry does not have: {', '.join(unknown)}"
+        raise MarketplaceError(msg)
+    bad = sorted(n for n, c in counts.items() if type(c) is not int or c < 0)
+    if bad:
+        msg = f"download counts must be whole numbers >= 0 (see {', '.join(bad)})"
+        raise MarketplaceError(msg)
+    return attrs.evolve(
+        index,
+        plugins={
+            name: attrs.evolve(listing, downloads=counts[name])
+            if name in counts
+            else listing
+            for name, listing in index.plugins.items()
+        },
+    )

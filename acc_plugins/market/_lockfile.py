@@ -109,14 +109,17 @@ def lock_text(
     Args:
         export: What ``PluginHost.export_config`` wrote.
 
-        origins: Each plugin's install origin, None for a local plugin.
+        origins: Each plugin to lock, with its install origin (None for
+            a local plugin); the export's other plugins are left out.
 
         local_digests: The archive digest of each local plugin.
     """
     plugins = tomllib.loads(export).get("plugins", {})
     out: dict[str, dict[str, Any]] = {}
     for name, entry in plugins.items():
-        origin = origins.get(name)
+        if name not in origins:
+            continue
+        origin = origins[name]
         locked = dict(entry)
         if origin is not None and origin.source.startswith("registry:"):
             locked["sha256"] = origin.sha256
@@ -127,7 +130,8 @@ def lock_text(
             )
             locked["source"] = "local"
         out[name] = locked
-    return _HEADER + to_toml(out)
+    text = to_toml(out)
+    return _HEADER + text + ("" if text.endswith("\n") else "\n")
 
 
 def read_lock(text: str, *, where: str) -> dict[str, LockedPlugin]:

@@ -23,6 +23,7 @@ import attrs
 from acc_plugins.errors import MarketplaceError
 
 from ._changes import (
+    with_downloads,
     with_publisher,
     with_tallies,
     with_vouch,
@@ -275,12 +276,20 @@ class RegistryOwner:
             )
             raise StaleIndexError(msg)
 
-    def refresh(self, expires_days: int | None = None) -> Index:
+    def refresh(
+        self,
+        expires_days: int | None = None,
+        *,
+        downloads: Mapping[str, int] | None = None,
+    ) -> Index:
         """
         Sign the index again with a new expiry, recounting every plugin's
-        rating and reports.
+        rating and reports, and setting the download counts given.
         """
-        return self.change(lambda index: index, expires_days=expires_days)
+        return self.change(
+            lambda index: with_downloads(index, downloads or {}),
+            expires_days=expires_days,
+        )
 
     def add_publisher(
         self, name: str, key: PublicKey, *, vouch: bool | None = None

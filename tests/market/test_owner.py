@@ -365,3 +365,21 @@ def test_an_index_is_the_same_after_a_round_trip(tmp_path):
 
     assert isinstance(index, Index)
     assert index_to_json(_signed(owner).index) == index_to_json(index)
+
+
+def test_refresh_sets_the_download_counts_the_owner_tallied(tmp_path):
+    """A serverless registry cannot count downloads; its owner can."""
+    owner = make_owner(tmp_path)
+    publish(plugin_copy(tmp_path, "text-tools"), owner, "owner")
+    before = tree_hash(owner.root)
+
+    with pytest.raises(MarketplaceError, match="does not have: ghost"):
+        owner.refresh(downloads={"text-tools": 3, "ghost": 1})
+    with pytest.raises(MarketplaceError, match="whole numbers"):
+        owner.refresh(downloads={"text-tools": -1})
+    assert tree_hash(owner.root) == before
+
+    owner.refresh(downloads={"text-tools": 41})
+    assert owner.index().plugins["text-tools"].downloads == 41
+    owner.refresh()  # counts stay until the owner sets them again
+    assert owner.index().plugins["text-tools"].downloads == 41
