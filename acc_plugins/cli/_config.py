@@ -46,8 +46,28 @@ def config() -> None:
     Values are layered: manifest defaults, then the user's config.toml,
     then the project's ./.acc/config.toml, then the administrator's
     policy.  Secret settings live in a user-only store and are shown
-    masked.
+    masked.  `config auto-update` shows the automatic-update mode.
     """
+
+
+@config.command("auto-update")
+@click.pass_context
+def auto_update_setting(ctx: click.Context) -> None:
+    """
+    Show the automatic-update mode in force and where it comes from.
+
+    Set it with a top-level `auto-update = "patch"` (off, notify, patch,
+    minor or any) in the user's config.toml; an administrator's policy
+    with `[updates] auto` wins.
+
+    \b
+    Example:
+      acc-plugins config auto-update
+    """
+    from ._autoupdate import setting_lines  # noqa: PLC0415 -- its command's
+
+    for line in setting_lines(ctx):
+        click.echo(line)
 
 
 @config.command("list")

@@ -350,6 +350,7 @@ def modules() -> None:
 
 def _register() -> None:
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
+    from ._autoupdate import auto_update  # noqa: PLC0415 -- likewise
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
     from ._find import search, show  # noqa: PLC0415 -- likewise
     from ._install import install, update  # noqa: PLC0415 -- likewise
@@ -391,6 +392,7 @@ def _register() -> None:
     cli.add_command(search)
     cli.add_command(show)
     cli.add_command(site)
+    cli.add_command(auto_update)
     for command in (install, update, outdated, uninstall, rollback):
         cli.add_command(command)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 import platformdirs
@@ -42,7 +42,9 @@ from .reload._reload import Reloading
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
+    from acc_plugins.market._autostart import StartupUpdates
     from acc_plugins.security import Policy, Severity
+    from acc_plugins.security._updatemode import UpdateMode
 
     from .capabilities._claude import ClaudeProvider
 
@@ -115,6 +117,30 @@ class Options:
             Path(workspace) if workspace is not None else Path.cwd(),
             {k: dict(v) for k, v in (settings or {}).items()},
         )
+
+
+def startup_updates(
+    options: Options,
+    policy: Policy,
+    given: UpdateMode | str | Literal[False] | None,
+) -> StartupUpdates | None:
+    """
+    The automatic-update check ``start()`` runs over the install root
+    (the first plugin folder: the first path given, else the user plugin
+    folder), or None when *given* is False or there are no paths.
+
+    Raises:
+        ValueError: If *given* is not a mode.
+    """
+    if given is False or not options.paths:
+        return None
+    from acc_plugins.market._autostart import StartupUpdates  # noqa: PLC0415 -- the market is heavy
+    from acc_plugins.security._updatemode import UpdateMode  # noqa: PLC0415
+
+    mode = None if given is None else UpdateMode(given)
+    return StartupUpdates(
+        options.paths[0], options.config_dir, options.data_dir, policy, mode
+    )
 
 
 def compose(

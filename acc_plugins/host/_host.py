@@ -7,11 +7,11 @@ whole public surface is written out here.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 
 from acc_plugins.security import Policy, Severity
 
-from ._compose import Options, compose
+from ._compose import Options, compose, startup_updates
 from .config._policypath import load_policy
 from .core._record import PluginInfo, ToolInfo
 from .core._stats import PluginStats
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from acc_plugins.sandbox import BytecodeCache
     from acc_plugins.sdk import Event
     from acc_plugins.security import AuditLog
+    from acc_plugins.security._updatemode import UpdateMode
 
     from .capabilities._claude import ClaudeProvider
     from .capabilities._storage import KeyValueStore
@@ -78,6 +79,15 @@ class PluginHost:
             ``ACC_PLUGINS_CONFIG_DIR``, else the user config folder.  The
             project's is ``<workspace>/.acc/config.toml``.
 
+        auto_update: Whether ``start()`` first runs the automatic-update
+            check (at most once a day) over the install root: the first
+            of *paths*, else the user plugin folder.  None (the default)
+            follows the user's ``auto-update`` setting (``off`` unless
+            set); a mode (``"notify"``, ``"patch"``, ``"minor"``,
+            ``"any"``) is used instead of it; False never checks.  An
+            administrator's policy that sets ``[updates] auto`` wins over
+            all but False.
+
     Use it as a context manager, or call ``start()`` and ``stop()``.
 
     Raises:
@@ -105,6 +115,7 @@ class PluginHost:
         | None = None,
         policy: Policy | None = None,
         config_dir: str | Path | None = None,
+        auto_update: UpdateMode | str | Literal[False] | None = None,
     ) -> None:
         options = Options.of(
             paths=paths,
@@ -127,6 +138,7 @@ class PluginHost:
             tool_fallback=tool_fallback,
             spawns_workers=self._spawns_workers,
         )
+        self._updates = startup_updates(options, policy, auto_update)
         self._plugins = parts.plugins
         self._table = parts.plugins.registry.calls  # the hot path's
         self._calls = parts.calls
@@ -152,8 +164,12 @@ class PluginHost:
         Discover every plugin, resolve dependencies, load and activate.
 
         A plugin that fails at any step moves to ``error``; the others go
-        on.  Never raises because of a plugin.
+        on.  Never raises because of a plugin.  First, when automatic
+        updates are on and a check is due, updates the installed plugins
+        (see *auto_update*); that never stops the start either.
         """
+        if self._updates is not None:
+            self._updates.run()
         self._parts.loading.start()
 
     def survey(self) -> list[str]:

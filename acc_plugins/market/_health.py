@@ -92,6 +92,7 @@ class ScratchHostCheck:
                 data_dir=self.data_dir,
                 config_dir=self.config_dir,
                 policy=self.policy,
+                auto_update=False,  # it runs inside an update
             )
             with host:
                 return check_loaded(host, name)

@@ -100,6 +100,7 @@ def load_plugin(
         data_dir=scratch / "data",
         config_dir=scratch / "config",
         scan_threshold=None,  # the pipeline scanned it, with its threshold
+        auto_update=False,
     )
     try:
         host.start()

@@ -33,6 +33,9 @@ A policy is a TOML file::
     [quarantine]
     breaches = 3                  # budget breaches before quarantine
 
+    [updates]
+    auto = "patch"                # forces the users' auto-update setting
+
     [settings.code-reviewer]      # values no user or project may change
     style = "strict"
 
@@ -79,6 +82,7 @@ if TYPE_CHECKING:
 
     from ._admission import Provenance
     from ._rules import Severity
+    from ._updatemode import UpdateMode
 
 
 @attrs.frozen
@@ -121,6 +125,9 @@ class Policy:
             ``registries``, ``signatures``, ``refuse``) only log and audit
             what they would block.  The rest always applies.
 
+        auto_update: The automatic-update mode every user gets, over
+            their own ``auto-update`` setting; None to leave it to them.
+
         source: Where the policy came from, for messages.
     """
 
@@ -136,6 +143,7 @@ class Policy:
     registries: RegistryRules = attrs.Factory(RegistryRules)
     signatures: Signatures = Signatures.NONE
     report_only: bool = False
+    auto_update: UpdateMode | None = None
     source: str = "the default policy"
     _allowed: re.Pattern[str] | None = attrs.field(
         init=False, eq=False, repr=False

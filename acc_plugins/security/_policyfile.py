@@ -22,12 +22,13 @@ from ._admission import Signatures
 from ._policyplugins import PluginPattern, PluginRules, Requirement
 from ._policyregistries import RegistryRules
 from ._rules import Severity
+from ._updatemode import UpdateMode
 
 
 if TYPE_CHECKING:
     from ._adminpolicy import Policy
 
-_E = TypeVar("_E", IsolationMode, Severity, Signatures)
+_E = TypeVar("_E", IsolationMode, Severity, Signatures, UpdateMode)
 
 TABLES: Final = {
     "permissions": {"allow", "deny", "refuse"},
@@ -37,6 +38,7 @@ TABLES: Final = {
     "isolation": {"require"},
     "scan": {"blocks"},
     "quarantine": {"breaches"},
+    "updates": {"auto"},
     "limits": {f.name.replace("_", "-") for f in attrs.fields(Limits)},
 }
 # Tables whose keys are free (plugin names); checked on their own.
@@ -89,6 +91,9 @@ def policy_fields(data: dict[str, Any], problems: list[str]) -> dict[str, Any]:
         "ceilings": _ceilings(data.get("limits"), problems),
         "settings": _settings(data.get("settings"), problems),
         "report_only": _mode(data.get("mode", "enforce"), problems),
+        "auto_update": _choice(
+            data.get("updates"), "updates", "auto", UpdateMode, problems
+        ),
     }
 
 
@@ -306,6 +311,9 @@ def policy_json(policy: Policy) -> dict[str, Any]:
             "blocks": policy.scan_blocks.value if policy.scan_blocks else None
         },
         "quarantine": {"breaches": policy.breach_limit},
+        "updates": {
+            "auto": policy.auto_update.value if policy.auto_update else None
+        },
         "limits": {a.replace("_", "-"): c for a, c in policy.ceilings},
         "settings": {k: dict(v) for k, v in policy.settings.items()},
     }

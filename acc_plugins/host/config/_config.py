@@ -41,6 +41,7 @@ from ._atomic import write_atomic
 from ._configread import warn_stale
 from ._jsonstore import JsonStore
 from ._tomledit import UNCHANGED, edited, without_empty
+from ._updatesetting import mode_problem
 
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
 CONFIG_NAME: Final = "config.toml"
 MASK: Final = "********"
-_TOP_KEYS: Final = ("plugins", "policy")
+_TOP_KEYS: Final = ("auto-update", "plugins", "policy")
 
 
 @attrs.frozen
@@ -72,8 +73,10 @@ class PluginConfig:
 def _problems_of(data: object) -> list[str]:
     if not isinstance(data, dict):
         return ["must be a table"]
-    # ``policy`` names the administrator's policy file (``_policypath``).
+    # ``policy`` names the policy file (``_policypath``), ``auto-update``
+    # the automatic-update mode (``_updatesetting``).
     problems = [f"{k}: unknown table" for k in data if k not in _TOP_KEYS]
+    problems += filter(None, [mode_problem(data.get("auto-update", "off"))])
     plugins = data.get("plugins", {})
     if not isinstance(plugins, dict):
         return [*problems, "plugins: must be a table"]

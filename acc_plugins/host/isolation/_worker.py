@@ -260,6 +260,7 @@ def main() -> None:
         tool_fallback=lambda tool, arguments: link.request(
             "call_tool", tool=tool, arguments=arguments
         ),
+        auto_update=False,  # the host that started us did that
     )
     host.serve_dependencies(_served.nodes(config.get("provided")))
     private = str(Path.cwd())  # the host made it, empty, for us alone
