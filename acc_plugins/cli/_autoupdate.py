@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._errors import data_dir
+from ._errors import config_dir, data_dir
 from ._format import print_json
 from ._installflow import JSON
-from ._installui import config_dir, install_root
+from ._installui import install_root
 from ._log import say
 
 
