@@ -41,7 +41,9 @@ _PRINTF: Final = re.compile(
 _TEMPLATES: Final = 512  # parsed %-templates kept per sandbox
 # Longest template kept: the cache must not keep large text alive.
 KEPT_LENGTH: Final = 4096
-_Template = tuple[int, list[Any], bool, bool]
+# (size bound, keys, starred, quoted, literal length, (width, precision)
+# of each conversion that takes a value).
+_Template = tuple[int, list[Any], bool, bool, int, list[tuple[int, int]]]
 
 # Characters a float takes at most, with no precision: 1e308 with
 # "{:,f}" (309 digits, 102 separators).
@@ -75,7 +77,9 @@ def text_size(value: object, *, quoted: bool = False) -> int | None:
         return 10 * len(value) + 2 if quoted else len(value)
     if type(value) is bytes or type(value) is bytearray:
         return 4 * len(value) + 14  # bytearray(b'\x00')
-    if type(value) is int or type(value) is bool:
+    if type(value) is bool:
+        return 5  # "False"
+    if type(value) is int:
         # Binary, with a separator every four digits, is the widest.
         return value.bit_length() * 5 // 4 + 3
     if type(value) is float:
@@ -108,6 +112,30 @@ def values_size(
     for value, uses in others.values():
         if uses > 1:
             total += uses * max(len(str(value)), len(repr(value)))
+    return total
+
+
+def _paired(
+    literal: int,
+    fields: list[tuple[int, int]],
+    values: Any,
+    quoted: bool,
+) -> int | None:
+    """
+    The most characters a %-format can give when each conversion takes
+    one value in order: the template's own text, and for each conversion
+    the larger of its width and its value's text (with its precision);
+    None when the values cannot be paired with the conversions or a
+    value's text is its own business (the caller then adds everything).
+    """
+    if len(values) != len(fields):
+        return None
+    total = literal
+    for (width, precision), value in zip(fields, values, strict=True):
+        size = text_size(value, quoted=quoted)
+        if size is None:
+            return None
+        total += max(width, precision + size)
     return total
 
 
@@ -209,19 +237,30 @@ class FormatChecks:
             else bytes(template).decode("latin-1")
         )
         size = len(text)
+        literal = len(text)
         keys = []
+        fields: list[tuple[int, int]] = []
         starred = quoted = False
-        for key, width, precision, kind in _PRINTF.findall(text):
+        for match in _PRINTF.finditer(text):
+            key, width, precision, kind = match.groups(default="")
             starred = starred or "*" in (width, precision)
             quoted = quoted or kind in "ra"
             size += largest([width.strip("*"), precision.strip("*")])
+            literal -= len(match.group()) - (kind == "%")
+            if kind != "%":
+                fields.append(
+                    (
+                        largest([width.strip("*")]),
+                        largest([precision.strip("*")]),
+                    )
+                )
             if key:
                 # In a bytes template the keys are bytes.
                 name = key[1:-1]
                 keys.append(
                     name if text is template else name.encode("latin-1")
                 )
-        known = (size, keys, starred, quoted)
+        known = (size, keys, starred, quoted, literal, fields)
         if (type(template) is str or type(template) is bytes) and len(
             template
         ) <= KEPT_LENGTH:
@@ -233,7 +272,7 @@ class FormatChecks:
     def _check_printf(
         self, template: str | bytes | bytearray, args: Any
     ) -> None:
-        size, keys, starred, quoted = self._template(template)
+        size, keys, starred, quoted, literal, fields = self._template(template)
         if isinstance(args, tuple):
             values: Any = args  # each used once, in order
         elif keys and type(args) is dict:
@@ -242,6 +281,10 @@ class FormatChecks:
             values = [args[key] for key in keys]
         else:
             values = (args,)
+        paired = None if starred else _paired(literal, fields, values, quoted)
+        if paired is not None:
+            self._bombs.check_size("a %-format", paired)
+            return
         if starred:
             # A ``*`` takes its width from the values: any of them could
             # be it.
