@@ -84,6 +84,8 @@ class AutoUpdater:
     clock: Callable[[], dt.datetime] = _utc_now
     lock_timeout: float = 120.0
     _warnings: list[str] = attrs.field(factory=list, init=False)
+    _reached: int = attrs.field(default=0, init=False)
+    _unreachable: int = attrs.field(default=0, init=False)
 
     def run(self, mode: UpdateMode, *, force: bool = False) -> UpdateRun:
         """
@@ -93,6 +95,7 @@ class AutoUpdater:
         if mode is UpdateMode.OFF and not force:
             return UpdateRun(mode, ran=False)
         self._warnings = []
+        self._reached = self._unreachable = 0
         stamp = UpdateStamp(self.installer.root.path)
         try:
             with self.installer.root.locked(timeout=self.lock_timeout):
@@ -100,11 +103,18 @@ class AutoUpdater:
                 if not force and not stamp.due(now):
                     return UpdateRun(mode, ran=False)
                 notes = self._check(mode)
-                stamp.mark(now)
+                if not self._all_unreachable:
+                    # Offline at this start: try again at the next one,
+                    # not tomorrow (a security update may be waiting).
+                    stamp.mark(now)
         except (MarketplaceError, OSError) as exc:
             self._warn(f"automatic updates skipped: {exc}")
             return UpdateRun(mode, ran=False, warnings=tuple(self._warnings))
         return UpdateRun(mode, True, tuple(notes), tuple(self._warnings))
+
+    @property
+    def _all_unreachable(self) -> bool:
+        return self._unreachable > 0 and self._reached == 0
 
     def _warn(self, line: str) -> None:
         self._warnings.append(line)
@@ -134,6 +144,7 @@ class AutoUpdater:
             client = self.registries.client(registry, trust=self.trust)
             client.index()
         except RegistryUnavailableError as exc:
+            self._unreachable += 1
             self._warn(f"registry {registry!r} could not be read: {exc}")
             return None
         except MarketplaceError as exc:
@@ -144,6 +155,7 @@ class AutoUpdater:
                 None, outcome="failed", registry=registry, reason=str(exc)
             )
             return None
+        self._reached += 1
         return client
 
     def _plugin(

@@ -280,6 +280,24 @@ def test_an_unreadable_registry_is_a_warning(home):
     assert home.version() == "1.0.0"
 
 
+def test_offline_the_check_is_tried_again_at_the_next_start(home):
+    """Every registry unreachable: no stamp, so the next start checks."""
+    now = [T0]
+    updater = home.updater(clock=lambda: now[0])
+    home.publish("1.0.1", permissions=(NET,))
+    hidden = home.kit.root.with_name("hidden")
+    home.kit.root.rename(hidden)
+
+    offline = updater.run(UpdateMode.PATCH)
+    hidden.rename(home.kit.root)
+    now[0] = T0 + dt.timedelta(minutes=5)
+    online = updater.run(UpdateMode.PATCH)
+
+    assert offline.ran
+    assert online.ran
+    assert home.version() == "1.0.1"
+
+
 def test_a_replayed_index_is_refused_and_audited(home):
     """An index older than one seen is refused: a warning and an entry."""
     old = (home.kit.root / "index.json").read_bytes()
