@@ -29,6 +29,7 @@ corporate proxy that re-signs TLS.
 from __future__ import annotations
 
 import time
+import weakref
 import zlib
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
@@ -73,6 +74,31 @@ class HttpTransport:
     base: str
     timeout: httpx.Timeout = TIMEOUT
     deadline: float = DEADLINE
+    # One connection pool per transport, made on first use: an index and
+    # the archives of an install then share connections (and TLS
+    # handshakes).  Closed when the transport is collected.
+    _pool: dict[str, httpx.Client] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+
+    def _client(self) -> httpx.Client:
+        client = self._pool.get("client")
+        if client is None:
+            client = httpx.Client(
+                timeout=self.timeout,
+                follow_redirects=False,
+                trust_env=True,
+                headers={
+                    "User-Agent": _USER_AGENT,
+                    "Accept-Encoding": "identity",
+                },
+            )
+            kept = self._pool.setdefault("client", client)
+            if kept is not client:  # another thread made one first
+                client.close()
+                return kept
+            weakref.finalize(self, client.close)
+        return client
 
     @property
     def location(self) -> str:
@@ -90,18 +116,9 @@ class HttpTransport:
         url = f"{self.base.rstrip('/')}/{quote(path)}"
         until = time.monotonic() + self.deadline
         try:
-            with httpx.Client(
-                timeout=self.timeout,
-                follow_redirects=False,
-                trust_env=True,
-                headers={
-                    "User-Agent": _USER_AGENT,
-                    "Accept-Encoding": "identity",
-                },
-            ) as client:
-                return self._get(
-                    client, httpx.URL(url), max_bytes, progress, until
-                )
+            return self._get(
+                self._client(), httpx.URL(url), max_bytes, progress, until
+            )
         except httpx.InvalidURL as exc:
             msg = f"{shown(url)}: not a valid URL ({exc})"
         except httpx.HTTPError as exc:

@@ -15,6 +15,7 @@ import pytest
 from packaging.version import Version
 from tests.market._httpserve import (
     HANG_GUARD,
+    Handler,
     ProxyHandler,
     Server,
     certificate,
@@ -517,3 +518,25 @@ def test_credentials_do_not_follow_a_redirect_to_another_host(
 
     assert "Authorization" in server.requests[0][1]
     assert "Authorization" not in cdn.requests[0][1]
+
+
+class _KeepAlive(Handler):
+    """HTTP/1.1, so a client may keep the connection; counts them."""
+
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.requests.append(("<connection>", {}))
+
+
+def test_one_transport_reuses_its_connection(tmp_path):
+    """An index and several files over one transport: one connection."""
+    (tmp_path / "a").write_bytes(b"a" * 10)
+    (tmp_path / "b").write_bytes(b"b" * 10)
+    with Server(tmp_path, handler=_KeepAlive).running() as server:
+        transport = HttpTransport(server.url)
+        for name in ("a", "b", "a"):
+            assert transport.read(name, max_bytes=10) == name.encode() * 10
+    connections = [p for p, _ in server.requests if p == "<connection>"]
+    assert len(connections) == 1
