@@ -130,6 +130,17 @@ class Installer:
         inside, so a concurrent run waits and then sees the result.
         """
         with self.root.locked():
+            # A run killed mid-change left folders the root has put back;
+            # the grants it changed go back here.
+            for memo in self.root.take_recovered():
+                held = memo.get("grants")
+                if isinstance(held, dict):
+                    self._restore(
+                        {
+                            str(name): None if g is None else frozenset(g)
+                            for name, g in held.items()
+                        }
+                    )
             yield
 
     def installed(self) -> dict[str, Installed]:
@@ -173,7 +184,16 @@ class Installer:
             versions = {
                 name: item.version for name, item in self.installed().items()
             }
-            tx = self.root.begin()
+            # Noted in the journal before any grant changes, so that a run
+            # killed from here on has its grants put back with its folders.
+            tx = self.root.begin(
+                memo={
+                    "grants": {
+                        name: None if held is None else sorted(held)
+                        for name, held in before.items()
+                    }
+                }
+            )
             try:
                 held = {
                     c.name: self.grants.grant(

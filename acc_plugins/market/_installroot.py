@@ -39,6 +39,8 @@ from acc_plugins.errors import MarketplaceError
 from acc_plugins.host.config._atomic import write_atomic
 from acc_plugins.security._auditfiles import fsync_directory
 
+from ._installtx import Transaction, relative, undo_renames
+
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -73,6 +75,7 @@ class InstallRoot:
         self.path = path
         self._fail_after = fail_after
         self._held = False
+        self._recovered: list[dict[str, Any]] = []
 
     def __repr__(self) -> str:
         return f"<InstallRoot {self.path}>"
@@ -165,16 +168,29 @@ class InstallRoot:
         """
         shutil.rmtree(path, ignore_errors=True)
 
-    def begin(self) -> Transaction:
+    def begin(self, memo: dict[str, Any] | None = None) -> Transaction:
         """
         Start a change (the lock must be held): `Transaction.swap_in`,
         `swap_back` and `take_out` move folders at once; `commit` keeps
         the lot, `undo` puts every folder back.
+
+        Args:
+            memo: What the caller must undo itself if the change is
+                undone by a later run (the grants an install changes);
+                written to the journal before anything moves, and handed
+                back by `take_recovered`.
         """
         self.staging.mkdir(parents=True, exist_ok=True)
         (self.path / PREVIOUS).mkdir(exist_ok=True)
         outgoing = Path(tempfile.mkdtemp(prefix="out-", dir=self.staging))
-        return Transaction(self, outgoing, self._fail_after)
+        return Transaction(self, outgoing, self._fail_after, memo)
+
+    def take_recovered(self) -> list[dict[str, Any]]:
+        """
+        The memos of the changes that `recover` undid since last asked.
+        """
+        memos, self._recovered = self._recovered, []
+        return memos
 
     def recover(self) -> bool:
         """
@@ -192,6 +208,7 @@ class InstallRoot:
             ]
             done = int(data["done"])
             outgoing = self._inside(data["outgoing"])
+            memo = data.get("memo")
         except FileNotFoundError:
             return False
         except (OSError, ValueError, TypeError, KeyError) as exc:
@@ -203,6 +220,8 @@ class InstallRoot:
             if dst.exists() and not src.exists():
                 done += 1
         undo_renames(renames[:done])
+        if isinstance(memo, dict):
+            self._recovered.append(memo)
         self.finish(outgoing)
         return True
 
@@ -226,6 +245,7 @@ class InstallRoot:
         outgoing: Path,
         *,
         durable: bool = False,
+        memo: dict[str, Any] | None = None,
     ) -> None:
         """
         Write the journal: every rename of the change in progress, how
@@ -233,12 +253,14 @@ class InstallRoot:
         """
         data: dict[str, Any] = {
             "renames": [
-                [_relative(src, self.path), _relative(dst, self.path)]
+                [relative(src, self.path), relative(dst, self.path)]
                 for src, dst in renames
             ],
             "done": done,
-            "outgoing": _relative(outgoing, self.path),
+            "outgoing": relative(outgoing, self.path),
         }
+        if memo is not None:
+            data["memo"] = memo
         payload = json.dumps(data).encode()
         if done == 0 or durable:
             write_atomic(self.path / JOURNAL, payload, mode=0o644)
@@ -259,133 +281,3 @@ class InstallRoot:
         (self.path / JOURNAL).unlink(missing_ok=True)
         fsync_directory(self.path)
         shutil.rmtree(outgoing, ignore_errors=True)
-
-
-class Transaction:
-    """
-    A change to the install root, made but not yet committed.
-
-    Args:
-        root: The install root, whose lock is held.
-
-        outgoing: Where folders on their way out wait for the commit.
-
-        fail_after: See `InstallRoot`.
-    """
-
-    def __init__(
-        self,
-        root: InstallRoot,
-        outgoing: Path,
-        fail_after: Callable[[int], None] | None = None,
-    ) -> None:
-        self._root = root
-        self._outgoing = outgoing
-        self._fail_after = fail_after
-        self._planned: list[tuple[Path, Path]] = []
-        self._done = 0
-        self._closed = False
-
-    def __repr__(self) -> str:
-        return f"<Transaction renames={self._done}>"
-
-    def swap_in(self, name: str, staged: Path) -> None:
-        """
-        Make *staged* the current version of *name*; the current one
-        becomes the previous, and the old previous goes at commit.
-        """
-        root, out = self._root, self._outgoing / name
-        renames: list[tuple[Path, Path]] = []
-        if root.previous(name).exists():
-            renames.append((root.previous(name), out.with_suffix(".old")))
-        if root.current(name).exists():
-            renames.append((root.current(name), root.previous(name)))
-        renames.append((staged, root.current(name)))
-        self._run(renames)
-
-    def swap_back(self, name: str) -> None:
-        """
-        Make the previous version of *name* current again, and the
-        current one the previous.
-
-        Raises:
-            MarketplaceError: If no previous version is kept.
-        """
-        root, out = self._root, self._outgoing / name
-        if not root.has_previous(name):
-            msg = f"no previous version of {name} is kept in {root.path}"
-            raise MarketplaceError(msg)
-        renames = [(root.previous(name), out.with_suffix(".back"))]
-        if root.current(name).exists():
-            renames.append((root.current(name), root.previous(name)))
-        renames.append((out.with_suffix(".back"), root.current(name)))
-        self._run(renames)
-
-    def take_out(self, name: str, *, keep_previous: bool) -> None:
-        """
-        Remove *name*, and its previous version unless *keep_previous*;
-        the folders are deleted at commit.
-        """
-        root, out = self._root, self._outgoing / name
-        renames: list[tuple[Path, Path]] = []
-        if root.current(name).exists():
-            renames.append((root.current(name), out.with_suffix(".gone")))
-        if not keep_previous and root.previous(name).exists():
-            renames.append((root.previous(name), out.with_suffix(".old")))
-        self._run(renames)
-
-    def commit(self) -> None:
-        """
-        Keep the change: drop the journal and what was taken out.
-        """
-        if not self._closed:
-            self._closed = True
-            self._root.finish(self._outgoing)
-
-    def undo(self) -> None:
-        """
-        Put every folder back where it was before the change.
-        """
-        if self._closed:
-            return
-        undo_renames(self._planned[: self._done])
-        self._closed = True
-        self._root.finish(self._outgoing)
-
-    def _step(self) -> None:
-        if self._fail_after is not None:
-            self._fail_after(self._done)
-
-    def _run(self, renames: list[tuple[Path, Path]]) -> None:
-        if self._closed:
-            msg = "the transaction is closed"
-            raise RuntimeError(msg)
-        self._planned.extend(renames)
-        # The intent is flushed before the first rename it covers.
-        self._root.note(
-            self._planned, self._done, self._outgoing, durable=True
-        )
-        try:
-            self._step()
-            for src, dst in renames:
-                src.rename(dst)
-                self._done += 1
-                self._step()  # renamed, not yet noted: the hardest case
-                self._root.note(self._planned, self._done, self._outgoing)
-            fsync_directory(self._root.path)
-        except BaseException:
-            self.undo()
-            raise
-
-
-def undo_renames(done: list[tuple[Path, Path]]) -> None:
-    """
-    Reverse *done* renames, last first.
-    """
-    for src, dst in reversed(done):
-        if dst.exists() and not src.exists():
-            dst.rename(src)
-
-
-def _relative(path: Path, root: Path) -> str:
-    return os.path.relpath(path, root)

@@ -125,10 +125,15 @@ def test_a_killed_update_is_rolled_back_by_the_next_run(tmp_path, limit):
     """A process killed mid-swap leaves a journal the next run undoes."""
     home = _two_versions_installed(tmp_path)
     before = fingerprint(home / "plugins")
-    new = plugin_folder(tmp_path / "new", version="2.0.0")
+    grants = GrantStore(home / "data" / "grants.json")
+    held = grants.granted("demo")
+    # The new version asks for more, and the killed run grants it first.
+    new = plugin_folder(
+        tmp_path / "new", version="2.0.0", permissions=("env:HOME",)
+    )
     action = (
         f"c = stage_local(tool.root, Requirement('x', path=Path({str(new)!r})))\n"
-        f"    tool.install([c], {{}})"
+        f"    tool.install([c], {{'demo': frozenset({{'env:HOME'}})}})"
     )
     script = KILLER.format(
         tests=str(tmp_path), limit=limit, home=str(home), action=action
@@ -148,6 +153,7 @@ def test_a_killed_update_is_rolled_back_by_the_next_run(tmp_path, limit):
         pass
     assert fingerprint(home / "plugins") == before
     assert tool.installed()["demo"].version == "1.1.0"
+    assert grants.granted("demo") == held  # the grant went back too
 
 
 def test_a_killed_rollback_is_undone_too(tmp_path):
