@@ -13,7 +13,7 @@ import attrs
 
 from acc_plugins.errors import CompileError, ManifestError
 from acc_plugins.manifest import Manifest, load_manifest
-from acc_plugins.sandbox import compile_plugin_source
+from acc_plugins.sandbox import AUTHOR_TESTS, compile_plugin_source
 
 from ._importcheck import PluginModules, import_findings
 from .core._discovery import MANIFEST_NAME
@@ -57,14 +57,24 @@ class ValidationReport:
 
 
 def _module_files(root: Path) -> list[Path]:
+    """
+    The plugin's modules: every ``.py`` file but those in hidden folders,
+    ``__pycache__`` and the top-level ``tests/`` folder, which holds the
+    author's pytest tests: pytest runs them, the host never loads them
+    (the sandbox refuses to import ``tests``), so what the sandbox would
+    refuse in them, ``import pytest`` first, is no problem of the plugin.
+    """
     return sorted(
         path
         for path in root.rglob("*.py")
-        if not any(
-            part.startswith(".") or part == "__pycache__"
-            for part in path.relative_to(root).parts
-        )
+        if not _skipped(path.relative_to(root).parts)
     )
+
+
+def _skipped(parts: tuple[str, ...]) -> bool:
+    if len(parts) > 1 and parts[0] == AUTHOR_TESTS:
+        return True
+    return any(part.startswith(".") or part == "__pycache__" for part in parts)
 
 
 def _module_name(root: Path, path: Path) -> str:

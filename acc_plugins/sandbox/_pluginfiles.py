@@ -13,13 +13,20 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from acc_plugins.errors import CompileError
 
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+
+AUTHOR_TESTS: Final = "tests"
+"""
+The folder of a plugin's own pytest tests: pytest runs them, the sandbox
+never imports them, so they may import what plugins may not.
+"""
 
 
 class PluginFiles:
@@ -66,8 +73,11 @@ class PluginFiles:
             if found is None:
                 continue
             wanted = stat.S_ISDIR if names[-1] == last else stat.S_ISREG
-            if wanted(found.st_mode):
-                return Path(self._root_text, *names), is_package
+            if not wanted(found.st_mode):
+                continue
+            if parts[0] == AUTHOR_TESTS and (is_package or folders):
+                return None  # the author's tests, for pytest only
+            return Path(self._root_text, *names), is_package
         return None
 
     def _stat_inside(self, names: tuple[str, ...]) -> os.stat_result | None:

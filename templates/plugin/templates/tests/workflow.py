@@ -1,0 +1,28 @@
+"""
+The workflow of {{ cookiecutter.name }}, run through a host, and the
+tools it chains.
+"""
+
+import pytest
+
+from acc_plugins.errors import PluginError
+
+
+def test_headline_chains_both_tools(host):
+    """The workflow passes each step's result to the next."""
+    headline = host.run_workflow(
+        "{{ cookiecutter.name }}.headline", text="  plugins   for\nclaude "
+    )
+
+    assert headline == "Plugins For Claude"
+
+
+def test_tidy_alone(host):
+    """Each step is a tool that can be called on its own too."""
+    assert host.call_tool("{{ cookiecutter.name }}.tidy", text="a   b") == "a b"
+
+
+def test_headline_needs_its_input(host):
+    """A workflow run without its declared input is refused."""
+    with pytest.raises(PluginError):
+        host.run_workflow("{{ cookiecutter.name }}.headline")
