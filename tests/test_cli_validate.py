@@ -237,3 +237,58 @@ def test_imports_for_type_checkers_only_are_not_reported():
         "m.py:8: import of 'yaml' is not available in the sandbox; "
         + findings_fix("yaml")
     ]
+
+
+AUTHOR_TEST = """\
+import pytest
+
+from acc_plugins.host import PluginHost
+
+
+def test_hello(tmp_path):
+    assert PluginHost is not None
+"""
+
+
+def test_the_authors_tests_are_left_to_pytest(tmp_path):
+    """tests/ may import pytest and the host: validate does not read it."""
+    root = write(
+        tmp_path / "demo",
+        {"plugin.py": TOP_LEVEL_SDK, "tests/test_demo.py": AUTHOR_TEST},
+    )
+
+    result = validate(root)
+
+    assert result.exit_code == 0
+    assert result.output == "ok: demo 1.0.0 is valid (1 module)\n"
+
+
+def test_plugin_code_cannot_import_the_authors_tests(tmp_path):
+    """The host never loads tests/: validate refuses an import of it, and
+    the sandbox refuses it at load time."""
+    helper = "from tests.helpers import WORD\n\n"
+    root = write(
+        tmp_path / "plugins" / "demo",
+        {
+            "plugin.py": helper + TOP_LEVEL_SDK,
+            "tests/__init__.py": "",
+            "tests/helpers.py": "WORD = 'hi'\n",
+        },
+    )
+
+    result = validate(root)
+    with PluginHost(
+        [tmp_path / "plugins"],
+        cache_dir=tmp_path / "c",
+        data_dir=tmp_path / "d",
+        config_dir=tmp_path / "config",
+    ) as host:
+        state = host.state("demo").value
+        error = host.info("demo").last_error
+
+    assert result.exit_code == 1
+    assert "plugin.py:1: import of 'tests.helpers'" in result.output
+    assert state == "error"
+    assert error is not None
+    assert error.kind == "ModuleNotFoundError"
+    assert "No module named 'tests.helpers'" in error.message

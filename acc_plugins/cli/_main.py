@@ -336,14 +336,10 @@ def modules() -> None:
     """
     List the standard-library modules plugins may import, with members.
     """
-    from acc_plugins.sandbox import (  # noqa: PLC0415 -- this command only
-        ALLOWED_MODULES,
-        SANDBOX_MODULES,
-    )
+    from acc_plugins import sandbox  # noqa: PLC0415 -- this command only
 
-    for name, members in sorted(
-        {**ALLOWED_MODULES, **SANDBOX_MODULES}.items()
-    ):
+    everything = {**sandbox.ALLOWED_MODULES, **sandbox.SANDBOX_MODULES}
+    for name, members in sorted(everything.items()):
         click.echo(f"{name}: {', '.join(members)}")
     click.echo("acc_plugins.sdk: the plugin SDK")
 
@@ -357,6 +353,7 @@ def _register() -> None:
     from ._keys import keys  # noqa: PLC0415 -- likewise
     from ._lock import lock, sync  # noqa: PLC0415 -- likewise
     from ._manage import outdated, rollback, uninstall  # noqa: PLC0415 -- likewise
+    from ._new import new  # noqa: PLC0415 -- likewise
     from ._owner import add_commands  # noqa: PLC0415 -- likewise
     from ._package import package  # noqa: PLC0415 -- likewise
     from ._permissions import permissions  # noqa: PLC0415 -- likewise
@@ -393,7 +390,7 @@ def _register() -> None:
     cli.add_command(show)
     cli.add_command(site)
     cli.add_command(auto_update)
-    for command in (install, update, outdated, uninstall, rollback):
+    for command in (install, update, outdated, uninstall, rollback, new):
         cli.add_command(command)
 
 

@@ -1,0 +1,64 @@
+"""
+``acc-plugins new``: a plugin folder from the shipped template.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from acc_plugins._scaffold import TEMPLATE_KINDS
+
+from ._log import fail
+
+
+@click.command("new")
+@click.argument("name")
+@click.option(
+    "--template",
+    "kind",
+    type=click.Choice(TEMPLATE_KINDS),
+    default="tool",
+    show_default=True,
+    help=(
+        "What the plugin mainly adds: tools, an agent that asks Claude, a "
+        "workflow of steps, or basic (one tool and one event hook)."
+    ),
+)
+@click.option(
+    "--no-input",
+    is_flag=True,
+    help="Do not ask for description, author and license: use defaults.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(),
+    help="Make the plugin folder NAME in this folder (default: here).",
+)
+def new(name: str, kind: str, no_input: bool, output_dir: Path) -> None:
+    """
+    Start the plugin NAME from a template: plugin.toml, the plugin's code,
+    a README, pytest tests that load it in a host, and a CI workflow that
+    tests, validates and scans it on every push and publishes it on a
+    version tag.  It passes `validate`, `scan` and its tests as written.
+
+    \b
+    Example:
+      acc-plugins new word-tools --template tool --no-input
+      cd word-tools && python -m pytest tests
+    """
+    from acc_plugins._scaffold import new_plugin  # noqa: PLC0415
+
+    if output_dir.exists() and not output_dir.is_dir():
+        fail(f"--output-dir {output_dir}: not a folder")
+    try:
+        made = new_plugin(name, kind, output_dir, no_input=no_input)
+    except (ValueError, FileExistsError) as exc:
+        fail(str(exc))
+    click.echo(f"created {made} from the {kind} template")
+    click.echo(
+        f"next: acc-plugins validate {made} && "
+        f"(cd {made} && python -m pytest tests)"
+    )

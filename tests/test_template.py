@@ -1,0 +1,246 @@
+"""
+The plugin template: ``acc-plugins new`` and plain cookiecutter bake it,
+and every kind it makes passes validate, scan and its own tests as
+written.
+"""
+
+import glob
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from cookiecutter.exceptions import FailedHookException
+from cookiecutter.main import cookiecutter
+
+from acc_plugins._scaffold import TEMPLATE_KINDS
+from acc_plugins.cli import cli
+from acc_plugins.host import validate_plugin
+from acc_plugins.manifest import load_manifest, manifest_json_schema
+from acc_plugins.security import scan_plugin
+
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "templates" / "plugin"
+
+
+def new(*arguments: str):
+    return CliRunner().invoke(cli, ["new", *arguments])
+
+
+def files_of(folder: Path) -> list[str]:
+    return sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    )
+
+
+def expected_files(module: str) -> list[str]:
+    return [
+        ".github/workflows/plugin.yml",
+        "README.md",
+        f"{module}.py",
+        "plugin.toml",
+        "tests/conftest.py",
+        f"tests/test_{module}.py",
+    ]
+
+
+@pytest.mark.parametrize("kind", TEMPLATE_KINDS)
+def test_a_new_plugin_passes_validate_scan_and_its_tests(tmp_path, kind):
+    """Every template makes a plugin that is valid, scans clean, and whose
+    own tests pass, with no edits."""
+    name = f"my-{kind}"
+    result = new(
+        name, "--template", kind, "--no-input", "--output-dir", str(tmp_path)
+    )
+    plugin = tmp_path / name
+
+    report = validate_plugin(plugin)
+    findings = scan_plugin(plugin).findings
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=plugin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        f"created {plugin} from the {kind} template\n"
+    )
+    assert files_of(plugin) == expected_files(f"my_{kind}")
+    assert report.problems == ()
+    assert report.warnings == ()
+    assert report.modules == (f"my_{kind}.py",)
+    assert findings == ()
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert " passed" in tests.stdout
+
+
+@pytest.mark.parametrize(
+    ("kind", "manifest_kind"),
+    [
+        ("tool", "tool"),
+        ("agent", "agent"),
+        ("workflow", "workflow"),
+        ("basic", "mixed"),
+    ],
+)
+def test_the_manifest_names_the_plugin_and_its_entry(
+    tmp_path, kind, manifest_kind
+):
+    """plugin.toml has the name, kind and entry class the template derives."""
+    new(
+        "word-tools",
+        "--template",
+        kind,
+        "--no-input",
+        "--output-dir",
+        str(tmp_path),
+    )
+
+    manifest = load_manifest(tmp_path / "word-tools" / "plugin.toml")
+
+    assert manifest.plugin.name == "word-tools"
+    assert manifest.plugin.kind.value == manifest_kind
+    assert manifest.plugin.entry.module == "word_tools"
+    assert manifest.plugin.entry.attr == "WordTools"
+
+
+def test_the_ci_workflow_checks_every_push_and_publishes_tags(tmp_path):
+    """The workflow runs tests, validate and scan; publish only on a tag,
+    with the registry and key from secrets."""
+    new("ci-demo", "--no-input", "--output-dir", str(tmp_path))
+
+    text = (
+        tmp_path / "ci-demo" / ".github" / "workflows" / "plugin.yml"
+    ).read_text()
+
+    for command in (
+        "acc-plugins validate .",
+        "acc-plugins scan .",
+        "pytest -q tests",
+    ):
+        assert command in text
+    assert "if: startsWith(github.ref, 'refs/tags/v')" in text
+    assert "publish plugin --registry registry --key publisher" in text
+    assert "${{ secrets.ACC_PUBLISHER_KEY }}" in text
+    assert "{%" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("Bad_Name", "is not a valid plugin name"),
+        ("9lives", "is not a valid plugin name"),
+        ("x" * 65, "is not a valid plugin name"),
+    ],
+)
+def test_a_bad_name_is_one_error_line_and_writes_nothing(
+    tmp_path, name, reason
+):
+    """The name is checked before anything is written."""
+    result = new(name, "--no-input", "--output-dir", str(tmp_path))
+
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert result.output.startswith(f"error: {name!r} {reason}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_folder_is_one_error_line_and_left_alone(tmp_path):
+    """A plugin folder that exists is never written into."""
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("mine")
+
+    result = new("taken", "--no-input", "--output-dir", str(tmp_path))
+
+    assert result.exit_code == 1
+    assert result.output == (
+        f"error: {tmp_path / 'taken'} exists already: choose another name "
+        "or --output-dir\n"
+    )
+    assert files_of(tmp_path / "taken") == ["notes.txt"]
+
+
+def test_plain_cookiecutter_bakes_the_same_plugin(tmp_path):
+    """cookiecutter templates/plugin makes what acc-plugins new makes."""
+    made = cookiecutter(
+        str(TEMPLATE),
+        no_input=True,
+        extra_context={"name": "same-plugin", "kind": "agent"},
+        output_dir=str(tmp_path / "plain"),
+    )
+    new(
+        "same-plugin",
+        "--template",
+        "agent",
+        "--no-input",
+        "--output-dir",
+        str(tmp_path / "cli"),
+    )
+
+    plain, ours = Path(made), tmp_path / "cli" / "same-plugin"
+
+    assert files_of(plain) == files_of(ours)
+    for relative in files_of(plain):
+        assert (plain / relative).read_text() == (ours / relative).read_text()
+
+
+def test_plain_cookiecutter_refuses_a_bad_name(tmp_path):
+    """The template's own hook refuses what the manifest would refuse,
+    and cookiecutter removes what it began."""
+    with pytest.raises(FailedHookException):
+        cookiecutter(
+            str(TEMPLATE),
+            no_input=True,
+            extra_context={"name": "Not Valid"},
+            output_dir=str(tmp_path),
+        )
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_hook_checks_the_manifests_name_pattern():
+    """The hook's pattern is the manifest's, so the two cannot drift."""
+    schema = manifest_json_schema()["properties"]["plugin"]["properties"]
+    hook = (TEMPLATE / "hooks" / "pre_gen_project.py").read_text()
+
+    pattern = re.search(r'PATTERN = r"(.*)"', hook)
+
+    assert pattern is not None
+    assert f"^{pattern.group(1)}$" == schema["name"]["pattern"]
+    assert f"len(NAME) > {schema['name']['maxLength']}" in hook
+
+
+def test_the_kinds_are_the_template_choices():
+    """acc-plugins new offers exactly the template's kind choices."""
+    choices = json.loads((TEMPLATE / "cookiecutter.json").read_text())["kind"]
+
+    assert tuple(choices) == TEMPLATE_KINDS
+
+
+def test_the_wheel_ships_every_template_file():
+    """The package-data patterns match every file of templates/, hidden
+    .github folder included (globs skip hidden folders unless named)."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"][
+        "acc_plugins.templates"
+    ]
+    folder = ROOT / "templates"
+
+    shipped = {
+        match
+        for pattern in patterns
+        for match in glob.glob(pattern, root_dir=folder)  # noqa: PTH207 -- as setuptools globs
+        if (folder / match).is_file()
+    }
+
+    assert shipped == set(files_of(folder)) - {"__init__.py"}
