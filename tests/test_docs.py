@@ -127,6 +127,7 @@ def _reader(tmp_path, monkeypatch):
         "how-to/embed.md",
         "how-to/share.md",
         "how-to/policy.md",
+        "how-to/new-plugin.md",
         "reference/manifest.md",
     ],
 )

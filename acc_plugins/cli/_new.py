@@ -58,7 +58,6 @@ def new(name: str, kind: str, no_input: bool, output_dir: Path) -> None:
     except (ValueError, FileExistsError) as exc:
         fail(str(exc))
     click.echo(f"created {made} from the {kind} template")
-    click.echo(
-        f"next: acc-plugins validate {made} && "
-        f"(cd {made} && python -m pytest tests)"
-    )
+    click.echo(f"next: acc-plugins validate {made}")
+    click.echo(f"      acc-plugins scan {made}")
+    click.echo(f"      python -m pytest {made / 'tests'}")
