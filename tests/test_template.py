@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -210,7 +211,8 @@ def test_plain_cookiecutter_refuses_a_bad_name(tmp_path):
 
 def test_the_hook_checks_the_manifests_name_pattern():
     """The hook's pattern is the manifest's, so the two cannot drift."""
-    schema = manifest_json_schema()["properties"]["plugin"]["properties"]
+    full: Any = manifest_json_schema()
+    schema = full["properties"]["plugin"]["properties"]
     hook = (TEMPLATE / "hooks" / "pre_gen_project.py").read_text()
 
     pattern = re.search(r'PATTERN = r"(.*)"', hook)
