@@ -3,8 +3,10 @@ Automation: ``nox -l`` lists the sessions.
 """
 
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import nox
 
@@ -101,6 +103,33 @@ def lint(session: nox.Session) -> None:
     session.install("ruff")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def template(session: nox.Session) -> None:
+    """
+    Bake every kind of the plugin template; run validate, scan and its
+    tests (tests/test_template.py), then ruff on what it made, with
+    ruff's defaults, as a plugin author's checkout has them.
+    """
+    _install(session, "test")
+    session.install("ruff")
+    session.run("pytest", "-p", "no:cacheprovider", "tests/test_template.py")
+    baked = Path(session.create_tmp()) / "baked"
+    shutil.rmtree(baked, ignore_errors=True)
+    for kind in ("tool", "agent", "workflow", "basic"):
+        session.run(
+            "acc-plugins",
+            "new",
+            f"baked-{kind}",
+            "--template",
+            kind,
+            "--no-input",
+            "--output-dir",
+            str(baked),
+        )
+    session.run("ruff", "check", "--isolated", str(baked))
+    session.run("ruff", "format", "--isolated", "--check", str(baked))
 
 
 @nox.session

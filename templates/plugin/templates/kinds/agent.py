@@ -8,7 +8,6 @@ host runs it with a task, and it may ask Claude through ``self.ctx.claude``
 
 from acc_plugins.sdk import Plugin, agent
 
-
 PROMPTS = {
     "brief": "You are a helpful assistant. Answer in a few sentences.",
     "thorough": "You are a careful assistant. Answer step by step, "

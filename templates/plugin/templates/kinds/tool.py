@@ -8,6 +8,8 @@ and users what it does.
 
 from acc_plugins.sdk import Plugin, ToolError, tool
 
+MOST_TIMES = 10
+
 
 class {{ cookiecutter.__class }}(Plugin):
     """
@@ -23,8 +25,8 @@ class {{ cookiecutter.__class }}(Plugin):
             name: Who to greet.
             times: How often, 1 to 10.
         """
-        if not 1 <= times <= 10:  # noqa: PLR2004 -- the documented range
-            msg = "times must be between 1 and 10"
+        if not 1 <= times <= MOST_TIMES:
+            msg = f"times must be between 1 and {MOST_TIMES}"
             raise ToolError(msg)
         greeting = self.ctx.settings["greeting"]
         return " ".join([f"{greeting}, {name}!"] * times)

@@ -2,10 +2,12 @@
 The tool and the hook of {{ cookiecutter.name }}, through a host.
 """
 
+PLUGIN = "{{ cookiecutter.name }}"
+
 
 def test_greet_uses_the_greeting_setting(host):
     """greet() starts with the configured greeting."""
-    assert host.call_tool("{{ cookiecutter.name }}.greet", name="Ada") == "Hello, Ada!"
+    assert host.call_tool(f"{PLUGIN}.greet", name="Ada") == "Hello, Ada!"
 
 
 def test_the_hook_counts_sessions(host):
@@ -14,4 +16,4 @@ def test_the_hook_counts_sessions(host):
     host.emit("session.started", {"id": 2})
 
     assert delivered == 1
-    assert host.call_tool("{{ cookiecutter.name }}.sessions_seen") == 2
+    assert host.call_tool(f"{PLUGIN}.sessions_seen") == 2

@@ -4,13 +4,14 @@ users call them.
 """
 
 import pytest
-
 from acc_plugins.errors import PluginCallError, ToolArgumentError
+
+PLUGIN = "{{ cookiecutter.name }}"
 
 
 def test_greet_uses_the_greeting_setting(host):
     """greet() repeats the configured greeting."""
-    greeting = host.call_tool("{{ cookiecutter.name }}.greet", name="Ada", times=2)
+    greeting = host.call_tool(f"{PLUGIN}.greet", name="Ada", times=2)
 
     assert greeting == "Hello, Ada! Hello, Ada!"
 
@@ -18,17 +19,17 @@ def test_greet_uses_the_greeting_setting(host):
 def test_greet_refuses_too_many_times(host):
     """A ToolError reaches the caller as a PluginCallError."""
     with pytest.raises(PluginCallError, match="between 1 and 10"):
-        host.call_tool("{{ cookiecutter.name }}.greet", name="Ada", times=11)
+        host.call_tool(f"{PLUGIN}.greet", name="Ada", times=11)
 
 
 def test_the_schema_checks_argument_types(host):
     """The type hints are checked before the tool runs."""
     with pytest.raises(ToolArgumentError):
-        host.call_tool("{{ cookiecutter.name }}.greet", name="Ada", times="many")
+        host.call_tool(f"{PLUGIN}.greet", name="Ada", times="many")
 
 
 def test_word_count_measures_a_text(host):
     """word_count() counts words, lines and characters."""
-    counts = host.call_tool("{{ cookiecutter.name }}.word_count", text="one two\nthree")
+    counts = host.call_tool(f"{PLUGIN}.word_count", text="one two\nthree")
 
     assert counts == {"words": 3, "lines": 2, "characters": 13}

@@ -4,25 +4,26 @@ tools it chains.
 """
 
 import pytest
-
 from acc_plugins.errors import PluginError
+
+PLUGIN = "{{ cookiecutter.name }}"
 
 
 def test_headline_chains_both_tools(host):
     """The workflow passes each step's result to the next."""
-    headline = host.run_workflow(
-        "{{ cookiecutter.name }}.headline", text="  plugins   for\nclaude "
-    )
+    text = "  plugins   for\nclaude "
+
+    headline = host.run_workflow(f"{PLUGIN}.headline", text=text)
 
     assert headline == "Plugins For Claude"
 
 
 def test_tidy_alone(host):
     """Each step is a tool that can be called on its own too."""
-    assert host.call_tool("{{ cookiecutter.name }}.tidy", text="a   b") == "a b"
+    assert host.call_tool(f"{PLUGIN}.tidy", text="a   b") == "a b"
 
 
 def test_headline_needs_its_input(host):
     """A workflow run without its declared input is refused."""
     with pytest.raises(PluginError):
-        host.run_workflow("{{ cookiecutter.name }}.headline")
+        host.run_workflow(f"{PLUGIN}.headline")

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from acc_plugins.host import FakeClaude, PluginHost
+
+PLUGIN = "{{ cookiecutter.name }}"
 
 
 @pytest.fixture(name="claude")
@@ -32,7 +33,5 @@ def fixture_host(
         auto_update=False,
     )
     with host:
-        assert host.state("{{ cookiecutter.name }}").value == "active", (
-            host.info("{{ cookiecutter.name }}").last_error
-        )
+        assert host.state(PLUGIN).value == "active", host.info(PLUGIN).last_error
         yield host
