@@ -12,6 +12,7 @@ so a refused call writes nothing.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, cast
 
 
@@ -22,7 +23,6 @@ else:  # as_file() takes a folder from Python 3.12 on, or the backport
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from pathlib import Path
 
 TEMPLATE_KINDS: Final = ("tool", "agent", "workflow", "basic")
 """
@@ -80,7 +80,8 @@ def new_plugin(
         context: Answers to the template's questions, by name.
 
     Returns:
-        The new plugin folder, ``output_dir / name``.
+        The new plugin folder, ``output_dir / name`` (the name typed
+        at the prompt, if it was changed there).
 
     Raises:
         ValueError: If *name* or *kind* is not valid, or the template
@@ -104,7 +105,7 @@ def new_plugin(
     answers = {**(context or {}), "name": name, "kind": kind}
     try:
         with as_file(files("acc_plugins.templates") / "plugin") as template:
-            cookiecutter(
+            made = cookiecutter(
                 str(template),
                 no_input=no_input,
                 extra_context=answers,
@@ -115,4 +116,5 @@ def new_plugin(
         # whose folder exists; cookiecutter has removed what it began.
         msg = str(exc) or type(exc).__name__
         raise ValueError(msg) from None
-    return target
+    # The name typed at the prompt, if it was changed there.
+    return output_dir / Path(made).name

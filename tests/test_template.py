@@ -246,3 +246,22 @@ def test_the_wheel_ships_every_template_file():
     }
 
     assert shipped == set(files_of(folder)) - {"__init__.py"}
+
+
+def test_the_prompts_fill_in_the_manifest(tmp_path, monkeypatch):
+    """Without --no-input the answers typed at the prompts are used, and
+    quotes in them stay valid TOML."""
+    monkeypatch.chdir(tmp_path)
+    answers = '\n\nSays "hi" to C:\\\\ users.\nAda Lovelace\nApache-2.0\n'
+
+    result = CliRunner().invoke(
+        cli, ["new", "hello", "--template", "agent"], input=answers
+    )
+    manifest = load_manifest(tmp_path / "hello" / "plugin.toml")
+
+    assert result.exit_code == 0, result.output
+    assert "created hello from the agent template\n" in result.output
+    assert manifest.plugin.description == 'Says "hi" to C:\\\\ users.'
+    assert manifest.plugin.authors == ("Ada Lovelace",)
+    assert manifest.plugin.license == "Apache-2.0"
+    assert validate_plugin(tmp_path / "hello").ok
