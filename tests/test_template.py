@@ -265,3 +265,17 @@ def test_the_prompts_fill_in_the_manifest(tmp_path, monkeypatch):
     assert manifest.plugin.authors == ("Ada Lovelace",)
     assert manifest.plugin.license == "Apache-2.0"
     assert validate_plugin(tmp_path / "hello").ok
+
+
+def test_an_output_dir_that_is_a_file_is_one_error_line(tmp_path):
+    """--output-dir must be a folder (made if missing)."""
+    (tmp_path / "file").write_text("x")
+
+    result = new("hello", "--no-input", "--output-dir", str(tmp_path / "file"))
+
+    assert result.exit_code == 1
+    assert (
+        result.output
+        == f"error: --output-dir {tmp_path / 'file'}: not a folder\n"
+    )
+    assert (tmp_path / "file").read_text() == "x"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from acc_plugins._scaffold import TEMPLATE_KINDS
+from acc_plugins._scaffold import TEMPLATE_KINDS, new_plugin
 
 from ._log import fail
 
@@ -33,7 +33,7 @@ from ._log import fail
 )
 @click.option(
     "--output-dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),
     default=Path(),
     help="Make the plugin folder NAME in this folder (default: here).",
 )
@@ -49,8 +49,6 @@ def new(name: str, kind: str, no_input: bool, output_dir: Path) -> None:
       acc-plugins new word-tools --template tool --no-input
       cd word-tools && python -m pytest tests
     """
-    from acc_plugins._scaffold import new_plugin  # noqa: PLC0415
-
     if output_dir.exists() and not output_dir.is_dir():
         fail(f"--output-dir {output_dir}: not a folder")
     try:
