@@ -23,12 +23,25 @@ else:  # as_file() takes a folder from Python 3.12 on, or the backport
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from importlib.resources.abc import Traversable
 
 TEMPLATE_KINDS: Final = ("tool", "agent", "workflow", "basic")
 """
 The choices of the template's ``kind``; ``basic`` makes a ``mixed``
 plugin with one tool and one hook.
 """
+
+
+def _template() -> Traversable | Path:
+    """
+    The template's folder: package data, or, in an editable install in
+    compat mode (the checkout on the path, without the package-dir
+    mapping), the checkout's ``templates/plugin``.
+    """
+    try:
+        return files("acc_plugins.templates") / "plugin"
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[1] / "templates" / "plugin"
 
 
 def check_plugin_name(name: str) -> None:
@@ -104,7 +117,7 @@ def new_plugin(
         raise FileExistsError(msg)
     answers = {**(context or {}), "name": name, "kind": kind}
     try:
-        with as_file(files("acc_plugins.templates") / "plugin") as template:
+        with as_file(_template()) as template:
             made = cookiecutter(
                 str(template),
                 no_input=no_input,

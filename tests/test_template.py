@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
+from acc_plugins import _scaffold
 from acc_plugins._scaffold import TEMPLATE_KINDS
 from acc_plugins.cli import cli
 from acc_plugins.host import validate_plugin
@@ -279,3 +280,19 @@ def test_an_output_dir_that_is_a_file_is_one_error_line(tmp_path):
         == f"error: --output-dir {tmp_path / 'file'}: not a folder\n"
     )
     assert (tmp_path / "file").read_text() == "x"
+
+
+def test_a_compat_editable_install_uses_the_checkouts_templates(
+    tmp_path, monkeypatch
+):
+    """Without the acc_plugins.templates mapping (an editable install in
+    compat mode), the checkout's templates/ folder is used."""
+
+    def missing(package):
+        raise ModuleNotFoundError(package)
+
+    monkeypatch.setattr(_scaffold, "files", missing)
+
+    made = _scaffold.new_plugin("compat-demo", "basic", tmp_path)
+
+    assert files_of(made) == expected_files("compat_demo")
