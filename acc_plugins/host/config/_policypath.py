@@ -86,7 +86,9 @@ def locate_policy(
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        _log.warning("%s: cannot look for a policy in it: %s", config, exc)
+        # Debug only: the host's configuration reports this file as one
+        # error; a warning here too made two messages for one bad file.
+        _log.debug("%s: cannot look for a policy in it: %s", config, exc)
         return None
     if "policy" not in data:
         return None
