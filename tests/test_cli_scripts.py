@@ -268,3 +268,41 @@ def test_an_invalid_config_file_is_one_message(acc, tmp_path):
         "the end of a table declaration (at line 1, column 9)"
     )
     assert [line for line in result.stderr.splitlines() if line] == [expected]
+
+
+def test_validate_json_reports_problems_and_exits_1(acc, tmp_path):
+    """validate --json gives ok, name and problems, with the exit status."""
+    plugins = _failing_plugin(tmp_path / "plugins")
+    (plugins / "boom" / "boom.py").write_text("eval('1')\n")
+
+    good = acc("validate", str(EXAMPLES / "text-tools"), "--json")
+    bad = acc("validate", str(plugins / "boom"), "--json")
+
+    assert good.exit_code == 0
+    assert json.loads(good.stdout) == {
+        "ok": True,
+        "name": "text-tools",
+        "version": "1.2.0",
+        "modules": ["markers.py", "tools.py"],
+        "problems": [],
+        "warnings": [],
+    }
+    assert bad.exit_code == 1
+    report = json.loads(bad.stdout)
+    assert report["ok"] is False
+    assert any("eval() is not allowed" in p for p in report["problems"])
+
+
+def test_permissions_modules_quarantine_and_scan_print_json(acc):
+    """The other commands that print data take --json too."""
+    permissions = acc("permissions", "show", "code-reviewer", "--json")
+    modules = acc("modules", "--json")
+    quarantined = acc("quarantine", "--json")
+    scanned = acc("scan", str(EXAMPLES / "text-tools"), "--json")
+
+    assert json.loads(permissions.stdout)["requested"] == ["host:claude.query"]
+    assert "slugify" not in json.loads(modules.stdout)
+    assert "sqrt" in json.loads(modules.stdout)["math"]
+    assert json.loads(quarantined.stdout) == []
+    assert scanned.exit_code == 0
+    assert json.loads(scanned.stdout)["fail_on"] == "high"

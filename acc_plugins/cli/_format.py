@@ -81,7 +81,9 @@ def jsonable(value: object) -> object:
         return sorted(jsonable(v) for v in value)  # type: ignore[type-var]
     if isinstance(value, (list, tuple, collections.deque)):
         return [jsonable(v) for v in value]
-    return value
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return str(value)  # a version, a specifier: their text is their value
 
 
 def _state(state: str) -> Text:

@@ -149,17 +149,41 @@ def cli(  # noqa: PLR0917 -- click passes each option as an argument
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False))
-def validate(path: Path) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print JSON: {"ok", "name", "version", "modules", "problems", '
+    '"warnings"}.',
+)
+def validate(path: Path, as_json: bool) -> None:
     """
     Check a plugin folder: manifest, sandbox compilation, imports, entry.
 
     Runs none of the plugin's code.  Exits 1 if anything is wrong.
+
+    \b
+    Example:
+      acc-plugins validate ./my-plugin --json
     """
     from acc_plugins.host import validate_plugin  # noqa: PLC0415
 
     if not path.is_dir():
         fail(f"{path}: not a folder")
     report = validate_plugin(path)
+    meta = report.manifest.plugin if report.manifest else None
+    if as_json:
+        print_json(
+            {
+                "ok": report.ok,
+                "name": meta.name if meta else None,
+                "version": str(meta.version) if meta else None,
+                "modules": list(report.modules),
+                "problems": list(report.problems),
+                "warnings": list(report.warnings),
+            }
+        )
+        sys.exit(0 if report.ok else 1)
     for problem in report.problems:
         click.echo(problem)
     for warning in report.warnings:
@@ -167,7 +191,6 @@ def validate(path: Path) -> None:
     if not report.ok:
         count = len(report.problems)
         fail(f"{count} problem{'s' if count != 1 else ''} in {path}")
-    meta = report.manifest.plugin if report.manifest else None
     assert meta is not None  # noqa: S101 -- ok implies a manifest
     click.echo(
         f"ok: {meta.name} {meta.version} is valid "
@@ -258,18 +281,27 @@ def demo(keep: Path | None) -> None:
 
 
 @cli.command()
-def modules() -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON: {module: [members]}."
+)
+def modules(as_json: bool) -> None:
     """
     List the standard-library modules plugins may import, with members.
+
+    \b
+    Example:
+      acc-plugins modules --json
     """
     from acc_plugins.sandbox import (  # noqa: PLC0415 -- this command only
         ALLOWED_MODULES,
         SANDBOX_MODULES,
     )
 
-    for name, members in sorted(
-        {**ALLOWED_MODULES, **SANDBOX_MODULES}.items()
-    ):
+    allowed = dict(sorted({**ALLOWED_MODULES, **SANDBOX_MODULES}.items()))
+    if as_json:
+        print_json({name: list(members) for name, members in allowed.items()})
+        return
+    for name, members in allowed.items():
         click.echo(f"{name}: {', '.join(members)}")
     click.echo("acc_plugins.sdk: the plugin SDK")
 
