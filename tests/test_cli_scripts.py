@@ -7,6 +7,7 @@ or stdin, a clear error for a missing --path or a failed plugin, status
 import json
 from pathlib import Path
 
+import click.termui
 import pytest
 from click.testing import CliRunner
 
@@ -306,3 +307,19 @@ def test_permissions_modules_quarantine_and_scan_print_json(acc):
     assert json.loads(quarantined.stdout) == []
     assert scanned.exit_code == 0
     assert json.loads(scanned.stdout)["fail_on"] == "high"
+
+
+def test_ctrl_c_at_a_prompt_exits_130(acc, monkeypatch):
+    """Ctrl-C at a confirmation is 130 too, not click's "Aborted!"."""
+
+    def ctrl_c(*_args):
+        raise KeyboardInterrupt
+
+    # Where click.confirm reads the answer (CliRunner replaces the rest).
+    monkeypatch.setattr(click.termui, "_readline_prompt", ctrl_c)
+
+    result = acc("storage", "clear", "text-tools")
+
+    assert result.exit_code == 130
+    assert result.stderr.endswith("interrupted\n")
+    assert "Aborted" not in result.output

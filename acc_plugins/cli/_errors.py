@@ -101,6 +101,13 @@ class GuardedGroup(click.Group):
         except KeyboardInterrupt:
             say("interrupted")
             ctx.exit(_INTERRUPTED)
+        except click.Abort as exc:
+            # click's prompts turn Ctrl-C into Abort ("Aborted!", status
+            # 1); the interrupt stays on the exception's context.
+            if not isinstance(exc.__context__, KeyboardInterrupt):
+                raise
+            say("interrupted")
+            ctx.exit(_INTERRUPTED)
         except (OSError, sqlite3.Error, RuntimeError) as exc:
             # Imported only now: ``--help`` does not load the host.
             from acc_plugins.host.capabilities._storage import (  # noqa: PLC0415
