@@ -190,6 +190,22 @@ def test_a_path_that_does_not_exist_is_an_error(acc, tmp_path, command):
     assert result.stdout == ""
 
 
+def test_a_missing_folder_in_acc_plugins_path_is_named_as_such(tmp_path):
+    """The error says the folder came from ACC_PLUGINS_PATH."""
+    missing = tmp_path / "gone"
+
+    result = CliRunner().invoke(
+        cli,
+        [f"--data-dir={tmp_path / 'data'}", "list"],
+        env={"ACC_PLUGINS_PATH": str(missing)},
+    )
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: ACC_PLUGINS_PATH {missing}: no such file or folder\n"
+    )
+
+
 def test_calling_a_failed_plugin_names_its_state_and_reason(acc, tmp_path):
     """The plugin in error is named with its last error, not "no tool"."""
     plugins = _failing_plugin(tmp_path / "plugins")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from ._errors import GuardedGroup
 from ._format import no_color, print_json
@@ -35,7 +36,13 @@ def _host(ctx: click.Context, *, load: bool = True) -> PluginHost:
     options = ctx.obj
     for path in options["paths"]:
         if not path.exists():  # a typo, not an empty folder of plugins
-            fail(f"--path {path}: no such file or folder")
+            source = ctx.find_root().get_parameter_source("paths")
+            given = (
+                "ACC_PLUGINS_PATH"
+                if source is ParameterSource.ENVIRONMENT
+                else "--path"
+            )
+            fail(f"{given} {path}: no such file or folder")
     blocks = options["scan_blocks"]
     show_host_log(ctx)  # before the policy, which may warn too
     policy, _ = effective_policy(ctx)
