@@ -342,3 +342,17 @@ def test_ctrl_c_at_a_prompt_exits_130(acc, monkeypatch):
     assert result.exit_code == 130
     assert result.stderr.endswith("interrupted\n")
     assert "Aborted" not in result.output
+
+
+def test_policy_show_names_an_invalid_config_file_once(acc, tmp_path):
+    """Without a host, the policy lookup still says the file is broken."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_bytes(b"policy = '\xff'\n")
+
+    result = acc("policy", "show")
+
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"error: {config / 'config.toml'}: not valid UTF-8 (byte 10)\n"
+    )
