@@ -316,7 +316,10 @@ def test_quarantine_survives_restarts_until_released(tmp_path):
     assert "modifying a " in first.output
     assert listed.output.startswith("sneaky  since ")
     assert again.exit_code == 1
-    assert "no active tool named 'sneaky.escape'" in again.output
+    assert (
+        "cannot call sneaky.escape: plugin 'sneaky' is in state "
+        "'quarantined': sandbox violation: "
+    ) in again.output
     assert released.output == "released sneaky; it loads at the next start\n"
     assert twice.exit_code == 1
     assert verified.exit_code == 0

@@ -60,7 +60,12 @@ def examples_root() -> Path:
     """
     from importlib.resources import files  # noqa: PLC0415
 
-    return Path(str(files("acc_plugins.examples")))
+    try:
+        return Path(str(files("acc_plugins.examples")))
+    except ModuleNotFoundError:
+        # An editable install in compat mode puts the checkout on the
+        # path, not the package-dir mapping: the examples are beside it.
+        return Path(__file__).resolve().parents[2] / "examples"
 
 
 def _copy_examples(target: Path) -> None:

@@ -36,6 +36,9 @@ _REFUSED: Final = frozenset(
     }
 )
 
+# The status a shell gives a command that SIGINT ended.
+_INTERRUPTED: Final = 130
+
 
 def data_dir(ctx: click.Context) -> Path:
     """
@@ -79,7 +82,10 @@ def describe(
 
 class GuardedGroup(click.Group):
     """
-    A command group that reports disk and database failures as one line.
+    A command group that reports disk and database failures as one line,
+    and Ctrl-C as one line and status 130 (128 + SIGINT, as shells do),
+    where click would print "Aborted!" and exit 1, which a script cannot
+    tell from a failure.
     """
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -92,6 +98,16 @@ class GuardedGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(1)
+        except KeyboardInterrupt:
+            say("interrupted")
+            ctx.exit(_INTERRUPTED)
+        except click.Abort as exc:
+            # click's prompts turn Ctrl-C into Abort ("Aborted!", status
+            # 1); the interrupt stays on the exception's context.
+            if not isinstance(exc.__context__, KeyboardInterrupt):
+                raise
+            say("interrupted")
+            ctx.exit(_INTERRUPTED)
         except (OSError, sqlite3.Error, RuntimeError) as exc:
             # Imported only now: ``--help`` does not load the host.
             from acc_plugins.host.capabilities._storage import (  # noqa: PLC0415

@@ -11,7 +11,6 @@ our own output.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import TYPE_CHECKING, Final
 
@@ -20,6 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from acc_plugins.market._details import newest_version
+
+from ._format import console
 
 
 if TYPE_CHECKING:
@@ -42,12 +43,7 @@ def screen() -> Console:
     escape sequence at all under ``NO_COLOR`` (not even bold), and plain
     when piped.
     """
-    plain = bool(os.environ.get("NO_COLOR"))
-    return Console(
-        highlight=False,
-        soft_wrap=False,
-        color_system=None if plain else "auto",
-    )
+    return console()
 
 
 def clean(text: str) -> str:

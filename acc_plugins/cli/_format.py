@@ -4,9 +4,14 @@ Turning API results into terminal output.
 
 from __future__ import annotations
 
+import collections
+import enum
 import json
-from typing import TYPE_CHECKING
+import os
+from pathlib import PurePath
+from typing import TYPE_CHECKING, cast
 
+import attrs
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -25,11 +30,26 @@ _STATE_STYLES = {
 }
 
 
-def console() -> Console:
+def no_color() -> bool:
     """
-    The console to print to (plain text when not a terminal).
+    Whether ``NO_COLOR`` (any non-empty value, as no-color.org says) asks
+    for output with no style at all.
     """
-    return Console(highlight=False, soft_wrap=False)
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def console(*, stderr: bool = False) -> Console:
+    """
+    The console to print to: plain text when not a terminal, and no
+    escape sequence at all under ``NO_COLOR`` (not even bold), which
+    rich's own ``NO_COLOR`` support would keep.
+    """
+    return Console(
+        stderr=stderr,
+        highlight=False,
+        soft_wrap=False,
+        color_system=None if no_color() else "auto",
+    )
 
 
 def print_json(value: object) -> None:
@@ -37,6 +57,33 @@ def print_json(value: object) -> None:
     Print *value* as indented JSON.
     """
     print(json.dumps(value, indent=2, ensure_ascii=False))  # noqa: T201 -- the CLI's output
+
+
+def jsonable(value: object) -> object:
+    """
+    *value* (attrs instances, enums, paths, tuples and sets included) as
+    plain JSON data, for ``--json``: the API's own field names, so a
+    script reads what the Python API documents.
+    """
+    if attrs.has(type(value)):
+        kind = cast("type[attrs.AttrsInstance]", type(value))
+        return {
+            field.name: jsonable(getattr(value, field.name))
+            for field in attrs.fields(kind)
+        }
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted(jsonable(v) for v in value)  # type: ignore[type-var]
+    if isinstance(value, (list, tuple, collections.deque)):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return str(value)  # a version, a specifier: their text is their value
 
 
 def _state(state: str) -> Text:

@@ -4,18 +4,16 @@ The ``acc-plugins`` command: arguments in, one API call, text out.
 
 from __future__ import annotations
 
-import json
 import shlex
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
-
-from acc_plugins.errors import PluginError
+from click.core import ParameterSource
 
 from ._errors import GuardedGroup
-from ._format import console, plugin_details, plugins_table, print_json
+from ._format import no_color, print_json
 from ._log import fail, show_host_log
 
 
@@ -36,7 +34,17 @@ def _host(ctx: click.Context, *, load: bool = True) -> PluginHost:
     from ._policy import effective_policy  # noqa: PLC0415
 
     options = ctx.obj
+    for path in options["paths"]:
+        if not path.exists():  # a typo, not an empty folder of plugins
+            source = ctx.find_root().get_parameter_source("paths")
+            given = (
+                "ACC_PLUGINS_PATH"
+                if source is ParameterSource.ENVIRONMENT
+                else "--path"
+            )
+            fail(f"{given} {path}: no such file or folder")
     blocks = options["scan_blocks"]
+    show_host_log(ctx)  # before the policy, which may warn too
     policy, _ = effective_policy(ctx)
     host = PluginHost(
         options["paths"] or None,
@@ -47,7 +55,6 @@ def _host(ctx: click.Context, *, load: bool = True) -> PluginHost:
         scan_threshold=None if blocks == "off" else Severity(blocks),
         policy=policy,
     )
-    show_host_log(ctx)
     if load:
         host.start()
         ctx.call_on_close(host.stop)
@@ -126,7 +133,16 @@ def cli(  # noqa: PLR0917 -- click passes each option as an argument
 ) -> None:
     """
     Manage and run acc_plugins plugins.
+
+    Commands that print data take --json.  NO_COLOR (any non-empty
+    value) turns every style off; Ctrl-C exits with status 130.
+
+    \b
+    Example:
+      acc-plugins --path ./plugins list --json
     """
+    if no_color():
+        ctx.color = False  # click.echo then strips click.style's codes
     ctx.obj = {
         "paths": list(paths),
         "cache_dir": cache_dir,
@@ -140,17 +156,41 @@ def cli(  # noqa: PLR0917 -- click passes each option as an argument
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False))
-def validate(path: Path) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print JSON: {"ok", "name", "version", "modules", "problems", '
+    '"warnings"}.',
+)
+def validate(path: Path, as_json: bool) -> None:
     """
     Check a plugin folder: manifest, sandbox compilation, imports, entry.
 
     Runs none of the plugin's code.  Exits 1 if anything is wrong.
+
+    \b
+    Example:
+      acc-plugins validate ./my-plugin --json
     """
     from acc_plugins.host import validate_plugin  # noqa: PLC0415
 
     if not path.is_dir():
         fail(f"{path}: not a folder")
     report = validate_plugin(path)
+    meta = report.manifest.plugin if report.manifest else None
+    if as_json:
+        print_json(
+            {
+                "ok": report.ok,
+                "name": meta.name if meta else None,
+                "version": str(meta.version) if meta else None,
+                "modules": list(report.modules),
+                "problems": list(report.problems),
+                "warnings": list(report.warnings),
+            }
+        )
+        sys.exit(0 if report.ok else 1)
     for problem in report.problems:
         click.echo(problem)
     for warning in report.warnings:
@@ -158,96 +198,11 @@ def validate(path: Path) -> None:
     if not report.ok:
         count = len(report.problems)
         fail(f"{count} problem{'s' if count != 1 else ''} in {path}")
-    meta = report.manifest.plugin if report.manifest else None
     assert meta is not None  # noqa: S101 -- ok implies a manifest
     click.echo(
         f"ok: {meta.name} {meta.version} is valid "
         f"({len(report.modules)} module{'s' if len(report.modules) != 1 else ''})"
     )
-
-
-@cli.command("list")
-@click.pass_context
-def list_(ctx: click.Context) -> None:
-    """
-    List discovered plugins: name, version, kind, state, permissions.
-    """
-    host = _host(ctx)
-    infos = host.plugins()
-    if not infos:
-        click.echo("no plugins found", err=True)
-        return
-    console().print(plugins_table(infos))
-
-
-@cli.command()
-@click.argument("name")
-@click.pass_context
-def info(ctx: click.Context, name: str) -> None:
-    """
-    Show everything about one plugin.
-    """
-    host = _host(ctx)
-    try:
-        details = host.info(name)
-    except PluginError as exc:
-        fail(str(exc))
-    tools = [host.describe_tool(t) for t in details.tools]
-    console().print(plugin_details(details, tools))
-
-
-def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
-    arguments: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            fail(f"argument {pair!r} is not of the form key=value")
-        if key in arguments:
-            fail(f"argument {key!r} is given twice")
-        arguments[key] = value
-    return arguments
-
-
-@cli.command()
-@click.argument("target")
-@click.argument("pairs", nargs=-1)
-@click.option(
-    "--json",
-    "json_arguments",
-    help="All arguments as one JSON object, instead of key=value pairs.",
-)
-@click.pass_context
-def call(
-    ctx: click.Context,
-    target: str,
-    pairs: tuple[str, ...],
-    json_arguments: str | None,
-) -> None:
-    """
-    Call a tool: acc-plugins call PLUGIN.TOOL key=value ...
-
-    Values are converted by the tool's schema (numbers, true/false, JSON
-    for lists and objects).  Prints the result as JSON.
-    """
-    if json_arguments is not None and pairs:
-        fail("give key=value pairs or --json, not both")
-    arguments: Any
-    if json_arguments is not None:
-        try:
-            arguments = json.loads(json_arguments)
-        except json.JSONDecodeError as exc:
-            fail(f"--json: {exc}")
-        if not isinstance(arguments, dict):
-            fail("--json must be a JSON object")
-    host = _host(ctx)
-    try:
-        if json_arguments is not None:
-            result = host.call_tool(target, **arguments)
-        else:
-            result = host.call_tool_text(target, _parse_pairs(pairs))
-    except PluginError as exc:
-        fail(str(exc))
-    print_json(result)
 
 
 @cli.command()
@@ -283,7 +238,8 @@ def dev(
     time, errors with their source lines, the plugin's log, and the
     result of --call after each reload.
     """
-    from ._dev import run_dev  # noqa: PLC0415 -- kept with its command
+    from ._call import parse_pairs  # noqa: PLC0415 -- kept with its command
+    from ._dev import run_dev  # noqa: PLC0415 -- likewise
 
     ctx.obj["paths"] = [path]
     call = None
@@ -294,7 +250,7 @@ def dev(
             fail(f"--call: {exc}")
         if not words:
             fail("--call needs a tool name")
-        call = (words[0], _parse_pairs(tuple(words[1:])))
+        call = (words[0], parse_pairs(tuple(words[1:])))
     run_dev(_host(ctx), call, max_reloads)
 
 
@@ -332,14 +288,27 @@ def demo(keep: Path | None) -> None:
 
 
 @cli.command()
-def modules() -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON: {module: [members]}."
+)
+def modules(as_json: bool) -> None:
     """
     List the standard-library modules plugins may import, with members.
-    """
-    from acc_plugins import sandbox  # noqa: PLC0415 -- this command only
 
-    everything = {**sandbox.ALLOWED_MODULES, **sandbox.SANDBOX_MODULES}
-    for name, members in sorted(everything.items()):
+    \b
+    Example:
+      acc-plugins modules --json
+    """
+    from acc_plugins.sandbox import (  # noqa: PLC0415 -- this command only
+        ALLOWED_MODULES,
+        SANDBOX_MODULES,
+    )
+
+    allowed = dict(sorted({**ALLOWED_MODULES, **SANDBOX_MODULES}.items()))
+    if as_json:
+        print_json({name: list(members) for name, members in allowed.items()})
+        return
+    for name, members in allowed.items():
         click.echo(f"{name}: {', '.join(members)}")
     click.echo("acc_plugins.sdk: the plugin SDK")
 
@@ -347,6 +316,7 @@ def modules() -> None:
 def _register() -> None:
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._autoupdate import auto_update  # noqa: PLC0415 -- likewise
+    from ._call import call  # noqa: PLC0415 -- likewise
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
     from ._find import search, show  # noqa: PLC0415 -- likewise
     from ._install import install, update  # noqa: PLC0415 -- likewise
@@ -357,6 +327,7 @@ def _register() -> None:
     from ._owner import add_commands  # noqa: PLC0415 -- likewise
     from ._package import package  # noqa: PLC0415 -- likewise
     from ._permissions import permissions  # noqa: PLC0415 -- likewise
+    from ._plugins import info, list_  # noqa: PLC0415 -- likewise
     from ._policy import policy  # noqa: PLC0415 -- likewise
     from ._publish import publish, report, review, yank  # noqa: PLC0415
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
@@ -366,6 +337,8 @@ def _register() -> None:
     from ._stats import stats  # noqa: PLC0415 -- likewise
     from ._storage import storage  # noqa: PLC0415 -- likewise
 
+    for command in (list_, info, call):
+        cli.add_command(command)
     cli.add_command(config)
     cli.add_command(enable)
     cli.add_command(disable)

@@ -10,6 +10,8 @@ import click
 
 from acc_plugins.errors import PluginError
 
+from ._format import print_json
+
 
 def _checked(permissions: tuple[str, ...]) -> list[str]:
     from acc_plugins.manifest import parse_permission  # noqa: PLC0415
@@ -34,11 +36,16 @@ def permissions() -> None:
 
 @permissions.command()
 @click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def show(ctx: click.Context, name: str) -> None:
+def show(ctx: click.Context, name: str, as_json: bool) -> None:
     """
     What NAME requests, what it was granted, what the administrator's
     policy blocks, and what it gets.
+
+    \b
+    Example:
+      acc-plugins permissions show code-reviewer --json
     """
     from ._main import _host  # noqa: PLC0415 -- the one place hosts are built
 
@@ -47,6 +54,9 @@ def show(ctx: click.Context, name: str) -> None:
     except PluginError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    if as_json:
+        print_json(table)
+        return
     for kind in ("requested", "granted", "blocked by policy", "effective"):
         click.echo(f"{kind}: {', '.join(table[kind]) or '-'}")
 

@@ -16,7 +16,7 @@ from acc_plugins.errors import PolicyError
 
 from ._errors import config_dir
 from ._format import print_json
-from ._log import fail
+from ._log import fail, say
 
 
 if TYPE_CHECKING:
@@ -44,9 +44,28 @@ def effective_policy(
         else "the --policy option"
     )
     try:
-        return load_policy(config_dir(ctx), given=given, given_via=via)
+        found = load_policy(config_dir(ctx), given=given, given_via=via)
     except PolicyError as exc:
         fail(str(exc))
+    if found[1] is None:
+        _say_if_broken(config_dir(ctx) / "config.toml")
+    return found
+
+
+def _say_if_broken(config: Path) -> None:
+    # A broken config.toml names no policy.  A host reports the file
+    # itself, in the same words (so say() shows the line once); commands
+    # that build no host (policy show) would otherwise not mention it.
+    from acc_plugins.errors import ConfigError  # noqa: PLC0415
+    from acc_plugins.host.config._tomlread import (  # noqa: PLC0415
+        parse,
+        read_text,
+    )
+
+    try:
+        parse(config, read_text(config))
+    except ConfigError as exc:
+        say(f"error: {exc}")
 
 
 @click.group()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -25,9 +24,13 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from ._format import console as screen
+
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+    from rich.console import Console
 
     Callback = Callable[[int, int | None], None]
     Start = Callable[[str, int | None], Callback]
@@ -60,7 +63,7 @@ def downloads(
         returns the callback ``(bytes so far, bytes in all or None)``.
         Without a total a bar shows bytes and speed only.
     """
-    out = console or Console(stderr=True)
+    out = console or screen(stderr=True)
     if quiet or not out.is_terminal:
         yield _start_silent
         return

@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 import platformdirs
 
+from ._format import print_json
+
 
 def _data_dir(ctx: click.Context) -> Path:
     data_dir = (ctx.obj or {}).get("data_dir")
@@ -19,16 +21,38 @@ def _data_dir(ctx: click.Context) -> Path:
 
 
 @click.group(invoke_without_command=True)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print JSON: [{"plugin", "at", "reason"}].',
+)
 @click.pass_context
-def quarantine(ctx: click.Context) -> None:
+def quarantine(ctx: click.Context, as_json: bool) -> None:
     """
     List quarantined plugins; `quarantine release NAME` lets one load again.
+
+    \b
+    Example:
+      acc-plugins quarantine --json
     """
     if ctx.invoked_subcommand is not None:
         return
     from acc_plugins.host.gate._quarantine import QuarantineList  # noqa: PLC0415
 
     entries = QuarantineList(_data_dir(ctx) / "quarantine.json").entries()
+    if as_json:
+        print_json(
+            [
+                {
+                    "plugin": name,
+                    "at": entry.get("at"),
+                    "reason": entry.get("reason"),
+                }
+                for name, entry in sorted(entries.items())
+            ]
+        )
+        return
     if not entries:
         click.echo("no plugin is quarantined")
         return

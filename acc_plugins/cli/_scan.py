@@ -53,6 +53,12 @@ def _text(report: ScanReport, root: Path, threshold: Severity) -> str:
     help="Output format.",
 )
 @click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print JSON: the same as --format json.",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(_LEVELS),
     default="high",
@@ -60,14 +66,22 @@ def _text(report: ScanReport, root: Path, threshold: Severity) -> str:
     help="Exit 1 if any finding is at or above this severity.",
 )
 @click.pass_context
-def scan(ctx: click.Context, path: Path, output: str, fail_on: str) -> None:
+def scan(
+    ctx: click.Context, path: Path, output: str, as_json: bool, fail_on: str
+) -> None:
     """
     Scan a plugin folder for malicious or sandbox-escaping code.
 
     Runs none of the plugin's code.  Exits 1 if a finding is at or above
     --fail-on, 2 if PATH is not a folder.  Silence one finding with a
     "# acc: ignore[ACC101]" comment on its line.
+
+    \b
+    Example:
+      acc-plugins scan ./my-plugin --json
     """
+    if as_json:
+        output = "json"
     report = scan_plugin(path)
     threshold = Severity(fail_on)
     if output == "json":

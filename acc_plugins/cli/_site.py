@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 from ._find import registries
+from ._format import console
 from ._log import fail, say
 
 
@@ -89,7 +89,7 @@ def _progress() -> Iterator[Callable[[int, int], None] | None]:
         return
     from rich.progress import Progress  # noqa: PLC0415 -- only on a terminal
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    with Progress(console=console(stderr=True), transient=True) as bar:
         task = bar.add_task("plugin pages", total=None)
 
         def advance(done: int, total: int) -> None:

@@ -5,7 +5,11 @@ removing it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
+
+from ._format import print_json
 
 
 @click.group()
@@ -18,10 +22,18 @@ def storage() -> None:
 
 @storage.command()
 @click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def usage(ctx: click.Context, name: str | None) -> None:
+def usage(ctx: click.Context, name: str | None, as_json: bool) -> None:
     """
     Keys and bytes each plugin stores (or NAME only), against its quota.
+
+    With --json, a list of {"plugin", "keys", "bytes", "quota_mb"}
+    objects, quota_mb null when the plugin has none.
+
+    \b
+    Example:
+      acc-plugins storage usage text-tools --json
     """
     from ._main import _host  # noqa: PLC0415 -- the one place hosts are built
 
@@ -30,11 +42,27 @@ def usage(ctx: click.Context, name: str | None) -> None:
     if name is not None and not infos:
         click.echo(f"error: no plugin named {name!r}", err=True)
         raise SystemExit(1)
+    rows: list[dict[str, Any]] = []
     for info in infos:
         keys, size = host.storage.usage(info.name)
         quota = info.limits.storage_mb if info.limits else None
-        limit = f" of {quota} MiB" if quota is not None else ""
-        click.echo(f"{info.name}: {keys} keys, {size:,} bytes{limit}")
+        rows.append(
+            {
+                "plugin": info.name,
+                "keys": keys,
+                "bytes": size,
+                "quota_mb": quota,
+            }
+        )
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        most = row["quota_mb"]
+        limit = f" of {most} MiB" if most is not None else ""
+        click.echo(
+            f"{row['plugin']}: {row['keys']} keys, {row['bytes']:,} bytes{limit}"
+        )
 
 
 @storage.command()

@@ -41,6 +41,7 @@ from ._atomic import write_atomic
 from ._configread import warn_stale
 from ._jsonstore import JsonStore
 from ._tomledit import UNCHANGED, edited, without_empty
+from ._tomlread import parse, read_text
 from ._updatesetting import mode_problem
 
 
@@ -138,23 +139,10 @@ class ConfigFile:
         return self._checked(self._text())
 
     def _text(self) -> str:
-        try:
-            return self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return ""
-        except UnicodeDecodeError as exc:
-            problem = f"not valid UTF-8 (byte {exc.start})"
-            raise ConfigError(str(self.path), [problem]) from None
-        except OSError as exc:
-            problem = f"unreadable: {exc.strerror or exc}"
-            raise ConfigError(str(self.path), [problem]) from None
+        return read_text(self.path)
 
     def _checked(self, text: str) -> dict[str, Any]:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            problem = f"not valid TOML: {exc}"
-            raise ConfigError(str(self.path), [problem]) from None
+        data = parse(self.path, text)
         problems = _problems_of(data)
         if problems:
             raise ConfigError(str(self.path), problems)

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import logging
 import os
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from acc_plugins.errors import PolicyError
+from acc_plugins.errors import ConfigError, PolicyError
 from acc_plugins.security import Policy
 
 from ._config import CONFIG_NAME
+from ._tomlread import parse, read_text
 
 
 if TYPE_CHECKING:
@@ -82,11 +82,12 @@ def locate_policy(
         return PolicyLocation(Path(named), POLICY_ENV)
     config = config_dir / CONFIG_NAME
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        _log.warning("%s: cannot look for a policy in it: %s", config, exc)
+        data = parse(config, read_text(config))
+    except ConfigError as exc:
+        # Debug only: a host's configuration reports this file as one
+        # error, in these words; a second report here made two messages
+        # for one broken file.
+        _log.debug("no policy read from it: %s", exc)
         return None
     if "policy" not in data:
         return None

@@ -1,0 +1,162 @@
+"""
+``acc-plugins call``: run one tool from the command line or a script.
+
+Arguments come as ``key=value`` words, or as one JSON object with
+``--args``: inline, from a file (``@args.json``) or from stdin (``-``).
+The file and stdin forms exist because a big argument given inline hits
+the operating system's limit on the length of a command line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from acc_plugins.errors import PluginError, PluginNotFoundError
+
+from ._format import print_json
+from ._log import fail
+
+
+if TYPE_CHECKING:
+    from acc_plugins.host import PluginHost
+
+
+def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    """
+    ``key=value`` words as a mapping; a malformed or repeated key ends
+    the command with ``error: ...``.
+    """
+    arguments: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            hint = (
+                " (a JSON object goes in --args)"
+                if pair.lstrip().startswith("{")
+                else ""
+            )
+            fail(f"argument {pair!r} is not of the form key=value{hint}")
+        if key in arguments:
+            fail(f"argument {key!r} is given twice")
+        arguments[key] = value
+    return arguments
+
+
+def _read_source(spec: str) -> tuple[str, str]:
+    # (where the text came from, the text): "-" is stdin, "@path" a
+    # file, anything else the JSON itself.
+    if spec == "-":
+        return "<stdin>", sys.stdin.read()
+    if not spec.startswith("@"):
+        return "--args", spec
+    path = Path(spec[1:])
+    try:
+        return str(path), path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        fail(f"{path}: not valid UTF-8 (byte {exc.start})")
+    except OSError as exc:
+        fail(f"{path}: cannot read: {exc.strerror or exc}")
+
+
+def load_arguments(spec: str) -> dict[str, Any]:
+    """
+    The JSON object *spec* names (inline, ``@file`` or ``-``); bad JSON
+    ends the command with one line naming the source and the position.
+    """
+    source, text = _read_source(spec)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(
+            f"{source}: not valid JSON: {exc.msg} "
+            f"(line {exc.lineno}, column {exc.colno})"
+        )
+    if not isinstance(value, dict):
+        fail(f"{source}: must be a JSON object, not {type(value).__name__}")
+    return value
+
+
+def why_missing(host: PluginHost, target: str) -> str | None:
+    """
+    Why *target*'s plugin offers no tools, if it exists but is not
+    serving: its name, state and last error (or last transition).
+    """
+    plugin = target.partition(".")[0]
+    try:
+        info = host.info(plugin)
+    except PluginError:
+        return None
+    if info.state.value in {"active", "reloading"}:
+        return None
+    if info.last_error is not None:
+        reason = str(info.last_error)
+    elif info.transitions:
+        reason = info.transitions[-1].reason or "no reason recorded"
+    else:
+        reason = "no reason recorded"
+    return (
+        f"cannot call {target}: plugin {plugin!r} is in state "
+        f"{info.state.value!r}: {reason}"
+    )
+
+
+@click.command()
+@click.argument("target")
+@click.argument("pairs", nargs=-1)
+@click.option(
+    "--args",
+    "args_spec",
+    metavar="JSON|@FILE|-",
+    help=(
+        "All arguments as one JSON object: inline, from a file "
+        "(@args.json) or from stdin (-), instead of key=value pairs."
+    ),
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the result as JSON (what call always prints).",
+)
+@click.pass_context
+def call(
+    ctx: click.Context,
+    target: str,
+    pairs: tuple[str, ...],
+    args_spec: str | None,
+    as_json: bool,  # noqa: ARG001 -- accepted like on every command
+) -> None:
+    """
+    Call a tool: acc-plugins call PLUGIN.TOOL key=value ...
+
+    Values are converted by the tool's schema (numbers, true/false, JSON
+    for lists and objects).  Prints the result as JSON.
+
+    \b
+    Examples:
+      acc-plugins call text-tools.slugify text="Hello World"
+      acc-plugins call text-tools.slugify --args @args.json
+      echo '{"text": "Hello"}' | acc-plugins call text-tools.slugify --args -
+    """
+    from ._main import _host  # noqa: PLC0415 -- the one place hosts are built
+
+    if args_spec is not None and pairs:
+        fail("give key=value pairs or --args, not both")
+    arguments = None if args_spec is None else load_arguments(args_spec)
+    text = parse_pairs(pairs) if arguments is None else {}
+    host = _host(ctx)
+    try:
+        if arguments is not None:
+            result = host.call_tool(target, **arguments)
+        else:
+            result = host.call_tool_text(target, text)
+    except PluginNotFoundError as exc:
+        fail(why_missing(host, target) or str(exc))
+    except PluginError as exc:
+        fail(str(exc))
+    print_json(result)
