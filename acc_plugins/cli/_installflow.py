@@ -28,8 +28,6 @@ from ._log import say
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from packaging.version import Version
-
     from acc_plugins.host.core._record import PluginInfo
     from acc_plugins.market._candidate import Candidate
     from acc_plugins.market._installed import Installed
@@ -53,18 +51,6 @@ JSON = click.option(
 )
 QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 PRE = click.option("--pre", is_flag=True, help="Allow pre-release versions.")
-
-
-def installed_versions(found: dict[str, Installed]) -> dict[str, Version]:
-    from packaging.version import InvalidVersion, Version  # noqa: PLC0415
-
-    versions: dict[str, Version] = {}
-    for name, item in found.items():
-        try:
-            versions[name] = Version(item.version)
-        except InvalidVersion:
-            continue
-    return versions
 
 
 @attrs.frozen
@@ -190,6 +176,7 @@ def _local_needs(
     The dependencies of local candidates that neither the install root
     nor another candidate satisfies: resolved from the registries.
     """
+    from acc_plugins.market._installed import installed_versions  # noqa: PLC0415
     from acc_plugins.market._requirement import Requirement  # noqa: PLC0415
 
     have = installed_versions(found)
@@ -222,6 +209,7 @@ def stage(
     ones (only those newer than installed with *newer_only*); note in
     *before* what the index says of each installed version replaced.
     """
+    from acc_plugins.market._installed import installed_versions  # noqa: PLC0415
     from acc_plugins.market._sources import stage_local  # noqa: PLC0415
     from acc_plugins.market._updatediff import Summary  # noqa: PLC0415
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import attrs
+from packaging.version import InvalidVersion, Version
 
 from acc_plugins.errors import ManifestError, MarketplaceError
 from acc_plugins.manifest import load_manifest
@@ -134,3 +135,17 @@ def needed_folders(
         wanted.append(current)
         todo.extend(sorted(installed[current].dependencies))
     return [installed[n].folder for n in wanted]
+
+
+def installed_versions(found: Mapping[str, Installed]) -> dict[str, Version]:
+    """
+    The version of each installed plugin, as the resolver compares them;
+    a plugin whose version cannot be read is left out.
+    """
+    versions: dict[str, Version] = {}
+    for name, item in found.items():
+        try:
+            versions[name] = Version(item.version)
+        except InvalidVersion:
+            continue
+    return versions

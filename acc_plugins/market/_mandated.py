@@ -18,6 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from acc_plugins.host.config._atomic import write_atomic
 
+from ._installed import installed_versions
 from ._requirement import Requirement as Wanted
 
 
@@ -122,7 +123,7 @@ def install_mandated(
                 origin = sources(requirement.registry)
                 picks = origin.plan(
                     [_as_install(requirement)],
-                    installed=_versions(found),
+                    installed=installed_versions(found),
                     upgrade=frozenset({requirement.name}),
                 )
                 picks = [
@@ -149,13 +150,3 @@ def install_mandated(
 
 def _as_install(requirement: Requirement) -> Wanted:
     return Wanted(requirement.text, requirement.name, requirement.specifier)
-
-
-def _versions(found: Mapping[str, Installed]) -> dict[str, Version]:
-    versions = {}
-    for name, item in found.items():
-        try:
-            versions[name] = Version(item.version)
-        except InvalidVersion:
-            continue
-    return versions
