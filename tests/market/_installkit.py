@@ -205,3 +205,28 @@ def fingerprint(folder):
     # The lock file is created by the first run and is not state.
     found.pop(".acc-install.lock", None)
     return found
+
+
+def run_cli(home, *args, root=None, stdin=None):
+    """
+    ``acc-plugins ARGS`` with *home*'s data and config folders, installing
+    into *root* (default ``home/plugins``).
+    """
+    from click.testing import CliRunner
+
+    from acc_plugins.cli import cli
+
+    return CliRunner().invoke(
+        cli,
+        [
+            "--path",
+            str(root if root is not None else home / "plugins"),
+            "--data-dir",
+            str(home / "data"),
+            "--config-dir",
+            str(home / "config"),
+            *args,
+        ],
+        input=stdin,
+        catch_exceptions=False,
+    )

@@ -9,16 +9,15 @@ import json
 import stat
 
 import pytest
-from click.testing import CliRunner
 from tests.market._installkit import (
     RegistryKit,
     add_registry,
     fingerprint,
     plugin_folder,
+    run_cli,
 )
 from tests.market._zips import entry, make_zip
 
-from acc_plugins.cli import cli
 from acc_plugins.market._keys import generate_private_key
 from acc_plugins.market._layout import INDEX, archive_path
 
@@ -58,19 +57,7 @@ def _kit(tmp_path, home):
 
 
 def run(home, *args):
-    return CliRunner().invoke(
-        cli,
-        [
-            "--path",
-            str(home / "plugins"),
-            "--data-dir",
-            str(home / "data"),
-            "--config-dir",
-            str(home / "config"),
-            *args,
-        ],
-        catch_exceptions=False,
-    )
+    return run_cli(home, *args)
 
 
 @pytest.fixture(name="installed")

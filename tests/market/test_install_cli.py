@@ -7,15 +7,14 @@ diffs, outdated, uninstall --purge and rollback.
 import json
 
 import pytest
-from click.testing import CliRunner
 from tests.market._installkit import (
     RegistryKit,
     add_registry,
     fingerprint,
     plugin_folder,
+    run_cli,
 )
 
-from acc_plugins.cli import cli
 from acc_plugins.host.config._config import ConfigFile, SecretStore
 from acc_plugins.host.gate._consent import GrantStore
 
@@ -37,20 +36,7 @@ def _kit(tmp_path, home):
 
 
 def run(home, *args, stdin=None):
-    return CliRunner().invoke(
-        cli,
-        [
-            "--path",
-            str(home / "plugins"),
-            "--data-dir",
-            str(home / "data"),
-            "--config-dir",
-            str(home / "config"),
-            *args,
-        ],
-        input=stdin,
-        catch_exceptions=False,
-    )
+    return run_cli(home, *args, stdin=stdin)
 
 
 def granted(home, name="demo"):

@@ -7,7 +7,6 @@ and ``--exact`` removes the rest.
 import json
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.market._installkit import (
@@ -15,9 +14,9 @@ from tests.market._installkit import (
     add_registry,
     fingerprint,
     plugin_folder,
+    run_cli,
 )
 
-from acc_plugins.cli import cli
 from acc_plugins.host.gate._consent import GrantStore
 from acc_plugins.market._lockfile import (
     LockedPlugin,
@@ -30,21 +29,8 @@ from acc_plugins.market._lockfile import (
 PERMS = ("net:https://a.example", "env:HOME")
 
 
-def run(home, root, *args, stdin=None, cwd=None):
-    return CliRunner().invoke(
-        cli,
-        [
-            "--path",
-            str(root),
-            "--data-dir",
-            str(home / "data"),
-            "--config-dir",
-            str(home / "config"),
-            *args,
-        ],
-        input=stdin,
-        catch_exceptions=False,
-    )
+def run(home, root, *args, stdin=None):
+    return run_cli(home, *args, root=root, stdin=stdin)
 
 
 @pytest.fixture(name="kit")
