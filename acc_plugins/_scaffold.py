@@ -22,8 +22,11 @@ else:  # as_file() takes a folder from Python 3.12 on, or the backport
     from importlib_resources import as_file, files
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from importlib.resources.abc import Traversable
+
+    Ask = Callable[[str, str], str]
+    """Asks one question (the prompt, the default) and returns the answer."""
 
 TEMPLATE_KINDS: Final = ("tool", "agent", "workflow", "basic")
 """
@@ -71,7 +74,7 @@ def new_plugin(
     kind: str,
     output_dir: Path,
     *,
-    no_input: bool = True,
+    ask: Ask | None = None,
     context: Mapping[str, str] | None = None,
 ) -> Path:
     """
@@ -87,18 +90,18 @@ def new_plugin(
 
         output_dir: The folder the plugin folder is made in.
 
-        no_input: Use the template's defaults for the other questions
-            (description, author, license) instead of asking them.
+        ask: Asks the template's other questions (description, author,
+            license) that *context* does not answer; without it their
+            defaults are used.  *name* and *kind* are never asked again.
 
         context: Answers to the template's questions, by name.
 
     Returns:
-        The new plugin folder, ``output_dir / name`` (the name typed
-        at the prompt, if it was changed there).
+        The new plugin folder, ``output_dir / name``.
 
     Raises:
         ValueError: If *name* or *kind* is not valid, or the template
-            refused an answer given at its prompts.
+            refused an answer.
 
         FileExistsError: If the plugin folder exists already.
     """
@@ -118,16 +121,49 @@ def new_plugin(
     answers = {**(context or {}), "name": name, "kind": kind}
     try:
         with as_file(_template()) as template:
+            if ask is not None:
+                answers = _asked(template, answers, ask)
             made = cookiecutter(
                 str(template),
-                no_input=no_input,
+                no_input=True,  # every answer is in hand by now
                 extra_context=answers,
                 output_dir=str(output_dir),
             )
     except CookiecutterException as exc:
-        # Answers typed at the prompts: a name the hook refuses, or one
-        # whose folder exists; cookiecutter has removed what it began.
+        # A hook refused an answer; cookiecutter has removed what it began.
         msg = str(exc) or type(exc).__name__
         raise ValueError(msg) from None
-    # The name typed at the prompt, if it was changed there.
     return output_dir / Path(made).name
+
+
+def _asked(
+    template: Path, answers: dict[str, str], ask: Ask
+) -> dict[str, str]:
+    """
+    *answers* with the template's public questions they lack asked, in
+    the template's order, each default rendered from the answers before
+    it (``What {{ cookiecutter.name }} adds...``).
+
+    Why not cookiecutter's own prompts: they ask every question again,
+    the name and kind given on the command line included.
+    """
+    import json  # noqa: PLC0415 -- kept out of the command line's start
+
+    from cookiecutter.environment import (  # noqa: PLC0415 -- slow import
+        StrictEnvironment,
+    )
+
+    questions = json.loads((template / "cookiecutter.json").read_text())
+    prompts = questions.get("__prompts__", {})
+    environment = StrictEnvironment(context=questions)
+    answered = dict(answers)
+    for key, default in questions.items():
+        if (
+            key.startswith("_")
+            or key in answered
+            or not isinstance(default, str)
+        ):
+            continue
+        shown = environment.from_string(default).render(cookiecutter=answered)
+        answered[key] = ask(str(prompts.get(key, key)), shown)
+    return answered

@@ -253,7 +253,7 @@ def test_the_prompts_fill_in_the_manifest(tmp_path, monkeypatch):
     """Without --no-input the answers typed at the prompts are used, and
     quotes in them stay valid TOML."""
     monkeypatch.chdir(tmp_path)
-    answers = '\n\nSays "hi" to C:\\\\ users.\nAda Lovelace\nApache-2.0\n'
+    answers = 'Says "hi" to C:\\\\ users.\nAda Lovelace\nApache-2.0\n'
 
     result = CliRunner().invoke(
         cli, ["new", "hello", "--template", "agent"], input=answers
@@ -261,6 +261,11 @@ def test_the_prompts_fill_in_the_manifest(tmp_path, monkeypatch):
     manifest = load_manifest(tmp_path / "hello" / "plugin.toml")
 
     assert result.exit_code == 0, result.output
+    # Name and kind came with the command: only the other questions are asked,
+    # each with its default rendered from the name.
+    assert "Plugin name" not in result.output
+    assert "What the plugin mainly adds" not in result.output
+    assert "One-line description [What hello adds to" in result.output
     assert "created hello from the agent template\n" in result.output
     assert manifest.plugin.description == 'Says "hi" to C:\\\\ users.'
     assert manifest.plugin.authors == ("Ada Lovelace",)

@@ -13,6 +13,10 @@ from acc_plugins._scaffold import TEMPLATE_KINDS, new_plugin
 from ._log import fail
 
 
+def _ask(prompt: str, default: str) -> str:
+    return str(click.prompt(prompt, default=default))
+
+
 @click.command("new")
 @click.argument("name")
 @click.option(
@@ -52,7 +56,9 @@ def new(name: str, kind: str, no_input: bool, output_dir: Path) -> None:
     if output_dir.exists() and not output_dir.is_dir():
         fail(f"--output-dir {output_dir}: not a folder")
     try:
-        made = new_plugin(name, kind, output_dir, no_input=no_input)
+        made = new_plugin(
+            name, kind, output_dir, ask=None if no_input else _ask
+        )
     except (ValueError, FileExistsError) as exc:
         fail(str(exc))
     click.echo(f"created {made} from the {kind} template")
