@@ -117,6 +117,10 @@ def audit(
 ) -> None:
     """
     List the audit trail, oldest first; `audit verify` checks it.
+
+    \b
+    Example:
+      acc-plugins audit --plugin text-tools --since 2h --json
     """
     ctx.meta[_DIRECTORY_KEY] = _directory(ctx, audit_dir)
     if ctx.invoked_subcommand is not None:
@@ -145,19 +149,46 @@ def audit(
 
 
 @audit.command()
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print the result as JSON: {"ok", "entries", "files", "file", '
+    '"line", "problem"}; the exit status is the same.',
+)
 @click.pass_context
-def verify(ctx: click.Context) -> None:
+def verify(ctx: click.Context, as_json: bool) -> None:
     """
     Check the hash chain; exit 1 naming the first broken entry.
 
     Detects edited, reordered, deleted and truncated entries, across
     rotated files.  Exits 2 if the directory cannot be read.
+
+    \b
+    Example:
+      acc-plugins audit verify --json
     """
     try:
         result = AuditLog(ctx.meta[_DIRECTORY_KEY]).verify()
     except OSError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "entries": result.entries,
+                    "files": result.files,
+                    "file": None if result.file is None else str(result.file),
+                    "line": result.line,
+                    "problem": result.problem,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        sys.exit(0 if result.ok else 1)
     entries = _plural(result.entries, "entry", "entries")
     files = _plural(result.files, "file", "files")
     if result.ok:

@@ -36,9 +36,10 @@ def _startup(ctx: click.Context) -> StartupUpdates:
     )
 
 
-def setting_lines(ctx: click.Context) -> list[str]:
+def setting_facts(ctx: click.Context) -> dict[str, object]:
     """
-    The mode in force, where it comes from, and the last check.
+    The mode in force, whether the policy forces it, where it comes
+    from, the install root and the last check (ISO 8601, or None).
     """
     from acc_plugins.host.config._updatesetting import update_setting  # noqa: PLC0415
     from acc_plugins.market._autostamp import UpdateStamp  # noqa: PLC0415
@@ -46,12 +47,27 @@ def setting_lines(ctx: click.Context) -> list[str]:
     startup = _startup(ctx)
     setting = update_setting(startup.config_dir, startup.policy)
     last = UpdateStamp(startup.root).last()
-    forced = " (forced by the policy)" if setting.forced else ""
-    return [
-        f"auto-update: {setting.mode.value}{forced}, from {setting.via}",
-        f"install root: {startup.root}",
-        f"last check: {'never' if last is None else last.isoformat()}",
-    ]
+    return {
+        "mode": setting.mode.value,
+        "forced": setting.forced,
+        "via": setting.via,
+        "install_root": str(startup.root),
+        "last_check": None if last is None else last.isoformat(),
+    }
+
+
+def show_setting(ctx: click.Context, *, as_json: bool) -> None:
+    """
+    Print `setting_facts`, as lines or as JSON.
+    """
+    facts = setting_facts(ctx)
+    if as_json:
+        print_json(facts)
+        return
+    forced = " (forced by the policy)" if facts["forced"] else ""
+    click.echo(f"auto-update: {facts['mode']}{forced}, from {facts['via']}")
+    click.echo(f"install root: {facts['install_root']}")
+    click.echo(f"last check: {facts['last_check'] or 'never'}")
 
 
 @click.command("auto-update")
@@ -74,10 +90,7 @@ def auto_update(ctx: click.Context, now: bool, as_json: bool) -> None:
       acc-plugins auto-update --now
     """
     if not now:
-        if as_json:
-            ctx.fail("--json goes with --now")
-        for line in setting_lines(ctx):
-            click.echo(line)
+        show_setting(ctx, as_json=as_json)
         return
     run = _startup(ctx).run(force=True)
     if as_json:

@@ -13,6 +13,8 @@ import click
 
 from acc_plugins.errors import ConfigError, PluginError
 
+from ._done import done, json_flag
+from ._format import print_json
 from ._log import fail
 
 
@@ -51,8 +53,9 @@ def config() -> None:
 
 
 @config.command("auto-update")
+@json_flag('"mode", "forced", "via", "install_root", "last_check"')
 @click.pass_context
-def auto_update_setting(ctx: click.Context) -> None:
+def auto_update_setting(ctx: click.Context, as_json: bool) -> None:
     """
     Show the automatic-update mode in force and where it comes from.
 
@@ -64,10 +67,9 @@ def auto_update_setting(ctx: click.Context) -> None:
     Example:
       acc-plugins config auto-update
     """
-    from ._autoupdate import setting_lines  # noqa: PLC0415 -- its command's
+    from ._autoupdate import show_setting  # noqa: PLC0415 -- its command's
 
-    for line in setting_lines(ctx):
-        click.echo(line)
+    show_setting(ctx, as_json=as_json)
 
 
 @config.command("list")
@@ -77,6 +79,10 @@ def auto_update_setting(ctx: click.Context) -> None:
 def list_(ctx: click.Context, plugin: str, as_json: bool) -> None:
     """
     Every setting of PLUGIN: value, where it comes from, type.
+
+    \b
+    Example:
+      acc-plugins config list text-tools --json
     """
     table = _settings_of(_host(ctx), plugin)
     if as_json:
@@ -94,17 +100,27 @@ def list_(ctx: click.Context, plugin: str, as_json: bool) -> None:
 @config.command()
 @click.argument("plugin")
 @click.argument("key")
+@json_flag('"plugin", "key", "value", "type", "source"')
 @click.pass_context
-def get(ctx: click.Context, plugin: str, key: str) -> None:
+def get(ctx: click.Context, plugin: str, key: str, as_json: bool) -> None:
     """
-    The value of one setting (secrets masked), as JSON.
+    The value of one setting (secrets masked), as JSON; with --json,
+    also its type and where it comes from.
+
+    \b
+    Example:
+      acc-plugins config get text-tools max_length
     """
     table = _settings_of(_host(ctx), plugin)
     if key not in table:
         fail(
             f"{plugin} has no setting {key!r} (it has: {', '.join(table) or 'none'})"
         )
-    click.echo(json.dumps(table[key]["value"], ensure_ascii=False))
+    entry = table[key]
+    if as_json:
+        print_json({"plugin": plugin, "key": key, **entry})
+        return
+    click.echo(json.dumps(entry["value"], ensure_ascii=False))
 
 
 @config.command("set")
@@ -112,14 +128,24 @@ def get(ctx: click.Context, plugin: str, key: str) -> None:
 @click.argument("key")
 @click.argument("value")
 @click.option("--project", is_flag=True, help=_PROJECT_HELP)
+@json_flag('"plugin", "key", "value", "source"')
 @click.pass_context
-def set_(
-    ctx: click.Context, plugin: str, key: str, value: str, project: bool
+def set_(  # noqa: PLR0917 -- click passes each option as an argument
+    ctx: click.Context,
+    plugin: str,
+    key: str,
+    value: str,
+    project: bool,
+    as_json: bool,
 ) -> None:
     """
     Set one setting; VALUE is read as the setting's type (numbers,
     true/false, a comma-separated or JSON list).  Secrets go to the
     user-only secret store.
+
+    \b
+    Example:
+      acc-plugins config set text-tools max_length 80 --project
     """
     from acc_plugins.host.config._settingtext import parse_text  # noqa: PLC0415
 
@@ -132,9 +158,16 @@ def set_(
     except (PluginError, ConfigError, ValueError) as exc:
         fail(str(exc))
     shown = _settings_of(host, plugin)[key]
-    click.echo(
+    done(
+        as_json,
         f"{plugin}.{key} = {json.dumps(shown['value'], ensure_ascii=False)} "
-        f"(in {shown['source']})"
+        f"(in {shown['source']})",
+        {
+            "plugin": plugin,
+            "key": key,
+            "value": shown["value"],
+            "source": shown["source"],
+        },
     )
 
 
@@ -142,10 +175,19 @@ def set_(
 @click.argument("plugin")
 @click.argument("key")
 @click.option("--project", is_flag=True, help=_PROJECT_HELP)
+@json_flag(
+    '"plugin", "key", "value", "source"; value and source null for a key the plugin does not declare'
+)
 @click.pass_context
-def unset(ctx: click.Context, plugin: str, key: str, project: bool) -> None:
+def unset(
+    ctx: click.Context, plugin: str, key: str, project: bool, as_json: bool
+) -> None:
     """
     Remove one setting; the next layer down applies again.
+
+    \b
+    Example:
+      acc-plugins config unset text-tools max_length
     """
     host = _host(ctx)
     try:
@@ -153,13 +195,21 @@ def unset(ctx: click.Context, plugin: str, key: str, project: bool) -> None:
     except (PluginError, ConfigError) as exc:
         fail(str(exc))
     shown = _settings_of(host, plugin).get(key)
+    facts = {
+        "plugin": plugin,
+        "key": key,
+        "value": None if shown is None else shown["value"],
+        "source": None if shown is None else shown["source"],
+    }
     if shown is None:  # a stale key, gone now
-        click.echo(f"removed {plugin}.{key}, which {plugin} does not declare")
-        return
-    click.echo(
-        f"{plugin}.{key} = {json.dumps(shown['value'], ensure_ascii=False)} "
-        f"(from {shown['source']})"
-    )
+        message = f"removed {plugin}.{key}, which {plugin} does not declare"
+    else:
+        message = (
+            f"{plugin}.{key} = "
+            f"{json.dumps(shown['value'], ensure_ascii=False)} "
+            f"(from {shown['source']})"
+        )
+    done(as_json, message, facts)
 
 
 @config.command("export")
@@ -167,34 +217,57 @@ def unset(ctx: click.Context, plugin: str, key: str, project: bool) -> None:
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write to this file instead of printing.",
+    help="Write to this file (atomically) instead of printing.",
 )
+@json_flag('"path", "text"; path null when printed')
 @click.pass_context
-def export(ctx: click.Context, output: Path | None) -> None:
+def export(ctx: click.Context, output: Path | None, as_json: bool) -> None:
     """
     Print (or write) the setup of every plugin: versions, enabled flags,
     grants and settings.  Secrets are never exported.
+
+    \b
+    Example:
+      acc-plugins config export -o team-setup.toml
     """
+    from acc_plugins.host.config._atomic import write_atomic  # noqa: PLC0415
+
     try:
         text = _host(ctx).export_config()
     except ConfigError as exc:
         fail(str(exc))
     if output is None:
-        click.echo(text, nl=False)
+        if as_json:
+            print_json({"path": None, "text": text})
+        else:
+            click.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {output}")
+    if output.is_dir():
+        fail(f"--output {output}: a folder, not a file")
+    try:
+        # Shared with a team: readable by others, like any file one writes.
+        write_atomic(output, text.encode("utf-8"), mode=0o644)
+    except OSError as exc:
+        fail(f"--output {output}: {exc.strerror or exc}")
+    done(as_json, f"wrote {output}", {"path": str(output), "text": text})
 
 
 @config.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--project", is_flag=True, help=_PROJECT_HELP)
+@json_flag('"file", "warnings"')
 @click.pass_context
-def import_(ctx: click.Context, file: Path, project: bool) -> None:
+def import_(
+    ctx: click.Context, file: Path, project: bool, as_json: bool
+) -> None:
     """
     Apply a setup written by `config export`: enabled flags and settings
     into the configuration, grants into the grant store.  Checked
     completely first: on any problem, nothing changes.
+
+    \b
+    Example:
+      acc-plugins config import team-setup.toml --project
     """
     try:
         text = file.read_text(encoding="utf-8")
@@ -207,34 +280,56 @@ def import_(ctx: click.Context, file: Path, project: bool) -> None:
         fail(str(exc))
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(f"imported {file}")
+    done(
+        as_json,
+        f"imported {file}",
+        {"file": str(file), "warnings": list(warnings)},
+    )
 
 
 @click.command()
 @click.argument("name")
 @click.option("--project", is_flag=True, help=_PROJECT_HELP)
+@json_flag('"name", "enabled", "project", "stopped"')
 @click.pass_context
-def enable(ctx: click.Context, name: str, project: bool) -> None:
+def enable(
+    ctx: click.Context, name: str, project: bool, as_json: bool
+) -> None:
     """
     Enable a plugin (in the user's configuration, or the project's).
+
+    \b
+    Example:
+      acc-plugins enable text-tools --project
     """
     host = _host(ctx)
     try:
         host.set_enabled(name, True, project=project)
     except (PluginError, ConfigError) as exc:
         fail(str(exc))
-    click.echo(f"enabled {name} (it loads when a host starts)")
+    done(
+        as_json,
+        f"enabled {name} (it loads when a host starts)",
+        {"name": name, "enabled": True, "project": project, "stopped": []},
+    )
 
 
 @click.command()
 @click.argument("name")
 @click.option("--project", is_flag=True, help=_PROJECT_HELP)
 @click.option("-y", "--yes", is_flag=True, help="Do not ask about dependents.")
+@json_flag('"name", "enabled", "project", "stopped"')
 @click.pass_context
-def disable(ctx: click.Context, name: str, project: bool, yes: bool) -> None:
+def disable(
+    ctx: click.Context, name: str, project: bool, yes: bool, as_json: bool
+) -> None:
     """
     Disable a plugin.  If other plugins need it, they are named, and
     disabling it keeps them from loading too, after confirmation.
+
+    \b
+    Example:
+      acc-plugins disable text-tools --yes
     """
     host = _host(ctx)
     try:
@@ -250,4 +345,13 @@ def disable(ctx: click.Context, name: str, project: bool, yes: bool) -> None:
     except (PluginError, ConfigError) as exc:
         fail(str(exc))
     stopped = f", and neither can {', '.join(needed_by)}" if needed_by else ""
-    click.echo(f"disabled {name}: it no longer loads{stopped}")
+    done(
+        as_json,
+        f"disabled {name}: it no longer loads{stopped}",
+        {
+            "name": name,
+            "enabled": False,
+            "project": project,
+            "stopped": list(needed_by),
+        },
+    )

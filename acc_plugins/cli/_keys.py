@@ -14,6 +14,7 @@ import click
 
 from acc_plugins.errors import KeyringError
 
+from ._done import done, json_flag
 from ._errors import data_dir
 from ._format import print_json
 from ._log import fail
@@ -117,21 +118,31 @@ def keys() -> None:
         f"first line). Also {PASSPHRASE_ENV}."
     ),
 )
+@json_flag(
+    '"name", "key_id", "fingerprint", "public_key", "encrypted", "path"'
+)
 @click.pass_context
 def generate(
-    ctx: click.Context, name: str, passphrase_file: Path | None
+    ctx: click.Context, name: str, passphrase_file: Path | None, as_json: bool
 ) -> None:
     """
     Make a new ed25519 key NAME; print its id and public key.
 
     The private key is written 0600 to the keys/ folder of the data
     folder and never printed.  An existing NAME is never overwritten.
+
+    \b
+    Example:
+      acc-plugins keys generate release --passphrase-file ~/.acc-pass
     """
     passphrase = _passphrase(passphrase_file)
     try:
         own = _keyring(ctx).generate(name, passphrase)
     except KeyringError as exc:
         fail(str(exc))
+    if as_json:
+        print_json(_own(own))
+        return
     secret = "encrypted" if own.encrypted else "not encrypted"
     click.echo(f"generated key {own.name}")
     click.echo(f"id:          {own.public_key.key_id}")
@@ -146,6 +157,10 @@ def generate(
 def list_(ctx: click.Context, *, as_json: bool) -> None:
     """
     List your own keys and the keys you trust, with their ids.
+
+    \b
+    Example:
+      acc-plugins keys list --json
     """
     try:
         own = _keyring(ctx).entries()
@@ -189,50 +204,79 @@ def list_(ctx: click.Context, *, as_json: bool) -> None:
 @click.option(
     "--name", required=True, help="Whose key it is, as you will see it."
 )
+@json_flag('"key_id", "name", "added_at", "added"')
 @click.pass_context
-def trust(ctx: click.Context, public_key: str, name: str) -> None:
+def trust(
+    ctx: click.Context, public_key: str, name: str, as_json: bool
+) -> None:
     """
     Trust a publisher's PUBLIC_KEY (ed25519:..., or a file holding it).
 
     Trusting a key that is trusted already changes nothing.
+
+    \b
+    Example:
+      acc-plugins keys trust ada.pub --name "Ada Lovelace"
     """
     try:
         key = _public_key(public_key)
         entry, added = _trust_store(ctx).trust(key, name)
     except KeyringError as exc:
         fail(str(exc))
-    if added:
-        click.echo(f"trusted key {entry.key_id} ({entry.name})")
-    else:
-        click.echo(
-            f"key {entry.key_id} is trusted already, as {entry.name!r} "
-            f"since {entry.added_at}; nothing changed"
-        )
+    message = (
+        f"trusted key {entry.key_id} ({entry.name})"
+        if added
+        else f"key {entry.key_id} is trusted already, as {entry.name!r} "
+        f"since {entry.added_at}; nothing changed"
+    )
+    facts = {
+        "key_id": entry.key_id,
+        "name": entry.name,
+        "added_at": entry.added_at,
+        "added": added,
+    }
+    done(as_json, message, facts)
 
 
 @keys.command()
 @click.argument("key_id")
+@json_flag('"key_id", "name"')
 @click.pass_context
-def untrust(ctx: click.Context, key_id: str) -> None:
+def untrust(ctx: click.Context, key_id: str, as_json: bool) -> None:
     """
     Stop trusting the key KEY_ID (its id or full fingerprint).
+
+    \b
+    Example:
+      acc-plugins keys untrust 3f2a9c1d
     """
     try:
         entry = _trust_store(ctx).untrust(key_id)
     except KeyringError as exc:
         fail(str(exc))
-    click.echo(f"no longer trusted: key {entry.key_id} ({entry.name})")
+    done(
+        as_json,
+        f"no longer trusted: key {entry.key_id} ({entry.name})",
+        {"key_id": entry.key_id, "name": entry.name},
+    )
 
 
 @keys.command()
 @click.argument("name")
+@json_flag(
+    '"name", "key_id", "fingerprint", "public_key", "encrypted", "path"'
+)
 @click.pass_context
-def export(ctx: click.Context, name: str) -> None:
+def export(ctx: click.Context, name: str, as_json: bool) -> None:
     """
     Print the public key of your key NAME, to give to others.
+
+    \b
+    Example:
+      acc-plugins keys export release > release.pub
     """
     try:
         own = _keyring(ctx).get(name)
     except KeyringError as exc:
         fail(str(exc))
-    click.echo(own.public_key.text)
+    done(as_json, own.public_key.text, _own(own))

@@ -43,8 +43,14 @@ def _lock_path(given: Path | None) -> Path:
 
 @click.command()
 @_LOCK_FILE
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print the result as JSON: {"path", "plugins"}.',
+)
 @click.pass_context
-def lock(ctx: click.Context, path: Path | None) -> None:
+def lock(ctx: click.Context, path: Path | None, as_json: bool) -> None:
     """
     Pin the plugins of the install root in acc-plugins.lock.
 
@@ -81,6 +87,9 @@ def lock(ctx: click.Context, path: Path | None) -> None:
         write_atomic(target, text.encode("utf-8"), mode=0o644)
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror or exc}")
+    if as_json:
+        print_json({"path": str(target), "plugins": sorted(found)})
+        return
     say(f"locked {len(found)} plugin(s) in {target}")
 
 

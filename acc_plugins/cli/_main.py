@@ -236,7 +236,11 @@ def dev(
     The plugin author's loop: load the plugin in PATH (default: here),
     reload it whenever its files change, and print each reload with its
     time, errors with their source lines, the plugin's log, and the
-    result of --call after each reload.
+    result of --call after each reload.  Ctrl-C ends it.
+
+    \b
+    Example:
+      acc-plugins dev ./word-tools --call 'word-tools.count text="a b"'
     """
     from ._call import parse_pairs  # noqa: PLC0415 -- kept with its command
     from ._dev import run_dev  # noqa: PLC0415 -- likewise
@@ -258,6 +262,10 @@ def dev(
 def schema() -> None:
     """
     Print the JSON Schema (draft 2020-12) of plugin.toml, for editors.
+
+    \b
+    Example:
+      acc-plugins schema > plugin.schema.json
     """
     from acc_plugins.manifest import manifest_json_schema  # noqa: PLC0415
 

@@ -11,6 +11,7 @@ import click
 
 from acc_plugins.errors import ConfigError, MarketplaceError, PluginError
 
+from ._done import done, json_flag
 from ._errors import config_dir, data_dir
 from ._format import console, print_json
 from ._installui import installer, sources
@@ -197,8 +198,9 @@ def uninstall(  # noqa: PLR0917 -- click passes each option
 
 @click.command()
 @click.argument("name")
+@json_flag('"name", "version", "previous"')
 @click.pass_context
-def rollback(ctx: click.Context, name: str) -> None:
+def rollback(ctx: click.Context, name: str, as_json: bool) -> None:
     """
     Bring back the version of a plugin before its last install or
     update; the one rolled back is kept as the previous, so a second
@@ -213,6 +215,8 @@ def rollback(ctx: click.Context, name: str) -> None:
         now, aside = tool.rollback(name)
     except (PluginError, MarketplaceError) as exc:
         fail(str(exc))
-    click.echo(
-        f"rolled back {name} to {now} ({aside} is kept as the previous version)"
+    done(
+        as_json,
+        f"rolled back {name} to {now} ({aside} is kept as the previous version)",
+        {"name": name, "version": str(now), "previous": str(aside)},
     )

@@ -10,6 +10,7 @@ import click
 
 from acc_plugins._scaffold import TEMPLATE_KINDS, new_plugin
 
+from ._format import print_json
 from ._log import fail
 
 
@@ -41,7 +42,16 @@ def _ask(prompt: str, default: str) -> str:
     default=Path(),
     help="Make the plugin folder NAME in this folder (default: here).",
 )
-def new(name: str, kind: str, no_input: bool, output_dir: Path) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print the result as JSON: {"path", "template", "files"}; asks '
+    "nothing, as --no-input.",
+)
+def new(
+    name: str, kind: str, no_input: bool, output_dir: Path, as_json: bool
+) -> None:
     """
     Start the plugin NAME from a template: plugin.toml, the plugin's code,
     a README, pytest tests that load it in a host, and a CI workflow that
@@ -57,10 +67,18 @@ def new(name: str, kind: str, no_input: bool, output_dir: Path) -> None:
         fail(f"--output-dir {output_dir}: not a folder")
     try:
         made = new_plugin(
-            name, kind, output_dir, ask=None if no_input else _ask
+            name, kind, output_dir, ask=None if no_input or as_json else _ask
         )
     except (ValueError, FileExistsError) as exc:
         fail(str(exc))
+    if as_json:
+        files = sorted(
+            path.relative_to(made).as_posix()
+            for path in made.rglob("*")
+            if path.is_file()
+        )
+        print_json({"path": str(made), "template": kind, "files": files})
+        return
     click.echo(f"created {made} from the {kind} template")
     click.echo(f"next: acc-plugins validate {made}")
     click.echo(f"      acc-plugins scan {made}")

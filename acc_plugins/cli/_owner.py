@@ -16,6 +16,7 @@ import click
 
 from acc_plugins.errors import MarketplaceError
 
+from ._done import done, json_flag
 from ._errors import data_dir
 from ._format import print_json
 from ._keys import PASSPHRASE_ENV
@@ -62,6 +63,10 @@ def _signed_line(index: Index) -> str:
     return f"index serial {index.serial}, valid until {index.expires_at}"
 
 
+def _signed(index: Index) -> dict[str, object]:
+    return {"serial": index.serial, "expires_at": index.expires_at}
+
+
 def add_commands(group: click.Group) -> None:
     """
     Attach the owner's commands to the ``registry`` group.
@@ -83,13 +88,15 @@ def add_commands(group: click.Group) -> None:
     show_default=True,
     help="How long a signed index stays valid; refresh before then.",
 )
+@json_flag('"name", "directory", "key_id", "serial", "expires_at"')
 @click.pass_context
-def init(
+def init(  # noqa: PLR0917 -- click passes each option as an argument
     ctx: click.Context,
     directory: Path,
     name: str,
     key_name: str,
     expires_days: int,
+    as_json: bool,
 ) -> None:
     """
     Create a registry in the empty folder DIRECTORY, owned by your key.
@@ -104,8 +111,17 @@ def init(
     except MarketplaceError as exc:
         fail(str(exc))
     key = owner.keyring.get(key_name).public_key
-    click.echo(f"created registry {name!r} in {directory}")
-    click.echo(f"owner key: {key.key_id} ({key_name}); {_signed_line(index)}")
+    done(
+        as_json,
+        f"created registry {name!r} in {directory}\n"
+        f"owner key: {key.key_id} ({key_name}); {_signed_line(index)}",
+        {
+            "name": name,
+            "directory": str(directory),
+            "key_id": key.key_id,
+            **_signed(index),
+        },
+    )
 
 
 def _counts(path: Path) -> dict[str, int]:
@@ -131,12 +147,14 @@ def _counts(path: Path) -> dict[str, int]:
         "static host's logs (a registry with no server cannot count them)."
     ),
 )
+@json_flag('"serial", "expires_at", "reviews_not_counted"')
 @click.pass_context
 def refresh(
     ctx: click.Context,
     directory: Path,
     expires_days: int | None,
     downloads: Path | None,
+    as_json: bool,
 ) -> None:
     """
     Sign the index again with a new expiry, recounting ratings and
@@ -162,7 +180,11 @@ def refresh(
         fail(str(exc))
     for line in dropped:
         say(f"warning: review not counted: {line}")
-    click.echo(f"signed again: {_signed_line(index)}")
+    done(
+        as_json,
+        f"signed again: {_signed_line(index)}",
+        {**_signed(index), "reviews_not_counted": dropped},
+    )
 
 
 @click.group()
@@ -185,13 +207,15 @@ def publisher() -> None:
     default=None,
     help="Vouch for the publisher: their releases show as verified.",
 )
+@json_flag('"publisher", "key_id", "vouched", "serial", "expires_at"')
 @click.pass_context
-def add(
+def add(  # noqa: PLR0917 -- click passes each option as an argument
     ctx: click.Context,
     directory: Path,
     name: str,
     public_key: str,
     vouch: bool | None,
+    as_json: bool,
 ) -> None:
     """
     List PUBLIC_KEY (ed25519:..., or a file holding it) under publisher
@@ -211,17 +235,32 @@ def add(
         )
     except MarketplaceError as exc:
         fail(str(exc))
-    state = "vouched for" if index.publishers[name].vouched else "not vouched"
-    click.echo(f"publisher {name}: key {key.key_id} listed; {state}")
+    vouched = index.publishers[name].vouched
+    state = "vouched for" if vouched else "not vouched"
+    done(
+        as_json,
+        f"publisher {name}: key {key.key_id} listed; {state}",
+        {
+            "publisher": name,
+            "key_id": key.key_id,
+            "vouched": vouched,
+            **_signed(index),
+        },
+    )
 
 
 @publisher.command("remove")
 @click.argument("directory", type=REGISTRY_DIR)
 @click.argument("name")
 @click.option("--key", "key_id", help="Remove only this key (its id).")
+@json_flag('"publisher", "key_id"; key_id null when the publisher went')
 @click.pass_context
 def remove(
-    ctx: click.Context, directory: Path, name: str, key_id: str | None
+    ctx: click.Context,
+    directory: Path,
+    name: str,
+    key_id: str | None,
+    as_json: bool,
 ) -> None:
     """
     Remove publisher NAME, or only one of their keys; refused while a
@@ -236,25 +275,32 @@ def remove(
     except MarketplaceError as exc:
         fail(str(exc))
     what = f"key {key_id} of publisher {name}" if key_id else name
-    click.echo(f"removed {what}")
+    done(as_json, f"removed {what}", {"publisher": name, "key_id": key_id})
 
 
 def _vouching(
-    ctx: click.Context, directory: Path, name: str, on: bool
+    ctx: click.Context, directory: Path, name: str, *, on: bool, as_json: bool
 ) -> None:
     owner = registry_owner(ctx, directory)
     try:
         owner.vouch(name) if on else owner.unvouch(name)
     except MarketplaceError as exc:
         fail(str(exc))
-    click.echo(f"{'vouching' if on else 'no longer vouching'} for {name}")
+    done(
+        as_json,
+        f"{'vouching' if on else 'no longer vouching'} for {name}",
+        {"publisher": name, "vouched": on},
+    )
 
 
 @publisher.command()
 @click.argument("directory", type=REGISTRY_DIR)
 @click.argument("name")
+@json_flag('"publisher", "vouched"')
 @click.pass_context
-def vouch(ctx: click.Context, directory: Path, name: str) -> None:
+def vouch(
+    ctx: click.Context, directory: Path, name: str, as_json: bool
+) -> None:
     """
     Vouch for publisher NAME: their releases show as verified.
 
@@ -262,14 +308,17 @@ def vouch(ctx: click.Context, directory: Path, name: str) -> None:
     Example:
       acc-plugins registry publisher vouch ./registry alice
     """
-    _vouching(ctx, directory, name, on=True)
+    _vouching(ctx, directory, name, on=True, as_json=as_json)
 
 
 @publisher.command()
 @click.argument("directory", type=REGISTRY_DIR)
 @click.argument("name")
+@json_flag('"publisher", "vouched"')
 @click.pass_context
-def unvouch(ctx: click.Context, directory: Path, name: str) -> None:
+def unvouch(
+    ctx: click.Context, directory: Path, name: str, as_json: bool
+) -> None:
     """
     Stop vouching for publisher NAME.
 
@@ -277,7 +326,7 @@ def unvouch(ctx: click.Context, directory: Path, name: str) -> None:
     Example:
       acc-plugins registry publisher unvouch ./registry alice
     """
-    _vouching(ctx, directory, name, on=False)
+    _vouching(ctx, directory, name, on=False, as_json=as_json)
 
 
 @publisher.command("list")

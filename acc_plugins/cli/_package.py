@@ -44,6 +44,10 @@ def package(
     permissions fixed.  Caches, bytecode, .git, .venv, editor backups and
     other archives are left out; a symbolic link, a device or a name that
     is not portable is refused.  Prints the file, its size and sha256.
+
+    \b
+    Example:
+      acc-plugins package ./word-tools --out dist/
     """
     from acc_plugins.market import write_archive  # noqa: PLC0415 -- keeps --help fast
 

@@ -10,6 +10,7 @@ import click
 
 from acc_plugins.errors import PluginError
 
+from ._done import done, json_flag
 from ._format import print_json
 
 
@@ -62,7 +63,12 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
 
 
 def _change(
-    ctx: click.Context, name: str, texts: tuple[str, ...], grant: bool
+    ctx: click.Context,
+    name: str,
+    texts: tuple[str, ...],
+    *,
+    grant: bool,
+    as_json: bool,
 ) -> None:
     from ._main import _host  # noqa: PLC0415
 
@@ -74,28 +80,44 @@ def _change(
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     verb = "granted" if grant else "revoked"
-    click.echo(
-        f"{verb} {', '.join(wanted)} for {name}; applies from its next load"
+    done(
+        as_json,
+        f"{verb} {', '.join(wanted)} for {name}; applies from its next load",
+        {"name": name, verb: wanted, "permissions": host.permissions(name)},
     )
 
 
 @permissions.command()
 @click.argument("name")
 @click.argument("permission", nargs=-1, required=True)
+@json_flag('"name", "granted", "permissions"')
 @click.pass_context
-def grant(ctx: click.Context, name: str, permission: tuple[str, ...]) -> None:
+def grant(
+    ctx: click.Context, name: str, permission: tuple[str, ...], as_json: bool
+) -> None:
     """
     Grant PERMISSION... to NAME (only what it requests takes effect).
+
+    \b
+    Example:
+      acc-plugins permissions grant web-fetch net:https://api.example.com
     """
-    _change(ctx, name, permission, grant=True)
+    _change(ctx, name, permission, grant=True, as_json=as_json)
 
 
 @permissions.command()
 @click.argument("name")
 @click.argument("permission", nargs=-1, required=True)
+@json_flag('"name", "revoked", "permissions"')
 @click.pass_context
-def revoke(ctx: click.Context, name: str, permission: tuple[str, ...]) -> None:
+def revoke(
+    ctx: click.Context, name: str, permission: tuple[str, ...], as_json: bool
+) -> None:
     """
     Revoke PERMISSION... from NAME.
+
+    \b
+    Example:
+      acc-plugins permissions revoke web-fetch net:https://api.example.com
     """
-    _change(ctx, name, permission, grant=False)
+    _change(ctx, name, permission, grant=False, as_json=as_json)

@@ -76,7 +76,9 @@ def policy() -> None:
     The policy file is chosen by --policy, else ACC_PLUGINS_POLICY, else
     `policy = "..."` in the user's config.toml.
 
-    Example: acc-plugins --policy /etc/acc/policy.toml policy check
+    \b
+    Example:
+      acc-plugins --policy /etc/acc/policy.toml policy check
     """
 
 
@@ -148,7 +150,9 @@ def show(ctx: click.Context, as_json: bool) -> None:
     """
     Show the policy in force, rule by rule, and where it came from.
 
-    Example: ACC_PLUGINS_POLICY=/etc/acc/policy.toml acc-plugins policy show
+    \b
+    Example:
+      ACC_PLUGINS_POLICY=/etc/acc/policy.toml acc-plugins policy show
     """
     found, location = effective_policy(ctx)
     data = found.to_json()
@@ -211,7 +215,9 @@ def check(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     why, and the required plugins missing.  Exits 1 when a plugin is
     blocked or would be, 0 otherwise.
 
-    Example: acc-plugins policy check --path ./plugins
+    \b
+    Example:
+      acc-plugins policy check --path ./plugins
     """
     from acc_plugins.host.core._discovery import default_paths  # noqa: PLC0415
     from acc_plugins.host.gate._admission import registry_locations  # noqa: PLC0415

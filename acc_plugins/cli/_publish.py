@@ -13,6 +13,7 @@ import click
 
 from acc_plugins.errors import MarketplaceError, PublishError
 
+from ._done import done, json_flag
 from ._format import print_json
 from ._log import fail
 from ._owner import REGISTRY_DIR, registry_owner
@@ -130,13 +131,15 @@ def _pinned(requirement: str) -> tuple[str, str]:
 @click.option(
     "--undo", is_flag=True, help="Put a yanked release back in service."
 )
+@json_flag('"name", "version", "yanked", "reason"')
 @click.pass_context
-def yank(
+def yank(  # noqa: PLR0917 -- click passes each option
     ctx: click.Context,
     requirement: str,
     registry: Path,
     reason: str | None,
     undo: bool,
+    as_json: bool,
 ) -> None:
     """
     Mark a release as not to be installed (it stays in the registry, so
@@ -160,7 +163,16 @@ def yank(
     except MarketplaceError as exc:
         fail(str(exc))
     verb = "back in service" if undo else "yanked"
-    click.echo(f"{name} {version} {verb}")
+    done(
+        as_json,
+        f"{name} {version} {verb}",
+        {
+            "name": name,
+            "version": version,
+            "yanked": not undo,
+            "reason": reason,
+        },
+    )
 
 
 @click.command()
@@ -177,6 +189,7 @@ def yank(
     help="Your key: it signs the review, and is who you are.",
 )
 @click.option("--as", "reviewer", help="Your name (default: the key's).")
+@json_flag('"name", "stars", "reviewer", "replaced", "rating_updated"')
 @click.pass_context
 def review(  # noqa: PLR0917 -- click passes each option
     ctx: click.Context,
@@ -186,6 +199,7 @@ def review(  # noqa: PLR0917 -- click passes each option
     registry: Path,
     key_name: str,
     reviewer: str | None,
+    as_json: bool,
 ) -> None:
     """
     Review plugin NAME.  One review per key: a new one replaces yours.
@@ -216,14 +230,23 @@ def review(  # noqa: PLR0917 -- click passes each option
     except MarketplaceError as exc:
         fail(str(exc))
     verb = "replaced your review" if replaced else "reviewed"
-    click.echo(f"{verb} {name}: {stars} star{'s' if stars > 1 else ''}")
-    if counted:
-        click.echo("the rating in the index is updated (signed again)")
-    else:
-        click.echo(
-            "the rating in the index is updated at the owner's next "
-            "change or refresh"
-        )
+    rating = (
+        "the rating in the index is updated (signed again)"
+        if counted
+        else "the rating in the index is updated at the owner's next "
+        "change or refresh"
+    )
+    done(
+        as_json,
+        f"{verb} {name}: {stars} star{'s' if stars > 1 else ''}\n{rating}",
+        {
+            "name": name,
+            "stars": stars,
+            "reviewer": reviewer or key_name,
+            "replaced": replaced,
+            "rating_updated": counted,
+        },
+    )
 
 
 @click.command()
@@ -231,8 +254,9 @@ def review(  # noqa: PLR0917 -- click passes each option
 @click.option("--reason", required=True, help="What is wrong with it.")
 @_registry_option
 @click.option("--as", "reporter", help="Your name (default: your login).")
+@json_flag('"name", "reason", "reporter"')
 def report(
-    name: str, reason: str, registry: Path, reporter: str | None
+    name: str, reason: str, registry: Path, reporter: str | None, as_json: bool
 ) -> None:
     """
     Flag plugin NAME for the registry's administrators.
@@ -252,4 +276,8 @@ def report(
         ReportBook(registry).add(name, reason, who)
     except MarketplaceError as exc:
         fail(str(exc))
-    click.echo(f"reported {name} to the registry's administrators")
+    done(
+        as_json,
+        f"reported {name} to the registry's administrators",
+        {"name": name, "reason": reason, "reporter": who},
+    )

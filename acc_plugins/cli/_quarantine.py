@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 import platformdirs
 
+from ._done import done, json_flag
 from ._format import print_json
 
 
@@ -64,10 +65,15 @@ def quarantine(ctx: click.Context, as_json: bool) -> None:
 
 @quarantine.command()
 @click.argument("name")
+@json_flag('"name", "released"')
 @click.pass_context
-def release(ctx: click.Context, name: str) -> None:
+def release(ctx: click.Context, name: str, as_json: bool) -> None:
     """
     Release NAME: the next host start loads it again.
+
+    \b
+    Example:
+      acc-plugins quarantine release text-tools
     """
     from acc_plugins.host.gate._quarantine import (  # noqa: PLC0415
         QuarantineList,
@@ -82,4 +88,8 @@ def release(ctx: click.Context, name: str) -> None:
         sys.exit(1)
     # A write the disk refuses is reported by the command group.
     release_audited(listed, AuditLog(data_dir / "audit"), name, by="cli")
-    click.echo(f"released {name}; it loads at the next start")
+    done(
+        as_json,
+        f"released {name}; it loads at the next start",
+        {"name": name, "released": True},
+    )

@@ -17,6 +17,7 @@ import click
 
 from acc_plugins.errors import MarketplaceError
 
+from ._done import done, json_flag
 from ._find import registries as open_registries
 from ._format import console, print_json
 from ._log import fail, say
@@ -115,9 +116,18 @@ def registry() -> None:
     is_flag=True,
     help="Accept the owner key the index names, without asking.",
 )
+@json_flag(
+    '"name", "location", "owner_key_id", "owner_key", "serial", '
+    '"added_at", "plugins"'
+)
 @click.pass_context
-def add(
-    ctx: click.Context, name: str, location: str, key: str | None, yes: bool
+def add(  # noqa: PLR0917 -- click passes each option as an argument
+    ctx: click.Context,
+    name: str,
+    location: str,
+    key: str | None,
+    yes: bool,
+    as_json: bool,
 ) -> None:
     """
     Add the registry at LOCATION (a folder or an http(s) URL) as NAME.
@@ -128,8 +138,10 @@ def add(
     From then on every index from NAME must be signed by that key, and
     one older than the newest seen is refused.
 
-    Example: acc-plugins registry add team https://plugins.example.org
-    --key ed25519:Lx8...=
+    \b
+    Example:
+      acc-plugins registry add team https://plugins.example.org \\
+          --key ed25519:Lx8...=
     """
     from acc_plugins.market._keys import PublicKey  # noqa: PLC0415
     from acc_plugins.market._registries import (  # noqa: PLC0415
@@ -165,30 +177,41 @@ def add(
     except MarketplaceError as exc:
         fail(str(exc))
     kind = "URL" if is_url(where) else "folder"
-    click.echo(
+    done(
+        as_json,
         f"added registry {entry.name} ({kind} {_shown(entry.location)}): "
         f"serial "
         f"{signed.index.serial}, {_plugins(len(signed.index.plugins))}, "
-        f"owner key {entry.key.key_id}"
+        f"owner key {entry.key.key_id}",
+        {**_row(entry), "plugins": len(signed.index.plugins)},
     )
 
 
 @registry.command()
 @click.argument("name")
+@json_flag(
+    '"name", "location", "owner_key_id", "owner_key", "serial", "added_at"'
+)
 @click.pass_context
-def remove(ctx: click.Context, name: str) -> None:
+def remove(ctx: click.Context, name: str, as_json: bool) -> None:
     """
     Stop using the registry NAME; installed plugins stay installed.
 
     Its pinned key and the newest serial seen from it are forgotten.
 
-    Example: acc-plugins registry remove team
+    \b
+    Example:
+      acc-plugins registry remove team
     """
     try:
         entry = open_registries(ctx).remove(name)
     except MarketplaceError as exc:
         fail(str(exc))
-    click.echo(f"removed registry {entry.name} ({_shown(entry.location)})")
+    done(
+        as_json,
+        f"removed registry {entry.name} ({_shown(entry.location)})",
+        _row(entry),
+    )
 
 
 def _row(entry: RegistryEntry) -> dict[str, Any]:
@@ -210,7 +233,9 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     The registries added, in the order they are searched: location, owner
     key id, newest index serial seen, when added.
 
-    Example: acc-plugins registry list --json
+    \b
+    Example:
+      acc-plugins registry list --json
     """
     from rich.table import Table  # noqa: PLC0415
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ._find import registries
-from ._format import console
+from ._format import console, print_json
 from ._log import fail, say
 
 
@@ -122,13 +122,20 @@ def _progress() -> Iterator[Callable[[int, int], None] | None]:
         "instructions (default: REGISTRY's URL, when it has one)."
     ),
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print the result as JSON: {"out", "plugins"}.',
+)
 @click.pass_context
-def site(
+def site(  # noqa: PLR0917 -- click passes each option
     ctx: click.Context,
     registry: str,
     out: Path,
     key: str | None,
     url: str | None,
+    as_json: bool,
 ) -> None:
     """
     Write a static marketplace site for REGISTRY (a registry you added, a
@@ -137,9 +144,9 @@ def site(
     Any static file host can serve the folder; the pages load nothing
     from any other site.
 
+    \b
     Example:
-
-        acc-plugins site team --out public/ --url https://plugins.example.org
+      acc-plugins site team --out public/ --url https://plugins.example.org
     """
     from acc_plugins.errors import MarketplaceError  # noqa: PLC0415
     from acc_plugins.market._site import render, write_site  # noqa: PLC0415
@@ -157,6 +164,9 @@ def site(
     except MarketplaceError as exc:
         fail(str(exc))
     count = written.plugins
+    if as_json:
+        print_json({"out": str(written.out), "plugins": count})
+        return
     click.echo(
         f"{written.out}: {count} plugin page{'s' if count != 1 else ''} "
         f"and index.html"

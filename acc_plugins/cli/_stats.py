@@ -42,6 +42,10 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     that count them), latency and (for isolated plugins) the worker's peak
     memory per plugin, added up over every host run that shared the data
     folder.
+
+    \b
+    Example:
+      acc-plugins stats --json
     """
     from acc_plugins.host.core._stats import load  # noqa: PLC0415
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ._done import done, json_flag
 from ._format import print_json
 
 
@@ -68,10 +69,15 @@ def usage(ctx: click.Context, name: str | None, as_json: bool) -> None:
 @storage.command()
 @click.argument("name")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask.")
+@json_flag('"plugin", "removed"')
 @click.pass_context
-def clear(ctx: click.Context, name: str, yes: bool) -> None:
+def clear(ctx: click.Context, name: str, yes: bool, as_json: bool) -> None:
     """
     Remove everything NAME stored.  This cannot be undone.
+
+    \b
+    Example:
+      acc-plugins storage clear text-tools --yes
     """
     from ._main import _host  # noqa: PLC0415
 
@@ -86,4 +92,8 @@ def clear(ctx: click.Context, name: str, yes: bool) -> None:
         click.echo("error: nothing changed", err=True)
         raise SystemExit(1)
     removed = host.storage.purge(name)
-    click.echo(f"removed {removed} keys stored by {name}")
+    done(
+        as_json,
+        f"removed {removed} keys stored by {name}",
+        {"plugin": name, "removed": removed},
+    )

@@ -1,0 +1,44 @@
+"""
+How a command that changes something reports it: one line for people,
+or, with ``--json``, the same facts as a JSON object for scripts.
+
+Every such command takes ``--json`` from `json_flag`, so the flag means
+the same everywhere: output, never input.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from ._format import print_json
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+
+def json_flag(
+    fields: str,
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """
+    The ``--json`` option of a command whose JSON object has *fields*
+    (named in its help, as ``"name", "version"``).
+    """
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help=f"Print the result as JSON: {{{fields}}}.",
+    )
+
+
+def done(as_json: bool, message: str, facts: Mapping[str, object]) -> None:
+    """
+    Report what a command did: *message* for people, or *facts* as JSON.
+    """
+    if as_json:
+        print_json(dict(facts))
+    else:
+        click.echo(message)
