@@ -72,8 +72,12 @@ def test_package_refuses_a_link_with_one_line_and_writes_nothing(tmp_path):
 
 
 def test_package_refuses_a_folder_without_manifest(tmp_path):
-    """The manifest's error, naming the missing file."""
+    """One line naming the folder, and how to start a plugin."""
     result = CliRunner().invoke(cli, ["package", str(tmp_path)])
 
     assert result.exit_code == 1
-    assert result.output.startswith(f"error: {tmp_path / 'plugin.toml'}: ")
+    assert result.output == (
+        f"error: {tmp_path}: not a plugin folder (it has no plugin.toml); "
+        "`acc-plugins new NAME` starts one\n"
+    )
+    assert list(tmp_path.iterdir()) == []

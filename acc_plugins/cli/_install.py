@@ -200,7 +200,10 @@ def _registry_plugins(
     targets: dict[str, str] = {}
     for name in names:
         if name not in found:
-            fail(f"{name} is not installed")
+            fail(
+                f"{name} is not installed; `acc-plugins install {name}` "
+                f"installs it"
+            )
     for name in names or sorted(found):
         origin = found[name].origin
         if origin is None or not origin.source.startswith("registry:"):

@@ -145,6 +145,11 @@ def sync(  # noqa: PLR0917 -- click passes each option
     ):
         try:
             text = target.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            fail(
+                f"{target}: no lockfile here; `acc-plugins lock` writes one "
+                f"from what is installed, or give --file"
+            )
         except OSError as exc:
             fail(f"cannot read {target}: {exc.strerror or exc}")
     confirm = functools.partial(_confirm, yes=yes)

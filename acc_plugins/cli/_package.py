@@ -51,6 +51,12 @@ def package(
     """
     from acc_plugins.market import write_archive  # noqa: PLC0415 -- keeps --help fast
 
+    if not (path / "plugin.toml").is_file():
+        say(
+            f"error: {path}: not a plugin folder (it has no plugin.toml); "
+            f"`acc-plugins new NAME` starts one"
+        )
+        ctx.exit(1)
     try:
         built = write_archive(path, Path() if out is None else out)
     except (ArchiveError, ManifestError) as exc:

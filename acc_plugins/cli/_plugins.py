@@ -37,12 +37,19 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     """
     from ._main import _host  # noqa: PLC0415 -- the one place hosts are built
 
-    infos = _host(ctx).plugins()
+    host = _host(ctx)
+    infos = host.plugins()
     if as_json:
         print_json(jsonable(infos))
         return
     if not infos:
-        click.echo("no plugins found", err=True)
+        searched = ", ".join(str(path) for path in host.search_paths())
+        click.echo(
+            f"no plugins found in {searched}; install one with `acc-plugins "
+            f"install NAME`, start one with `acc-plugins new NAME`, or "
+            f"point --path at a folder of plugins",
+            err=True,
+        )
         return
     console().print(plugins_table(infos))
 

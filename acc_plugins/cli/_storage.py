@@ -58,6 +58,8 @@ def usage(ctx: click.Context, name: str | None, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
+    if not rows:
+        click.echo("no plugins found, so nothing is stored", err=True)
     for row in rows:
         most = row["quota_mb"]
         limit = f" of {most} MiB" if most is not None else ""

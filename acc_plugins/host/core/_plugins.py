@@ -18,7 +18,7 @@ from acc_plugins.security import AuditKind
 
 from ._lifecycle import State
 from ._order import ActiveOrder
-from ._registry import Registry
+from ._registry import Registry, unknown_hint
 
 
 if TYPE_CHECKING:
@@ -70,8 +70,9 @@ class Plugins:
         try:
             return self.records[name]
         except KeyError:
+            hint = unknown_hint("plugin", name, self.records)
             raise PluginNotFoundError(
-                name, f"no plugin named {name!r}"
+                name, f"no plugin named {name!r}{hint}"
             ) from None
 
     def changed(self) -> None:

@@ -14,7 +14,7 @@ from ._order import HookIndex, hook_patterns
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from acc_plugins.sdk import Agent, Workflow
 
@@ -24,19 +24,40 @@ if TYPE_CHECKING:
     Wrapper = Callable[[str, Invoker], Invoker]
 
 _T = TypeVar("_T")
+_SHOWN_NAMES = 8  # in a "no such name" message; more say "..."
 
 
 def lookup(table: Mapping[str, _T], kind: str, name: str) -> _T:
     """
-    ``table[name]``, or a ``PluginNotFoundError`` with a did-you-mean.
+    ``table[name]``, or a ``PluginNotFoundError`` that says what to try.
     """
     found = table.get(name)
     if found is not None:
         return found
-    close = difflib.get_close_matches(name, list(table), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    msg = f"no active {kind} named {name!r}{hint}"
+    msg = f"no active {kind} named {name!r}{unknown_hint(kind, name, table)}"
     raise PluginNotFoundError(name, msg)
+
+
+def unknown_hint(kind: str, name: str, known: Iterable[str]) -> str:
+    """
+    What to say after "no *kind* named *name*": the closest name, else
+    the names there are (a few), else that there are none; and, for a
+    name without its plugin, how names are spelled.
+    """
+    names = sorted(known)
+    close = difflib.get_close_matches(name, names, n=1)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    spelled = (
+        f" ({kind}s are named PLUGIN.NAME)"
+        if "." not in name and any("." in n for n in names)
+        else ""
+    )
+    if not names:
+        return f"; there are none{spelled}"
+    more = ", ..." if len(names) > _SHOWN_NAMES else ""
+    shown = ", ".join(names[:_SHOWN_NAMES]) + more
+    return f"; there are: {shown}{spelled}"
 
 
 class Registry:
