@@ -344,6 +344,23 @@ def test_ctrl_c_at_a_prompt_exits_130(acc, monkeypatch):
     assert "Aborted" not in result.output
 
 
+def test_ctrl_c_while_the_arguments_are_read_exits_130(acc, monkeypatch):
+    """Ctrl-C while the top-level options are read (before any command
+    runs) is 130 and one line too."""
+
+    def ctrl_c(*_args):
+        raise KeyboardInterrupt
+
+    # --path is the first option converted.
+    monkeypatch.setattr(click.Path, "convert", ctrl_c)
+
+    result = acc("list")
+
+    assert result.exit_code == 130
+    assert result.stderr == "interrupted\n"
+    assert "Aborted" not in result.output
+
+
 def test_policy_show_names_an_invalid_config_file_once(acc, tmp_path):
     """Without a host, the policy lookup still says the file is broken."""
     config = tmp_path / "config"

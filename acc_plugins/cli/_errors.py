@@ -88,6 +88,26 @@ class GuardedGroup(click.Group):
     tell from a failure.
     """
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # Parsing runs callbacks and prompts for missing options: Ctrl-C
+        # there is an interrupt too, not click's "Aborted!" and status 1.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            say("interrupted")
+            raise click.exceptions.Exit(_INTERRUPTED) from None
+        except click.Abort as exc:
+            if not isinstance(exc.__context__, KeyboardInterrupt):
+                raise
+            say("interrupted")
+            raise click.exceptions.Exit(_INTERRUPTED) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
