@@ -317,7 +317,7 @@ def test_quarantine_survives_restarts_until_released(tmp_path):
     assert listed.output.startswith("sneaky  since ")
     assert again.exit_code == 1
     assert (
-        "cannot call sneaky.escape: plugin 'sneaky' is in state "
+        "cannot call tool 'sneaky.escape': plugin 'sneaky' is in state "
         "'quarantined': sandbox violation: "
     ) in again.output
     assert released.output == "released sneaky; it loads at the next start\n"

@@ -215,7 +215,7 @@ def test_calling_a_failed_plugin_names_its_state_and_reason(acc, tmp_path):
     assert result.exit_code == 1
     line = result.stderr.splitlines()[-1]
     assert line.startswith(
-        "error: cannot call boom.go: plugin 'boom' is in state 'error': "
+        "error: cannot call tool 'boom.go': plugin 'boom' is in state 'error': "
     )
     assert "kaput at import" in line
 

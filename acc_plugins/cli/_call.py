@@ -12,18 +12,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from acc_plugins.errors import PluginError, PluginNotFoundError
+from acc_plugins.errors import PluginError
 
 from ._format import print_json
 from ._log import fail
-
-
-if TYPE_CHECKING:
-    from acc_plugins.host import PluginHost
 
 
 def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -81,30 +77,6 @@ def load_arguments(spec: str) -> dict[str, Any]:
     return value
 
 
-def why_missing(host: PluginHost, target: str) -> str | None:
-    """
-    Why *target*'s plugin offers no tools, if it exists but is not
-    serving: its name, state and last error (or last transition).
-    """
-    plugin = target.partition(".")[0]
-    try:
-        info = host.info(plugin)
-    except PluginError:
-        return None
-    if info.state.value in {"active", "reloading"}:
-        return None
-    if info.last_error is not None:
-        reason = str(info.last_error)
-    elif info.transitions:
-        reason = info.transitions[-1].reason or "no reason recorded"
-    else:
-        reason = "no reason recorded"
-    return (
-        f"cannot call {target}: plugin {plugin!r} is in state "
-        f"{info.state.value!r}: {reason}"
-    )
-
-
 @click.command()
 @click.argument("target")
 @click.argument("pairs", nargs=-1)
@@ -155,8 +127,6 @@ def call(
             result = host.call_tool(target, **arguments)
         else:
             result = host.call_tool_text(target, text)
-    except PluginNotFoundError as exc:
-        fail(why_missing(host, target) or str(exc))
     except PluginError as exc:
         fail(str(exc))
     print_json(result)

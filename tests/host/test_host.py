@@ -766,3 +766,23 @@ def test_a_first_start_writes_the_grants_file_once(tmp_path, monkeypatch):
     assert [second.permissions(f"p{n}")["granted"] for n in range(5)] == [
         ["host:events.emit"]
     ] * 5
+
+
+def test_calling_into_a_plugin_in_error_names_its_state_and_why(
+    tmp_path, host
+):
+    """Not 'no such tool': the plugin is there, in error, for a reason."""
+    plugins = tmp_path / "plugins"
+    write_plugin(plugins, "refused", "import subprocess\n")
+    h = host()
+
+    for call in (
+        lambda: h.call_tool("refused.echo", text="x"),
+        lambda: h.run_agent("refused.review", "x"),
+        lambda: h.run_workflow("refused.flow"),
+    ):
+        with pytest.raises(PluginNotFoundError) as caught:
+            call()
+        message = str(caught.value)
+        assert "plugin 'refused' is in state 'error': " in message
+        assert "subprocess" in message

@@ -5,15 +5,16 @@ workflows), down to the plugin's code or its worker.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from acc_plugins.errors import PluginCallError
+from acc_plugins.errors import PluginCallError, PluginNotFoundError
 from acc_plugins.host.capabilities._allowance import (
     Allowance,
     ExhaustedError,
     estimate_tokens,
     metered_query,
 )
+from acc_plugins.host.core._lifecycle import State
 from acc_plugins.host.core._loader import manifest_of
 from acc_plugins.host.core._record import ToolInfo
 from acc_plugins.host.core._registry import lookup
@@ -33,6 +34,26 @@ if TYPE_CHECKING:
     from ._dispatch import ToolEntry
 
     Invoker = Callable[[dict[str, object]], object]
+
+_T = TypeVar("_T")
+_SERVING = frozenset({State.ACTIVE, State.RELOADING})
+
+
+def not_serving(record: PluginRecord, kind: str, name: str) -> str:
+    """
+    Why *record*'s {kind} *name* cannot be called: the plugin's state and
+    its last error, else the reason of its last move.
+    """
+    if record.last_error is not None:
+        reason = str(record.last_error)
+    elif record.lifecycle.history:
+        reason = record.lifecycle.history[-1].reason or "no reason recorded"
+    else:
+        reason = "no reason recorded"
+    return (
+        f"cannot call {kind} {name!r}: plugin {record.name!r} is in "
+        f"state {record.state.value!r}: {reason}"
+    )
 
 
 class Calls:
@@ -70,6 +91,7 @@ class Calls:
         forward: Callable[[PluginRecord, str, dict[str, Any]], object],
         effective_grants: Callable[[PluginRecord], frozenset[str]],
     ) -> None:
+        self._records = plugins.records
         self._registry = plugins.registry
         self._tools = plugins.registry.tools
         self._claude = claude
@@ -82,6 +104,19 @@ class Calls:
 
     def __repr__(self) -> str:
         return f"<Calls tools={len(self._tools)}>"
+
+    def _lookup(self, table: Mapping[str, _T], kind: str, name: str) -> _T:
+        """
+        ``table[name]``; if its plugin is there but not serving, an error
+        that names the plugin, its state and why, not a list of names.
+        """
+        if name not in table:
+            record = self._records.get(name.partition(".")[0])
+            if record is not None and record.state not in _SERVING:
+                raise PluginNotFoundError(
+                    name, not_serving(record, kind, name)
+                )
+        return lookup(table, kind, name)
 
     def call_missing(self, name: str, arguments: dict[str, object]) -> Any:
         """
@@ -101,7 +136,7 @@ class Calls:
         """
         if name not in self._tools:
             self._revive(name)
-        return lookup(self._tools, "tool", name)
+        return self._lookup(self._tools, "tool", name)
 
     def call_tool_text(self, name: str, arguments: Mapping[str, str]) -> Any:
         """
@@ -119,7 +154,7 @@ class Calls:
         """
         The description and argument schema of one tool.
         """
-        entry = lookup(self._tools, "tool", name)
+        entry = self._lookup(self._tools, "tool", name)
         return ToolInfo(name, entry.description, entry.signature.schema())
 
     def run_agent(self, name: str, task: str) -> Any:
@@ -128,7 +163,7 @@ class Calls:
         """
         if name not in self._registry.agents:
             self._revive(name)
-        record, _ = lookup(self._registry.agents, "agent", name)
+        record, _ = self._lookup(self._registry.agents, "agent", name)
         if type(task) is not str:
             msg = "task must be a string"
             raise TypeError(msg)
@@ -145,7 +180,7 @@ class Calls:
         Run an agent of an in-process plugin, with *added* after its
         system prompt.
         """
-        record, agent = lookup(self._registry.agents, "agent", name)
+        record, agent = self._lookup(self._registry.agents, "agent", name)
         if agent.function is not None:
             with additions(record.name, added):
                 result = call_plugin(
@@ -193,7 +228,9 @@ class Calls:
         Run a workflow with its inputs; its steps call tools through
         *call_tool* and agents through ``run_agent``.
         """
-        record, workflow = lookup(self._registry.workflows, "workflow", name)
+        record, workflow = self._lookup(
+            self._registry.workflows, "workflow", name
+        )
         copied = {k: copy_json(v, f"input {k!r}") for k, v in inputs.items()}
         return run_workflow(
             name,
