@@ -312,7 +312,7 @@ def typescript(documents: Mapping[str, Mapping[str, Any]]) -> str:
     out = [_HEADER]
     for name, schema, names in _definitions(documents):
         emitter = _Emitter(names)
-        notes = [schema["title"]] if "title" in schema else []
+        notes = [schema["title"], ""] if "title" in schema else []
         comment = doc_comment(notes + _notes(schema), "")
         if _is_interface(schema):
             body = emitter.object_body(schema, "")
