@@ -8,7 +8,9 @@ A page asks for generated text with a marker comment on a line of its own
 - ``<!-- acc-plugins-help -->`` becomes the ``--help`` text of
   ``acc-plugins`` and of each of its commands;
 - ``<!-- acc-plugins-schema -->`` becomes the JSON Schema of
-  ``plugin.toml`` that ``acc-plugins schema`` prints.
+  ``plugin.toml`` that ``acc-plugins schema`` prints;
+- ``<!-- acc-plugins-typescript -->`` becomes the TypeScript declarations
+  that ``acc-plugins schema --format typescript`` prints.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 HELP_MARKER: Final = "<!-- acc-plugins-help -->"
 SCHEMA_MARKER: Final = "<!-- acc-plugins-schema -->"
+TYPESCRIPT_MARKER: Final = "<!-- acc-plugins-typescript -->"
 
 # What an 80-column terminal shows: click wraps help at two columns less.
 _HELP_WIDTH: Final = 78
@@ -75,9 +78,18 @@ def schema_text() -> str:
     return f"```json\n{run('schema').rstrip()}\n```"
 
 
+def typescript_text() -> str:
+    """
+    The TypeScript declarations ``acc-plugins schema --format typescript``
+    prints.
+    """
+    return f"```ts\n{run('schema', '--format', 'typescript').rstrip()}\n```"
+
+
 _GENERATORS: Final[dict[str, Callable[[], str]]] = {
     HELP_MARKER: cli_reference,
     SCHEMA_MARKER: schema_text,
+    TYPESCRIPT_MARKER: typescript_text,
 }
 
 

@@ -230,6 +230,17 @@ def test_manifest_page_embeds_the_schema_and_a_valid_example():
     assert len(manifest.settings) == len(SettingType)
 
 
+def test_typescript_page_embeds_the_declarations():
+    """The TypeScript how-to shows the declarations the command prints."""
+    page = (DOCS / "how-to" / "typescript.md").read_text(encoding="utf-8")
+
+    generated = hooks.on_page_markdown(page)
+
+    printed = hooks.run("schema", "--format", "typescript").rstrip()
+    assert hooks.TYPESCRIPT_MARKER in page
+    assert textwrap.indent(printed, "    ") in generated
+
+
 def test_site_builds_strictly(tmp_path):
     """mkdocs build --strict succeeds without a warning."""
     pytest.importorskip("mkdocs")
