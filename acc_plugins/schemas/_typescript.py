@@ -8,11 +8,13 @@ never a second description.
 It understands the subset of JSON Schema (draft 2020-12) the library
 writes: ``type``, ``const``, ``enum``, ``anyOf``/``oneOf``, ``allOf``,
 ``properties``/``required``/``additionalProperties``, ``items``,
-``prefixItems`` and ``$ref`` to ``#/$defs/<name>`` (or ``#``).  Keywords
-TypeScript cannot express (``pattern``, ``minimum``, ``if``/``then`` ...)
-are left out of the types; ``description`` and ``default`` become doc
-comments.  Any other keyword is refused, so a schema that grows a new
-construct is noticed instead of quietly typed too loosely.
+``prefixItems`` and ``$ref`` to ``#/$defs/<name>`` (or ``#``).
+``if``/``then`` rules keyed on one property's value become a union keyed
+by it (``_conditionals``).  Keywords TypeScript cannot express
+(``pattern``, ``minimum``, other rules ...) are left out of the types;
+``description`` and ``default`` become doc comments.  Any other keyword
+is refused, so a schema that grows a new construct is noticed instead of
+quietly typed too loosely.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Final
 
+from ._conditionals import variants
 from ._tstext import (
     JSON_VALUE,
     array_of,
@@ -139,6 +142,10 @@ class _Emitter:
             raise ValueError(msg)
         if "$ref" in schema:
             return self._ref(schema["$ref"])
+        split = variants(schema)
+        if split is not None:
+            deeper = f"{indent}  "
+            return _union([self._wrapped(v, deeper) for v in split], indent)
         parts = [self._base(schema, indent)]
         parts += [
             self._wrapped(member, indent)
@@ -255,6 +262,7 @@ def _is_interface(schema: Mapping[str, Any]) -> bool:
     return (
         plain
         and conditions
+        and variants(dict(schema)) is None
         and schema.get("type") == "object"
         and bool(schema.get("properties"))
     )

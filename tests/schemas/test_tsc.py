@@ -151,6 +151,23 @@ def _refused(samples: Any) -> list[str]:
             lambda m: m.setdefault("limits", {}).update({"timeout-ms": "5s"}),
         ),
         (
+            "PluginManifest",
+            "an int setting's default is a number",
+            lambda m: m["settings"]["default_width"].update(default="wide"),
+        ),
+        (
+            "PluginManifest",
+            "a secret has no default",
+            lambda m: m["settings"]["default_width"].update(type="secret"),
+        ),
+        (
+            "PluginManifest",
+            "an enum setting lists its choices",
+            lambda m: m["settings"]["default_width"].update(
+                type="enum", default="a"
+            ),
+        ),
+        (
             "ToolInfo",
             "arguments are closed",
             lambda t: t["schema"].update(additionalProperties=True),

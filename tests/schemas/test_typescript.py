@@ -230,3 +230,58 @@ def test_a_schema_outside_the_subset_is_refused(schema, message):
     """A construct the emitter does not know is an error, not a guess."""
     with pytest.raises((ValueError, TypeError), match=message):
         typescript({"T": schema})
+
+
+def _rule(value, then):
+    return {
+        "if": {"properties": {"kind": {"const": value}}, "required": ["kind"]},
+        "then": then,
+    }
+
+
+_SETTING = {
+    "type": "object",
+    "properties": {
+        "kind": {"enum": ["n", "s", "x"], "description": "Which."},
+        "default": {"anyOf": [{"type": "number"}, {"type": "string"}]},
+        "choices": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["kind"],
+    "additionalProperties": False,
+    "allOf": [
+        _rule("n", {"properties": {"default": {"type": "number"}}}),
+        _rule("s", {"required": ["choices"]}),
+        _rule("x", {"properties": {"default": False}}),
+    ],
+}
+
+
+def test_rules_keyed_on_one_value_become_a_discriminated_union():
+    """Each value of the tested property is a variant with its rules."""
+    text = typescript({"Setting": _SETTING})
+
+    assert "export type Setting =\n  | {\n" in text
+    assert '    kind: "n";\n    default?: number;\n' in text
+    assert '    kind: "s";\n' in text
+    assert "    choices: string[];\n" in text
+    assert '    kind: "x";\n    choices?: string[];\n  };\n' in text
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: s["allOf"][0].update({"else": {}}),
+        lambda s: s["allOf"][1]["if"]["properties"].update(other={"const": 1}),
+        lambda s: s["properties"]["kind"].pop("enum"),
+    ],
+    ids=["else", "two-properties", "no-enum"],
+)
+def test_rules_of_another_form_are_left_out_of_the_types(change):
+    """The object stays one interface, the rules unsaid, as before."""
+    schema = json.loads(json.dumps(_SETTING))
+    change(schema)
+
+    text = typescript({"Setting": schema})
+
+    assert "export interface Setting {" in text
+    assert "default?: number | string;" in text
