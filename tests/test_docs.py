@@ -114,12 +114,19 @@ def _reader(tmp_path, monkeypatch):
     An empty folder, as a reader starts in, with user folders inside it.
     """
     monkeypatch.chdir(tmp_path)
-    # platformdirs honours these on Linux: the host's default cache and
-    # data folders land in tmp_path, not in the real home.
+    # platformdirs honours these on Linux: the host's default cache, data
+    # and config folders land in tmp_path, not in the real home.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ".cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".config"))
     monkeypatch.setenv("COLUMNS", "80")
-    monkeypatch.delenv("ACC_PLUGINS_PATH", raising=False)
+    for variable in (
+        "ACC_PLUGINS_PATH",
+        "ACC_PLUGINS_CONFIG_DIR",
+        "ACC_PLUGINS_POLICY",
+        "ACC_PLUGINS_KEY_PASSPHRASE",
+    ):
+        monkeypatch.delenv(variable, raising=False)
     for variable in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
         monkeypatch.delenv(variable, raising=False)
     return tmp_path
@@ -133,6 +140,14 @@ def _reader(tmp_path, monkeypatch):
         "how-to/share.md",
         "how-to/policy.md",
         "how-to/new-plugin.md",
+        "how-to/tools.md",
+        "how-to/agents.md",
+        "how-to/workflows.md",
+        "how-to/hooks.md",
+        "how-to/permissions.md",
+        "how-to/settings.md",
+        "how-to/publishing.md",
+        "how-to/team-registry.md",
         "reference/manifest.md",
     ],
 )
@@ -157,6 +172,44 @@ def test_page_runs_as_shown(reader, page):
                 steps += 1
 
     assert steps >= 1
+
+
+# What the tutorial takes a reader through, in this order.
+_TUTORIAL_STEPS = [
+    "acc-plugins new",
+    "acc-plugins validate",
+    "acc-plugins scan",
+    " call thermometer.",
+    "python -m pytest",
+    "acc-plugins package",
+    "acc-plugins keys generate",
+    "acc-plugins registry init",
+    "acc-plugins publish",
+    "acc-plugins registry add",
+    "acc-plugins search",
+    "acc-plugins install",
+]
+
+
+def test_tutorial_goes_from_a_new_plugin_to_an_installed_one():
+    """Every step is a command the docs test runs; none is only shown."""
+    text = (DOCS / "tutorial.md").read_text(encoding="utf-8")
+    blocks = list(_BLOCK.finditer(text))
+    commands = [
+        command
+        for block in blocks
+        if block["lang"] == "console"
+        for command, _ in _console_steps(block["body"])
+    ]
+
+    firsts = [
+        next(i for i, command in enumerate(commands) if step in command)
+        for step in _TUTORIAL_STEPS
+    ]
+    unrun = [b["body"] for b in blocks if b["lang"] in {"bash", "sh", "shell"}]
+
+    assert firsts == sorted(firsts)
+    assert unrun == []
 
 
 def _every_command(
