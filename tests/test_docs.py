@@ -139,6 +139,7 @@ def _reader(tmp_path, monkeypatch):
         "how-to/embed.md",
         "how-to/share.md",
         "how-to/policy.md",
+        "how-to/reload.md",
         "how-to/new-plugin.md",
         "how-to/tools.md",
         "how-to/agents.md",
