@@ -6,7 +6,7 @@ A page asks for generated text with a marker comment on a line of its own
 (indent the marker to put the text inside an admonition):
 
 - ``<!-- acc-plugins-help -->`` becomes the ``--help`` text of
-  ``acc-plugins`` and of each of its commands;
+  ``acc-plugins`` and of each of its commands and subcommands;
 - ``<!-- acc-plugins-schema -->`` becomes the JSON Schema of
   ``plugin.toml`` that ``acc-plugins schema`` prints;
 - ``<!-- acc-plugins-typescript -->`` becomes the TypeScript declarations
@@ -19,13 +19,14 @@ import re
 import textwrap
 from typing import TYPE_CHECKING, Final
 
+import click
 from click.testing import CliRunner
 
 from acc_plugins.cli import cli
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 
 HELP_MARKER: Final = "<!-- acc-plugins-help -->"
@@ -56,18 +57,41 @@ def command_help(*names: str) -> str:
     return run(*names, "--help")
 
 
+def command_paths(
+    group: click.Group = cli, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[str, ...]]:
+    """
+    The names of every command under *group*, subcommands after their
+    group (``("registry",)``, ``("registry", "add")``, ...), sorted.
+    """
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        if command.hidden:
+            continue
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from command_paths(command, (*prefix, name))
+
+
 def cli_reference() -> str:
     """
     A Markdown section per command: its name and its ``--help`` text.
+
+    A subcommand's heading is a level below its group's, so the page's
+    table of contents shows the tree of commands.
     """
-    sections = [("acc-plugins", command_help())]
+    sections = [(2, "acc-plugins", command_help())]
     sections += [
-        (f"acc-plugins {name}", command_help(name))
-        for name in sorted(cli.commands)
+        (
+            1 + len(names),
+            " ".join(("acc-plugins", *names)),
+            command_help(*names),
+        )
+        for names in command_paths()
     ]
     return "\n".join(
-        f"## `{title}`\n\n```text\n{text.rstrip()}\n```\n"
-        for title, text in sections
+        f"{'#' * level} `{title}`\n\n```text\n{text.rstrip()}\n```\n"
+        for level, title, text in sections
     )
 
 

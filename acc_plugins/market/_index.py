@@ -138,8 +138,13 @@ class Release:
 
         permissions: What it asks for, canonical strings.
 
-        tools, agents, workflows, hooks: What it adds, by name (the hooks
-            by event pattern).
+        tools: The tools it adds, by name.
+
+        agents: The agents it adds, by name.
+
+        workflows: The workflows it adds, by name.
+
+        hooks: The hooks it adds, by event pattern.
 
         settings: Its settings: key to type.
 
