@@ -1,7 +1,8 @@
 """
 The pytest plugin (entry point ``pytest11``): the fixtures plugin
 authors use.  pytest imports this module in every run of an environment
-that has acc-plugins installed, so what it does at import is kept small.
+that has acc-plugins installed: importing it builds nothing and starts
+nothing; hosts exist only while a test that asked for one runs.
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from acc_plugins.errors import ManifestError
+
+from ._hostundertest import HostUnderTest
+from ._recording import RECORD_ENV, record_uses
+
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -19,7 +25,7 @@ if TYPE_CHECKING:
     from acc_plugins.host import FakeClaude
 
     from ._fakehttp import FakeHttp
-    from ._hostundertest import HostUnderTest, Tier
+    from ._hostundertest import Tier
 
     MakePluginHost = Callable[..., HostUnderTest]
 
@@ -155,9 +161,6 @@ def _make_plugin_host(
     *expect_active*, a plugin that does not activate fails the test
     with its error.
     """
-    from ._hostundertest import HostUnderTest  # noqa: PLC0415 -- light plugin import
-    from ._recording import RECORD_ENV, record_uses  # noqa: PLC0415
-
     recording = os.environ.get(RECORD_ENV)
     hosts: list[HostUnderTest] = []
 
@@ -175,15 +178,19 @@ def _make_plugin_host(
             # Recording sees in-process uses only, and wants to see them
             # all rather than stop at the first undeclared one.
             tier, strict = "sandboxed", False
-        host = HostUnderTest(
-            plugin_path if path is None else Path(path),
-            home=tmp_path_factory.mktemp("plugin-host"),
-            also=[Path(p) for p in also],
-            grants=grants,
-            settings=settings,
-            tier=plugin_tier if tier is None else tier,
-            strict=plugin_strict if strict is None else strict,
-        )
+        try:
+            host = HostUnderTest(
+                plugin_path if path is None else Path(path),
+                home=tmp_path_factory.mktemp("plugin-host"),
+                also=[Path(p) for p in also],
+                grants=grants,
+                settings=settings,
+                tier=plugin_tier if tier is None else tier,
+                strict=plugin_strict if strict is None else strict,
+            )
+        except (ManifestError, ValueError) as exc:
+            # The test's own setup is wrong: one line says what.
+            pytest.fail(str(exc), pytrace=False)
         hosts.append(host)
         host.start()
         if expect_active and host.state(host.plugin).value != "active":

@@ -50,10 +50,15 @@ def record_uses(host: HostUnderTest, into: Path, test: str) -> None:
     """
     Append what *host*'s plugins used and were refused to *into*.
     """
-    lines = [
+    # A first line for the host itself: tests that built hosts and used
+    # nothing differ from tests that never used the kit.
+    lines: list[dict[str, object]] = [
+        {"plugin": host.plugin, "permission": None, "allowed": None}
+    ]
+    lines.extend(
         {"plugin": plugin, "permission": permission, "allowed": True}
         for plugin, permission in host.used
-    ]
+    )
     for plugin in {r.name for r in host.plugins()}:
         lines.extend(
             {"plugin": plugin, "permission": permission, "allowed": False}
@@ -65,19 +70,26 @@ def record_uses(host: HostUnderTest, into: Path, test: str) -> None:
             out.write(json.dumps({**line, "test": test}) + "\n")
 
 
-def read_uses(path: Path, plugin: str) -> list[str]:
+def read_uses(path: Path, plugin: str) -> tuple[int, list[str]]:
     """
-    The permissions *plugin* used or reached for, as recorded in *path*,
-    each once, in the order first seen.
+    What *path* recorded of *plugin*: in how many hosts it was tested,
+    and the permissions it used or reached for, each once, in the order
+    first seen.
     """
+    hosts = 0
     seen: dict[str, None] = {}
-    if not path.exists():
-        return []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    lines = (
+        path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    )
+    for line in lines:
         entry = json.loads(line)
-        if entry.get("plugin") == plugin:
+        if entry.get("plugin") != plugin:
+            continue
+        if entry.get("permission") is None:
+            hosts += 1
+        else:
             seen.setdefault(str(entry["permission"]), None)
-    return list(seen)
+    return hosts, list(seen)
 
 
 def permissions_table(

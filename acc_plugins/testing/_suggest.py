@@ -31,6 +31,9 @@ class Suggestion:
     Attributes:
         plugin: The plugin's name.
 
+        used: Every permission a test used or reached for, canonical
+            form, in the order first seen.
+
         table: The smallest ``[permissions]`` arrays covering every use
             recorded, each entry exactly what was used.
 
@@ -39,15 +42,20 @@ class Suggestion:
         ungrantable: Uses no manifest entry can allow (a file outside
             every root).
 
+        hosts: How many hosts the kit's fixtures built for the plugin
+            (0: its tests do not use the kit, and nothing was recorded).
+
         status: pytest's exit status: 0 when every test passed.
 
         output: The end of pytest's output when it did not pass.
     """
 
     plugin: str
+    used: tuple[str, ...]
     table: dict[str, list[str]]
     declared: tuple[str, ...]
     ungrantable: tuple[str, ...]
+    hosts: int
     status: int
     output: tuple[str, ...] = ()
 
@@ -57,6 +65,14 @@ class Suggestion:
         Whether every test passed.
         """
         return self.status == 0
+
+    @property
+    def unused(self) -> tuple[str, ...]:
+        """
+        What ``plugin.toml`` requests that the suggestion leaves out:
+        never used, or wider than what was used.
+        """
+        return tuple(p for p in self.declared if p not in self.used)
 
     @property
     def toml(self) -> str:
@@ -118,14 +134,16 @@ def suggest_permissions(root: Path, *, timeout: float = 300.0) -> Suggestion:
         except subprocess.TimeoutExpired:
             msg = f"the tests in {tests} ran longer than {timeout:g} seconds"
             raise TimeoutError(msg) from None
-        used = read_uses(record, manifest.plugin.name)
+        hosts, used = read_uses(record, manifest.plugin.name)
     table, ungrantable = permissions_table(used)
     output = (completed.stdout + completed.stderr).splitlines()
     return Suggestion(
         plugin=manifest.plugin.name,
+        used=tuple(used),
         table=table,
         declared=tuple(p.canonical for p in manifest.permissions.all),
         ungrantable=tuple(ungrantable),
+        hosts=hosts,
         status=completed.returncode,
         output=() if completed.returncode == 0 else tuple(output[-_TAIL:]),
     )
