@@ -6,8 +6,9 @@ with fake Claude and HTTP, and assertions about what the plugin did.
 
 Fixtures: ``plugin_host``, ``make_plugin_host``, ``fake_claude``,
 ``fake_http``, and the settings they read, ``plugin_path``,
-``plugin_grants``, ``plugin_settings``, ``plugin_tier`` and
-``plugin_strict``.
+``plugin_dependencies``, ``plugin_grants``, ``plugin_settings``,
+``plugin_tier`` and ``plugin_strict``: override one in a ``conftest.py``
+(or parametrize it) to change what every ``plugin_host`` gets.
 """
 
 from acc_plugins.host import FakeClaude

@@ -102,6 +102,15 @@ def _plugin_grants() -> Iterable[str] | None:
     return None
 
 
+@pytest.fixture(name="plugin_dependencies")
+def _plugin_dependencies() -> Iterable[Path]:
+    """
+    Folders of further plugins ``plugin_host`` loads: none.  Override it
+    to load the plugins the one under test depends on.
+    """
+    return ()
+
+
 @pytest.fixture(name="plugin_settings")
 def _plugin_settings() -> Mapping[str, object]:
     """
@@ -215,15 +224,21 @@ def _make_plugin_host(
 @pytest.fixture(name="plugin_host")
 def _plugin_host(
     make_plugin_host: MakePluginHost,
+    plugin_dependencies: Iterable[Path],
     plugin_grants: Iterable[str] | None,
     plugin_settings: Mapping[str, object],
 ) -> HostUnderTest:
     """
     The plugin under test (``plugin_path``), active in a started host of
-    its own, with ``plugin_grants``, ``plugin_settings``, ``plugin_tier``
-    and ``plugin_strict``; stopped when the test ends.
+    its own with ``plugin_dependencies``, ``plugin_grants``,
+    ``plugin_settings``, ``plugin_tier`` and ``plugin_strict``; stopped
+    when the test ends.
     """
-    return make_plugin_host(grants=plugin_grants, settings=plugin_settings)
+    return make_plugin_host(
+        also=plugin_dependencies,
+        grants=plugin_grants,
+        settings=plugin_settings,
+    )
 
 
 @pytest.fixture(name="fake_claude")

@@ -35,7 +35,7 @@ def test_without_the_claude_grant_the_agent_is_refused(make_plugin_host):
     """A user who did not grant host:claude.query gets a clear refusal."""
     host = make_plugin_host(grants=[])
 
-    with pytest.raises(PluginCallError, match="host:claude.query"):
+    with pytest.raises(PluginCallError, match=r"host:claude\.query"):
         host.run_agent(f"{PLUGIN}.assistant", "What is a hook?")
 
     assert_denied(host, "host:claude.query")
