@@ -12,6 +12,8 @@ import threading
 from typing import TYPE_CHECKING
 
 from acc_plugins.errors import BudgetExceeded, LoadError, PermissionDenied
+from acc_plugins.host.capabilities._http import send_urllib
+from acc_plugins.host.capabilities._observed import ObservedGrants
 from acc_plugins.host.capabilities._outside import build_outside
 from acc_plugins.host.core._lifecycle import State
 from acc_plugins.host.core._loader import manifest_of
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
     from pathlib import Path
 
+    from acc_plugins.host.capabilities._http import HttpTransport
     from acc_plugins.host.core._plugins import Plugins
     from acc_plugins.host.core._record import PluginRecord
 
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
 _log = logging.getLogger("acc_plugins.host")
 
 
-def _covered(permission: str, requested: set[str]) -> bool:
+def covered(permission: str, requested: set[str]) -> bool:
     """
     Whether the manifest asked for *permission*, itself or through a
     ``plugin.*`` entry (``host:tools:other.*`` covers
@@ -74,6 +77,13 @@ class Security:
         locate: A registry's location by name (for the policy's
             ``[registries]`` rule at load).
 
+        http: Sends the plugins' HTTP requests once they are checked;
+            the standard library by default.
+
+        on_used: Told ``(plugin, permission)`` of every use a grant
+            allowed, with the narrowest permission it needed; None (the
+            default) observes nothing.
+
     Attributes:
         admission: The policy's verdict on each plugin before it loads.
     """
@@ -89,6 +99,8 @@ class Security:
         breach_limit: int,
         protected: tuple[Path, ...],
         locate: Callable[[str], str | None] = lambda _: None,
+        http: HttpTransport | None = None,
+        on_used: Callable[[str, str], None] | None = None,
     ) -> None:
         self._plugins = plugins
         self._trail = trail
@@ -97,6 +109,8 @@ class Security:
         self._policy = policy
         self._breach_limit = breach_limit
         self._protected = protected
+        self._http = send_urllib if http is None else http
+        self._on_used = on_used
         self.admission = Admission(policy, trail, locate)
         # The grants file as read at this start (None: read it again).
         self._grants_seen: dict[str, object] | None = None
@@ -223,10 +237,19 @@ class Security:
             plugin=record.root.absolute(),
             data=data.absolute(),
         )
-        grants = Grants.from_permissions(
-            (p for p in manifest.permissions.all if p.canonical in effective),
-            roots,
-            plugin=record.name,
+        permissions = frozenset(
+            p for p in manifest.permissions.all if p.canonical in effective
+        )
+        on_used = self._on_used
+        grants = (
+            Grants(record.name, roots, permissions)
+            if on_used is None
+            else ObservedGrants(
+                record.name,
+                roots,
+                permissions,
+                used=lambda permission: on_used(record.name, permission),
+            )
         )
         return build_outside(
             grants,
@@ -239,6 +262,7 @@ class Security:
             ),
             protected=self._protected,
             allowed_within=(roots.data,),
+            send=self._http,
         )
 
     def on_violation(self, record: PluginRecord, exc: BaseException) -> None:
@@ -274,6 +298,14 @@ class Security:
         record.last_error = failure
         self.quarantine(record, f"sandbox violation: {failure}")
 
+    def on_used(self, plugin: str, permission: str) -> None:
+        """
+        Tell the observer, if there is one, that a grant allowed *plugin*
+        a use that needed *permission*.
+        """
+        if self._on_used is not None:
+            self._on_used(plugin, permission)
+
     def on_denied(self, plugin: str, permission: str) -> None:
         """
         Audit a denied capability; reaching for one the manifest never
@@ -285,7 +317,7 @@ class Security:
             return
         record.stats.denials += 1
         requested = {p.canonical for p in record.manifest.permissions.all}
-        if not _covered(permission, requested):
+        if not covered(permission, requested):
             # Reaching for a capability the manifest never declared is not
             # a mistake an honest plugin makes.
             self.quarantine(
