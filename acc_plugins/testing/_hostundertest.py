@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final, Literal
 
 from acc_plugins.host import FakeClaude, PluginHost
-from acc_plugins.host.gate._security import covered
+from acc_plugins.host.gate._requested import covered
 from acc_plugins.manifest import IsolationMode, load_manifest
 from acc_plugins.security import AuditKind, Policy
 
