@@ -15,9 +15,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from acc_plugins.host.core._lifecycle import State
-from acc_plugins.host.core._loading import (
-    _EVENT_NAMES,
-)
+from acc_plugins.host.core._loading import _EVENT_NAMES
 from acc_plugins.host.events._toolevents import EVENT as TOOL_CALLED
 from acc_plugins.sdk import Event
 

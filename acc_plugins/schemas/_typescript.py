@@ -153,6 +153,8 @@ class _Emitter:
             if not set(member) <= _CONDITIONAL  # TypeScript cannot narrow
         ]
         known = [part for part in parts if part != JSON_VALUE]
+        if len(known) > 1:  # a union binds less tightly than &
+            known = [f"({part})" if "|" in part else part for part in known]
         return " & ".join(known) if known else JSON_VALUE
 
     def _ref(self, ref: object) -> str:
@@ -239,7 +241,11 @@ class _Emitter:
 
 
 def _union(parts: list[str], indent: str) -> str:
-    unique = list(dict.fromkeys(parts))
+    # A union inside a union: in brackets, so that "| |" never appears.
+    unique = [
+        f"({p}\n{indent}  )" if p.startswith("\n") else p
+        for p in dict.fromkeys(parts)
+    ]
     if JSON_VALUE in unique or "unknown" in unique:
         return "unknown" if "unknown" in unique else JSON_VALUE
     text = " | ".join(unique)

@@ -200,3 +200,19 @@ def test_the_cli_refuses_a_folder_as_output(tmp_path):
 
     assert result.exit_code != 0
     assert "is a directory" in result.output
+
+
+def test_the_index_schema_carries_the_models_checks_and_docs():
+    """Patterns, bounds, choices and docstrings come from the models."""
+    schema = json_schema("index")
+    release = schema["$defs"]["RegistryRelease"]["properties"]
+    rating = schema["$defs"]["RegistryRating"]["properties"]
+    index = schema["$defs"]["RegistryIndex"]["properties"]
+
+    assert problems(schema, "ab" * 32, "RegistryRelease") != []
+    assert problems(release["sha256"], "ab" * 32) == []
+    assert problems(release["sha256"], "AB" * 32) != []
+    assert (release["size"]["minimum"], rating["average"]["maximum"]) == (1, 5)
+    assert index["format"]["enum"] == [1]
+    assert release["hooks"]["description"] == release["tools"]["description"]
+    assert release["yanked"]["default"] is None

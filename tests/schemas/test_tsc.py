@@ -15,6 +15,7 @@ import copy
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -277,6 +278,7 @@ def _generated(folder: Path) -> int:
     return next(numbers)
 
 
+@pytest.mark.tsc
 def test_tsc_accepts_the_declarations_and_real_documents(
     tsc, samples, tmp_path
 ):
@@ -298,4 +300,15 @@ def test_tsc_accepts_the_declarations_and_real_documents(
 
     assert printed.exit_code == 0
     assert count >= 10
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode == 0, _report(tmp_path, done.stdout + done.stderr)
+
+
+def _report(folder: Path, errors: str) -> str:
+    """
+    tsc's errors, followed by each generated file they name.
+    """
+    named = sorted(set(re.findall(r"(gen\d+\.ts)\(", errors)))
+    shown = "".join(
+        f"\n--- {n} ---\n{(folder / n).read_text()}" for n in named
+    )
+    return errors + shown

@@ -164,13 +164,34 @@ def test_any_schema_of_the_subset_gives_well_formed_declarations(pair, name):
             "string",
         ),
         ({"$ref": "#"}, "T"),
+        (
+            {"type": "string", "allOf": [{"enum": ["a", "b"]}]},
+            'string & ("a" | "b")',
+        ),
+        (
+            {"anyOf": [{"enum": [f"long value {n}" for n in range(4)]}, {}]},
+            "JsonValue",
+        ),
+        (
+            {
+                "anyOf": [
+                    {"enum": [f"long value {n}" for n in range(4)]},
+                    {"type": "null"},
+                ]
+            },
+            (
+                '\n  | (\n    | "long value 0"\n    | "long value 1"\n'
+                '    | "long value 2"\n    | "long value 3"\n  )\n  | null'
+            ),
+        ),
     ],
 )
 def test_each_construct_becomes_its_type(schema, expected):
     """One line per construct of the subset."""
     text = typescript({"T": schema})
 
-    assert f"export type T = {expected};\n" in text
+    space = "" if expected.startswith("\n") else " "
+    assert f"export type T ={space}{expected};\n" in text
 
 
 def test_an_object_becomes_an_interface_with_quoted_keys_and_docs():
