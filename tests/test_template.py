@@ -5,6 +5,7 @@ written.
 """
 
 import glob
+import importlib.util
 import json
 import re
 import subprocess
@@ -20,7 +21,7 @@ from cookiecutter.main import cookiecutter
 
 from acc_plugins import _scaffold
 from acc_plugins._scaffold import TEMPLATE_KINDS
-from acc_plugins.cli import _new, cli
+from acc_plugins.cli import cli
 from acc_plugins.host import validate_plugin
 from acc_plugins.manifest import load_manifest, manifest_json_schema
 from acc_plugins.security import scan_plugin
@@ -308,9 +309,9 @@ def test_the_next_steps_say_how_to_get_pytest_when_it_is_missing(
     tmp_path, monkeypatch, has_pytest
 ):
     """A plain install has no pytest; the hint names the extra that adds it."""
-    real = _new.importlib.util.find_spec
+    real = importlib.util.find_spec
     monkeypatch.setattr(
-        _new.importlib.util,
+        importlib.util,
         "find_spec",
         lambda name, *a: (
             real(name, *a) if has_pytest or name != "pytest" else None
