@@ -253,7 +253,7 @@ def _fake_claude(plugin_host: HostUnderTest) -> FakeClaude:
 @pytest.fixture(name="fake_http")
 def _fake_http(plugin_host: HostUnderTest) -> FakeHttp:
     """
-    The fake network of ``plugin_host``'s in-process plugins: script
-    responses with ``respond(...)``, read ``requests``.
+    The fake network of ``plugin_host``'s plugins: script responses with
+    ``respond(...)``, read ``requests``.
     """
     return plugin_host.http

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from acc_plugins.errors import BudgetExceeded, LoadError, PermissionDenied
 from acc_plugins.host.capabilities._http import send_urllib
-from acc_plugins.host.capabilities._observed import ObservedGrants
+from acc_plugins.host.capabilities._observed import observed_grants
 from acc_plugins.host.capabilities._outside import build_outside
 from acc_plugins.host.core._lifecycle import State
 from acc_plugins.host.core._loader import manifest_of
@@ -220,6 +220,25 @@ class Security:
         # The store writes the audit entry with the change, or neither.
         self.grant_store.revoke(self._plugins.record(name).name, wanted)
 
+    def grants(
+        self, record: PluginRecord, effective: frozenset[str]
+    ) -> Grants:
+        """
+        The ``Grants`` the capabilities of *record* check, for its
+        *effective* permissions (observed, if the host has an observer).
+        """
+        data = self._data_dir / "plugins" / record.name
+        data.mkdir(parents=True, exist_ok=True)
+        # Roots resolves each path (symlinks included) itself.
+        roots = Roots(
+            workspace=self._workspace.absolute(),
+            plugin=record.root.absolute(),
+            data=data.absolute(),
+        )
+        declared = manifest_of(record).permissions.all
+        held = [p for p in declared if p.canonical in effective]
+        return observed_grants(record.name, roots, held, self._on_used)
+
     def outside(
         self, record: PluginRecord, effective: frozenset[str]
     ) -> dict[str, object]:
@@ -229,28 +248,7 @@ class Security:
         """
         manifest = manifest_of(record)
         assert record.sandbox is not None  # noqa: S101 -- created by the load
-        data = self._data_dir / "plugins" / record.name
-        data.mkdir(parents=True, exist_ok=True)
-        # Roots resolves each path (symlinks included) itself.
-        roots = Roots(
-            workspace=self._workspace.absolute(),
-            plugin=record.root.absolute(),
-            data=data.absolute(),
-        )
-        permissions = frozenset(
-            p for p in manifest.permissions.all if p.canonical in effective
-        )
-        on_used = self._on_used
-        grants = (
-            Grants(record.name, roots, permissions)
-            if on_used is None
-            else ObservedGrants(
-                record.name,
-                roots,
-                permissions,
-                used=lambda permission: on_used(record.name, permission),
-            )
-        )
+        grants = self.grants(record, effective)
         return build_outside(
             grants,
             output_bytes=manifest.limits.output_bytes,
@@ -261,7 +259,7 @@ class Security:
                 record.name, permission
             ),
             protected=self._protected,
-            allowed_within=(roots.data,),
+            allowed_within=(grants.roots.data,),
             send=self._http,
         )
 
