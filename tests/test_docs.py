@@ -150,6 +150,7 @@ def _reader(tmp_path, monkeypatch):
         "how-to/settings.md",
         "how-to/publishing.md",
         "how-to/team-registry.md",
+        "how-to/testing.md",
         "reference/manifest.md",
     ],
 )

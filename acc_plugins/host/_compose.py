@@ -223,6 +223,7 @@ def compose(
         emit=lambda name, payload, source: events.emit(
             name, payload, source=source
         ),
+        http=http,
     )
     bus.forward = tier.forward
     configuration = Configuration(
