@@ -283,5 +283,14 @@ class PluginDoc:
         """
         The documentation as plain JSON data (``docs --format json``).
         """
-        data: dict[str, Any] = attrs.asdict(self)
+        data: dict[str, Any] = _lists(attrs.asdict(self))
         return data
+
+
+def _lists(value: Any) -> Any:
+    # attrs.asdict keeps tuples; JSON data has lists.
+    if isinstance(value, dict):
+        return {key: _lists(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_lists(item) for item in value]
+    return value

@@ -1,0 +1,152 @@
+"""
+Reading a plugin's source: the plugin class where the entry names it,
+through imports and base classes, and a note for whatever a reading
+cannot tell.
+"""
+
+from acc_plugins.docgen import document
+
+from ._plugins import write_plugin
+
+
+BASE = '''
+from acc_plugins.sdk import Plugin, tool
+
+
+class Base(Plugin):
+    @tool
+    def shared(self, n: int = 1) -> int:
+        """From the base."""
+        return n
+
+    @tool
+    def replaced(self) -> str:
+        """The base's version."""
+        return ""
+'''
+
+CHILD = """
+from .base import Base
+from acc_plugins.sdk import tool
+
+
+class Demo(Base):
+    @tool(name="replaced", description="The child's version.")
+    def replaced(self) -> str:
+        return ""
+"""
+
+UNREADABLE = '''
+from acc_plugins.sdk import Plugin, Step, Workflow, hook, tool
+
+PREFIX = "re"
+NAMES = {"a": "one"}
+
+
+def make():
+    return []
+
+
+class Demo(Plugin):
+    workflows = make()
+
+    @tool
+    def odd(self, *items: str, when: Marker = None, size: int = len("ab")) -> Marker:
+        """Odd.
+
+        Args:
+            size: How big.
+        """
+
+    @hook(PREFIX + "load.done")
+    def on(self, event):
+        """Heard it."""
+
+    @hook(make())
+    def never(self, event):
+        pass
+'''
+
+
+def test_a_class_imported_from_a_package_module_with_its_base(tmp_path):
+    """The entry module re-exports the class; the base's tools count, the child's win."""
+    folder = write_plugin(
+        tmp_path,
+        "from pkg.child import Demo\n",
+        files={
+            "pkg/__init__.py": "",
+            "pkg/base.py": BASE,
+            "pkg/child.py": CHILD,
+        },
+    )
+
+    doc = document(folder)
+
+    assert [(t.name, t.summary) for t in doc.tools] == [
+        ("shared", "From the base."),
+        ("replaced", "The child's version."),
+    ]
+    assert doc.tools[0].parameters[0].default == "1"
+    assert doc.notes == ()
+
+
+def test_what_a_reading_cannot_tell_is_a_note_not_a_guess(tmp_path):
+    """Computed defaults, unsupported hints and *args are noted; known names resolve."""
+    folder = write_plugin(tmp_path, UNREADABLE)
+
+    doc = document(folder)
+    (odd,) = doc.tools
+
+    assert [(p.name, p.default) for p in odd.parameters] == [
+        ("when", "null"),
+        ("size", 'len("ab")'),
+    ]
+    assert "default" not in odd.schema["properties"]["size"]
+    assert odd.parameters[1].description == "How big."
+    assert [(h.event, h.method, h.summary) for h in doc.hooks] == [
+        ("reload.done", "on", "Heard it."),
+    ]
+    notes = "\n".join(doc.notes)
+    assert "workflows: an entry is computed when the plugin loads" in notes
+    assert "tool odd: *args, **kwargs" in notes
+    assert (
+        "tool odd, parameter when: annotation \"Marker\": 'Marker' is not "
+        "a supported type" in notes
+    )
+    assert "tool odd, return type" in notes
+    assert "@hook on never: its arguments are computed" in notes
+
+
+def test_source_that_does_not_parse_leaves_the_manifest_documented(tmp_path):
+    """A syntax error is one note with file and line; the manifest still shows."""
+    folder = write_plugin(tmp_path, "class Demo(:\n")
+
+    doc = document(folder)
+
+    assert doc.name == "demo"
+    assert doc.tools == ()
+    (note,) = doc.notes
+    assert note.startswith("the source was not read: plugin.py:1: ")
+
+
+def test_an_entry_class_that_is_not_there_is_a_note(tmp_path):
+    """The entry names a class the module does not define."""
+    folder = write_plugin(tmp_path, "X = 1\n", entry="plugin:Missing")
+
+    (note,) = document(folder).notes
+
+    assert "no class Missing in module plugin (entry plugin:Missing)" in note
+
+
+def test_a_link_out_of_the_plugin_folder_is_not_read(tmp_path):
+    """A module that is a symbolic link to a file outside is not its code."""
+    outside = tmp_path / "outside.py"
+    outside.write_text(BASE.replace("Base", "Demo"))
+    folder = write_plugin(tmp_path / "p", "")
+    (folder / "plugin.py").unlink()
+    (folder / "plugin.py").symlink_to(outside)
+
+    doc = document(folder)
+
+    assert doc.tools == ()
+    assert "no class Demo in module plugin" in doc.notes[0]
