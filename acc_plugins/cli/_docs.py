@@ -61,14 +61,15 @@ def _documented(folders: list[Path]) -> list[PluginDoc]:
 
 
 def _targets(
-    docs: list[PluginDoc], output: Path, suffix: str
+    docs: list[PluginDoc], given: str, suffix: str
 ) -> list[tuple[PluginDoc, Path]]:
     """
-    Where each page goes: *output* itself for one plugin, unless it is a
+    Where each page goes: *given* itself for one plugin, unless it is a
     folder (or named like one, ``out/``); else NAME.SUFFIX in it.
     """
+    output = Path(given)
     as_folder = (
-        len(docs) > 1 or output.is_dir() or str(output).endswith(("/", "\\"))
+        len(docs) > 1 or output.is_dir() or given.endswith(("/", "\\"))
     )
     if not as_folder:
         return [(docs[0], output)]
@@ -92,14 +93,15 @@ def _targets(
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=True),
+    # Text, not a Path: "site/" says a folder, and a Path drops the "/".
+    type=click.Path(dir_okay=True),
     help=(
         "The file to write, or a folder to write NAME.FORMAT in (needed "
         "when PATH holds several plugins).  Default: print the page."
     ),
 )
 @json_flag('"format", "written": [{"name", "version", "path"}]')
-def docs(path: Path, fmt: str, output: Path | None, as_json: bool) -> None:
+def docs(path: Path, fmt: str, output: str | None, as_json: bool) -> None:
     """
     Generate the documentation of the plugin folder PATH, or a page for
     each plugin in the folder PATH: its manifest, every tool with its
