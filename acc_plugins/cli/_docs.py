@@ -68,9 +68,7 @@ def _targets(
     folder (or named like one, ``out/``); else NAME.SUFFIX in it.
     """
     output = Path(given)
-    as_folder = (
-        len(docs) > 1 or output.is_dir() or given.endswith(("/", "\\"))
-    )
+    as_folder = len(docs) > 1 or output.is_dir() or given.endswith(("/", "\\"))
     if not as_folder:
         return [(docs[0], output)]
     if output.exists() and not output.is_dir():
