@@ -6,8 +6,10 @@ self-contained HTML page, or JSON.
 Example:
     >>> from pathlib import Path
     >>> doc = document(Path("examples/text-tools"))
-    >>> [tool.name for tool in doc.tools][:2]
-    ['word_count', 'slugify']
+    >>> doc.tools[0].name, doc.tools[0].parameters[0].type
+    ('word_count', 'string')
+    >>> to_markdown(doc).splitlines()[0]
+    '# text-tools 1.2.0'
 """
 
 from acc_plugins.docgen._build import document
