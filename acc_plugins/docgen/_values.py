@@ -22,6 +22,8 @@ UNKNOWN: Final = object()
 """What an expression is worth when the source alone cannot tell."""
 
 _MAX_DEPTH: Final = 32
+_MAX_STEPS: Final = 20_000
+_MAX_TEXT: Final = 100_000
 
 
 @attrs.frozen
@@ -81,9 +83,7 @@ def module_constants(tree: ast.Module) -> dict[str, ast.expr]:
     return {name: value for name, value in found.items() if name not in twice}
 
 
-def value_of(
-    node: ast.expr, constants: dict[str, ast.expr], depth: int = 0
-) -> object:
+def value_of(node: ast.expr, constants: dict[str, ast.expr]) -> object:
     """
     The value of *node*, or `UNKNOWN`.
 
@@ -91,86 +91,96 @@ def value_of(
         node: The expression.
 
         constants: The module's top-level names (`module_constants`).
-
-        depth: How deep the evaluation already is (names can refer to
-            each other in a loop).
     """
-    if depth > _MAX_DEPTH:
-        return UNKNOWN
-    deeper = depth + 1
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.List | ast.Tuple | ast.Set):
-        items = [value_of(item, constants, deeper) for item in node.elts]
-        return UNKNOWN if any(i is UNKNOWN for i in items) else items
-    if isinstance(node, ast.Dict):
-        return _dict(node, constants, deeper)
-    if isinstance(node, ast.Name) and node.id in constants:
-        return value_of(constants[node.id], constants, deeper)
-    if isinstance(node, ast.Subscript):
-        return _subscript(node, constants, deeper)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left = value_of(node.left, constants, deeper)
-        right = value_of(node.right, constants, deeper)
-        if type(left) is str and type(right) is str:
-            return left + right
-        return UNKNOWN
-    if isinstance(node, ast.Call):
-        return _call(node, constants, deeper)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        number = value_of(node.operand, constants, deeper)
-        if type(number) in {int, float}:
-            return -number  # type: ignore[operator]
-    return UNKNOWN
+    return _Evaluation(constants).value(node, 0)
 
 
-def _dict(
-    node: ast.Dict, constants: dict[str, ast.expr], depth: int
-) -> object:
-    result: dict[object, object] = {}
-    for key, item in zip(node.keys, node.values, strict=True):
-        if key is None:  # ``**other``
+@attrs.define
+class _Evaluation:
+    """
+    One evaluation, with a budget: names may refer to each other in a
+    loop or fan out (``A = (B, B)``, ``B = (C, C)``, ...), and joined or
+    repeated names may double a text at each step; source from a
+    stranger must not make a reading take exponential time or memory.
+    """
+
+    constants: dict[str, ast.expr]
+    steps: int = _MAX_STEPS
+    chars: int = _MAX_TEXT * 10
+
+    def value(self, node: ast.expr, depth: int) -> object:
+        self.steps -= 1
+        if depth > _MAX_DEPTH or self.steps < 0:
             return UNKNOWN
-        known_key = value_of(key, constants, depth)
-        if not isinstance(known_key, str | int | bool | None):
+        deeper = depth + 1
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            items = [self.value(item, deeper) for item in node.elts]
+            return UNKNOWN if any(i is UNKNOWN for i in items) else items
+        if isinstance(node, ast.Dict):
+            return self._dict(node, deeper)
+        if isinstance(node, ast.Name) and node.id in self.constants:
+            found = self.value(self.constants[node.id], deeper)
+            # Each use of a name copies its text into the page.
+            self.chars -= len(found) if type(found) is str else 0
+            return UNKNOWN if self.chars < 0 else found
+        if isinstance(node, ast.Subscript):
+            return self._subscript(node, deeper)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left = self.value(node.left, deeper)
+            right = self.value(node.right, deeper)
+            if (
+                type(left) is str
+                and type(right) is str
+                and len(left) + len(right) <= _MAX_TEXT
+            ):
+                return left + right
             return UNKNOWN
-        result[known_key] = value_of(item, constants, depth)
-    if any(value is UNKNOWN for value in result.values()):
+        if isinstance(node, ast.Call):
+            return self._call(node, deeper)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            number = self.value(node.operand, deeper)
+            if type(number) in {int, float}:
+                return -number  # type: ignore[operator]
         return UNKNOWN
-    return result
 
-
-def _subscript(
-    node: ast.Subscript, constants: dict[str, ast.expr], depth: int
-) -> object:
-    container = value_of(node.value, constants, depth)
-    key = value_of(node.slice, constants, depth)
-    if isinstance(container, dict) and isinstance(key, str | int | bool):
-        return container.get(key, UNKNOWN)
-    if isinstance(container, list) and type(key) is int:
-        return (
-            container[key]
-            if -len(container) <= key < len(container)
-            else UNKNOWN
-        )
-    return UNKNOWN
-
-
-def _call(
-    node: ast.Call, constants: dict[str, ast.expr], depth: int
-) -> object:
-    name = called_name(node.func)
-    if not name or any(isinstance(a, ast.Starred) for a in node.args):
-        return UNKNOWN
-    known: dict[str, object] = {}
-    unknown: list[str] = []
-    for keyword in node.keywords:
-        if keyword.arg is None:  # ``**options``
+    def _dict(self, node: ast.Dict, depth: int) -> object:
+        result: dict[object, object] = {}
+        for key, item in zip(node.keys, node.values, strict=True):
+            if key is None:  # ``**other``
+                return UNKNOWN
+            known_key = self.value(key, depth)
+            if not isinstance(known_key, str | int | bool | None):
+                return UNKNOWN
+            result[known_key] = self.value(item, depth)
+        if any(value is UNKNOWN for value in result.values()):
             return UNKNOWN
-        value = value_of(keyword.value, constants, depth)
-        if value is UNKNOWN:
-            unknown.append(keyword.arg)
-        else:
-            known[keyword.arg] = value
-    positional = tuple(value_of(arg, constants, depth) for arg in node.args)
-    return Call(name, known, tuple(unknown), positional)
+        return result
+
+    def _subscript(self, node: ast.Subscript, depth: int) -> object:
+        container = self.value(node.value, depth)
+        key = self.value(node.slice, depth)
+        if isinstance(container, dict) and isinstance(key, str | int | bool):
+            return container.get(key, UNKNOWN)
+        if isinstance(container, list) and type(key) is int:
+            inside = -len(container) <= key < len(container)
+            return container[key] if inside else UNKNOWN
+        return UNKNOWN
+
+    def _call(self, node: ast.Call, depth: int) -> object:
+        name = called_name(node.func)
+        if not name or any(isinstance(a, ast.Starred) for a in node.args):
+            return UNKNOWN
+        known: dict[str, object] = {}
+        unknown: list[str] = []
+        for keyword in node.keywords:
+            if keyword.arg is None:  # ``**options``
+                return UNKNOWN
+            value = self.value(keyword.value, depth)
+            if value is UNKNOWN:
+                unknown.append(keyword.arg)
+            else:
+                known[keyword.arg] = value
+        positional = tuple(self.value(arg, depth) for arg in node.args)
+        return Call(name, known, tuple(unknown), positional)

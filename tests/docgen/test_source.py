@@ -150,3 +150,24 @@ def test_a_link_out_of_the_plugin_folder_is_not_read(tmp_path):
 
     assert doc.tools == ()
     assert "no class Demo in module plugin" in doc.notes[0]
+
+
+def test_names_that_fan_out_are_cut_short_not_followed_forever(tmp_path):
+    """Forty names, each twice the one before: the prompt is noted as computed, quickly."""
+    chain = "\n".join(f"N{i} = N{i + 1} + N{i + 1}" for i in range(40))
+    source = (
+        f'{chain}\nN40 = "{"x" * 1000}"\n'
+        "from acc_plugins.sdk import Plugin, agent\n"
+        "class Demo(Plugin):\n"
+        "    @agent(system_prompt=N0)\n"
+        "    def run(self, task: str) -> str:\n"
+        "        return task\n"
+    )
+    folder = write_plugin(tmp_path, source)
+
+    doc = document(folder)
+
+    assert doc.agents[0].system_prompt == ""
+    assert doc.notes == (
+        "@agent on run: system_prompt is computed when the plugin loads",
+    )
