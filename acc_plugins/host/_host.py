@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from acc_plugins.security._updatemode import UpdateMode
 
     from .capabilities._claude import ClaudeProvider
+    from .capabilities._http import HttpTransport
     from .capabilities._storage import KeyValueStore
     from .core._lifecycle import State
     from .gate._consent import GrantStore
@@ -116,6 +117,8 @@ class PluginHost:
         policy: Policy | None = None,
         config_dir: str | Path | None = None,
         auto_update: UpdateMode | str | Literal[False] | None = None,
+        http: HttpTransport | None = None,
+        on_permission_used: Callable[[str, str], None] | None = None,
     ) -> None:
         options = Options.of(
             paths=paths,
@@ -137,6 +140,8 @@ class PluginHost:
             breach_limit=policy.breach_limit or breach_limit,
             tool_fallback=tool_fallback,
             spawns_workers=self._spawns_workers,
+            http=http,
+            on_permission_used=on_permission_used,
         )
         self._updates = startup_updates(options, policy, auto_update)
         self._plugins = parts.plugins
