@@ -23,8 +23,13 @@ _FORMATS = ("md", "html", "json")
 
 def _plugin_folders(path: Path) -> list[Path]:
     """
-    PATH itself when it is a plugin folder, else the plugin folders in it.
+    PATH itself when it is a plugin folder or an archive, else the plugin
+    folders in it.
     """
+    if path.is_file():
+        if path.suffix != ".accp":
+            fail(f"{path}: neither a plugin folder nor a .accp archive")
+        return [path]
     if (path / "plugin.toml").is_file():
         return [path]
     found = sorted(
@@ -40,16 +45,22 @@ def _plugin_folders(path: Path) -> list[Path]:
     return found
 
 
-def _documented(folders: list[Path]) -> list[PluginDoc]:
+def _documented(sources: list[Path]) -> list[PluginDoc]:
     from acc_plugins.docgen import document  # noqa: PLC0415 -- keeps --help fast
-    from acc_plugins.errors import ManifestError  # noqa: PLC0415
+    from acc_plugins.errors import ArchiveError, ManifestError  # noqa: PLC0415
+    from acc_plugins.market._archivedocs import document_archive  # noqa: PLC0415
 
     docs = []
-    for folder in folders:
+    for source in sources:
         try:
-            docs.append(document(folder))
+            if source.is_file():
+                docs.append(document_archive(source))
+            else:
+                docs.append(document(source))
         except ManifestError as exc:
             fail(f"{exc.path}: {'; '.join(exc.problems)}")
+        except ArchiveError as exc:  # its message names the archive
+            fail(str(exc))
     names = [doc.name for doc in docs]
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
@@ -77,9 +88,7 @@ def _targets(
 
 
 @click.command("docs")
-@click.argument(
-    "path", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -101,10 +110,11 @@ def _targets(
 @json_flag('"format", "written": [{"name", "version", "path"}]')
 def docs(path: Path, fmt: str, output: str | None, as_json: bool) -> None:
     """
-    Generate the documentation of the plugin folder PATH, or a page for
-    each plugin in the folder PATH: its manifest, every tool with its
-    arguments, types, defaults and docstring, its agents, workflows,
-    event hooks and settings, and its permissions in plain words.
+    Generate the documentation of the plugin folder or .accp archive
+    PATH, or a page for each plugin in the folder PATH: its manifest,
+    every tool with its arguments, types, defaults and docstring, its
+    agents, workflows, event hooks and settings, and its permissions in
+    plain words.
 
     The plugin's code is read, never run, so a stranger's plugin is safe
     to document; what its code computes when it loads is listed as not

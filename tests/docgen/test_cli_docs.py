@@ -56,6 +56,34 @@ def test_an_html_page_is_written_to_a_file(tmp_path):
     assert target.stat().st_mode & 0o777 == 0o644
 
 
+def test_an_archive_is_documented_as_its_folder_is(tmp_path):
+    """A .accp from a stranger: extracted with every check, never run."""
+    from acc_plugins.market import build_archive
+
+    archive = tmp_path / "text-tools-1.2.0.accp"
+    archive.write_bytes(build_archive(EXAMPLES / "text-tools"))
+
+    result = _docs(archive, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == _docs(EXAMPLES / "text-tools", "--json").stdout
+
+
+def test_a_file_that_is_not_an_archive_is_one_error_line(tmp_path):
+    """Not a zip: the archive check's own words, and nothing written."""
+    bad = tmp_path / "bad.accp"
+    bad.write_bytes(b"junk")
+    out = tmp_path / "out.md"
+
+    result = _docs(bad, "-o", out)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {bad}: not a zip archive, or truncated (no end record)\n"
+    )
+    assert not out.exists()
+
+
 def test_a_folder_of_plugins_gets_a_page_each(tmp_path):
     """NAME.FORMAT per plugin in the --output folder."""
     out = tmp_path / "site"

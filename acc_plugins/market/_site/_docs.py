@@ -7,22 +7,19 @@ what users install, its digest is in the signed index and its signature
 is checked here, while a page in ``docs/`` is a file anyone with write
 access to the folder could change.  The generator reads the plugin's
 source and never runs it, so documenting a stranger's plugin costs a
-bounded extraction into a throw-away folder and nothing more.  When the
+checked extraction into a throw-away folder and nothing more.  When the
 archive cannot be had (an older registry, a network failure), the page
 falls back to the ``docs/`` page.
 """
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
-from acc_plugins.docgen import document
 from acc_plugins.errors import ManifestError, MarketplaceError
-from acc_plugins.market._extract import extract_archive
+from acc_plugins.market._archivedocs import document_archive
 
 
 if TYPE_CHECKING:
@@ -42,12 +39,6 @@ def newest_documentation(
         return None
     try:
         fetched = client.fetch(details.listing, Version(details.newest))
-    except (MarketplaceError, InvalidVersion, OSError):
+        return document_archive(fetched.data)
+    except (MarketplaceError, ManifestError, InvalidVersion, OSError):
         return None
-    with tempfile.TemporaryDirectory(prefix="acc-site-") as scratch:
-        folder = Path(scratch) / "plugin"
-        try:
-            extract_archive(fetched.data, folder)
-            return document(folder)
-        except (MarketplaceError, ManifestError, OSError):
-            return None
