@@ -84,6 +84,7 @@ def from_parts(manifest: Manifest, declared: Declared) -> PluginDoc:
         agents=tuple(declared.agents),
         workflows=tuple(declared.workflows),
         hooks=tuple(declared.hooks),
+        prompts=tuple(declared.prompts),
         settings=tuple(_setting(s) for s in manifest.settings),
         permissions=tuple(
             PermissionDoc(p.canonical, plain(p.canonical))

@@ -243,13 +243,28 @@ def _workflows(doc: PluginDoc, level: int) -> str:
 
 
 def _hooks(doc: PluginDoc, level: int) -> str:
-    if not doc.hooks:
-        return ""
-    table = _table(
-        ("Event", "Method", "What it does"),
-        [(_code(h.event), _code(h.method), esc(h.summary)) for h in doc.hooks],
-    )
-    return _section("hooks", "Event hooks", level, table)
+    parts = []
+    for ident, title, what, rows in (
+        (
+            "hooks",
+            "Event hooks",
+            "Event",
+            [(h.event, h.method, h.summary) for h in doc.hooks],
+        ),
+        (
+            "prompts",
+            "Prompt contributions",
+            "Agent",
+            [(p.agent, p.method, p.summary) for p in doc.prompts],
+        ),
+    ):
+        if rows:
+            table = _table(
+                (what, "Method", "What it does"),
+                [(_code(t), _code(m), esc(s)) for t, m, s in rows],
+            )
+            parts.append(_section(ident, title, level, table))
+    return "".join(parts)
 
 
 def _settings(doc: PluginDoc, level: int) -> str:

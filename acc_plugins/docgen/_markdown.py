@@ -135,13 +135,31 @@ def _workflows(doc: PluginDoc) -> list[str]:
 
 
 def _hooks(doc: PluginDoc) -> list[str]:
-    if not doc.hooks:
+    lines = _methods(
+        "Event hooks",
+        "event",
+        [(h.event, h.method, h.summary) for h in doc.hooks],
+    )
+    return lines + _methods(
+        "Prompt contributions",
+        "agent",
+        [(p.agent, p.method, p.summary) for p in doc.prompts],
+    )
+
+
+def _methods(
+    title: str, what: str, rows: list[tuple[str, str, str]]
+) -> list[str]:
+    """
+    A table of methods the host calls: for an event, for an agent.
+    """
+    if not rows:
         return []
-    lines = ["## Event hooks", "", "| event | method | what it does |"]
+    lines = [f"## {title}", "", f"| {what} | method | what it does |"]
     lines.append("| --- | --- | --- |")
     lines += [
-        f"| {md_code(h.event)} | {md_code(h.method)} | {md(h.summary)} |"
-        for h in doc.hooks
+        f"| {md_code(target)} | {md_code(method)} | {md(summary)} |"
+        for target, method, summary in rows
     ]
     lines.append("")
     return lines

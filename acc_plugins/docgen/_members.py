@@ -19,6 +19,7 @@ from acc_plugins.sdk._docstring import parse_docstring
 from ._model import (
     AgentDoc,
     HookDoc,
+    PromptDoc,
     StepDoc,
     ToolDoc,
     WorkflowDoc,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from ._source import Member, Module
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
-_DECORATORS: Final = frozenset({"agent", "hook", "tool"})
+_DECORATORS: Final = frozenset({"agent", "contribute_prompt", "hook", "tool"})
 _MAX_SHOWN: Final = 200
 
 
@@ -45,6 +46,7 @@ class Declared:
     agents: list[AgentDoc] = attrs.Factory(list)
     workflows: list[WorkflowDoc] = attrs.Factory(list)
     hooks: list[HookDoc] = attrs.Factory(list)
+    prompts: list[PromptDoc] = attrs.Factory(list)
     notes: list[str] = attrs.Factory(list)
 
 
@@ -87,7 +89,7 @@ def _decorated(
     options = value_of(call, constants) if call else Call(kind, {})
     if (
         isinstance(options, Call)
-        and kind == "hook"
+        and kind in {"hook", "contribute_prompt"}
         and not (options.positional and type(options.positional[0]) is str)
     ):
         options = UNKNOWN
@@ -106,6 +108,9 @@ def _decorated(
     elif kind == "hook":
         text = options.positional[0] if options.positional else UNKNOWN
         found.hooks.append(HookDoc(_text(text), fn.name, _summary(fn)))
+    elif kind == "contribute_prompt":
+        text = options.positional[0] if options.positional else UNKNOWN
+        found.prompts.append(PromptDoc(_text(text), fn.name, _summary(fn)))
     else:
         found.agents.append(
             AgentDoc(

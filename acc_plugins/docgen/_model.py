@@ -173,6 +173,25 @@ class HookDoc:
 
 
 @attrs.frozen
+class PromptDoc:
+    """
+    Text the plugin adds to an agent's system prompt before each run.
+
+    Attributes:
+        agent: The agent, ``plugin.agent``, or every agent of a plugin,
+            ``plugin.*``.
+
+        method: The method that returns the text.
+
+        summary: The method's docstring summary.
+    """
+
+    agent: str
+    method: str
+    summary: str = ""
+
+
+@attrs.frozen
 class SettingDoc:
     """
     A setting users can change.
@@ -251,6 +270,8 @@ class PluginDoc:
 
         tools, agents, workflows, hooks: What it adds to the host.
 
+        prompts: What it adds to agents' system prompts.
+
         settings: What users can configure.
 
         permissions: What it asks to be allowed.
@@ -275,6 +296,7 @@ class PluginDoc:
     agents: tuple[AgentDoc, ...] = ()
     workflows: tuple[WorkflowDoc, ...] = ()
     hooks: tuple[HookDoc, ...] = ()
+    prompts: tuple[PromptDoc, ...] = ()
     settings: tuple[SettingDoc, ...] = ()
     permissions: tuple[PermissionDoc, ...] = ()
     notes: tuple[str, ...] = ()

@@ -4,7 +4,7 @@ through imports and base classes, and a note for whatever a reading
 cannot tell.
 """
 
-from acc_plugins.docgen import document
+from acc_plugins.docgen import PromptDoc, document, to_html, to_markdown
 
 from ._plugins import write_plugin
 
@@ -171,3 +171,27 @@ def test_names_that_fan_out_are_cut_short_not_followed_forever(tmp_path):
     assert doc.notes == (
         "@agent on run: system_prompt is computed when the plugin loads",
     )
+
+
+def test_prompt_contributions_are_listed_with_their_agent(tmp_path):
+    """@contribute_prompt names the agent whose prompt it changes."""
+    folder = write_plugin(
+        tmp_path,
+        "from acc_plugins.sdk import Plugin, contribute_prompt\n"
+        "class Demo(Plugin):\n"
+        '    @contribute_prompt("code-reviewer.*")\n'
+        "    def house_style(self, task: str) -> str:\n"
+        '        """Our naming rules."""\n'
+        '        return "Use snake_case."\n',
+    )
+
+    doc = document(folder)
+
+    assert doc.prompts == (
+        PromptDoc("code-reviewer.*", "house_style", "Our naming rules."),
+    )
+    assert (
+        "| `code-reviewer.*` | `house_style` | Our naming rules. |"
+        in to_markdown(doc)
+    )
+    assert "<h2>Prompt contributions</h2>" in to_html(doc)
