@@ -193,7 +193,12 @@ def _tool(tool: ToolDoc, level: int) -> str:
         if tool.returns_annotation
         else ""
     )
-    parts.append(f"<p>Returns: {esc(tool.returns)}{hint}</p>\n")
+    about = (
+        f": {esc(tool.returns_description)}"
+        if tool.returns_description
+        else ""
+    )
+    parts.append(f"<p>Returns: {esc(tool.returns)}{hint}{about}</p>\n")
     return '<section class="doc-tool">' + "".join(parts) + "</section>\n"
 
 

@@ -86,7 +86,10 @@ def _tool(tool: ToolDoc) -> list[str]:
         if tool.returns_annotation
         else ""
     )
-    lines += ["", f"Returns: {md(tool.returns)}{hint}", ""]
+    about = (
+        f": {md(tool.returns_description)}" if tool.returns_description else ""
+    )
+    lines += ["", f"Returns: {md(tool.returns)}{hint}{about}", ""]
     return lines
 
 

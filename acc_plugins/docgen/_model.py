@@ -63,6 +63,9 @@ class ToolDoc:
 
         returns_annotation: The return type hint as written, or ``""``.
 
+        returns_description: The docstring's ``Returns:`` section, or
+            ``""``.
+
         schema: The JSON Schema of its arguments object, as the host
             checks calls against it; empty when the signature could not
             be read.
@@ -74,6 +77,7 @@ class ToolDoc:
     parameters: tuple[ParameterDoc, ...] = ()
     returns: str = "any JSON value"
     returns_annotation: str = ""
+    returns_description: str = ""
     schema: dict[str, Any] = attrs.field(factory=dict, eq=False)
 
 

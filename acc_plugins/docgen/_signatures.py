@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from typing import TYPE_CHECKING, Final
 
 from acc_plugins.sdk._annotations import spec_from_annotation
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from ._source import Module
 
 _MAX_SHOWN: Final = 200
+_RETURNS: Final = re.compile(r"^\s*(?:Returns|Return|Yields):\s*(.*)$")
 
 
 def _text(value: object) -> str:
@@ -46,9 +48,8 @@ def read_tool(
     part the host would refuse.
     """
     name = _text(options.arguments.get("name")) or fn.name
-    summary, described = parse_docstring(
-        ast.get_docstring(fn, clean=True) or ""
-    )
+    docstring = ast.get_docstring(fn, clean=True) or ""
+    summary, described = parse_docstring(docstring)
     override = options.arguments.get("description")
     if type(override) is str:
         summary = override
@@ -119,6 +120,7 @@ def read_tool(
         parameters=tuple(docs),
         returns=in_words(returns.schema()),
         returns_annotation=returns_annotation,
+        returns_description=returns_section(docstring),
         schema=schema,
     )
 
@@ -155,3 +157,24 @@ def _spec(
     except TypeError as exc:
         notes.append(f"{where}: {exc}; the host will refuse this tool")
         return AnySpec(), shown
+
+
+def returns_section(docstring: str) -> str:
+    """
+    The text of a Google-style docstring's ``Returns:`` section, on one
+    line (the SDK's parser reads the summary and ``Args:`` only).
+    """
+    lines = docstring.splitlines()
+    for number, line in enumerate(lines):
+        header = _RETURNS.match(line)
+        if header is None:
+            continue
+        indent = len(line) - len(line.lstrip())
+        found = [header.group(1)]
+        for following in lines[number + 1 :]:
+            deeper = len(following) - len(following.lstrip()) > indent
+            if following.strip() and not deeper:
+                break
+            found.append(following)
+        return " ".join(" ".join(found).split())
+    return ""

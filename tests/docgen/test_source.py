@@ -195,3 +195,30 @@ def test_prompt_contributions_are_listed_with_their_agent(tmp_path):
         in to_markdown(doc)
     )
     assert "<h2>Prompt contributions</h2>" in to_html(doc)
+
+
+def test_the_returns_section_says_what_a_call_gives_back(tmp_path):
+    """The docstring's Returns: text, up to the next section."""
+    folder = write_plugin(
+        tmp_path,
+        "from acc_plugins.sdk import Plugin, tool\n"
+        "class Demo(Plugin):\n"
+        "    @tool\n"
+        "    def total(self, values: list[float]) -> float:\n"
+        '        """\n'
+        "        Add up.\n\n"
+        "        Returns:\n"
+        "            The sum,\n"
+        "            rounded.\n\n"
+        "        Raises:\n"
+        "            ToolError: never.\n"
+        '        """\n'
+        "        return 0.0\n",
+    )
+
+    (tool,) = document(folder).tools
+
+    assert tool.returns_description == "The sum, rounded."
+    assert "Returns: number (`float`): The sum, rounded." in to_markdown(
+        document(folder)
+    )
