@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 MAX_SOURCE_BYTES: Final = 1024 * 1024
 """The largest source file read; a plugin module is far smaller."""
 
-_MAX_HOPS: Final = 16
+_MAX_HOPS: Final = 16  # ``from`` imports followed to find one class
+_MAX_BASES: Final = 64  # classes between the plugin class and its base
 
 
 class SourceProblem(Exception):  # noqa: N818 -- a note, caught by the caller
@@ -178,7 +179,7 @@ class SourceReader:
             SourceProblem: A base's module cannot be parsed.
         """
         by_name: dict[str, Member] = {}
-        self._collect(module, cls, by_name, 0)
+        self._collect(module, cls, by_name, set(), 0)
         return list(by_name.values())
 
     def _collect(
@@ -186,16 +187,20 @@ class SourceReader:
         module: Module,
         cls: ast.ClassDef,
         by_name: dict[str, Member],
-        hops: int,
+        seen: set[int],
+        depth: int,
     ) -> None:
-        if hops > _MAX_HOPS:
+        # Each class once, as in Python's method order: a diamond, or a
+        # hostile class naming one base a hundred times, is read once.
+        if id(cls) in seen or depth > _MAX_BASES:
             return
+        seen.add(id(cls))
         # Python looks left to right; so the leftmost base is applied last.
         for base in reversed(cls.bases):
             if isinstance(base, ast.Name):
                 found = self.find_class(module.name, base.id)
-                if found is not None and found[1] is not cls:
-                    self._collect(*found, by_name, hops + 1)
+                if found is not None:
+                    self._collect(*found, by_name, seen, depth + 1)
         for statement in cls.body:
             if isinstance(statement, _MEMBERS):
                 for name in _bound(statement):

@@ -222,3 +222,41 @@ def test_the_returns_section_says_what_a_call_gives_back(tmp_path):
     assert "Returns: number (`float`): The sum, rounded." in to_markdown(
         document(folder)
     )
+
+
+def test_each_base_class_is_read_once_however_often_it_is_named(tmp_path):
+    """Thirty levels of a class naming its base fifty times: read at once."""
+    levels = "\n".join(
+        f"class C{i}({', '.join([f'C{i + 1}'] * 50)}):\n    pass"
+        for i in reversed(range(30))
+    )
+    source = (
+        "from acc_plugins.sdk import Plugin, tool\n"
+        "class C30(Plugin):\n"
+        "    @tool\n"
+        "    def deep(self) -> str:\n"
+        "        return ''\n"
+        f"{levels}\n"
+        "class Demo(C0):\n"
+        "    pass\n"
+    )
+    folder = write_plugin(tmp_path, source)
+
+    doc = document(folder)
+
+    assert [tool.name for tool in doc.tools] == ["deep"]
+
+
+def test_a_very_deep_class_chain_is_cut_short(tmp_path):
+    """Five thousand classes deriving from each other: no RecursionError."""
+    chain = "\n".join(
+        f"class C{i}(C{i + 1}):\n    pass" for i in reversed(range(5000))
+    )
+    folder = write_plugin(
+        tmp_path,
+        f"class C5000:\n    pass\n{chain}\nclass Demo(C0):\n    pass\n",
+    )
+
+    doc = document(folder)
+
+    assert (doc.name, doc.tools) == ("demo", ())
