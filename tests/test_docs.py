@@ -151,6 +151,7 @@ def _reader(tmp_path, monkeypatch):
         "how-to/publishing.md",
         "how-to/team-registry.md",
         "how-to/testing.md",
+        "how-to/document.md",
         "reference/manifest.md",
     ],
 )

@@ -307,11 +307,12 @@ def modules(as_json: bool) -> None:
     click.echo("acc_plugins.sdk: the plugin SDK")
 
 
-def _register() -> None:
+def _register() -> None:  # noqa: PLR0915 -- a line per command
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._autoupdate import auto_update  # noqa: PLC0415 -- likewise
     from ._call import call  # noqa: PLC0415 -- likewise
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
+    from ._docs import docs  # noqa: PLC0415 -- likewise
     from ._find import search, show  # noqa: PLC0415 -- likewise
     from ._install import install, update  # noqa: PLC0415 -- likewise
     from ._keys import keys  # noqa: PLC0415 -- likewise
@@ -338,6 +339,7 @@ def _register() -> None:
     cli.add_command(enable)
     cli.add_command(disable)
     cli.add_command(scan)
+    cli.add_command(docs)
     cli.add_command(stats)
     cli.add_command(storage)
     cli.add_command(audit)
