@@ -27,7 +27,9 @@ _PATHS_HELP = (
 )
 
 
-def _host(ctx: click.Context, *, load: bool = True) -> PluginHost:
+def _host(
+    ctx: click.Context, *, load: bool = True, count_steps: bool = False
+) -> PluginHost:
     from acc_plugins.host import FakeClaude, PluginHost  # noqa: PLC0415 -- keeps --help fast
     from acc_plugins.security import Severity  # noqa: PLC0415
 
@@ -46,6 +48,10 @@ def _host(ctx: click.Context, *, load: bool = True) -> PluginHost:
     blocks = options["scan_blocks"]
     show_host_log(ctx)  # before the policy, which may warn too
     policy, _ = effective_policy(ctx)
+    if count_steps:  # profile: every plugin's code counts its steps
+        from acc_plugins.host.debug._profile import counting_steps  # noqa: PLC0415
+
+        policy = counting_steps(policy)
     host = PluginHost(
         options["paths"] or None,
         claude=FakeClaude() if options["fake_claude"] else None,
@@ -326,6 +332,7 @@ def _register() -> None:
     from ._autoupdate import auto_update  # noqa: PLC0415 -- likewise
     from ._call import call  # noqa: PLC0415 -- likewise
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
+    from ._debug import DEBUG_COMMANDS  # noqa: PLC0415 -- likewise
     from ._find import search, show  # noqa: PLC0415 -- likewise
     from ._install import install, update  # noqa: PLC0415 -- likewise
     from ._keys import keys  # noqa: PLC0415 -- likewise
@@ -346,6 +353,8 @@ def _register() -> None:
     from ._storage import storage  # noqa: PLC0415 -- likewise
 
     for command in (list_, info, call):
+        cli.add_command(command)
+    for command in DEBUG_COMMANDS:
         cli.add_command(command)
     cli.add_command(config)
     cli.add_command(enable)

@@ -136,6 +136,13 @@ class LogStore:
             found = follower.poll()
         return select(found, level=level, since=since)
 
+    def has(self, plugin: str) -> bool:
+        """
+        Whether *plugin* has a log.
+        """
+        path = self.path(plugin)
+        return path.exists() or self._rotated(path).exists()
+
     def names(self) -> list[str]:
         """
         The plugins that have a log, sorted.

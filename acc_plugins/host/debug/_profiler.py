@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 from typing import TYPE_CHECKING, Any, Final, Self
 
@@ -119,13 +118,13 @@ class Profiler:
 
     def __enter__(self) -> Self:
         self._last = (self._clock(), self._steps())
-        threading.setprofile(self._event)
+        # This thread only: a thread the call starts (the budget's
+        # watchdog, on first use) would keep the hook after the call.
         sys.setprofile(self._event)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         sys.setprofile(None)
-        threading.setprofile(None)
 
     def _key(self, code: CodeType) -> _Key | None:
         try:
