@@ -128,6 +128,7 @@ def _reader(tmp_path, monkeypatch):
         "how-to/share.md",
         "how-to/policy.md",
         "how-to/new-plugin.md",
+        "how-to/debug.md",
         "reference/manifest.md",
     ],
 )

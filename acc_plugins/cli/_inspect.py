@@ -10,13 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.table import Table
-from rich.text import Text
 
 from acc_plugins.errors import PluginError
 
 from ._errors import data_dir
-from ._format import console, jsonable, print_json
+from ._format import jsonable, print_json
 from ._log import fail
 from ._logs import entry_line, log_store
 
@@ -78,15 +76,13 @@ def report(
     }
 
 
-def _view(data: dict[str, Any]) -> Table:
-    head = Table.grid(padding=(0, 2))
-    head.add_column(style="bold")
-    head.add_column(overflow="fold")
+def _view(data: dict[str, Any]) -> list[str]:
+    # Plain lines, never wrapped: a folder or a limit stays on its line.
     grants = data["grants"] or {}
     limits = data["limits"] or {}
     settings = data["settings"] or {}
     stats = data["stats"]
-    rows: list[tuple[str, str | Text]] = [
+    rows: list[tuple[str, str]] = [
         ("name", data["name"]),
         ("version", data["version"] or "-"),
         ("state", data["state"]),
@@ -108,9 +104,7 @@ def _view(data: dict[str, Any]) -> Table:
             f"{stats['seconds']:.3f} s",
         ),
     ]
-    for key, value in rows:
-        head.add_row(key, Text(value) if isinstance(value, str) else value)
-    return head
+    return [f"{key:<11} {value}" for key, value in rows]
 
 
 def _lines(data: dict[str, Any], recent: list[Any]) -> list[str]:
@@ -168,6 +162,5 @@ def inspect_(ctx: click.Context, name: str, lines: int, as_json: bool) -> None:
     if as_json:
         print_json(data)
         return
-    console().print(_view(data))
-    for line in _lines(data, recent):
+    for line in [*_view(data), *_lines(data, recent)]:
         click.echo(line)

@@ -31,10 +31,11 @@ def _table(target: str, profile: Profile) -> Table:
         title=f"{target}: {profile.seconds * 1000:.3f} ms{steps}",
         title_justify="left",
     )
-    for column in ("function", "where", "calls"):
-        table.add_column(column, overflow="fold")
-    for column in ("own steps", "total steps", "own ms", "total ms"):
-        table.add_column(column, justify="right")
+    table.add_column("function", overflow="fold")
+    table.add_column("where", no_wrap=True)
+    # Own: in the function's code; all: with the plugin code it called.
+    for column in ("calls", "steps", "all steps", "ms", "all ms"):
+        table.add_column(column, justify="right", no_wrap=True)
     for cost in profile.functions:
         table.add_row(
             cost.function,
@@ -55,8 +56,8 @@ def _table(target: str, profile: Profile) -> Table:
     "--json",
     "as_json",
     is_flag=True,
-    help='Print JSON: {"target", "result", "seconds", "steps", "counted", '
-    '"functions"}.',
+    help='Print JSON: {"target", "result", "plugin", "seconds", "steps", '
+    '"counted", "functions"}.',
 )
 @click.pass_context
 def profile(
@@ -69,7 +70,8 @@ def profile(
     """
     Call a tool once and show the sandbox steps and the time each of
     the plugin's own functions took, the costliest first: in its own
-    code, and with the plugin functions it called.  Host work a function
+    code (steps, ms), and with the plugin functions it called (all
+    steps, all ms).  Host work a function
     asks for (a guard, a capability) counts as that function's.
 
     Arguments as for call.  Steps are counted for every plugin during a

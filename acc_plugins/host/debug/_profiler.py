@@ -44,7 +44,8 @@ class FunctionCost:
     What one of the plugin's functions cost during the profiled call.
 
     Attributes:
-        function: Its qualified name (``Tools.slugify``, ``<module>``).
+        function: Its qualified name (``Tools.slugify``, ``<module>``,
+            ``Tools.slugify.<lambda>``).
 
         location: ``file:line`` of its definition, the file relative to
             the plugin's folder.
@@ -136,7 +137,9 @@ class Profiler:
         for prefix in self._prefixes:
             if filename.startswith(prefix) and code.co_name not in _INLINED:
                 relative = filename[len(prefix) :]
-                key = (code.co_qualname, f"{relative}:{code.co_firstlineno}")
+                # ``Main.top.<lambda>``: the line tells which lambda.
+                name = code.co_qualname.replace(".<locals>", "")
+                key = (name, f"{relative}:{code.co_firstlineno}")
                 break
         self._keys[code] = key
         return key
