@@ -26,6 +26,7 @@ def _isort_style(name: str) -> tuple[int, str]:
         "acc_plugins.manifest",
         "acc_plugins.market",
         "acc_plugins.cli",
+        "acc_plugins.testing",
     ],
 )
 def test_all_lists_exactly_the_public_names(module):

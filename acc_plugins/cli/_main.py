@@ -265,20 +265,6 @@ def dev(
 
 
 @cli.command()
-def schema() -> None:
-    """
-    Print the JSON Schema (draft 2020-12) of plugin.toml, for editors.
-
-    \b
-    Example:
-      acc-plugins schema > plugin.schema.json
-    """
-    from acc_plugins.manifest import manifest_json_schema  # noqa: PLC0415
-
-    print_json(manifest_json_schema())
-
-
-@cli.command()
 @click.option(
     "--keep",
     type=click.Path(path_type=Path, file_okay=False),
@@ -327,7 +313,7 @@ def modules(as_json: bool) -> None:
     click.echo("acc_plugins.sdk: the plugin SDK")
 
 
-def _register() -> None:
+def _register() -> None:  # noqa: PLR0915 -- one import and one line a command
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._autoupdate import auto_update  # noqa: PLC0415 -- likewise
     from ._call import call  # noqa: PLC0415 -- likewise
@@ -348,13 +334,12 @@ def _register() -> None:
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
     from ._registry import registry  # noqa: PLC0415 -- likewise
     from ._scan import scan  # noqa: PLC0415 -- likewise
+    from ._schema import schema  # noqa: PLC0415 -- likewise
     from ._site import site  # noqa: PLC0415 -- likewise
     from ._stats import stats  # noqa: PLC0415 -- likewise
     from ._storage import storage  # noqa: PLC0415 -- likewise
 
-    for command in (list_, info, call):
-        cli.add_command(command)
-    for command in DEBUG_COMMANDS:
+    for command in (list_, info, call, *DEBUG_COMMANDS):
         cli.add_command(command)
     cli.add_command(config)
     cli.add_command(enable)
@@ -380,6 +365,7 @@ def _register() -> None:
     cli.add_command(show)
     cli.add_command(site)
     cli.add_command(auto_update)
+    cli.add_command(schema)
     for command in (install, update, outdated, uninstall, rollback, new):
         cli.add_command(command)
 

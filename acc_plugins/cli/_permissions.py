@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
 
 import click
 
@@ -12,6 +14,13 @@ from acc_plugins.errors import PluginError
 
 from ._done import done, json_flag
 from ._format import print_json
+
+
+if TYPE_CHECKING:
+    from acc_plugins.testing import Suggestion
+
+# pytest's exit status when it collected no tests.
+_NO_TESTS: Final = 5
 
 
 def _checked(permissions: tuple[str, ...]) -> list[str]:
@@ -121,3 +130,99 @@ def revoke(
       acc-plugins permissions revoke web-fetch net:https://api.example.com
     """
     _change(ctx, name, permission, grant=False, as_json=as_json)
+
+
+@permissions.command()
+@click.argument(
+    "path", type=click.Path(file_okay=False, path_type=Path), default="."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=300.0,
+    show_default=True,
+    help="Seconds the tests may run.",
+)
+@json_flag(
+    '"plugin", "permissions", "toml", "used", "declared", "unused", '
+    '"ungrantable", "passed", "pytest_status"'
+)
+def suggest(path: Path, timeout: float, as_json: bool) -> None:
+    """
+    Run the tests of the plugin in PATH (its tests/ folder, with pytest)
+    while recording every permission the plugin uses, and print the
+    smallest [permissions] block of plugin.toml that covers them.
+
+    Only tests that build hosts with the testing kit's fixtures
+    (plugin_host, make_plugin_host) are recorded; every plugin runs
+    in-process meanwhile.  A use plugin.toml does not declare is refused
+    and recorded, and the test that made it fails: the block still lists
+    it, the exit status is 1, and running again after adding it shows
+    what came after.
+
+    \b
+    Example:
+      acc-plugins permissions suggest ./my-plugin
+    """
+    from acc_plugins.errors import ManifestError  # noqa: PLC0415
+    from acc_plugins.testing import suggest_permissions  # noqa: PLC0415
+
+    from ._log import fail  # noqa: PLC0415
+
+    try:
+        found = suggest_permissions(path, timeout=timeout)
+    except (ManifestError, FileNotFoundError, TimeoutError) as exc:
+        fail(str(exc))
+    if found.status == _NO_TESTS:
+        fail(f"pytest found no tests in {path / 'tests'}")
+    if as_json:
+        print_json(
+            {
+                "plugin": found.plugin,
+                "permissions": found.table,
+                "toml": found.toml,
+                "used": list(found.used),
+                "declared": list(found.declared),
+                "unused": list(found.unused),
+                "ungrantable": list(found.ungrantable),
+                "passed": found.passed,
+                "pytest_status": found.status,
+            }
+        )
+    else:
+        _show_suggestion(found)
+    if found.hosts == 0:
+        fail(
+            f"the tests in {path / 'tests'} built no host with the testing "
+            "kit's fixtures (plugin_host, make_plugin_host): nothing was "
+            "recorded"
+        )
+    if not found.passed:
+        for line in found.output:
+            click.echo(line, err=True)
+        fail(
+            f"the tests of {found.plugin} failed (pytest exit status "
+            f"{found.status}): the block covers what ran until then; add "
+            "it and run again"
+        )
+
+
+def _show_suggestion(found: Suggestion) -> None:
+    if found.table:
+        click.echo(
+            f"# The smallest [permissions] for {found.plugin}, "
+            "from what its tests used:"
+        )
+        click.echo(found.toml, nl=False)
+    else:
+        click.echo(f"# {found.plugin}'s tests used no permission.")
+    if found.unused:
+        click.echo(
+            "# plugin.toml also requests (no test needed it so): "
+            + ", ".join(found.unused)
+        )
+    if found.ungrantable:
+        click.echo(
+            "# no [permissions] entry can allow: "
+            + ", ".join(found.ungrantable)
+        )

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from acc_plugins.security._updatemode import UpdateMode
 
     from .capabilities._claude import ClaudeProvider
+    from .capabilities._http import HttpTransport
 
 _APP = "acc-plugins"
 
@@ -155,6 +156,8 @@ def compose(
     breach_limit: int,
     tool_fallback: Callable[[str, dict[str, object]], object] | None,
     spawns_workers: bool,
+    http: HttpTransport | None = None,
+    on_permission_used: Callable[[str, str], None] | None = None,
 ) -> Parts:
     """
     Make every part of a host, wired together.
@@ -177,6 +180,8 @@ def compose(
             Path(__file__).resolve().parent.parent,  # the library itself
         ),
         locate=registry_locations(options.config_dir),
+        on_used=on_permission_used,
+        http=http,
     )
     bus = EventBus()
     events = Events(plugins, bus, revive=lambda target: tier.revive(target))  # noqa: PLW0108 -- tier is made below

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from acc_plugins.security._updatemode import UpdateMode
 
     from .capabilities._claude import ClaudeProvider
+    from .capabilities._http import HttpTransport
     from .capabilities._storage import KeyValueStore
     from .core._lifecycle import State
     from .debug._logentry import LogEntry
@@ -123,6 +124,8 @@ class PluginHost:
         policy: Policy | None = None,
         config_dir: str | Path | None = None,
         auto_update: UpdateMode | str | Literal[False] | None = None,
+        http: HttpTransport | None = None,
+        on_permission_used: Callable[[str, str], None] | None = None,
     ) -> None:
         options = Options.of(
             paths=paths,
@@ -144,6 +147,8 @@ class PluginHost:
             breach_limit=policy.breach_limit or breach_limit,
             tool_fallback=tool_fallback,
             spawns_workers=self._spawns_workers,
+            http=http,
+            on_permission_used=on_permission_used,
         )
         self._updates = startup_updates(options, policy, auto_update)
         self._plugins = parts.plugins

@@ -60,15 +60,26 @@ class IndexFormatError(MarketplaceError, ValueError):
         super().__init__(f"{where}: not a valid registry index:\n{lines}")
 
 
-def _check(pattern: re.Pattern[str], what: str) -> Any:
-    def check(
-        _: object, attribute: attrs.Attribute[Any], value: object
+@attrs.frozen
+class _Matches:
+    """
+    A validator: the value is a string *pattern* matches in full.  A class,
+    not a closure, so that the index's JSON Schema can read the pattern.
+    """
+
+    pattern: re.Pattern[str]
+    what: str
+
+    def __call__(
+        self, _: object, attribute: attrs.Attribute[Any], value: object
     ) -> None:
-        if not isinstance(value, str) or not pattern.fullmatch(value):
-            msg = f"{attribute.name} must be {what}, not {value!r}"
+        if not isinstance(value, str) or not self.pattern.fullmatch(value):
+            msg = f"{attribute.name} must be {self.what}, not {value!r}"
             raise ValueError(msg)
 
-    return check
+
+def _check(pattern: re.Pattern[str], what: str) -> Any:
+    return _Matches(pattern, what)
 
 
 def _check_time(
@@ -127,8 +138,13 @@ class Release:
 
         permissions: What it asks for, canonical strings.
 
-        tools, agents, workflows, hooks: What it adds, by name (the hooks
-            by event pattern).
+        tools: The tools it adds, by name.
+
+        agents: The agents it adds, by name.
+
+        workflows: The workflows it adds, by name.
+
+        hooks: The hooks it adds, by event pattern.
 
         settings: Its settings: key to type.
 

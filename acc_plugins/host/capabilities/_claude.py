@@ -21,7 +21,18 @@ class ClaudeProvider(Protocol):
 
     def query(
         self, prompt: str, *, system: str | None, max_tokens: int
-    ) -> str: ...
+    ) -> str:
+        """
+        The model's text answer to *prompt*.
+
+        Args:
+            prompt: What the plugin asks.
+
+            system: The system prompt, with what other plugins contribute
+                to it, or None.
+
+            max_tokens: At most how many tokens the answer may have.
+        """
 
 
 _TODO: Final = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
@@ -38,13 +49,31 @@ class FakeClaude:
     Asked to review code (a system prompt that mentions "review"), it
     reports what simple checks find in the first fenced code block of the
     prompt; otherwise it answers with a short summary of the prompt.  It
-    records every query, which makes it handy in tests.
+    records every query, and first gives the answers a test scripted with
+    ``answer``, which makes it handy in tests.
 
     Attributes:
         queries: ``(system, prompt)`` of every call, oldest first.
     """
 
     queries: list[tuple[str | None, str]] = attrs.Factory(list)
+    # (text the prompt must contain, the answer): each used once, in order.
+    _scripted: list[tuple[str, str]] = attrs.Factory(list)
+
+    @property
+    def prompts(self) -> list[str]:
+        """
+        The prompt of every call, oldest first.
+        """
+        return [prompt for _, prompt in self.queries]
+
+    def answer(self, text: str, *, when: str = "") -> None:
+        """
+        Answer the next query whose prompt contains *when* (any query, by
+        default) with *text*, once.  Scripted answers are tried in the
+        order they were given; a query none fits gets the usual answer.
+        """
+        self._scripted.append((when, text))
 
     def query(
         self, prompt: str, *, system: str | None = None, max_tokens: int = 1024
@@ -53,6 +82,10 @@ class FakeClaude:
         Answer *prompt* without any network.
         """
         self.queries.append((system, prompt))
+        for index, (when, text) in enumerate(self._scripted):
+            if when in prompt:
+                del self._scripted[index]
+                return text
         if system and "review" in system.lower():
             answer = self._review(prompt)
         else:

@@ -60,6 +60,8 @@ class Capabilities:
         call_tool: Calls a namespaced tool on behalf of a plugin.
 
         denied: Told ``(plugin, permission)`` of every refusal.
+
+        used: Told ``(plugin, permission)`` of every use a grant allowed.
     """
 
     store: Callable[[], KeyValueStore]
@@ -67,6 +69,7 @@ class Capabilities:
     emit: Callable[[str, object, str], int]
     call_tool: Callable[[str, dict[str, object], str], object]
     denied: Callable[[str, str], None] = lambda _plugin, _permission: None
+    used: Callable[[str, str], None] = lambda _plugin, _permission: None
 
 
 def _logger(
@@ -148,10 +151,12 @@ def build_context(
             log kept on disk.
     """
 
-    def require(permission: str) -> None:
-        if permission not in granted:
+    def require(permission: str, covered_by: str = "") -> None:
+        # *covered_by*: a wider grant that allows it too (``plugin.*``).
+        if permission not in granted and covered_by not in granted:
             capabilities.denied(plugin, permission)
             raise PermissionDenied(plugin, permission)
+        capabilities.used(plugin, permission)
 
     def wait() -> float:
         # A tenth of the budget, at least 10 ms, stays for the plugin.
@@ -214,9 +219,7 @@ def build_context(
         target = _text("tool name", name, 200)
         owner = target.partition(".")[0]
         if owner != plugin and owner not in dependencies:
-            wildcard = f"host:tools:{owner}.*"
-            if wildcard not in granted:
-                require(f"host:tools:{target}")
+            require(f"host:tools:{target}", f"host:tools:{owner}.*")
         if allowance is not None:
             allowance.count_tool_call()
         return capabilities.call_tool(target, arguments, plugin)

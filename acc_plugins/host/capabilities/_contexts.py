@@ -120,6 +120,7 @@ class Contexts:
                 name, arguments
             ),
             denied=self._security.on_denied,
+            used=self._security.on_used,
         )
 
     def close(self) -> None:

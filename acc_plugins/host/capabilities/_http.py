@@ -12,7 +12,7 @@ from __future__ import annotations
 import json as jsonlib
 import urllib.error
 import urllib.request
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from acc_plugins.errors import PermissionDenied
 from acc_plugins.host.dispatch._dispatch import copy_json
@@ -31,6 +31,32 @@ if TYPE_CHECKING:
 
 _MAX_REDIRECTS: Final = 5
 _USER_AGENT: Final = "acc-plugins"
+
+
+class HttpTransport(Protocol):
+    """
+    What sends a plugin's HTTP request, once the host has checked it:
+    the standard library by default; an application (or a test) may hand
+    the host its own.
+
+    It returns the response as the plugin sees it: ``status`` (int),
+    ``url`` (str), ``headers`` (lower-case names to str) and ``text``
+    (str), at most *max_bytes* of body (else ``ValueError``).  A redirect
+    it follows must pass *check* first, which returns the URL to use or
+    raises ``PermissionDenied``.
+    """
+
+    def __call__(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None,
+        headers: Mapping[str, str],
+        timeout: float,
+        max_bytes: int,
+        check: Callable[[str], str],
+    ) -> dict[str, object]: ...
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
@@ -71,16 +97,20 @@ def _headers(value: Mapping[str, str] | None) -> dict[str, str]:
     return dict(value)
 
 
-def _send(  # noqa: PLR0917 -- one request's every part
+def send_urllib(
     method: str,
     url: str,
+    *,
     body: bytes | None,
-    headers: Mapping[str, str] | None,
+    headers: Mapping[str, str],
     timeout: float,
+    max_bytes: int,
     check: Callable[[str], str],
-    output_bytes: int,
 ) -> dict[str, object]:
-    sent = {"User-Agent": _USER_AGENT, **_headers(headers)}
+    """
+    The default ``HttpTransport``: ``urllib``, redirects checked.
+    """
+    sent = {"User-Agent": _USER_AGENT, **headers}
     opener = urllib.request.build_opener(_CheckedRedirects(check))
     prepared = urllib.request.Request(  # noqa: S310 -- http(s) only, checked
         url, data=body, headers=sent, method=method
@@ -93,11 +123,11 @@ def _send(  # noqa: PLR0917 -- one request's every part
         msg = f"{method} {url} failed: {exc.reason}"
         raise ConnectionError(msg) from None
     with response:
-        data = response.read(output_bytes + 1)
-    if len(data) > output_bytes:
+        data = response.read(max_bytes + 1)
+    if len(data) > max_bytes:
         msg = (
             "the response is larger than the output limit of "
-            f"{output_bytes} bytes"
+            f"{max_bytes} bytes"
         )
         raise ValueError(msg)
     return {
@@ -115,6 +145,7 @@ def build_http(
     max_requests: int,
     budget: Budget,
     on_denied: Callable[[str], None],
+    send: HttpTransport = send_urllib,
 ) -> Any:
     """
     The ``http`` facade of one plugin.
@@ -129,6 +160,8 @@ def build_http(
         budget: Its time budget; a request may take what is left of it.
 
         on_denied: Told of every refusal.
+
+        send: Sends each request once it is checked.
     """
     requests = PerCall(
         budget, max_requests, "network requests", "network-requests"
@@ -159,8 +192,14 @@ def build_http(
             raise ValueError(msg)
         left = budget.time_left()
         limit = max(0.001, min(float(timeout), left))
-        return _send(
-            method, checked, body, headers, limit, check, output_bytes
+        return send(
+            method,
+            checked,
+            body=body,
+            headers=_headers(headers),
+            timeout=limit,
+            max_bytes=output_bytes,
+            check=check,
         )
 
     def get(

@@ -17,7 +17,7 @@ from acc_plugins.errors import PermissionDenied
 
 from ._allowance import PerCall
 from ._facades import facade
-from ._http import build_http
+from ._http import build_http, send_urllib
 from ._shield import shielded
 
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from acc_plugins.sandbox import Budget
     from acc_plugins.security import Grants
+
+    from ._http import HttpTransport
 
 _T = TypeVar("_T")
 
@@ -116,6 +118,7 @@ def build_outside(
     fs_operations: int = 1000,
     protected: Sequence[Path] = (),
     allowed_within: Sequence[Path] = (),
+    send: HttpTransport = send_urllib,
 ) -> dict[str, Any]:
     """
     The ``fs``, ``env``, ``process`` and ``http`` facades of one plugin.
@@ -140,6 +143,8 @@ def build_outside(
 
         allowed_within: Folders inside *protected* that stay grantable
             (the plugin's own data folder), resolved by the caller.
+
+        send: Sends each HTTP request once it is checked.
     """
 
     guarded_roots = list(protected)  # resolved by the host, once
@@ -220,5 +225,6 @@ def build_outside(
             max_requests=network_requests,
             budget=budget,
             on_denied=on_denied,
+            send=send,
         ),
     }

@@ -12,6 +12,8 @@ import threading
 from typing import TYPE_CHECKING
 
 from acc_plugins.errors import BudgetExceeded, LoadError, PermissionDenied
+from acc_plugins.host.capabilities._http import send_urllib
+from acc_plugins.host.capabilities._observed import ObservedGrants
 from acc_plugins.host.capabilities._outside import build_outside
 from acc_plugins.host.core._lifecycle import State
 from acc_plugins.host.core._loader import manifest_of
@@ -21,34 +23,20 @@ from acc_plugins.security import AuditKind, Grants, Policy, Roots
 from ._admission import Admission
 from ._consent import GrantStore
 from ._quarantine import QuarantineList, release_audited
+from ._requested import was_requested
 
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
     from pathlib import Path
 
+    from acc_plugins.host.capabilities._http import HttpTransport
     from acc_plugins.host.core._plugins import Plugins
     from acc_plugins.host.core._record import PluginRecord
 
     from ._trail import AuditTrail
 
 _log = logging.getLogger("acc_plugins.host")
-
-
-def _covered(permission: str, requested: set[str]) -> bool:
-    """
-    Whether the manifest asked for *permission*, itself or through a
-    ``plugin.*`` entry (``host:tools:other.*`` covers
-    ``host:tools:other.count``).
-    """
-    if permission in requested:
-        return True
-    head, dot, _ = permission.rpartition(".")
-    return (
-        permission.startswith("host:")
-        and bool(dot)
-        and (f"{head}.*" in requested)
-    )
 
 
 class Security:
@@ -74,6 +62,13 @@ class Security:
         locate: A registry's location by name (for the policy's
             ``[registries]`` rule at load).
 
+        http: Sends the plugins' HTTP requests once they are checked;
+            the standard library by default.
+
+        on_used: Told ``(plugin, permission)`` of every use a grant
+            allowed, with the narrowest permission it needed; None (the
+            default) observes nothing.
+
     Attributes:
         admission: The policy's verdict on each plugin before it loads.
     """
@@ -89,6 +84,8 @@ class Security:
         breach_limit: int,
         protected: tuple[Path, ...],
         locate: Callable[[str], str | None] = lambda _: None,
+        http: HttpTransport | None = None,
+        on_used: Callable[[str, str], None] | None = None,
     ) -> None:
         self._plugins = plugins
         self._trail = trail
@@ -97,6 +94,8 @@ class Security:
         self._policy = policy
         self._breach_limit = breach_limit
         self._protected = protected
+        self._http = send_urllib if http is None else http
+        self._on_used = on_used
         self.admission = Admission(policy, trail, locate)
         # The grants file as read at this start (None: read it again).
         self._grants_seen: dict[str, object] | None = None
@@ -215,18 +214,21 @@ class Security:
         """
         manifest = manifest_of(record)
         assert record.sandbox is not None  # noqa: S101 -- created by the load
-        data = self._data_dir / "plugins" / record.name
-        data.mkdir(parents=True, exist_ok=True)
-        # Roots resolves each path (symlinks included) itself.
-        roots = Roots(
-            workspace=self._workspace.absolute(),
-            plugin=record.root.absolute(),
-            data=data.absolute(),
+        roots = self._roots(record)
+        roots.data.mkdir(parents=True, exist_ok=True)
+        permissions = frozenset(
+            p for p in manifest.permissions.all if p.canonical in effective
         )
-        grants = Grants.from_permissions(
-            (p for p in manifest.permissions.all if p.canonical in effective),
-            roots,
-            plugin=record.name,
+        on_used = self._on_used
+        grants = (
+            Grants.from_permissions(permissions, roots, plugin=record.name)
+            if on_used is None
+            else ObservedGrants(
+                record.name,
+                roots,
+                permissions,
+                used=lambda permission: on_used(record.name, permission),
+            )
         )
         return build_outside(
             grants,
@@ -239,6 +241,16 @@ class Security:
             ),
             protected=self._protected,
             allowed_within=(roots.data,),
+            send=self._http,
+        )
+
+    def _roots(self, record: PluginRecord) -> Roots:
+        # Roots resolves each path (symlinks included) itself.
+        data = self._data_dir / "plugins" / record.name
+        return Roots(
+            workspace=self._workspace.absolute(),
+            plugin=record.root.absolute(),
+            data=data.absolute(),
         )
 
     def on_violation(self, record: PluginRecord, exc: BaseException) -> None:
@@ -274,6 +286,14 @@ class Security:
         record.last_error = failure
         self.quarantine(record, f"sandbox violation: {failure}")
 
+    def on_used(self, plugin: str, permission: str) -> None:
+        """
+        Tell the observer, if there is one, that a grant allowed *plugin*
+        a use that needed *permission*.
+        """
+        if self._on_used is not None:
+            self._on_used(plugin, permission)
+
     def on_denied(self, plugin: str, permission: str) -> None:
         """
         Audit a denied capability; reaching for one the manifest never
@@ -284,8 +304,8 @@ class Security:
         if record is None or record.manifest is None:
             return
         record.stats.denials += 1
-        requested = {p.canonical for p in record.manifest.permissions.all}
-        if not _covered(permission, requested):
+        requested = record.manifest.permissions.all
+        if not was_requested(permission, requested, self._roots(record)):
             # Reaching for a capability the manifest never declared is not
             # a mistake an honest plugin makes.
             self.quarantine(

@@ -9,21 +9,21 @@ from acc_plugins.errors import PluginError
 PLUGIN = "{{ cookiecutter.name }}"
 
 
-def test_headline_chains_both_tools(host):
+def test_headline_chains_both_tools(plugin_host):
     """The workflow passes each step's result to the next."""
     text = "  plugins   for\nclaude "
 
-    headline = host.run_workflow(f"{PLUGIN}.headline", text=text)
+    headline = plugin_host.run_workflow(f"{PLUGIN}.headline", text=text)
 
     assert headline == "Plugins For Claude"
 
 
-def test_tidy_alone(host):
+def test_tidy_alone(plugin_host):
     """Each step is a tool that can be called on its own too."""
-    assert host.call_tool(f"{PLUGIN}.tidy", text="a   b") == "a b"
+    assert plugin_host.call_tool(f"{PLUGIN}.tidy", text="a   b") == "a b"
 
 
-def test_headline_needs_its_input(host):
+def test_headline_needs_its_input(plugin_host):
     """A workflow run without its declared input is refused."""
     with pytest.raises(PluginError):
-        host.run_workflow(f"{PLUGIN}.headline")
+        plugin_host.run_workflow(f"{PLUGIN}.headline")

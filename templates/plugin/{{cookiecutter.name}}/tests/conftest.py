@@ -1,37 +1,16 @@
 """
-A host with only this plugin loaded, for the tests beside this file.
+The fixtures these tests use come from acc-plugins' testing kit
+(``pip install 'acc-plugins[testing]'``), a pytest plugin that loads
+this folder's plugin into a sandboxed host of its own for each test:
+
+- ``plugin_host``: the plugin, active, in a started host whose folders
+  are all temporary; a use of a permission plugin.toml does not declare
+  fails the test;
+- ``fake_claude`` and ``fake_http``: offline Claude and HTTP that record
+  what they are asked and answer what a test scripts;
+- ``make_plugin_host(grants=..., settings=..., tier="isolated")``: more
+  hosts, configured otherwise.
+
+Override ``plugin_settings`` or ``plugin_grants`` here to change what
+every test's ``plugin_host`` gets.
 """
-
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from acc_plugins.host import FakeClaude, PluginHost
-
-PLUGIN = "{{ cookiecutter.name }}"
-
-
-@pytest.fixture(name="claude")
-def fixture_claude() -> FakeClaude:
-    """An offline Claude that answers at once and records every query."""
-    return FakeClaude()
-
-
-@pytest.fixture(name="host")
-def fixture_host(
-    request: pytest.FixtureRequest, tmp_path: Path, claude: FakeClaude
-) -> Iterator[PluginHost]:
-    """This plugin in a started host whose folders are all under tmp_path."""
-    plugin = request.path.parent.parent  # the folder above tests/
-    host = PluginHost(
-        [plugin],
-        claude=claude,
-        cache_dir=tmp_path / "cache",
-        data_dir=tmp_path / "data",
-        config_dir=tmp_path / "config",
-        workspace=tmp_path,
-        auto_update=False,
-    )
-    with host:
-        assert host.state(PLUGIN).value == "active", host.info(PLUGIN).last_error
-        yield host
