@@ -152,6 +152,7 @@ def _reader(tmp_path, monkeypatch):
         "how-to/team-registry.md",
         "how-to/testing.md",
         "how-to/document.md",
+        "how-to/debug.md",
         "reference/manifest.md",
     ],
 )
