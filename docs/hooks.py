@@ -6,9 +6,11 @@ A page asks for generated text with a marker comment on a line of its own
 (indent the marker to put the text inside an admonition):
 
 - ``<!-- acc-plugins-help -->`` becomes the ``--help`` text of
-  ``acc-plugins`` and of each of its commands;
+  ``acc-plugins`` and of each of its commands and subcommands;
 - ``<!-- acc-plugins-schema -->`` becomes the JSON Schema of
-  ``plugin.toml`` that ``acc-plugins schema`` prints.
+  ``plugin.toml`` that ``acc-plugins schema`` prints;
+- ``<!-- acc-plugins-typescript -->`` becomes the TypeScript declarations
+  that ``acc-plugins schema --format typescript`` prints.
 """
 
 from __future__ import annotations
@@ -17,17 +19,19 @@ import re
 import textwrap
 from typing import TYPE_CHECKING, Final
 
+import click
 from click.testing import CliRunner
 
 from acc_plugins.cli import cli
 
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 
 HELP_MARKER: Final = "<!-- acc-plugins-help -->"
 SCHEMA_MARKER: Final = "<!-- acc-plugins-schema -->"
+TYPESCRIPT_MARKER: Final = "<!-- acc-plugins-typescript -->"
 
 # What an 80-column terminal shows: click wraps help at two columns less.
 _HELP_WIDTH: Final = 78
@@ -53,18 +57,41 @@ def command_help(*names: str) -> str:
     return run(*names, "--help")
 
 
+def command_paths(
+    group: click.Group = cli, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[str, ...]]:
+    """
+    The names of every command under *group*, subcommands after their
+    group (``("registry",)``, ``("registry", "add")``, ...), sorted.
+    """
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        if command.hidden:
+            continue
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from command_paths(command, (*prefix, name))
+
+
 def cli_reference() -> str:
     """
     A Markdown section per command: its name and its ``--help`` text.
+
+    A subcommand's heading is a level below its group's, so the page's
+    table of contents shows the tree of commands.
     """
-    sections = [("acc-plugins", command_help())]
+    sections = [(2, "acc-plugins", command_help())]
     sections += [
-        (f"acc-plugins {name}", command_help(name))
-        for name in sorted(cli.commands)
+        (
+            1 + len(names),
+            " ".join(("acc-plugins", *names)),
+            command_help(*names),
+        )
+        for names in command_paths()
     ]
     return "\n".join(
-        f"## `{title}`\n\n```text\n{text.rstrip()}\n```\n"
-        for title, text in sections
+        f"{'#' * level} `{title}`\n\n```text\n{text.rstrip()}\n```\n"
+        for level, title, text in sections
     )
 
 
@@ -75,9 +102,18 @@ def schema_text() -> str:
     return f"```json\n{run('schema').rstrip()}\n```"
 
 
+def typescript_text() -> str:
+    """
+    The TypeScript declarations ``acc-plugins schema --format typescript``
+    prints.
+    """
+    return f"```ts\n{run('schema', '--format', 'typescript').rstrip()}\n```"
+
+
 _GENERATORS: Final[dict[str, Callable[[], str]]] = {
     HELP_MARKER: cli_reference,
     SCHEMA_MARKER: schema_text,
+    TYPESCRIPT_MARKER: typescript_text,
 }
 
 

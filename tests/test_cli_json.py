@@ -19,8 +19,8 @@ from acc_plugins.cli import cli
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 # Commands that print no result of their own: the demo shows a story, dev
-# is an interactive loop, schema prints JSON already.
-NO_JSON = {"demo", "dev", "schema"}
+# is an interactive loop.
+NO_JSON = {"demo", "dev"}
 
 
 def _leaves(group, path=()):

@@ -3,7 +3,10 @@ The documentation: its examples run as shown, its generated pages match the
 code, and the site builds.
 """
 
+import enum
+import importlib
 import importlib.util
+import inspect
 import json
 import os
 import re
@@ -16,6 +19,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import attrs
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -109,12 +114,19 @@ def _reader(tmp_path, monkeypatch):
     An empty folder, as a reader starts in, with user folders inside it.
     """
     monkeypatch.chdir(tmp_path)
-    # platformdirs honours these on Linux: the host's default cache and
-    # data folders land in tmp_path, not in the real home.
+    # platformdirs honours these on Linux: the host's default cache, data
+    # and config folders land in tmp_path, not in the real home.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ".cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".config"))
     monkeypatch.setenv("COLUMNS", "80")
-    monkeypatch.delenv("ACC_PLUGINS_PATH", raising=False)
+    for variable in (
+        "ACC_PLUGINS_PATH",
+        "ACC_PLUGINS_CONFIG_DIR",
+        "ACC_PLUGINS_POLICY",
+        "ACC_PLUGINS_KEY_PASSPHRASE",
+    ):
+        monkeypatch.delenv(variable, raising=False)
     for variable in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
         monkeypatch.delenv(variable, raising=False)
     return tmp_path
@@ -127,8 +139,18 @@ def _reader(tmp_path, monkeypatch):
         "how-to/embed.md",
         "how-to/share.md",
         "how-to/policy.md",
+        "how-to/reload.md",
         "how-to/new-plugin.md",
         "how-to/testing.md",
+        "how-to/typescript.md",
+        "how-to/tools.md",
+        "how-to/agents.md",
+        "how-to/workflows.md",
+        "how-to/hooks.md",
+        "how-to/permissions.md",
+        "how-to/settings.md",
+        "how-to/publishing.md",
+        "how-to/team-registry.md",
         "reference/manifest.md",
     ],
 )
@@ -155,18 +177,70 @@ def test_page_runs_as_shown(reader, page):
     assert steps >= 1
 
 
+# What the tutorial takes a reader through, in this order.
+_TUTORIAL_STEPS = [
+    "acc-plugins new",
+    "acc-plugins validate",
+    "acc-plugins scan",
+    " call thermometer.",
+    "python -m pytest",
+    "acc-plugins package",
+    "acc-plugins keys generate",
+    "acc-plugins registry init",
+    "acc-plugins publish",
+    "acc-plugins registry add",
+    "acc-plugins search",
+    "acc-plugins install",
+]
+
+
+def test_tutorial_goes_from_a_new_plugin_to_an_installed_one():
+    """Every step is a command the docs test runs; none is only shown."""
+    text = (DOCS / "tutorial.md").read_text(encoding="utf-8")
+    blocks = list(_BLOCK.finditer(text))
+    commands = [
+        command
+        for block in blocks
+        if block["lang"] == "console"
+        for command, _ in _console_steps(block["body"])
+    ]
+
+    firsts = [
+        next(i for i, command in enumerate(commands) if step in command)
+        for step in _TUTORIAL_STEPS
+    ]
+    unrun = [b["body"] for b in blocks if b["lang"] in {"bash", "sh", "shell"}]
+
+    assert firsts == sorted(firsts)
+    assert unrun == []
+
+
+def _every_command(
+    group: click.Group, prefix: tuple[str, ...] = ()
+) -> list[tuple[str, ...]]:
+    names = [prefix]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            names += _every_command(command, (*prefix, name))
+        else:
+            names.append((*prefix, name))
+    return names
+
+
 def test_cli_page_is_the_help_of_every_command():
     """The hook puts every command's --help text on the CLI page."""
     page = (DOCS / "reference" / "cli.md").read_text(encoding="utf-8")
+    commands = _every_command(cli)
 
     generated = hooks.on_page_markdown(page)
 
     assert hooks.HELP_MARKER in page
     assert hooks.HELP_MARKER not in generated
-    for name in ["", *cli.commands]:
-        command = f"acc-plugins {name}".rstrip()
-        assert f"## `{command}`" in generated
-        assert hooks.command_help(*name.split()) in generated + "\n"
+    assert ("registry", "publisher", "vouch") in commands
+    for names in commands:
+        command = " ".join(("acc-plugins", *names))
+        assert f"## `{command}`\n" in generated
+        assert hooks.command_help(*names) in generated + "\n"
 
 
 def test_cli_help_is_what_an_80_column_terminal_shows():
@@ -230,12 +304,26 @@ def test_manifest_page_embeds_the_schema_and_a_valid_example():
     assert len(manifest.settings) == len(SettingType)
 
 
-def test_site_builds_strictly(tmp_path):
-    """mkdocs build --strict succeeds without a warning."""
+def test_typescript_page_embeds_the_declarations():
+    """The TypeScript how-to shows the declarations the command prints."""
+    page = (DOCS / "how-to" / "typescript.md").read_text(encoding="utf-8")
+
+    generated = hooks.on_page_markdown(page)
+
+    printed = hooks.run("schema", "--format", "typescript").rstrip()
+    assert hooks.TYPESCRIPT_MARKER in page
+    assert textwrap.indent(printed, "    ") in generated
+
+
+@pytest.fixture(name="site", scope="module")
+def _site(tmp_path_factory):
+    """
+    The site, built once for this module: the folder and mkdocs's stderr.
+    """
     pytest.importorskip("mkdocs")
     pytest.importorskip("material")
     pytest.importorskip("mkdocstrings")
-    site = tmp_path / "site"
+    site = tmp_path_factory.mktemp("site")
 
     result = subprocess.run(  # noqa: S603 -- mkdocs of this environment
         [
@@ -258,6 +346,104 @@ def test_site_builds_strictly(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr
-    cli_page = (site / "reference" / "cli" / "index.html").read_text()
+    return site, result.stderr
+
+
+def test_site_builds_strictly(site):
+    """mkdocs build --strict succeeds without a warning."""
+    folder, stderr = site
+
+    cli_page = (folder / "reference" / "cli" / "index.html").read_text()
+
+    assert "WARNING" not in stderr
     assert "Usage: acc-plugins call [OPTIONS] TARGET [PAIRS]..." in cli_page
+    assert "Usage: acc-plugins registry publisher vouch" in cli_page
+
+
+# The modules whose names the API reference documents, each on its page;
+# ``acc_plugins`` re-exports names documented under these.
+_API_PAGES = {
+    "acc_plugins.host": "api",
+    "acc_plugins.market": "api",
+    "acc_plugins.sdk": "sdk",
+    "acc_plugins.errors": "errors",
+}
+
+
+def _public_names(module: ModuleType) -> list[str]:
+    names: list[str] | None = getattr(module, "__all__", None)
+    if names is None:
+        names = [
+            name
+            for name, value in vars(module).items()
+            if not name.startswith("_")
+            and getattr(value, "__module__", None) == module.__name__
+        ]
+    return names
+
+
+def _documented_path(name: str) -> str:
+    for module in _API_PAGES:
+        if name in _public_names(importlib.import_module(module)):
+            return f"{module}.{name}"
+    msg = f"{name} is in no documented module"
+    raise AssertionError(msg)
+
+
+def _member_problems(path: str, cls: type, ids: set[str]) -> list[str]:
+    """
+    What is undocumented of one public class: its fields, enum members,
+    methods and properties, its own and those it inherits from our code.
+    """
+    doc = cls.__doc__ or ""
+    problems = []
+    names: list[str] = []
+    if attrs.has(cls):
+        names += [f.name for f in attrs.fields(cls)]
+    if issubclass(cls, enum.Enum):
+        names += list(cls.__members__)
+    problems += [
+        f"{path}.{name}: not under Attributes: in the docstring"
+        for name in names
+        if not name.startswith("_") and f"{name}:" not in doc
+    ]
+    for klass in cls.__mro__:
+        if not klass.__module__.startswith("acc_plugins"):
+            continue
+        for name, value in vars(klass).items():
+            function = getattr(value, "__func__", value)
+            if name.startswith("_") or not (
+                isinstance(function, property) or inspect.isfunction(function)
+            ):
+                continue
+            if not (function.__doc__ or "").strip():
+                problems.append(f"{path}.{name}: no docstring")
+            if f"{path}.{name}" not in ids:
+                problems.append(f"{path}.{name}: not on the page")
+    return problems
+
+
+def test_api_reference_documents_every_public_member(site):
+    """Each public name, method and field has a docstring and is shown."""
+    folder, _ = site
+    ids: set[str] = set()
+    for page in set(_API_PAGES.values()):
+        html = (folder / "reference" / page / "index.html").read_text()
+        ids |= set(re.findall(r'id="([^"]+)"', html))
+    problems = []
+
+    for module_name in ["acc_plugins", *_API_PAGES]:
+        module = importlib.import_module(module_name)
+        for name in _public_names(module):
+            value = getattr(module, name)
+            path = _documented_path(name)
+            if path not in ids:
+                problems.append(f"{path}: not on the page")
+            described = inspect.isclass(value) or inspect.isfunction(value)
+            if described and not (value.__doc__ or "").strip():
+                problems.append(f"{path}: no docstring")
+            if inspect.isclass(value):
+                problems += _member_problems(path, value, ids)
+
+    assert sorted(set(problems)) == []
+    assert "acc_plugins.host.PluginHost.call_tool" in ids

@@ -13,7 +13,7 @@ import click
 
 from acc_plugins.errors import ConfigError, PluginError
 
-from ._done import done, json_flag
+from ._done import done, json_flag, output_option, write_output
 from ._format import print_json
 from ._log import fail
 
@@ -213,12 +213,7 @@ def unset(
 
 
 @config.command("export")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write to this file (atomically) instead of printing.",
-)
+@output_option()
 @json_flag('"path", "text"; path null when printed')
 @click.pass_context
 def export(ctx: click.Context, output: Path | None, as_json: bool) -> None:
@@ -230,8 +225,6 @@ def export(ctx: click.Context, output: Path | None, as_json: bool) -> None:
     Example:
       acc-plugins config export -o team-setup.toml
     """
-    from acc_plugins.host.config._atomic import write_atomic  # noqa: PLC0415
-
     try:
         text = _host(ctx).export_config()
     except ConfigError as exc:
@@ -244,11 +237,7 @@ def export(ctx: click.Context, output: Path | None, as_json: bool) -> None:
         return
     if output.is_dir():
         fail(f"--output {output}: a folder, not a file")
-    try:
-        # Shared with a team: readable by others, like any file one writes.
-        write_atomic(output, text.encode("utf-8"), mode=0o644)
-    except OSError as exc:
-        fail(f"--output {output}: {exc.strerror or exc}")
+    write_output(output, text)  # shared with a team: readable by others
     done(as_json, f"wrote {output}", {"path": str(output), "text": text})
 
 

@@ -259,20 +259,6 @@ def dev(
 
 
 @cli.command()
-def schema() -> None:
-    """
-    Print the JSON Schema (draft 2020-12) of plugin.toml, for editors.
-
-    \b
-    Example:
-      acc-plugins schema > plugin.schema.json
-    """
-    from acc_plugins.manifest import manifest_json_schema  # noqa: PLC0415
-
-    print_json(manifest_json_schema())
-
-
-@cli.command()
 @click.option(
     "--keep",
     type=click.Path(path_type=Path, file_okay=False),
@@ -341,6 +327,7 @@ def _register() -> None:
     from ._quarantine import quarantine  # noqa: PLC0415 -- likewise
     from ._registry import registry  # noqa: PLC0415 -- likewise
     from ._scan import scan  # noqa: PLC0415 -- likewise
+    from ._schema import schema  # noqa: PLC0415 -- likewise
     from ._site import site  # noqa: PLC0415 -- likewise
     from ._stats import stats  # noqa: PLC0415 -- likewise
     from ._storage import storage  # noqa: PLC0415 -- likewise
@@ -371,6 +358,7 @@ def _register() -> None:
     cli.add_command(show)
     cli.add_command(site)
     cli.add_command(auto_update)
+    cli.add_command(schema)
     for command in (install, update, outdated, uninstall, rollback, new):
         cli.add_command(command)
 

@@ -26,6 +26,8 @@ from packaging.version import InvalidVersion, Version
 
 from acc_plugins.errors import KeyringError, MarketplaceError
 
+from ._indexfields import check as _check
+from ._indexfields import check_time as _check_time
 from ._keys import PublicKey
 from ._strict import StructureProblems, lines, strict_converter
 
@@ -58,29 +60,6 @@ class IndexFormatError(MarketplaceError, ValueError):
         self.problems = problems
         lines = "\n".join(f"  - {problem}" for problem in problems)
         super().__init__(f"{where}: not a valid registry index:\n{lines}")
-
-
-def _check(pattern: re.Pattern[str], what: str) -> Any:
-    def check(
-        _: object, attribute: attrs.Attribute[Any], value: object
-    ) -> None:
-        if not isinstance(value, str) or not pattern.fullmatch(value):
-            msg = f"{attribute.name} must be {what}, not {value!r}"
-            raise ValueError(msg)
-
-    return check
-
-
-def _check_time(
-    _: object, attribute: attrs.Attribute[Any], value: str
-) -> None:
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        msg = f"{attribute.name} must be an ISO 8601 time with a zone, not {value!r}"
-        raise ValueError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -127,8 +106,13 @@ class Release:
 
         permissions: What it asks for, canonical strings.
 
-        tools, agents, workflows, hooks: What it adds, by name (the hooks
-            by event pattern).
+        tools: The tools it adds, by name.
+
+        agents: The agents it adds, by name.
+
+        workflows: The workflows it adds, by name.
+
+        hooks: The hooks it adds, by event pattern.
 
         settings: Its settings: key to type.
 

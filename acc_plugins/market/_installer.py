@@ -73,7 +73,9 @@ class Outcome:
     What one plugin's install or update did.
 
     Attributes:
-        name, version: What is installed now.
+        name: The plugin installed.
+
+        version: Its version installed now.
 
         replaced: The version it replaced, if any.
 

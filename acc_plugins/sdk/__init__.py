@@ -17,17 +17,14 @@ from ._context import (
     JSON,
     Claude,
     Context,
-    Environment,
     Event,
     Events,
-    Files,
-    Http,
     Logger,
-    Processes,
     Storage,
     Tools,
 )
 from ._decorators import Agent, agent, contribute_prompt, hook, tool
+from ._outside import Environment, Files, Http, Processes
 from ._plugin import Plugin, ToolError
 from ._workflow import Step, Workflow
 

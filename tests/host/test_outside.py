@@ -269,3 +269,17 @@ def test_results_and_file_operations_are_capped(tmp_path):
             host.call_tool("outside.touch_all", times=4)
     finally:
         host.stop()
+
+
+def test_a_revoked_pattern_is_an_ordinary_denial(host):
+    """Using what the manifest asked for with a pattern, after the user
+    revoked it, fails the call and leaves the plugin active."""
+    host.revoke("outside", ["fs:read:${workspace}/notes/**", "env:ACC_TEST_*"])
+    host.reload("outside")
+
+    with pytest.raises(PluginCallError, match="lacks permission 'fs:read:"):
+        host.call_tool("outside.read", path="notes/todo.txt")
+    with pytest.raises(PluginCallError, match="'env:ACC_TEST_TOKEN'"):
+        host.call_tool("outside.env", name="ACC_TEST_TOKEN")
+
+    assert host.state("outside") is State.ACTIVE

@@ -250,3 +250,28 @@ def test_the_kit_works_in_both_tiers(pytester, weather, tier):
 
     result.assert_outcomes(passed=4, errors=1)
     result.stdout.fnmatch_lines(["*strict: weather used env:WEATHER_UNITS*"])
+
+
+def test_a_withheld_grant_of_a_pattern_is_not_a_strict_failure(
+    pytester, weather
+):
+    """A denial the manifest's pattern covers is a grant withheld."""
+    weather(
+        'network = ["https://*.example.com"]\nhost = ["events.emit"]',
+        """
+        import pytest
+        from acc_plugins.errors import PluginCallError
+        from acc_plugins.testing import assert_denied
+
+        def test_it(make_plugin_host):
+            host = make_plugin_host(grants=["host:events.emit"])
+            with pytest.raises(PluginCallError):
+                host.call_tool("weather.forecast", city="oslo")
+            assert_denied(host, "net:https://api.example.com")
+            assert host.undeclared() == []
+        """,
+    )
+
+    result = pytester.runpytest("-q")
+
+    result.assert_outcomes(passed=1)

@@ -21,7 +21,18 @@ class ClaudeProvider(Protocol):
 
     def query(
         self, prompt: str, *, system: str | None, max_tokens: int
-    ) -> str: ...
+    ) -> str:
+        """
+        The model's text answer to *prompt*.
+
+        Args:
+            prompt: What the plugin asks.
+
+            system: The system prompt, with what other plugins contribute
+                to it, or None.
+
+            max_tokens: At most how many tokens the answer may have.
+        """
 
 
 _TODO: Final = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")

@@ -34,6 +34,24 @@ if TYPE_CHECKING:
 class State(enum.Enum):
     """
     Where a plugin is in its life.
+
+    Attributes:
+        DISCOVERED: Its manifest was found and read; no code ran yet.
+
+        LOADED: Its code ran in the sandbox and its class was found.
+
+        ACTIVE: Started; its tools, agents, workflows and hooks answer.
+
+        RELOADING: A new version is being checked; the old one serves.
+
+        DEACTIVATED: Stopped, or disabled in the configuration.
+
+        UNLOADED: Removed from the host.
+
+        ERROR: Something failed; ``PluginInfo.last_error`` says what.
+
+        QUARANTINED: Set aside by the host or an administrator; only
+            ``PluginHost.release`` brings it back.
     """
 
     DISCOVERED = "discovered"

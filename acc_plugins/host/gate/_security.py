@@ -23,6 +23,7 @@ from acc_plugins.security import AuditKind, Grants, Policy, Roots
 from ._admission import Admission
 from ._consent import GrantStore
 from ._quarantine import QuarantineList, release_audited
+from ._requested import was_requested
 
 
 if TYPE_CHECKING:
@@ -36,22 +37,6 @@ if TYPE_CHECKING:
     from ._trail import AuditTrail
 
 _log = logging.getLogger("acc_plugins.host")
-
-
-def covered(permission: str, requested: set[str]) -> bool:
-    """
-    Whether the manifest asked for *permission*, itself or through a
-    ``plugin.*`` entry (``host:tools:other.*`` covers
-    ``host:tools:other.count``).
-    """
-    if permission in requested:
-        return True
-    head, dot, _ = permission.rpartition(".")
-    return (
-        permission.startswith("host:")
-        and bool(dot)
-        and (f"{head}.*" in requested)
-    )
 
 
 class Security:
@@ -227,14 +212,8 @@ class Security:
         The ``Grants`` the capabilities of *record* check, for its
         *effective* permissions (observed, if the host has an observer).
         """
-        data = self._data_dir / "plugins" / record.name
-        data.mkdir(parents=True, exist_ok=True)
-        # Roots resolves each path (symlinks included) itself.
-        roots = Roots(
-            workspace=self._workspace.absolute(),
-            plugin=record.root.absolute(),
-            data=data.absolute(),
-        )
+        roots = self._roots(record)
+        roots.data.mkdir(parents=True, exist_ok=True)
         declared = manifest_of(record).permissions.all
         held = [p for p in declared if p.canonical in effective]
         return observed_grants(record.name, roots, held, self._on_used)
@@ -261,6 +240,15 @@ class Security:
             protected=self._protected,
             allowed_within=(grants.roots.data,),
             send=self._http,
+        )
+
+    def _roots(self, record: PluginRecord) -> Roots:
+        # Roots resolves each path (symlinks included) itself.
+        data = self._data_dir / "plugins" / record.name
+        return Roots(
+            workspace=self._workspace.absolute(),
+            plugin=record.root.absolute(),
+            data=data.absolute(),
         )
 
     def on_violation(self, record: PluginRecord, exc: BaseException) -> None:
@@ -314,8 +302,8 @@ class Security:
         if record is None or record.manifest is None:
             return
         record.stats.denials += 1
-        requested = {p.canonical for p in record.manifest.permissions.all}
-        if not covered(permission, requested):
+        requested = record.manifest.permissions.all
+        if not was_requested(permission, requested, self._roots(record)):
             # Reaching for a capability the manifest never declared is not
             # a mistake an honest plugin makes.
             self.quarantine(
