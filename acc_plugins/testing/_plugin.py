@@ -156,7 +156,6 @@ def _strict_failures(hosts: Iterable[HostUnderTest]) -> list[str]:
 def _make_plugin_host(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
-    plugin_path: Path,
     plugin_tier: Tier | None,
     plugin_strict: bool,
 ) -> Iterator[MakePluginHost]:
@@ -187,9 +186,12 @@ def _make_plugin_host(
             # Recording sees in-process uses only, and wants to see them
             # all rather than stop at the first undeclared one.
             tier, strict = "sandboxed", False
+        # Asked for only when needed: a test that names its plugin needs
+        # no plugin.toml above it.
+        root = request.getfixturevalue("plugin_path") if path is None else path
         try:
             host = HostUnderTest(
-                plugin_path if path is None else Path(path),
+                Path(root),
                 home=tmp_path_factory.mktemp("plugin-host"),
                 also=[Path(p) for p in also],
                 grants=grants,
