@@ -141,7 +141,6 @@ def _reader(tmp_path, monkeypatch):
         "how-to/policy.md",
         "how-to/reload.md",
         "how-to/new-plugin.md",
-        "how-to/testing.md",
         "how-to/typescript.md",
         "how-to/tools.md",
         "how-to/agents.md",
@@ -151,6 +150,9 @@ def _reader(tmp_path, monkeypatch):
         "how-to/settings.md",
         "how-to/publishing.md",
         "how-to/team-registry.md",
+        "how-to/testing.md",
+        "how-to/document.md",
+        "how-to/debug.md",
         "reference/manifest.md",
     ],
 )
