@@ -7,6 +7,7 @@ nothing; hosts exist only while a test that asked for one runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -214,9 +215,12 @@ def _make_plugin_host(
         return host
 
     yield make
-    for host in hosts:
-        host.stop()
-        if recording:
+    # Every host stops, even when stopping another one failed.
+    with contextlib.ExitStack() as stopping:
+        for host in hosts:
+            stopping.callback(host.stop)
+    if recording:
+        for host in hosts:
             record_uses(host, Path(recording), request.node.nodeid)
     failures = _strict_failures(hosts)
     if failures:
