@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final, Literal
 
 from acc_plugins.host import FakeClaude, PluginHost
-from acc_plugins.host.gate._requested import covered
+from acc_plugins.host.gate._requested import was_requested
 from acc_plugins.manifest import IsolationMode, load_manifest
-from acc_plugins.security import AuditKind, Policy
+from acc_plugins.security import AuditKind, Policy, Roots
 
 from ._fakehttp import FakeHttp
 
@@ -100,9 +100,8 @@ class HostUnderTest(PluginHost):
     ) -> None:
         manifest = load_manifest(root / "plugin.toml")
         self.plugin = manifest.plugin.name
-        self.declared = frozenset(
-            p.canonical for p in manifest.permissions.all
-        )
+        self._requested = manifest.permissions.all
+        self.declared = frozenset(p.canonical for p in self._requested)
         if tier is not None and tier not in _TIERS:
             msg = f"tier must be 'sandboxed' or 'isolated', not {tier!r}"
             raise ValueError(msg)
@@ -110,6 +109,13 @@ class HostUnderTest(PluginHost):
         self.http = FakeHttp()
         self.workspace = home / "workspace"
         self.workspace.mkdir(parents=True, exist_ok=True)
+        # The folders its filesystem permissions name, as the host sees
+        # them: what a denial is judged against.
+        self._roots = Roots(
+            workspace=self.workspace.absolute(),
+            plugin=root.absolute(),
+            data=(home / "data" / "plugins" / self.plugin).absolute(),
+        )
         self.strict = strict
         self.events: list[Event] = []
         self.used: list[tuple[str, str]] = []
@@ -164,13 +170,13 @@ class HostUnderTest(PluginHost):
         ``plugin.toml`` does not declare, in order, each once: what a
         strict test fails on.
         """
-        requested = set(self.declared)
         found: list[str] = []
         for permission in self.denied():
             # A refused import is the optional-dependency idiom, audited
             # but no permission could allow it.
             if permission.startswith("import:") or permission in found:
                 continue
-            if not covered(permission, requested):
+            # A denial the manifest's patterns cover is a grant withheld.
+            if not was_requested(permission, self._requested, self._roots):
                 found.append(permission)
         return found

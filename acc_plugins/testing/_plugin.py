@@ -7,6 +7,7 @@ nothing; hosts exist only while a test that asked for one runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -156,7 +157,6 @@ def _strict_failures(hosts: Iterable[HostUnderTest]) -> list[str]:
 def _make_plugin_host(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
-    plugin_path: Path,
     plugin_tier: Tier | None,
     plugin_strict: bool,
 ) -> Iterator[MakePluginHost]:
@@ -187,9 +187,12 @@ def _make_plugin_host(
             # Recording sees in-process uses only, and wants to see them
             # all rather than stop at the first undeclared one.
             tier, strict = "sandboxed", False
+        # Asked for only when needed: a test that names its plugin needs
+        # no plugin.toml above it.
+        root = request.getfixturevalue("plugin_path") if path is None else path
         try:
             host = HostUnderTest(
-                plugin_path if path is None else Path(path),
+                Path(root),
                 home=tmp_path_factory.mktemp("plugin-host"),
                 also=[Path(p) for p in also],
                 grants=grants,
@@ -212,9 +215,12 @@ def _make_plugin_host(
         return host
 
     yield make
-    for host in hosts:
-        host.stop()
-        if recording:
+    # Every host stops, even when stopping another one failed.
+    with contextlib.ExitStack() as stopping:
+        for host in hosts:
+            stopping.callback(host.stop)
+    if recording:
+        for host in hosts:
             record_uses(host, Path(recording), request.node.nodeid)
     failures = _strict_failures(hosts)
     if failures:

@@ -6,6 +6,8 @@ grants and settings chosen per test, strict mode, both tiers.
 
 import pytest
 
+from .conftest import MANIFEST, WEATHER
+
 
 NETWORK = """
 network = ["https://api.example.com"]
@@ -250,3 +252,48 @@ def test_the_kit_works_in_both_tiers(pytester, weather, tier):
 
     result.assert_outcomes(passed=4, errors=1)
     result.stdout.fnmatch_lines(["*strict: weather used env:WEATHER_UNITS*"])
+
+
+def test_a_withheld_grant_of_a_pattern_is_not_a_strict_failure(
+    pytester, weather
+):
+    """A denial the manifest's pattern covers is a grant withheld."""
+    weather(
+        'network = ["https://*.example.com"]\nhost = ["events.emit"]',
+        """
+        import pytest
+        from acc_plugins.errors import PluginCallError
+        from acc_plugins.testing import assert_denied
+
+        def test_it(make_plugin_host):
+            host = make_plugin_host(grants=["host:events.emit"])
+            with pytest.raises(PluginCallError):
+                host.call_tool("weather.forecast", city="oslo")
+            assert_denied(host, "net:https://api.example.com")
+            assert host.undeclared() == []
+        """,
+    )
+
+    result = pytester.runpytest("-q")
+
+    result.assert_outcomes(passed=1)
+
+
+def test_a_test_that_names_its_plugin_needs_no_plugin_toml_above(pytester):
+    """make_plugin_host(path) works where no plugin.toml is above."""
+    plugin = pytester.mkdir("weather")
+    (plugin / "weather.py").write_text(WEATHER)
+    (plugin / "plugin.toml").write_text(
+        MANIFEST.format(permissions="", isolation="")
+    )
+    pytester.makepyfile(
+        f"""
+        def test_it(make_plugin_host):
+            host = make_plugin_host({str(plugin)!r})
+            assert host.plugin == "weather"
+        """
+    )
+
+    result = pytester.runpytest("-q")
+
+    result.assert_outcomes(passed=1)
