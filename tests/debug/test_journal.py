@@ -119,3 +119,27 @@ def test_a_disk_that_refuses_loses_lines_not_calls(tmp_path, caplog):
     warnings = [r.getMessage() for r in caplog.records]
     assert len(warnings) == 1
     assert "cannot write" in warnings[0]
+
+
+_HOOKED = """\
+from acc_plugins.sdk import Plugin, hook
+
+
+class Main(Plugin):
+    @hook("build.done")
+    def on_build(self, event):
+        raise ValueError("no artefact")
+"""
+
+
+def test_a_failing_hook_is_kept_as_an_error(tmp_path):
+    """The hook's failure, with its file:line, is in the plugin's log."""
+    write_plugin(tmp_path / "plugins", "hooked", _HOOKED)
+
+    with host_over(tmp_path) as host:
+        host.emit("build.done")
+        (error,) = host.logs("hooked", level="ERROR")
+
+    assert error.source == "host"
+    assert error.message.startswith("hook build.done failed on build.done")
+    assert "main.py:7" in error.message
