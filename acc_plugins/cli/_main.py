@@ -319,6 +319,7 @@ def _register() -> None:  # noqa: PLR0915 -- one import and one line a command
     from ._call import call  # noqa: PLC0415 -- likewise
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
     from ._debug import DEBUG_COMMANDS  # noqa: PLC0415 -- likewise
+    from ._docs import docs  # noqa: PLC0415 -- likewise
     from ._find import search, show  # noqa: PLC0415 -- likewise
     from ._install import install, update  # noqa: PLC0415 -- likewise
     from ._keys import keys  # noqa: PLC0415 -- likewise
@@ -345,6 +346,7 @@ def _register() -> None:  # noqa: PLR0915 -- one import and one line a command
     cli.add_command(enable)
     cli.add_command(disable)
     cli.add_command(scan)
+    cli.add_command(docs)
     cli.add_command(stats)
     cli.add_command(storage)
     cli.add_command(audit)

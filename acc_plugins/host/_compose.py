@@ -230,6 +230,7 @@ def compose(
         emit=lambda name, payload, source: events.emit(
             name, payload, source=source
         ),
+        http=http,
     )
     bus.forward = tier.forward
     configuration = Configuration(

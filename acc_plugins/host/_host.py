@@ -96,6 +96,17 @@ class PluginHost:
             administrator's policy that sets ``[updates] auto`` wins over
             all but False.
 
+        http: Sends the HTTP requests of plugins granted ``net:``
+            permissions, once this host has checked them (an
+            ``HttpTransport``); the standard library by default.  Tests
+            hand a fake (``acc_plugins.testing.FakeHttp``).  Given one,
+            isolated plugins' workers send their requests through it
+            too, checked again here.
+
+        on_permission_used: Told ``(plugin, permission)`` of every use a
+            grant allowed an in-process plugin, with the narrowest
+            permission that covers it (denials are in the audit trail).
+
     Use it as a context manager, or call ``start()`` and ``stop()``.
 
     Raises:

@@ -29,6 +29,7 @@ from acc_plugins.market._registries import check_registry_name
 from acc_plugins.market._reviewfeed import read_reviews
 from acc_plugins.market._search import MAX_PER_PAGE, Catalog
 
+from ._docs import newest_documentation
 from ._home import home_page, plugin_href
 from ._plugin import plugin_page
 
@@ -145,6 +146,7 @@ def render(
             details,
             add_command=adding,
             docs=_docs(client, listing.name),
+            documentation=newest_documentation(client, details),
         )
         files_out[plugin_href(listing.name)] = page.encode()
     if progress is not None:

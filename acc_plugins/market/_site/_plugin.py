@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
+from acc_plugins.docgen import to_html_sections
 from acc_plugins.market._details import provides
 
 from ._html import badge, page, stars, text, when
@@ -22,6 +23,7 @@ from ._markdown import render_markdown
 
 
 if TYPE_CHECKING:
+    from acc_plugins.docgen import PluginDoc
     from acc_plugins.market._details import PluginDetails, VersionLine
     from acc_plugins.market._reviewfeed import ShownReview
 
@@ -148,8 +150,21 @@ def _reviews(details: PluginDetails) -> str:
     return f'{summary}<ol class="reviews">{items}</ol>\n'
 
 
+def _documentation(documentation: PluginDoc | None, docs: str | None) -> str:
+    if documentation is not None:
+        # The page shows the overview (install, permissions) already.
+        return to_html_sections(documentation, level=3, overview=False)
+    if docs:
+        return render_markdown(docs)
+    return "<p>The publisher wrote no documentation page.</p>\n"
+
+
 def plugin_page(
-    details: PluginDetails, *, add_command: str, docs: str | None
+    details: PluginDetails,
+    *,
+    add_command: str,
+    docs: str | None,
+    documentation: PluginDoc | None = None,
 ) -> str:
     """
     ``plugins/<name>.html`` for *details*.
@@ -161,6 +176,10 @@ def plugin_page(
         add_command: The command that adds the registry.
 
         docs: Its documentation page (Markdown), if the registry has one.
+
+        documentation: Its documentation generated from the newest
+            release's archive (`acc_plugins.docgen`), shown instead of
+            *docs* when there is one.
     """
     listing = details.listing
     body = (
@@ -182,11 +201,7 @@ def plugin_page(
             "documentation",
             "Documentation",
             '<div class="doc">'
-            + (
-                render_markdown(docs)
-                if docs
-                else "<p>The publisher wrote no documentation page.</p>\n"
-            )
+            + _documentation(documentation, docs)
             + "</div>\n",
         )
         + "</article>\n"
