@@ -131,6 +131,16 @@ def _lines(data: dict[str, Any], recent: list[Any]) -> list[str]:
     help="How many of the latest log lines to show.",
 )
 @click.option(
+    "--level",
+    default="info",
+    show_default=True,
+    metavar="LEVEL",
+    help=(
+        "The least level of the log lines shown (debug adds the host's "
+        "state changes of every run)."
+    ),
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
@@ -139,7 +149,9 @@ def _lines(data: dict[str, Any], recent: list[Any]) -> list[str]:
     '"stats", "log"}.',
 )
 @click.pass_context
-def inspect_(ctx: click.Context, name: str, lines: int, as_json: bool) -> None:
+def inspect_(
+    ctx: click.Context, name: str, lines: int, level: str, as_json: bool
+) -> None:
     """
     Show what a plugin is doing: its state, version and tier, what it is
     granted, its limits and settings, its last error with the lines of
@@ -149,11 +161,18 @@ def inspect_(ctx: click.Context, name: str, lines: int, as_json: bool) -> None:
     Example:
       acc-plugins inspect text-tools --json
     """
+    from acc_plugins.host.debug._logentry import level_of  # noqa: PLC0415
+
     from ._main import _host  # noqa: PLC0415 -- the one place hosts are built
 
     # Read before this command's host starts, whose own start would
     # otherwise fill the latest lines.
-    recent = log_store(ctx).entries(name)[-lines:] if lines else []
+    try:
+        least = level_of(level)
+    except ValueError as exc:
+        fail(f"--level: {exc}")
+    found = log_store(ctx).entries(name, level=least)
+    recent = found[-lines:] if lines else []
     host = _host(ctx)
     try:
         data = report(ctx, host, name, recent)

@@ -35,18 +35,24 @@ def log_store(ctx: click.Context) -> LogStore:
     return LogStore(data_dir(ctx) / "logs")
 
 
+def _printable(text: str) -> str:
+    # A lone surrogate in a plugin's text cannot be written to a UTF-8
+    # terminal: it is shown as its escape.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def entry_line(entry: LogEntry) -> str:
     """
     One entry as people read it: UTC time, level, who wrote it, text.
     """
     at = entry.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
-    return f"{at} {entry.level:<7} {entry.source:<6} {entry.message}"
+    text = _printable(entry.message)
+    return f"{at} {entry.level:<7} {entry.source:<6} {text}"
 
 
 def _entry_json(plugin: str, entry: LogEntry) -> str:
-    return json.dumps(
-        {"plugin": plugin, **entry.as_json()}, ensure_ascii=False
-    )
+    data = {"plugin": plugin, **entry.as_json()}
+    return _printable(json.dumps(data, ensure_ascii=False))
 
 
 @click.command()

@@ -10,7 +10,8 @@ sub-package per part (see the architecture page of the documentation):
 - ``config``: settings, enabled flags, secrets, sharing a setup;
 - ``gate``: consent, quarantine, the audit trail, the scan at load;
 - ``capabilities``: what a plugin's ``self.ctx`` reaches;
-- ``isolation``: a worker process per isolated plugin.
+- ``isolation``: a worker process per isolated plugin;
+- ``debug``: each plugin's log on disk, and the profiler.
 """
 
 from ._host import PluginHost
@@ -19,6 +20,7 @@ from .capabilities._claude import ClaudeProvider, FakeClaude
 from .core._lifecycle import State, Transition
 from .core._record import CallStats, Failure, PluginInfo, ToolInfo
 from .core._stats import PluginStats
+from .debug import FunctionCost, LogEntry, LogStore, Profile
 from .reload._watch import Reloaded, Watcher
 
 
@@ -27,9 +29,13 @@ __all__ = [
     "ClaudeProvider",
     "Failure",
     "FakeClaude",
+    "FunctionCost",
+    "LogEntry",
+    "LogStore",
     "PluginHost",
     "PluginInfo",
     "PluginStats",
+    "Profile",
     "Reloaded",
     "State",
     "ToolInfo",

@@ -186,6 +186,7 @@ def compose(
     bus = EventBus()
     events = Events(plugins, bus, revive=lambda target: tier.revive(target))  # noqa: PLW0108 -- tier is made below
     journal = Journal(LogStore(data_dir / "logs"))
+    bus.on_hook_error = journal.hook_failed
     if spawns_workers:  # a worker's host would report its plugin twice
         events.host_observers.append(journal.host_event)
     tool_events = ToolEvents(plugins, bus, events.tell)

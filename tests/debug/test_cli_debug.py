@@ -336,3 +336,17 @@ def test_run_workflow_with_a_missing_input_is_one_error(run):
     line = _one_error_line(run("run-workflow", "helper.twice"))
 
     assert "input 'text': required" in line
+
+
+def test_logs_print_a_lone_surrogate_as_its_escape(run, tmp_path):
+    """Text no terminal can show is printed escaped, in both forms."""
+    run("list")
+    LogStore(tmp_path / "data" / "logs").append(
+        "helper", "ERROR", "bad \ud800"
+    )
+
+    text = run("logs", "helper", "--level", "error")
+    data = run("logs", "helper", "--level", "error", "--json")
+
+    assert text.stdout.endswith("ERROR   plugin bad \\ud800\n")
+    assert json.loads(data.stdout)["message"] == "bad \ud800"

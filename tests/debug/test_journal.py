@@ -6,6 +6,9 @@ own reports about them.
 from tests.debug._kit import host_over
 from tests.host.test_host import write_plugin
 
+from acc_plugins.host.debug import LogStore
+from acc_plugins.host.debug._journal import Journal
+
 
 _LOGS = """\
 from acc_plugins.sdk import Plugin, tool
@@ -83,3 +86,60 @@ def test_state_changes_are_kept_at_debug(tmp_path):
         "state active -> deactivated: deactivated",
         "state deactivated -> unloaded: host stopped",
     ]
+
+
+def test_a_worker_writes_its_plugins_lines_to_the_same_log(tmp_path):
+    """An isolated plugin's ctx.log lines, written in its worker, are in
+    its log, among the host's reports."""
+    write_plugin(
+        tmp_path / "plugins",
+        "loud",
+        _LOGS,
+        extra='isolation = "subprocess"\n',
+    )
+
+    with host_over(tmp_path) as host:
+        host.call_tool("loud.shout", text="far")
+
+    lines = [(e.source, e.message) for e in host.logs("loud")]
+    assert ("plugin", "ready") in lines
+    assert ("plugin", "w far") in lines
+    assert ("host", "state discovered -> loaded: worker started") in lines
+
+
+def test_a_disk_that_refuses_loses_lines_not_calls(tmp_path, caplog):
+    """A log that cannot be written is reported once; nothing raises."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    journal = Journal(LogStore(blocked / "logs"))
+
+    journal.plugin_line("p", "INFO", "one")
+    journal.plugin_line("p", "INFO", "two")
+
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1
+    assert "cannot write" in warnings[0]
+
+
+_HOOKED = """\
+from acc_plugins.sdk import Plugin, hook
+
+
+class Main(Plugin):
+    @hook("build.done")
+    def on_build(self, event):
+        raise ValueError("no artefact")
+"""
+
+
+def test_a_failing_hook_is_kept_as_an_error(tmp_path):
+    """The hook's failure, with its file:line, is in the plugin's log."""
+    write_plugin(tmp_path / "plugins", "hooked", _HOOKED)
+
+    with host_over(tmp_path) as host:
+        host.emit("build.done")
+        (error,) = host.logs("hooked", level="ERROR")
+
+    assert error.source == "host"
+    assert error.message.startswith("hook build.done failed on build.done")
+    assert "main.py:7" in error.message

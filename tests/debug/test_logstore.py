@@ -10,9 +10,16 @@ import sys
 import textwrap
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from acc_plugins.host.debug import LogStore
-from acc_plugins.host.debug._logentry import MAX_MESSAGE, level_of
+from acc_plugins.host.debug import LEVELS, LogEntry, LogStore
+from acc_plugins.host.debug._logentry import (
+    MAX_MESSAGE,
+    decode,
+    encode,
+    level_of,
+)
 
 
 def test_lines_come_back_in_order_with_level_and_time(tmp_path):
@@ -167,3 +174,46 @@ def test_an_unknown_level_names_the_levels():
     """A typo in --level lists the levels there are."""
     with pytest.raises(ValueError, match="debug, info, warning, error"):
         level_of("loud")
+
+
+_LEVELS = st.sampled_from(sorted(LEVELS))
+_MOMENTS = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1),  # noqa: DTZ001 -- hypothesis bounds are naive
+    timezones=st.just(dt.UTC),
+).map(lambda at: at.replace(microsecond=at.microsecond // 1000 * 1000))
+
+
+@given(_MOMENTS, _LEVELS, st.sampled_from(["plugin", "host"]), st.text())
+def test_an_entry_reads_back_as_written(at, level, source, message):
+    """Whatever the text, a line decodes to the entry that made it (a
+    long message cut)."""
+    entry = LogEntry(at, level, source, message)
+
+    decoded = decode(encode(entry))
+
+    assert decoded is not None
+    assert (decoded.at, decoded.level, decoded.source) == (at, level, source)
+    if len(message) <= MAX_MESSAGE:
+        assert decoded.message == message
+    else:
+        assert decoded.message == message[: MAX_MESSAGE - 1] + "…"
+
+
+@given(st.binary())
+def test_any_bytes_are_an_entry_or_nothing(line):
+    """A damaged line never raises: it is an entry or it is skipped."""
+    decoded = decode(line)
+
+    assert decoded is None or isinstance(decoded, LogEntry)
+
+
+def test_text_with_a_lone_surrogate_is_kept(tmp_path):
+    """Plugin text may hold a lone surrogate; its line is written and reads
+    back the same."""
+    store = LogStore(tmp_path)
+
+    store.append("p", "INFO", "half \ud800 and \\ud800")
+
+    assert [e.message for e in store.entries("p")] == [
+        "half \ud800 and \\ud800"
+    ]

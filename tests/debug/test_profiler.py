@@ -87,13 +87,7 @@ def test_a_plugin_that_counts_no_steps_still_gets_times(tmp_path):
 
 def test_an_isolated_plugin_cannot_be_profiled(tmp_path):
     """A worker's code is out of the profiler's sight: one clear error."""
-    toml = tmp_path / "plugins" / "busy" / "plugin.toml"
-    _plugin(tmp_path / "plugins")
-    toml.write_text(
-        toml.read_text().replace(
-            'kind = "tool"', 'kind = "tool"\nisolation = "subprocess"'
-        )
-    )
+    _plugin(tmp_path / "plugins", extra='isolation = "subprocess"\n')
 
     with (
         host_over(tmp_path) as host,

@@ -6,6 +6,8 @@ in.
 
 from ._logentry import LEVELS, LogEntry
 from ._logstore import LogStore
+from ._profile import Profile
+from ._profiler import FunctionCost
 
 
-__all__ = ["LEVELS", "LogEntry", "LogStore"]
+__all__ = ["LEVELS", "FunctionCost", "LogEntry", "LogStore", "Profile"]

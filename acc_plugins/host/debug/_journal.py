@@ -48,6 +48,12 @@ class Journal:
         """
         self._append(plugin, level, message, "plugin")
 
+    def hook_failed(self, plugin: str, report: str) -> None:
+        """
+        Keep the report of one of *plugin*'s hooks failing.
+        """
+        self._append(plugin, "ERROR", report, "host")
+
     def host_event(self, name: str, payload: object) -> None:
         """
         Keep the host's ``plugin.*`` lifecycle event *name* in the log of
@@ -65,6 +71,8 @@ class Journal:
         if reason:
             message += f": {reason}"
         level = _STATE_LEVELS.get(target, "DEBUG")
+        if reason.startswith("reload refused"):  # the old version serves on
+            level = "ERROR"
         self._append(plugin, level, message, "host")
 
     def _append(

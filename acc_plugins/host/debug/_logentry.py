@@ -74,7 +74,10 @@ def encode(entry: LogEntry) -> bytes:
     data = entry.as_json()
     if len(entry.message) > MAX_MESSAGE:
         data["message"] = entry.message[: MAX_MESSAGE - 1] + "…"
-    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+    # A lone surrogate (plugin text may hold one) becomes its JSON escape,
+    # which reads back as itself: no line is refused for its text.
+    text = json.dumps(data, ensure_ascii=False) + "\n"
+    return text.encode("utf-8", "backslashreplace")
 
 
 def decode(line: bytes) -> LogEntry | None:

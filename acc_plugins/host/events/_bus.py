@@ -128,6 +128,9 @@ class EventBus:
 
     # Told when listeners change (the host rebuilds its tool table).
     on_subscribe: Callable[[], object] | None = None
+    # Told ``(plugin, report)`` when one of a plugin's hooks fails (the
+    # host keeps it in the plugin's log on disk).
+    on_hook_error: Callable[[str, str], object] | None = None
 
     @property
     def has_listeners(self) -> bool:
@@ -245,6 +248,8 @@ class EventBus:
                         # hooks still run.
                         report = f"hook {pattern} failed on {name}: {exc}"
                         record.log.append(f"ERROR: {report}")
+                        if self.on_hook_error is not None:
+                            self.on_hook_error(record.name, report)
                         _log.warning("plugin %s: %s", record.name, report)
         finally:
             self._depth -= 1
