@@ -225,7 +225,7 @@ def test_demo_marketplace_act_publishes_installs_and_refuses(demo):
         (installed / "code-reviewer" / ".accp-origin.json").read_text()
     )
     assert (
-        "    text-tools 1.2.0: validate, package, scan, test (no tests/ folder), load, document, sign, publish"
+        "    text-tools 1.2.0: validate, package, scan, test, load, document, sign, publish"
         in lines
     )
     assert "    0.3.0, verified (the owner vouches for its publisher)" in lines

@@ -150,7 +150,9 @@ def _reader(tmp_path, monkeypatch):
         "how-to/settings.md",
         "how-to/publishing.md",
         "how-to/team-registry.md",
+        "how-to/testing.md",
         "how-to/document.md",
+        "how-to/debug.md",
         "reference/manifest.md",
     ],
 )

@@ -5,6 +5,7 @@ written.
 """
 
 import glob
+import importlib.util
 import json
 import re
 import subprocess
@@ -301,3 +302,26 @@ def test_a_compat_editable_install_uses_the_checkouts_templates(
     made = _scaffold.new_plugin("compat-demo", "basic", tmp_path)
 
     assert files_of(made) == expected_files("compat_demo")
+
+
+@pytest.mark.parametrize("has_pytest", [True, False])
+def test_the_next_steps_say_how_to_get_pytest_when_it_is_missing(
+    tmp_path, monkeypatch, has_pytest
+):
+    """A plain install has no pytest; the hint names the extra that adds it."""
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: (
+            real(name, *a) if has_pytest or name != "pytest" else None
+        ),
+    )
+    monkeypatch.chdir(tmp_path)
+
+    result = new("hello", "--template", "tool", "--no-input")
+
+    assert result.exit_code == 0, result.output
+    hint = "pip install 'acc-plugins[testing]'"
+    assert (hint in result.output) is not has_pytest
+    assert result.output.rstrip().endswith("python -m pytest hello/tests")

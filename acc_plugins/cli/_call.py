@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,12 @@ from acc_plugins.errors import PluginError
 
 from ._format import print_json
 from ._log import fail
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from acc_plugins.host import PluginHost
 
 
 def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -43,13 +49,16 @@ def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     return arguments
 
 
-def _read_source(spec: str) -> tuple[str, str]:
-    # (where the text came from, the text): "-" is stdin, "@path" a
-    # file, anything else the JSON itself.
+def read_source(spec: str, what: str = "--args") -> tuple[str, str]:
+    """
+    (where the text came from, the text) of *spec*: ``-`` is stdin,
+    ``@path`` a file, anything else the text itself (named *what*).  A
+    file that cannot be read ends the command with ``error: ...``.
+    """
     if spec == "-":
         return "<stdin>", sys.stdin.read()
     if not spec.startswith("@"):
-        return "--args", spec
+        return what, spec
     path = Path(spec[1:])
     try:
         return str(path), path.read_text(encoding="utf-8")
@@ -64,7 +73,7 @@ def load_arguments(spec: str) -> dict[str, Any]:
     The JSON object *spec* names (inline, ``@file`` or ``-``); bad JSON
     ends the command with one line naming the source and the position.
     """
-    source, text = _read_source(spec)
+    source, text = read_source(spec)
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -77,10 +86,7 @@ def load_arguments(spec: str) -> dict[str, Any]:
     return value
 
 
-@click.command()
-@click.argument("target")
-@click.argument("pairs", nargs=-1)
-@click.option(
+_args_option = click.option(
     "--args",
     "args_spec",
     metavar="JSON|@FILE|-",
@@ -89,6 +95,49 @@ def load_arguments(spec: str) -> dict[str, Any]:
         "(@args.json) or from stdin (-), instead of key=value pairs."
     ),
 )
+
+
+def with_arguments(command: Callable[..., None]) -> Callable[..., None]:
+    """
+    The ``key=value`` words (``pairs``) and the ``--args`` option
+    (``args_spec``) of every command that passes arguments on, as
+    ``call`` does; read them with `arguments_of`.
+    """
+    return click.argument("pairs", nargs=-1)(_args_option(command))
+
+
+def arguments_of(
+    pairs: tuple[str, ...], args_spec: str | None
+) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """
+    The arguments a command was given: (the ``--args`` JSON object or
+    None, the ``key=value`` pairs); bad input of either ends the command
+    with ``error: ...``.
+    """
+    if args_spec is not None and pairs:
+        fail("give key=value pairs or --args, not both")
+    arguments = None if args_spec is None else load_arguments(args_spec)
+    return arguments, parse_pairs(pairs) if arguments is None else {}
+
+
+def call_with(
+    host: PluginHost,
+    target: str,
+    arguments: dict[str, Any] | None,
+    text: dict[str, str],
+) -> Any:
+    """
+    Call the tool *target* with JSON *arguments*, else with the textual
+    *text*, converted by its schema.
+    """
+    if arguments is not None:
+        return host.call_tool(target, **arguments)
+    return host.call_tool_text(target, text)
+
+
+@click.command()
+@click.argument("target")
+@with_arguments
 @click.option(
     "--json",
     "as_json",
@@ -117,16 +166,10 @@ def call(
     """
     from ._main import _host  # noqa: PLC0415 -- the one place hosts are built
 
-    if args_spec is not None and pairs:
-        fail("give key=value pairs or --args, not both")
-    arguments = None if args_spec is None else load_arguments(args_spec)
-    text = parse_pairs(pairs) if arguments is None else {}
+    arguments, text = arguments_of(pairs, args_spec)
     host = _host(ctx)
     try:
-        if arguments is not None:
-            result = host.call_tool(target, **arguments)
-        else:
-            result = host.call_tool_text(target, text)
+        result = call_with(host, target, arguments, text)
     except PluginError as exc:
         fail(str(exc))
     print_json(result)

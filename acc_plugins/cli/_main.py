@@ -27,7 +27,9 @@ _PATHS_HELP = (
 )
 
 
-def _host(ctx: click.Context, *, load: bool = True) -> PluginHost:
+def _host(
+    ctx: click.Context, *, load: bool = True, count_steps: bool = False
+) -> PluginHost:
     from acc_plugins.host import FakeClaude, PluginHost  # noqa: PLC0415 -- keeps --help fast
     from acc_plugins.security import Severity  # noqa: PLC0415
 
@@ -46,6 +48,10 @@ def _host(ctx: click.Context, *, load: bool = True) -> PluginHost:
     blocks = options["scan_blocks"]
     show_host_log(ctx)  # before the policy, which may warn too
     policy, _ = effective_policy(ctx)
+    if count_steps:  # profile: every plugin's code counts its steps
+        from acc_plugins.host.debug._profile import counting_steps  # noqa: PLC0415
+
+        policy = counting_steps(policy)
     host = PluginHost(
         options["paths"] or None,
         claude=FakeClaude() if options["fake_claude"] else None,
@@ -307,11 +313,12 @@ def modules(as_json: bool) -> None:
     click.echo("acc_plugins.sdk: the plugin SDK")
 
 
-def _register() -> None:  # noqa: PLR0915 -- a line per command
+def _register() -> None:  # noqa: PLR0915 -- one import and one line a command
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._autoupdate import auto_update  # noqa: PLC0415 -- likewise
     from ._call import call  # noqa: PLC0415 -- likewise
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
+    from ._debug import DEBUG_COMMANDS  # noqa: PLC0415 -- likewise
     from ._docs import docs  # noqa: PLC0415 -- likewise
     from ._find import search, show  # noqa: PLC0415 -- likewise
     from ._install import install, update  # noqa: PLC0415 -- likewise
@@ -333,7 +340,7 @@ def _register() -> None:  # noqa: PLR0915 -- a line per command
     from ._stats import stats  # noqa: PLC0415 -- likewise
     from ._storage import storage  # noqa: PLC0415 -- likewise
 
-    for command in (list_, info, call):
+    for command in (list_, info, call, *DEBUG_COMMANDS):
         cli.add_command(command)
     cli.add_command(config)
     cli.add_command(enable)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import click
@@ -82,4 +83,7 @@ def new(
     click.echo(f"created {made} from the {kind} template")
     click.echo(f"next: acc-plugins validate {made}")
     click.echo(f"      acc-plugins scan {made}")
+    if importlib.util.find_spec("pytest") is None:
+        # The generated tests need pytest, which a plain install lacks.
+        click.echo("      pip install 'acc-plugins[testing]'")
     click.echo(f"      python -m pytest {made / 'tests'}")

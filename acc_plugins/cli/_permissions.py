@@ -191,12 +191,6 @@ def suggest(path: Path, timeout: float, as_json: bool) -> None:
         )
     else:
         _show_suggestion(found)
-    if found.hosts == 0:
-        fail(
-            f"the tests in {path / 'tests'} built no host with the testing "
-            "kit's fixtures (plugin_host, make_plugin_host): nothing was "
-            "recorded"
-        )
     if not found.passed:
         for line in found.output:
             click.echo(line, err=True)
@@ -204,6 +198,12 @@ def suggest(path: Path, timeout: float, as_json: bool) -> None:
             f"the tests of {found.plugin} failed (pytest exit status "
             f"{found.status}): the block covers what ran until then; add "
             "it and run again"
+        )
+    if found.hosts == 0:
+        fail(
+            f"the tests in {path / 'tests'} built no host with the testing "
+            "kit's fixtures (plugin_host, make_plugin_host): nothing was "
+            "recorded"
         )
 
 

@@ -27,6 +27,8 @@ from .core._commands import Commands
 from .core._discovery import default_paths
 from .core._loading import Folders, Loading
 from .core._plugins import Plugins
+from .debug._journal import Journal
+from .debug._logstore import LogStore
 from .dispatch._calls import Calls
 from .dispatch._prompts import Prompts
 from .events._bus import EventBus
@@ -71,6 +73,7 @@ class Parts:
     commands: Commands
     reloading: Reloading
     cache: BytecodeCache
+    journal: Journal
 
 
 @attrs.frozen
@@ -182,6 +185,9 @@ def compose(
     )
     bus = EventBus()
     events = Events(plugins, bus, revive=lambda target: tier.revive(target))  # noqa: PLW0108 -- tier is made below
+    journal = Journal(LogStore(data_dir / "logs"))
+    if spawns_workers:  # a worker's host would report its plugin twice
+        events.host_observers.append(journal.host_event)
     tool_events = ToolEvents(plugins, bus, events.tell)
 
     def changed() -> None:
@@ -223,6 +229,7 @@ def compose(
         emit=lambda name, payload, source: events.emit(
             name, payload, source=source
         ),
+        http=http,
     )
     bus.forward = tier.forward
     configuration = Configuration(
@@ -275,6 +282,7 @@ def compose(
             data_dir=data_dir,
             claude=claude,
             call_tool=call_tool,
+            on_log=journal.plugin_line,
         ),
     )
     commands = Commands(plugins, loading, tier, admit=security.admission.check)
@@ -302,4 +310,5 @@ def compose(
         commands,
         reloading,
         cache,
+        journal,
     )

@@ -7,7 +7,7 @@ whole public surface is written out here.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeVar
 
 from acc_plugins.security import Policy, Severity
 
@@ -15,10 +15,12 @@ from ._compose import Options, compose, startup_updates
 from .config._policypath import load_policy
 from .core._record import PluginInfo, ToolInfo
 from .core._stats import PluginStats
+from .debug._profile import profile_call
 from .reload._watch import DEBOUNCE_MS
 
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Callable, Iterable, Mapping
     from pathlib import Path
 
@@ -32,9 +34,14 @@ if TYPE_CHECKING:
     from .capabilities._http import HttpTransport
     from .capabilities._storage import KeyValueStore
     from .core._lifecycle import State
+    from .debug._logentry import LogEntry
+    from .debug._logstore import LogStore
+    from .debug._profile import Profile
     from .gate._consent import GrantStore
     from .gate._quarantine import QuarantineList
     from .reload._watch import Reloaded, Watcher
+
+_T = TypeVar("_T")
 
 
 class PluginHost:
@@ -88,6 +95,17 @@ class PluginHost:
             ``"any"``) is used instead of it; False never checks.  An
             administrator's policy that sets ``[updates] auto`` wins over
             all but False.
+
+        http: Sends the HTTP requests of plugins granted ``net:``
+            permissions, once this host has checked them (an
+            ``HttpTransport``); the standard library by default.  Tests
+            hand a fake (``acc_plugins.testing.FakeHttp``).  Given one,
+            isolated plugins' workers send their requests through it
+            too, checked again here.
+
+        on_permission_used: Told ``(plugin, permission)`` of every use a
+            grant allowed an in-process plugin, with the narrowest
+            permission that covers it (denials are in the audit trail).
 
     Use it as a context manager, or call ``start()`` and ``stop()``.
 
@@ -366,6 +384,62 @@ class PluginHost:
         ...); *listener* runs in the host, unsandboxed.
         """
         self._parts.events.subscribe(listener)
+
+    # Debugging.
+
+    @property
+    def log_store(self) -> LogStore:
+        """
+        Every plugin's log on disk (``logs/`` in the data folder): what
+        it wrote through ``self.ctx.log``, and the host's reports about
+        it (state changes, errors with their ``file:line``).
+        """
+        return self._parts.journal.store
+
+    def logs(
+        self,
+        name: str,
+        *,
+        level: str | None = None,
+        since: dt.datetime | None = None,
+    ) -> list[LogEntry]:
+        """
+        A plugin's log, oldest first: its lines at *level* (``DEBUG``,
+        ``INFO``, ``WARNING``, ``ERROR``) or above, written at *since* (an
+        aware datetime) or later.  Kept across runs, a few MiB at most.
+        """
+        return self.log_store.entries(name, level=level, since=since)
+
+    def tier(self, name: str) -> str | None:
+        """
+        Where a plugin's code runs: ``"sandboxed"`` (in this process) or
+        ``"isolated"`` (in a worker process); None if its manifest could
+        not be read.
+
+        Raises:
+            PluginNotFoundError: If no plugin has that name.
+        """
+        record = self._plugins.record(name)
+        if record.manifest is None:
+            return None
+        isolated = self._parts.loading.isolated(record)
+        return "isolated" if isolated else "sandboxed"
+
+    def profile(self, name: str, run: Callable[[], _T]) -> tuple[_T, Profile]:
+        """
+        Run *run* (a call into the plugin *name*, such as ``lambda:
+        host.call_tool("p.t", x=1)``) and measure, for each of the
+        plugin's own functions, the sandbox steps and the time spent in
+        it.  Steps are counted only for a plugin whose code counts them
+        (``[limits] steps``, or a policy with a ``steps`` ceiling).
+
+        Returns:
+            What *run* returned, and the profile.
+
+        Raises:
+            LoadError: If the plugin is isolated or not loaded.
+        """
+        return profile_call(self._plugins.record(name), run)
 
     # Lifecycle commands.
 

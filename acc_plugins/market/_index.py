@@ -26,6 +26,8 @@ from packaging.version import InvalidVersion, Version
 
 from acc_plugins.errors import KeyringError, MarketplaceError
 
+from ._indexfields import check as _check
+from ._indexfields import check_time as _check_time
 from ._keys import PublicKey
 from ._strict import StructureProblems, lines, strict_converter
 
@@ -58,40 +60,6 @@ class IndexFormatError(MarketplaceError, ValueError):
         self.problems = problems
         lines = "\n".join(f"  - {problem}" for problem in problems)
         super().__init__(f"{where}: not a valid registry index:\n{lines}")
-
-
-@attrs.frozen
-class _Matches:
-    """
-    A validator: the value is a string *pattern* matches in full.  A class,
-    not a closure, so that the index's JSON Schema can read the pattern.
-    """
-
-    pattern: re.Pattern[str]
-    what: str
-
-    def __call__(
-        self, _: object, attribute: attrs.Attribute[Any], value: object
-    ) -> None:
-        if not isinstance(value, str) or not self.pattern.fullmatch(value):
-            msg = f"{attribute.name} must be {self.what}, not {value!r}"
-            raise ValueError(msg)
-
-
-def _check(pattern: re.Pattern[str], what: str) -> Any:
-    return _Matches(pattern, what)
-
-
-def _check_time(
-    _: object, attribute: attrs.Attribute[Any], value: str
-) -> None:
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        msg = f"{attribute.name} must be an ISO 8601 time with a zone, not {value!r}"
-        raise ValueError(msg)
 
 
 @attrs.frozen(kw_only=True)

@@ -75,7 +75,7 @@ class HostUnderTest(PluginHost):
 
         claude: The fake Claude the plugins query.
 
-        http: The fake network ``ctx.http`` reaches (in-process plugins).
+        http: The fake network ``ctx.http`` reaches.
 
         workspace: What ``${workspace}`` means: ``home/workspace``.
 

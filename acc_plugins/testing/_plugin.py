@@ -56,12 +56,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _nearest_plugin(start: Path, stop: Path) -> Path | None:
+def _nearest_plugin(start: Path) -> Path | None:
+    # Not bounded by the rootdir: without a configuration file, pytest's
+    # rootdir is the tests folder itself, below the plugin.
     for folder in (start, *start.parents):
         if (folder / "plugin.toml").is_file():
             return folder
-        if folder == stop:
-            break
     return None
 
 
@@ -82,12 +82,12 @@ def _plugin_path(request: pytest.FixtureRequest) -> Path:
                 pytrace=False,
             )
         return folder
-    found = _nearest_plugin(request.path.parent, config.rootpath)
+    found = _nearest_plugin(request.path.parent)
     if found is None:
         pytest.fail(
-            f"no plugin.toml in {request.path.parent} or above it up to "
-            f"{config.rootpath}: set acc_plugins_plugin in the pytest "
-            "configuration, or override the plugin_path fixture",
+            f"no plugin.toml in {request.path.parent} or above it: set "
+            "acc_plugins_plugin in the pytest configuration, or override "
+            "the plugin_path fixture",
             pytrace=False,
         )
     return found
@@ -253,7 +253,7 @@ def _fake_claude(plugin_host: HostUnderTest) -> FakeClaude:
 @pytest.fixture(name="fake_http")
 def _fake_http(plugin_host: HostUnderTest) -> FakeHttp:
     """
-    The fake network of ``plugin_host``'s in-process plugins: script
-    responses with ``respond(...)``, read ``requests``.
+    The fake network of ``plugin_host``'s plugins: script responses with
+    ``respond(...)``, read ``requests``.
     """
     return plugin_host.http

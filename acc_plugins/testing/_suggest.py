@@ -102,6 +102,7 @@ def suggest_permissions(root: Path, *, timeout: float = 300.0) -> Suggestion:
         TimeoutError: If the tests run longer than *timeout* seconds.
     """
     manifest = load_manifest(root / "plugin.toml")
+    folder = root.resolve()  # pytest runs inside it
     tests = root / "tests"
     if not tests.is_dir():
         msg = f"{tests}: no tests folder to run"
@@ -123,8 +124,8 @@ def suggest_permissions(root: Path, *, timeout: float = 300.0) -> Suggestion:
         ]
         try:
             completed = subprocess.run(  # noqa: S603 -- our own interpreter
-                [*command, str(tests)],
-                cwd=root,
+                [*command, str(folder / "tests")],
+                cwd=folder,
                 capture_output=True,
                 text=True,
                 timeout=timeout,

@@ -29,12 +29,20 @@ def plugin_copy(
     tmp_path: Path, example: str, *, version: str | None = None
 ) -> Path:
     """
-    A copy of example plugin *example*, its version changed if asked.
+    A copy of example plugin *example* (not its tests), its version
+    changed if asked.
     """
     sources = tmp_path / "sources"
     sources.mkdir(exist_ok=True)
     folder = sources / f"{example}-{len(list(sources.iterdir()))}"
-    shutil.copytree(EXAMPLES / example, folder)
+    # Without the example's own tests: publishing would run them, which
+    # these tests of the registry do not need (they add tests of their
+    # own where the test step is the point).
+    shutil.copytree(
+        EXAMPLES / example,
+        folder,
+        ignore=shutil.ignore_patterns("tests", "__pycache__"),
+    )
     if version is not None:
         manifest = folder / "plugin.toml"
         lines = manifest.read_text().splitlines()

@@ -214,5 +214,8 @@ def test_the_index_schema_carries_the_models_checks_and_docs():
     assert problems(release["sha256"], "AB" * 32) != []
     assert (release["size"]["minimum"], rating["average"]["maximum"]) == (1, 5)
     assert index["format"]["enum"] == [1]
-    assert release["hooks"]["description"] == release["tools"]["description"]
+    assert release["tools"]["description"] == "The tools it adds, by name."
+    assert release["hooks"]["description"] == (
+        "The hooks it adds, by event pattern."
+    )
     assert release["yanked"]["default"] is None

@@ -213,7 +213,7 @@ def test_no_plugin_toml_is_one_clear_failure(pytester):
 
 @pytest.mark.parametrize("tier", ["sandboxed", "isolated"])
 def test_the_kit_works_in_both_tiers(pytester, weather, tier):
-    """Claude, grants, denials, settings and strict mode reach a worker."""
+    """Claude, HTTP, grants, denials and strict mode reach a worker."""
     weather(
         NETWORK,
         f"""
@@ -233,6 +233,13 @@ def test_the_kit_works_in_both_tiers(pytester, weather, tier):
                 host.call_tool("weather.summary", text="x")
             assert_denied(host, "host:claude.query")
 
+        def test_http(plugin_host, fake_http):
+            fake_http.respond(
+                "GET", "https://api.example.com/forecast/oslo", text="snow"
+            )
+            assert plugin_host.call_tool("weather.forecast", city="oslo") == "snow"
+            assert [r.method for r in fake_http.requests] == ["GET"]
+
         def test_strict(plugin_host):
             with pytest.raises(PluginCallError):
                 plugin_host.call_tool("weather.units")
@@ -241,5 +248,5 @@ def test_the_kit_works_in_both_tiers(pytester, weather, tier):
 
     result = pytester.runpytest("-q", "-o", f"acc_plugins_tier={tier}")
 
-    result.assert_outcomes(passed=3, errors=1)
+    result.assert_outcomes(passed=4, errors=1)
     result.stdout.fnmatch_lines(["*strict: weather used env:WEATHER_UNITS*"])

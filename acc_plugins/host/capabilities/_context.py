@@ -72,6 +72,37 @@ class Capabilities:
     used: Callable[[str, str], None] = lambda _plugin, _permission: None
 
 
+def _logger(
+    plugin: str,
+    log_lines: list[str],
+    on_log: Callable[[str, str], None] | None,
+) -> object:
+    # ``self.ctx.log``: each line to the host's recent lines, to the
+    # ``acc_plugins.plugin.<name>`` logger, and to *on_log*.
+    logger = logging.getLogger(f"acc_plugins.plugin.{plugin}")
+
+    def log_at(level: int) -> Callable[[str], None]:
+        name = logging.getLevelName(level)
+
+        def log(message: str) -> None:
+            text = _text("message", message, 100_000)
+            log_lines.append(f"{name}: {text}")
+            del log_lines[:-200]
+            logger.log(level, "%s", text)
+            if on_log is not None:
+                on_log(name, text)
+
+        return log
+
+    return facade(
+        "Logger",
+        debug=shielded(log_at(logging.DEBUG)),
+        info=shielded(log_at(logging.INFO)),
+        warning=shielded(log_at(logging.WARNING)),
+        error=shielded(log_at(logging.ERROR)),
+    )
+
+
 def build_context(
     plugin: str,
     *,
@@ -84,6 +115,7 @@ def build_context(
     allowance: Allowance | None = None,
     storage_quota: int | None = None,
     time_left: Callable[[], float] = lambda: 5.0,
+    on_log: Callable[[str, str], None] | None = None,
 ) -> Context:
     """
     The capability context of *plugin*.
@@ -114,8 +146,10 @@ def build_context(
             storage may wait for another process's lock, so that waiting
             on the host fails the call with ``StorageBusyError`` rather
             than running out the plugin's budget (a breach).
+
+        on_log: Told ``(level name, text)`` of each line it logs, for the
+            log kept on disk.
     """
-    logger = logging.getLogger(f"acc_plugins.plugin.{plugin}")
 
     def require(permission: str, covered_by: str = "") -> None:
         # *covered_by*: a wider grant that allows it too (``plugin.*``).
@@ -123,15 +157,6 @@ def build_context(
             capabilities.denied(plugin, permission)
             raise PermissionDenied(plugin, permission)
         capabilities.used(plugin, permission)
-
-    def log_at(level: int) -> Callable[[str], None]:
-        def log(message: str) -> None:
-            text = _text("message", message, 100_000)
-            log_lines.append(f"{logging.getLevelName(level)}: {text}")
-            del log_lines[:-200]
-            logger.log(level, "%s", text)
-
-        return log
 
     def wait() -> float:
         # A tenth of the budget, at least 10 ms, stays for the plugin.
@@ -199,13 +224,7 @@ def build_context(
             allowance.count_tool_call()
         return capabilities.call_tool(target, arguments, plugin)
 
-    log = facade(
-        "Logger",
-        debug=shielded(log_at(logging.DEBUG)),
-        info=shielded(log_at(logging.INFO)),
-        warning=shielded(log_at(logging.WARNING)),
-        error=shielded(log_at(logging.ERROR)),
-    )
+    log = _logger(plugin, log_lines, on_log)
     return facade(  # type: ignore[no-any-return]
         "Context",
         plugin=plugin,

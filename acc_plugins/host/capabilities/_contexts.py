@@ -7,6 +7,7 @@ with it.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from acc_plugins.host.core._loader import construct, manifest_of
@@ -42,6 +43,9 @@ class Contexts:
         claude: The application's Claude capability, if any.
 
         call_tool: How ``ctx.tools`` calls another plugin's tool.
+
+        on_log: Told ``(plugin, level, text)`` of each line a plugin logs
+            through ``ctx.log``.
     """
 
     def __init__(
@@ -52,12 +56,14 @@ class Contexts:
         data_dir: Path,
         claude: ClaudeProvider | None,
         call_tool: Callable[[str, dict[str, object]], object],
+        on_log: Callable[[str, str, str], None] | None = None,
     ) -> None:
         self._security = security
         self._events = events
         self._data_dir = data_dir
         self._claude = claude
         self._call_tool = call_tool
+        self._on_log = on_log
         self._store: KeyValueStore | None = None
 
     def __repr__(self) -> str:
@@ -95,6 +101,9 @@ class Contexts:
             allowance=Allowance.of(record.sandbox.budget, manifest.limits),
             storage_quota=manifest.limits.storage_mb * 2**20,
             time_left=record.sandbox.budget.time_left,
+            on_log=None
+            if self._on_log is None
+            else functools.partial(self._on_log, record.name),
         )
         construct(record, cls, context)
 

@@ -19,8 +19,11 @@ from acc_plugins.security import Grants
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
     from pathlib import Path
+
+    from acc_plugins.manifest import Permission
+    from acc_plugins.security import Roots
 
 _T = TypeVar("_T")
 
@@ -85,3 +88,24 @@ class ObservedGrants(Grants):
     def check_host_api(self, api: str, argument: str | None = None) -> None:
         super().check_host_api(api, argument)
         self._tell(lambda bare: bare.check_host_api(api, argument))
+
+
+def observed_grants(
+    plugin: str,
+    roots: Roots,
+    permissions: Iterable[Permission],
+    on_used: Callable[[str, str], None] | None,
+) -> Grants:
+    """
+    The grants of *plugin*: plain ones without an observer, else ones
+    that tell *on_used* ``(plugin, permission)`` of every allowed use.
+    """
+    held = frozenset(permissions)
+    if on_used is None:
+        return Grants(plugin, roots, held)
+    return ObservedGrants(
+        plugin,
+        roots,
+        held,
+        used=lambda permission: on_used(plugin, permission),
+    )

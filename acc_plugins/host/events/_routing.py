@@ -47,6 +47,10 @@ class Events:
         self._bus = bus
         self._revive = revive
         self.routes: dict[str, Routes] = {}
+        # Told ``(name, payload)`` of each event the host itself emits (a
+        # plugin's lifecycle): not a bus listener, whose presence would
+        # make every tool call emit ``tool.called``.
+        self.host_observers: list[Callable[[str, object], object]] = []
 
     def __repr__(self) -> str:
         return f"<Events routes={len(self.routes)}>"
@@ -66,6 +70,9 @@ class Events:
         Returns:
             How many plugin hooks received it.
         """
+        if source == "host":
+            for observer in self.host_observers:
+                observer(name, payload)
         return self._bus.emit(name, payload, source, self._serving(name))
 
     def tell(self, name: str, payload: dict[str, object]) -> int:

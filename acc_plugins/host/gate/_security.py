@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from acc_plugins.errors import BudgetExceeded, LoadError, PermissionDenied
 from acc_plugins.host.capabilities._http import send_urllib
-from acc_plugins.host.capabilities._observed import ObservedGrants
+from acc_plugins.host.capabilities._observed import observed_grants
 from acc_plugins.host.capabilities._outside import build_outside
 from acc_plugins.host.core._lifecycle import State
 from acc_plugins.host.core._loader import manifest_of
@@ -205,6 +205,19 @@ class Security:
         # The store writes the audit entry with the change, or neither.
         self.grant_store.revoke(self._plugins.record(name).name, wanted)
 
+    def grants(
+        self, record: PluginRecord, effective: frozenset[str]
+    ) -> Grants:
+        """
+        The ``Grants`` the capabilities of *record* check, for its
+        *effective* permissions (observed, if the host has an observer).
+        """
+        roots = self._roots(record)
+        roots.data.mkdir(parents=True, exist_ok=True)
+        declared = manifest_of(record).permissions.all
+        held = [p for p in declared if p.canonical in effective]
+        return observed_grants(record.name, roots, held, self._on_used)
+
     def outside(
         self, record: PluginRecord, effective: frozenset[str]
     ) -> dict[str, object]:
@@ -214,22 +227,7 @@ class Security:
         """
         manifest = manifest_of(record)
         assert record.sandbox is not None  # noqa: S101 -- created by the load
-        roots = self._roots(record)
-        roots.data.mkdir(parents=True, exist_ok=True)
-        permissions = frozenset(
-            p for p in manifest.permissions.all if p.canonical in effective
-        )
-        on_used = self._on_used
-        grants = (
-            Grants.from_permissions(permissions, roots, plugin=record.name)
-            if on_used is None
-            else ObservedGrants(
-                record.name,
-                roots,
-                permissions,
-                used=lambda permission: on_used(record.name, permission),
-            )
-        )
+        grants = self.grants(record, effective)
         return build_outside(
             grants,
             output_bytes=manifest.limits.output_bytes,
@@ -240,7 +238,7 @@ class Security:
                 record.name, permission
             ),
             protected=self._protected,
-            allowed_within=(roots.data,),
+            allowed_within=(grants.roots.data,),
             send=self._http,
         )
 

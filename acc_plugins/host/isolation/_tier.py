@@ -17,6 +17,7 @@ from acc_plugins.sdk import Step, Workflow
 
 from . import _served
 from ._isolated import Worker
+from ._remotehttp import send_for_worker
 from ._remotetool import RemoteTool
 from ._replaced import not_its_failure
 from ._workererrors import WorkerGone
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from acc_plugins.host.capabilities._claude import ClaudeProvider
+    from acc_plugins.host.capabilities._http import HttpTransport
     from acc_plugins.host.config._config import Layers
     from acc_plugins.host.core._plugins import Plugins
     from acc_plugins.host.core._record import PluginRecord
@@ -89,6 +91,9 @@ class IsolatedTier:
         call_tool: Calls a tool for a worker (``tool_name, arguments``).
 
         emit: Emits an event for a worker (``name, payload, source``).
+
+        http: The application's own HTTP transport, if it gave one: then
+            workers send their plugins' requests through it, here.
     """
 
     def __init__(
@@ -107,6 +112,7 @@ class IsolatedTier:
         restart: Callable[[str], None],
         call_tool: Callable[[str, dict[str, object]], object],
         emit: Callable[[str, object, str], int],
+        http: HttpTransport | None = None,
     ) -> None:
         self._plugins = plugins
         self._security = security
@@ -121,6 +127,7 @@ class IsolatedTier:
         self._restart = restart
         self._call_tool = call_tool
         self._emit = emit
+        self._http = http
 
     def __repr__(self) -> str:
         return f"<IsolatedTier spawns={self.spawns}>"
@@ -159,6 +166,7 @@ class IsolatedTier:
                 # The values this host settled, from every layer.
                 "settings": plain_values(record.settings, set_only=True),
                 "provided": _served.versions(records, manifest),
+                "http_via_host": self._http is not None,
             },
             timeout=manifest.limits.timeout_ms / 1000,
             on_request=lambda message: self.serve(record, message),
@@ -359,5 +367,15 @@ class IsolatedTier:
         if op == "event":
             name = str(message.get("name"))
             return self._emit(name, message.get("payload"), record.name)
+        if op == "http" and self._http is not None:
+            grants = self._security.grants(record, granted)
+            return send_for_worker(
+                self._http,
+                grants,
+                message,
+                lambda permission: self._security.on_denied(
+                    record.name, permission
+                ),
+            )
         msg = f"unknown request {op!r} from the worker"
         raise ValueError(msg)

@@ -28,6 +28,7 @@ from acc_plugins.errors import PluginError
 from . import _oslayer, _served, _wire
 from ._isolated import COUNTED
 from ._launch import policy_of
+from ._remotehttp import RemoteHttp
 
 
 if TYPE_CHECKING:
@@ -261,6 +262,7 @@ def main() -> None:
             "call_tool", tool=tool, arguments=arguments
         ),
         auto_update=False,  # the host that started us did that
+        http=RemoteHttp(link.request) if config.get("http_via_host") else None,
     )
     host.serve_dependencies(_served.nodes(config.get("provided")))
     private = str(Path.cwd())  # the host made it, empty, for us alone

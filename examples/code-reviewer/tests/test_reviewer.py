@@ -33,11 +33,9 @@ def test_each_review_is_kept_in_the_history(plugin_host):
     ]
 
 
-def test_a_change_over_max_lines_is_refused(make_plugin_host, plugin_path):
+def test_a_change_over_max_lines_is_refused(make_plugin_host, text_tools):
     """max_lines is a setting; past it Claude is never asked."""
-    host = make_plugin_host(
-        also=[plugin_path.parent / "text-tools"], settings={"max_lines": 2}
-    )
+    host = make_plugin_host(also=[text_tools], settings={"max_lines": 2})
 
     with pytest.raises(PluginCallError, match="the limit is 2"):
         host.run_agent("code-reviewer.review", CHANGE)
@@ -46,12 +44,10 @@ def test_a_change_over_max_lines_is_refused(make_plugin_host, plugin_path):
 
 
 def test_without_the_claude_grant_the_review_is_denied(
-    make_plugin_host, plugin_path
+    make_plugin_host, text_tools
 ):
     """A user who did not grant host:claude.query sees a clear refusal."""
-    host = make_plugin_host(
-        also=[plugin_path.parent / "text-tools"], grants=[]
-    )
+    host = make_plugin_host(also=[text_tools], grants=[])
 
     with pytest.raises(PluginCallError, match=r"host:claude\.query"):
         host.run_agent("code-reviewer.review", CHANGE)
