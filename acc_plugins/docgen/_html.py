@@ -177,6 +177,7 @@ def _tool(tool: ToolDoc, level: int) -> str:
     parts = [f"<h{level}>{_code(tool.name)}</h{level}>\n"]
     if tool.summary:
         parts.append(f"<p>{esc(tool.summary)}</p>\n")
+    parts += [f"<p>{esc(paragraph)}</p>\n" for paragraph in tool.details]
     if tool.parameters:
         parts.append(
             _table(

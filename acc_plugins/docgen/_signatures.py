@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ._source import Module
 
 _MAX_SHOWN: Final = 200
+_SECTION: Final = re.compile(r"^\s*[A-Z][A-Za-z ]*:\s*$")
 _RETURNS: Final = re.compile(r"^\s*(?:Returns|Return|Yields):\s*(.*)$")
 
 
@@ -121,6 +122,7 @@ def read_tool(
         returns=in_words(returns.schema()),
         returns_annotation=returns_annotation,
         returns_description=returns_section(docstring),
+        details=details(docstring),
         schema=schema,
     )
 
@@ -178,3 +180,19 @@ def returns_section(docstring: str) -> str:
             found.append(following)
         return " ".join(" ".join(found).split())
     return ""
+
+
+def details(docstring: str) -> tuple[str, ...]:
+    """
+    The paragraphs of a docstring after its summary and before its first
+    section, each on one line.
+    """
+    paragraphs: list[list[str]] = [[]]
+    for line in docstring.splitlines():
+        if _SECTION.match(line):
+            break
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return tuple(" ".join(p) for p in paragraphs[1:] if p)

@@ -84,6 +84,7 @@ def _hostile(text=HOSTILE):
                 name=text,
                 method="m",
                 summary=text,
+                details=(text, text),
                 parameters=(
                     ParameterDoc(text, text, text, False, text, text),
                 ),

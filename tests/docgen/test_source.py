@@ -200,8 +200,8 @@ def test_prompt_contributions_are_listed_with_their_agent(tmp_path):
     assert "<h2>Prompt contributions</h2>" in to_html(doc)
 
 
-def test_the_returns_section_says_what_a_call_gives_back(tmp_path):
-    """The docstring's Returns: text, up to the next section."""
+def test_the_returns_section_and_further_paragraphs_are_kept(tmp_path):
+    """Paragraphs after the summary, and Returns: up to the next section."""
     folder = write_plugin(
         tmp_path,
         "from acc_plugins.sdk import Plugin, tool\n"
@@ -210,6 +210,8 @@ def test_the_returns_section_says_what_a_call_gives_back(tmp_path):
         "    def total(self, values: list[float]) -> float:\n"
         '        """\n'
         "        Add up.\n\n"
+        "        In the order\n"
+        "        given.\n\n"
         "        Returns:\n"
         "            The sum,\n"
         "            rounded.\n\n"
@@ -222,6 +224,7 @@ def test_the_returns_section_says_what_a_call_gives_back(tmp_path):
     (tool,) = document(folder).tools
 
     assert tool.returns_description == "The sum, rounded."
+    assert tool.details == ("In the order given.",)
     assert "Returns: number (`float`): The sum, rounded." in to_markdown(
         document(folder)
     )
