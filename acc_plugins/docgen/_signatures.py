@@ -23,7 +23,7 @@ from acc_plugins.sdk._typespec import AnySpec, TypeSpec
 
 from ._model import ParameterDoc, ToolDoc
 from ._types import in_words
-from ._values import UNKNOWN, Call, value_of
+from ._values import UNKNOWN, Call, text_of, value_of
 
 
 if TYPE_CHECKING:
@@ -32,10 +32,6 @@ if TYPE_CHECKING:
 _MAX_SHOWN: Final = 200
 _SECTION: Final = re.compile(r"^\s*[A-Z][A-Za-z ]*:\s*$")
 _RETURNS: Final = re.compile(r"^\s*(?:Returns|Return|Yields):\s*(.*)$")
-
-
-def _text(value: object) -> str:
-    return value if type(value) is str else ""
 
 
 def read_tool(
@@ -48,7 +44,7 @@ def read_tool(
     The tool *fn* declares, with ``@tool`` *options*; a note for each
     part the host would refuse.
     """
-    name = _text(options.arguments.get("name")) or fn.name
+    name = text_of(options.arguments.get("name")) or fn.name
     docstring = ast.get_docstring(fn, clean=True) or ""
     summary, described = parse_docstring(docstring)
     override = options.arguments.get("description")
