@@ -4,8 +4,7 @@ to be allowed, read from its folder without running it, as Markdown, a
 self-contained HTML page, or JSON.
 
 Example:
-    >>> from pathlib import Path
-    >>> doc = document(Path("examples/text-tools"))
+    >>> doc = document("examples/text-tools")
     >>> doc.tools[0].name, doc.tools[0].parameters[0].type
     ('word_count', 'string')
     >>> to_markdown(doc).splitlines()[0]

@@ -7,6 +7,7 @@ source finds, and its permissions in words, put together as one
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from acc_plugins.manifest import load_manifest
@@ -17,14 +18,12 @@ from ._source import SourceProblem, SourceReader, locate
 
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from acc_plugins.manifest import Manifest, Setting
 
 MANIFEST = "plugin.toml"
 
 
-def document(folder: Path) -> PluginDoc:
+def document(folder: Path | str) -> PluginDoc:
     """
     The documentation of the plugin in *folder*, read without running
     any of its code.
@@ -41,6 +40,7 @@ def document(folder: Path) -> PluginDoc:
         ManifestError: Its ``plugin.toml`` is missing, unreadable or
             invalid.
     """
+    folder = Path(folder)
     manifest = load_manifest(folder / MANIFEST)
     reader = SourceReader(folder)
     try:

@@ -88,7 +88,14 @@ def to_html_sections(
         overview: Whether to begin with the title, description, facts,
             install command and permissions (a page that shows those
             already leaves them out).
+
+    Raises:
+        ValueError: If *level* leaves no room for the title above or the
+            items below (2 to 5).
     """
+    if not 2 <= level <= 5:  # noqa: PLR2004 -- h1 to h6
+        msg = f"level must be 2 to 5, got {level}"
+        raise ValueError(msg)
     parts: list[str] = []
     if overview:
         title = (
@@ -170,6 +177,7 @@ def _tool(tool: ToolDoc, level: int) -> str:
     parts = [f"<h{level}>{_code(tool.name)}</h{level}>\n"]
     if tool.summary:
         parts.append(f"<p>{esc(tool.summary)}</p>\n")
+    parts += [f"<p>{esc(paragraph)}</p>\n" for paragraph in tool.details]
     if tool.parameters:
         parts.append(
             _table(

@@ -68,6 +68,8 @@ def _tool(tool: ToolDoc) -> list[str]:
     lines = [f"### {md(tool.name)}", ""]
     if tool.summary:
         lines += [md_block(tool.summary), ""]
+    for paragraph in tool.details:
+        lines += [md_block(paragraph), ""]
     if tool.parameters:
         lines += [
             "| argument | type | required | default | description |",

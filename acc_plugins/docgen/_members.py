@@ -25,7 +25,7 @@ from ._model import (
     WorkflowDoc,
 )
 from ._signatures import read_tool
-from ._values import UNKNOWN, Call, called_name, value_of
+from ._values import UNKNOWN, Call, called_name, text_of, value_of
 
 
 if TYPE_CHECKING:
@@ -107,17 +107,17 @@ def _decorated(
         found.tools.append(read_tool(fn, options, module, found.notes))
     elif kind == "hook":
         text = options.positional[0] if options.positional else UNKNOWN
-        found.hooks.append(HookDoc(_text(text), fn.name, _summary(fn)))
+        found.hooks.append(HookDoc(text_of(text), fn.name, _summary(fn)))
     elif kind == "contribute_prompt":
         text = options.positional[0] if options.positional else UNKNOWN
-        found.prompts.append(PromptDoc(_text(text), fn.name, _summary(fn)))
+        found.prompts.append(PromptDoc(text_of(text), fn.name, _summary(fn)))
     else:
         found.agents.append(
             AgentDoc(
-                name=_text(options.arguments.get("name")) or fn.name,
-                description=_text(options.arguments.get("description"))
+                name=text_of(options.arguments.get("name")) or fn.name,
+                description=text_of(options.arguments.get("description"))
                 or _summary(fn),
-                system_prompt=_text(options.arguments.get("system_prompt")),
+                system_prompt=text_of(options.arguments.get("system_prompt")),
                 tools=_texts(options.arguments.get("tools")),
                 method=fn.name,
             )
@@ -127,10 +127,6 @@ def _decorated(
 def _summary(fn: _Function) -> str:
     summary, _ = parse_docstring(ast.get_docstring(fn, clean=True) or "")
     return summary
-
-
-def _text(value: object) -> str:
-    return value if type(value) is str else ""
 
 
 def _texts(value: object) -> tuple[str, ...]:
@@ -172,9 +168,9 @@ def _agents(
     ):
         found.agents.append(
             AgentDoc(
-                name=_text(given.get("name")) or "(computed)",
-                description=_text(given.get("description")),
-                system_prompt=_text(given.get("system_prompt")),
+                name=text_of(given.get("name")) or "(computed)",
+                description=text_of(given.get("description")),
+                system_prompt=text_of(given.get("system_prompt")),
                 tools=_texts(given.get("tools")),
             )
         )
@@ -189,14 +185,14 @@ def _workflows(
         steps = given.get("steps")
         found.workflows.append(
             WorkflowDoc(
-                name=_text(given.get("name")) or "(computed)",
-                description=_text(given.get("description")),
+                name=text_of(given.get("name")) or "(computed)",
+                description=text_of(given.get("description")),
                 inputs=_texts(given.get("inputs")),
                 steps=tuple(
                     _step(step)
                     for step in (steps if isinstance(steps, list) else [])
                 ),
-                output=_text(given.get("output")),
+                output=text_of(given.get("output")),
             )
         )
 
@@ -217,8 +213,8 @@ def _step(step: object) -> StepDoc:
         shown = "(not JSON)"
     return StepDoc(
         kind=kind,
-        target=_text(given.get(kind)) or "(computed)",
+        target=text_of(given.get(kind)) or "(computed)",
         arguments=shown,
-        task=_text(given.get("task")),
-        save_as=_text(given.get("save_as")),
+        task=text_of(given.get("task")),
+        save_as=text_of(given.get("save_as")),
     )

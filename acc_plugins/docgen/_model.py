@@ -57,6 +57,9 @@ class ToolDoc:
         summary: What it does: the docstring's first paragraph, or the
             decorator's ``description``.
 
+        details: The docstring's further paragraphs, before its first
+            section (``Args:``, ``Returns:``, ...), each on one line.
+
         parameters: Its arguments, in declaration order.
 
         returns: What it returns, in words.
@@ -74,6 +77,7 @@ class ToolDoc:
     name: str
     method: str
     summary: str = ""
+    details: tuple[str, ...] = ()
     parameters: tuple[ParameterDoc, ...] = ()
     returns: str = "any JSON value"
     returns_annotation: str = ""

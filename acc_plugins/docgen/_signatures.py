@@ -23,18 +23,15 @@ from acc_plugins.sdk._typespec import AnySpec, TypeSpec
 
 from ._model import ParameterDoc, ToolDoc
 from ._types import in_words
-from ._values import UNKNOWN, Call, value_of
+from ._values import UNKNOWN, Call, text_of, value_of
 
 
 if TYPE_CHECKING:
     from ._source import Module
 
 _MAX_SHOWN: Final = 200
+_SECTION: Final = re.compile(r"^\s*[A-Z][A-Za-z ]*:\s*$")
 _RETURNS: Final = re.compile(r"^\s*(?:Returns|Return|Yields):\s*(.*)$")
-
-
-def _text(value: object) -> str:
-    return value if type(value) is str else ""
 
 
 def read_tool(
@@ -47,7 +44,7 @@ def read_tool(
     The tool *fn* declares, with ``@tool`` *options*; a note for each
     part the host would refuse.
     """
-    name = _text(options.arguments.get("name")) or fn.name
+    name = text_of(options.arguments.get("name")) or fn.name
     docstring = ast.get_docstring(fn, clean=True) or ""
     summary, described = parse_docstring(docstring)
     override = options.arguments.get("description")
@@ -121,6 +118,7 @@ def read_tool(
         returns=in_words(returns.schema()),
         returns_annotation=returns_annotation,
         returns_description=returns_section(docstring),
+        details=details(docstring),
         schema=schema,
     )
 
@@ -178,3 +176,19 @@ def returns_section(docstring: str) -> str:
             found.append(following)
         return " ".join(" ".join(found).split())
     return ""
+
+
+def details(docstring: str) -> tuple[str, ...]:
+    """
+    The paragraphs of a docstring after its summary and before its first
+    section, each on one line.
+    """
+    paragraphs: list[list[str]] = [[]]
+    for line in docstring.splitlines():
+        if _SECTION.match(line):
+            break
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return tuple(" ".join(p) for p in paragraphs[1:] if p)

@@ -47,6 +47,14 @@ class Call:
     positional: tuple[object, ...] = ()
 
 
+def text_of(value: object) -> str:
+    """
+    *value* when it is text, else ``""`` (a known value of another type,
+    or `UNKNOWN`).
+    """
+    return value if type(value) is str else ""
+
+
 def called_name(node: ast.expr) -> str:
     """
     The last part of a name or attribute (``sdk.tool`` is ``tool``), or

@@ -7,6 +7,7 @@ import json
 import re
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -83,6 +84,7 @@ def _hostile(text=HOSTILE):
                 name=text,
                 method="m",
                 summary=text,
+                details=(text, text),
                 parameters=(
                     ParameterDoc(text, text, text, False, text, text),
                 ),
@@ -229,3 +231,11 @@ def test_any_text_in_the_html_page_is_text(text):
     )
     if text.strip():
         assert text.replace("\r", "") in "".join(parsed.text).replace("\r", "")
+
+
+def test_sections_need_room_for_their_headings():
+    """h1 to h6 only: level 2 to 5."""
+    doc = document(EXAMPLES / "text-tools")
+
+    with pytest.raises(ValueError, match="level must be 2 to 5, got 6"):
+        to_html_sections(doc, level=6)

@@ -4,6 +4,9 @@ through imports and base classes, and a note for whatever a reading
 cannot tell.
 """
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from acc_plugins.docgen import PromptDoc, document, to_html, to_markdown
 
 from ._plugins import write_plugin
@@ -197,8 +200,8 @@ def test_prompt_contributions_are_listed_with_their_agent(tmp_path):
     assert "<h2>Prompt contributions</h2>" in to_html(doc)
 
 
-def test_the_returns_section_says_what_a_call_gives_back(tmp_path):
-    """The docstring's Returns: text, up to the next section."""
+def test_the_returns_section_and_further_paragraphs_are_kept(tmp_path):
+    """Paragraphs after the summary, and Returns: up to the next section."""
     folder = write_plugin(
         tmp_path,
         "from acc_plugins.sdk import Plugin, tool\n"
@@ -207,6 +210,8 @@ def test_the_returns_section_says_what_a_call_gives_back(tmp_path):
         "    def total(self, values: list[float]) -> float:\n"
         '        """\n'
         "        Add up.\n\n"
+        "        In the order\n"
+        "        given.\n\n"
         "        Returns:\n"
         "            The sum,\n"
         "            rounded.\n\n"
@@ -219,6 +224,7 @@ def test_the_returns_section_says_what_a_call_gives_back(tmp_path):
     (tool,) = document(folder).tools
 
     assert tool.returns_description == "The sum, rounded."
+    assert tool.details == ("In the order given.",)
     assert "Returns: number (`float`): The sum, rounded." in to_markdown(
         document(folder)
     )
@@ -260,3 +266,44 @@ def test_a_very_deep_class_chain_is_cut_short(tmp_path):
     doc = document(folder)
 
     assert (doc.name, doc.tools) == ("demo", ())
+
+
+_LINES = [
+    "from acc_plugins.sdk import Plugin, Agent, Step, Workflow, tool, hook, agent",
+    "from .other import Base",
+    "X = {'a': [1, -2.5, None]}",
+    "X = X",
+    "Y = X['a'][5] + 'z'",
+    "class Demo(Plugin, Base, Demo):",
+    "class Demo:",
+    "    agents = (Agent(name=X, tools=Y), Agent(**X), 3)",
+    "    workflows = [Workflow(steps=5), Workflow(name='w', steps=[Step(tool=3), 4])]",
+    "    @tool(name=1, description=None)",
+    "    @tool",
+    "    @hook()",
+    "    @hook(*X)",
+    "    @agent('positional', tools='abc')",
+    "    def f(self, a: 'int | str' = X, /, *b: bytes, c: Literal[1, 'x'] = Y, **d) -> Tuple[int, ...]:",
+    "    def g(x=lambda: 1, *, y: dict[int, str]):",
+    "    async def h(self, n: list[list[list[Any]]] = [[]]) -> None:",
+    "        '''Sum.\n\n        Args:\n            n: N.\n        Returns:\n            x'''",
+    "        pass",
+    "    x: int = 1",
+]
+
+
+@given(st.lists(st.sampled_from(_LINES), max_size=14))
+def test_any_mix_of_declarations_is_documented_or_noted(
+    tmp_path_factory, lines
+):
+    """Whatever the source holds, the reading gives a page, never an exception."""
+    folder = write_plugin(
+        tmp_path_factory.mktemp("p"), "\n".join(lines) + "\n"
+    )
+
+    doc = document(folder)
+
+    assert doc.name == "demo"
+    assert all(note.strip() for note in doc.notes)
+    assert to_markdown(doc)
+    assert to_html(doc)
