@@ -23,7 +23,6 @@ import attrs
 from acc_plugins.errors import PublishError
 
 from ._archive import archive_digest
-from ._docpage import doc_page
 from ._extract import extract_archive
 from ._regfolder import RegistryFolder
 
@@ -62,19 +61,6 @@ class LoadedPlugin:
     agents: tuple[str, ...]
     workflows: tuple[str, ...]
     hooks: tuple[str, ...]
-
-    def page(self) -> str:
-        """
-        Its documentation page.
-        """
-        name = self.manifest.plugin.name
-        return doc_page(
-            self.manifest,
-            self.tool_infos,
-            agents=[f"{name}.{agent}" for agent in self.agents],
-            workflows=[f"{name}.{flow}" for flow in self.workflows],
-            hooks=self.hooks,
-        )
 
 
 def load_plugin(

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from acc_plugins.docgen import document, to_markdown
 from acc_plugins.errors import (
     ArchiveError,
     MarketplaceError,
@@ -174,7 +175,9 @@ def publish(
         _Checks(run_tests, scan_blocks, test_timeout, say),
     )
     say("document", f"writing {docs_path(name)}")
-    page = loaded.page()
+    # The registry's page comes from the generator the site and
+    # `acc-plugins docs` use, reading the folder that was just packaged.
+    page = to_markdown(document(folder))
     say("sign", f"signing with key {signer.key_id}")
     signature = sign(data, private_key)
     try:
