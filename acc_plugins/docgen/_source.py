@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from acc_plugins._syntax import parse_module
+
 from ._values import module_constants
 
 
@@ -257,7 +259,7 @@ def _parse(name: str, relative: str, path: Path) -> Module:
         raise SourceProblem(msg)
     try:
         source = raw.decode("utf-8")
-        tree = ast.parse(source, filename=relative)
+        tree = parse_module(source, relative)
     except UnicodeDecodeError:
         msg = f"{relative}: not UTF-8 text"
         raise SourceProblem(msg) from None

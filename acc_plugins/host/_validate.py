@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from acc_plugins._syntax import parse_module
 from acc_plugins.errors import CompileError, ManifestError
 from acc_plugins.manifest import Manifest, load_manifest
 from acc_plugins.sandbox import AUTHOR_TESTS, compile_plugin_source
@@ -119,7 +120,7 @@ def validate_plugin(root: Path) -> ValidationReport:
         try:
             source = path.read_text(encoding="utf-8")
             compile_plugin_source(source, str(path))
-            trees[_module_name(root, path)] = ast.parse(source, str(path))
+            trees[_module_name(root, path)] = parse_module(source, str(path))
         except CompileError as exc:
             problems.extend(exc.problems)
             continue

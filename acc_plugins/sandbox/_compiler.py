@@ -9,7 +9,6 @@ recompiled, never run.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import marshal
 import os
@@ -19,15 +18,20 @@ import tempfile
 import types
 from importlib.metadata import version as _dist_version
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from acc_plugins._syntax import compile_tree, parse_module
 from acc_plugins.errors import CompileError
 
 from ._cacheprune import CacheIndex, owner_id
 from ._policy import POLICY_VERSION
 from ._transformer import PluginTransformer
+
+
+if TYPE_CHECKING:
+    import ast
 
 
 _MAGIC: Final = b"ACCP1\n"
@@ -89,7 +93,7 @@ def compile_plugin_source(
     """
     if tree is None:
         try:
-            tree = ast.parse(source, filename)
+            tree = parse_module(source, filename)
         except SyntaxError as exc:
             where = f"{filename}:{exc.lineno}" if exc.lineno else filename
             raise CompileError(filename, [f"{where}: {exc.msg}"]) from None
@@ -113,7 +117,7 @@ def compile_plugin_source(
     # ``from __future__ import annotations``; plugin code gets exactly the
     # future features it asks for, and nothing from us.
     try:
-        return compile(tree, filename, "exec", dont_inherit=True)
+        return compile_tree(tree, filename)
     except (MemoryError, RecursionError):
         raise CompileError(filename, [_too_deep(filename)]) from None
     except SyntaxError as exc:
@@ -168,7 +172,7 @@ class BytecodeCache:
         imports it): each module is parsed once.  The caller must not
         change the tree.
         """
-        tree = ast.parse(source, filename)
+        tree = parse_module(source, filename)
         self._parsed[source] = tree
         return tree
 

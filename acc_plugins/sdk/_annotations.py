@@ -15,6 +15,8 @@ import types
 import typing
 from typing import Final, TypeAlias
 
+from acc_plugins._syntax import parse
+
 from ._json import describe_type, shorten, show
 from ._typespec import (
     AnySpec,
@@ -168,7 +170,7 @@ def _read_text(text: str, depth: int) -> _Form:
         msg = f"annotation {show(text)} is too long"
         raise TypeError(msg)
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         msg = f"annotation {show(text)} is not a valid expression"
         raise TypeError(msg) from None

@@ -7,7 +7,6 @@ each file to it.  The rules live in ``_rules``; this module walks the AST.
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from acc_plugins._syntax import parse_module
 from acc_plugins.errors import ManifestError
 from acc_plugins.manifest import parse_manifest
 
@@ -23,6 +23,7 @@ from ._rules import RULES, RULES_BY_ID, Severity
 
 
 if TYPE_CHECKING:
+    import ast
     from collections.abc import Callable, Mapping
 
 
@@ -189,7 +190,7 @@ def _scan(
     source: str,
     filename: str,
     requested: frozenset[str],
-    parse: Callable[[str, str], ast.Module] = ast.parse,
+    parse: Callable[[str, str], ast.Module] = parse_module,
 ) -> tuple[list[Finding], int]:
     try:
         tree = parse(source, filename)
@@ -257,7 +258,7 @@ def _python_files(root: Path) -> list[Path]:
 def scan_plugin(
     root: Path,
     *,
-    parse: Callable[[str, str], ast.Module] = ast.parse,
+    parse: Callable[[str, str], ast.Module] = parse_module,
     sources: Mapping[str, bytes] | None = None,
 ) -> ScanReport:
     """
