@@ -54,7 +54,14 @@ def report(
     from acc_plugins.host.core._record import excerpt  # noqa: PLC0415
 
     info = host.info(name)
-    error = info.last_error
+    stats = _statistics(ctx, name)
+    # This run's error, else the last one an earlier run saw: a failed
+    # `acc-plugins call` ended its own host.
+    error = (
+        {**jsonable(info.last_error), "at": None}  # type: ignore[dict-item]
+        if info.last_error is not None
+        else (stats or {}).get("last_error")
+    )
     return {
         "name": info.name,
         "version": info.version,
@@ -66,12 +73,9 @@ def report(
         "settings": jsonable(_safely(host.config, name)),
         "last_error": None
         if error is None
-        else {
-            **jsonable(error),  # type: ignore[dict-item]
-            "excerpt": excerpt(error.location),
-        },
+        else {**error, "excerpt": excerpt(error["location"])},
         "transitions": jsonable(info.transitions),
-        "stats": _statistics(ctx, name),
+        "stats": stats,
         "log": [entry.as_json() for entry in recent],
     }
 
@@ -114,7 +118,8 @@ def _lines(data: dict[str, Any], recent: list[Any]) -> list[str]:
     if error is not None:
         where = f"{error['location']}: " if error["location"] else ""
         kind = f"{error['kind']}: " if error["kind"] != "Error" else ""
-        lines += ["", f"last error: {where}{kind}{error['message']}"]
+        when = f" (an earlier run, {error['at']})" if error["at"] else ""
+        lines += ["", f"last error{when}: {where}{kind}{error['message']}"]
         lines += error["excerpt"]
     lines += ["", f"latest log lines ({len(recent)}):"]
     lines += [entry_line(entry) for entry in recent]

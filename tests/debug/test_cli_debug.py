@@ -51,6 +51,12 @@ class Main(Plugin):
         \"\"\"Loop.\"\"\"
         return count(n) + 1
 
+    @tool
+    def explode(self) -> int:
+        \"\"\"Fail.\"\"\"
+        empty = {}
+        return empty["key"]
+
     @agent(name="upper")
     def upper(self, task: str) -> str:
         \"\"\"Shout the task back.\"\"\"
@@ -210,6 +216,22 @@ def test_inspect_shows_the_failing_line_in_its_source(run):
     marked = [line for line in error["excerpt"] if line.startswith(">")]
     assert marked == ['>    7 |         return settings["missing"]']
     assert error["excerpt"][0].startswith("     5 |")
+
+
+def test_inspect_shows_the_error_of_an_earlier_run(run):
+    """A failed call ended its own host; the next inspect still shows it."""
+    run("call", "helper.explode")
+
+    data = json.loads(run("inspect", "helper", "--json").stdout)
+    text = run("inspect", "helper").stdout
+
+    error = data["last_error"]
+    line = _HELPER.splitlines().index('        return empty["key"]') + 1
+    assert data["state"] == "active"
+    assert (error["kind"], error["at"] is not None) == ("KeyError", True)
+    assert error["location"].endswith(f"main.py:{line}")
+    assert f'>   {line} |         return empty["key"]' in error["excerpt"]
+    assert "last error (an earlier run, " in text
 
 
 def test_inspect_tells_state_grants_limits_stats_and_log(run):

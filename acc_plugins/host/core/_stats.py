@@ -72,6 +72,12 @@ class PluginStats:
 
         steps: Steps its calls took, when ``[limits] steps`` counts them
             (0 otherwise).
+
+        last_error: Its most recent failure (a load or a call), as
+            ``message``, ``location``, ``kind`` and, once saved, ``at``
+            (when the run that saw it ended): each CLI command is a run of
+            its own, and ``acc-plugins inspect`` shows what an earlier one
+            saw.
     """
 
     name: str
@@ -85,6 +91,7 @@ class PluginStats:
     p99_ms: float | None = None
     peak_memory_mb: float | None = None
     steps: int = 0
+    last_error: dict[str, str | None] | None = None
 
     @classmethod
     def of(cls, record: PluginRecord) -> PluginStats:
@@ -95,6 +102,7 @@ class PluginStats:
         samples = list(stats.latencies)
         p50 = percentile(samples, 0.5)
         p99 = percentile(samples, 0.99)
+        failure = record.last_error
         return cls(
             name=record.name,
             calls=stats.calls,
@@ -107,6 +115,13 @@ class PluginStats:
             p99_ms=None if p99 is None else p99 * 1000,
             peak_memory_mb=stats.peak_memory_mb,
             steps=stats.steps,
+            last_error=None
+            if failure is None
+            else {
+                "message": failure.message,
+                "location": failure.location,
+                "kind": failure.kind,
+            },
         )
 
 
@@ -126,6 +141,9 @@ def save(path: Path, figures: Iterable[PluginStats]) -> None:
     )
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     for figure in figures:
+        if figure.last_error is not None:
+            entry = totals.setdefault(figure.name, {})
+            entry["last_error"] = {**figure.last_error, "at": now}
         if not figure.calls and not figure.denials:
             continue
         entry = totals.setdefault(figure.name, {})
@@ -169,7 +187,22 @@ def load(path: Path) -> list[PluginStats]:
                 p50_ms=entry.get("p50_ms"),
                 p99_ms=entry.get("p99_ms"),
                 peak_memory_mb=entry.get("peak_memory_mb"),
+                last_error=_failure(entry.get("last_error")),
                 **{c: int(entry.get(c, 0)) for c in _COUNTERS},
             )
         )
     return figures
+
+
+def _failure(saved: object) -> dict[str, str | None] | None:
+    # The file is ours, but a hand edit must not break `stats`: a saved
+    # error that is not the shape written above is left out.
+    if not isinstance(saved, dict) or not isinstance(
+        saved.get("message"), str
+    ):
+        return None
+    return {
+        key: value if isinstance(value, str) else None
+        for key, value in saved.items()
+        if key in {"message", "location", "kind", "at"}
+    }
