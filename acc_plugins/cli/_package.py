@@ -10,6 +10,7 @@ import click
 
 from acc_plugins.errors import ArchiveError, ManifestError
 
+from ._folder import not_a_plugin_folder
 from ._format import print_json
 from ._log import say
 
@@ -51,11 +52,9 @@ def package(
     """
     from acc_plugins.market import write_archive  # noqa: PLC0415 -- keeps --help fast
 
-    if not (path / "plugin.toml").is_file():
-        say(
-            f"error: {path}: not a plugin folder (it has no plugin.toml); "
-            f"`acc-plugins new NAME` starts one"
-        )
+    problem = not_a_plugin_folder(path)
+    if problem is not None:
+        say(f"error: {problem}")
         ctx.exit(1)
     try:
         built = write_archive(path, Path() if out is None else out)

@@ -167,8 +167,12 @@ def suggest(path: Path, timeout: float, as_json: bool) -> None:
     from acc_plugins.errors import ManifestError  # noqa: PLC0415
     from acc_plugins.testing import suggest_permissions  # noqa: PLC0415
 
+    from ._folder import not_a_plugin_folder  # noqa: PLC0415
     from ._log import fail  # noqa: PLC0415
 
+    problem = not_a_plugin_folder(path)
+    if problem is not None:
+        fail(problem)
     try:
         found = suggest_permissions(path, timeout=timeout)
     except (ManifestError, FileNotFoundError, TimeoutError) as exc:

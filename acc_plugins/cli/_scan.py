@@ -13,6 +13,9 @@ import click
 from acc_plugins.security._rules import Severity
 from acc_plugins.security._scanner import ScanReport, scan_plugin
 
+from ._folder import not_a_plugin_folder
+from ._log import say
+
 
 _LEVELS = [severity.value for severity in Severity]
 
@@ -73,7 +76,7 @@ def scan(
     Scan a plugin folder for malicious or sandbox-escaping code.
 
     Runs none of the plugin's code.  Exits 1 if a finding is at or above
-    --fail-on, 2 if PATH is not a folder.  Silence one finding with a
+    --fail-on, 2 if PATH is not a folder or holds no Python file.  Silence one finding with a
     "# acc: ignore[ACC101]" comment on its line.
 
     \b
@@ -83,6 +86,12 @@ def scan(
     if as_json:
         output = "json"
     report = scan_plugin(path)
+    if report.files == 0:
+        # Nothing scanned is not a pass: a mistyped path must not look
+        # like a clean plugin.
+        problem = not_a_plugin_folder(path) or f"{path}: no Python file"
+        say(f"error: {problem} (nothing to scan)")
+        ctx.exit(2)
     threshold = Severity(fail_on)
     if output == "json":
         document = report.to_json()

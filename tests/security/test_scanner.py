@@ -657,3 +657,23 @@ def test_the_first_pass_meets_every_statement_in_walk_order():
     imports = [s for s in statements if isinstance(s, ast.Import)]
     imports_from = [s for s in statements if isinstance(s, ast.ImportFrom)]
     assert (len(imports), len(imports_from)) == (12, 1)
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({}, "not a plugin folder (it has no plugin.toml)"),
+        ({"plugin.toml": "[plugin]\n"}, "no Python file (nothing to scan)"),
+    ],
+)
+def test_cli_nothing_to_scan_is_an_error_not_a_pass(tmp_path, files, message):
+    """A mistyped or empty folder must not look like a clean plugin."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+
+    result = CliRunner().invoke(scan, [str(tmp_path)])
+
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {tmp_path}: ")
+    assert message in result.output
+    assert result.output.count("\n") == 1

@@ -5,6 +5,7 @@ recording on, and what they used becomes the smallest [permissions].
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from acc_plugins.cli import cli
@@ -104,3 +105,18 @@ def test_a_folder_without_tests_is_one_error_line(tmp_path, weather):
     assert (
         result.stderr == f"error: {root / 'tests'}: no tests folder to run\n"
     )
+
+
+@pytest.mark.parametrize("make", ["missing", "empty"])
+def test_a_path_that_is_not_a_plugin_is_one_error_line(tmp_path, make):
+    """Nothing to run: said as package and scan say it, before pytest."""
+    root = tmp_path / "here"
+    if make == "empty":
+        root.mkdir()
+
+    result = suggest(str(root))
+
+    assert result.exit_code == 1
+    expected = "no such folder" if make == "missing" else "not a plugin folder"
+    assert result.stderr.startswith(f"error: {root}: {expected}")
+    assert result.stderr.count("\n") == 1
