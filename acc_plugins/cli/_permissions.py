@@ -13,7 +13,7 @@ import click
 from acc_plugins.errors import PluginError
 
 from ._done import done, json_flag
-from ._format import print_json
+from ._format import console, print_json
 
 
 if TYPE_CHECKING:
@@ -173,8 +173,14 @@ def suggest(path: Path, timeout: float, as_json: bool) -> None:
     problem = not_a_plugin_folder(path)
     if problem is not None:
         fail(problem)
+    # The tests may take minutes: a spinner on standard error says what
+    # is going on, on a terminal only (rich draws nothing into a pipe).
+    waiting = console(stderr=True).status(
+        f"running the tests of {path} with recording on"
+    )
     try:
-        found = suggest_permissions(path, timeout=timeout)
+        with waiting:
+            found = suggest_permissions(path, timeout=timeout)
     except (ManifestError, FileNotFoundError, TimeoutError) as exc:
         fail(str(exc))
     if found.status == _NO_TESTS:
