@@ -25,6 +25,7 @@ from execution import bench_execution
 from install import bench_install
 from lifecycle import bench_dependencies, bench_reload
 from loading import bench_loading
+from pluginlog import bench_pluginlog
 from scale import bench_scale
 from search import bench_search
 from thirdparty._fetch import DEFAULT_CACHE
@@ -43,6 +44,7 @@ def _groups(cache: Path) -> dict[str, list[Callable[[int], list[Row]]]]:
     return {
         "dispatch": [bench_dispatch, bench_isolation],
         "application": [bench_application],
+        "logging": [bench_pluginlog],
         "loading": [bench_loading],
         "execution": [bench_execution],
         "lifecycle": [bench_reload, bench_dependencies],
