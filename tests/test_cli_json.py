@@ -20,7 +20,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 # Commands that print no result of their own: the demo shows a story, dev
 # is an interactive loop.
-NO_JSON = {"demo", "dev"}
+# demo and dev print as they go; mcp speaks the protocol on stdout.
+NO_JSON = {"demo", "dev", "mcp"}
 
 
 def _leaves(group, path=()):

@@ -325,6 +325,7 @@ def _register() -> None:  # noqa: PLR0915 -- one import and one line a command
     from ._keys import keys  # noqa: PLC0415 -- likewise
     from ._lock import lock, sync  # noqa: PLC0415 -- likewise
     from ._manage import outdated, rollback, uninstall  # noqa: PLC0415 -- likewise
+    from ._mcp import mcp  # noqa: PLC0415 -- likewise
     from ._new import new  # noqa: PLC0415 -- likewise
     from ._owner import add_commands  # noqa: PLC0415 -- likewise
     from ._package import package  # noqa: PLC0415 -- likewise
@@ -368,6 +369,7 @@ def _register() -> None:  # noqa: PLR0915 -- one import and one line a command
     cli.add_command(site)
     cli.add_command(auto_update)
     cli.add_command(schema)
+    cli.add_command(mcp)
     for command in (install, update, outdated, uninstall, rollback, new):
         cli.add_command(command)
 

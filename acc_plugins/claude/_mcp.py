@@ -1,0 +1,166 @@
+"""
+The host's tools and agents as an MCP server, so that Claude Code (or any
+MCP client) can call them: ``claude mcp add acc-plugins -- acc-plugins mcp``.
+
+Each tool keeps its name (``text-tools.slugify``), description and JSON
+Schema from the SDK; each agent becomes a tool named
+``agent.<plugin>.<agent>`` that takes a ``task``.  Every call goes
+through the host as any other does (grants, budgets, audit, quarantine),
+in a worker thread, so that a slow plugin does not hold the server's
+event loop.  A failure the plugin or the host reports is a tool result
+with ``is_error`` set, which the model reads and can act on; only a name
+that was never listed is a protocol error.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Final
+
+import anyio
+import anyio.to_thread
+import mcp_types as types
+from mcp.server.lowlevel import Server
+from mcp.server.stdio import stdio_server
+
+from acc_plugins.errors import PluginError
+
+
+if TYPE_CHECKING:
+    from mcp.server.context import ServerRequestContext
+
+    from acc_plugins.host import PluginHost
+
+AGENT_PREFIX: Final = "agent."
+
+_TASK_SCHEMA: Final = {
+    "type": "object",
+    "properties": {
+        "task": {"type": "string", "description": "What to ask the agent."}
+    },
+    "required": ["task"],
+    "additionalProperties": False,
+}
+
+
+class McpBridge:
+    """
+    What the MCP server asks of the host: the tools to list, and calls.
+
+    Args:
+        host: A started host.
+    """
+
+    def __init__(self, host: PluginHost) -> None:
+        self._host = host
+
+    def __repr__(self) -> str:
+        return f"<McpBridge {self._host!r}>"
+
+    def tools(self) -> list[types.Tool]:
+        """
+        Every tool and agent of the active plugins, sorted by name.
+        """
+        listed = [
+            types.Tool(
+                name=info.name,
+                description=info.description,
+                input_schema=dict(info.schema),
+            )
+            for info in self._host.tools()
+        ]
+        listed += [
+            types.Tool(
+                name=f"{AGENT_PREFIX}{name}",
+                description=f"Ask the agent {name} to do a task.",
+                input_schema=_TASK_SCHEMA,
+            )
+            for name in self._host.agents()
+        ]
+        return sorted(listed, key=lambda tool: tool.name)
+
+    def call(
+        self, name: str, arguments: dict[str, Any]
+    ) -> types.CallToolResult:
+        """
+        Call tool or agent *name*; a failure is an error result.
+        """
+        try:
+            if name.startswith(AGENT_PREFIX):
+                task = arguments.get("task")
+                if not isinstance(task, str):
+                    return _error(f"{name}: argument 'task' must be a string")
+                value = self._host.run_agent(
+                    name.removeprefix(AGENT_PREFIX), task
+                )
+            else:
+                value = self._host.call_tool(name, **arguments)
+        except PluginError as exc:
+            return _error(str(exc))
+        text = value if isinstance(value, str) else json.dumps(value)
+        return types.CallToolResult(
+            content=[types.TextContent(text=text)],
+            structured_content={"result": value},
+        )
+
+
+def _error(message: str) -> types.CallToolResult:
+    return types.CallToolResult(
+        content=[types.TextContent(text=message)], is_error=True
+    )
+
+
+def mcp_server(host: PluginHost) -> Server[Any]:
+    """
+    An MCP server (the ``mcp`` SDK's low-level ``Server``) over *host*'s
+    tools and agents; run it on any transport the SDK offers.
+
+    Args:
+        host: A started host; the server calls into it from worker
+            threads.
+    """
+    from acc_plugins import __version__  # noqa: PLC0415 -- a cycle otherwise
+
+    bridge = McpBridge(host)
+
+    async def list_tools(
+        _ctx: ServerRequestContext[Any],
+        _params: types.PaginatedRequestParams | None,
+    ) -> types.ListToolsResult:
+        tools = await anyio.to_thread.run_sync(bridge.tools)
+        return types.ListToolsResult(tools=tools)
+
+    async def call_tool(
+        _ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        arguments = dict(params.arguments or {})
+        return await anyio.to_thread.run_sync(
+            bridge.call, params.name, arguments
+        )
+
+    return Server(
+        "acc-plugins",
+        version=__version__,
+        instructions=(
+            "Tools of the plugins of automatic-claude-code, each run in a "
+            "sandbox; tools named agent.PLUGIN.AGENT ask a plugin's agent."
+        ),
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
+
+
+def serve_stdio(host: PluginHost) -> None:
+    """
+    Serve *host*'s tools over standard input and output until the client
+    closes them.
+    """
+    server = mcp_server(host)
+
+    async def run() -> None:
+        async with stdio_server() as (read, write):
+            await server.run(
+                read, write, server.create_initialization_options()
+            )
+
+    anyio.run(run)
