@@ -25,6 +25,7 @@ from execution import bench_execution
 from install import bench_install
 from lifecycle import bench_dependencies, bench_reload
 from loading import bench_loading
+from mcpcall import bench_mcp
 from pluginlog import bench_pluginlog
 from scale import bench_scale
 from search import bench_search
@@ -45,6 +46,7 @@ def _groups(cache: Path) -> dict[str, list[Callable[[int], list[Row]]]]:
         "dispatch": [bench_dispatch, bench_isolation],
         "application": [bench_application],
         "logging": [bench_pluginlog],
+        "mcp": [bench_mcp],
         "loading": [bench_loading],
         "execution": [bench_execution],
         "lifecycle": [bench_reload, bench_dependencies],
