@@ -331,6 +331,18 @@ class PluginHost:
         """
         return self._calls.describe_tool(name)
 
+    def mcp_server(self) -> Any:
+        """
+        An MCP server over this host's tools and agents, for Claude Code
+        or any MCP client: the ``mcp`` SDK's low-level ``Server``, to run
+        on any transport the SDK offers.  The host must be started; the
+        server calls into it from worker threads.  Needs the ``mcp``
+        extra (`acc_plugins.claude.mcp_server` is the same).
+        """
+        from acc_plugins.claude import mcp_server  # noqa: PLC0415 -- optional extra
+
+        return mcp_server(self)
+
     def run_agent(self, name: str, task: str) -> Any:
         """
         Run an agent on a task and return its answer.

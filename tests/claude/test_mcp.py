@@ -120,3 +120,35 @@ def test_refusals_are_error_results_the_model_can_read(session_of):
     assert "plugin 'sneaky' is in state 'error'" in hostile.content[0].text
     assert no_task.is_error is True
     assert "'task' must be a string" in no_task.content[0].text
+
+
+def test_an_application_serves_its_own_host_in_process(tmp_path):
+    """host.mcp_server(), connected in process: the same tools and calls."""
+    from mcp import Client
+
+    from acc_plugins.host import PluginHost
+
+    shutil.copytree(
+        EXAMPLES / "text-tools", tmp_path / "plugins" / "text-tools"
+    )
+    with PluginHost(
+        [tmp_path / "plugins"],
+        cache_dir=tmp_path / "cache",
+        data_dir=tmp_path / "data",
+        config_dir=tmp_path / "config",
+        auto_update=False,
+    ) as host:
+        server = host.mcp_server()
+
+        async def main():
+            async with Client(server) as client:
+                names = [t.name for t in (await client.list_tools()).tools]
+                result = await client.call_tool(
+                    "text-tools.slugify", {"text": "In Process"}
+                )
+                return names, result
+
+        names, result = anyio.run(main)
+
+    assert "text-tools.slugify" in names
+    assert result.structured_content == {"result": "in-process"}
