@@ -32,6 +32,7 @@ from acc_plugins.errors import (
 )
 from acc_plugins.host import (
     ClaudeProvider,
+    ClaudeReply,
     FakeClaude,
     PluginHost,
     PluginInfo,
@@ -43,6 +44,7 @@ from acc_plugins.host import (
 __all__ = [
     "ArchiveError",
     "ClaudeProvider",
+    "ClaudeReply",
     "CompileError",
     "ConfigError",
     "DependencyError",

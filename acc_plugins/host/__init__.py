@@ -16,7 +16,7 @@ sub-package per part (see the architecture page of the documentation):
 
 from ._host import PluginHost
 from ._validate import ValidationReport, validate_plugin
-from .capabilities._claude import ClaudeProvider, FakeClaude
+from .capabilities._claude import ClaudeProvider, ClaudeReply, FakeClaude
 from .core._lifecycle import State, Transition
 from .core._record import CallStats, Failure, PluginInfo, ToolInfo
 from .core._stats import PluginStats
@@ -27,6 +27,7 @@ from .reload._watch import Reloaded, Watcher
 __all__ = [
     "CallStats",
     "ClaudeProvider",
+    "ClaudeReply",
     "Failure",
     "FakeClaude",
     "FunctionCost",

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from ._claude import ClaudeReply
+
 
 if TYPE_CHECKING:
     from acc_plugins.manifest import Limits
@@ -223,6 +225,24 @@ class Allowance:
         cost = estimate_cost(prompt_tokens, answer_tokens, provider)
         self.cost.charge(_micro(cost))
 
+    def charge_usage(
+        self, reply: ClaudeReply, provider: object = None
+    ) -> None:
+        """
+        Count a query by the usage its provider reported: its tokens, and
+        its cost as reported or else priced by *provider*.
+        """
+        used = max(reply.input_tokens, 0) + max(reply.output_tokens, 0)
+        self.tokens.charge(used)
+        reported = reply.cost_usd
+        if isinstance(reported, (int, float)) and 0 <= reported < float("inf"):
+            cost = float(reported)
+        else:  # not reported, or not a price to trust
+            cost = estimate_cost(
+                reply.input_tokens, reply.output_tokens, provider
+            )
+        self.cost.charge(_micro(cost))
+
     def count_tool_call(self) -> None:
         """
         Count one call to a tool.
@@ -242,19 +262,113 @@ def metered_query(
     max_tokens: int,
 ) -> str:
     """
-    Ask *provider*, within *allowance*, and count what it cost.
+    Ask *provider*, within *allowance*, and count what it cost: the
+    usage the provider reports when it offers ``reply``, an estimate
+    otherwise.
 
     Raises:
         ExhaustedError: If the query could pass the allowance.
     """
-    asked = estimate_tokens(prompt, provider) + (
+    if allowance is not None:
+        reserve(provider, allowance, prompt, system, max_tokens)
+    answer = ask(provider, prompt, system=system, max_tokens=max_tokens)
+    if allowance is not None:
+        allowance.charge_usage(answer, provider)
+    return answer.text
+
+
+def ask(
+    provider: ClaudeProvider,
+    prompt: str,
+    *,
+    system: str | None,
+    max_tokens: int,
+) -> ClaudeReply:
+    """
+    *provider*'s answer with its usage: reported by ``reply`` when the
+    provider offers it, else estimated around ``query``'s text.
+    """
+    reply = getattr(provider, "reply", None)
+    if callable(reply):
+        answer = reply(prompt, system=system, max_tokens=max_tokens)
+        if not isinstance(answer, ClaudeReply):
+            msg = (
+                "the Claude provider's reply() returned "
+                f"{type(answer).__name__}, not a ClaudeReply"
+            )
+            raise TypeError(msg)
+        return answer
+    text = provider.query(prompt, system=system, max_tokens=max_tokens)
+    text = str(text) if type(text) is not str else text
+    return ClaudeReply(
+        text,
+        input_tokens=_prompt_estimate(provider, prompt, system),
+        output_tokens=estimate_tokens(text, provider),
+    )
+
+
+def reports_usage(provider: object) -> bool:
+    """
+    Whether *provider* says what each query really cost (``reply``).
+    """
+    return callable(getattr(provider, "reply", None))
+
+
+# What the API adds around a prompt (roles, turn markers) at most, in
+# tokens, over the prompt's own.
+_FRAMING: Final = 64
+
+
+def reserve(
+    provider: object,
+    allowance: Allowance,
+    prompt: str,
+    system: str | None,
+    max_tokens: int,
+) -> None:
+    """
+    Refuse a query that could pass *allowance*, before it is sent.
+
+    Raises:
+        ExhaustedError: If it could.
+    """
+    if not reports_usage(provider):
+        asked = _prompt_estimate(provider, prompt, system)
+        allowance.reserve_query(asked, max_tokens, provider)
+        return
+    # The real usage will be charged, so the reservation only has to be
+    # an upper bound.  A token is at least one byte of UTF-8: the bytes
+    # bound the tokens without a round trip, and the provider's exact
+    # count, which may cost one, is asked only when the bound refuses.
+    text = prompt + (system or "")
+    bound = len(text.encode("utf-8", "surrogatepass")) + _FRAMING
+    try:
+        allowance.reserve_query(bound, max_tokens, provider)
+    except ExhaustedError:
+        counted = exact_prompt_tokens(provider, prompt, system)
+        if counted is None:
+            raise
+        allowance.reserve_query(counted, max_tokens, provider)
+
+
+def exact_prompt_tokens(
+    provider: object, prompt: str, system: str | None
+) -> int | None:
+    """
+    The tokens of *prompt* and *system* as *provider* counts them
+    (``count_prompt_tokens``); for a provider that does not report usage,
+    the estimate its budgets use; None when neither is known.
+    """
+    if not reports_usage(provider):
+        return _prompt_estimate(provider, prompt, system)
+    counter = getattr(provider, "count_prompt_tokens", None)
+    if not callable(counter):
+        return None
+    counted = counter(prompt, system=system)
+    return counted if type(counted) is int and counted >= 0 else None
+
+
+def _prompt_estimate(provider: object, prompt: str, system: str | None) -> int:
+    return estimate_tokens(prompt, provider) + (
         estimate_tokens(system, provider) if system is not None else 0
     )
-    if allowance is not None:
-        allowance.reserve_query(asked, max_tokens, provider)
-    answer = provider.query(prompt, system=system, max_tokens=max_tokens)
-    text = str(answer) if type(answer) is not str else answer
-    if allowance is not None:
-        answered = estimate_tokens(text, provider)
-        allowance.charge_query(asked, answered, provider)
-    return text

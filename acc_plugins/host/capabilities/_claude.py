@@ -11,12 +11,54 @@ from typing import Final, Protocol
 import attrs
 
 
+@attrs.frozen
+class ClaudeReply:
+    """
+    A model's answer with what it really cost, as a provider that reports
+    usage returns it from ``reply``.
+
+    Attributes:
+        text: The answer.
+
+        input_tokens: Tokens the prompt and system prompt took, cache
+            reads and writes included.
+
+        output_tokens: Tokens the answer took.
+
+        cost_usd: What the query cost in US dollars, when the provider
+            knows; None to price the tokens with the provider's ``cost``.
+
+        model: The model that answered, when known.
+
+        stop_reason: Why the answer ended (``end_turn``, ``max_tokens``
+            ...), when known.
+    """
+
+    text: str
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float | None = None
+    model: str = ""
+    stop_reason: str | None = None
+
+
 class ClaudeProvider(Protocol):
     """
     What the embedding application supplies to give plugins Claude.
 
     ``query`` returns the model's text answer; the host checks permissions
     and types before it is called and copies what it returns.
+
+    A provider may offer more, which the host uses when present:
+
+    - ``reply(prompt, *, system, max_tokens) -> ClaudeReply``: the answer
+      with its real usage.  The model budgets then count what the query
+      really cost instead of an estimate, and ``query`` is not called.
+    - ``count_prompt_tokens(prompt, *, system) -> int``: the exact tokens
+      of a prompt, asked only when a cheap upper bound would refuse it.
+    - ``count_tokens(text) -> int``: a cheap local count, for providers
+      that do not report usage.
+    - ``cost(input_tokens, output_tokens) -> float``: US dollars.
     """
 
     def query(

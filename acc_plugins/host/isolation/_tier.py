@@ -17,6 +17,7 @@ from acc_plugins.sdk import Step, Workflow
 
 from . import _served
 from ._isolated import Worker
+from ._remoteclaude import answer_for_worker
 from ._remotehttp import send_for_worker
 from ._remotetool import RemoteTool
 from ._replaced import not_its_failure
@@ -342,16 +343,12 @@ class IsolatedTier:
         # a worker is only as trustworthy as the sandbox inside it.
         op = message.get("op")
         granted = self._security.effective_grants(record)
-        if op == "claude.query":
+        if op in {"claude.query", "claude.count"}:
             self._security.require(record, granted, "host:claude.query")
             if self._claude is None:
                 msg = "the host application provides no Claude capability"
                 raise RuntimeError(msg)
-            return self._claude.query(
-                str(message.get("prompt", "")),
-                system=message.get("system"),
-                max_tokens=int(message.get("max_tokens", 1024)),
-            )
+            return answer_for_worker(self._claude, op, message)
         if op == "call_tool":
             target = str(message.get("tool"))
             owner = target.partition(".")[0]

@@ -28,6 +28,7 @@ from acc_plugins.errors import PluginError
 from . import _oslayer, _served, _wire
 from ._isolated import COUNTED
 from ._launch import policy_of
+from ._remoteclaude import RemoteClaude
 from ._remotehttp import RemoteHttp
 
 
@@ -61,19 +62,6 @@ class _Link:
                     raise RuntimeError(str(error.get("message", "failed")))
                 return message.get("ok")
             self.serve(message)  # the host called back in while we waited
-
-
-class _RemoteClaude:
-    def __init__(self, link: _Link) -> None:
-        self._link = link
-
-    def query(
-        self, prompt: str, *, system: str | None, max_tokens: int
-    ) -> str:
-        answer = self._link.request(
-            "claude.query", prompt=prompt, system=system, max_tokens=max_tokens
-        )
-        return str(answer)
 
 
 def _describe(host: Any, name: str) -> dict[str, Any]:
@@ -249,7 +237,7 @@ def main() -> None:
     name = str(config["name"])
     host = _WorkerHost(
         [Path(config["root"])],
-        claude=_RemoteClaude(link),
+        claude=RemoteClaude(link.request),
         cache_dir=config["cache_dir"],
         data_dir=config["data_dir"],
         workspace=config["workspace"],
