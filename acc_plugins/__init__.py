@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from acc_plugins.errors import (
     ArchiveError,
+    ClaudeError,
     CompileError,
     ConfigError,
     DependencyError,
@@ -43,6 +44,7 @@ from acc_plugins.host import (
 
 __all__ = [
     "ArchiveError",
+    "ClaudeError",
     "ClaudeProvider",
     "ClaudeReply",
     "CompileError",

@@ -30,6 +30,8 @@ Everything acc_plugins raises because of a plugin derives from
 
     PolicyError(ValueError)                          .path, .problems
         an administrator's policy file is invalid: not a plugin's fault
+    ClaudeError(RuntimeError)                        .provider
+        a Claude provider could not answer: the API or Claude Code failed
 """
 
 from __future__ import annotations
@@ -364,3 +366,18 @@ class ConfigError(_FileProblems, ValueError):
 
         problems: Every problem found, each ``"key.path: reason"``.
     """
+
+
+class ClaudeError(RuntimeError):
+    """
+    A Claude provider could not answer: the Messages API refused or timed
+    out after its retries, or Claude Code failed.  The message says why
+    and never carries a key.
+
+    Attributes:
+        provider: Which provider failed (``"anthropic"``, ``"claude-code"``).
+    """
+
+    def __init__(self, provider: str, message: str) -> None:
+        self.provider = provider
+        super().__init__(f"{provider}: {message}")

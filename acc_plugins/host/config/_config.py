@@ -38,6 +38,7 @@ from acc_plugins.errors import ConfigError
 from acc_plugins.manifest import SettingType
 
 from ._atomic import write_atomic
+from ._claudesettings import claude_problems
 from ._configread import warn_stale
 from ._jsonstore import JsonStore
 from ._tomledit import UNCHANGED, edited, without_empty
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 
 CONFIG_NAME: Final = "config.toml"
 MASK: Final = "********"
-_TOP_KEYS: Final = ("auto-update", "plugins", "policy")
+_TOP_KEYS: Final = ("auto-update", "claude", "plugins", "policy")
 
 
 @attrs.frozen
@@ -75,8 +76,11 @@ def _problems_of(data: object) -> list[str]:
     if not isinstance(data, dict):
         return ["must be a table"]
     # ``policy`` names the policy file (``_policypath``), ``auto-update``
-    # the automatic-update mode (``_updatesetting``).
+    # the automatic-update mode (``_updatesetting``), ``claude`` the
+    # command line's Claude (``_claudesettings``).
     problems = [f"{k}: unknown table" for k in data if k not in _TOP_KEYS]
+    if "claude" in data:
+        problems += claude_problems(data["claude"])
     problems += filter(None, [mode_problem(data.get("auto-update", "off"))])
     plugins = data.get("plugins", {})
     if not isinstance(plugins, dict):
