@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from acc_plugins.claude._anthropic import AnthropicProvider
+    from acc_plugins.claude._claudecode import ClaudeCodeProvider
     from acc_plugins.claude._mcp import (
         AGENT_PREFIX,
         McpBridge,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 _HOMES: Final = {
     "AGENT_PREFIX": "_mcp",
     "AnthropicProvider": "_anthropic",
+    "ClaudeCodeProvider": "_claudecode",
     "McpBridge": "_mcp",
     "mcp_server": "_mcp",
     "serve_stdio": "_mcp",
@@ -38,6 +40,7 @@ _HOMES: Final = {
 __all__ = [
     "AGENT_PREFIX",
     "AnthropicProvider",
+    "ClaudeCodeProvider",
     "McpBridge",
     "mcp_server",
     "serve_stdio",

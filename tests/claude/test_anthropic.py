@@ -13,8 +13,8 @@ import pytest
 pytest.importorskip("anthropic")
 pytest.importorskip("pytest_httpserver")
 
+from tests.claude.asker import asker_host
 from tests.claude.messages_api import MessagesApi
-from tests.host.test_host import started_host, write_plugin
 
 from acc_plugins.claude import AnthropicProvider
 from acc_plugins.errors import ClaudeError, ConfigError, PluginCallError
@@ -166,27 +166,8 @@ def test_a_key_that_is_not_one_line_is_refused(tmp_path, key):
     assert not (tmp_path / "secrets.json").exists()
 
 
-SPENDER = """
-from acc_plugins.sdk import Plugin, tool
-
-class Main(Plugin):
-    @tool
-    def ask(self, prompt: str, times: int = 1) -> str:
-        return " ".join(
-            self.ctx.claude.query(prompt, max_tokens=50) for _ in range(times)
-        )
-"""
-
-
 def test_a_plugin_budget_counts_the_usage_the_api_reports(tmp_path, api):
-    write_plugin(
-        tmp_path / "plugins",
-        "asker",
-        SPENDER,
-        extra='[permissions]\nhost = ["claude.query"]\n\n'
-        "[limits]\nmodel-tokens = 1000\n",
-    )
-    host = started_host(tmp_path, claude=provider(api))
+    host = asker_host(tmp_path, "model-tokens = 1000", provider(api))
     try:
         api.answer("first", input_tokens=600, output_tokens=300)
         api.answer("second", input_tokens=40, output_tokens=10)
