@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 from rich.rule import Rule
 
 from acc_plugins.errors import PluginError
-from acc_plugins.host import FakeClaude, PluginHost, State, validate_plugin
+from acc_plugins.host import PluginHost, State, validate_plugin
 from acc_plugins.manifest import IsolationMode
 from acc_plugins.security import Policy, scan_plugin
 
+from ._countedclaude import Counted
 from ._demomarket import marketplace
 from ._format import console, plugins_table
 
@@ -26,7 +27,7 @@ from ._format import console, plugins_table
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from acc_plugins.host import PluginInfo
+    from acc_plugins.host import ClaudeProvider, PluginInfo
 
 SAMPLE_CODE = textwrap.dedent(
     """\
@@ -87,9 +88,12 @@ def _show(out: Console, label: str, value: object) -> None:
     out.print(textwrap.indent(text, "    "), markup=False, highlight=False)
 
 
-def run_demo(keep: Path | None = None) -> int:
+def run_demo(
+    keep: Path | None = None, claude: ClaudeProvider | None = None
+) -> int:
     """
-    Run the demo; return the exit status (0 when everything behaved).
+    Run the demo with *claude* (the offline fake by default); return the
+    exit status (0 when everything behaved).
     """
     out = console()
     home = (
@@ -98,16 +102,15 @@ def run_demo(keep: Path | None = None) -> int:
         else Path(tempfile.mkdtemp(prefix="acc-plugins-demo-"))
     )
     try:
-        return _run(out, home, kept=keep is not None)
+        return _run(out, home, Counted(claude), kept=keep is not None)
     finally:
         if keep is None:
             shutil.rmtree(home, ignore_errors=True)
 
 
-def _run(out: Console, home: Path, *, kept: bool) -> int:
+def _run(out: Console, home: Path, claude: Counted, *, kept: bool) -> int:
     plugins = home / "plugins"
     _copy_examples(plugins)
-    claude = FakeClaude()
     problems: list[str] = []
     out.print(Rule("acc-plugins demo"))
     out.print(f"home: {home} (plugins, bytecode cache and storage live here)")
@@ -147,7 +150,9 @@ def _run(out: Console, home: Path, *, kept: bool) -> int:
             )
 
         out.print(
-            Rule("agents: the code reviewer uses the host's (fake) Claude")
+            Rule(
+                f"agents: the code reviewer uses the host's Claude ({claude})"
+            )
         )
         _show(
             out,
@@ -179,7 +184,7 @@ def _run(out: Console, home: Path, *, kept: bool) -> int:
 
         out.print(Rule("summary"))
         infos = host.plugins()
-        _summary(out, infos, refusals, len(claude.queries), problems)
+        _summary(out, infos, refusals, claude, problems)
     return 1 if problems else 0
 
 
@@ -295,14 +300,14 @@ def _summary(
     out: Console,
     infos: list[PluginInfo],
     refusals: int,
-    queries: int,
+    claude: Counted,
     problems: list[str],
 ) -> None:
     active = [i.name for i in infos if i.state is State.ACTIVE]
     calls = sum(i.stats.calls for i in infos)
     out.print(f"plugins active: {len(active)} ({', '.join(active)})")
     out.print(
-        f"calls into plugin code: {calls}; fake Claude queries: {queries}"
+        f"calls into plugin code: {calls}; {claude} queries: {claude.queries}"
     )
     out.print(f"hostile attempts refused: {refusals}; host still running: yes")
     for problem in problems:

@@ -30,9 +30,10 @@ _PATHS_HELP = (
 def _host(
     ctx: click.Context, *, load: bool = True, count_steps: bool = False
 ) -> PluginHost:
-    from acc_plugins.host import FakeClaude, PluginHost  # noqa: PLC0415 -- keeps --help fast
+    from acc_plugins.host import PluginHost  # noqa: PLC0415 -- keeps --help fast
     from acc_plugins.security import Severity  # noqa: PLC0415
 
+    from ._claude import chosen_provider  # noqa: PLC0415
     from ._policy import effective_policy  # noqa: PLC0415
 
     options = ctx.obj
@@ -54,7 +55,7 @@ def _host(
         policy = counting_steps(policy)
     host = PluginHost(
         options["paths"] or None,
-        claude=FakeClaude() if options["fake_claude"] else None,
+        claude=chosen_provider(ctx),
         cache_dir=options["cache_dir"],
         data_dir=options["data_dir"],
         config_dir=options.get("config_dir"),
@@ -102,10 +103,21 @@ def _host(
     ),
 )
 @click.option(
+    "--claude",
+    type=click.Choice(["anthropic", "claude-code", "fake", "none"]),
+    envvar="ACC_PLUGINS_CLAUDE",
+    help=(
+        "The Claude plugins get: anthropic (the Messages API; "
+        "ANTHROPIC_API_KEY or `claude key set`), claude-code (claude -p, "
+        "for a Claude Code subscription), fake (offline; the default) or "
+        "none.  Also ACC_PLUGINS_CLAUDE; else [claude] provider in "
+        "config.toml.  The demo uses the fake unless this says otherwise."
+    ),
+)
+@click.option(
     "--fake-claude/--no-fake-claude",
     default=True,
-    show_default=True,
-    help="Offer plugins the offline fake Claude provider.",
+    hidden=True,  # the older spelling: --no-fake-claude is --claude none
 )
 @click.option(
     "--scan-blocks",
@@ -133,6 +145,7 @@ def cli(  # noqa: PLR0917 -- click passes each option as an argument
     cache_dir: Path | None,
     data_dir: Path | None,
     config_dir: Path | None,
+    claude: str | None,
     fake_claude: bool,
     scan_blocks: str,
     policy: Path | None,
@@ -154,6 +167,7 @@ def cli(  # noqa: PLR0917 -- click passes each option as an argument
         "cache_dir": cache_dir,
         "data_dir": data_dir,
         "config_dir": config_dir,
+        "claude": claude,
         "fake_claude": fake_claude,
         "scan_blocks": scan_blocks,
         "policy": policy,
@@ -270,7 +284,8 @@ def dev(
     type=click.Path(path_type=Path, file_okay=False),
     help="Use this folder as the demo home and keep it afterwards.",
 )
-def demo(keep: Path | None) -> None:
+@click.pass_context
+def demo(ctx: click.Context, keep: Path | None) -> None:
     """
     Load the example plugins into a temporary home and show them working,
     including a hostile plugin being refused; then publish two of them to
@@ -282,9 +297,10 @@ def demo(keep: Path | None) -> None:
     Example:
       acc-plugins demo --keep demo-home
     """
+    from ._claude import chosen_provider  # noqa: PLC0415
     from ._demo import run_demo  # noqa: PLC0415
 
-    sys.exit(run_demo(keep))
+    sys.exit(run_demo(keep, claude=chosen_provider(ctx, demo=True)))
 
 
 @cli.command()
@@ -317,6 +333,7 @@ def _register() -> None:  # noqa: PLR0915 -- one import and one line a command
     from ._audit import audit  # noqa: PLC0415 -- kept with its command
     from ._autoupdate import auto_update  # noqa: PLC0415 -- likewise
     from ._call import call  # noqa: PLC0415 -- likewise
+    from ._claude import claude  # noqa: PLC0415 -- likewise
     from ._config import config, disable, enable  # noqa: PLC0415 -- likewise
     from ._debug import DEBUG_COMMANDS  # noqa: PLC0415 -- likewise
     from ._docs import docs  # noqa: PLC0415 -- likewise
@@ -370,6 +387,7 @@ def _register() -> None:  # noqa: PLR0915 -- one import and one line a command
     cli.add_command(auto_update)
     cli.add_command(schema)
     cli.add_command(mcp)
+    cli.add_command(claude)
     for command in (install, update, outdated, uninstall, rollback, new):
         cli.add_command(command)
 
