@@ -27,6 +27,7 @@ from lifecycle import bench_dependencies, bench_reload
 from loading import bench_loading
 from mcpcall import bench_mcp
 from pluginlog import bench_pluginlog
+from providers import bench_providers
 from scale import bench_scale
 from search import bench_search
 from thirdparty._fetch import DEFAULT_CACHE
@@ -47,6 +48,7 @@ def _groups(cache: Path) -> dict[str, list[Callable[[int], list[Row]]]]:
         "application": [bench_application],
         "logging": [bench_pluginlog],
         "mcp": [bench_mcp],
+        "providers": [bench_providers],
         "loading": [bench_loading],
         "execution": [bench_execution],
         "lifecycle": [bench_reload, bench_dependencies],
