@@ -9,25 +9,32 @@ through the host as any other does (grants, budgets, audit, quarantine),
 in a worker thread, so that a slow plugin does not hold the server's
 event loop.  A failure the plugin or the host reports is a tool result
 with ``is_error`` set, which the model reads and can act on; only a name
-that was never listed is a protocol error.
+that was never listed is a protocol error.  When the tools change while
+a client is connected, the client is told (``_changes``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 import anyio.to_thread
 import mcp_types as types
-from mcp.server.lowlevel import Server
+from mcp.server.lowlevel import NotificationOptions, Server
 from mcp.server.stdio import stdio_server
 
 from acc_plugins.errors import PluginError
 
+from ._changes import ToolChanges, greet_initialized
+
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from mcp.server.context import ServerRequestContext
+    from mcp.server.models import InitializationOptions
 
     from acc_plugins.host import PluginHost
 
@@ -110,10 +117,37 @@ def _error(message: str) -> types.CallToolResult:
     )
 
 
+class _ChangingServer(Server[ToolChanges]):
+    """
+    A ``Server`` whose handshake says its tool list changes
+    (``tools.listChanged``), whoever builds the initialization options.
+    """
+
+    def create_initialization_options(
+        self,
+        notification_options: NotificationOptions | None = None,
+        experimental_capabilities: dict[str, dict[str, Any]] | None = None,
+        extensions: dict[str, dict[str, Any]] | None = None,
+    ) -> InitializationOptions:
+        """
+        The SDK's options, with ``tools.listChanged`` by default.
+        """
+        return super().create_initialization_options(
+            notification_options or NotificationOptions(tools_changed=True),
+            experimental_capabilities,
+            extensions,
+        )
+
+
 def mcp_server(host: PluginHost) -> Server[Any]:
     """
     An MCP server (the ``mcp`` SDK's low-level ``Server``) over *host*'s
     tools and agents; run it on any transport the SDK offers.
+
+    While it serves, a change of the tools it offers (a plugin added,
+    removed, reloaded, enabled, disabled or failing) is announced to the
+    client: ``notifications/tools/list_changed``, or, to a 2026-07-28
+    client, on the ``subscriptions/listen`` stream it opened.
 
     Args:
         host: A started host; the server calls into it from worker
@@ -122,6 +156,19 @@ def mcp_server(host: PluginHost) -> Server[Any]:
     from acc_plugins import __version__  # noqa: PLC0415 -- a cycle otherwise
 
     bridge = McpBridge(host)
+
+    @contextlib.asynccontextmanager
+    async def following(
+        _server: Server[ToolChanges],
+    ) -> AsyncIterator[ToolChanges]:
+        async with ToolChanges(host, bridge.tools).running() as changes:
+            yield changes
+
+    async def listen(
+        ctx: ServerRequestContext[ToolChanges],
+        params: types.SubscriptionsListenRequestParams,
+    ) -> types.SubscriptionsListenResult:
+        return await ctx.lifespan_context.listen(ctx, params)
 
     async def list_tools(
         _ctx: ServerRequestContext[Any],
@@ -138,22 +185,34 @@ def mcp_server(host: PluginHost) -> Server[Any]:
             bridge.call, params.name, arguments
         )
 
-    return Server(
+    server = _ChangingServer(
         "acc-plugins",
         version=__version__,
         instructions=(
             "Tools of the plugins of automatic-claude-code, each run in a "
             "sandbox; tools named agent.PLUGIN.AGENT ask a plugin's agent."
         ),
+        lifespan=following,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
+        on_subscriptions_listen=listen,
     )
+    server.middleware.append(greet_initialized)
+    return server
 
 
-def serve_stdio(host: PluginHost) -> None:
+def serve_stdio(host: PluginHost, *, watch: bool = False) -> None:
     """
     Serve *host*'s tools over standard input and output until the client
     closes them.
+
+    Args:
+        host: A started host.
+
+        watch: Also follow the plugins' folders while serving, as
+            ``host.watch()`` does: a plugin whose files change is
+            reloaded, one whose folder appears is loaded, and the client
+            is told when that changes the tools.
     """
     server = mcp_server(host)
 
@@ -163,4 +222,8 @@ def serve_stdio(host: PluginHost) -> None:
                 read, write, server.create_initialization_options()
             )
 
-    anyio.run(run)
+    if not watch:
+        anyio.run(run)
+        return
+    with host.watch():
+        anyio.run(run)

@@ -13,8 +13,14 @@ from ._log import fail
 
 
 @click.command()
+@click.option(
+    "--watch/--no-watch",
+    default=True,
+    show_default=True,
+    help="Reload plugins whose files change, load new plugin folders.",
+)
 @click.pass_context
-def mcp(ctx: click.Context) -> None:
+def mcp(ctx: click.Context, *, watch: bool) -> None:
     """
     Serve the active plugins' tools, and their agents as tools named
     agent.PLUGIN.AGENT, over MCP on standard input and output, until the
@@ -22,6 +28,9 @@ def mcp(ctx: click.Context) -> None:
     budgets, audit and quarantine apply.  Needs the mcp extra
     (pip install 'acc-plugins[mcp]').  Standard output carries the
     protocol only; messages go to standard error.
+
+    When the tools change (a plugin added, reloaded, removed, disabled
+    or failing), the client is told, so that it lists them again.
 
     Claude Code starts it itself once told how:
     claude mcp add acc-plugins -- acc-plugins --path ./plugins mcp
@@ -38,4 +47,5 @@ def mcp(ctx: click.Context) -> None:
         )
     from acc_plugins.claude import serve_stdio  # noqa: PLC0415 -- optional extra
 
-    serve_stdio(_host(ctx))  # the host stops when the command's context closes
+    # The host stops when the command's context closes.
+    serve_stdio(_host(ctx), watch=watch)

@@ -397,6 +397,13 @@ class PluginHost:
         """
         self._parts.events.subscribe(listener)
 
+    def unsubscribe(self, listener: Callable[[Event], None]) -> None:
+        """
+        Stop *listener* receiving events (one that is not subscribed is
+        ignored).
+        """
+        self._parts.events.unsubscribe(listener)
+
     # Debugging.
 
     @property

@@ -58,6 +58,28 @@ def test_nobody_listening_means_no_wrapper(tmp_path):
         host.stop()
 
 
+def test_the_last_listener_leaving_takes_the_wrapper_away(tmp_path):
+    """After unsubscribe a listener hears nothing; the plain call is back."""
+    write_plugin(tmp_path / "plugins", "base", ECHO)
+    host = started_host(tmp_path)
+    try:
+        events: list[Event] = []
+        host.subscribe(events.append)
+        host.unsubscribe(events.append)
+        host.unsubscribe(events.append)  # not subscribed: ignored
+        plain = (
+            host._table["base.echo"]
+            is host._plugins.registry.tools["base.echo"].call
+        )
+        host.call_tool("base.echo", text="hi")
+        host.deactivate("base")
+
+        assert plain
+        assert events == []
+    finally:
+        host.stop()
+
+
 def test_a_plugin_hook_sees_tool_calls_and_failures(tmp_path):
     plugins = tmp_path / "plugins"
     write_plugin(plugins, "base", ECHO)

@@ -147,6 +147,16 @@ class EventBus:
         if self.on_subscribe is not None:
             self.on_subscribe()
 
+    def unsubscribe(self, listener: Callable[[Event], None]) -> None:
+        """
+        Remove a host-side listener (the first, if it subscribed twice);
+        one that is not subscribed is ignored.
+        """
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
+            if self.on_subscribe is not None:
+                self.on_subscribe()
+
     def emit(
         self,
         name: str,

@@ -61,6 +61,12 @@ class Events:
         """
         self._bus.subscribe(listener)
 
+    def unsubscribe(self, listener: Callable[[Event], None]) -> None:
+        """
+        Stop *listener* receiving events.
+        """
+        self._bus.unsubscribe(listener)
+
     def emit(
         self, name: str, payload: object = None, *, source: str = "host"
     ) -> int:
