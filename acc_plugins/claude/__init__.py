@@ -1,13 +1,15 @@
 """
 Claude and Claude Code with the plugins: providers that give plugins a
-real Claude (`AnthropicProvider`, `ClaudeCodeProvider`), and the active
+real Claude (`AnthropicProvider`, `ClaudeCodeProvider`); the active
 plugins' tools and agents served over MCP (``acc-plugins mcp``,
-`mcp_server`).
+`mcp_server`); and the same handed to a Claude Code session that an
+application runs with the Claude Agent SDK (`claude_options`,
+`sdk_mcp_server`, `subagents`).
 
-Each part needs its extra, imported only when used:
+Each part needs its extra, imported only when a name from it is used:
 ``pip install 'acc-plugins[anthropic]'`` for `AnthropicProvider`,
-``'acc-plugins[mcp]'`` for the MCP server, or ``'acc-plugins[claude]'``
-for everything.
+``'acc-plugins[mcp]'`` for the MCP server, ``'acc-plugins[agent-sdk]'``
+for the Agent SDK adapter, or ``'acc-plugins[claude]'`` for everything.
 """
 
 from __future__ import annotations
@@ -17,11 +19,20 @@ from typing import TYPE_CHECKING, Final
 
 
 if TYPE_CHECKING:
+    from acc_plugins.claude._agentsdk import (
+        SERVER_NAME,
+        claude_options,
+        claude_tool_name,
+        sdk_mcp_server,
+        subagent,
+        subagents,
+    )
     from acc_plugins.claude._anthropic import AnthropicProvider
     from acc_plugins.claude._claudecode import ClaudeCodeProvider
     from acc_plugins.claude._mcp import (
         AGENT_PREFIX,
         McpBridge,
+        McpNames,
         mcp_server,
         serve_stdio,
     )
@@ -33,17 +44,31 @@ _HOMES: Final = {
     "AnthropicProvider": "_anthropic",
     "ClaudeCodeProvider": "_claudecode",
     "McpBridge": "_mcp",
+    "McpNames": "_mcp",
+    "SERVER_NAME": "_agentsdk",
+    "claude_options": "_agentsdk",
+    "claude_tool_name": "_agentsdk",
     "mcp_server": "_mcp",
+    "sdk_mcp_server": "_agentsdk",
     "serve_stdio": "_mcp",
+    "subagent": "_agentsdk",
+    "subagents": "_agentsdk",
 }
 
 __all__ = [
     "AGENT_PREFIX",
+    "SERVER_NAME",
     "AnthropicProvider",
     "ClaudeCodeProvider",
     "McpBridge",
+    "McpNames",
+    "claude_options",
+    "claude_tool_name",
     "mcp_server",
+    "sdk_mcp_server",
     "serve_stdio",
+    "subagent",
+    "subagents",
 ]
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 import anyio.to_thread
+import attrs
 import mcp_types as types
 from mcp.server.lowlevel import NotificationOptions, Server
 from mcp.server.stdio import stdio_server
@@ -50,19 +51,82 @@ _TASK_SCHEMA: Final = {
 }
 
 
+@attrs.frozen
+class McpNames:
+    """
+    How the host's names become MCP tool names, and back.
+
+    With the default ``"."`` they stay as the host writes them
+    (``text-tools.slugify``, ``agent.code-reviewer.review``); with
+    ``"__"`` they read ``text-tools__slugify`` and
+    ``agent__code-reviewer__review``, names the Messages API accepts as
+    they are.  Plugin names hold no ``_`` and tool names no ``.``, so the
+    first separator marks where the plugin's name ends and every name
+    maps back.
+
+    Attributes:
+        separator: What stands for each dot of a host's name.
+    """
+
+    separator: str = "."
+
+    def tool(self, name: str) -> str:
+        """
+        The MCP name of the host's tool *name* (``plugin.tool``).
+        """
+        return name.replace(".", self.separator, 1)
+
+    def agent(self, name: str) -> str:
+        """
+        The MCP name of the tool that runs the host's agent *name*
+        (``plugin.agent``).
+        """
+        return f"agent{self.separator}{self.tool(name)}"
+
+    def target(self, mcp_name: str) -> tuple[bool, str]:
+        """
+        Whether the MCP name *mcp_name* runs an agent, and the host's name
+        of that agent or tool.
+        """
+        sep = self.separator
+        rest = mcp_name.removeprefix(f"agent{sep}")
+        if rest != mcp_name and sep in rest:
+            return True, rest.replace(sep, ".", 1)
+        return False, mcp_name.replace(sep, ".", 1)
+
+
 class McpBridge:
     """
     What the MCP server asks of the host: the tools to list, and calls.
 
     Args:
         host: A started host.
+
+        names: How the host's names become MCP tool names.
     """
 
-    def __init__(self, host: PluginHost) -> None:
+    def __init__(
+        self, host: PluginHost, *, names: McpNames | None = None
+    ) -> None:
         self._host = host
+        self._names = McpNames() if names is None else names
 
     def __repr__(self) -> str:
         return f"<McpBridge {self._host!r}>"
+
+    @property
+    def names(self) -> McpNames:
+        """
+        How it names the host's tools and agents.
+        """
+        return self._names
+
+    @property
+    def host(self) -> PluginHost:
+        """
+        The host it serves.
+        """
+        return self._host
 
     def tools(self) -> list[types.Tool]:
         """
@@ -70,7 +134,7 @@ class McpBridge:
         """
         listed = [
             types.Tool(
-                name=info.name,
+                name=self._names.tool(info.name),
                 description=info.description,
                 input_schema=dict(info.schema),
             )
@@ -78,7 +142,7 @@ class McpBridge:
         ]
         listed += [
             types.Tool(
-                name=f"{AGENT_PREFIX}{name}",
+                name=self._names.agent(name),
                 description=f"Ask the agent {name} to do a task.",
                 input_schema=_TASK_SCHEMA,
             )
@@ -90,18 +154,18 @@ class McpBridge:
         self, name: str, arguments: dict[str, Any]
     ) -> types.CallToolResult:
         """
-        Call tool or agent *name*; a failure is an error result.
+        Call tool or agent *name* (an MCP name, as listed); a failure is
+        an error result.
         """
+        is_agent, target = self._names.target(name)
         try:
-            if name.startswith(AGENT_PREFIX):
+            if is_agent:
                 task = arguments.get("task")
                 if not isinstance(task, str):
                     return _error(f"{name}: argument 'task' must be a string")
-                value = self._host.run_agent(
-                    name.removeprefix(AGENT_PREFIX), task
-                )
+                value = self._host.run_agent(target, task)
             else:
-                value = self._host.call_tool(name, **arguments)
+                value = self._host.call_tool(target, **arguments)
         except PluginError as exc:
             return _error(str(exc))
         text = value if isinstance(value, str) else json.dumps(value)
@@ -153,15 +217,22 @@ def mcp_server(host: PluginHost) -> Server[Any]:
         host: A started host; the server calls into it from worker
             threads.
     """
-    from acc_plugins import __version__  # noqa: PLC0415 -- a cycle otherwise
+    return bridge_server(McpBridge(host), "acc-plugins")
 
-    bridge = McpBridge(host)
+
+def bridge_server(bridge: McpBridge, name: str) -> Server[Any]:
+    """
+    The MCP server called *name* that lists and calls through *bridge*,
+    each request in a worker thread.
+    """
+    agent = bridge.names.agent("PLUGIN.AGENT")
+    from acc_plugins import __version__  # noqa: PLC0415 -- a cycle otherwise
 
     @contextlib.asynccontextmanager
     async def following(
         _server: Server[ToolChanges],
     ) -> AsyncIterator[ToolChanges]:
-        async with ToolChanges(host, bridge.tools).running() as changes:
+        async with ToolChanges(bridge.host, bridge.tools).running() as changes:
             yield changes
 
     async def listen(
@@ -186,11 +257,11 @@ def mcp_server(host: PluginHost) -> Server[Any]:
         )
 
     server = _ChangingServer(
-        "acc-plugins",
+        name,
         version=__version__,
         instructions=(
             "Tools of the plugins of automatic-claude-code, each run in a "
-            "sandbox; tools named agent.PLUGIN.AGENT ask a plugin's agent."
+            f"sandbox; tools named {agent} ask a plugin's agent."
         ),
         lifespan=following,
         on_list_tools=list_tools,

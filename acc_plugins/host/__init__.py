@@ -18,13 +18,20 @@ from ._host import PluginHost
 from ._validate import ValidationReport, validate_plugin
 from .capabilities._claude import ClaudeProvider, ClaudeReply, FakeClaude
 from .core._lifecycle import State, Transition
-from .core._record import CallStats, Failure, PluginInfo, ToolInfo
+from .core._record import (
+    AgentInfo,
+    CallStats,
+    Failure,
+    PluginInfo,
+    ToolInfo,
+)
 from .core._stats import PluginStats
 from .debug import FunctionCost, LogEntry, LogStore, Profile
 from .reload._watch import Reloaded, Watcher
 
 
 __all__ = [
+    "AgentInfo",
     "CallStats",
     "ClaudeProvider",
     "ClaudeReply",

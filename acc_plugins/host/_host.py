@@ -13,7 +13,7 @@ from acc_plugins.security import Policy, Severity
 
 from ._compose import Options, compose, startup_updates
 from .config._policypath import load_policy
-from .core._record import PluginInfo, ToolInfo
+from .core._record import AgentInfo, PluginInfo, ToolInfo
 from .core._stats import PluginStats
 from .debug._profile import profile_call
 from .reload._watch import DEBOUNCE_MS
@@ -330,6 +330,16 @@ class PluginHost:
         The description and argument schema of one tool.
         """
         return self._calls.describe_tool(name)
+
+    def describe_agent(self, name: str) -> AgentInfo:
+        """
+        The description, system prompt and tools of one agent, and whether
+        the plugin's code drives it.
+
+        Raises:
+            PluginNotFoundError: If no active plugin offers that agent.
+        """
+        return self._calls.describe_agent(name)
 
     def mcp_server(self) -> Any:
         """

@@ -359,3 +359,31 @@ class ToolInfo:
     name: str
     description: str
     schema: dict[str, object]
+
+
+@attrs.frozen
+class AgentInfo:
+    """
+    A registered agent, as ``PluginHost.describe_agent()`` tells it.
+
+    Attributes:
+        name: Its namespaced name, ``plugin.agent``.
+
+        description: What it is for.
+
+        system_prompt: The instructions it gives the model; ``""`` when it
+            declares none, or when its plugin runs in a worker process.
+
+        tools: The namespaced tools it may use.
+
+        scripted: True when the plugin's own code drives it (an
+            ``@agent`` method, or any agent of an isolated plugin); False
+            when the host drives it with its Claude capability and the
+            system prompt.
+    """
+
+    name: str
+    description: str
+    system_prompt: str
+    tools: tuple[str, ...]
+    scripted: bool

@@ -16,7 +16,7 @@ from acc_plugins.host.capabilities._allowance import (
 )
 from acc_plugins.host.core._lifecycle import State
 from acc_plugins.host.core._loader import manifest_of
-from acc_plugins.host.core._record import ToolInfo
+from acc_plugins.host.core._record import AgentInfo, ToolInfo
 from acc_plugins.host.core._registry import lookup
 
 from ._dispatch import call_plugin, copy_json
@@ -156,6 +156,19 @@ class Calls:
         """
         entry = self._lookup(self._tools, "tool", name)
         return ToolInfo(name, entry.description, entry.signature.schema())
+
+    def describe_agent(self, name: str) -> AgentInfo:
+        """
+        What one agent declares: its description, prompt and tools.
+        """
+        record, agent = self._lookup(self._registry.agents, "agent", name)
+        return AgentInfo(
+            name,
+            agent.description,
+            agent.system_prompt,
+            agent.tools,
+            scripted=agent.function is not None or record.remote is not None,
+        )
 
     def run_agent(self, name: str, task: str) -> Any:
         """
