@@ -23,9 +23,10 @@ What it does:
 3. ``query()`` runs Claude Code; the script prints what Claude says and
    each tool it calls, then the cost.
 
-The ``code-reviewer.review`` agent asks the host's Claude capability to
-review; this example gives the host the offline ``FakeClaude``, where an
-application would give it a real provider.
+The ``code-reviewer.review`` agent asks the host's own Claude to review:
+the example gives the host ``ClaudeCodeProvider``, so that agent reaches
+Claude through the same Claude Code login; ``--offline-agents`` gives it
+the offline ``FakeClaude`` instead.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ from claude_agent_sdk import (
     query,
 )
 
-from acc_plugins.claude import claude_options
-from acc_plugins.host import FakeClaude, PluginHost
+from acc_plugins.claude import ClaudeCodeProvider, claude_options
+from acc_plugins.host import ClaudeProvider, FakeClaude, PluginHost
 
 
 EXAMPLES = Path(__file__).resolve().parent.parent
@@ -59,9 +60,10 @@ def say(text: str) -> None:
     sys.stdout.write(f"{text}\n")
 
 
-async def run(prompt: str, home: Path) -> str:
+async def run(prompt: str, home: Path, claude: ClaudeProvider) -> str:
     """
-    Run Claude Code on *prompt* with every plugin; return its last answer.
+    Run Claude Code on *prompt* with every plugin, the host's own queries
+    going to *claude*; return Claude Code's last answer.
     """
     with PluginHost(
         [EXAMPLES / name for name in PLUGINS],
@@ -69,7 +71,7 @@ async def run(prompt: str, home: Path) -> str:
         data_dir=home / "data",
         config_dir=home / "config",
         auto_update=False,
-        claude=FakeClaude(),
+        claude=claude,
     ) as host:
         options = claude_options(host, max_turns=8)
         answer = ""
@@ -89,11 +91,15 @@ async def run(prompt: str, home: Path) -> str:
 
 def main() -> None:
     """
-    The command line: the prompt is the arguments, joined.
+    The command line: the prompt is the arguments, joined;
+    ``--offline-agents`` gives the host's agents the offline fake.
     """
-    prompt = " ".join(sys.argv[1:]) or DEFAULT_PROMPT
+    words = sys.argv[1:]
+    offline = "--offline-agents" in words
+    prompt = " ".join(w for w in words if w != "--offline-agents")
+    claude = FakeClaude() if offline else ClaudeCodeProvider()
     with tempfile.TemporaryDirectory(prefix="acc-agent-sdk-") as home:
-        anyio.run(run, prompt, Path(home))
+        anyio.run(run, prompt or DEFAULT_PROMPT, Path(home), claude)
 
 
 if __name__ == "__main__":

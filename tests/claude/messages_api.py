@@ -15,6 +15,8 @@ from werkzeug import Response
 
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pytest_httpserver import HTTPServer
     from werkzeug import Request
 
@@ -181,3 +183,20 @@ def _events(message: dict[str, Any]) -> str:
     return "".join(
         f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events
     )
+
+
+def claude_code_environment(home: Path, url: str) -> dict[str, str]:
+    """
+    Environment variables that run the real Claude Code against the
+    Messages API at *url*, with its files in *home* and no other traffic.
+    """
+    return {
+        "ANTHROPIC_BASE_URL": url,
+        "ANTHROPIC_API_KEY": "sk-local",
+        "HOME": str(home),
+        "CLAUDE_CONFIG_DIR": str(home / ".claude"),
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        "DISABLE_TELEMETRY": "1",
+        "DISABLE_ERROR_REPORTING": "1",
+        "DISABLE_AUTOUPDATER": "1",
+    }

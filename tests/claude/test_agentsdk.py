@@ -25,6 +25,7 @@ from claude_agent_sdk import (
     query,
 )
 from mcp import Client
+from tests.claude.messages_api import claude_code_environment
 
 from acc_plugins.claude import (
     claude_options,
@@ -343,14 +344,7 @@ def test_claude_code_calls_a_plugin_tool_through_the_host(
     url, requests = messages_api
     before = host.info("text-tools").stats.calls
     env = {
-        "ANTHROPIC_BASE_URL": url,
-        "ANTHROPIC_API_KEY": "test",
-        "HOME": str(tmp_path),
-        "CLAUDE_CONFIG_DIR": str(tmp_path / ".claude"),
-        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-        "DISABLE_TELEMETRY": "1",
-        "DISABLE_ERROR_REPORTING": "1",
-        "DISABLE_AUTOUPDATER": "1",
+        **claude_code_environment(tmp_path, url),
         # MCP tools otherwise wait behind ToolSearch, a turn of its own.
         "ENABLE_TOOL_SEARCH": "false",
     }

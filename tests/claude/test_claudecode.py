@@ -4,6 +4,7 @@ Claude Code, what it makes of its answers and failures, and a plugin
 budget counting the usage Claude Code reports.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,61 @@ def test_a_plugin_budget_counts_what_claude_code_reports(tmp_path, stub):
         assert len(runs(stub)) == 3  # the third query was never run
     finally:
         host.stop()
+
+
+def _bundled_claude():
+    sdk = pytest.importorskip("claude_agent_sdk")
+    bundled = Path(sdk.__file__).parent / "_bundled" / "claude"
+    if not bundled.is_file():
+        pytest.skip("the Claude Agent SDK bundles no claude here")
+    return bundled
+
+
+def test_the_real_claude_code_answers_through_a_local_messages_api(
+    tmp_path, monkeypatch
+):
+    """
+    The bundled Claude Code itself, run the way the provider runs it and
+    pointed at a local stand-in for the Messages API: it takes our flags,
+    sends no tools, honours max_tokens and the system prompt, and the
+    provider reads its answer and usage.
+    """
+    bundled = _bundled_claude()
+    pytest.importorskip("pytest_httpserver")
+    from pytest_httpserver import HTTPServer
+    from tests.claude.messages_api import (
+        MessagesApi,
+        claude_code_environment,
+    )
+
+    server = HTTPServer()
+    server.start()
+    try:
+        api = MessagesApi(server)
+        for name, value in claude_code_environment(tmp_path, api.url).items():
+            monkeypatch.setenv(name, value)
+        api.answer(
+            "Hello from the local API.", input_tokens=20, output_tokens=6
+        )
+        claude = ClaudeCodeProvider(
+            command=str(bundled), model="claude-sonnet-4-5", timeout=240
+        )
+        reply = claude.reply("Say hello", system="Be brief.", max_tokens=64)
+    finally:
+        server.stop()
+    assert reply.text == "Hello from the local API."
+    assert (reply.input_tokens, reply.output_tokens) == (20, 6)
+    assert reply.cost_usd is not None
+    assert reply.cost_usd > 0
+    (_, body, _) = next(r for r in api.requests if r[0] == "messages")
+    assert body["tools"] == []
+    assert body["max_tokens"] == 64
+    assert body["model"] == "claude-sonnet-4-5"
+    system = body["system"]
+    texts = (
+        [part["text"] for part in system]
+        if isinstance(system, list)
+        else [system]
+    )
+    assert "Be brief." in texts
+    assert "Say hello" in json.dumps(body["messages"][-1])
