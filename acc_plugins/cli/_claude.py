@@ -103,6 +103,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
     from acc_plugins.claude._claudecode import find_claude  # noqa: PLC0415
     from acc_plugins.host.config._claudekey import find_api_key  # noqa: PLC0415
 
+    from ._policy import effective_policy  # noqa: PLC0415
+
+    effective_policy(ctx)  # says, once, if config.toml cannot be read
     name, via = _choice(ctx)
     settings = _settings(ctx)
     try:

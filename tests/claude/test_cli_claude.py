@@ -230,3 +230,14 @@ def test_the_demo_uses_the_provider_the_option_names(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert "ClaudeCodeProvider queries: 3" in result.output
     assert len(runs(tmp_path / "claude-runs.jsonl")) == 3
+
+
+def test_a_config_file_that_is_not_toml_is_reported_once_and_passed_over(
+    run, tmp_path
+):
+    configure(tmp_path, "[claude\n")
+    result = run("claude", "status", "--json")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("not valid TOML") == 1
+    status = json.loads(result.output[result.output.index("{") :])
+    assert status["provider"] == "fake"

@@ -116,12 +116,20 @@ def read_claude_settings(*files: Path) -> ClaudeSettings:
     The ``[claude]`` settings of *files*, later files winning key by key
     (pass the user's ``config.toml``, then the project's).
 
+    A file that is missing, unreadable or not TOML is passed over (the
+    host reports it).
+
     Raises:
-        ConfigError: Naming the file and every bad key.
+        ConfigError: Naming the file and every bad key of its table.
     """
     merged: dict[str, Any] = {}
     for path in files:
-        data = parse(path, read_text(path))
+        try:
+            data = parse(path, read_text(path))
+        except ConfigError:
+            # A file that cannot be read at all says nothing here, as it
+            # says nothing about plugins: the host reports it, once.
+            continue
         table = data.get("claude", {})
         problems = claude_problems(table)
         if problems:
