@@ -32,10 +32,10 @@ if TYPE_CHECKING:
     from acc_plugins.claude._mcp import (
         AGENT_PREFIX,
         McpBridge,
-        McpNames,
         mcp_server,
         serve_stdio,
     )
+    from acc_plugins.claude._names import McpNames
 
 # Where each public name lives: importing this package imports none of
 # the optional SDKs; using a name imports the one it needs.
@@ -44,7 +44,7 @@ _HOMES: Final = {
     "AnthropicProvider": "_anthropic",
     "ClaudeCodeProvider": "_claudecode",
     "McpBridge": "_mcp",
-    "McpNames": "_mcp",
+    "McpNames": "_names",
     "SERVER_NAME": "_agentsdk",
     "claude_options": "_agentsdk",
     "claude_tool_name": "_agentsdk",

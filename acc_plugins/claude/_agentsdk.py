@@ -26,7 +26,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, Final
 
-from acc_plugins.claude._mcp import McpBridge, McpNames, bridge_server
+from acc_plugins.claude._mcp import McpBridge, bridge_server
+from acc_plugins.claude._names import McpNames, claude_limit
 from acc_plugins.errors import PluginNotFoundError
 
 
@@ -41,8 +42,11 @@ if TYPE_CHECKING:
 
 SERVER_NAME: Final = "acc-plugins"
 
-# Each dot of a host's name is "__" in an MCP tool's name.
-_NAMES: Final = McpNames(separator="__")
+
+def _names(server: str) -> McpNames:
+    # Each dot of a host's name is "__" in an MCP tool's name, and the
+    # whole of mcp__<server>__<tool> stays within Claude's limit.
+    return McpNames(separator="__", limit=claude_limit(server))
 
 
 def _require_sdk() -> None:
@@ -75,7 +79,8 @@ def claude_tool_name(
     Returns:
         Such as ``mcp__acc-plugins__text-tools__slugify``.
     """
-    wire = _NAMES.agent(name) if agent else _NAMES.tool(name)
+    names = _names(server)
+    wire = names.agent(name) if agent else names.tool(name)
     return f"mcp__{server}__{wire}"
 
 
@@ -104,7 +109,7 @@ def sdk_mcp_server(
         *server* is the ``mcp`` SDK's low-level ``Server``.
     """
     _require_sdk()
-    server = bridge_server(McpBridge(host, names=_NAMES), name)
+    server = bridge_server(McpBridge(host, names=_names(name)), name)
     return {"type": "sdk", "name": name, "instance": server}
 
 

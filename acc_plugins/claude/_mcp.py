@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 import anyio.to_thread
-import attrs
 import mcp_types as types
 from mcp.server.lowlevel import NotificationOptions, Server
 from mcp.server.stdio import stdio_server
@@ -29,6 +28,7 @@ from mcp.server.stdio import stdio_server
 from acc_plugins.errors import PluginError
 
 from ._changes import ToolChanges, greet_initialized
+from ._names import McpNames, claude_limit
 
 
 if TYPE_CHECKING:
@@ -51,50 +51,6 @@ _TASK_SCHEMA: Final = {
 }
 
 
-@attrs.frozen
-class McpNames:
-    """
-    How the host's names become MCP tool names, and back.
-
-    With the default ``"."`` they stay as the host writes them
-    (``text-tools.slugify``, ``agent.code-reviewer.review``); with
-    ``"__"`` they read ``text-tools__slugify`` and
-    ``agent__code-reviewer__review``, names the Messages API accepts as
-    they are.  Plugin names hold no ``_`` and tool names no ``.``, so the
-    first separator marks where the plugin's name ends and every name
-    maps back.
-
-    Attributes:
-        separator: What stands for each dot of a host's name.
-    """
-
-    separator: str = "."
-
-    def tool(self, name: str) -> str:
-        """
-        The MCP name of the host's tool *name* (``plugin.tool``).
-        """
-        return name.replace(".", self.separator, 1)
-
-    def agent(self, name: str) -> str:
-        """
-        The MCP name of the tool that runs the host's agent *name*
-        (``plugin.agent``).
-        """
-        return f"agent{self.separator}{self.tool(name)}"
-
-    def target(self, mcp_name: str) -> tuple[bool, str]:
-        """
-        Whether the MCP name *mcp_name* runs an agent, and the host's name
-        of that agent or tool.
-        """
-        sep = self.separator
-        rest = mcp_name.removeprefix(f"agent{sep}")
-        if rest != mcp_name and sep in rest:
-            return True, rest.replace(sep, ".", 1)
-        return False, mcp_name.replace(sep, ".", 1)
-
-
 class McpBridge:
     """
     What the MCP server asks of the host: the tools to list, and calls.
@@ -110,6 +66,9 @@ class McpBridge:
     ) -> None:
         self._host = host
         self._names = McpNames() if names is None else names
+        # MCP name -> (an agent?, the host's name), as last listed: a
+        # shortened name maps back only through it.
+        self._listed: dict[str, tuple[bool, str]] = {}
 
     def __repr__(self) -> str:
         return f"<McpBridge {self._host!r}>"
@@ -132,23 +91,45 @@ class McpBridge:
         """
         Every tool and agent of the active plugins, sorted by name.
         """
-        listed = [
-            types.Tool(
-                name=self._names.tool(info.name),
-                description=info.description,
-                input_schema=dict(info.schema),
+        listed: dict[str, tuple[bool, str, str, dict[str, Any]]] = {}
+        for info in self._host.tools():
+            listed[self._names.tool(info.name)] = (
+                False,
+                info.name,
+                info.description,
+                dict(info.schema),
             )
-            for info in self._host.tools()
-        ]
-        listed += [
-            types.Tool(
-                name=self._names.agent(name),
-                description=f"Ask the agent {name} to do a task.",
-                input_schema=_TASK_SCHEMA,
+        for name in self._host.agents():
+            listed[self._names.agent(name)] = (
+                True,
+                name,
+                f"Ask the agent {name} to do a task.",
+                _TASK_SCHEMA,
             )
-            for name in self._host.agents()
+        self._listed = {
+            mcp_name: (is_agent, name)
+            for mcp_name, (is_agent, name, _, _) in listed.items()
+        }
+        return [
+            types.Tool(
+                name=mcp_name,
+                # A shortened name still says whose it is.
+                description=description
+                if self._names.target(mcp_name) == (is_agent, name)
+                else f"({name}) {description}",
+                input_schema=schema,
+            )
+            for mcp_name, (is_agent, name, description, schema) in sorted(
+                listed.items()
+            )
         ]
-        return sorted(listed, key=lambda tool: tool.name)
+
+    def _target(self, mcp_name: str) -> tuple[bool, str]:
+        found = self._listed.get(mcp_name)
+        if found is None:  # listed before a change, or never: look again
+            self.tools()
+            found = self._listed.get(mcp_name)
+        return self._names.target(mcp_name) if found is None else found
 
     def call(
         self, name: str, arguments: dict[str, Any]
@@ -157,7 +138,7 @@ class McpBridge:
         Call tool or agent *name* (an MCP name, as listed); a failure is
         an error result.
         """
-        is_agent, target = self._names.target(name)
+        is_agent, target = self._target(name)
         try:
             if is_agent:
                 task = arguments.get("task")
@@ -203,7 +184,7 @@ class _ChangingServer(Server[ToolChanges]):
         )
 
 
-def mcp_server(host: PluginHost) -> Server[Any]:
+def mcp_server(host: PluginHost, *, name: str = "acc-plugins") -> Server[Any]:
     """
     An MCP server (the ``mcp`` SDK's low-level ``Server``) over *host*'s
     tools and agents; run it on any transport the SDK offers.
@@ -213,11 +194,18 @@ def mcp_server(host: PluginHost) -> Server[Any]:
     client: ``notifications/tools/list_changed``, or, to a 2026-07-28
     client, on the ``subscriptions/listen`` stream it opened.
 
+    A name that would make Claude's ``mcp__<name>__<tool>`` longer than
+    the API's 64 characters is shortened (``_names``).
+
     Args:
         host: A started host; the server calls into it from worker
             threads.
+
+        name: The server's name, as the client knows it (``claude mcp
+            add NAME``).
     """
-    return bridge_server(McpBridge(host), "acc-plugins")
+    names = McpNames(limit=claude_limit(name))
+    return bridge_server(McpBridge(host, names=names), name)
 
 
 def bridge_server(bridge: McpBridge, name: str) -> Server[Any]:
@@ -272,7 +260,9 @@ def bridge_server(bridge: McpBridge, name: str) -> Server[Any]:
     return server
 
 
-def serve_stdio(host: PluginHost, *, watch: bool = False) -> None:
+def serve_stdio(
+    host: PluginHost, *, watch: bool = False, name: str = "acc-plugins"
+) -> None:
     """
     Serve *host*'s tools over standard input and output until the client
     closes them.
@@ -284,8 +274,10 @@ def serve_stdio(host: PluginHost, *, watch: bool = False) -> None:
             ``host.watch()`` does: a plugin whose files change is
             reloaded, one whose folder appears is loaded, and the client
             is told when that changes the tools.
+
+        name: The server's name, as the client knows it.
     """
-    server = mcp_server(host)
+    server = mcp_server(host, name=name)
 
     async def run() -> None:
         async with stdio_server() as (read, write):

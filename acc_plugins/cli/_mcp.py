@@ -19,8 +19,15 @@ from ._log import fail
     show_default=True,
     help="Reload plugins whose files change, load new plugin folders.",
 )
+@click.option(
+    "--name",
+    default="acc-plugins",
+    show_default=True,
+    help="The name the client knows the server by (claude mcp add NAME): "
+    "tool names are kept within Claude's 64 characters with it.",
+)
 @click.pass_context
-def mcp(ctx: click.Context, *, watch: bool) -> None:
+def mcp(ctx: click.Context, *, watch: bool, name: str) -> None:
     """
     Serve the active plugins' tools, and their agents as tools named
     agent.PLUGIN.AGENT, over MCP on standard input and output, until the
@@ -48,4 +55,4 @@ def mcp(ctx: click.Context, *, watch: bool) -> None:
     from acc_plugins.claude import serve_stdio  # noqa: PLC0415 -- optional extra
 
     # The host stops when the command's context closes.
-    serve_stdio(_host(ctx), watch=watch)
+    serve_stdio(_host(ctx), watch=watch, name=name)

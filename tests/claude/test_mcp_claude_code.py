@@ -22,15 +22,26 @@ BUNDLED = Path(sdk.__file__).parent / "_bundled" / "claude"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
+LONG = "text-tools-with-a-really-long-plugin-name-for-testing"
+
+
 @pytest.mark.skipif(not BUNDLED.is_file(), reason="no bundled claude CLI")
+@pytest.mark.parametrize("plugin", ["text-tools", LONG])
 def test_claude_code_calls_a_plugin_tool_over_acc_plugins_mcp(
-    tmp_path, messages_api
+    tmp_path, messages_api, plugin
 ):
     url, requests = messages_api
+    folder = tmp_path / "plugins" / plugin
     shutil.copytree(
         EXAMPLES / "text-tools",
-        tmp_path / "plugins" / "text-tools",
+        folder,
         ignore=shutil.ignore_patterns("__pycache__", "tests"),
+    )
+    manifest = folder / "plugin.toml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            'name = "text-tools"', f'name = "{plugin}"', 1
+        )
     )
     server = {
         "command": str(Path(sys.executable).with_name("acc-plugins")),
@@ -75,8 +86,13 @@ def test_claude_code_calls_a_plugin_tool_over_acc_plugins_mcp(
     assert done.returncode == 0, done.stderr[-2000:] or done.stdout[-2000:]
     result = json.loads(done.stdout)
     offered = [tool["name"] for tool in requests[0].get("tools", [])]
-    # Claude Code shows the model the dotted name with its dot replaced.
-    assert "mcp__acc-plugins__text-tools_slugify" in offered
+    ours = [name for name in offered if name.startswith("mcp__acc-plugins__")]
+    assert len(ours) == 7  # the plugin's tools, none dropped
+    # Within the Messages API's limit, whatever the plugin's name.
+    assert all(len(name) <= 64 for name in offered)
+    if plugin == "text-tools":
+        # Claude Code shows the model the dotted name, its dot replaced.
+        assert "mcp__acc-plugins__text-tools_slugify" in offered
     assert result["is_error"] is False
     assert "hello-end-to-end" in result["result"]
     assert len(requests) == 2
