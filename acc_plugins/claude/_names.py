@@ -1,11 +1,11 @@
 """
 How the host's names become MCP tool names, and back.
 
-Claude calls an MCP tool ``mcp__<server>__<tool>``, and the Messages API
-takes at most 64 characters of letters, digits, ``_`` and ``-`` for it:
-a plugin with a long name would otherwise offer tool names the API
-refuses, and one refused name fails the whole session's request, every
-other plugin's tools with it.  A name that would pass the limit is
+Claude calls an MCP tool ``mcp__<server>__<tool>``, and some of the
+platforms Claude runs on take at most 64 characters of letters, digits,
+``_`` and ``-`` for a tool's name: a plugin with a long name would
+otherwise offer names that are refused, and one refused name fails the
+whole session's request, every other plugin's tools with it.  A name that would pass the limit is
 therefore cut and given a digest of the full name, so that it stays
 unique; the server keeps the table that maps it back.
 """
