@@ -122,16 +122,23 @@ def _delegation(mcp_tool: str) -> str:
 
 
 def subagent(
-    info: AgentInfo, *, available: frozenset[str], server: str = SERVER_NAME
+    info: AgentInfo,
+    *,
+    available: frozenset[str],
+    server: str = SERVER_NAME,
+    run_in: str = "claude-code",
 ) -> AgentDefinition:
     """
     One agent of the host as a Claude Code subagent.
 
     An agent the host drives with its system prompt becomes a subagent
     that Claude Code runs with that prompt and only the tools the agent
-    declares (those among *available*).  An agent that the plugin's code
-    drives becomes a subagent that hands its task to the agent's tool
-    on the server, so the plugin's code still runs, through the host.
+    declares (those among *available*): the session's model answers, on
+    the session's tokens.  An agent that the plugin's code drives, or any
+    agent when *run_in* is ``"host"``, becomes a subagent that hands its
+    task to the agent's tool on the server, so the host runs it: the
+    plugin's code, what other plugins add to its prompt, its model
+    budget and the host's own Claude provider.
 
     Args:
         info: What the host says of the agent (``host.describe_agent``).
@@ -139,12 +146,21 @@ def subagent(
         available: The namespaced tools the host offers now.
 
         server: The name of the `sdk_mcp_server` in ``mcp_servers``.
+
+        run_in: ``"claude-code"`` or ``"host"``: who runs an agent that
+            is only a system prompt.
+
+    Raises:
+        ValueError: If *run_in* is neither.
     """
     _require_sdk()
     from claude_agent_sdk import AgentDefinition  # noqa: PLC0415
 
+    if run_in not in {"claude-code", "host"}:
+        msg = f"run_in must be 'claude-code' or 'host', not {run_in!r}"
+        raise ValueError(msg)
     description = info.description or f"The agent {info.name}."
-    if info.scripted or not info.system_prompt:
+    if info.scripted or not info.system_prompt or run_in == "host":
         tool = claude_tool_name(info.name, server=server, agent=True)
         return AgentDefinition(
             description=description, prompt=_delegation(tool), tools=[tool]
@@ -160,7 +176,7 @@ def subagent(
 
 
 def subagents(
-    host: PluginHost, *, server: str = SERVER_NAME
+    host: PluginHost, *, server: str = SERVER_NAME, run_in: str = "claude-code"
 ) -> dict[str, AgentDefinition]:
     """
     Every agent of the active plugins as a Claude Code subagent (see
@@ -170,6 +186,9 @@ def subagents(
         host: A started host.
 
         server: The name of the `sdk_mcp_server` in ``mcp_servers``.
+
+        run_in: Who runs an agent that is only a system prompt:
+            ``"claude-code"`` or ``"host"`` (see `subagent`).
 
     Returns:
         The subagents by name: ``code-reviewer.review`` is
@@ -184,13 +203,17 @@ def subagents(
             continue  # its plugin stopped since it was listed
         plugin, _, local = name.partition(".")
         found[f"{plugin}:{local}"] = subagent(
-            info, available=available, server=server
+            info, available=available, server=server, run_in=run_in
         )
     return found
 
 
 def claude_options(
-    host: PluginHost, *, server: str = SERVER_NAME, **options: Any
+    host: PluginHost,
+    *,
+    server: str = SERVER_NAME,
+    run_agents_in: str = "claude-code",
+    **options: Any,
 ) -> ClaudeAgentOptions:
     """
     The Agent SDK's options with every plugin in: the host's tools as the
@@ -203,6 +226,11 @@ def claude_options(
 
         server: The server's name: Claude Code's names of its tools
             begin ``mcp__SERVER__``.
+
+        run_agents_in: ``"claude-code"`` (the session's model runs an
+            agent that is only a system prompt) or ``"host"`` (every
+            agent runs in the host, within its plugin's model budget);
+            see `subagent`.
 
         options: Any other ``ClaudeAgentOptions`` field.  Servers,
             subagents and allowed tools given here are kept beside the
@@ -223,6 +251,9 @@ def claude_options(
     return dataclasses.replace(
         given,
         mcp_servers={**servers, server: sdk_mcp_server(host, name=server)},
-        agents={**subagents(host, server=server), **(given.agents or {})},
+        agents={
+            **subagents(host, server=server, run_in=run_agents_in),
+            **(given.agents or {}),
+        },
         allowed_tools=[*given.allowed_tools, f"mcp__{server}"],
     )

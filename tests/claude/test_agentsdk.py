@@ -171,6 +171,22 @@ def test_each_agent_is_a_subagent_with_only_its_own_tools(host):
     assert review.description.startswith("Review the code")
 
 
+def test_every_agent_can_run_in_the_host(host):
+    """With run_in="host", a prompt-only agent delegates too."""
+    found = subagents(host, run_in="host")
+    tool = "mcp__acc-plugins__agent__code-reviewer__summarizer"
+
+    summarizer = found["code-reviewer:summarizer"]
+
+    assert summarizer.tools == [tool]
+    assert tool in summarizer.prompt
+    assert "Summarise the change" not in summarizer.prompt
+    options = claude_options(host, run_agents_in="host")
+    assert (options.agents or {})["code-reviewer:summarizer"] == summarizer
+    with pytest.raises(ValueError, match="run_in must be"):
+        subagents(host, run_in="elsewhere")
+
+
 def test_options_carry_the_server_the_subagents_and_the_permission(host):
     """Given servers, agents and allowed tools are kept beside ours."""
     mine = AgentDefinition(description="mine", prompt="be brief")
