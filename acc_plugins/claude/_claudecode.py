@@ -51,9 +51,10 @@ class ClaudeCodeProvider:
     Each query runs ``claude -p --output-format json`` with no tools and
     no saved session; the prompt goes in on standard input (never on the
     command line, where other users could read it), the system prompt
-    replaces Claude Code's own, and ``max_tokens`` becomes
+    replaces Claude Code's own (from a file), and ``max_tokens`` becomes
     ``CLAUDE_CODE_MAX_OUTPUT_TOKENS``.  It runs in an empty folder of its
-    own, so no project's ``CLAUDE.md`` leaks into the answer.  It reports
+    own, so no project's ``CLAUDE.md`` leaks into the answer; the system
+    prompt goes there too, in a file, rather than on the command line.  It reports
     the usage and cost Claude Code prints, so the host's model budgets
     count them.
 
@@ -127,7 +128,6 @@ class ClaudeCodeProvider:
             "",
             "--no-session-persistence",
             *(("--model", self.model) if self.model else ()),
-            *(("--system-prompt", system) if system else ()),
             *self.extra_args,
         ]
         environment = {
@@ -135,6 +135,10 @@ class ClaudeCodeProvider:
             "CLAUDE_CODE_MAX_OUTPUT_TOKENS": str(max_tokens),
         }
         with tempfile.TemporaryDirectory(prefix="acc-claude-") as folder:
+            if system:  # from a file: argv is visible to every user
+                prompt_file = Path(folder, "system-prompt.txt")
+                prompt_file.write_text(system, encoding="utf-8")
+                arguments += ["--system-prompt-file", str(prompt_file)]
             try:
                 done = subprocess.run(  # noqa: S603 -- our own arguments, no shell
                     arguments,

@@ -24,7 +24,11 @@ record = {
     "stdin": sys.stdin.read(),
     "cwd": os.getcwd(),
     "max_output": os.environ.get("CLAUDE_CODE_MAX_OUTPUT_TOKENS"),
+    "system": None,
 }
+if "--system-prompt-file" in sys.argv:
+    with open(sys.argv[sys.argv.index("--system-prompt-file") + 1]) as f:
+        record["system"] = f.read()
 with open(os.environ["STUB_CLAUDE_LOG"], "a") as log:
     log.write(json.dumps(record) + "\\n")
 mode = os.environ.get("STUB_CLAUDE_MODE", "ok")

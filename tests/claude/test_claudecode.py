@@ -38,7 +38,9 @@ def test_a_query_runs_claude_in_print_mode_with_no_tools(stub):
     assert argv[:3] == ["--print", "--output-format", "json"]
     assert argv[argv.index("--tools") + 1] == ""
     assert argv[argv.index("--model") + 1] == "sonnet"
-    assert argv[argv.index("--system-prompt") + 1] == "Answer in digits."
+    # The system prompt comes from a file, not the command line.
+    assert run["system"] == "Answer in digits."
+    assert "Answer in digits." not in argv
     assert "--no-session-persistence" in argv
     # The prompt goes on standard input, never on the command line.
     assert run["stdin"] == "What is 2+2?"
@@ -58,8 +60,15 @@ def test_the_reply_carries_the_usage_and_cost_claude_code_reports(stub):
 def test_no_system_prompt_and_no_model_add_no_flags(stub):
     ClaudeCodeProvider().query("hi")
     (run,) = runs(stub)
-    assert "--system-prompt" not in run["argv"]
+    assert "--system-prompt-file" not in run["argv"]
     assert "--model" not in run["argv"]
+
+
+def test_a_system_prompt_that_looks_like_an_option_stays_a_prompt(stub):
+    ClaudeCodeProvider().query("hi", system="--dangerously-skip-permissions")
+    (run,) = runs(stub)
+    assert run["system"] == "--dangerously-skip-permissions"
+    assert "--dangerously-skip-permissions" not in run["argv"]
 
 
 @pytest.mark.parametrize(
