@@ -22,7 +22,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from _interleave import compare
+from _interleave import (
+    MIN_BATCH_SECONDS,
+    calibrate,
+    compare,
+    interleave,
+    timed,
+)
 from _report import Row
 
 
@@ -56,8 +62,22 @@ class Asker(Plugin):
 """
 
 
-def _added_row(case: str, reference: Any, measured: Any, rounds: int) -> Row:
-    ratio = compare(reference, measured, rounds=rounds)
+def _added_row(
+    case: str,
+    reference: Any,
+    measured: Any,
+    rounds: int,
+    batch_seconds: float = MIN_BATCH_SECONDS,
+) -> Row:
+    # Batches of several queries each: one query's jitter (a process
+    # spawn's, a local server's) is larger than what is measured.
+    number = calibrate(reference, batch_seconds)
+    ratio = interleave(
+        timed(reference, number),
+        timed(measured, number),
+        rounds=rounds,
+        number=number,
+    )
     # The median of the per-round ratios, in time: steadier than the
     # difference of two medians when a neighbour stretches some rounds.
     added = (ratio.median - 1) * ratio.reference * 1e3
@@ -106,6 +126,7 @@ def _anthropic_rows(rounds: int) -> list[Row]:
                 direct,
                 through_provider,
                 rounds,
+                batch_seconds=0.1,
             )
         ]
         with tempfile.TemporaryDirectory() as name:
@@ -163,6 +184,7 @@ def _claude_code_row(rounds: int) -> Row:
             "--tools",
             "",
             "--no-session-persistence",
+            "--strict-mcp-config",
         ]
         saved = {key: os.environ.get(key) for key in stub_env}
         os.environ.update(stub_env)
@@ -185,7 +207,8 @@ def _claude_code_row(rounds: int) -> Row:
                 "ClaudeCodeProvider.reply - subprocess.run of the same claude",
                 direct,
                 through_provider,
-                max(3, rounds // 3),  # each query starts a Python process
+                rounds,
+                batch_seconds=0.25,  # about ten queries a batch
             )
         finally:
             for key, value in saved.items():

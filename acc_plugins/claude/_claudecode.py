@@ -10,12 +10,15 @@ one bundled with the Claude Agent SDK, or ``[claude] command``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Final
 
@@ -127,6 +130,7 @@ class ClaudeCodeProvider:
             "--tools",
             "",
             "--no-session-persistence",
+            "--strict-mcp-config",  # none of the user's MCP servers
             *(("--model", self.model) if self.model else ()),
             *self.extra_args,
         ]
@@ -140,17 +144,12 @@ class ClaudeCodeProvider:
                 prompt_file.write_text(system, encoding="utf-8")
                 arguments += ["--system-prompt-file", str(prompt_file)]
             try:
-                done = subprocess.run(  # noqa: S603 -- our own arguments, no shell
+                done = _run(
                     arguments,
-                    input=prompt,
-                    capture_output=True,
-                    text=True,
-                    encoding="utf-8",
-                    errors="replace",
-                    timeout=self.timeout,
+                    prompt,
+                    seconds=self.timeout,
                     cwd=folder,
                     env=environment,
-                    check=False,
                 )
             except subprocess.TimeoutExpired:
                 failure = f"claude did not answer within {self.timeout:g} s"
@@ -200,6 +199,51 @@ class ClaudeCodeProvider:
             model=self.model or "",
             stop_reason=str(result.get("stop_reason") or "") or None,
         )
+
+
+def _run(
+    arguments: list[str],
+    given: str,
+    *,
+    seconds: float,
+    cwd: str,
+    env: dict[str, str],
+) -> subprocess.CompletedProcess[str]:
+    # subprocess.run(timeout=...) waits for the child's exit by polling
+    # in growing sleeps, which added about a millisecond to every query;
+    # here a timer keeps the limit and the wait blocks.  The child leads
+    # a process group of its own, so that a timeout stops what it started.
+    expired = threading.Event()
+    with subprocess.Popen(  # noqa: S603 -- our own arguments, no shell
+        arguments,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        cwd=cwd,
+        env=env,
+        start_new_session=True,
+    ) as process:
+
+        def stop() -> None:
+            expired.set()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+
+        timer = threading.Timer(seconds, stop)
+        timer.daemon = True
+        timer.start()
+        try:
+            output, errors = process.communicate(given)
+        finally:
+            timer.cancel()
+    if expired.is_set() and process.returncode < 0:
+        raise subprocess.TimeoutExpired(arguments, seconds)
+    return subprocess.CompletedProcess(
+        arguments, process.returncode, output, errors
+    )
 
 
 def _count(usage: object, key: str) -> int:

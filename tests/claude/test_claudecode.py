@@ -42,6 +42,7 @@ def test_a_query_runs_claude_in_print_mode_with_no_tools(stub):
     assert run["system"] == "Answer in digits."
     assert "Answer in digits." not in argv
     assert "--no-session-persistence" in argv
+    assert "--strict-mcp-config" in argv  # none of the user's MCP servers
     # The prompt goes on standard input, never on the command line.
     assert run["stdin"] == "What is 2+2?"
     assert "What is 2+2?" not in argv
