@@ -413,3 +413,24 @@ def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
     assert child.returncode == 1
     assert b"error" not in errors
     assert b"Traceback" not in errors
+
+
+def test_demo_behaves_where_pytest_is_not_installed(monkeypatch, capsys):
+    """The README's demo installs acc-plugins alone: without pytest, the
+    marketplace act publishes with the plugins' tests skipped, and says so,
+    instead of failing."""
+    from acc_plugins.cli import _demomarket
+    from acc_plugins.cli._demo import run_demo
+
+    monkeypatch.setenv("COLUMNS", "400")
+    monkeypatch.setattr(_demomarket, "_pytest_installed", lambda: False)
+
+    status = run_demo()
+
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "their tests are skipped: pytest is not installed" in out
+    assert (
+        "text-tools 1.2.0: validate, package, scan, test (skipped), load"
+        in out
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import shutil
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,10 @@ _SKIPS = frozenset({"no tests/ folder", "skipped"})
 def _note(steps: list[str], step: str, detail: str) -> None:
     # The test step says when there was nothing to run.
     steps.append(f"{step} ({detail})" if detail in _SKIPS else step)
+
+
+def _pytest_installed() -> bool:
+    return importlib.util.find_spec("pytest") is not None
 
 
 def _line(out: Console, text: str) -> None:
@@ -111,6 +116,15 @@ def marketplace(
     _step(
         out, 3, "acc-plugins publish PLUGIN --registry registry/ --key owner"
     )
+    # The README's demo installs acc-plugins alone, without pytest: the
+    # plugins' own tests then cannot run, and the demo says so.
+    testing = _pytest_installed()
+    if not testing:
+        _line(
+            out,
+            "their tests are skipped: pytest is not installed "
+            "(pip install 'acc-plugins[testing]')",
+        )
     for name in PUBLISHED:
         steps: list[str] = []
         done = publish(
@@ -119,6 +133,7 @@ def marketplace(
             "owner",
             "demo",
             progress=functools.partial(_note, steps),
+            run_tests=testing,
         )
         _line(out, f"{done.name} {done.version}: {', '.join(steps)}")
 
