@@ -39,6 +39,7 @@ def provider_for(
         return ClaudeCodeProvider(
             command=settings.command,
             model=settings.model,
+            max_tokens=settings.max_tokens,
             timeout=settings.timeout,
         )
     if name == "anthropic":

@@ -67,6 +67,9 @@ class ClaudeCodeProvider:
         model: The model (``sonnet``, ``opus`` or a full name); None for
             Claude Code's default.
 
+        max_tokens: A ceiling on every answer, whatever a query asks;
+            None for none.
+
         timeout: Seconds one query may take.
 
         extra_args: More arguments for every run (``--fallback-model``,
@@ -81,6 +84,7 @@ class ClaudeCodeProvider:
         *,
         command: str | None = None,
         model: str | None = None,
+        max_tokens: int | None = None,
         timeout: float = 600.0,
         extra_args: tuple[str, ...] = (),
     ) -> None:
@@ -94,6 +98,7 @@ class ClaudeCodeProvider:
             raise ConfigError(msg, [problem])
         self.command = found
         self.model = model
+        self.max_tokens = max_tokens
         self.timeout = timeout
         self.extra_args = tuple(extra_args)
         self.price = price_of(model or "")
@@ -136,7 +141,11 @@ class ClaudeCodeProvider:
         ]
         environment = {
             **os.environ,
-            "CLAUDE_CODE_MAX_OUTPUT_TOKENS": str(max_tokens),
+            "CLAUDE_CODE_MAX_OUTPUT_TOKENS": str(
+                max_tokens
+                if self.max_tokens is None
+                else min(max_tokens, self.max_tokens)
+            ),
         }
         with tempfile.TemporaryDirectory(prefix="acc-claude-") as folder:
             if system:  # from a file: argv is visible to every user

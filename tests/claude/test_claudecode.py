@@ -58,6 +58,12 @@ def test_the_reply_carries_the_usage_and_cost_claude_code_reports(stub):
     assert reply.cost_usd == pytest.approx(0.0125)
 
 
+def test_a_ceiling_caps_what_each_query_asks(stub):
+    ClaudeCodeProvider(max_tokens=100).query("hi", max_tokens=5000)
+    ClaudeCodeProvider(max_tokens=100).query("hi", max_tokens=50)
+    assert [run["max_output"] for run in runs(stub)] == ["100", "50"]
+
+
 def test_no_system_prompt_and_no_model_add_no_flags(stub):
     ClaudeCodeProvider().query("hi")
     (run,) = runs(stub)
