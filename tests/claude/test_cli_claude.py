@@ -215,13 +215,24 @@ def test_an_api_failure_ends_claude_ask_with_its_reason(run, tmp_path, api):
     assert "sk-wrong" not in result.output
 
 
-def test_the_demo_stays_offline_unless_asked(run, tmp_path):
+def test_the_demo_stays_offline_unless_asked(run, tmp_path, monkeypatch):
+    from acc_plugins.cli import _demo
+    from acc_plugins.host import FakeClaude
+
+    given = []
+
+    def record(keep, claude):
+        given.append(claude)
+        return 0
+
+    monkeypatch.setattr(_demo, "run_demo", record)
     configure(tmp_path, '[claude]\nprovider = "claude-code"\n')
     stub = environment(tmp_path)
-    result = run("demo", env=stub)
-    assert result.exit_code == 0, result.output
-    assert "fake Claude queries: 3" in result.output
-    assert runs(tmp_path / "claude-runs.jsonl") == []
+    assert run("demo", env=stub).exit_code == 0
+    assert run("--claude", "claude-code", "demo", env=stub).exit_code == 0
+    fake, chosen = given
+    assert isinstance(fake, FakeClaude)  # not the configured claude-code
+    assert type(chosen).__name__ == "ClaudeCodeProvider"
 
 
 def test_the_demo_uses_the_provider_the_option_names(run, tmp_path):
