@@ -19,6 +19,8 @@ from acc_plugins.errors import (
 )
 from acc_plugins.sandbox import module_of, plain_name
 
+from ._hints import hint_for
+
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -160,6 +162,9 @@ def failure_of(
         else:
             message = f"<{kind} raised by the plugin>"
         message = message or kind
+        hint = hint_for(exc)
+        if hint is not None:
+            message = f"{message} ({hint})"
     return Failure(message, locate(exc, root), kind)
 
 
