@@ -147,3 +147,29 @@ def test_a_cost_that_is_not_a_price_is_priced_from_the_tokens():
         )
     )
     assert allowance.cost.used == 3_000_000  # $3, the default input price
+
+
+def test_a_provider_without_usage_counts_each_prompt_once():
+    class Counting:
+        def __init__(self):
+            self.counted = []
+
+        def query(self, prompt, *, system, max_tokens):
+            return "four words of answer"
+
+        def count_tokens(self, text):
+            self.counted.append(text)
+            return len(text.split())
+
+    provider = Counting()
+    allowance = Allowance(None, tokens=1000, tool_calls=0)
+    metered_query(
+        provider, allowance, "three word prompt", system="sys", max_tokens=10
+    )
+    # The prompt and the system prompt once each, then the answer.
+    assert provider.counted == [
+        "three word prompt",
+        "sys",
+        "four words of answer",
+    ]
+    assert allowance.tokens.used == 3 + 1 + 4

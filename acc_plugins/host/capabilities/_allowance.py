@@ -269,9 +269,16 @@ def metered_query(
     Raises:
         ExhaustedError: If the query could pass the allowance.
     """
+    estimated = None
     if allowance is not None:
-        reserve(provider, allowance, prompt, system, max_tokens)
-    answer = ask(provider, prompt, system=system, max_tokens=max_tokens)
+        estimated = reserve(provider, allowance, prompt, system, max_tokens)
+    answer = ask(
+        provider,
+        prompt,
+        system=system,
+        max_tokens=max_tokens,
+        prompt_tokens=estimated,
+    )
     if allowance is not None:
         allowance.charge_usage(answer, provider)
     return answer.text
@@ -283,10 +290,12 @@ def ask(
     *,
     system: str | None,
     max_tokens: int,
+    prompt_tokens: int | None = None,
 ) -> ClaudeReply:
     """
     *provider*'s answer with its usage: reported by ``reply`` when the
-    provider offers it, else estimated around ``query``'s text.
+    provider offers it, else estimated around ``query``'s text, the
+    prompt's part as *prompt_tokens* when it was estimated already.
     """
     reply = getattr(provider, "reply", None)
     if callable(reply):
@@ -302,7 +311,9 @@ def ask(
     text = str(text) if type(text) is not str else text
     return ClaudeReply(
         text,
-        input_tokens=_prompt_estimate(provider, prompt, system),
+        input_tokens=_prompt_estimate(provider, prompt, system)
+        if prompt_tokens is None
+        else prompt_tokens,
         output_tokens=estimate_tokens(text, provider),
     )
 
@@ -325,9 +336,14 @@ def reserve(
     prompt: str,
     system: str | None,
     max_tokens: int,
-) -> None:
+) -> int | None:
     """
     Refuse a query that could pass *allowance*, before it is sent.
+
+    Returns:
+        The prompt's estimated tokens for a provider that does not
+        report usage (to charge them later without counting again);
+        None for one that does.
 
     Raises:
         ExhaustedError: If it could.
@@ -335,7 +351,7 @@ def reserve(
     if not reports_usage(provider):
         asked = _prompt_estimate(provider, prompt, system)
         allowance.reserve_query(asked, max_tokens, provider)
-        return
+        return asked
     # The real usage will be charged, so the reservation only has to be
     # an upper bound.  A token is at least one byte of UTF-8: the bytes
     # bound the tokens without a round trip, and the provider's exact
@@ -349,6 +365,7 @@ def reserve(
         if counted is None:
             raise
         allowance.reserve_query(counted, max_tokens, provider)
+    return None
 
 
 def exact_prompt_tokens(
